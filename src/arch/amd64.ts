@@ -1,0 +1,90 @@
+// amd64 (x86-64): register ids for Unicorn, the Go ABI facts the runtime and
+// host calls need, and TLS through FS_BASE.
+import type { Arena } from '../engine/arena.ts';
+import { disassembleOne } from '../engine/asm.ts';
+import type { Engine } from '../engine/engine.ts';
+import { UC } from '../engine/unicorn.ts';
+import type { Abi, Arch } from './types.ts';
+
+// Unicorn's x86 register ids (unicorn/x86.h, Debian 2.0.1).
+const regIds: Record<string, number> = {
+  rax: 35, rbx: 37, rcx: 38, rdx: 40, rsi: 43, rdi: 39, rbp: 36, rsp: 44, rip: 41,
+  r8: 106, r9: 107, r10: 108, r11: 109, r12: 110, r13: 111, r14: 112, r15: 113,
+  eflags: 25, fs_base: 250, gs_base: 251,
+  eax: 19, ebx: 21, ecx: 22, edx: 24, esp: 30, ebp: 20, esi: 29, edi: 23,
+};
+
+/** ABIInternal integer argument / result registers, in order (Go internal ABI spec). */
+export const INT_ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11'] as const;
+
+const asmTarget = { ks: ['ARCH_X86', 'MODE_64'], cs: ['ARCH_X86', 'MODE_64'] } as const;
+
+function stackSlot(e: Engine, i: number): number {
+  // ABI0 at entry: 0(SP) is the return address, arguments then results follow.
+  return e.sp + 8 + 8 * i;
+}
+
+export const amd64: Arch = {
+  name: 'amd64',
+  ucArch: UC.ARCH_X86,
+  ucMode: UC.MODE_64,
+  regIds,
+  dumpRegs: ['rip', 'rsp', 'rbp', 'r14', 'rax', 'rbx', 'rcx', 'rdx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r15', 'eflags', 'fs_base'],
+  pcReg: 'rip',
+  spReg: 'rsp',
+  regBytes: 8,
+  wordSize: 8,
+  ptrSize: 8,
+  pcQuantum: 1,
+  usesLR: false,
+  minFrameSize: 0,
+  stackAlign: 8,
+  gReg: 'r14',
+  bpReg: 'rbp',
+  lrReg: undefined,
+  ctxtReg: 'rdx',
+  asm: asmTarget,
+  retInsn: Uint8Array.of(0xc3),
+  insnUnit: 1,
+  describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
+
+  initCpu(): void {
+    // A fresh Unicorn x86-64 CPU is already in 64-bit long mode with zero bases.
+  },
+  setTLS(e, gSlot) {
+    e.setReg('fs_base', gSlot + 8);
+  },
+  tlsSlot(e) {
+    return e.regN('fs_base') - 8;
+  },
+
+  arg(e: Engine, m: Arena, abi: Abi, i: number): bigint {
+    if (abi === 'internal') {
+      const r = INT_ARG_REGS[i];
+      if (!r) throw new Error(`amd64 ABIInternal: argument ${i} does not fit in registers`);
+      return e.reg(r);
+    }
+    return m.u64(stackSlot(e, i));
+  },
+  setResult(e, m, abi, nargs, i, v) {
+    if (abi === 'internal') {
+      const r = INT_ARG_REGS[i];
+      if (!r) throw new Error(`amd64 ABIInternal: result ${i} does not fit in registers`);
+      e.setReg(r, BigInt.asUintN(64, BigInt(v)));
+    } else {
+      m.setU64(stackSlot(e, nargs + i), BigInt(v));
+    }
+  },
+  doReturn(e, m) {
+    const sp = e.sp;
+    e.pc = Number(m.u64(sp));
+    e.sp = sp + 8;
+  },
+  tailCall(e, m, abi, target, args) {
+    args.forEach((v, i) => {
+      if (abi === 'internal') e.setReg(INT_ARG_REGS[i]!, BigInt.asUintN(64, BigInt(v)));
+      else m.setU64(stackSlot(e, i), BigInt(v));
+    });
+    e.pc = target;
+  },
+};

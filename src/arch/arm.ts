@@ -1,0 +1,77 @@
+// arm (32-bit, GOARM=7): register ids for Unicorn, the Go ABI0 facts the
+// runtime and host calls need, user mode with VFP, and TLS through TPIDRURO.
+import type { Arena } from '../engine/arena.ts';
+import { disassembleOne } from '../engine/asm.ts';
+import type { Engine } from '../engine/engine.ts';
+import { UC } from '../engine/unicorn.ts';
+import type { Arch } from './types.ts';
+
+// Unicorn's ARM register ids (unicorn/arm.h, Debian 2.0.1).
+const regIds: Record<string, number> = {
+  r0: 66, r1: 67, r2: 68, r3: 69, r4: 70, r5: 71, r6: 72, r7: 73, r8: 74, r9: 75, r10: 76, r11: 77, r12: 78,
+  sp: 12, lr: 10, pc: 11, r13: 12, r14: 10, r15: 11, cpsr: 3, fpexc: 4, tpidruro: 113,
+};
+
+// NOREGNAME: print r10/r11/r12 (Go's g, R11, R12) rather than sl/fp/ip.
+const asmTarget = { ks: ['ARCH_ARM', 'MODE_ARM'], cs: ['ARCH_ARM', 'MODE_ARM'], csOptions: [['OPT_SYNTAX', 'OPT_SYNTAX_NOREGNAME']] } as const;
+
+/** CPSR mode bits for user mode; FPEXC.EN enables VFP/NEON. */
+const CPSR_USR = 0x10;
+const FPEXC_EN = 0x40000000;
+
+function stackSlot(e: Engine, i: number): number {
+  // ABI0 at entry (after BL): 0(R13) is the caller's saved-LR slot, args from 4(R13).
+  return e.sp + 4 + 4 * i;
+}
+
+export const arm: Arch = {
+  name: 'arm',
+  ucArch: UC.ARCH_ARM,
+  ucMode: UC.MODE_ARM,
+  regIds,
+  dumpRegs: ['pc', 'sp', 'lr', 'r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'cpsr'],
+  pcReg: 'pc',
+  spReg: 'sp',
+  regBytes: 4,
+  wordSize: 4,
+  ptrSize: 4,
+  pcQuantum: 4,
+  usesLR: true,
+  minFrameSize: 4,
+  stackAlign: 4,
+  gReg: 'r10',
+  bpReg: undefined,
+  lrReg: 'lr',
+  ctxtReg: 'r7',
+  asm: asmTarget,
+  retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
+  insnUnit: 4,
+  describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
+
+  initCpu(e) {
+    // Unicorn starts in SVC mode. SP is banked, so switch to user mode first;
+    // callers set SP afterwards. VFP is off until FPEXC.EN is set.
+    e.setReg('cpsr', CPSR_USR);
+    e.setReg('fpexc', FPEXC_EN);
+  },
+  setTLS(e, gSlot) {
+    e.setReg('tpidruro', gSlot);
+  },
+  tlsSlot(e) {
+    return e.regN('tpidruro');
+  },
+
+  arg(e, m, _abi, i) {
+    return BigInt(m.u32(stackSlot(e, i)));
+  },
+  setResult(e, m, _abi, nargs, i, v) {
+    m.setU32(stackSlot(e, nargs + i), Number(BigInt.asUintN(32, BigInt(v))));
+  },
+  doReturn(e) {
+    e.pc = e.regN('lr');
+  },
+  tailCall(e, m, _abi, target, args) {
+    args.forEach((v, i) => m.setU32(stackSlot(e, i), Number(BigInt.asUintN(32, BigInt(v)))));
+    e.pc = target;
+  },
+};

@@ -1,0 +1,63 @@
+// What the rest of gogo-emu needs to know about an ISA. One implementation per
+// ISA (amd64.ts, arm.ts); nothing outside src/arch and asm/<arch> branches on
+// the arch name.
+import type { Arena } from '../engine/arena.ts';
+import type { AsmTarget } from '../engine/asm.ts';
+import type { Engine, EngineArch } from '../engine/engine.ts';
+
+export type ArchName = 'amd64' | 'arm';
+
+/**
+ * How a function takes arguments and returns results.
+ * - 'abi0': Go's stack-based ABI (both arches): args after the return slot.
+ * - 'internal': Go's register ABI (ABIInternal). On arm, which has no register
+ *   ABI in go1.19, it is the same as abi0.
+ */
+export type Abi = 'abi0' | 'internal';
+
+export interface Arch extends EngineArch {
+  readonly name: ArchName;
+  /** Go's GOARCH-level facts (runtime/internal/sys, goarch) */
+  readonly ptrSize: 4 | 8;
+  readonly pcQuantum: 1 | 4;
+  readonly usesLR: boolean;
+  readonly minFrameSize: number;
+  readonly stackAlign: number;
+  /** the register that holds the current g */
+  readonly gReg: string;
+  /** frame pointer register (amd64) or undefined */
+  readonly bpReg: string | undefined;
+  /** link register (arm) or undefined */
+  readonly lrReg: string | undefined;
+  /** closure context register (DX / R7) */
+  readonly ctxtReg: string;
+  /** Keystone / Capstone constants */
+  readonly asm: AsmTarget;
+  /** bytes of the plain return instruction that fills a host slot */
+  readonly retInsn: Uint8Array;
+  /** instruction size for disassembly fallbacks (1 on x86, 4 on arm) */
+  readonly insnUnit: number;
+
+  /** Put a fresh CPU in the state Go code expects (arm: user mode, VFP on). */
+  initCpu(e: Engine): void;
+  /**
+   * Point the thread's TLS at the g slot `gSlot` (m.tls[0]) as Go's settls does:
+   * amd64 FS_BASE = gSlot + 8 so that FS:-8 is the slot; arm TPIDRURO = gSlot.
+   */
+  setTLS(e: Engine, gSlot: number): void;
+  /** The address of the TLS g slot the thread currently uses (inverse of setTLS). */
+  tlsSlot(e: Engine): number;
+
+  /** Argument i (word-sized) of a function that was just called (PC at its first instruction). */
+  arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
+  /** Store result i of a function with `nargs` word-sized arguments, before it returns. */
+  setResult(e: Engine, m: Arena, abi: Abi, nargs: number, i: number, v: bigint | number): void;
+  /** Perform the plain return of a function that was just called (pop / PC=LR). */
+  doReturn(e: Engine, m: Arena): void;
+  /**
+   * Turn the current call into a call of `target` with `args`: the arguments are
+   * placed per `abi` where the current function's caller would have put them, and
+   * PC = target; the return address is kept, so target returns to our caller.
+   */
+  tailCall(e: Engine, m: Arena, abi: Abi, target: number, args: readonly (bigint | number)[]): void;
+}

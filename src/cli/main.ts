@@ -1,0 +1,59 @@
+// The gogo-emu command line (commander). Commands stay thin: they parse flags
+// and call into the modules that do the work.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ARCH_NAMES, archByName } from '../arch/index.ts';
+import { AssemblyError } from '../engine/asm.ts';
+import { EmulationFault, UserError } from '../engine/errors.ts';
+import { AsmSourceError } from '../link/source.ts';
+import { ROOT } from '../os/machine.ts';
+import { disasmCommand } from './disasm.ts';
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
+
+export function buildProgram(out: (s: string) => void): Command {
+  const program = new Command('gogo-emu')
+    .description('Run Go programs on an emulated x86-64 or ARM CPU and watch the Go scheduler switch goroutines at the register level.')
+    .version(version(), '-V, --version')
+    .showHelpAfterError('(run gogo-emu --help for usage)')
+    .exitOverride();
+
+  program
+    .command('disasm')
+    .description('disassemble the hand-ported runtime stubs, with the .s file:line of each instruction')
+    .argument('[symbol]', 'a stub such as gogo, runtime.mcall or runtime.gogo<> (default: all)')
+    .addOption(archOption())
+    .action(async (symbol: string | undefined, opts: { arch: string }) => {
+      out(await disasmCommand(archByName(opts.arch), symbol));
+    });
+
+  return program;
+}
+
+/** One line for errors a user can act on; no stack traces. */
+function describeError(e: unknown): string {
+  if (e instanceof UserError || e instanceof AsmSourceError || e instanceof AssemblyError) return `gogo-emu: ${e.message}`;
+  if (e instanceof EmulationFault) return `gogo-emu: ${e.message}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return `gogo-emu: internal error: ${msg}${process.env.GOGO_EMU_DEBUG ? `\n${(e as Error).stack}` : ' (set GOGO_EMU_DEBUG=1 for a stack trace)'}`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram((s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`));
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed the message (or help/version)
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.stderr.write(`${describeError(e)}\n`);
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,406 @@
+// A small typed API over one Unicorn instance. Knows nothing about Go.
+//
+// - registers by name (the names come from an EngineArch descriptor that
+//   src/arch supplies, so this file has no ISA tables of its own);
+// - memory: arenas mapped with uc_mem_map_ptr (zero-copy DataView access);
+// - run(pc, {count}) exits through an unmapped sentinel address, never an
+//   `until` inside code and never Unicorn's `timeout` (ENGINE-NOTES §1, §5);
+// - hooks are disposables; their callbacks stay registered until disposed;
+// - an exception thrown by a hook stops the emulator and is rethrown after
+//   uc_emu_start returns; a fault becomes an EmulationFault.
+import type { TypeObject } from 'koffi';
+import { Arena, PAGE } from './arena.ts';
+import { EmulationFault, UcError } from './errors.ts';
+import { koffi, MEM_ACCESS, UC, UC_ERR, uc, ucCtl } from './unicorn.ts';
+
+/** What the engine needs to know about an ISA. Supplied by src/arch. */
+export interface EngineArch {
+  readonly name: string;
+  readonly ucArch: number;
+  readonly ucMode: number;
+  /** register name (lower case) -> Unicorn register id */
+  readonly regIds: Readonly<Record<string, number>>;
+  /** registers shown in dumps and fault reports, in order */
+  readonly dumpRegs: readonly string[];
+  readonly pcReg: string;
+  readonly spReg: string;
+  /** bytes per general register (4 on arm: upper bytes of the read buffer are ignored) */
+  readonly regBytes: 4 | 8;
+  readonly wordSize: 4 | 8;
+  /** disassemble one instruction for fault reports; '' when it does not decode */
+  describeInsn?(bytes: Uint8Array, address: number): string;
+}
+
+/** The exit sentinel: an address that is never mapped. Returning or jumping to it ends a run cleanly. */
+export const EXIT_SENTINEL = 0xdead0000;
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type StopReason =
+  /** execution reached EXIT_SENTINEL */
+  | 'exit'
+  /** the instruction count given to run() was used up */
+  | 'count'
+  /** a hook called engine.stop() */
+  | 'stop';
+
+export interface RunResult {
+  reason: StopReason;
+  pc: number;
+}
+
+export interface MemFaultInfo {
+  kind: string;
+  address: number;
+  size: number;
+}
+
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+function num(v: number | bigint): number {
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+export class Engine {
+  private readonly handle: unknown;
+  private readonly regBuf = new BigUint64Array(1);
+  private readonly hooks = new Set<HookHandle>();
+  private pendingError: unknown = undefined;
+  private stopRequested = false;
+  private lastMemFault: MemFaultInfo | undefined;
+  private readonly faultHook: HookHandle;
+  private closed = false;
+  readonly arenas: Arena[] = [];
+
+  constructor(readonly arch: EngineArch) {
+    const out: unknown[] = [null];
+    this.check('uc_open', uc().uc_open(arch.ucArch, arch.ucMode, out));
+    this.handle = out[0];
+    // Always record the details of the last invalid memory access, so that a
+    // fault can name the address and access kind. Returning false lets Unicorn
+    // stop with its own error code.
+    this.faultHook = this.addRawHook(
+      UC.HOOK_MEM_INVALID,
+      uc().HookMem,
+      (_h: unknown, type: number, addr: number | bigint, size: number) => {
+        this.lastMemFault = { kind: MEM_ACCESS[type] ?? `access type ${type}`, address: num(addr), size };
+        return false;
+      },
+      1,
+      0,
+    );
+  }
+
+  private check(call: string, code: number): void {
+    if (code !== UC_ERR.OK) throw new UcError(call, code, uc().uc_strerror(code) as string);
+  }
+
+  // ---- memory -------------------------------------------------------------
+
+  /**
+   * Allocate an arena of host memory and map [base, base+size) of it with the
+   * given permissions per region. `regions` are offsets relative to base; the
+   * whole arena is mapped read/write/exec when regions is omitted.
+   */
+  mapArena(base: number, size: number, regions?: { start: number; size: number; perms: number }[]): Arena {
+    const arena = new Arena(base, size, this.arch.wordSize);
+    const parts = regions ?? [{ start: base, size: arena.size, perms: UC.PROT_ALL }];
+    for (const r of parts) {
+      if (r.start % PAGE || r.size % PAGE) throw new Error(`region 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not page aligned`);
+      const off = r.start - base;
+      if (off < 0 || off + r.size > arena.size) throw new Error(`region 0x${r.start.toString(16)} lies outside the arena`);
+      const ptr = koffi.as(koffi.address(arena.hostPtr) + BigInt(off), 'void *');
+      this.check('uc_mem_map_ptr', uc().uc_mem_map_ptr(this.handle, BigInt(r.start), r.size, r.perms, ptr));
+    }
+    this.arenas.push(arena);
+    return arena;
+  }
+
+  /** Read emulated memory through Unicorn (works for any mapped address). */
+  memRead(addr: number, len: number): Uint8Array {
+    const buf = new Uint8Array(len);
+    this.check('uc_mem_read', uc().uc_mem_read(this.handle, BigInt(addr), buf, len));
+    return buf;
+  }
+
+  memWrite(addr: number, data: Uint8Array): void {
+    this.check('uc_mem_write', uc().uc_mem_write(this.handle, BigInt(addr), data, data.length));
+  }
+
+  /** Drop translated code for [addr, addr+len): call after rewriting code through an arena view. */
+  invalidateCode(addr: number, len: number): void {
+    this.check(
+      'uc_ctl(TB_REMOVE_CACHE)',
+      uc().uc_ctl(this.handle, ucCtl(UC.CTL_TB_REMOVE_CACHE, 2, UC.CTL_IO_READ), 'uint64_t', BigInt(addr), 'uint64_t', BigInt(addr + len)),
+    );
+  }
+
+  flushCode(): void {
+    this.check('uc_ctl(TB_FLUSH)', uc().uc_ctl(this.handle, ucCtl(UC.CTL_TB_FLUSH, 0, UC.CTL_IO_WRITE)));
+  }
+
+  // ---- registers ------------------------------------------------------------
+
+  private regId(name: string): number {
+    const id = this.arch.regIds[name.toLowerCase()];
+    if (id === undefined) throw new Error(`unknown ${this.arch.name} register '${name}'`);
+    return id;
+  }
+
+  /** A register as an unsigned bigint. */
+  reg(name: string): bigint {
+    return this.regById(this.regId(name));
+  }
+
+  regById(id: number): bigint {
+    this.regBuf[0] = 0n; // Unicorn writes only the register's width
+    this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, this.regBuf));
+    return this.arch.regBytes === 4 ? this.regBuf[0]! & 0xffffffffn : this.regBuf[0]!;
+  }
+
+  /** A register as a number (for addresses and small values). */
+  regN(name: string): number {
+    return Number(this.reg(name));
+  }
+
+  setReg(name: string, value: bigint | number): void {
+    this.setRegById(this.regId(name), value);
+  }
+
+  setRegById(id: number, value: bigint | number): void {
+    this.regBuf[0] = BigInt.asUintN(64, BigInt(value));
+    this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, this.regBuf));
+  }
+
+  /** Read several registers in one FFI call (uc_reg_read_batch). */
+  regs(names: readonly string[]): Record<string, bigint> {
+    const n = names.length;
+    const ids = Int32Array.from(names, (r) => this.regId(r));
+    const vals = new BigUint64Array(n);
+    const base = koffi.address(vals);
+    const ptrs = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) ptrs[i] = base + BigInt(i * 8);
+    this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+    const out: Record<string, bigint> = {};
+    const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
+    names.forEach((r, i) => (out[r] = vals[i]! & mask));
+    return out;
+  }
+
+  setRegs(values: Record<string, bigint | number>): void {
+    for (const [k, v] of Object.entries(values)) this.setReg(k, v);
+  }
+
+  get pc(): number {
+    return this.regN(this.arch.pcReg);
+  }
+  set pc(v: number) {
+    this.setReg(this.arch.pcReg, v);
+  }
+  get sp(): number {
+    return this.regN(this.arch.spReg);
+  }
+  set sp(v: number) {
+    this.setReg(this.arch.spReg, v);
+  }
+
+  /** The dump registers of the arch, for reports. */
+  dump(): Record<string, bigint> {
+    return this.regs(this.arch.dumpRegs);
+  }
+
+  // ---- contexts (one per emulated thread) --------------------------------------
+
+  newContext(): EngineContext {
+    const out: unknown[] = [null];
+    this.check('uc_context_alloc', uc().uc_context_alloc(this.handle, out));
+    return new EngineContext(this, out[0]);
+  }
+
+  /** @internal */
+  contextOp(op: 'save' | 'restore', ctx: unknown): void {
+    const f = op === 'save' ? uc().uc_context_save : uc().uc_context_restore;
+    this.check(`uc_context_${op}`, f(this.handle, ctx));
+  }
+
+  // ---- hooks -----------------------------------------------------------------
+
+  private addRawHook(type: number, proto: unknown, fn: (...args: never[]) => unknown, begin: number, end: number, extra?: [string, number]): HookHandle {
+    const cb = koffi.register(fn, koffi.pointer(proto as TypeObject));
+    const hh = [0];
+    const args: unknown[] = [this.handle, hh, type, cb, null, BigInt(begin), BigInt(end)];
+    if (extra) args.push(...extra);
+    const code = (uc().uc_hook_add as (...a: unknown[]) => number)(...args);
+    if (code !== UC_ERR.OK) {
+      koffi.unregister(cb);
+      this.check('uc_hook_add', code);
+    }
+    const h = new HookHandle(this, Number(hh[0]), cb);
+    this.hooks.add(h);
+    return h;
+  }
+
+  /** @internal */
+  removeHook(h: HookHandle): void {
+    if (!this.hooks.delete(h)) return;
+    if (!this.closed) this.check('uc_hook_del', uc().uc_hook_del(this.handle, h.hh));
+    koffi.unregister(h.cb);
+  }
+
+  /** Wrap a hook body: an exception is stashed, the emulator stopped, and rethrown by run(). */
+  private guard<A extends unknown[], R>(fn: (...a: A) => R, fallback: R): (...a: A) => R {
+    return (...a: A) => {
+      try {
+        return fn(...a);
+      } catch (e) {
+        if (this.pendingError === undefined) this.pendingError = e;
+        uc().uc_emu_stop(this.handle);
+        return fallback;
+      }
+    };
+  }
+
+  /**
+   * Call fn(address, size) before each instruction in [begin, end] (inclusive).
+   * begin > end means every address.
+   */
+  hookCode(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
+    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
+    return this.addRawHook(UC.HOOK_CODE, uc().HookCode, g, begin, end);
+  }
+
+  /** Call fn(address, size) at the start of each translated basic block in [begin, end]. */
+  hookBlock(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
+    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
+    return this.addRawHook(UC.HOOK_BLOCK, uc().HookCode, g, begin, end);
+  }
+
+  /**
+   * Observe invalid memory accesses (unmapped or protection). The run still ends
+   * with an EmulationFault unless fn returns true after mapping the memory.
+   */
+  hookMemFault(fn: (info: MemFaultInfo) => boolean | void): Disposable {
+    const g = this.guard((_h: unknown, type: number, addr: number | bigint, size: number) => {
+      return fn({ kind: MEM_ACCESS[type] ?? `access type ${type}`, address: num(addr), size }) === true;
+    }, false);
+    return this.addRawHook(UC.HOOK_MEM_INVALID, uc().HookMem, g, 1, 0);
+  }
+
+  /** Observe invalid instructions. Returning true ends the run without an error (Unicorn does not resume). */
+  hookInvalidInsn(fn: (pc: number) => boolean | void): Disposable {
+    const g = this.guard(() => fn(this.pc) === true, false);
+    return this.addRawHook(UC.HOOK_INSN_INVALID, uc().HookInsnInvalid, g, 1, 0);
+  }
+
+  /** Observe interrupts / traps (x86 int3, ARM svc/bkpt). */
+  hookInterrupt(fn: (intno: number) => void): Disposable {
+    const g = this.guard((_h: unknown, intno: number) => fn(intno), undefined);
+    return this.addRawHook(UC.HOOK_INTR, uc().HookIntr, g, 1, 0);
+  }
+
+  // ---- running -------------------------------------------------------------------
+
+  /** Ask the running emulation to stop before the next instruction. From hooks only. */
+  stop(): void {
+    this.stopRequested = true;
+    uc().uc_emu_stop(this.handle);
+  }
+
+  /**
+   * Run from pc until execution reaches EXIT_SENTINEL, `count` instructions
+   * have run (when given), or a hook calls stop(). Faults throw EmulationFault;
+   * an exception from a hook is rethrown here.
+   */
+  run(pc: number, opts: { count?: number } = {}): RunResult {
+    this.pendingError = undefined;
+    this.stopRequested = false;
+    this.lastMemFault = undefined;
+    // Always pass a count: with one, Unicorn keeps PC exact at every instruction,
+    // so a fault reports the faulting instruction rather than the start of its
+    // translation block (measured: see test/engine/engine.test.ts).
+    const code = uc().uc_emu_start(this.handle, BigInt(pc), BigInt(EXIT_SENTINEL), 0n, opts.count ?? UNLIMITED) as number;
+    const err = this.pendingError;
+    this.pendingError = undefined;
+    if (err !== undefined) throw err;
+    const at = this.pc;
+    if (code !== UC_ERR.OK) {
+      if (at === EXIT_SENTINEL && code === UC_ERR.FETCH_UNMAPPED) return { reason: 'exit', pc: at };
+      throw this.fault(code);
+    }
+    if (at === EXIT_SENTINEL) return { reason: 'exit', pc: at };
+    if (this.stopRequested) return { reason: 'stop', pc: at };
+    if (opts.count === undefined) throw new Error(`emulation ended at pc=0x${at.toString(16)} without a reason`);
+    return { reason: 'count', pc: at };
+  }
+
+  private fault(code: number): EmulationFault {
+    const pc = this.pc;
+    const text = uc().uc_strerror(code) as string;
+    let kind: string;
+    let address: number | undefined;
+    const mf = this.lastMemFault;
+    if (mf && code >= UC_ERR.READ_UNMAPPED && code <= UC_ERR.FETCH_PROT) {
+      kind = mf.kind;
+      address = mf.address;
+    } else if (code === UC_ERR.INSN_INVALID) {
+      kind = 'invalid instruction';
+    } else if (code === UC_ERR.EXCEPTION) {
+      kind = 'unhandled CPU exception';
+    } else {
+      kind = text;
+    }
+    return new EmulationFault(kind, pc, address, this.describe(pc), this.dump(), text);
+  }
+
+  /** Disassembly of the instruction at pc, or '' when unreadable. */
+  describe(pc: number): string {
+    if (!this.arch.describeInsn) return '';
+    try {
+      return this.arch.describeInsn(this.memRead(pc, 16), pc);
+    } catch {
+      return '';
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    for (const h of [...this.hooks]) this.removeHook(h);
+    this.closed = true;
+    uc().uc_close(this.handle);
+    for (const a of this.arenas) a.free();
+    this.arenas.length = 0;
+  }
+}
+
+class HookHandle implements Disposable {
+  constructor(
+    private readonly engine: Engine,
+    readonly hh: number,
+    readonly cb: bigint,
+  ) {}
+  dispose(): void {
+    this.engine.removeHook(this);
+  }
+}
+
+/** A saved CPU state (uc_context): all registers, including FS_BASE / TPIDRURO. */
+export class EngineContext {
+  private freed = false;
+  constructor(
+    private readonly engine: Engine,
+    private readonly ctx: unknown,
+  ) {}
+  save(): void {
+    this.engine.contextOp('save', this.ctx);
+  }
+  restore(): void {
+    this.engine.contextOp('restore', this.ctx);
+  }
+  free(): void {
+    if (this.freed) return;
+    this.freed = true;
+    uc().uc_context_free(this.ctx);
+  }
+}

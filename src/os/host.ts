@@ -1,0 +1,215 @@
+// Host functions: runtime functions written in TypeScript that emulated code
+// calls like any other function (DESIGN.md, "Host functions").
+//
+// Each host function gets a 16-byte slot in a host region; the slot holds the
+// arch's plain return instruction (`ret` / `bx lr`). One UC_HOOK_CODE over the
+// region dispatches slot index -> TypeScript function, which reads its
+// arguments per the arch ABI and ends in one of three ways:
+//   - return: results are stored and the slot's own return instruction runs;
+//   - tail call: PC is redirected to an emulated function (call.tailCall), with
+//     the arguments placed per that function's ABI; it returns to our caller;
+//   - block: the function is a generator and yields a Block. The dispatcher
+//     stops the emulator with PC still at the slot and records the pending
+//     call; the thread layer parks the M and later calls resume(), which runs
+//     the generator on and then performs the return itself (no re-dispatch).
+import type { Abi, Arch } from '../arch/index.ts';
+import type { Arena } from '../engine/arena.ts';
+import type { Disposable, Engine } from '../engine/engine.ts';
+
+export const HOST_SLOT_SIZE = 16;
+
+/** What a blocking host function yields: why the M must wait. */
+export interface Block {
+  reason: string;
+}
+
+/** Returned by call.tailCall(); the PC has already been redirected. */
+export interface TailCall {
+  readonly kind: 'tailcall';
+  readonly target: number;
+}
+
+/** A result value, several results, a tail call, or nothing. */
+export type HostResult = void | undefined | bigint | number | readonly (bigint | number)[] | TailCall;
+
+export type HostFn = (call: HostCall) => HostResult | Generator<Block, HostResult, unknown>;
+
+export interface HostSpec {
+  /** calling convention of the Go function this implements */
+  abi: Abi;
+  /** number of word-sized arguments (needed to find ABI0 result slots) */
+  nargs: number;
+}
+
+interface HostEntry extends HostSpec {
+  name: string;
+  addr: number;
+  fn: HostFn;
+}
+
+/** The arguments of one host call, and the ways to end it. */
+export class HostCall {
+  constructor(
+    readonly arch: Arch,
+    readonly engine: Engine,
+    readonly mem: Arena,
+    readonly name: string,
+    readonly spec: HostSpec,
+  ) {}
+
+  /** argument i as an unsigned bigint */
+  arg(i: number): bigint {
+    return this.arch.arg(this.engine, this.mem, this.spec.abi, i);
+  }
+  /** argument i as a number (addresses, small ints) */
+  argN(i: number): number {
+    return Number(this.arg(i));
+  }
+  /** argument i as a signed integer of the arch's int width */
+  argInt(i: number): bigint {
+    return BigInt.asIntN(this.arch.ptrSize * 8, this.arg(i));
+  }
+
+  /** Redirect into an emulated function (see file comment). */
+  tailCall(target: number, args: readonly (bigint | number)[] = [], abi: Abi = 'abi0'): TailCall {
+    this.arch.tailCall(this.engine, this.mem, abi, target, args);
+    return { kind: 'tailcall', target };
+  }
+}
+
+/** A host call that blocked: the thread layer owns it until resume(). */
+export interface PendingHostCall {
+  readonly name: string;
+  readonly reason: string;
+  readonly call: HostCall;
+  readonly gen: Generator<Block, HostResult, unknown>;
+}
+
+function isGenerator(x: unknown): x is Generator<Block, HostResult, unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as Generator).next === 'function' && typeof (x as Generator).throw === 'function';
+}
+
+function isTailCall(x: unknown): x is TailCall {
+  return typeof x === 'object' && x !== null && (x as TailCall).kind === 'tailcall';
+}
+
+export class HostRegistry {
+  private readonly entries: HostEntry[] = [];
+  private readonly byName = new Map<string, HostEntry>();
+  private hook: Disposable | undefined;
+  private engine: Engine | undefined;
+  private mem: Arena | undefined;
+  /** set when the last dispatched call blocked; taken by the thread layer */
+  pending: PendingHostCall | undefined;
+  /** called on every dispatch (for tracing); name and slot address */
+  onCall: ((name: string, addr: number) => void) | undefined;
+
+  constructor(
+    readonly arch: Arch,
+    /** address of the first slot (inside a mapped, executable region) */
+    readonly base: number,
+    /** maximum number of slots */
+    readonly capacity: number,
+  ) {}
+
+  /** Bind a TypeScript function to a runtime symbol. Returns the slot address. */
+  define(name: string, spec: HostSpec, fn: HostFn): number {
+    if (this.byName.has(name)) throw new Error(`host function ${name} defined twice`);
+    if (this.entries.length >= this.capacity) throw new Error(`host region full (${this.capacity} slots)`);
+    if (this.hook) throw new Error(`host function ${name} defined after install()`);
+    const e: HostEntry = { name, addr: this.base + this.entries.length * HOST_SLOT_SIZE, fn, ...spec };
+    this.entries.push(e);
+    this.byName.set(name, e);
+    return e.addr;
+  }
+
+  /** name -> slot address, for the linker's externals */
+  symbols(): Map<string, number> {
+    return new Map(this.entries.map((e) => [e.name, e.addr]));
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  addr(name: string): number {
+    const e = this.byName.get(name);
+    if (!e) throw new Error(`no host function ${name}`);
+    return e.addr;
+  }
+
+  /** The host function whose slot holds addr, if any. */
+  nameAt(addr: number): string | undefined {
+    const i = Math.floor((addr - this.base) / HOST_SLOT_SIZE);
+    return i >= 0 && i < this.entries.length ? this.entries[i]!.name : undefined;
+  }
+
+  get end(): number {
+    return this.base + this.capacity * HOST_SLOT_SIZE;
+  }
+
+  /** Fill the slots with the return instruction and hook the region. */
+  install(engine: Engine, mem: Arena): void {
+    this.engine = engine;
+    this.mem = mem;
+    mem.fill(this.base, this.capacity * HOST_SLOT_SIZE, 0);
+    for (const e of this.entries) mem.write(e.addr, this.arch.retInsn);
+    engine.invalidateCode(this.base, this.capacity * HOST_SLOT_SIZE);
+    this.hook = engine.hookCode(this.base, this.end - 1, (pc) => this.dispatch(pc));
+  }
+
+  private dispatch(pc: number): void {
+    const i = (pc - this.base) / HOST_SLOT_SIZE;
+    const e = this.entries[i];
+    if (!e || !Number.isInteger(i)) throw new Error(`jump into the host region at 0x${pc.toString(16)}, not a host function`);
+    this.onCall?.(e.name, pc);
+    const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
+    const r = e.fn(call);
+    if (isGenerator(r)) {
+      this.step(e.name, call, r, undefined, false);
+      return;
+    }
+    this.finish(call, r, false);
+  }
+
+  private step(name: string, call: HostCall, gen: Generator<Block, HostResult, unknown>, value: unknown, returnNow: boolean): void {
+    const s = gen.next(value);
+    if (s.done) {
+      this.finish(call, s.value, returnNow);
+      return;
+    }
+    this.pending = { name, reason: s.value.reason, call, gen };
+    this.engine!.stop();
+  }
+
+  /** Store the results; when the slot's return instruction will not run (after a block), return by hand. */
+  private finish(call: HostCall, r: HostResult, returnNow: boolean): void {
+    if (isTailCall(r)) return;
+    if (r !== undefined) {
+      const vals = Array.isArray(r) ? r : [r as bigint | number];
+      vals.forEach((v, i) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, i, v));
+    }
+    if (returnNow) this.arch.doReturn(call.engine, call.mem);
+  }
+
+  /**
+   * Continue a blocked call (the thread's CPU context must be current). Runs the
+   * generator on with `value`; if it blocks again, it is pending again.
+   */
+  resume(p: PendingHostCall, value?: unknown): void {
+    if (this.pending === p) this.pending = undefined;
+    this.step(p.name, p.call, p.gen, value, true);
+  }
+
+  /** Take the pending blocked call, if the last run ended on one. */
+  takePending(): PendingHostCall | undefined {
+    const p = this.pending;
+    this.pending = undefined;
+    return p;
+  }
+
+  dispose(): void {
+    this.hook?.dispose();
+    this.hook = undefined;
+  }
+}

@@ -1,0 +1,98 @@
+// A machine: one Unicorn engine for an arch, the arena mapped per memmap.ts,
+// the host-function slots, and the linked text (the stubs of asm/<arch>/ plus
+// any extra TEXT blocks, e.g. a compiled program) written into memory.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Arch } from '../arch/index.ts';
+import type { Arena } from '../engine/arena.ts';
+import { initAsm } from '../engine/asm.ts';
+import { Engine } from '../engine/engine.ts';
+import { Image, link } from '../link/linker.ts';
+import { loadAsmDir, type TextBlock } from '../link/source.ts';
+import { goAsmNumbers } from '../runtime/goasm.ts';
+import { HostRegistry } from './host.ts';
+import { ARENA_BASE, ARENA_SIZE, HOST_SLOTS, REGIONS } from './memmap.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The hand-ported runtime stubs of an arch (asm/<arch>/*.s). */
+export function stubBlocks(arch: Arch): TextBlock[] {
+  return loadAsmDir(join(ROOT, 'asm', arch.name), ROOT);
+}
+
+export interface ImageOptions {
+  arch: Arch;
+  host: HostRegistry;
+  /** TEXT blocks to link; default: the arch's stubs */
+  blocks?: TextBlock[];
+  cacheDir?: string | null;
+}
+
+/** Link TEXT blocks at the start of the text region, with host slots and go_asm.h constants. */
+export function linkImage(o: ImageOptions): Image {
+  const image = link({
+    target: o.arch.asm,
+    insnUnit: o.arch.insnUnit,
+    base: REGIONS.text.start,
+    blocks: o.blocks ?? stubBlocks(o.arch),
+    externals: o.host.symbols(),
+    constants: goAsmNumbers(o.arch),
+    cacheDir: o.cacheDir,
+  });
+  const limit = REGIONS.text.start + REGIONS.text.size;
+  if (image.end > limit) throw new Error(`text is ${image.end - REGIONS.text.start} bytes; the text region holds ${REGIONS.text.size}`);
+  return image;
+}
+
+export interface MachineOptions {
+  arch: Arch;
+  /** bind host functions before linking (their slots are link symbols) */
+  defineHosts?: (host: HostRegistry) => void;
+  /** TEXT blocks to link; default: the arch's stubs */
+  blocks?: TextBlock[];
+  cacheDir?: string | null;
+}
+
+export class Machine {
+  private constructor(
+    readonly arch: Arch,
+    readonly engine: Engine,
+    readonly mem: Arena,
+    readonly host: HostRegistry,
+    readonly image: Image,
+  ) {}
+
+  static async create(o: MachineOptions): Promise<Machine> {
+    await initAsm();
+    const host = new HostRegistry(o.arch, REGIONS.host.start, HOST_SLOTS);
+    o.defineHosts?.(host);
+    const image = linkImage({ arch: o.arch, host, blocks: o.blocks, cacheDir: o.cacheDir });
+    const engine = new Engine(o.arch);
+    try {
+      o.arch.initCpu(engine);
+      const mem = engine.mapArena(ARENA_BASE, ARENA_SIZE, Object.values(REGIONS));
+      for (const b of image.blocks) mem.write(b.addr, b.bytes);
+      host.install(engine, mem);
+      engine.flushCode();
+      return new Machine(o.arch, engine, mem, host, image);
+    } catch (e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** Address of a symbol: a linked block or a host function. */
+  sym(name: string): number {
+    return this.image.symbols.get(name) ?? this.host.addr(name);
+  }
+
+  /** "symbol+offset" for an address in text or the host region. */
+  describe(addr: number): string {
+    return this.host.nameAt(addr) ?? this.image.describe(addr);
+  }
+
+  close(): void {
+    this.host.dispose();
+    this.engine.close();
+  }
+}

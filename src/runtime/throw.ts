@@ -1,0 +1,19 @@
+// Fatal runtime errors, as Go's throw() reports them: "fatal error: <msg>".
+// The CLI prints the message (plus a dump of G/M/P state when the runtime
+// attaches one) and exits with status 2, as Go does.
+
+export class GoThrow extends Error {
+  constructor(
+    readonly what: string,
+    /** extra lines printed after the message (state dump) */
+    readonly dump: string[] = [],
+  ) {
+    super(`fatal error: ${what}`);
+    this.name = 'GoThrow';
+  }
+}
+
+/** throw("fn: what") — a broken runtime invariant. */
+export function goThrow(what: string, dump: string[] = []): never {
+  throw new GoThrow(what, dump);
+}

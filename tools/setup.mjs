@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Installs what gogo-emu needs before the demo or the tests run, so that the
+// README's two commands work on a fresh machine:
+//   - npm packages (npm ci) when node_modules is missing or older than the lock file;
+//   - Debian's libunicorn2 (the Unicorn 2 CPU emulator, loaded through koffi) via
+//     apt-get when running as root; otherwise it prints the exact command to run.
+// Quiet when everything is already present. Plain Node, no dependencies.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const say = (msg) => process.stderr.write(`setup: ${msg}\n`);
+
+function fail(msg) {
+  say(msg);
+  process.exit(1);
+}
+
+const [major] = process.versions.node.split('.').map(Number);
+if (major < 20) fail(`Node.js >= 20 is required (this is ${process.version}).`);
+
+function hasUnicorn() {
+  const r = spawnSync('ldconfig', ['-p'], { encoding: 'utf8' });
+  if (r.status === 0 && /libunicorn\.so\.2\b/.test(r.stdout)) return true;
+  const dirs = ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib', '/usr/local/lib', '/lib/x86_64-linux-gnu'];
+  return dirs.some((d) => existsSync(join(d, 'libunicorn.so.2')));
+}
+
+if (!hasUnicorn()) {
+  const cmd = 'apt-get update && apt-get install -y libunicorn2';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    say(`libunicorn2 is missing; installing it: ${cmd}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+      execFileSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+      execFileSync('apt-get', ['install', '-y', 'libunicorn2'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    } catch {
+      fail(`installing libunicorn2 failed; run as root: ${cmd}`);
+    }
+    if (!hasUnicorn()) fail(`libunicorn2 still not found after installing; run as root: ${cmd}`);
+  } else {
+    fail(`libunicorn2 (Unicorn 2 CPU emulator) is missing. Install it with:\n  sudo ${cmd}`);
+  }
+}
+
+function needsNpm() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  const lock = join(root, 'package-lock.json');
+  return existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000;
+}
+
+if (needsNpm()) {
+  say('installing npm packages (npm ci)');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) fail('npm ci failed; see the messages above.');
+}
