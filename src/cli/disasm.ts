@@ -23,7 +23,7 @@ export function formatBlock(arch: Arch, b: LinkedBlock, nameOf: (addr: number) =
       const sym = target ? nameOf(Number(target)) : undefined;
       const text = `${i.mnemonic} ${i.opStr}`.trim() + (sym ? ` <${sym}>` : '');
       const hexBytes = [...i.bytes].map((x) => x.toString(16).padStart(2, '0')).join(' ');
-      out.push(`  ${hex(i.address)}  ${hexBytes.padEnd(30)} ${text.padEnd(44)} ${b.file}:${e.line}`);
+      out.push(`  ${hex(i.address)}  ${hexBytes.padEnd(30)}  ${text.padEnd(44)}  ${b.file}:${e.line}`);
     }
   }
   return out;

@@ -32,6 +32,17 @@ export function buildProgram(out: (s: string) => void): Command {
       out(await disasmCommand(archByName(opts.arch), symbol));
     });
 
+  program
+    .command('demo')
+    .description('the main job: show the hand-ported gogo stub on both arches (runs a built-in Go program once the scheduler lands)')
+    .action(async () => {
+      for (const name of ARCH_NAMES) {
+        out(`== ${name}: runtime.gogo restores a goroutine from its gobuf (SP, PC, g, ctxt, ret, ${archByName(name).usesLR ? 'LR' : 'BP'})`);
+        out(await disasmCommand(archByName(name), 'gogo'));
+        out(await disasmCommand(archByName(name), 'gogo<>'));
+      }
+    });
+
   return program;
 }
 

@@ -133,10 +133,11 @@ export class Engine {
   invalidateCode(addr: number, len: number): void {
     this.check(
       'uc_ctl(TB_REMOVE_CACHE)',
-      uc().uc_ctl(this.handle, ucCtl(UC.CTL_TB_REMOVE_CACHE, 2, UC.CTL_IO_READ), 'uint64_t', BigInt(addr), 'uint64_t', BigInt(addr + len)),
+      uc().uc_ctl(this.handle, ucCtl(UC.CTL_TB_REMOVE_CACHE, 2, UC.CTL_IO_WRITE), 'uint64_t', BigInt(addr), 'uint64_t', BigInt(addr + len)),
     );
   }
 
+  /** Drop all translated code. Slow (seconds on a fresh instance): prefer invalidateCode. */
   flushCode(): void {
     this.check('uc_ctl(TB_FLUSH)', uc().uc_ctl(this.handle, ucCtl(UC.CTL_TB_FLUSH, 0, UC.CTL_IO_WRITE)));
   }

@@ -207,7 +207,7 @@ export function link(o: LinkOptions): Image {
         o.base,
         cached.map((c, i) => {
           const b = o.blocks[i]!;
-          return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: Buffer.from(c.hex, 'hex'), lines: c.lines };
+          return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines };
         }),
       );
     } catch {
