@@ -4,6 +4,7 @@ import type { Arena } from '../engine/arena.ts';
 import { disassembleOne } from '../engine/asm.ts';
 import type { Engine } from '../engine/engine.ts';
 import { UC } from '../engine/unicorn.ts';
+import { AMD64_COSTS } from './costs.ts';
 import type { Abi, Arch } from './types.ts';
 
 // Unicorn's x86 register ids (unicorn/x86.h, Debian 2.0.1).
@@ -45,6 +46,7 @@ export const amd64: Arch = {
   ctxtReg: 'rdx',
   asm: asmTarget,
   retInsn: Uint8Array.of(0xc3),
+  costs: AMD64_COSTS,
   insnUnit: 1,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
 

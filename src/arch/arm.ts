@@ -4,6 +4,7 @@ import type { Arena } from '../engine/arena.ts';
 import { disassembleOne } from '../engine/asm.ts';
 import type { Engine } from '../engine/engine.ts';
 import { UC } from '../engine/unicorn.ts';
+import { ARM_COSTS } from './costs.ts';
 import type { Arch } from './types.ts';
 
 // Unicorn's ARM register ids (unicorn/arm.h, Debian 2.0.1).
@@ -45,6 +46,7 @@ export const arm: Arch = {
   ctxtReg: 'r7',
   asm: asmTarget,
   retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
+  costs: ARM_COSTS,
   insnUnit: 4,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
 

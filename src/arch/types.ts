@@ -4,6 +4,7 @@
 import type { Arena } from '../engine/arena.ts';
 import type { AsmTarget } from '../engine/asm.ts';
 import type { Engine, EngineArch } from '../engine/engine.ts';
+import type { CostTable } from './costs.ts';
 
 export type ArchName = 'amd64' | 'arm';
 
@@ -35,6 +36,8 @@ export interface Arch extends EngineArch {
   readonly asm: AsmTarget;
   /** bytes of the plain return instruction that fills a host slot */
   readonly retInsn: Uint8Array;
+  /** modeled cycles per instruction, by mnemonic (see costs.ts) */
+  readonly costs: CostTable;
   /** instruction size for disassembly fallbacks (1 on x86, 4 on arm) */
   readonly insnUnit: number;
 

@@ -5,8 +5,9 @@ import { disassemble, initAsm } from '../engine/asm.ts';
 import { UserError } from '../engine/errors.ts';
 import type { LinkedBlock } from '../link/linker.ts';
 import { HostRegistry } from '../os/host.ts';
-import { linkImage } from '../os/machine.ts';
+import { emptyProgramBlocks, linkImage, stubBlocks } from '../os/machine.ts';
 import { HOST_SLOTS, REGIONS } from '../os/memmap.ts';
+import { dataSymbols } from '../runtime/globals.ts';
 import { defineRuntimeHosts } from '../runtime/hosts.ts';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -33,8 +34,8 @@ export async function disasmCommand(arch: Arch, symbol: string | undefined): Pro
   await initAsm();
   const host = new HostRegistry(arch, REGIONS.host.start, HOST_SLOTS);
   defineRuntimeHosts(host);
-  const image = linkImage({ arch, host });
-  let blocks = image.blocks;
+  const image = linkImage({ arch, host, blocks: [...stubBlocks(arch), ...emptyProgramBlocks(arch)], data: dataSymbols(arch).addrs });
+  let blocks = image.blocks.filter((b) => !b.file.startsWith('<'));
   if (symbol) {
     const want = symbol.includes('.') ? [symbol] : [`runtime.${symbol}`, symbol];
     const b = want.map((n) => image.block(n)).find(Boolean);

@@ -295,6 +295,15 @@ export class Engine {
     return this.addRawHook(UC.HOOK_INSN_INVALID, uc().HookInsnInvalid, g, 1, 0);
   }
 
+  /**
+   * Call fn() when the instruction with Unicorn id `insnId` executes (x86
+   * SYSCALL = 699). PC is at the instruction; Unicorn steps over it afterwards.
+   */
+  hookInsn(insnId: number, fn: () => void): Disposable {
+    const g = this.guard(() => fn(), undefined);
+    return this.addRawHook(UC.HOOK_INSN, uc().HookSyscall, g, 1, 0, ['int', insnId]);
+  }
+
   /** Observe interrupts / traps (x86 int3, ARM svc/bkpt). */
   hookInterrupt(fn: (intno: number) => void): Disposable {
     const g = this.guard((_h: unknown, intno: number) => fn(intno), undefined);

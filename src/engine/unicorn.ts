@@ -80,11 +80,13 @@ function load() {
   const HookMem = koffi.proto('bool gogo_HookMem(void *uc, int type, uint64_t addr, int size, int64_t value, void *ud)');
   const HookInsnInvalid = koffi.proto('bool gogo_HookInsnInvalid(void *uc, void *ud)');
   const HookIntr = koffi.proto('void gogo_HookIntr(void *uc, uint32_t intno, void *ud)');
+  const HookSyscall = koffi.proto('void gogo_HookSyscall(void *uc, void *ud)');
   return {
     HookCode,
     HookMem,
     HookInsnInvalid,
     HookIntr,
+    HookSyscall,
     uc_open: so.func('int uc_open(int arch, int mode, _Out_ void **uc)'),
     uc_close: so.func('int uc_close(void *uc)'),
     uc_strerror: so.func('const char *uc_strerror(int code)'),

@@ -20,11 +20,23 @@ export function stubBlocks(arch: Arch): TextBlock[] {
   return loadAsmDir(join(ROOT, 'asm', arch.name), ROOT);
 }
 
+/**
+ * A program with nothing in it (main.init and main.main just return), made of
+ * the arch's return instruction: lets the stubs link when no program is given
+ * (e.g. for `gogo-emu disasm`).
+ */
+export function emptyProgramBlocks(arch: Arch): TextBlock[] {
+  const ret = `    .byte ${[...arch.retInsn].join(', ')}`;
+  return ['main.init', 'main.main'].map((name) => ({ name, file: '<empty program>', line: 1, header: `TEXT ${name}(SB)`, body: [{ text: ret, line: 1 }] }));
+}
+
 export interface ImageOptions {
   arch: Arch;
   host: HostRegistry;
   /** TEXT blocks to link; default: the arch's stubs */
   blocks?: TextBlock[];
+  /** data symbols (globals) by address */
+  data?: ReadonlyMap<string, number>;
   cacheDir?: string | null;
 }
 
@@ -35,7 +47,7 @@ export function linkImage(o: ImageOptions): Image {
     insnUnit: o.arch.insnUnit,
     base: REGIONS.text.start,
     blocks: o.blocks ?? stubBlocks(o.arch),
-    externals: o.host.symbols(),
+    externals: new Map([...o.host.symbols(), ...(o.data ?? [])]),
     constants: goAsmNumbers(o.arch),
     cacheDir: o.cacheDir,
   });
@@ -50,6 +62,8 @@ export interface MachineOptions {
   defineHosts?: (host: HostRegistry) => void;
   /** TEXT blocks to link; default: the arch's stubs */
   blocks?: TextBlock[];
+  /** data symbols (globals) by address */
+  data?: ReadonlyMap<string, number>;
   cacheDir?: string | null;
 }
 
@@ -60,13 +74,14 @@ export class Machine {
     readonly mem: Arena,
     readonly host: HostRegistry,
     readonly image: Image,
+    private readonly dataSyms: ReadonlyMap<string, number>,
   ) {}
 
   static async create(o: MachineOptions): Promise<Machine> {
     await initAsm();
     const host = new HostRegistry(o.arch, REGIONS.host.start, HOST_SLOTS);
     o.defineHosts?.(host);
-    const image = linkImage({ arch: o.arch, host, blocks: o.blocks, cacheDir: o.cacheDir });
+    const image = linkImage({ arch: o.arch, host, blocks: o.blocks, data: o.data, cacheDir: o.cacheDir });
     const engine = new Engine(o.arch);
     try {
       o.arch.initCpu(engine);
@@ -75,16 +90,20 @@ export class Machine {
       host.install(engine, mem);
       // No TB flush needed: nothing has been translated yet (and uc_ctl
       // TB_FLUSH was measured at 2.6 s on a fresh instance).
-      return new Machine(o.arch, engine, mem, host, image);
+      return new Machine(o.arch, engine, mem, host, image, o.data ?? new Map());
     } catch (e) {
       engine.close();
       throw e;
     }
   }
 
-  /** Address of a symbol: a linked block or a host function. */
+  /** Address of a symbol: a linked block, a host function or a data symbol. */
   sym(name: string): number {
-    return this.image.symbols.get(name) ?? this.host.addr(name);
+    return this.image.symbols.get(name) ?? this.data.get(name) ?? this.host.addr(name);
+  }
+
+  get data(): ReadonlyMap<string, number> {
+    return this.dataSyms;
   }
 
   /** "symbol+offset" for an address in text or the host region. */

@@ -9,5 +9,7 @@ export function defineRuntimeHosts(host: HostRegistry): void {
   defineFatalHosts(host);
   // goexit1 finishes a goroutine (mcall(goexit0)); the scheduler port that
   // implements it replaces this definition (issue: boot a Go program).
-  host.define('runtime.goexit1', { abi: 'internal', nargs: 0 }, () => goThrow('runtime.goexit1: the scheduler is not part of this build yet'));
+  for (const name of ['runtime.goexit1', 'runtime.args', 'runtime.osinit', 'runtime.schedinit', 'runtime.mstart0', 'runtime.newproc.func1', 'runtime.newstack', 'runtime.main_start', 'runtime.main_exit', 'runtime.badmorestackg0', 'runtime.badmorestackgsignal']) {
+    host.define(name, { abi: 'abi0', nargs: 0 }, () => goThrow(`${name}: the scheduler is not part of this build yet`));
+  }
 }

@@ -1,0 +1,42 @@
+// The runtime's package-level variables that stubs or the TS runtime address
+// directly, placed at fixed addresses at the start of the data region (sizes
+// from go_asm.h): runtime.m0, runtime.g0 and runtime.sched as in Go's data
+// segment. Everything else the runtime allocates lives in the heap region.
+import type { Arch } from '../arch/index.ts';
+import { REGIONS } from '../os/memmap.ts';
+import { goAsmConst } from './goasm.ts';
+
+export interface GlobalVar {
+  name: string;
+  size: number;
+  align: number;
+}
+
+/** The runtime's globals, in address order. */
+function runtimeGlobals(arch: Arch): GlobalVar[] {
+  const w = arch.ptrSize;
+  return [
+    { name: 'runtime.m0', size: goAsmConst(arch, 'm__size'), align: 8 },
+    { name: 'runtime.g0', size: goAsmConst(arch, 'g__size'), align: 8 },
+    { name: 'runtime.sched', size: goAsmConst(arch, 'schedt__size'), align: 8 },
+    { name: 'runtime.allp', size: 3 * w, align: w }, // slice header: ptr, len, cap
+  ];
+}
+
+/** Lay out globals from `start`; returns name -> address and the first free address. */
+export function layoutGlobals(vars: readonly GlobalVar[], start: number): { addrs: Map<string, number>; end: number } {
+  const addrs = new Map<string, number>();
+  let at = start;
+  for (const v of vars) {
+    at = Math.ceil(at / v.align) * v.align;
+    addrs.set(v.name, at);
+    at += Math.max(v.size, 1);
+  }
+  if (at > REGIONS.data.start + REGIONS.data.size) throw new Error(`globals need ${at - REGIONS.data.start} bytes; the data region holds ${REGIONS.data.size}`);
+  return { addrs, end: at };
+}
+
+/** The runtime's globals followed by the program's (e.g. compiled package-level vars). */
+export function dataSymbols(arch: Arch, programVars: readonly GlobalVar[] = []): { addrs: Map<string, number>; end: number } {
+  return layoutGlobals([...runtimeGlobals(arch), ...programVars], REGIONS.data.start);
+}

@@ -1,0 +1,1393 @@
+// The go1.19 runtime structs (g, gobuf, m, p, schedt, hchan, sudog, ...) as
+// typed views onto emulated memory, at the offsets the real compiler uses.
+//
+// Where offsets come from: every offset and struct size is read from go_asm.h
+// (src/runtime/goasm/<arch>.json, see goasm.ts); nothing here hard-codes a
+// number that differs between arches. go_asm.h has no names for the fields of
+// anonymous nested structs (p.gFree, schedt.gFree, schedt.disable). Their
+// offsets are written as sums of go_asm.h sizes that follow from the Go field
+// order and alignment ("= mutex__size + gList__size"), and layoutFor() checks
+// that each such struct exactly fills the gap go_asm.h leaves for it.
+//
+// How a field is read follows its Go type, written in the table below as
+// runtime2.go declares it:
+//   bool                  u8, true iff != 0 (writes 1 / 0)
+//   uint8 int8 uint16 uint32 int32 (and named types over them: waitReason,
+//                         throwType, atomic.Uint32, ...)   number, range-checked on write
+//   uintptr, pointers, guintptr/muintptr/puintptr, unsafe.Pointer, func values
+//                         pointer-sized, as a number. Reads are exact below 2^53
+//                         (every arena address); the amd64 sentinels stackPreempt,
+//                         stackFork and ^uintptr(0) read as a rounded number that
+//                         still compares above every address. Use
+//                         g.stackguard0Word / stackguard1Word (bigint) for them.
+//                         Writes must be safe non-negative integers.
+//   int64 uint64          number, read as two u32 halves (on arm an int64 is only
+//                         4-byte aligned, e.g. g.waitsince at 92). Values must
+//                         stay within +-(2^53-1): reads and writes outside throw
+//                         RangeError. Go's goids, ids, ticks and nanotimes do.
+//   int uint              pointer-sized signed / unsigned, same rule as int64.
+//   gobuf, stack, gQueue, gList, note, mutex, waitq, string, []T, and the
+//                         anonymous structs: a nested view (no copy) at addr + offset
+//   [N]T                  no property; the owning class has index methods
+//                         (p.runq(i), m.tls(i), ...)
+//   other structs         (gsignalStack, libcall, gcWork, ...) listed for
+//                         describeLayout() with their go_asm.h size, no accessor
+// Field sizes come from the same rules: scalar sizes are Go's, pointer-sized is
+// arch.ptrSize, nested structs use their go_asm.h <type>__size, arrays N * elem.
+//
+// Every row of a table below becomes a getter (and, for scalars, a setter) on
+// the view class: `atomicstatus: ['g_atomicstatus', 'uint32']` means
+// `gp.atomicstatus` reads the uint32 at gp.addr + g_atomicstatus.
+import { ARCHES, type Arch, type ArchName } from '../arch/index.ts';
+import type { Arena } from '../engine/arena.ts';
+import { goAsm } from './goasm.ts';
+
+// ---------------------------------------------------------------------------
+// Go types -> storage kinds
+
+type ScalarKind = 'bool' | 'u8' | 'i8' | 'u16' | 'u32' | 'i32' | 'u64' | 'i64' | 'int' | 'uint' | 'ptr';
+
+/** Go scalar types by name. Pointer types (`*T`) and func types are 'ptr' too. */
+const SCALAR_KIND = {
+  bool: 'bool',
+  uint8: 'u8',
+  byte: 'u8',
+  waitReason: 'u8',
+  int8: 'i8',
+  uint16: 'u16',
+  uint32: 'u32',
+  throwType: 'u32',
+  'atomic.Uint32': 'u32',
+  goroutineProfileStateHolder: 'u32',
+  int32: 'i32',
+  uint64: 'u64',
+  int64: 'i64',
+  int: 'int',
+  gcMarkWorkerMode: 'int',
+  uint: 'uint',
+  uintptr: 'ptr',
+  guintptr: 'ptr',
+  muintptr: 'ptr',
+  puintptr: 'ptr',
+  'unsafe.Pointer': 'ptr',
+  traceBufPtr: 'ptr',
+} as const satisfies Record<string, ScalarKind>;
+
+/**
+ * Types that go_asm.h gives no <type>__size for, spelled as what they are on
+ * linux/amd64 and linux/arm: sigset is [2]uint32 (os_linux_generic.go), `any`
+ * is an empty interface (eface).
+ */
+const TYPE_ALIAS: Readonly<Record<string, string>> = { sigset: '[2]uint32', any: 'eface' };
+
+// ---------------------------------------------------------------------------
+// The struct tables: field name -> [where, Go type].
+// `where` is the go_asm.h name of the offset, or "= expr" for a field go_asm.h
+// does not name: a sum of terms `[k*]name`, where name is a go_asm.h constant,
+// an integer or PtrSize. A struct's size is <struct>__size from go_asm.h unless
+// given as "= expr" (then rounded up to PtrSize, the alignment of all of them).
+
+type FieldSpec = readonly [where: string, goType: string];
+interface StructSpec {
+  readonly size?: string;
+  readonly fields: Readonly<Record<string, FieldSpec>>;
+}
+
+const SPECS = {
+  g: {
+    fields: {
+      stack: ['g_stack', 'stack'],
+      stackguard0: ['g_stackguard0', 'uintptr'],
+      stackguard1: ['g_stackguard1', 'uintptr'],
+      _panic: ['g__panic', '*_panic'],
+      _defer: ['g__defer', '*_defer'],
+      m: ['g_m', '*m'],
+      sched: ['g_sched', 'gobuf'],
+      syscallsp: ['g_syscallsp', 'uintptr'],
+      syscallpc: ['g_syscallpc', 'uintptr'],
+      stktopsp: ['g_stktopsp', 'uintptr'],
+      param: ['g_param', 'unsafe.Pointer'],
+      atomicstatus: ['g_atomicstatus', 'uint32'],
+      stackLock: ['g_stackLock', 'uint32'],
+      goid: ['g_goid', 'int64'],
+      schedlink: ['g_schedlink', 'guintptr'],
+      waitsince: ['g_waitsince', 'int64'],
+      waitreason: ['g_waitreason', 'waitReason'],
+      preempt: ['g_preempt', 'bool'],
+      preemptStop: ['g_preemptStop', 'bool'],
+      preemptShrink: ['g_preemptShrink', 'bool'],
+      asyncSafePoint: ['g_asyncSafePoint', 'bool'],
+      paniconfault: ['g_paniconfault', 'bool'],
+      gcscandone: ['g_gcscandone', 'bool'],
+      throwsplit: ['g_throwsplit', 'bool'],
+      activeStackChans: ['g_activeStackChans', 'bool'],
+      parkingOnChan: ['g_parkingOnChan', 'uint8'],
+      raceignore: ['g_raceignore', 'int8'],
+      sysblocktraced: ['g_sysblocktraced', 'bool'],
+      tracking: ['g_tracking', 'bool'],
+      trackingSeq: ['g_trackingSeq', 'uint8'],
+      runnableStamp: ['g_runnableStamp', 'int64'],
+      runnableTime: ['g_runnableTime', 'int64'],
+      sysexitticks: ['g_sysexitticks', 'int64'],
+      traceseq: ['g_traceseq', 'uint64'],
+      tracelastp: ['g_tracelastp', 'puintptr'],
+      lockedm: ['g_lockedm', 'muintptr'],
+      sig: ['g_sig', 'uint32'],
+      writebuf: ['g_writebuf', '[]byte'],
+      sigcode0: ['g_sigcode0', 'uintptr'],
+      sigcode1: ['g_sigcode1', 'uintptr'],
+      sigpc: ['g_sigpc', 'uintptr'],
+      gopc: ['g_gopc', 'uintptr'],
+      ancestors: ['g_ancestors', '*[]ancestorInfo'],
+      startpc: ['g_startpc', 'uintptr'],
+      racectx: ['g_racectx', 'uintptr'],
+      waiting: ['g_waiting', '*sudog'],
+      cgoCtxt: ['g_cgoCtxt', '[]uintptr'],
+      labels: ['g_labels', 'unsafe.Pointer'],
+      timer: ['g_timer', '*timer'],
+      selectDone: ['g_selectDone', 'uint32'],
+      goroutineProfiled: ['g_goroutineProfiled', 'goroutineProfileStateHolder'],
+      gcAssistBytes: ['g_gcAssistBytes', 'int64'],
+    },
+  },
+  gobuf: {
+    fields: {
+      sp: ['gobuf_sp', 'uintptr'],
+      pc: ['gobuf_pc', 'uintptr'],
+      g: ['gobuf_g', 'guintptr'],
+      ctxt: ['gobuf_ctxt', 'unsafe.Pointer'],
+      ret: ['gobuf_ret', 'uintptr'],
+      lr: ['gobuf_lr', 'uintptr'],
+      bp: ['gobuf_bp', 'uintptr'],
+    },
+  },
+  m: {
+    fields: {
+      g0: ['m_g0', '*g'],
+      morebuf: ['m_morebuf', 'gobuf'],
+      divmod: ['m_divmod', 'uint32'],
+      procid: ['m_procid', 'uint64'],
+      gsignal: ['m_gsignal', '*g'],
+      goSigStack: ['m_goSigStack', 'gsignalStack'],
+      sigmask: ['m_sigmask', 'sigset'],
+      tls: ['m_tls', '[tlsSlots]uintptr'],
+      mstartfn: ['m_mstartfn', 'func()'],
+      curg: ['m_curg', '*g'],
+      caughtsig: ['m_caughtsig', 'guintptr'],
+      p: ['m_p', 'puintptr'],
+      nextp: ['m_nextp', 'puintptr'],
+      oldp: ['m_oldp', 'puintptr'],
+      id: ['m_id', 'int64'],
+      mallocing: ['m_mallocing', 'int32'],
+      throwing: ['m_throwing', 'throwType'],
+      preemptoff: ['m_preemptoff', 'string'],
+      locks: ['m_locks', 'int32'],
+      dying: ['m_dying', 'int32'],
+      profilehz: ['m_profilehz', 'int32'],
+      spinning: ['m_spinning', 'bool'],
+      blocked: ['m_blocked', 'bool'],
+      newSigstack: ['m_newSigstack', 'bool'],
+      printlock: ['m_printlock', 'int8'],
+      incgo: ['m_incgo', 'bool'],
+      freeWait: ['m_freeWait', 'atomic.Uint32'],
+      fastrand: ['m_fastrand', 'uint64'],
+      needextram: ['m_needextram', 'bool'],
+      traceback: ['m_traceback', 'uint8'],
+      ncgocall: ['m_ncgocall', 'uint64'],
+      ncgo: ['m_ncgo', 'int32'],
+      cgoCallersUse: ['m_cgoCallersUse', 'uint32'],
+      cgoCallers: ['m_cgoCallers', '*cgoCallers'],
+      park: ['m_park', 'note'],
+      alllink: ['m_alllink', '*m'],
+      schedlink: ['m_schedlink', 'muintptr'],
+      lockedg: ['m_lockedg', 'guintptr'],
+      createstack: ['m_createstack', '[32]uintptr'],
+      lockedExt: ['m_lockedExt', 'uint32'],
+      lockedInt: ['m_lockedInt', 'uint32'],
+      nextwaitm: ['m_nextwaitm', 'muintptr'],
+      waitunlockf: ['m_waitunlockf', 'func(*g, unsafe.Pointer) bool'],
+      waitlock: ['m_waitlock', 'unsafe.Pointer'],
+      waittraceev: ['m_waittraceev', 'byte'],
+      waittraceskip: ['m_waittraceskip', 'int'],
+      startingtrace: ['m_startingtrace', 'bool'],
+      syscalltick: ['m_syscalltick', 'uint32'],
+      freelink: ['m_freelink', '*m'],
+      libcall: ['m_libcall', 'libcall'],
+      libcallpc: ['m_libcallpc', 'uintptr'],
+      libcallsp: ['m_libcallsp', 'uintptr'],
+      libcallg: ['m_libcallg', 'guintptr'],
+      syscall: ['m_syscall', 'libcall'],
+      vdsoSP: ['m_vdsoSP', 'uintptr'],
+      vdsoPC: ['m_vdsoPC', 'uintptr'],
+      preemptGen: ['m_preemptGen', 'uint32'],
+      signalPending: ['m_signalPending', 'uint32'],
+      mOS: ['m_mOS', 'mOS'],
+      locksHeldLen: ['m_locksHeldLen', 'int'],
+      locksHeld: ['m_locksHeld', '[10]heldLockInfo'],
+    },
+  },
+  p: {
+    // Not listed: mspancache, an anonymous struct{len int; buf [128]*mspan}.
+    fields: {
+      id: ['p_id', 'int32'],
+      status: ['p_status', 'uint32'],
+      link: ['p_link', 'puintptr'],
+      schedtick: ['p_schedtick', 'uint32'],
+      syscalltick: ['p_syscalltick', 'uint32'],
+      sysmontick: ['p_sysmontick', 'sysmontick'],
+      m: ['p_m', 'muintptr'],
+      mcache: ['p_mcache', '*mcache'],
+      pcache: ['p_pcache', 'pageCache'],
+      raceprocctx: ['p_raceprocctx', 'uintptr'],
+      deferpool: ['p_deferpool', '[]*_defer'],
+      deferpoolbuf: ['p_deferpoolbuf', '[32]*_defer'],
+      goidcache: ['p_goidcache', 'uint64'],
+      goidcacheend: ['p_goidcacheend', 'uint64'],
+      runqhead: ['p_runqhead', 'uint32'],
+      runqtail: ['p_runqtail', 'uint32'],
+      runq: ['p_runq', '[256]guintptr'],
+      runnext: ['p_runnext', 'guintptr'],
+      gFree: ['p_gFree', 'p.gFree'],
+      sudogcache: ['p_sudogcache', '[]*sudog'],
+      sudogbuf: ['p_sudogbuf', '[128]*sudog'],
+      tracebuf: ['p_tracebuf', 'traceBufPtr'],
+      traceSweep: ['p_traceSweep', 'bool'],
+      traceSwept: ['p_traceSwept', 'uintptr'],
+      traceReclaimed: ['p_traceReclaimed', 'uintptr'],
+      palloc: ['p_palloc', 'persistentAlloc'],
+      timer0When: ['p_timer0When', 'uint64'],
+      timerModifiedEarliest: ['p_timerModifiedEarliest', 'uint64'],
+      gcAssistTime: ['p_gcAssistTime', 'int64'],
+      gcFractionalMarkTime: ['p_gcFractionalMarkTime', 'int64'],
+      limiterEvent: ['p_limiterEvent', 'limiterEvent'],
+      gcMarkWorkerMode: ['p_gcMarkWorkerMode', 'gcMarkWorkerMode'],
+      gcMarkWorkerStartTime: ['p_gcMarkWorkerStartTime', 'int64'],
+      gcw: ['p_gcw', 'gcWork'],
+      wbBuf: ['p_wbBuf', 'wbBuf'],
+      runSafePointFn: ['p_runSafePointFn', 'uint32'],
+      statsSeq: ['p_statsSeq', 'uint32'],
+      timersLock: ['p_timersLock', 'mutex'],
+      timers: ['p_timers', '[]*timer'],
+      numTimers: ['p_numTimers', 'uint32'],
+      deletedTimers: ['p_deletedTimers', 'uint32'],
+      timerRaceCtx: ['p_timerRaceCtx', 'uintptr'],
+      maxStackScanDelta: ['p_maxStackScanDelta', 'int64'],
+      scannedStackSize: ['p_scannedStackSize', 'uint64'],
+      scannedStacks: ['p_scannedStacks', 'uint64'],
+      preempt: ['p_preempt', 'bool'],
+    },
+  },
+  // p.gFree is struct { gList; n int32 }: the embedded gList at 0, n right after it.
+  'p.gFree': {
+    size: '= gList__size + 4',
+    fields: {
+      gList: ['= 0', 'gList'],
+      n: ['= gList__size', 'int32'],
+    },
+  },
+  schedt: {
+    fields: {
+      goidgen: ['schedt_goidgen', 'uint64'],
+      lastpoll: ['schedt_lastpoll', 'uint64'],
+      pollUntil: ['schedt_pollUntil', 'uint64'],
+      lock: ['schedt_lock', 'mutex'],
+      midle: ['schedt_midle', 'muintptr'],
+      nmidle: ['schedt_nmidle', 'int32'],
+      nmidlelocked: ['schedt_nmidlelocked', 'int32'],
+      mnext: ['schedt_mnext', 'int64'],
+      maxmcount: ['schedt_maxmcount', 'int32'],
+      nmsys: ['schedt_nmsys', 'int32'],
+      nmfreed: ['schedt_nmfreed', 'int64'],
+      ngsys: ['schedt_ngsys', 'uint32'],
+      pidle: ['schedt_pidle', 'puintptr'],
+      npidle: ['schedt_npidle', 'uint32'],
+      nmspinning: ['schedt_nmspinning', 'uint32'],
+      runq: ['schedt_runq', 'gQueue'],
+      runqsize: ['schedt_runqsize', 'int32'],
+      disable: ['schedt_disable', 'schedt.disable'],
+      gFree: ['schedt_gFree', 'schedt.gFree'],
+      sudoglock: ['schedt_sudoglock', 'mutex'],
+      sudogcache: ['schedt_sudogcache', '*sudog'],
+      deferlock: ['schedt_deferlock', 'mutex'],
+      deferpool: ['schedt_deferpool', '*_defer'],
+      freem: ['schedt_freem', '*m'],
+      gcwaiting: ['schedt_gcwaiting', 'uint32'],
+      stopwait: ['schedt_stopwait', 'int32'],
+      stopnote: ['schedt_stopnote', 'note'],
+      sysmonwait: ['schedt_sysmonwait', 'uint32'],
+      sysmonnote: ['schedt_sysmonnote', 'note'],
+      safePointFn: ['schedt_safePointFn', 'func(*p)'],
+      safePointWait: ['schedt_safePointWait', 'int32'],
+      safePointNote: ['schedt_safePointNote', 'note'],
+      profilehz: ['schedt_profilehz', 'int32'],
+      procresizetime: ['schedt_procresizetime', 'int64'],
+      totaltime: ['schedt_totaltime', 'int64'],
+      sysmonlock: ['schedt_sysmonlock', 'mutex'],
+      timeToRun: ['schedt_timeToRun', 'timeHistogram'],
+    },
+  },
+  // schedt.disable is struct { user bool; runnable gQueue; n int32 }: the gQueue
+  // is pointer-aligned, so it starts one word in.
+  'schedt.disable': {
+    size: '= PtrSize + gQueue__size + 4',
+    fields: {
+      user: ['= 0', 'bool'],
+      runnable: ['= PtrSize', 'gQueue'],
+      n: ['= PtrSize + gQueue__size', 'int32'],
+    },
+  },
+  // schedt.gFree is struct { lock mutex; stack gList; noStack gList; n int32 }.
+  'schedt.gFree': {
+    size: '= mutex__size + 2*gList__size + 4',
+    fields: {
+      lock: ['= 0', 'mutex'],
+      stack: ['= mutex__size', 'gList'],
+      noStack: ['= mutex__size + gList__size', 'gList'],
+      n: ['= mutex__size + 2*gList__size', 'int32'],
+    },
+  },
+  stack: { fields: { lo: ['stack_lo', 'uintptr'], hi: ['stack_hi', 'uintptr'] } },
+  funcval: { fields: { fn: ['funcval_fn', 'uintptr'] } },
+  gQueue: { fields: { head: ['gQueue_head', 'guintptr'], tail: ['gQueue_tail', 'guintptr'] } },
+  gList: { fields: { head: ['gList_head', 'guintptr'] } },
+  hchan: {
+    fields: {
+      qcount: ['hchan_qcount', 'uint'],
+      dataqsiz: ['hchan_dataqsiz', 'uint'],
+      buf: ['hchan_buf', 'unsafe.Pointer'],
+      elemsize: ['hchan_elemsize', 'uint16'],
+      closed: ['hchan_closed', 'uint32'],
+      elemtype: ['hchan_elemtype', '*_type'],
+      sendx: ['hchan_sendx', 'uint'],
+      recvx: ['hchan_recvx', 'uint'],
+      recvq: ['hchan_recvq', 'waitq'],
+      sendq: ['hchan_sendq', 'waitq'],
+      lock: ['hchan_lock', 'mutex'],
+    },
+  },
+  waitq: { fields: { first: ['waitq_first', '*sudog'], last: ['waitq_last', '*sudog'] } },
+  sudog: {
+    fields: {
+      g: ['sudog_g', '*g'],
+      next: ['sudog_next', '*sudog'],
+      prev: ['sudog_prev', '*sudog'],
+      elem: ['sudog_elem', 'unsafe.Pointer'],
+      acquiretime: ['sudog_acquiretime', 'int64'],
+      releasetime: ['sudog_releasetime', 'int64'],
+      ticket: ['sudog_ticket', 'uint32'],
+      isSelect: ['sudog_isSelect', 'bool'],
+      success: ['sudog_success', 'bool'],
+      parent: ['sudog_parent', '*sudog'],
+      waitlink: ['sudog_waitlink', '*sudog'],
+      waittail: ['sudog_waittail', '*sudog'],
+      c: ['sudog_c', '*hchan'],
+    },
+  },
+  _defer: {
+    fields: {
+      started: ['_defer_started', 'bool'],
+      heap: ['_defer_heap', 'bool'],
+      openDefer: ['_defer_openDefer', 'bool'],
+      sp: ['_defer_sp', 'uintptr'],
+      pc: ['_defer_pc', 'uintptr'],
+      fn: ['_defer_fn', 'func()'],
+      _panic: ['_defer__panic', '*_panic'],
+      link: ['_defer_link', '*_defer'],
+      fd: ['_defer_fd', 'unsafe.Pointer'],
+      varp: ['_defer_varp', 'uintptr'],
+      framepc: ['_defer_framepc', 'uintptr'],
+    },
+  },
+  _panic: {
+    fields: {
+      argp: ['_panic_argp', 'unsafe.Pointer'],
+      arg: ['_panic_arg', 'any'],
+      link: ['_panic_link', '*_panic'],
+      pc: ['_panic_pc', 'uintptr'],
+      sp: ['_panic_sp', 'unsafe.Pointer'],
+      recovered: ['_panic_recovered', 'bool'],
+      aborted: ['_panic_aborted', 'bool'],
+      goexit: ['_panic_goexit', 'bool'],
+    },
+  },
+  // note and mutex hold one uintptr key (lock_futex.go); mutex's lockRankStruct
+  // is empty unless the runtime is built with staticlockranking.
+  note: { fields: { key: ['note_key', 'uintptr'] } },
+  mutex: { fields: { key: ['mutex_key', 'uintptr'] } },
+  // the header of a Go string and of a slice
+  stringStruct: { fields: { str: ['stringStruct_str', 'unsafe.Pointer'], len: ['stringStruct_len', 'int'] } },
+  slice: {
+    fields: {
+      array: ['slice_array', 'unsafe.Pointer'],
+      len: ['slice_len', 'int'],
+      cap: ['slice_cap', 'int'],
+    },
+  },
+} as const satisfies Record<string, StructSpec>;
+
+type Specs = typeof SPECS;
+/** The structs this module describes; 'p.gFree' etc. are Go's anonymous nested structs. */
+export type StructName = keyof Specs;
+type FieldsOf<S extends StructName> = Specs[S]['fields'];
+/** The fields of a struct, as named in Go. */
+export type FieldName<S extends StructName> = keyof FieldsOf<S> & string;
+
+// ---------------------------------------------------------------------------
+// Layout: the resolved offsets and sizes for one arch
+
+export interface FieldInfo {
+  /** Go field name */
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  /** the Go type as runtime2.go declares it ('p.gFree' etc. name the anonymous structs) */
+  readonly goType: string;
+  /** the go_asm.h name of the offset; absent for fields go_asm.h does not name */
+  readonly asm?: string;
+  /** for those: how the offset is derived from go_asm.h sizes */
+  readonly derived?: string;
+  /** arrays: element count and size */
+  readonly len?: number;
+  readonly elemSize?: number;
+}
+
+export interface StructInfo {
+  readonly struct: StructName;
+  readonly size: number;
+  /** the go_asm.h name of the size (g__size); absent for the anonymous structs */
+  readonly asm?: string;
+  readonly derived?: string;
+  readonly fields: readonly FieldInfo[];
+}
+
+/** Stack and TLS constants of one arch (stack.go, runtime2.go), all from go_asm.h. */
+export interface RuntimeConsts {
+  readonly _StackSystem: number;
+  readonly _StackMin: number;
+  readonly _FixedStack: number;
+  readonly _StackBig: number;
+  readonly _StackGuard: number;
+  readonly _StackSmall: number;
+  readonly _StackLimit: number;
+  /** stackguard0 value that asks the goroutine to yield at its next prologue check */
+  readonly stackPreempt: bigint;
+  /** stackguard0 value that makes a forked child's stack growth throw */
+  readonly stackFork: bigint;
+  /** stackguard0 value that forces a stack move (debug) */
+  readonly stackForceMove: bigint;
+  readonly _GoidCacheBatch: number;
+  /** pointer-sized slots of m.tls, and their total bytes */
+  readonly tlsSlots: number;
+  readonly tlsSize: number;
+}
+
+export type Offsets = { readonly [S in StructName]: { readonly [F in FieldName<S>]: number } };
+export type Sizes = { readonly [S in StructName]: number };
+
+export class Layout {
+  readonly arch: ArchName;
+  readonly ptrSize: 4 | 8;
+  /** byte offsets: L.off.g.sched === go_asm.h g_sched, L.off['p.gFree'].n === gList__size */
+  readonly off: Offsets;
+  /** struct sizes: L.sizes.g === g__size */
+  readonly sizes: Sizes;
+  readonly consts: RuntimeConsts;
+  private readonly infos: ReadonlyMap<StructName, StructInfo>;
+  private readonly byField: ReadonlyMap<StructName, ReadonlyMap<string, FieldInfo>>;
+
+  constructor(arch: Arch) {
+    this.arch = arch.name;
+    this.ptrSize = arch.ptrSize;
+    const asm = goAsm(arch);
+    const num = (name: string): number => {
+      const v = asm.get(name);
+      if (typeof v !== 'number') throw new Error(`layout (${arch.name}): go_asm.h has no numeric constant ${name}`);
+      return v;
+    };
+    const big = (name: string): bigint => {
+      const v = asm.get(name);
+      if (v === undefined) throw new Error(`layout (${arch.name}): go_asm.h has no constant ${name}`);
+      return BigInt(v);
+    };
+    const evalExpr = (expr: string): number => evaluate(expr, num, arch.ptrSize);
+    const roundUp = (n: number): number => Math.ceil(n / arch.ptrSize) * arch.ptrSize;
+
+    const names = Object.keys(SPECS) as StructName[];
+    const sizes = {} as Record<StructName, number>;
+    for (const s of names) {
+      const spec: StructSpec = SPECS[s];
+      sizes[s] = spec.size === undefined ? num(`${s}__size`) : roundUp(evalExpr(derivedExpr(spec.size)));
+    }
+
+    const sizeOfType = (goType: string, where: string): { size: number; len?: number; elemSize?: number } => {
+      const c = classify(goType);
+      switch (c.t) {
+        case 'scalar':
+          return { size: scalarSize(c.kind, arch.ptrSize) };
+        case 'view':
+          return { size: sizes[c.struct] };
+        case 'opaque':
+          return { size: num(`${c.type}__size`) };
+        case 'array': {
+          const len = /^\d+$/.test(c.len) ? Number(c.len) : num(`const_${c.len}`);
+          const elem = sizeOfType(c.elem, where);
+          if (elem.len !== undefined) throw new Error(`layout: nested arrays are not supported (${where})`);
+          return { size: len * elem.size, len, elemSize: elem.size };
+        }
+      }
+    };
+
+    const infos = new Map<StructName, StructInfo>();
+    const byField = new Map<StructName, Map<string, FieldInfo>>();
+    const off = {} as Record<StructName, Record<string, number>>;
+    for (const s of names) {
+      const spec: StructSpec = SPECS[s];
+      const fields: FieldInfo[] = [];
+      for (const [name, [where, goType]] of Object.entries(spec.fields)) {
+        const label = `${s}.${name}`;
+        const t = sizeOfType(goType, label);
+        if (where.startsWith('=')) {
+          const expr = derivedExpr(where);
+          fields.push({ name, offset: evalExpr(expr), goType, derived: expr, ...t });
+        } else {
+          if (!where.startsWith(`${s}_`)) throw new Error(`layout: ${label} uses go_asm.h name ${where} of another struct`);
+          fields.push({ name, offset: num(where), goType, asm: where, ...t });
+        }
+      }
+      const info: StructInfo =
+        spec.size === undefined
+          ? { struct: s, size: sizes[s], asm: `${s}__size`, fields }
+          : { struct: s, size: sizes[s], derived: derivedExpr(spec.size), fields };
+      checkStruct(info, asm);
+      infos.set(s, info);
+      byField.set(s, new Map(fields.map((f) => [f.name, f])));
+      off[s] = Object.fromEntries(fields.map((f) => [f.name, f.offset]));
+    }
+    this.infos = infos;
+    this.byField = byField;
+    this.off = off as unknown as Offsets;
+    this.sizes = sizes;
+    this.consts = {
+      _StackSystem: num('const__StackSystem'),
+      _StackMin: num('const__StackMin'),
+      _FixedStack: num('const__FixedStack'),
+      _StackBig: num('const__StackBig'),
+      _StackGuard: num('const__StackGuard'),
+      _StackSmall: num('const__StackSmall'),
+      _StackLimit: num('const__StackLimit'),
+      stackPreempt: big('const_stackPreempt'),
+      stackFork: big('const_stackFork'),
+      stackForceMove: big('const_stackForceMove'),
+      _GoidCacheBatch: num('const__GoidCacheBatch'),
+      tlsSlots: num('const_tlsSlots'),
+      tlsSize: num('const_tlsSize'),
+    };
+  }
+
+  /** The fields this module defines for `struct`, in declaration (= offset) order. */
+  fields(struct: StructName): readonly FieldInfo[] {
+    return this.struct(struct).fields;
+  }
+
+  struct(struct: StructName): StructInfo {
+    const i = this.infos.get(struct);
+    if (!i) throw new Error(`layout: unknown struct ${struct}`);
+    return i;
+  }
+
+  field<S extends StructName>(struct: S, name: FieldName<S>): FieldInfo {
+    const f = this.byField.get(struct)?.get(name);
+    if (!f) throw new Error(`layout: ${struct} has no field ${name}`);
+    return f;
+  }
+
+  structs(): StructInfo[] {
+    return [...this.infos.values()];
+  }
+}
+
+function derivedExpr(where: string): string {
+  if (!where.startsWith('=')) throw new Error(`layout: expected "= expr", got ${where}`);
+  return where.slice(1).trim();
+}
+
+/** Evaluates "a + 2*b + 4 + PtrSize" over go_asm.h constants. */
+function evaluate(expr: string, num: (name: string) => number, ptrSize: number): number {
+  let total = 0;
+  for (const term of expr.split('+')) {
+    const m = /^\s*(?:(\d+)\s*\*\s*)?(\w+)\s*$/.exec(term);
+    if (!m) throw new Error(`layout: bad offset expression "${expr}"`);
+    const k = m[1] === undefined ? 1 : Number(m[1]);
+    const name = m[2]!;
+    total += k * (/^\d+$/.test(name) ? Number(name) : name === 'PtrSize' ? ptrSize : num(name));
+  }
+  return total;
+}
+
+/**
+ * Consistency of one struct: fields in offset order, none running into the
+ * next offset go_asm.h knows for this struct (or the struct's end), and each
+ * anonymous nested struct exactly filling its gap.
+ */
+function checkStruct(info: StructInfo, asm: ReadonlyMap<string, number | string>): void {
+  const s = info.struct;
+  const known = new Set<number>([info.size]);
+  for (const f of info.fields) known.add(f.offset);
+  if (info.asm !== undefined) {
+    for (const [k, v] of asm) if (k.startsWith(`${s}_`) && k !== `${s}__size` && typeof v === 'number') known.add(v);
+  }
+  const boundaries = [...known].sort((a, b) => a - b);
+  let prev = -1;
+  for (const f of info.fields) {
+    if (f.offset <= prev) throw new Error(`layout: ${s}.${f.name} is not in offset order`);
+    prev = f.offset;
+    const next = boundaries.find((b) => b > f.offset) ?? info.size;
+    if (f.offset + f.size > next) {
+      throw new Error(`layout: ${s}.${f.name} (${f.goType}, ${f.size} bytes at ${f.offset}) overlaps the field at ${next}`);
+    }
+    if (f.goType in DERIVED_STRUCT_TYPES && f.offset + f.size !== next) {
+      throw new Error(`layout: ${s}.${f.name} is ${f.size} bytes but go_asm.h leaves ${next - f.offset}`);
+    }
+  }
+}
+
+type Classified =
+  | { t: 'scalar'; kind: ScalarKind }
+  | { t: 'view'; struct: StructName }
+  | { t: 'array'; len: string; elem: string }
+  | { t: 'opaque'; type: string };
+
+/** Go types that are views, by the struct they show. */
+const VIEW_STRUCT = {
+  stack: 'stack',
+  gobuf: 'gobuf',
+  gQueue: 'gQueue',
+  gList: 'gList',
+  note: 'note',
+  mutex: 'mutex',
+  waitq: 'waitq',
+  string: 'stringStruct',
+  'p.gFree': 'p.gFree',
+  'schedt.disable': 'schedt.disable',
+  'schedt.gFree': 'schedt.gFree',
+} as const satisfies Record<string, StructName>;
+const DERIVED_STRUCT_TYPES = { 'p.gFree': 1, 'schedt.disable': 1, 'schedt.gFree': 1 } as const;
+
+function classify(goType: string): Classified {
+  const alias = TYPE_ALIAS[goType];
+  if (alias !== undefined) return classify(alias);
+  if (Object.hasOwn(SCALAR_KIND, goType)) return { t: 'scalar', kind: SCALAR_KIND[goType as keyof typeof SCALAR_KIND] };
+  if (goType.startsWith('*') || goType.startsWith('func')) return { t: 'scalar', kind: 'ptr' };
+  if (goType.startsWith('[]')) return { t: 'view', struct: 'slice' };
+  const arr = /^\[(\w+)\](.+)$/.exec(goType);
+  if (arr) return { t: 'array', len: arr[1]!, elem: arr[2]! };
+  if (Object.hasOwn(VIEW_STRUCT, goType)) return { t: 'view', struct: VIEW_STRUCT[goType as keyof typeof VIEW_STRUCT] };
+  return { t: 'opaque', type: goType };
+}
+
+function scalarSize(kind: ScalarKind, ptrSize: 4 | 8): number {
+  switch (kind) {
+    case 'bool':
+    case 'u8':
+    case 'i8':
+      return 1;
+    case 'u16':
+      return 2;
+    case 'u32':
+    case 'i32':
+      return 4;
+    case 'u64':
+    case 'i64':
+      return 8;
+    case 'int':
+    case 'uint':
+    case 'ptr':
+      return ptrSize;
+  }
+}
+
+const layouts = new Map<ArchName, Layout>();
+
+/** The layout of one arch (built once, then cached). */
+export function layoutFor(arch: Arch): Layout {
+  let L = layouts.get(arch.name);
+  if (!L) {
+    L = new Layout(arch);
+    layouts.set(arch.name, L);
+  }
+  return L;
+}
+
+// ---------------------------------------------------------------------------
+// Views
+
+type ScalarGoType = keyof typeof SCALAR_KIND | `*${string}` | `func${string}`;
+/** the view class a nested-struct Go type reads as */
+interface ViewTypes {
+  stack: Stack;
+  gobuf: Gobuf;
+  gQueue: GQueue;
+  gList: GList;
+  note: Note;
+  mutex: Mutex;
+  waitq: WaitQ;
+  string: GoString;
+  'p.gFree': PGFree;
+  'schedt.disable': SchedtDisable;
+  'schedt.gFree': SchedtGFree;
+}
+type ValueOf<T> = T extends 'bool' ? boolean : T extends ScalarGoType ? number : never;
+type ViewOf<T> = T extends `[]${string}` ? GoSlice : T extends keyof ViewTypes ? ViewTypes[T] : never;
+type GoTypeOf<S extends StructName, F extends keyof FieldsOf<S>> = FieldsOf<S>[F] extends readonly [string, infer T] ? T : never;
+
+/** The generated properties of a view: read/write scalars, read-only nested views. */
+export type Accessors<S extends StructName> = {
+  -readonly [F in keyof FieldsOf<S> as [ValueOf<GoTypeOf<S, F>>] extends [never] ? never : F]: ValueOf<GoTypeOf<S, F>>;
+} & {
+  readonly [F in keyof FieldsOf<S> as [ViewOf<GoTypeOf<S, F>>] extends [never] ? never : F]: ViewOf<GoTypeOf<S, F>>;
+};
+
+/**
+ * A struct at `addr` in emulated memory. Nothing is copied: every property
+ * access reads or writes the arena. Views are cheap; make them freely.
+ */
+export abstract class StructView<S extends StructName> {
+  /** this struct's field offsets on this arch (same object as L.off[struct]) */
+  readonly off: { readonly [F in FieldName<S>]: number };
+  readonly struct: S;
+
+  constructor(
+    readonly L: Layout,
+    readonly mem: Arena,
+    readonly addr: number,
+  ) {
+    this.struct = (new.target as unknown as { struct: S }).struct;
+    this.off = L.off[this.struct];
+    if (mem.wordSize !== L.ptrSize) {
+      throw new Error(`${this.struct} view: arena word size ${mem.wordSize} does not match ${L.arch} (${L.ptrSize})`);
+    }
+  }
+
+  /** sizeof(struct) on this arch */
+  get size(): number {
+    return this.L.sizes[this.struct];
+  }
+
+  /** address of a field */
+  addrOf(field: FieldName<S>): number {
+    return this.addr + this.off[field];
+  }
+
+  /** clear the whole struct (like a fresh Go allocation) */
+  zero(): void {
+    this.mem.fill(this.addr, this.size);
+  }
+
+  /**
+   * Every scalar field's current value, for dumps. int64/uint64 values beyond
+   * 2^53 come back as bigint instead of throwing.
+   */
+  snapshot(): Record<string, number | boolean | bigint> {
+    const out: Record<string, number | boolean | bigint> = {};
+    for (const f of this.L.fields(this.struct)) {
+      const c = classify(f.goType);
+      if (c.t !== 'scalar') continue;
+      try {
+        out[f.name] = (this as unknown as Record<string, number | boolean>)[f.name]!;
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        const a = this.addr + f.offset;
+        out[f.name] = c.kind === 'u64' || c.kind === 'uint' ? this.mem.u64(a) : this.mem.i64(a);
+      }
+    }
+    return out;
+  }
+
+  /** address of element i of an array field, bounds-checked */
+  protected elemAddr(field: FieldName<S>, i: number): number {
+    const f = this.L.field(this.struct, field);
+    if (!Number.isInteger(i) || i < 0 || i >= f.len!) {
+      throw new RangeError(`${this.struct}.${field}[${i}]: index out of range [0, ${f.len})`);
+    }
+    return this.addr + f.offset + i * f.elemSize!;
+  }
+
+  protected readPtr(a: number): number {
+    return this.mem.ptr(a);
+  }
+
+  protected writePtr(a: number, v: number, label: string): void {
+    writeScalar(this.mem, a, 'ptr', v, label);
+  }
+}
+
+type AnyView = StructView<StructName>;
+type ViewClass = (new (L: Layout, mem: Arena, addr: number) => AnyView) & { readonly struct: StructName };
+
+/** A goroutine (runtime.g). */
+export class G extends StructView<'g'> {
+  static readonly struct = 'g';
+
+  /** g.atomicstatus (same field; the name proc.go's readgstatus reads) */
+  get status(): number {
+    return this.atomicstatus;
+  }
+  set status(v: number) {
+    this.atomicstatus = v;
+  }
+  /** g.stackguard0 as an exact unsigned word (stackPreempt on amd64 needs 64 bits) */
+  get stackguard0Word(): bigint {
+    return this.mem.word(this.addrOf('stackguard0'));
+  }
+  set stackguard0Word(v: bigint) {
+    this.mem.setWord(this.addrOf('stackguard0'), v);
+  }
+  /** g.stackguard1 as an exact unsigned word (^uintptr(0) for user goroutines) */
+  get stackguard1Word(): bigint {
+    return this.mem.word(this.addrOf('stackguard1'));
+  }
+  set stackguard1Word(v: bigint) {
+    this.mem.setWord(this.addrOf('stackguard1'), v);
+  }
+}
+export interface G extends Accessors<'g'> {}
+
+/** Saved registers of a descheduled goroutine (runtime.gobuf). */
+export class Gobuf extends StructView<'gobuf'> {
+  static readonly struct = 'gobuf';
+}
+export interface Gobuf extends Accessors<'gobuf'> {}
+
+/** An OS thread (runtime.m). */
+export class M extends StructView<'m'> {
+  static readonly struct = 'm';
+
+  /** address of m.tls[0], the slot settls points the thread's TLS at */
+  get tlsAddr(): number {
+    return this.addrOf('tls');
+  }
+  /** m.tls[i] */
+  tls(i: number): number {
+    return this.readPtr(this.elemAddr('tls', i));
+  }
+  setTls(i: number, v: number): void {
+    this.writePtr(this.elemAddr('tls', i), v, `m.tls[${i}]`);
+  }
+}
+export interface M extends Accessors<'m'> {}
+
+/** A processor (runtime.p). */
+export class P extends StructView<'p'> {
+  static readonly struct = 'p';
+
+  /** number of slots in p.runq (256) */
+  get runqLen(): number {
+    return this.L.field('p', 'runq').len!;
+  }
+  /** p.runq[i] (a guintptr); callers reduce indices modulo runqLen as Go does */
+  runq(i: number): number {
+    return this.readPtr(this.elemAddr('runq', i));
+  }
+  setRunq(i: number, gp: number): void {
+    this.writePtr(this.elemAddr('runq', i), gp, `p.runq[${i}]`);
+  }
+  /** p.sudogbuf[i] */
+  sudogbuf(i: number): number {
+    return this.readPtr(this.elemAddr('sudogbuf', i));
+  }
+  setSudogbuf(i: number, s: number): void {
+    this.writePtr(this.elemAddr('sudogbuf', i), s, `p.sudogbuf[${i}]`);
+  }
+  /** p.deferpoolbuf[i] */
+  deferpoolbuf(i: number): number {
+    return this.readPtr(this.elemAddr('deferpoolbuf', i));
+  }
+  setDeferpoolbuf(i: number, d: number): void {
+    this.writePtr(this.elemAddr('deferpoolbuf', i), d, `p.deferpoolbuf[${i}]`);
+  }
+}
+export interface P extends Accessors<'p'> {}
+
+/** p.gFree: the P's free list of dead gs, struct { gList; n int32 }. */
+export class PGFree extends StructView<'p.gFree'> {
+  static readonly struct = 'p.gFree';
+
+  /** the embedded gList's head (Go: pp.gFree.head) */
+  get head(): number {
+    return this.gList.head;
+  }
+  set head(v: number) {
+    this.gList.head = v;
+  }
+}
+export interface PGFree extends Accessors<'p.gFree'> {}
+
+/** The scheduler's global state (runtime.schedt, the variable `sched`). */
+export class Schedt extends StructView<'schedt'> {
+  static readonly struct = 'schedt';
+}
+export interface Schedt extends Accessors<'schedt'> {}
+
+/** sched.disable: goroutines held back while user scheduling is disabled. */
+export class SchedtDisable extends StructView<'schedt.disable'> {
+  static readonly struct = 'schedt.disable';
+}
+export interface SchedtDisable extends Accessors<'schedt.disable'> {}
+
+/** sched.gFree: the global free lists of dead gs, with and without stacks. */
+export class SchedtGFree extends StructView<'schedt.gFree'> {
+  static readonly struct = 'schedt.gFree';
+}
+export interface SchedtGFree extends Accessors<'schedt.gFree'> {}
+
+/** [lo, hi) of a goroutine stack. */
+export class Stack extends StructView<'stack'> {
+  static readonly struct = 'stack';
+}
+export interface Stack extends Accessors<'stack'> {}
+
+/** A closure: fn, then the captured variables. */
+export class FuncVal extends StructView<'funcval'> {
+  static readonly struct = 'funcval';
+}
+export interface FuncVal extends Accessors<'funcval'> {}
+
+/** A queue of gs linked through g.schedlink (head and tail). */
+export class GQueue extends StructView<'gQueue'> {
+  static readonly struct = 'gQueue';
+}
+export interface GQueue extends Accessors<'gQueue'> {}
+
+/** A stack of gs linked through g.schedlink (head only). */
+export class GList extends StructView<'gList'> {
+  static readonly struct = 'gList';
+}
+export interface GList extends Accessors<'gList'> {}
+
+/** A channel (runtime.hchan). */
+export class HChan extends StructView<'hchan'> {
+  static readonly struct = 'hchan';
+}
+export interface HChan extends Accessors<'hchan'> {}
+
+/** A channel's list of waiting sudogs. */
+export class WaitQ extends StructView<'waitq'> {
+  static readonly struct = 'waitq';
+}
+export interface WaitQ extends Accessors<'waitq'> {}
+
+/** A g waiting on a channel or semaphore (runtime.sudog). */
+export class Sudog extends StructView<'sudog'> {
+  static readonly struct = 'sudog';
+}
+export interface Sudog extends Accessors<'sudog'> {}
+
+/** A deferred call record (runtime._defer). */
+export class Defer extends StructView<'_defer'> {
+  static readonly struct = '_defer';
+}
+export interface Defer extends Accessors<'_defer'> {}
+
+/** An active panic (runtime._panic). */
+export class Panic extends StructView<'_panic'> {
+  static readonly struct = '_panic';
+}
+export interface Panic extends Accessors<'_panic'> {}
+
+/** A one-shot wakeup (runtime.note): key is 0 until notewakeup. */
+export class Note extends StructView<'note'> {
+  static readonly struct = 'note';
+}
+export interface Note extends Accessors<'note'> {}
+
+/** A runtime lock (runtime.mutex): key is 0 when unlocked. */
+export class Mutex extends StructView<'mutex'> {
+  static readonly struct = 'mutex';
+}
+export interface Mutex extends Accessors<'mutex'> {}
+
+/** A Go string header (pointer, length). */
+export class GoString extends StructView<'stringStruct'> {
+  static readonly struct = 'stringStruct';
+
+  /** the bytes the header points at, decoded as UTF-8 ('' when len is 0) */
+  value(): string {
+    return this.len === 0 ? '' : new TextDecoder().decode(this.mem.read(this.str, this.len));
+  }
+}
+export interface GoString extends Accessors<'stringStruct'> {}
+
+/** A Go slice header (array, len, cap). */
+export class GoSlice extends StructView<'slice'> {
+  static readonly struct = 'slice';
+}
+export interface GoSlice extends Accessors<'slice'> {}
+
+const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
+  g: G,
+  gobuf: Gobuf,
+  m: M,
+  p: P,
+  'p.gFree': PGFree,
+  schedt: Schedt,
+  'schedt.disable': SchedtDisable,
+  'schedt.gFree': SchedtGFree,
+  stack: Stack,
+  funcval: FuncVal,
+  gQueue: GQueue,
+  gList: GList,
+  hchan: HChan,
+  waitq: WaitQ,
+  sudog: Sudog,
+  _defer: Defer,
+  _panic: Panic,
+  note: Note,
+  mutex: Mutex,
+  stringStruct: GoString,
+  slice: GoSlice,
+};
+
+// ---------------------------------------------------------------------------
+// Scalar access
+
+const TWO32 = 0x1_0000_0000;
+
+function rangeError(label: string, v: unknown, type: string): RangeError {
+  return new RangeError(`${label}: ${String(v)} does not fit ${type}`);
+}
+
+function readU64(mem: Arena, a: number, label: string): number {
+  const lo = mem.u32(a);
+  const hi = mem.u32(a + 4);
+  if (hi > 0x1f_ffff) throw new RangeError(`${label}: 0x${mem.u64(a).toString(16)} is beyond 2^53 (read it as a bigint)`);
+  return hi * TWO32 + lo;
+}
+
+function readI64(mem: Arena, a: number, label: string): number {
+  const lo = mem.u32(a);
+  const hi = mem.i32(a + 4);
+  const v = hi * TWO32 + lo;
+  if (hi > 0x1f_ffff || hi < -0x20_0000 || !Number.isSafeInteger(v)) {
+    throw new RangeError(`${label}: ${mem.i64(a)} is beyond +-2^53 (read it as a bigint)`);
+  }
+  return v;
+}
+
+/** writes a safe integer as 64 bits (two's complement), low half first */
+function write64(mem: Arena, a: number, v: number): void {
+  mem.setU32(a, v >>> 0);
+  mem.setU32(a + 4, Math.floor(v / TWO32) >>> 0);
+}
+
+function readScalar(mem: Arena, a: number, kind: ScalarKind, label: string): number | boolean {
+  switch (kind) {
+    case 'bool':
+      return mem.u8(a) !== 0;
+    case 'u8':
+      return mem.u8(a);
+    case 'i8':
+      return (mem.u8(a) << 24) >> 24;
+    case 'u16':
+      return mem.u16(a);
+    case 'u32':
+      return mem.u32(a);
+    case 'i32':
+      return mem.i32(a);
+    case 'u64':
+      return readU64(mem, a, label);
+    case 'i64':
+      return readI64(mem, a, label);
+    case 'int':
+      return mem.wordSize === 8 ? readI64(mem, a, label) : mem.i32(a);
+    case 'uint':
+      return mem.wordSize === 8 ? readU64(mem, a, label) : mem.u32(a);
+    case 'ptr':
+      return mem.ptr(a);
+  }
+}
+
+function writeScalar(mem: Arena, a: number, kind: ScalarKind, v: number | boolean, label: string): void {
+  if (kind === 'bool') {
+    if (typeof v !== 'boolean') throw new TypeError(`${label}: expected a boolean, got ${String(v)}`);
+    mem.setU8(a, v ? 1 : 0);
+    return;
+  }
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`${label}: expected a safe integer, got ${String(v)}`);
+  const inRange = (lo: number, hi: number, type: string): void => {
+    if (v < lo || v > hi) throw rangeError(label, v, type);
+  };
+  const wide = mem.wordSize === 8;
+  switch (kind) {
+    case 'u8':
+      inRange(0, 0xff, 'uint8');
+      return mem.setU8(a, v);
+    case 'i8':
+      inRange(-0x80, 0x7f, 'int8');
+      return mem.setU8(a, v & 0xff);
+    case 'u16':
+      inRange(0, 0xffff, 'uint16');
+      return mem.setU16(a, v);
+    case 'u32':
+      inRange(0, 0xffff_ffff, 'uint32');
+      return mem.setU32(a, v);
+    case 'i32':
+      inRange(-0x8000_0000, 0x7fff_ffff, 'int32');
+      return mem.setU32(a, v);
+    case 'u64':
+      inRange(0, Number.MAX_SAFE_INTEGER, 'uint64 (as a number)');
+      return write64(mem, a, v);
+    case 'i64':
+      return write64(mem, a, v);
+    case 'int':
+      if (wide) return write64(mem, a, v);
+      inRange(-0x8000_0000, 0x7fff_ffff, 'int (32-bit)');
+      return mem.setU32(a, v);
+    case 'uint':
+    case 'ptr':
+      if (wide) {
+        inRange(0, Number.MAX_SAFE_INTEGER, `${kind === 'ptr' ? 'uintptr' : 'uint'} (as a number)`);
+        return write64(mem, a, v);
+      }
+      inRange(0, 0xffff_ffff, kind === 'ptr' ? 'uintptr (32-bit)' : 'uint (32-bit)');
+      return mem.setU32(a, v);
+  }
+}
+
+/** Puts a getter (and for scalars a setter) for every table row on the view's prototype. */
+function installAccessors(cls: ViewClass, struct: StructName): void {
+  const spec: StructSpec = SPECS[struct];
+  for (const [name, [, goType]] of Object.entries(spec.fields)) {
+    if (Object.hasOwn(cls.prototype, name) || name in StructView.prototype || RESERVED.has(name)) {
+      throw new Error(`layout: ${struct}.${name} collides with a member of ${cls.name}`);
+    }
+    const label = `${struct}.${name}`;
+    const c = classify(goType);
+    if (c.t === 'scalar') {
+      const kind = c.kind;
+      Object.defineProperty(cls.prototype, name, {
+        enumerable: true,
+        get(this: AnyView) {
+          return readScalar(this.mem, this.addr + (this.off as Record<string, number>)[name]!, kind, label);
+        },
+        set(this: AnyView, v: number | boolean) {
+          writeScalar(this.mem, this.addr + (this.off as Record<string, number>)[name]!, kind, v, label);
+        },
+      });
+    } else if (c.t === 'view') {
+      const View = VIEW_CLASSES[c.struct];
+      Object.defineProperty(cls.prototype, name, {
+        enumerable: true,
+        get(this: AnyView) {
+          return new View(this.L, this.mem, this.addr + (this.off as Record<string, number>)[name]!);
+        },
+      });
+    }
+  }
+}
+/** instance properties of StructView (not on its prototype) */
+const RESERVED = new Set(['L', 'mem', 'addr', 'off', 'struct']);
+
+for (const [struct, cls] of Object.entries(VIEW_CLASSES) as [StructName, ViewClass][]) {
+  if (cls.struct !== struct) throw new Error(`layout: ${cls.name}.struct is ${cls.struct}, expected ${struct}`);
+  installAccessors(cls, struct);
+}
+
+// ---------------------------------------------------------------------------
+// Constants that are the same on every supported arch (checked at load)
+
+function sharedConst(name: string): number {
+  let v: number | undefined;
+  for (const a of Object.values(ARCHES)) {
+    const x = goAsm(a).get(name);
+    if (typeof x !== 'number') throw new Error(`layout: go_asm.h (${a.name}) has no numeric constant ${name}`);
+    if (v !== undefined && x !== v) throw new Error(`layout: ${name} differs between arches`);
+    v = x;
+  }
+  return v!;
+}
+
+// G statuses (runtime2.go). Who owns the g in each state:
+/** just allocated, not yet initialised; owned by its allocator (malg / newproc1) */
+export const _Gidle = sharedConst('const__Gidle');
+/** on a run queue (a P's runq/runnext or sched.runq), not executing; the queue owns it */
+export const _Grunnable = sharedConst('const__Grunnable');
+/** executing user code on an M that holds a P; owns its stack */
+export const _Grunning = sharedConst('const__Grunning');
+/** in a system call on an M, not necessarily holding a P; owns its stack */
+export const _Gsyscall = sharedConst('const__Gsyscall');
+/** blocked (channel, semaphore, ...); whoever will ready it holds a record of it (sudog) */
+export const _Gwaiting = sharedConst('const__Gwaiting');
+/** no longer used; the number stays reserved */
+export const _Gmoribund_unused = sharedConst('const__Gmoribund_unused');
+/** exited or not yet used; on a free list (p.gFree / sched.gFree) or being set up */
+export const _Gdead = sharedConst('const__Gdead');
+/** unused, keeps its number */
+export const _Genqueue_unused = sharedConst('const__Genqueue_unused');
+/** its stack is being moved by the goroutine itself (newstack); on no run queue */
+export const _Gcopystack = sharedConst('const__Gcopystack');
+/** stopped by suspendG for a preemption; whoever moves it to _Gwaiting owns it */
+export const _Gpreempted = sharedConst('const__Gpreempted');
+/** bit or-ed into a status while the GC scans the stack; the scanner owns the g */
+export const _Gscan = sharedConst('const__Gscan');
+export const _Gscanrunnable = sharedConst('const__Gscanrunnable');
+export const _Gscanrunning = sharedConst('const__Gscanrunning');
+export const _Gscansyscall = sharedConst('const__Gscansyscall');
+export const _Gscanwaiting = sharedConst('const__Gscanwaiting');
+export const _Gscanpreempted = sharedConst('const__Gscanpreempted');
+
+// P statuses (runtime2.go).
+/** not running anything; on sched.pidle (under sched.lock) or just created */
+export const _Pidle = sharedConst('const__Pidle');
+/** held by exactly one M (p.m), which may change it to any other status */
+export const _Prunning = sharedConst('const__Prunning');
+/** its M is in a system call; sysmon or another M may take it (CAS on status) */
+export const _Psyscall = sharedConst('const__Psyscall');
+/** stopped for stop-the-world; owned by the M that stopped the world */
+export const _Pgcstop = sharedConst('const__Pgcstop');
+/** no longer used (GOMAXPROCS shrank); keeps its mcache until procresize frees it */
+export const _Pdead = sharedConst('const__Pdead');
+
+/** goids a P takes from sched.goidgen at a time (proc.go) */
+export const _GoidCacheBatch = sharedConst('const__GoidCacheBatch');
+
+// ---------------------------------------------------------------------------
+// Wait reasons (runtime2.go waitReason): numbers from go_asm.h, the text that
+// tracebacks and scheddetail print, by enum name.
+
+const WAIT_REASON_TEXT = {
+  Zero: '',
+  GCAssistMarking: 'GC assist marking',
+  IOWait: 'IO wait',
+  ChanReceiveNilChan: 'chan receive (nil chan)',
+  ChanSendNilChan: 'chan send (nil chan)',
+  DumpingHeap: 'dumping heap',
+  GarbageCollection: 'garbage collection',
+  GarbageCollectionScan: 'garbage collection scan',
+  PanicWait: 'panicwait',
+  Select: 'select',
+  SelectNoCases: 'select (no cases)',
+  GCAssistWait: 'GC assist wait',
+  GCSweepWait: 'GC sweep wait',
+  GCScavengeWait: 'GC scavenge wait',
+  ChanReceive: 'chan receive',
+  ChanSend: 'chan send',
+  FinalizerWait: 'finalizer wait',
+  ForceGCIdle: 'force gc (idle)',
+  Semacquire: 'semacquire',
+  Sleep: 'sleep',
+  SyncCondWait: 'sync.Cond.Wait',
+  TimerGoroutineIdle: 'timer goroutine (idle)',
+  TraceReaderBlocked: 'trace reader (blocked)',
+  WaitForGCCycle: 'wait for GC cycle',
+  GCWorkerIdle: 'GC worker (idle)',
+  Preempted: 'preempted',
+  DebugCall: 'debug call',
+} as const;
+
+const wr = (name: keyof typeof WAIT_REASON_TEXT): number => sharedConst(`const_waitReason${name}`);
+export const waitReasonZero = wr('Zero');
+export const waitReasonGCAssistMarking = wr('GCAssistMarking');
+export const waitReasonIOWait = wr('IOWait');
+export const waitReasonChanReceiveNilChan = wr('ChanReceiveNilChan');
+export const waitReasonChanSendNilChan = wr('ChanSendNilChan');
+export const waitReasonDumpingHeap = wr('DumpingHeap');
+export const waitReasonGarbageCollection = wr('GarbageCollection');
+export const waitReasonGarbageCollectionScan = wr('GarbageCollectionScan');
+export const waitReasonPanicWait = wr('PanicWait');
+export const waitReasonSelect = wr('Select');
+export const waitReasonSelectNoCases = wr('SelectNoCases');
+export const waitReasonGCAssistWait = wr('GCAssistWait');
+export const waitReasonGCSweepWait = wr('GCSweepWait');
+export const waitReasonGCScavengeWait = wr('GCScavengeWait');
+export const waitReasonChanReceive = wr('ChanReceive');
+export const waitReasonChanSend = wr('ChanSend');
+export const waitReasonFinalizerWait = wr('FinalizerWait');
+export const waitReasonForceGCIdle = wr('ForceGCIdle');
+export const waitReasonSemacquire = wr('Semacquire');
+export const waitReasonSleep = wr('Sleep');
+export const waitReasonSyncCondWait = wr('SyncCondWait');
+export const waitReasonTimerGoroutineIdle = wr('TimerGoroutineIdle');
+export const waitReasonTraceReaderBlocked = wr('TraceReaderBlocked');
+export const waitReasonWaitForGCCycle = wr('WaitForGCCycle');
+export const waitReasonGCWorkerIdle = wr('GCWorkerIdle');
+export const waitReasonPreempted = wr('Preempted');
+export const waitReasonDebugCall = wr('DebugCall');
+
+/** waitReasonStrings[w] is the text of wait reason w. */
+export const waitReasonStrings: readonly string[] = (() => {
+  const out: string[] = [];
+  for (const [name, text] of Object.entries(WAIT_REASON_TEXT)) out[wr(name as keyof typeof WAIT_REASON_TEXT)] = text;
+  const inAsm = [...goAsm(ARCHES.amd64).keys()].filter((k) => k.startsWith('const_waitReason'));
+  if (inAsm.length !== out.length || out.includes(undefined as unknown as string)) {
+    throw new Error('layout: the wait reason table does not match go_asm.h const_waitReason*');
+  }
+  return out;
+})();
+
+/** The text of a wait reason, as waitReason.String() gives it. */
+export function waitReasonString(w: number): string {
+  return waitReasonStrings[w] ?? 'unknown wait reason';
+}
+
+// ---------------------------------------------------------------------------
+// For `gogo-emu layout`
+
+export interface DescribedStruct {
+  struct: string;
+  size: number;
+  /** the go_asm.h name of the size, or how an anonymous struct's size is derived */
+  asm?: string;
+  derived?: string;
+  fields: { name: string; offset: number; size: number; goType: string; asm?: string; derived?: string }[];
+}
+
+/** Every struct this module defines for `arch`, with its fields in offset order. */
+export function describeLayout(arch: Arch): DescribedStruct[] {
+  return layoutFor(arch)
+    .structs()
+    .map((s) => ({
+      struct: s.struct,
+      size: s.size,
+      ...(s.asm !== undefined ? { asm: s.asm } : { derived: s.derived }),
+      fields: s.fields.map((f) => ({
+        name: f.name,
+        offset: f.offset,
+        size: f.size,
+        goType: f.goType,
+        ...(f.asm !== undefined ? { asm: f.asm } : { derived: f.derived }),
+      })),
+    }));
+}
+
+/**
+ * The go_asm.h names this module uses, with go_asm.h's own values: every field
+ * offset (g_sched, gobuf_sp, ...), every struct size (g__size, ...) and the
+ * constants above (const__Grunning, const_stackPreempt, ... — values beyond
+ * 2^53 as go_asm.json spells them, a hex string).
+ */
+export function layoutJson(arch: Arch): Record<string, number | string> {
+  const asm = goAsm(arch);
+  const L = layoutFor(arch);
+  const names: string[] = [];
+  for (const s of L.structs()) {
+    if (s.asm !== undefined) names.push(s.asm);
+    for (const f of s.fields) if (f.asm !== undefined) names.push(f.asm);
+  }
+  const consts = [
+    'const__StackSystem', 'const__StackMin', 'const__FixedStack', 'const__StackBig', 'const__StackGuard',
+    'const__StackSmall', 'const__StackLimit', 'const_stackPreempt', 'const_stackFork', 'const_stackForceMove',
+    'const__GoidCacheBatch', 'const_tlsSlots', 'const_tlsSize',
+    'const__Gidle', 'const__Grunnable', 'const__Grunning', 'const__Gsyscall', 'const__Gwaiting',
+    'const__Gmoribund_unused', 'const__Gdead', 'const__Genqueue_unused', 'const__Gcopystack', 'const__Gpreempted',
+    'const__Gscan', 'const__Gscanrunnable', 'const__Gscanrunning', 'const__Gscansyscall', 'const__Gscanwaiting',
+    'const__Gscanpreempted', 'const__Pidle', 'const__Prunning', 'const__Psyscall', 'const__Pgcstop', 'const__Pdead',
+    ...Object.keys(WAIT_REASON_TEXT).map((n) => `const_waitReason${n}`),
+  ];
+  const out: Record<string, number | string> = {};
+  for (const n of [...names, ...consts]) {
+    const v = asm.get(n);
+    if (v === undefined) throw new Error(`layout (${arch.name}): go_asm.h has no ${n}`);
+    out[n] = v;
+  }
+  return out;
+}
