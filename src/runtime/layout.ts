@@ -23,8 +23,11 @@
 //                         Writes must be safe non-negative integers.
 //   int64 uint64          number, read as two u32 halves (on arm an int64 is only
 //                         4-byte aligned, e.g. g.waitsince at 92). Values must
-//                         stay within +-(2^53-1): reads and writes outside throw
-//                         RangeError. Go's goids, ids, ticks and nanotimes do.
+//                         stay within +-(2^53-1): a read beyond throws RangeError
+//                         (snapshot() falls back to bigint), a write of anything
+//                         but a safe integer throws TypeError. Go's goids, ids,
+//                         ticks and nanotimes stay far below.
+// Setters check the range of the Go type (RangeError) and want booleans for bool.
 //   int uint              pointer-sized signed / unsigned, same rule as int64.
 //   gobuf, stack, gQueue, gList, note, mutex, waitq, string, []T, and the
 //                         anonymous structs: a nested view (no copy) at addr + offset
@@ -821,8 +824,8 @@ export abstract class StructView<S extends StructName> {
   }
 }
 
-type AnyView = StructView<StructName>;
-type ViewClass = (new (L: Layout, mem: Arena, addr: number) => AnyView) & { readonly struct: StructName };
+export type AnyView = StructView<StructName>;
+export type ViewClass = (new (L: Layout, mem: Arena, addr: number) => AnyView) & { readonly struct: StructName };
 
 /** A goroutine (runtime.g). */
 export class G extends StructView<'g'> {
@@ -1023,7 +1026,8 @@ export class GoSlice extends StructView<'slice'> {
 }
 export interface GoSlice extends Accessors<'slice'> {}
 
-const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
+/** The view class of each struct (for generic tools; normal code uses G, M, P, ... directly). */
+export const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
   g: G,
   gobuf: Gobuf,
   m: M,
@@ -1157,11 +1161,12 @@ function writeScalar(mem: Arena, a: number, kind: ScalarKind, v: number | boolea
 function installAccessors(cls: ViewClass, struct: StructName): void {
   const spec: StructSpec = SPECS[struct];
   for (const [name, [, goType]] of Object.entries(spec.fields)) {
+    const label = `${struct}.${name}`;
+    const c = classify(goType);
+    if (c.t !== 'scalar' && c.t !== 'view') continue; // arrays and opaque structs get no property
     if (Object.hasOwn(cls.prototype, name) || name in StructView.prototype || RESERVED.has(name)) {
       throw new Error(`layout: ${struct}.${name} collides with a member of ${cls.name}`);
     }
-    const label = `${struct}.${name}`;
-    const c = classify(goType);
     if (c.t === 'scalar') {
       const kind = c.kind;
       Object.defineProperty(cls.prototype, name, {
@@ -1173,7 +1178,7 @@ function installAccessors(cls: ViewClass, struct: StructName): void {
           writeScalar(this.mem, this.addr + (this.off as Record<string, number>)[name]!, kind, v, label);
         },
       });
-    } else if (c.t === 'view') {
+    } else {
       const View = VIEW_CLASSES[c.struct];
       Object.defineProperty(cls.prototype, name, {
         enumerable: true,
