@@ -20,6 +20,12 @@ export const INT_ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10
 
 const asmTarget = { ks: ['ARCH_X86', 'MODE_64'], cs: ['ARCH_X86', 'MODE_64'] } as const;
 
+/** Linux x86-64 system call numbers the emulated OS knows. */
+const SYSCALLS: Record<number, string> = { 1: 'write', 60: 'exit', 158: 'arch_prctl', 231: 'exit_group' };
+const X86_INS_SYSCALL = 699;
+const ARCH_SET_FS = 0x1002;
+const ENOSYS = 38n;
+
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry: 0(SP) is the return address, arguments then results follow.
   return e.sp + 8 + 8 * i;
@@ -41,6 +47,7 @@ export const amd64: Arch = {
   minFrameSize: 0,
   stackAlign: 8,
   gReg: 'r14',
+  usesFramePointer: true,
   bpReg: 'rbp',
   lrReg: undefined,
   ctxtReg: 'rdx',
@@ -58,6 +65,38 @@ export const amd64: Arch = {
   },
   tlsSlot(e) {
     return e.regN('fs_base') - 8;
+  },
+
+  entrySymbol: '_rt0_amd64_linux',
+  hookSyscalls(e, handler) {
+    return e.hookInsn(X86_INS_SYSCALL, () => {
+      const nr = e.regN('rax');
+      const args = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'].map((r) => e.reg(r));
+      const name = SYSCALLS[nr] ?? `syscall ${nr}`;
+      let r: bigint;
+      if (name === 'arch_prctl') {
+        if (args[0] !== BigInt(ARCH_SET_FS)) r = -22n; // EINVAL: only ARCH_SET_FS is needed
+        else {
+          e.setReg('fs_base', args[1]!);
+          r = 0n;
+        }
+      } else if (!(nr in SYSCALLS)) r = -ENOSYS;
+      else r = handler(name, args);
+      e.setReg('rax', BigInt.asUintN(64, r));
+    });
+  },
+  getg(e, m) {
+    return m.ptr(e.regN('fs_base') - 8);
+  },
+  gostartcall(m, buf, fn, ctxt) {
+    const sp = buf.sp - 8;
+    m.setPtr(sp, buf.pc);
+    buf.sp = sp;
+    buf.pc = fn;
+    buf.ctxt = ctxt;
+  },
+  callerSP(e) {
+    return e.sp + 8;
   },
 
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint {

@@ -20,6 +20,11 @@ const asmTarget = { ks: ['ARCH_ARM', 'MODE_ARM'], cs: ['ARCH_ARM', 'MODE_ARM'], 
 const CPSR_USR = 0x10;
 const FPEXC_EN = 0x40000000;
 
+/** Linux EABI system call numbers the emulated OS knows. */
+const SYSCALLS: Record<number, string> = { 1: 'exit', 4: 'write', 248: 'exit_group' };
+const INTR_SVC = 2;
+const ENOSYS = 38n;
+
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry (after BL): 0(R13) is the caller's saved-LR slot, args from 4(R13).
   return e.sp + 4 + 4 * i;
@@ -41,6 +46,7 @@ export const arm: Arch = {
   minFrameSize: 4,
   stackAlign: 4,
   gReg: 'r10',
+  usesFramePointer: false,
   bpReg: undefined,
   lrReg: 'lr',
   ctxtReg: 'r7',
@@ -61,6 +67,29 @@ export const arm: Arch = {
   },
   tlsSlot(e) {
     return e.regN('tpidruro');
+  },
+
+  entrySymbol: '_rt0_arm_linux',
+  hookSyscalls(e, handler) {
+    return e.hookInterrupt((intno) => {
+      if (intno !== INTR_SVC) throw new Error(`unexpected CPU exception ${intno} at pc=0x${e.pc.toString(16)}`);
+      const nr = e.regN('r7');
+      const args = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].map((r) => e.reg(r));
+      const r = nr in SYSCALLS ? handler(SYSCALLS[nr]!, args) : -ENOSYS;
+      e.setReg('r0', BigInt.asUintN(32, r));
+    });
+  },
+  getg(e) {
+    return e.regN('r10');
+  },
+  gostartcall(_m, buf, fn, ctxt) {
+    if (buf.lr !== 0) throw new Error('invalid use of gostartcall');
+    buf.lr = buf.pc;
+    buf.pc = fn;
+    buf.ctxt = ctxt;
+  },
+  callerSP(e) {
+    return e.sp;
   },
 
   arg(e, m, _abi, i) {

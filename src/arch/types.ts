@@ -3,7 +3,7 @@
 // the arch name.
 import type { Arena } from '../engine/arena.ts';
 import type { AsmTarget } from '../engine/asm.ts';
-import type { Engine, EngineArch } from '../engine/engine.ts';
+import type { Disposable, Engine, EngineArch } from '../engine/engine.ts';
 import type { CostTable } from './costs.ts';
 
 export type ArchName = 'amd64' | 'arm';
@@ -16,6 +16,14 @@ export type ArchName = 'amd64' | 'arm';
  */
 export type Abi = 'abi0' | 'internal';
 
+/** The gobuf fields gostartcall touches (a layout.ts Gobuf view fits). */
+export interface GobufLike {
+  sp: number;
+  pc: number;
+  lr: number;
+  ctxt: number;
+}
+
 export interface Arch extends EngineArch {
   readonly name: ArchName;
   /** Go's GOARCH-level facts (runtime/internal/sys, goarch) */
@@ -26,6 +34,8 @@ export interface Arch extends EngineArch {
   readonly stackAlign: number;
   /** the register that holds the current g */
   readonly gReg: string;
+  /** Go keeps a frame-pointer chain (saved BP at 0(BP)) that stack copies must adjust */
+  readonly usesFramePointer: boolean;
   /** frame pointer register (amd64) or undefined */
   readonly bpReg: string | undefined;
   /** link register (arm) or undefined */
@@ -51,6 +61,25 @@ export interface Arch extends EngineArch {
   /** The address of the TLS g slot the thread currently uses (inverse of setTLS). */
   tlsSlot(e: Engine): number;
 
+  /** the ELF entry symbol the emulated OS starts the main thread at (asm/<arch>/boot.s) */
+  readonly entrySymbol: string;
+  /**
+   * Hook the arch's system-call instruction (amd64 SYSCALL, arm SVC): decode
+   * number and arguments per the Linux ABI, call `handler` with the call's
+   * name, and store its result. Calls that change CPU state the arch owns
+   * (amd64 arch_prctl) are handled here.
+   */
+  hookSyscalls(e: Engine, handler: (name: string, args: bigint[]) => bigint): Disposable;
+  /** getg(): the current g as the runtime sees it (amd64: the TLS slot FS:-8; arm: R10). */
+  getg(e: Engine, m: Arena): number;
+  /**
+   * Ports sys_x86.go / sys_arm.go gostartcall: make buf look as if its pc had
+   * called fn(ctxt) and fn is about to start (amd64 pushes buf.pc as the return
+   * address; arm moves it to buf.lr).
+   */
+  gostartcall(m: Arena, buf: GobufLike, fn: number, ctxt: number): void;
+  /** The caller's SP seen from the first instruction of a function (getcallersp). */
+  callerSP(e: Engine): number;
   /** Argument i (word-sized) of a function that was just called (PC at its first instruction). */
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
   /** Store result i of a function with `nargs` word-sized arguments, before it returns. */

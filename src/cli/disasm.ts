@@ -33,7 +33,9 @@ export function formatBlock(arch: Arch, b: LinkedBlock, nameOf: (addr: number) =
 export async function disasmCommand(arch: Arch, symbol: string | undefined): Promise<string> {
   await initAsm();
   const host = new HostRegistry(arch, REGIONS.host.start, HOST_SLOTS);
-  defineRuntimeHosts(host);
+  defineRuntimeHosts(host, () => {
+    throw new Error('disasm links the runtime but never runs it');
+  });
   const image = linkImage({ arch, host, blocks: [...stubBlocks(arch), ...emptyProgramBlocks(arch)], data: dataSymbols(arch).addrs });
   let blocks = image.blocks.filter((b) => !b.file.startsWith('<'));
   if (symbol) {

@@ -70,6 +70,15 @@ export class HostCall {
     return BigInt.asIntN(this.arch.ptrSize * 8, this.arg(i));
   }
 
+  /**
+   * An int64 argument that starts at word index i: one word on 64-bit arches,
+   * two (low word first) where pointers are 32 bits, as Go passes int64 there.
+   */
+  argI64(i: number): bigint {
+    if (this.arch.ptrSize === 8) return BigInt.asIntN(64, this.arg(i));
+    return BigInt.asIntN(64, this.arg(i) | (this.arg(i + 1) << 32n));
+  }
+
   /** Redirect into an emulated function (see file comment). */
   tailCall(target: number, args: readonly (bigint | number)[] = [], abi: Abi = 'abi0'): TailCall {
     this.arch.tailCall(this.engine, this.mem, abi, target, args);

@@ -17,3 +17,18 @@ export class GoThrow extends Error {
 export function goThrow(what: string, dump: string[] = []): never {
   throw new GoThrow(what, dump);
 }
+
+/**
+ * A Go panic that nothing recovers: Go prints "panic: <msg>", a blank line and
+ * the goroutine's traceback, and exits with status 2. Differs: deferred calls
+ * are not run before the message (recover is outside the subset).
+ */
+export class GoPanic extends Error {
+  constructor(
+    readonly value: string,
+    readonly goid: number,
+  ) {
+    super(`panic: ${value}`);
+    this.name = 'GoPanic';
+  }
+}

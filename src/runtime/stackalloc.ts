@@ -1,0 +1,48 @@
+// Stack memory: ports the idea of stack.go's stackalloc/stackfree. Go keeps
+// per-size pools of spans; here stacks are carved from the stacks region by a
+// bump pointer, each aligned to its (power-of-two) size, and freed stacks go
+// to a per-size free list for reuse (last freed, first reused), so addresses
+// are deterministic.
+import { goThrow } from './throw.ts';
+
+export interface StackRange {
+  lo: number;
+  hi: number;
+}
+
+export class StackAllocator {
+  private next: number;
+  private readonly pools = new Map<number, number[]>();
+  /** bytes of stack in use */
+  inUse = 0;
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.next = start;
+  }
+
+  /** stackalloc(n): n must be a power of two. */
+  alloc(n: number): StackRange {
+    if (n <= 0 || (n & (n - 1)) !== 0) goThrow(`stackalloc: bad size ${n}`);
+    const pool = this.pools.get(n);
+    let lo = pool?.pop();
+    if (lo === undefined) {
+      lo = Math.ceil(this.next / n) * n;
+      if (lo + n > this.end) goThrow(`out of memory allocating stack of ${n} bytes (the stacks region holds ${this.end - this.start})`);
+      this.next = lo + n;
+    }
+    this.inUse += n;
+    return { lo, hi: lo + n };
+  }
+
+  /** stackfree(stk) */
+  free(stk: StackRange): void {
+    const n = stk.hi - stk.lo;
+    let pool = this.pools.get(n);
+    if (!pool) this.pools.set(n, (pool = []));
+    pool.push(stk.lo);
+    this.inUse -= n;
+  }
+}
