@@ -129,8 +129,9 @@ TEXT runtime.newproc.abi0(SB), NOSPLIT, $8-8
     jmp runtime.newproc
 
 // func main()   (the main goroutine; ABIInternal, no args)
-// The runtime's part (runtime.main_start: mainStarted, system goroutines),
-// the program's package initialisation (main.init), main.main, then exit(0)
+// The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
+// runtime package init and gcenable start goroutines 2-4 as in Go), the
+// program's package initialisation (main.init), main.main, then exit(0)
 // (runtime.main_exit). Ports proc.go main (go1.19 lines 144-277), with the
 // runtime part and the exit done by host functions.
 TEXT runtime.main(SB), $8-0
@@ -139,6 +140,8 @@ TEXT runtime.main(SB), $8-0
     push rbp
     mov rbp, rsp
     call runtime.main_start
+    call runtime.init.proc          // runtime package init: go forcegchelper()
+    call runtime.gcenable           // go bgsweep(c); go bgscavenge(c); <-c; <-c
     call main.init
     call main.main
     call runtime.main_exit

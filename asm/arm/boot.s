@@ -97,8 +97,9 @@ more:
     b runtime.newproc
 
 // func main()   (the main goroutine; ABI0, no args)
-// The runtime's part (runtime.main_start: mainStarted, system goroutines),
-// the program's package initialisation (main.init), main.main, then exit(0)
+// The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
+// runtime package init and gcenable start goroutines 2-4 as in Go), the
+// program's package initialisation (main.init), main.main, then exit(0)
 // (runtime.main_exit). Ports proc.go main (go1.19 lines 144-277), with the
 // runtime part and the exit done by host functions.
 TEXT runtime.main(SB), $4-0
@@ -107,6 +108,8 @@ TEXT runtime.main(SB), $4-0
     bls more
     str lr, [sp, #-8]!
     bl runtime.main_start
+    bl runtime.init.proc            // runtime package init: go forcegchelper()
+    bl runtime.gcenable             // go bgsweep(c); go bgscavenge(c); <-c; <-c
     bl main.init
     bl main.main
     bl runtime.main_exit

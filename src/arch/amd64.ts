@@ -98,6 +98,15 @@ export const amd64: Arch = {
   callerSP(e) {
     return e.sp + 8;
   },
+  setParkedResult(m, buf, abi, nargs, i, v) {
+    if (abi === 'internal') {
+      if (i !== 0) throw new Error('amd64: only the first register result survives a park (gobuf.ret -> AX)');
+      buf.ret = v;
+    } else {
+      // ABI0: the args started at the caller's SP (the return address is already popped)
+      m.setU64(buf.sp + 8 * (nargs + i), BigInt(v));
+    }
+  },
 
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint {
     if (abi === 'internal') {

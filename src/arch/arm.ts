@@ -91,6 +91,10 @@ export const arm: Arch = {
   callerSP(e) {
     return e.sp;
   },
+  setParkedResult(m, buf, _abi, nargs, i, v) {
+    // ABI0 (the only ABI): 0(SP) is the saved-LR slot, args then results follow
+    m.setU32(buf.sp + 4 + 4 * (nargs + i), v >>> 0);
+  },
 
   arg(e, m, _abi, i) {
     return BigInt(m.u32(stackSlot(e, i)));

@@ -80,6 +80,13 @@ export interface Arch extends EngineArch {
   gostartcall(m: Arena, buf: GobufLike, fn: number, ctxt: number): void;
   /** The caller's SP seen from the first instruction of a function (getcallersp). */
   callerSP(e: Engine): number;
+  /**
+   * Deliver result i of a call that a goroutine parked in (mcall saved its
+   * caller's SP/PC in gobuf): the value lands where the caller will look once
+   * gogo resumes it (amd64 ABIInternal: gobuf.ret, which gogo loads into AX;
+   * ABI0: the result slot above the caller's SP).
+   */
+  setParkedResult(m: Arena, buf: GobufLike & { ret: number }, abi: Abi, nargs: number, i: number, v: number): void;
   /** Argument i (word-sized) of a function that was just called (PC at its first instruction). */
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
   /** Store result i of a function with `nargs` word-sized arguments, before it returns. */

@@ -4,12 +4,15 @@
 // bodies reach the Runtime through `rt()` when they run, so the same table
 // serves `gogo-emu disasm` (which links but never runs).
 import type { HostRegistry } from '../os/host.ts';
+import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from './layout.ts';
 import { definePrintHosts } from './print.ts';
-import { newprocOnSystemStack, schedinit } from './proc.ts';
+import { gopark, gosched, gosched_m, park_m } from './park.ts';
+import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0 } from './sched.ts';
+import { semacquire, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { newstack } from './stack.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
@@ -73,6 +76,64 @@ export function defineRuntimeHosts(host: HostRegistry, rt: () => Runtime): void 
     r.heap.release(d.addr, r.L.sizes._defer);
     return fn;
   });
+
+  // ---- goroutines (proc.go) ----
+  host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.Gosched', { abi: 'internal', nargs: 0 }, (c) => gosched(rt(), c));
+  // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
+  host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
+  host.define('runtime.NumGoroutine', { abi: 'internal', nargs: 0 }, () => gcount(rt()));
+  host.define('runtime.GOMAXPROCS', { abi: 'internal', nargs: 1 }, (c) => {
+    const r = rt();
+    const n = Number(c.argInt(0));
+    if (n > 1 && n !== r.gomaxprocs) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
+    return r.gomaxprocs;
+  });
+  // Goexit's loop: the goroutine's next deferred call (any frame), or 0.
+  host.define('runtime.goexit_nextdefer', { abi: 'internal', nargs: 0 }, () => {
+    const r = rt();
+    const gp = r.getg();
+    if (gp._defer === 0) return 0;
+    const d = new Defer(r.L, r.mem, gp._defer);
+    gp._defer = d.link;
+    const fn = d.fn;
+    r.heap.release(d.addr, r.L.sizes._defer);
+    return fn;
+  });
+  // a goroutine resumed into a panic (e.g. a sender woken by close)
+  host.define('runtime.gopanic_resume', { abi: 'internal', nargs: 0 }, () => {
+    const r = rt();
+    const gp = r.getg();
+    const msg = r.pendingPanics.get(gp.addr) ?? 'unknown panic';
+    r.pendingPanics.delete(gp.addr);
+    throw new GoPanic(msg, gp.goid);
+  });
+
+  // ---- channels (chan.go) ----
+  host.define('runtime.makechan', { abi: 'internal', nargs: 2 }, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
+  host.define('runtime.chansend1', { abi: 'internal', nargs: 2 }, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
+  host.define('runtime.chanrecv1', { abi: 'internal', nargs: 2 }, (c) => chanrecv(rt(), c, c.argN(0), c.argN(1), () => undefined));
+  host.define('runtime.chanrecv2', { abi: 'internal', nargs: 2 }, (c) => {
+    const r = rt();
+    let parked = false;
+    let received = false;
+    const t = chanrecv(r, c, c.argN(0), c.argN(1), (g, ok) => {
+      if (parked) r.arch.setParkedResult(r.mem, g.sched, 'internal', 2, 0, ok ? 1 : 0);
+      else received = ok;
+    });
+    parked = t !== undefined;
+    return t ?? (received ? 1 : 0);
+  });
+  host.define('runtime.closechan', { abi: 'internal', nargs: 1 }, (c) => closechan(rt(), c.argN(0)));
+  host.define('runtime.chanlen', { abi: 'internal', nargs: 1 }, (c) => chanlen(rt(), c.argN(0)));
+  host.define('runtime.chancap', { abi: 'internal', nargs: 1 }, (c) => chancap(rt(), c.argN(0)));
+
+  // ---- sync.WaitGroup (sync/waitgroup.go over sema.go) ----
+  host.define('sync.WaitGroup.Add', { abi: 'internal', nargs: 2 }, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
+  host.define('sync.WaitGroup.Done', { abi: 'internal', nargs: 1 }, (c) => waitGroupAdd(rt(), c.argN(0), -1));
+  host.define('sync.WaitGroup.Wait', { abi: 'internal', nargs: 1 }, (c) => waitGroupWait(rt(), c, c.argN(0)));
+  host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire(rt(), c, c.argN(0)));
 
   host.define('runtime.panicdivide', { abi: 'internal', nargs: 0 }, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);

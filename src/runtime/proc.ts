@@ -248,6 +248,16 @@ export function gfget(rt: Runtime, pp: P): G | undefined {
   return gp;
 }
 
+/**
+ * Ports gcount: live goroutines other than the runtime's own: every G ever
+ * made, minus the dead ones on free lists, minus system goroutines.
+ */
+export function gcount(rt: Runtime): number {
+  let n = rt.allgs.length - rt.sched.gFree.n - rt.sched.ngsys;
+  for (const p of rt.allp) n -= rt.p(p).gFree.n;
+  return n < 1 ? 1 : n;
+}
+
 /** Ports newproc's closure body (newproc.func1): newproc1 + runqput(next) on the caller's P. */
 export function newprocOnSystemStack(rt: Runtime, fn: number, callergp: G, callerpc: number): G {
   const newg = newproc1(rt, fn, callergp, callerpc);

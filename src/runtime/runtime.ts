@@ -47,6 +47,8 @@ export class Runtime {
   /** the M each emulated thread runs */
   readonly mOfThread = new Map<Thread, number>();
   readonly events = new EventStream();
+  /** panics to raise when a parked goroutine resumes (g address -> message) */
+  readonly pendingPanics = new Map<number, string>();
   private fastrandState: bigint;
 
   constructor(

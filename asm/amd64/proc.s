@@ -1,0 +1,137 @@
+// The runtime's own goroutines and Go-ABI glue for proc.go functions that
+// run deferred calls or start goroutines, for amd64 (ABIInternal: args and
+// results in AX, BX, ...; closure context in DX). Written by hand from the
+// Go functions named; the blocking parts are host functions (gopark etc.).
+
+// The runtime package's init (proc.go init): start forcegchelper.
+// Ports proc.go:294-296 `func init() { go forcegchelper() }`.
+TEXT runtime.init.proc(SB), $8-0
+    push rbp
+    mov rbp, rsp
+    mov rax, runtime.forcegchelperPC
+    call runtime.newproc
+    pop rbp
+    ret
+
+// var forcegchelperPC = funcval{runtime.forcegchelper}
+TEXT runtime.forcegchelperPC(SB), RODATA, $8
+    .quad runtime.forcegchelper
+
+// func forcegchelper(): park forever with waitReasonForceGCIdle (there is no
+// GC to force here). Ports proc.go:298-316 without the GC start.
+TEXT runtime.forcegchelper(SB), $8-0
+    push rbp
+    mov rbp, rsp
+park:
+    mov eax, const_waitReasonForceGCIdle
+    call runtime.gopark_system
+    jmp park
+
+// func gcenable(): start the background sweeper and scavenger and wait until
+// both have started: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c);
+// <-c; <-c. Ports mgc.go:166-173.
+TEXT runtime.gcenable(SB), $40-0
+    cmp rsp, qword ptr [r14 + g_stackguard0]
+    jbe more
+    push rbp
+    mov rbp, rsp
+    sub rsp, 32
+    mov rax, runtime.chantype.int
+    mov ebx, 2
+    call runtime.makechan
+    mov qword ptr [rsp + 16], rax           // c
+    mov rax, runtime.type.closure2
+    call runtime.newobject                  // the closure of `go bgsweep(c)`
+    mov r12, runtime.gcenable.gowrap1
+    mov qword ptr [rax], r12
+    mov rbx, qword ptr [rsp + 16]
+    mov qword ptr [rax + 8], rbx
+    call runtime.newproc
+    mov rax, runtime.type.closure2
+    call runtime.newobject                  // the closure of `go bgscavenge(c)`
+    mov r12, runtime.gcenable.gowrap2
+    mov qword ptr [rax], r12
+    mov rbx, qword ptr [rsp + 16]
+    mov qword ptr [rax + 8], rbx
+    call runtime.newproc
+    mov rax, qword ptr [rsp + 16]
+    xor ebx, ebx
+    call runtime.chanrecv1                  // <-c
+    mov rax, qword ptr [rsp + 16]
+    xor ebx, ebx
+    call runtime.chanrecv1                  // <-c
+    add rsp, 32
+    pop rbp
+    ret
+more:
+    call runtime.morestack_noctxt
+    jmp runtime.gcenable
+
+// the goroutine bodies of `go bgsweep(c)` and `go bgscavenge(c)`: c is closure word 1
+TEXT runtime.gcenable.gowrap1(SB), $8-0
+    push rbp
+    mov rbp, rsp
+    mov rax, qword ptr [rdx + 8]
+    call runtime.bgsweep
+    pop rbp
+    ret
+TEXT runtime.gcenable.gowrap2(SB), $8-0
+    push rbp
+    mov rbp, rsp
+    mov rax, qword ptr [rdx + 8]
+    call runtime.bgscavenge
+    pop rbp
+    ret
+
+// func bgsweep(c chan int): announce start (c <- 1), then sleep in
+// waitReasonGCSweepWait (no GC cycles end here, so it is never woken).
+// Ports mgcsweep.go:268-276 (the start-up part).
+TEXT runtime.bgsweep(SB), $24-8
+    push rbp
+    mov rbp, rsp
+    sub rsp, 16
+    mov qword ptr [rsp + 8], 1
+    lea rbx, [rsp + 8]
+    call runtime.chansend1                  // c <- 1  (c is in AX)
+park:
+    mov eax, const_waitReasonGCSweepWait
+    call runtime.gopark_system
+    jmp park
+
+// func bgscavenge(c chan int): announce start (c <- 1), then park in
+// waitReasonGCScavengeWait. Ports mgcscavenge.go:637-641 (the start-up part).
+TEXT runtime.bgscavenge(SB), $24-8
+    push rbp
+    mov rbp, rsp
+    sub rsp, 16
+    mov qword ptr [rsp + 8], 1
+    lea rbx, [rsp + 8]
+    call runtime.chansend1
+park:
+    mov eax, const_waitReasonGCScavengeWait
+    call runtime.gopark_system
+    jmp park
+
+// element/closure type descriptors: word 0 is the size (_type.size)
+TEXT runtime.chantype.int(SB), RODATA, $8
+    .quad 8
+TEXT runtime.type.closure2(SB), RODATA, $8
+    .quad 16
+
+// func Goexit(): run all of the goroutine's deferred calls (LIFO, across
+// frames), then finish it with goexit1. Ports panic.go:577-640 without
+// panics/recover: runtime.goexit_nextdefer pops the next deferred funcval.
+TEXT runtime.Goexit(SB), $8-0
+    push rbp
+    mov rbp, rsp
+next:
+    call runtime.goexit_nextdefer
+    test rax, rax
+    jz done
+    mov rdx, rax
+    call qword ptr [rdx]
+    jmp next
+done:
+    call runtime.goexit1
+    pop rbp
+    ret

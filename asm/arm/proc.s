@@ -1,0 +1,151 @@
+// The runtime's own goroutines and Go-ABI glue for proc.go functions that
+// run deferred calls or start goroutines, for arm (ABI0: arguments and
+// results on the stack from 4(R13); closure context in R7). Written by hand
+// from the Go functions named; the blocking parts are host functions.
+
+// The runtime package's init (proc.go init): start forcegchelper.
+// Ports proc.go:294-296 `func init() { go forcegchelper() }`.
+TEXT runtime.init.proc(SB), $4-0
+    str lr, [sp, #-8]!
+    ldr r0, =runtime.forcegchelperPC
+    str r0, [sp, #4]
+    bl runtime.newproc
+    ldr pc, [sp], #8
+
+// var forcegchelperPC = funcval{runtime.forcegchelper}
+TEXT runtime.forcegchelperPC(SB), RODATA, $4
+    .long runtime.forcegchelper
+
+// func forcegchelper(): park forever with waitReasonForceGCIdle (there is no
+// GC to force here). Ports proc.go:298-316 without the GC start.
+TEXT runtime.forcegchelper(SB), $4-0
+    str lr, [sp, #-8]!
+park:
+    mov r0, #const_waitReasonForceGCIdle
+    str r0, [sp, #4]
+    bl runtime.gopark_system
+    b park
+
+// func gcenable(): start the background sweeper and scavenger and wait until
+// both have started: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c);
+// <-c; <-c. Ports mgc.go:166-173.
+TEXT runtime.gcenable(SB), $16-0
+    ldr r1, [r10, #g_stackguard0]
+    cmp sp, r1
+    bls more
+    str lr, [sp, #-20]!             // 0 LR, 4 8 12 outgoing args/results, 16 c
+    ldr r0, =runtime.chantype.int
+    str r0, [sp, #4]
+    mov r0, #2
+    str r0, [sp, #8]
+    bl runtime.makechan
+    ldr r0, [sp, #12]
+    str r0, [sp, #16]               // c
+    ldr r0, =runtime.type.closure2
+    str r0, [sp, #4]
+    bl runtime.newobject            // the closure of `go bgsweep(c)`
+    ldr r0, [sp, #8]
+    ldr r1, =runtime.gcenable.gowrap1
+    str r1, [r0]
+    ldr r1, [sp, #16]
+    str r1, [r0, #4]
+    str r0, [sp, #4]
+    bl runtime.newproc
+    ldr r0, =runtime.type.closure2
+    str r0, [sp, #4]
+    bl runtime.newobject            // the closure of `go bgscavenge(c)`
+    ldr r0, [sp, #8]
+    ldr r1, =runtime.gcenable.gowrap2
+    str r1, [r0]
+    ldr r1, [sp, #16]
+    str r1, [r0, #4]
+    str r0, [sp, #4]
+    bl runtime.newproc
+    ldr r0, [sp, #16]
+    str r0, [sp, #4]
+    mov r0, #0
+    str r0, [sp, #8]
+    bl runtime.chanrecv1            // <-c
+    ldr r0, [sp, #16]
+    str r0, [sp, #4]
+    mov r0, #0
+    str r0, [sp, #8]
+    bl runtime.chanrecv1            // <-c
+    ldr pc, [sp], #20
+more:
+    mov r3, lr
+    bl runtime.morestack_noctxt
+    b runtime.gcenable
+
+// the goroutine bodies of `go bgsweep(c)` and `go bgscavenge(c)`: c is closure word 1
+TEXT runtime.gcenable.gowrap1(SB), $4-0
+    str lr, [sp, #-8]!
+    ldr r0, [r7, #4]
+    str r0, [sp, #4]
+    bl runtime.bgsweep
+    ldr pc, [sp], #8
+TEXT runtime.gcenable.gowrap2(SB), $4-0
+    str lr, [sp, #-8]!
+    ldr r0, [r7, #4]
+    str r0, [sp, #4]
+    bl runtime.bgscavenge
+    ldr pc, [sp], #8
+
+// func bgsweep(c chan int): announce start (c <- 1), then sleep in
+// waitReasonGCSweepWait (no GC cycles end here, so it is never woken).
+// Ports mgcsweep.go:268-276 (the start-up part).
+TEXT runtime.bgsweep(SB), $12-4
+    str lr, [sp, #-16]!             // 0 LR, 4 8 args, 12 the value 1
+    mov r0, #1
+    str r0, [sp, #12]
+    ldr r0, [sp, #20]               // c (our argument)
+    str r0, [sp, #4]
+    add r0, sp, #12
+    str r0, [sp, #8]
+    bl runtime.chansend1            // c <- 1
+park:
+    mov r0, #const_waitReasonGCSweepWait
+    str r0, [sp, #4]
+    bl runtime.gopark_system
+    b park
+
+// func bgscavenge(c chan int): announce start (c <- 1), then park in
+// waitReasonGCScavengeWait. Ports mgcscavenge.go:637-641 (the start-up part).
+TEXT runtime.bgscavenge(SB), $12-4
+    str lr, [sp, #-16]!
+    mov r0, #1
+    str r0, [sp, #12]
+    ldr r0, [sp, #20]
+    str r0, [sp, #4]
+    add r0, sp, #12
+    str r0, [sp, #8]
+    bl runtime.chansend1
+park:
+    mov r0, #const_waitReasonGCScavengeWait
+    str r0, [sp, #4]
+    bl runtime.gopark_system
+    b park
+
+// element/closure type descriptors: word 0 is the size (_type.size)
+TEXT runtime.chantype.int(SB), RODATA, $4
+    .long 4
+TEXT runtime.type.closure2(SB), RODATA, $4
+    .long 8
+
+// func Goexit(): run all of the goroutine's deferred calls (LIFO, across
+// frames), then finish it with goexit1. Ports panic.go:577-640 without
+// panics/recover: runtime.goexit_nextdefer pops the next deferred funcval.
+TEXT runtime.Goexit(SB), $4-0
+    str lr, [sp, #-8]!
+next:
+    bl runtime.goexit_nextdefer
+    ldr r0, [sp, #4]
+    cmp r0, #0
+    beq done
+    mov r7, r0
+    ldr r0, [r0]
+    blx r0
+    b next
+done:
+    bl runtime.goexit1
+    ldr pc, [sp], #8

@@ -1,0 +1,358 @@
+// Channels: ports of go1.19 chan.go makechan, chansend, chanrecv, send, recv,
+// closechan, waitq enqueue/dequeue, and proc.go acquireSudog/releaseSudog
+// (per-P sudog cache backed by p.sudogbuf, spilling half to sched.sudogcache).
+// hchan and sudog live in emulated memory at their go1.19 layouts.
+//
+// Differs: channel locks are no-ops (one thread runs the scheduler at a
+// time); no select (so no isSelect/selectDone); element types are described
+// by a descriptor whose first word is the element size (what the compiler
+// emits), and elements are copied byte for byte (no write barriers).
+import type { HostCall, TailCall } from '../os/host.ts';
+import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from './layout.ts';
+import { goready, gopark } from './park.ts';
+import type { Runtime } from './runtime.ts';
+import { GoPanic, goThrow } from './throw.ts';
+
+const MAX_ALIGN = 8;
+
+function chan(rt: Runtime, c: number): HChan {
+  return new HChan(rt.L, rt.mem, c);
+}
+function sudog(rt: Runtime, s: number): Sudog {
+  return new Sudog(rt.L, rt.mem, s);
+}
+
+/** A panic raised in the running goroutine. */
+function panicPlain(rt: Runtime, msg: string): never {
+  throw new GoPanic(msg, rt.getg().goid);
+}
+
+/** Ports makechan: hchan and (for pointer-free elements) its buffer in one allocation. */
+export function makechan(rt: Runtime, t: number, size: number): number {
+  const elemsize = rt.mem.ptr(t);
+  if (elemsize >= 1 << 16) goThrow('makechan: invalid channel element type');
+  const hchanSize = Math.ceil(rt.L.sizes.hchan / MAX_ALIGN) * MAX_ALIGN;
+  const mem = elemsize * size;
+  if (size < 0 || mem > rt.heap.end - rt.heap.start) panicPlain(rt, 'makechan: size out of range');
+  const c = chan(rt, rt.heap.alloc(hchanSize + mem));
+  c.buf = mem === 0 ? c.addr : c.addr + hchanSize; // Go points an empty buffer at the hchan itself
+  c.elemsize = elemsize;
+  c.elemtype = t;
+  c.dataqsiz = size;
+  return c.addr;
+}
+
+/** chanbuf(c, i): address of buffer slot i. */
+function chanbuf(c: HChan, i: number): number {
+  return c.buf + i * c.elemsize;
+}
+
+function memmove(rt: Runtime, dst: number, src: number, n: number): void {
+  if (n > 0) rt.mem.copyWithin(dst, src, n);
+}
+
+/**
+ * Ports chansend (block = true, as chansend1 calls it). Returns normally when
+ * the value was handed to a receiver or buffered; otherwise parks (the return
+ * value is gopark's tail call) and, when woken, either returns to the caller
+ * or panics if the channel was closed meanwhile.
+ */
+export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): TailCall | undefined {
+  if (cp === 0) return gopark(rt, call, { reason: waitReasonChanSendNilChan }); // blocks forever
+  const c = chan(rt, cp);
+  if (c.closed !== 0) panicPlain(rt, 'send on closed channel');
+  const sg = dequeue(rt, c.recvq);
+  if (sg) {
+    send(rt, c, sg, ep);
+    return undefined;
+  }
+  if (c.qcount < c.dataqsiz) {
+    memmove(rt, chanbuf(c, c.sendx), ep, c.elemsize);
+    c.sendx += 1;
+    if (c.sendx === c.dataqsiz) c.sendx = 0;
+    c.qcount += 1;
+    return undefined;
+  }
+  // block: a sudog on the send queue until a receiver takes the value
+  const gp = rt.getg();
+  const mysg = acquireSudog(rt);
+  mysg.releasetime = 0;
+  mysg.elem = ep;
+  mysg.waitlink = 0;
+  mysg.g = gp.addr;
+  mysg.isSelect = false;
+  mysg.c = c.addr;
+  gp.waiting = mysg.addr;
+  gp.param = 0;
+  enqueue(rt, c.sendq, mysg);
+  gp.parkingOnChan = 1;
+  return gopark(rt, call, {
+    reason: waitReasonChanSend,
+    unlockf: chanparkcommit,
+    onResume: (g) => {
+      if (mysg.addr !== g.waiting) goThrow('G waiting list is corrupted');
+      g.waiting = 0;
+      g.activeStackChans = false;
+      const closed = !mysg.success;
+      g.param = 0;
+      mysg.c = 0;
+      releaseSudog(rt, mysg);
+      if (closed) {
+        if (c.closed === 0) goThrow('chansend: spurious wakeup');
+        // the panic happens in the woken goroutine, as in Go
+        resumeIntoPanic(rt, g, 'send on closed channel');
+      }
+    },
+  });
+}
+
+/**
+ * Ports send: hand ep's value straight to the receiver waiting in sg and make
+ * it runnable (in runnext).
+ */
+function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
+  if (sg.elem !== 0) {
+    memmove(rt, sg.elem, ep, c.elemsize); // sendDirect
+    sg.elem = 0;
+  }
+  const gp = rt.g(sg.g);
+  gp.param = sg.addr;
+  sg.success = true;
+  goready(rt, gp);
+}
+
+/**
+ * Ports chanrecv (block = true). `onResult(received)` delivers chanrecv2's
+ * result: at once, or when the parked receiver is resumed.
+ */
+export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, deliver: (g: G, received: boolean) => void): TailCall | undefined {
+  if (cp === 0) return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
+  const c = chan(rt, cp);
+  const self = rt.getg();
+  if (c.closed !== 0) {
+    if (c.qcount === 0) {
+      if (ep !== 0) rt.mem.fill(ep, c.elemsize);
+      deliver(self, false);
+      return undefined;
+    }
+  } else {
+    const sg = dequeue(rt, c.sendq);
+    if (sg) {
+      recv(rt, c, sg, ep);
+      deliver(self, true);
+      return undefined;
+    }
+  }
+  if (c.qcount > 0) {
+    const qp = chanbuf(c, c.recvx);
+    if (ep !== 0) memmove(rt, ep, qp, c.elemsize);
+    rt.mem.fill(qp, c.elemsize);
+    c.recvx += 1;
+    if (c.recvx === c.dataqsiz) c.recvx = 0;
+    c.qcount -= 1;
+    deliver(self, true);
+    return undefined;
+  }
+  const gp = self;
+  const mysg = acquireSudog(rt);
+  mysg.releasetime = 0;
+  mysg.elem = ep;
+  mysg.waitlink = 0;
+  gp.waiting = mysg.addr;
+  mysg.g = gp.addr;
+  mysg.isSelect = false;
+  mysg.c = c.addr;
+  gp.param = 0;
+  enqueue(rt, c.recvq, mysg);
+  gp.parkingOnChan = 1;
+  return gopark(rt, call, {
+    reason: waitReasonChanReceive,
+    unlockf: chanparkcommit,
+    onResume: (g) => {
+      if (mysg.addr !== g.waiting) goThrow('G waiting list is corrupted');
+      g.waiting = 0;
+      g.activeStackChans = false;
+      const success = mysg.success;
+      g.param = 0;
+      mysg.c = 0;
+      releaseSudog(rt, mysg);
+      deliver(g, success);
+    },
+  });
+}
+
+/**
+ * Ports recv: take the value from the sender waiting in sg: directly for an
+ * unbuffered channel; for a full buffered one, take the head of the buffer
+ * and put the sender's value at its tail. Then the sender is made runnable.
+ */
+function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
+  if (c.dataqsiz === 0) {
+    if (ep !== 0) memmove(rt, ep, sg.elem, c.elemsize); // recvDirect
+  } else {
+    const qp = chanbuf(c, c.recvx);
+    if (ep !== 0) memmove(rt, ep, qp, c.elemsize);
+    memmove(rt, qp, sg.elem, c.elemsize);
+    c.recvx += 1;
+    if (c.recvx === c.dataqsiz) c.recvx = 0;
+    c.sendx = c.recvx;
+  }
+  sg.elem = 0;
+  const gp = rt.g(sg.g);
+  gp.param = sg.addr;
+  sg.success = true;
+  goready(rt, gp);
+}
+
+/** Ports chanparkcommit: the goroutine is parked; stack shrinking may look at it again. */
+function chanparkcommit(gp: G): boolean {
+  gp.activeStackChans = true;
+  gp.parkingOnChan = 0;
+  return true;
+}
+
+/**
+ * Ports closechan: mark closed, then release every waiting receiver (with a
+ * zero value, success = false) and sender (which will panic), readying them
+ * in reverse order of release (Go collects them on a gList, a stack).
+ */
+export function closechan(rt: Runtime, cp: number): void {
+  if (cp === 0) panicPlain(rt, 'close of nil channel');
+  const c = chan(rt, cp);
+  if (c.closed !== 0) panicPlain(rt, 'close of closed channel');
+  c.closed = 1;
+  const glist: G[] = [];
+  for (let sg = dequeue(rt, c.recvq); sg; sg = dequeue(rt, c.recvq)) {
+    if (sg.elem !== 0) {
+      rt.mem.fill(sg.elem, c.elemsize);
+      sg.elem = 0;
+    }
+    const gp = rt.g(sg.g);
+    gp.param = sg.addr;
+    sg.success = false;
+    glist.push(gp);
+  }
+  for (let sg = dequeue(rt, c.sendq); sg; sg = dequeue(rt, c.sendq)) {
+    sg.elem = 0;
+    const gp = rt.g(sg.g);
+    gp.param = sg.addr;
+    sg.success = false;
+    glist.push(gp);
+  }
+  while (glist.length > 0) {
+    const gp = glist.pop()!;
+    gp.schedlink = 0;
+    goready(rt, gp);
+  }
+}
+
+/** len(ch) / cap(ch) (reflect_chanlen / reflect_chancap); 0 for a nil channel. */
+export function chanlen(rt: Runtime, cp: number): number {
+  return cp === 0 ? 0 : chan(rt, cp).qcount;
+}
+export function chancap(rt: Runtime, cp: number): number {
+  return cp === 0 ? 0 : chan(rt, cp).dataqsiz;
+}
+
+/** Ports waitq.enqueue: sgp at the tail. */
+function enqueue(rt: Runtime, q: WaitQ, sgp: Sudog): void {
+  sgp.next = 0;
+  const x = q.last;
+  if (x === 0) {
+    sgp.prev = 0;
+    q.first = sgp.addr;
+    q.last = sgp.addr;
+    return;
+  }
+  sgp.prev = x;
+  sudog(rt, x).next = sgp.addr;
+  q.last = sgp.addr;
+}
+
+/** Ports waitq.dequeue: the head, or undefined (no select cases to skip in the subset). */
+function dequeue(rt: Runtime, q: WaitQ): Sudog | undefined {
+  const s = q.first;
+  if (s === 0) return undefined;
+  const sgp = sudog(rt, s);
+  const y = sgp.next;
+  if (y === 0) {
+    q.first = 0;
+    q.last = 0;
+  } else {
+    sudog(rt, y).prev = 0;
+    q.first = y;
+    sgp.next = 0;
+  }
+  return sgp;
+}
+
+/**
+ * Ports acquireSudog: from the P's cache (p.sudogcache over p.sudogbuf),
+ * refilled to half capacity from sched.sudogcache, else a new sudog.
+ */
+export function acquireSudog(rt: Runtime): Sudog {
+  const pp = rt.curp();
+  const cache = pp.sudogcache;
+  if (cache.array === 0) {
+    cache.array = pp.addrOf('sudogbuf');
+    cache.cap = rt.L.field('p', 'sudogbuf').len!;
+  }
+  if (cache.len === 0) {
+    while (cache.len < cache.cap / 2 && rt.sched.sudogcache !== 0) {
+      const s = sudog(rt, rt.sched.sudogcache);
+      rt.sched.sudogcache = s.next;
+      s.next = 0;
+      pp.setSudogbuf(cache.len, s.addr);
+      cache.len += 1;
+    }
+    if (cache.len === 0) {
+      pp.setSudogbuf(0, rt.heap.alloc(rt.L.sizes.sudog));
+      cache.len = 1;
+    }
+  }
+  const n = cache.len;
+  const s = sudog(rt, pp.sudogbuf(n - 1));
+  pp.setSudogbuf(n - 1, 0);
+  cache.len = n - 1;
+  if (s.elem !== 0) goThrow('acquireSudog: found s.elem != nil in cache');
+  return s;
+}
+
+/** Ports releaseSudog: back to the P's cache; a full cache moves half to the central list. */
+export function releaseSudog(rt: Runtime, s: Sudog): void {
+  if (s.elem !== 0) goThrow('runtime: sudog with non-nil elem');
+  if (s.isSelect) goThrow('runtime: sudog with non-false isSelect');
+  if (s.next !== 0) goThrow('runtime: sudog with non-nil next');
+  if (s.prev !== 0) goThrow('runtime: sudog with non-nil prev');
+  if (s.waitlink !== 0) goThrow('runtime: sudog with non-nil waitlink');
+  if (s.c !== 0) goThrow('runtime: sudog with non-nil c');
+  const pp = rt.curp();
+  const cache = pp.sudogcache;
+  if (cache.len === cache.cap) {
+    // move half of the cache to the central list
+    let first = 0;
+    let last = 0;
+    while (cache.len > cache.cap / 2) {
+      const n = cache.len;
+      const p = sudog(rt, pp.sudogbuf(n - 1));
+      pp.setSudogbuf(n - 1, 0);
+      cache.len = n - 1;
+      if (first === 0) first = p.addr;
+      else sudog(rt, last).next = p.addr;
+      last = p.addr;
+    }
+    sudog(rt, last).next = rt.sched.sudogcache;
+    rt.sched.sudogcache = first;
+  }
+  pp.setSudogbuf(cache.len, s.addr);
+  cache.len += 1;
+}
+
+/**
+ * Make a parked goroutine panic as soon as it resumes: gogo will jump to
+ * runtime.gopanic_resume, which raises the recorded panic in that goroutine.
+ */
+export function resumeIntoPanic(rt: Runtime, gp: G, msg: string): void {
+  rt.pendingPanics.set(gp.addr, msg);
+  gp.sched.pc = rt.machine.sym('runtime.gopanic_resume');
+}
