@@ -9,6 +9,7 @@ import { EmulationFault, UserError } from '../engine/errors.ts';
 import { AsmSourceError } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
 import { disasmCommand } from './disasm.ts';
+import { layoutCommand } from './layout.ts';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -30,6 +31,16 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(archOption())
     .action(async (symbol: string | undefined, opts: { arch: string }) => {
       out(await disasmCommand(archByName(opts.arch), symbol));
+    });
+
+  program
+    .command('layout')
+    .description('print the go1.19 struct layouts (g, m, p, gobuf, schedt, hchan, ...) with offsets and sizes')
+    .addOption(archOption())
+    .option('--json', "a flat map in go_asm.h naming (g_sched, gobuf_sp, g__size, ...), like the compiler's go_asm.h")
+    .option('--struct <name>', 'only this struct (e.g. g, gobuf, m, p)')
+    .action((opts: { arch: string; json?: boolean; struct?: string }) => {
+      out(layoutCommand(archByName(opts.arch), opts));
     });
 
   program

@@ -14,6 +14,7 @@ import { dataSymbols, type GlobalVar } from './globals.ts';
 import { defineRuntimeHosts } from './hosts.ts';
 import { Runtime, type RuntimeOptions } from './runtime.ts';
 import { GoPanic, GoThrow } from './throw.ts';
+import { frameLines } from './traceback.ts';
 
 /** The main thread's OS stack at the bottom of the stacks region (Linux would give 8 MiB; Go uses 64 KiB of it for g0). */
 const OS_STACK_SIZE = 1 << 20;
@@ -98,7 +99,10 @@ export class Process {
         for (const l of e.dump) rt.write(2, `${l}\n`);
         rt.exitCode = 2;
       } else if (e instanceof GoPanic) {
-        rt.write(2, `panic: ${e.value}\n\ngoroutine ${e.goid} [running]:\n`);
+        // Go prints the panic, then the panicking goroutine (running) and its frames
+        const pc = this.machine.engine.pc;
+        const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, pc, false)];
+        rt.write(2, `${lines.join('\n')}\n`);
         rt.exitCode = 2;
       } else if (e instanceof BudgetExceeded || e instanceof EmulationFault) {
         throw e;

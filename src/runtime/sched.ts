@@ -4,13 +4,14 @@
 // function that decided tail-calls the gogo stub, so the switch itself is
 // machine code.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gdead, _Grunnable, _Grunning, type G, type P } from './layout.ts';
+import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from './layout.ts';
 import { takeResume } from './park.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
+import { tracebackothers } from './traceback.ts';
 
 /** Every this many schedticks, findRunnable looks at the global queue first (fairness). */
 const GLOBAL_QUEUE_CHECK_TICKS = 61;
@@ -70,10 +71,24 @@ export function findRunnable(rt: Runtime, pp: P): [G, boolean] {
 
 /**
  * Ports checkdead for the case it is reached here: no goroutine can run and
- * nothing can wake one (no timers, no other Ms), so the program is deadlocked.
+ * nothing can wake one (no timers, no other Ms). Either every user goroutine
+ * has exited (main called Goexit) or they all wait: a deadlock. Go prints the
+ * waiting goroutines after the message.
  */
 export function checkdead(rt: Runtime): never {
-  goThrow('all goroutines are asleep - deadlock!');
+  let grunning = 0;
+  for (const a of rt.allgs) {
+    const gp = rt.g(a);
+    if (rt.isSystemGoroutine(gp)) continue;
+    const s = gp.atomicstatus;
+    if (s === _Gwaiting || s === _Gpreempted) grunning++;
+    else if (s === _Grunnable || s === _Grunning || s === _Gsyscall) {
+      rt.write(2, `runtime: checkdead: find g ${gp.goid} in status ${s}\n`);
+      goThrow('checkdead: runnable g');
+    }
+  }
+  if (grunning === 0) goThrow('no goroutines (main called runtime.Goexit) - deadlock!');
+  goThrow('all goroutines are asleep - deadlock!', tracebackothers(rt));
 }
 
 /**
