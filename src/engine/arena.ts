@@ -30,8 +30,8 @@ export class Arena {
     if (base % PAGE !== 0 || base === 0) throw new Error(`arena base 0x${base.toString(16)} must be page aligned and not 0`);
     this.size = pageAlign(size);
     const PROT_RW = 3;
-    const MAP_PRIVATE_ANON = 0x22;
-    const p = uc().mmap(null, this.size, PROT_RW, MAP_PRIVATE_ANON, -1, 0);
+    const MAP_PRIVATE_ANON_NORESERVE = 0x22 | 0x4000; // pages are committed when first touched
+    const p = uc().mmap(null, this.size, PROT_RW, MAP_PRIVATE_ANON_NORESERVE, -1, 0);
     if (p === null || koffi.address(p) === 0xffffffffffffffffn) throw new Error(`mmap of ${this.size} bytes failed`);
     this.hostPtr = p;
     const ab = koffi.view(p, this.size);

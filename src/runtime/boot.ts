@@ -14,7 +14,7 @@ import { dataSymbols, type GlobalVar } from './globals.ts';
 import { defineRuntimeHosts } from './hosts.ts';
 import { Runtime, type RuntimeOptions } from './runtime.ts';
 import { GoPanic, GoThrow } from './throw.ts';
-import { frameLines } from './traceback.ts';
+import { frameLines, tracebackParked } from './traceback.ts';
 
 /** The main thread's OS stack at the bottom of the stacks region (Linux would give 8 MiB; Go uses 64 KiB of it for g0). */
 const OS_STACK_SIZE = 1 << 20;
@@ -96,7 +96,7 @@ export class Process {
     } catch (e) {
       if (e instanceof GoThrow) {
         rt.write(2, `fatal error: ${e.what}\n`);
-        for (const l of e.dump) rt.write(2, `${l}\n`);
+        for (const l of e.dump.length > 0 ? e.dump : this.throwContext()) rt.write(2, `${l}\n`);
         rt.exitCode = 2;
       } else if (e instanceof GoPanic) {
         // Go prints the panic, then the panicking goroutine (running) and its frames
@@ -112,6 +112,25 @@ export class Process {
     }
     const cycles = threads.all.reduce((s, t) => s + t.cycles, 0);
     return { stdout: rt.stdout, stderr: rt.stderr, exitCode: rt.exitCode ?? 0, insns: threads.totalInsns, cycles };
+  }
+
+  /**
+   * What Go prints after a throw that carries no dump of its own: on the
+   * system stack "runtime stack:" (host frames have no text here), then the
+   * user goroutine the M was running.
+   */
+  private throwContext(): string[] {
+    const { rt } = this;
+    try {
+      const m = rt.curm();
+      const g = rt.getg();
+      const out: string[] = [];
+      if (g.addr === m.g0) out.push('', 'runtime stack:', `${this.machine.describe(this.machine.engine.pc)}(...)`);
+      if (m.curg !== 0) out.push('', ...tracebackParked(rt, rt.g(m.curg)).map((l, i) => (i === 0 ? l.replace(/\[[^\]]*\]/, '[running]') : l)));
+      return out;
+    } catch {
+      return [];
+    }
   }
 
   close(): void {
