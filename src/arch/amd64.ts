@@ -125,6 +125,9 @@ export const amd64: Arch = {
       m.setU64(stackSlot(e, nargs + i), BigInt(v));
     }
   },
+  returnAddress(e, m) {
+    return Number(m.u64(e.sp));
+  },
   doReturn(e, m) {
     const sp = e.sp;
     e.pc = Number(m.u64(sp));

@@ -14,7 +14,15 @@ const regIds: Record<string, number> = {
 };
 
 // NOREGNAME: print r10/r11/r12 (Go's g, R11, R12) rather than sl/fp/ip.
-const asmTarget = { ks: ['ARCH_ARM', 'MODE_ARM'], cs: ['ARCH_ARM', 'MODE_ARM'], csOptions: [['OPT_SYNTAX', 'OPT_SYNTAX_NOREGNAME']] } as const;
+// `.cpu cortex-a15`: the CPU Unicorn emulates; without it Keystone rejects
+// sdiv/udiv as a missing feature.
+const asmTarget = {
+  ks: ['ARCH_ARM', 'MODE_ARM'],
+  cs: ['ARCH_ARM', 'MODE_ARM'],
+  csOptions: [['OPT_SYNTAX', 'OPT_SYNTAX_NOREGNAME']],
+  prelude: '.cpu cortex-a15',
+  dataBeforeCodeBreaksBranches: true,
+} as const;
 
 /** CPSR mode bits for user mode; FPEXC.EN enables VFP/NEON. */
 const CPSR_USR = 0x10;
@@ -101,6 +109,9 @@ export const arm: Arch = {
   },
   setResult(e, m, _abi, nargs, i, v) {
     m.setU32(stackSlot(e, nargs + i), Number(BigInt.asUintN(32, BigInt(v))));
+  },
+  returnAddress(e) {
+    return e.regN('lr');
   },
   doReturn(e) {
     e.pc = e.regN('lr');

@@ -91,6 +91,8 @@ export interface Arch extends EngineArch {
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
   /** Store result i of a function with `nargs` word-sized arguments, before it returns. */
   setResult(e: Engine, m: Arena, abi: Abi, nargs: number, i: number, v: bigint | number): void;
+  /** The return address of a function that was just called ([SP] / LR). */
+  returnAddress(e: Engine, m: Arena): number;
   /** Perform the plain return of a function that was just called (pop / PC=LR). */
   doReturn(e: Engine, m: Arena): void;
   /**

@@ -17,6 +17,15 @@ export interface AsmTarget {
   readonly cs: readonly [arch: string, mode: string];
   /** Capstone options to set, by constant name, e.g. [['OPT_SYNTAX', 'OPT_SYNTAX_NOREGNAME']] */
   readonly csOptions?: readonly (readonly [option: string, value: string])[];
+  /** assembler directives put before every source (e.g. `.cpu cortex-a15`) */
+  readonly prelude?: string;
+  /**
+   * Keystone (arm) mis-assembles branches to symbols that follow a data
+   * directive in the same source: each is off by the data's size (measured:
+   * `bl t; .long 0; bl t` gives the second bl t+4). Sources for such targets
+   * must keep data after all instructions.
+   */
+  readonly dataBeforeCodeBreaksBranches?: boolean;
 }
 
 interface KsModule {
@@ -117,6 +126,7 @@ export function assemble(t: AsmTarget, source: string, base: number, prelude = '
     if (FORBIDDEN.test(l)) throw new AssemblyError(i + 1, l, 'section directives are not supported (everything is one text region)');
   });
   const a = assembler(t);
+  prelude = [t.prelude, prelude].filter(Boolean).join('\n');
   const full = prelude ? `${prelude}\n${source}` : source;
   const r = a.asm(full, base);
   if (!r.failed && (r.mc.length > 0 || source.trim() === '')) return r.mc;

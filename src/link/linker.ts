@@ -162,7 +162,24 @@ function blockSource(b: TextBlock, constants?: ReadonlyMap<string, number>): str
   return b.body.map((l) => quoteLocals(substituteConstants(l.text, constants))).join('\n');
 }
 
+const DATA_DIRECTIVE = /^\s*(?:[\w.$"<>]+:\s*)?\.(quad|long|int|short|byte)\b/;
+
+/** See AsmTarget.dataBeforeCodeBreaksBranches. */
+function checkDataPlacement(o: LinkOptions, b: TextBlock): void {
+  if (!o.target.dataBeforeCodeBreaksBranches) return;
+  let data: number | undefined;
+  for (const l of b.body) {
+    const t = l.text.trim().replace(/^[\w.$"<>]+:\s*/, '');
+    if (!t || t.startsWith('.p2align') || t.startsWith('.balign') || /^[\w.]+\s*=/.test(t) || /^\.(equ|set)\b/.test(t)) continue;
+    if (DATA_DIRECTIVE.test(l.text)) data ??= l.line;
+    else if (data !== undefined) {
+      throw new AsmSourceError(b.file, data, 'data directive before instructions in the same block: Keystone mis-assembles the branches after it on this arch; put data in a block of its own or after the last instruction (sdiv/udiv assemble as instructions)');
+    }
+  }
+}
+
 function assembleBlock(o: LinkOptions, b: TextBlock, addr: number, addrs: ReadonlyMap<string, number>): Uint8Array {
+  checkDataPlacement(o, b);
   const src = blockSource(b, o.constants);
   // The block's own name is a label at its first byte, so self references work.
   const selfLabel = `${b.name.includes('<') ? `"${b.name}"` : b.name}:`;

@@ -99,9 +99,13 @@ export class Process {
         for (const l of e.dump.length > 0 ? e.dump : this.throwContext()) rt.write(2, `${l}\n`);
         rt.exitCode = 2;
       } else if (e instanceof GoPanic) {
-        // Go prints the panic, then the panicking goroutine (running) and its frames
-        const pc = this.machine.engine.pc;
-        const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, pc, false)];
+        // Go prints the panic, then the panicking goroutine (running) and its
+        // frames; a panic raised by a runtime host function shows its caller.
+        const { engine, host, mem } = this.machine;
+        const pc = engine.pc;
+        const inHost = host.nameAt(pc) !== undefined;
+        const at = inHost ? this.machine.arch.returnAddress(engine, mem) : pc;
+        const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, at, inHost)];
         rt.write(2, `${lines.join('\n')}\n`);
         rt.exitCode = 2;
       } else if (e instanceof BudgetExceeded || e instanceof EmulationFault) {

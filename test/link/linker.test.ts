@@ -134,3 +134,25 @@ describe('asm source reader', () => {
     expect(() => parseAsm('TEXT a\n  .word 1\n', 'f.s')).toThrow(/f\.s:2: use \.long/);
   });
 });
+
+describe('Keystone workarounds on arm', () => {
+  const arm = archCases.find(([n]) => n === 'arm')![1];
+  it('assembles sdiv/udiv as instructions (the assembler targets Cortex-A15, like Unicorn)', () => {
+    const img = link({ target: arm.asm, insnUnit: 4, base: 0x400000, blocks: parseAsm('TEXT t.div\n    sdiv r2, r0, r1\n    udiv r3, r0, r1\n', 't.s'), cacheDir: null });
+    expect(Buffer.from(img.block('t.div')!.bytes).toString('hex')).toBe('10f112e710f133e7');
+  });
+  it('rejects data before instructions in a block, since Keystone would shift the branches after it', () => {
+    const src = 'TEXT t.mixed\n    bl t.other\n    .long 0\n    bl t.other\nTEXT t.other\n    bx lr\n';
+    expect(() => link({ target: arm.asm, insnUnit: 4, base: 0x400000, blocks: parseAsm(src, 'm.s'), cacheDir: null })).toThrow(/^m\.s:3: data directive before instructions/);
+    // data after the last instruction (or alone in a block) is fine
+    const ok = 'TEXT t.mixed\n    bl t.other\n    bl t.other\n    .long 0\nTEXT t.other\n    bx lr\n';
+    const img = link({ target: arm.asm, insnUnit: 4, base: 0x400000, blocks: parseAsm(ok, 'm.s'), cacheDir: null });
+    const other = img.sym('t.other');
+    const words = new DataView(img.block('t.mixed')!.bytes.buffer, img.block('t.mixed')!.bytes.byteOffset);
+    for (const at of [0, 4]) {
+      const w = words.getUint32(at, true);
+      const target = 0x400000 + at + 8 + (((w & 0xffffff) << 8) >> 6);
+      expect(target).toBe(other);
+    }
+  });
+});

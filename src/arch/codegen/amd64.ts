@@ -1,0 +1,295 @@
+// amd64 code generation: IR to Keystone Intel syntax, Go's ABIInternal.
+//
+// Calling convention (Go's internal ABI): integer arguments and results in
+// RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11; R14 holds g (never written);
+// RDX is the closure context on entry; a closure is called through its
+// funcval with RDX = funcval and `call [rdx]`. The caller reserves an 8-byte
+// spill slot per register argument at the bottom of its outgoing area, where
+// the callee's morestack path saves the arguments.
+//
+// Frame (after the prologue, growing down):
+//   [rbp+16+8i]       spill slots of our arguments (the caller's area)
+//   [rbp+8]           return address
+//   [rbp]             caller's RBP (the frame-pointer chain)
+//   [rsp+out+8s]      slot s (every variable and temporary)
+//   [rsp+0..out)      spill area for the register arguments of our callees
+// Prologue: the stack check against g.stackguard0 (Go's sequence), then
+// `push rbp; mov rbp, rsp; sub rsp, N`. The out-of-line morestack path spills
+// the register arguments, calls runtime.morestack_noctxt (runtime.morestack
+// for closures, which keeps RDX) and restarts the function.
+//
+// Scratch registers: RAX, RCX, RDX (after the prologue), R11, R12. Keystone
+// pitfalls avoided (ENGINE-NOTES §6): no memory operand with an absolute
+// address or two symbols (symbol addresses go through a register: `mov r11,
+// sym` encodes the address as an immediate), no `#` comments, no numeric
+// labels.
+import { asmSymbol, type CallResult, type Inst, type IrFunc, type Operand, RT } from '../../compile/ir.ts';
+import { goAsmConst } from '../../runtime/goasm.ts';
+import type { Arch } from '../types.ts';
+import type { CodegenBackend } from './types.ts';
+import { AsmWriter, dataBlock } from './writer.ts';
+
+const ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11'] as const;
+/** The low byte and the 32-bit name of each argument register (for zero-extending bools). */
+const BYTE_REG: Record<string, [string, string]> = {
+  rax: ['al', 'eax'], rbx: ['bl', 'ebx'], rcx: ['cl', 'ecx'], rdi: ['dil', 'edi'], rsi: ['sil', 'esi'],
+  r8: ['r8b', 'r8d'], r9: ['r9b', 'r9d'], r10: ['r10b', 'r10d'], r11: ['r11b', 'r11d'],
+};
+const SETCC: Record<string, string> = { eq: 'e', ne: 'ne', lt: 'l', le: 'le', gt: 'g', ge: 'ge' };
+const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'or', xor: 'xor' };
+
+const fitsImm32 = (v: bigint) => v >= -(1n << 31n) && v < 1n << 31n;
+
+export function amd64Backend(arch: Arch): CodegenBackend {
+  const stackSmall = goAsmConst(arch, 'const__StackSmall');
+  return {
+    func: (f, file) => new Amd64Func(f, stackSmall).emit(file),
+    data: (d, file) => dataBlock(d, file, '.quad'),
+  };
+}
+
+class Amd64Func {
+  private readonly w = new AsmWriter();
+  /** bytes of the outgoing spill area */
+  private readonly out: number;
+  /** bytes below the saved RBP */
+  private readonly locals: number;
+
+  constructor(
+    private readonly f: IrFunc,
+    private readonly stackSmall: number,
+  ) {
+    let maxArgs = 0;
+    for (const i of f.body) if (i.op === 'call') maxArgs = Math.max(maxArgs, i.args.length);
+    if (f.params.length > ARG_REGS.length || f.results.length > ARG_REGS.length) throw new Error(`${f.name}: more than ${ARG_REGS.length} arguments or results`);
+    this.out = 8 * maxArgs;
+    this.locals = this.out + 8 * f.nslots;
+  }
+
+  private slot(s: number): string {
+    return `qword ptr [rsp + ${this.out + 8 * s}]`;
+  }
+
+  private imm(v: bigint): string {
+    return fitsImm32(v) ? String(v) : `0x${BigInt.asUintN(64, v).toString(16)}`;
+  }
+
+  /** Load an operand into a 64-bit register. */
+  private load(reg: string, o: Operand): void {
+    const w = this.w;
+    switch (o.k) {
+      case 'slot':
+        w.op(`mov ${reg}, ${this.slot(o.s)}`);
+        return;
+      case 'imm':
+        w.op(`mov ${reg}, ${this.imm(o.v)}`);
+        return;
+      case 'sym':
+        w.op(`mov ${reg}, ${asmSymbol(o.name)}`);
+        return;
+      case 'frame':
+        w.op(`lea ${reg}, [rsp + ${this.out + 8 * o.s}]`);
+        return;
+    }
+  }
+
+  /** An ALU source operand: a slot, a 32-bit immediate, or the value loaded into `scratch`. */
+  private src(o: Operand, scratch: string): string {
+    if (o.k === 'slot') return this.slot(o.s);
+    if (o.k === 'imm' && fitsImm32(o.v)) return String(o.v);
+    this.load(scratch, o);
+    return scratch;
+  }
+
+  emit(file: string) {
+    const f = this.f;
+    const w = this.w;
+    const self = asmSymbol(f.name);
+    const frameSize = this.locals + 8; // including the saved RBP, as Go counts it
+    w.line = f.line;
+    if (frameSize <= this.stackSmall) {
+      w.op('cmp rsp, qword ptr [r14 + g_stackguard0]');
+    } else {
+      w.op(`lea r12, [rsp - ${frameSize - this.stackSmall}]`);
+      w.op('cmp r12, qword ptr [r14 + g_stackguard0]');
+    }
+    w.op('jbe .Lmore');
+    w.op('push rbp');
+    w.op('mov rbp, rsp');
+    if (this.locals > 0) w.op(`sub rsp, ${this.locals}`);
+    if (f.ctxtSlot !== null) w.op(`mov ${this.slot(f.ctxtSlot)}, rdx`);
+    f.params.forEach((s, i) => w.op(`mov ${this.slot(s)}, ${ARG_REGS[i]}`));
+    for (const i of f.body) {
+      w.line = i.line;
+      this.inst(i);
+    }
+    // Out of line: grow the stack and start over.
+    w.line = f.line;
+    w.label('.Lmore');
+    f.params.forEach((_, i) => w.op(`mov qword ptr [rsp + ${8 + 8 * i}], ${ARG_REGS[i]}`));
+    w.op(`call ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
+    f.params.forEach((_, i) => w.op(`mov ${ARG_REGS[i]}, qword ptr [rsp + ${8 + 8 * i}]`));
+    w.op(`jmp ${self}`);
+    const argSize = 8 * (f.params.length + f.results.length);
+    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
+  }
+
+  private store(dst: number, reg: string): void {
+    this.w.op(`mov ${this.slot(dst)}, ${reg}`);
+  }
+
+  private inst(i: Inst): void {
+    const w = this.w;
+    switch (i.op) {
+      case 'mov':
+        if (i.src.k === 'imm' && fitsImm32(i.src.v)) {
+          w.op(`mov ${this.slot(i.dst)}, ${i.src.v}`);
+        } else {
+          this.load('rax', i.src);
+          this.store(i.dst, 'rax');
+        }
+        return;
+      case 'bin': {
+        this.load('rax', i.a);
+        const b = this.src(i.b, 'rcx');
+        if (i.bop in SETCC) {
+          w.op(`cmp rax, ${b}`);
+          w.op(`set${SETCC[i.bop]} al`);
+          w.op('movzx eax, al');
+        } else if (i.bop === 'mul') {
+          w.op(`imul rax, ${b}`);
+        } else if (i.bop === 'andnot') {
+          if (b !== 'rcx') w.op(`mov rcx, ${b}`);
+          w.op('not rcx');
+          w.op('and rax, rcx');
+        } else {
+          w.op(`${ALU[i.bop]} rax, ${b}`);
+        }
+        this.store(i.dst, 'rax');
+        return;
+      }
+      case 'neg':
+      case 'com':
+      case 'not':
+        this.load('rax', i.a);
+        w.op(i.op === 'neg' ? 'neg rax' : i.op === 'com' ? 'not rax' : 'xor rax, 1');
+        this.store(i.dst, 'rax');
+        return;
+      case 'div':
+      case 'mod': {
+        this.load('rax', i.a);
+        this.load('rcx', i.b);
+        const done = w.fresh();
+        if (i.b.k !== 'imm') {
+          const nonzero = w.fresh();
+          const normal = w.fresh();
+          w.op('test rcx, rcx');
+          w.op(`jne ${nonzero}`);
+          w.op(`call ${RT.panicdivide}`);
+          w.label(nonzero);
+          // x / -1 would trap for the smallest int: Go defines it as -x (and x % -1 as 0)
+          w.op('cmp rcx, -1');
+          w.op(`jne ${normal}`);
+          w.op(i.op === 'div' ? 'neg rax' : 'xor eax, eax');
+          w.op(`jmp ${done}`);
+          w.label(normal);
+        }
+        w.op('cqo');
+        w.op('idiv rcx');
+        if (i.op === 'mod') w.op('mov rax, rdx');
+        w.label(done);
+        this.store(i.dst, 'rax');
+        return;
+      }
+      case 'shl':
+      case 'shr': {
+        this.load('rax', i.a);
+        const insn = i.op === 'shl' ? 'shl' : 'sar';
+        if (i.b.k === 'imm') {
+          if (i.b.v !== 0n) w.op(`${insn} rax, ${i.b.v}`);
+          this.store(i.dst, 'rax');
+          return;
+        }
+        this.load('rcx', i.b);
+        const ok = w.fresh();
+        const small = w.fresh();
+        const done = w.fresh();
+        w.op('test rcx, rcx');
+        w.op(`jns ${ok}`);
+        w.op(`call ${RT.panicshift}`);
+        w.label(ok);
+        w.op('cmp rcx, 64');
+        w.op(`jb ${small}`);
+        w.op(i.op === 'shl' ? 'xor eax, eax' : 'sar rax, 63');
+        w.op(`jmp ${done}`);
+        w.label(small);
+        w.op(`${insn} rax, cl`);
+        w.label(done);
+        this.store(i.dst, 'rax');
+        return;
+      }
+      case 'load':
+        this.load('r11', i.base);
+        w.op(i.byte ? `movzx eax, byte ptr [r11 + ${i.off}]` : `mov rax, qword ptr [r11 + ${i.off}]`);
+        this.store(i.dst, 'rax');
+        return;
+      case 'store': {
+        this.load('r11', i.base);
+        if (i.src.k === 'imm' && fitsImm32(i.src.v)) {
+          w.op(`mov qword ptr [r11 + ${i.off}], ${i.src.v}`);
+        } else {
+          this.load('rax', i.src);
+          w.op(`mov qword ptr [r11 + ${i.off}], rax`);
+        }
+        return;
+      }
+      case 'label':
+        w.label(`.L${i.id}`);
+        return;
+      case 'jmp':
+        w.op(`jmp .L${i.target}`);
+        return;
+      case 'br':
+        if (i.cond.k === 'imm') {
+          if ((i.cond.v !== 0n) === i.when) w.op(`jmp .L${i.target}`);
+          return;
+        }
+        if (i.cond.k === 'slot') w.op(`cmp ${this.slot(i.cond.s)}, 0`);
+        else {
+          this.load('rax', i.cond);
+          w.op('test rax, rax');
+        }
+        w.op(`${i.when ? 'jne' : 'je'} .L${i.target}`);
+        return;
+      case 'call':
+        return this.call(i);
+      case 'ret':
+        this.f.results.forEach((s, k) => w.op(`mov ${ARG_REGS[k]}, ${this.slot(s)}`));
+        if (this.locals > 0) w.op(`add rsp, ${this.locals}`);
+        w.op('pop rbp');
+        w.op('ret');
+        return;
+    }
+  }
+
+  private call(i: Extract<Inst, { op: 'call' }>): void {
+    const w = this.w;
+    if (i.args.length > ARG_REGS.length) throw new Error(`${this.f.name}: call with more than ${ARG_REGS.length} arguments`);
+    i.args.forEach((a, k) => this.load(ARG_REGS[k]!, a.v));
+    if (i.fn.k === 'sym') {
+      w.op(`call ${asmSymbol(i.fn.name)}`);
+    } else {
+      this.load('rdx', i.fn.fv);
+      w.op('call qword ptr [rdx]');
+    }
+    i.results.forEach((r: CallResult, k) => {
+      if (r.dst === null) return;
+      const reg = ARG_REGS[k]!;
+      if (r.bool) {
+        const [b, d] = BYTE_REG[reg]!;
+        w.op(`movzx ${d}, ${b}`);
+      }
+      this.store(r.dst, reg);
+    });
+  }
+}

@@ -1,0 +1,349 @@
+// arm (32-bit, GOARM=7) code generation: IR to Keystone UAL syntax, Go's ABI0
+// (go1.19 arm has no register ABI).
+//
+// Calling convention: the caller stores argument word i at 4+4i(R13) of its
+// own SP and finds the results right after the arguments; 0(R13) of every
+// frame holds that frame's saved LR. R10 holds g (never written), R7 is the
+// closure context on entry, and a closure is called with R7 = funcval,
+// `ldr r11, [r7]; blx r11`. int is 32 bits; an int64 argument (printint)
+// takes two words, low word first.
+//
+// Frame of T bytes (after `str lr, [sp, #-T]!`):
+//   [sp+T+4+4i]       argument word i (then the results) in the caller's frame
+//   [sp+4+out+4s]     slot s (every variable and temporary)
+//   [sp+4..4+out)     outgoing arguments and results of our calls
+//   [sp]              saved LR
+// Prologue: Go's stack check (R1 = g.stackguard0; compare SP, or SP minus the
+// part of the frame above StackSmall; BLS to morestack), then push LR with
+// the frame. The morestack path is `mov r3, lr; bl runtime.morestack_noctxt;
+// b <entry>` (runtime.morestack for closures, which keeps R7); the arguments
+// are already in memory.
+//
+// Scratch registers: R0-R3, R11 (address base), R12 (large frame offsets).
+// Constants and symbol addresses are built with movw/movt (no literal pools:
+// they must lie within 4 KiB of their use). Keystone has no sdiv in ARM mode,
+// so it is emitted as its encoding with .long, in a small subroutine at the
+// end of the function (see .Lsdiv in emit()).
+import { asmSymbol, type Inst, type IrFunc, type Operand, RT } from '../../compile/ir.ts';
+import { goAsmConst } from '../../runtime/goasm.ts';
+import type { Arch } from '../types.ts';
+import type { CodegenBackend } from './types.ts';
+import { AsmWriter, dataBlock } from './writer.ts';
+
+const COND: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge' };
+const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'orr', xor: 'eor', andnot: 'bic' };
+
+/** Is v an ARM modified immediate (an 8-bit value rotated right by an even amount)? */
+export function armImm(v: number): boolean {
+  v >>>= 0;
+  for (let r = 0; r < 32; r += 2) {
+    const x = ((v << r) | (v >>> (32 - r))) >>> 0;
+    if (x < 256) return true;
+  }
+  return false;
+}
+
+/** The encoding of `sdiv rd, rn, rm` (ARMv7-A with the division extension). */
+function sdiv(rd: number, rn: number, rm: number): string {
+  return `.long 0x${((0xe710f010 | (rd << 16) | (rm << 8) | rn) >>> 0).toString(16)}`;
+}
+
+export function armBackend(arch: Arch): CodegenBackend {
+  const stackSmall = goAsmConst(arch, 'const__StackSmall');
+  return {
+    func: (f, file) => new ArmFunc(f, stackSmall).emit(file),
+    data: (d, file) => dataBlock(d, file, '.long'),
+  };
+}
+
+class ArmFunc {
+  private readonly w = new AsmWriter();
+  /** bytes of the outgoing argument/result area */
+  private readonly out: number;
+  /** the frame size, including the saved LR */
+  private readonly T: number;
+  private usesDiv = false;
+
+  constructor(
+    private readonly f: IrFunc,
+    private readonly stackSmall: number,
+  ) {
+    let maxWords = 0;
+    for (const i of f.body) {
+      if (i.op !== 'call') continue;
+      const words = i.args.reduce((n, a) => n + (a.int64 ? 2 : 1), 0) + i.results.length;
+      maxWords = Math.max(maxWords, words);
+    }
+    this.out = 4 * maxWords;
+    this.T = 4 + this.out + 4 * f.nslots;
+  }
+
+  private slotOff(s: number): number {
+    return 4 + this.out + 4 * s;
+  }
+
+  /** A memory operand [sp, #off]; large offsets go through R12. */
+  private spMem(off: number): string {
+    if (off <= 4095) return `[sp, #${off}]`;
+    this.constant('r12', off);
+    this.w.op('add r12, sp, r12');
+    return '[r12]';
+  }
+
+  private constant(reg: string, value: number | bigint): void {
+    const v = Number(BigInt.asUintN(32, BigInt(value)));
+    const w = this.w;
+    if (v < 256) w.op(`mov ${reg}, #${v}`);
+    else if (~v >>> 0 < 256) w.op(`mvn ${reg}, #${~v >>> 0}`);
+    else {
+      w.op(`movw ${reg}, #${v & 0xffff}`);
+      if (v >>> 16) w.op(`movt ${reg}, #${v >>> 16}`);
+    }
+  }
+
+  private load(reg: string, o: Operand): void {
+    const w = this.w;
+    switch (o.k) {
+      case 'slot':
+        w.op(`ldr ${reg}, ${this.spMem(this.slotOff(o.s))}`);
+        return;
+      case 'imm':
+        this.constant(reg, o.v);
+        return;
+      case 'sym': {
+        if (o.name === this.f.name) {
+          w.op(`adr ${reg}, ${asmSymbol(o.name)}`);
+          return;
+        }
+        const s = asmSymbol(o.name);
+        w.op(`movw ${reg}, #:lower16:${s}`);
+        w.op(`movt ${reg}, #:upper16:${s}`);
+        return;
+      }
+      case 'frame': {
+        const off = this.slotOff(o.s);
+        if (armImm(off)) w.op(`add ${reg}, sp, #${off}`);
+        else {
+          this.constant(reg, off);
+          w.op(`add ${reg}, sp, ${reg}`);
+        }
+        return;
+      }
+    }
+  }
+
+  private storeSlot(s: number, reg: string): void {
+    this.w.op(`str ${reg}, ${this.spMem(this.slotOff(s))}`);
+  }
+
+  /** An ALU second operand: an encodable immediate, or the value loaded into `scratch`. */
+  private src2(o: Operand, scratch: string): string {
+    if (o.k === 'imm') {
+      const v = Number(BigInt.asUintN(32, o.v));
+      if (armImm(v)) return `#${v}`;
+    }
+    this.load(scratch, o);
+    return scratch;
+  }
+
+  emit(file: string) {
+    const f = this.f;
+    const w = this.w;
+    const T = this.T;
+    const self = asmSymbol(f.name);
+    w.line = f.line;
+    w.op('ldr r1, [r10, #g_stackguard0]');
+    if (T <= this.stackSmall) {
+      w.op('cmp sp, r1');
+    } else {
+      const d = T - this.stackSmall;
+      if (armImm(d)) w.op(`sub r2, sp, #${d}`);
+      else {
+        this.constant('r2', d);
+        w.op('sub r2, sp, r2');
+      }
+      w.op('cmp r2, r1');
+    }
+    w.op('bls .Lmore');
+    if (T <= 4095) w.op(`str lr, [sp, #-${T}]!`);
+    else {
+      this.constant('r11', T);
+      w.op('sub sp, sp, r11');
+      w.op('str lr, [sp]');
+    }
+    if (f.ctxtSlot !== null) this.storeSlot(f.ctxtSlot, 'r7');
+    f.params.forEach((s, i) => {
+      w.op(`ldr r0, ${this.spMem(T + 4 + 4 * i)}`);
+      this.storeSlot(s, 'r0');
+    });
+    for (const i of f.body) {
+      w.line = i.line;
+      this.inst(i);
+    }
+    w.line = f.line;
+    w.label('.Lmore');
+    w.op('mov r3, lr');
+    w.op(`bl ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
+    w.op(`b ${self}`);
+    if (this.usesDiv) {
+      // The division as a subroutine at the very end: Keystone (ARM mode) has
+      // no sdiv, and after a .long it mis-encodes every later branch to an
+      // absolute address by the directive's size, so the encoding goes last.
+      w.label('.Lsdiv');
+      w.op(sdiv(2, 0, 1));
+      w.op('bx lr');
+    }
+    const argSize = 4 * (f.params.length + f.results.length);
+    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
+  }
+
+  private inst(i: Inst): void {
+    const w = this.w;
+    switch (i.op) {
+      case 'mov':
+        this.load('r0', i.src);
+        this.storeSlot(i.dst, 'r0');
+        return;
+      case 'bin': {
+        this.load('r0', i.a);
+        if (i.bop in COND) {
+          w.op(`cmp r0, ${this.src2(i.b, 'r1')}`);
+          w.op('mov r0, #0');
+          w.op(`mov${COND[i.bop]} r0, #1`);
+        } else if (i.bop === 'mul') {
+          this.load('r1', i.b);
+          w.op('mul r0, r0, r1');
+        } else {
+          w.op(`${ALU[i.bop]} r0, r0, ${this.src2(i.b, 'r1')}`);
+        }
+        this.storeSlot(i.dst, 'r0');
+        return;
+      }
+      case 'neg':
+      case 'com':
+      case 'not':
+        this.load('r0', i.a);
+        w.op(i.op === 'neg' ? 'rsb r0, r0, #0' : i.op === 'com' ? 'mvn r0, r0' : 'eor r0, r0, #1');
+        this.storeSlot(i.dst, 'r0');
+        return;
+      case 'div':
+      case 'mod': {
+        this.load('r0', i.a);
+        this.load('r1', i.b);
+        const done = w.fresh();
+        if (i.b.k !== 'imm') {
+          const nonzero = w.fresh();
+          const normal = w.fresh();
+          w.op('cmp r1, #0');
+          w.op(`bne ${nonzero}`);
+          w.op(`bl ${RT.panicdivide}`);
+          w.label(nonzero);
+          // Go defines MinInt / -1 as MinInt (no trap) and x % -1 as 0
+          w.op('cmn r1, #1');
+          w.op(`bne ${normal}`);
+          w.op(i.op === 'div' ? 'rsb r0, r0, #0' : 'mov r0, #0');
+          w.op(`b ${done}`);
+          w.label(normal);
+        }
+        this.usesDiv = true;
+        w.op('bl .Lsdiv'); // r2 = r0 / r1
+        w.op(i.op === 'div' ? 'mov r0, r2' : 'mls r0, r2, r1, r0');
+        w.label(done);
+        this.storeSlot(i.dst, 'r0');
+        return;
+      }
+      case 'shl':
+      case 'shr': {
+        this.load('r0', i.a);
+        const insn = i.op === 'shl' ? 'lsl' : 'asr';
+        if (i.b.k === 'imm') {
+          if (i.b.v !== 0n) w.op(`${insn} r0, r0, #${i.b.v}`);
+          this.storeSlot(i.dst, 'r0');
+          return;
+        }
+        this.load('r1', i.b);
+        const ok = w.fresh();
+        w.op('cmp r1, #0');
+        w.op(`bge ${ok}`);
+        w.op(`bl ${RT.panicshift}`);
+        w.label(ok);
+        // Register shifts use the low byte of the count: saturate 32 and up by hand.
+        w.op('cmp r1, #32');
+        if (i.op === 'shl') {
+          w.op('movhs r0, #0');
+          w.op('lsllo r0, r0, r1');
+        } else {
+          w.op('movhs r1, #31');
+          w.op('asr r0, r0, r1');
+        }
+        this.storeSlot(i.dst, 'r0');
+        return;
+      }
+      case 'load':
+        this.load('r11', i.base);
+        w.op(`${i.byte ? 'ldrb' : 'ldr'} r0, [r11, #${i.off}]`);
+        this.storeSlot(i.dst, 'r0');
+        return;
+      case 'store':
+        this.load('r0', i.src);
+        this.load('r11', i.base);
+        w.op(`str r0, [r11, #${i.off}]`);
+        return;
+      case 'label':
+        w.label(`.L${i.id}`);
+        return;
+      case 'jmp':
+        w.op(`b .L${i.target}`);
+        return;
+      case 'br':
+        if (i.cond.k === 'imm') {
+          if ((i.cond.v !== 0n) === i.when) w.op(`b .L${i.target}`);
+          return;
+        }
+        this.load('r0', i.cond);
+        w.op('cmp r0, #0');
+        w.op(`${i.when ? 'bne' : 'beq'} .L${i.target}`);
+        return;
+      case 'call':
+        return this.call(i);
+      case 'ret': {
+        const base = this.T + 4 + 4 * this.f.params.length;
+        this.f.results.forEach((s, k) => {
+          this.load('r0', { k: 'slot', s });
+          w.op(`str r0, ${this.spMem(base + 4 * k)}`);
+        });
+        if (this.T <= 4095) w.op(`ldr pc, [sp], #${this.T}`);
+        else {
+          this.constant('r11', this.T);
+          w.op('ldr pc, [sp], r11');
+        }
+        return;
+      }
+    }
+  }
+
+  private call(i: Extract<Inst, { op: 'call' }>): void {
+    const w = this.w;
+    let word = 0;
+    for (const a of i.args) {
+      this.load('r0', a.v);
+      w.op(`str r0, [sp, #${4 + 4 * word++}]`);
+      if (a.int64) {
+        w.op('asr r0, r0, #31');
+        w.op(`str r0, [sp, #${4 + 4 * word++}]`);
+      }
+    }
+    if (i.fn.k === 'sym') {
+      w.op(`bl ${asmSymbol(i.fn.name)}`);
+    } else {
+      this.load('r7', i.fn.fv);
+      w.op('ldr r11, [r7]');
+      w.op('blx r11');
+    }
+    i.results.forEach((r, k) => {
+      if (r.dst === null) return;
+      w.op(`${r.bool ? 'ldrb' : 'ldr'} r0, [sp, #${4 + 4 * (word + k)}]`);
+      this.storeSlot(r.dst, 'r0');
+    });
+  }
+}
