@@ -21,9 +21,10 @@
 //
 // Scratch registers: R0-R3, R11 (address base), R12 (large frame offsets).
 // Constants and symbol addresses are built with movw/movt (no literal pools:
-// they must lie within 4 KiB of their use). Keystone has no sdiv in ARM mode,
-// so it is emitted as its encoding with .long, in a small subroutine at the
-// end of the function (see .Lsdiv in emit()).
+// they must lie within 4 KiB of their use). sdiv needs the arch's Keystone
+// prelude `.cpu cortex-a15` (src/arch/arm.ts). No data directives in
+// functions: Keystone mis-encodes later branches to absolute targets after
+// one (the linker rejects such blocks).
 import { asmSymbol, type Inst, type IrFunc, type Operand, RT } from '../../compile/ir.ts';
 import { goAsmConst } from '../../runtime/goasm.ts';
 import type { Arch } from '../types.ts';
@@ -43,11 +44,6 @@ export function armImm(v: number): boolean {
   return false;
 }
 
-/** The encoding of `sdiv rd, rn, rm` (ARMv7-A with the division extension). */
-function sdiv(rd: number, rn: number, rm: number): string {
-  return `.long 0x${((0xe710f010 | (rd << 16) | (rm << 8) | rn) >>> 0).toString(16)}`;
-}
-
 export function armBackend(arch: Arch): CodegenBackend {
   const stackSmall = goAsmConst(arch, 'const__StackSmall');
   return {
@@ -62,7 +58,6 @@ class ArmFunc {
   private readonly out: number;
   /** the frame size, including the saved LR */
   private readonly T: number;
-  private usesDiv = false;
 
   constructor(
     private readonly f: IrFunc,
@@ -185,14 +180,6 @@ class ArmFunc {
     w.op('mov r3, lr');
     w.op(`bl ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
     w.op(`b ${self}`);
-    if (this.usesDiv) {
-      // The division as a subroutine at the very end: Keystone (ARM mode) has
-      // no sdiv, and after a .long it mis-encodes every later branch to an
-      // absolute address by the directive's size, so the encoding goes last.
-      w.label('.Lsdiv');
-      w.op(sdiv(2, 0, 1));
-      w.op('bx lr');
-    }
     const argSize = 4 * (f.params.length + f.results.length);
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
   }
@@ -245,8 +232,7 @@ class ArmFunc {
           w.op(`b ${done}`);
           w.label(normal);
         }
-        this.usesDiv = true;
-        w.op('bl .Lsdiv'); // r2 = r0 / r1
+        w.op('sdiv r2, r0, r1');
         w.op(i.op === 'div' ? 'mov r0, r2' : 'mls r0, r2, r1, r0');
         w.label(done);
         this.storeSlot(i.dst, 'r0');

@@ -1,0 +1,88 @@
+// The Go-subset compiler: Go source -> assembly text for one arch.
+//
+// Pipeline: parse (tree-sitter-go, parse.ts) -> check (names, types,
+// constants, closures; check.ts) -> lower to an arch-neutral IR (lower.ts,
+// ir.ts) -> the arch's code generator (src/arch/codegen), which writes
+// Keystone assembly as TEXT blocks. Every assembly line carries the Go source
+// line it came from, so the linker's address -> file:line map points at Go
+// lines. Nothing here depends on which arch it is, except through
+// arch.ptrSize (the width of int) and the backend registry.
+//
+// ABI contract with the runtime (symbols the generated code calls are in
+// ir.ts RT; see the backends for registers and frames):
+//   - functions are main.<name>; function literals main.f.func1,
+//     main.f.func1.1; package-level literals main.glob..func1; go/defer
+//     wrappers main.f.gowrap1 / main.f.deferwrap1; static funcvals of
+//     functions used as values <sym>.f; user init functions main.init.0, ...
+//   - main.init runs package-level initializers and the init functions; it is
+//     always emitted; the runtime calls main.init, then main.main;
+//   - rodata: strings go.string.N (bytes), type.cellN (word 0 = N, the size
+//     for runtime.newobject), type.chanN (word 0 = N, the element size for
+//     runtime.makechan);
+//   - package-level variables are returned in `globals` (symbol main.<name>);
+//     the loader places them and passes their addresses to the linker;
+//   - a funcval is word 0 = code address, then the closure's words: cell
+//     addresses of captured variables (function literals) or argument values
+//     (go/defer wrappers);
+//   - every function with a defer runs `for fv := runtime.deferreturn(); fv
+//     != nil; fv = runtime.deferreturn() { fv() }` at its single exit.
+import type { Arch } from '../arch/types.ts';
+import { backendFor } from '../arch/codegen/index.ts';
+import type { TextBlock } from '../link/source.ts';
+import { checkProgram } from './check.ts';
+import { CompileError, PosError } from './errors.ts';
+import { lowerProgram } from './lower.ts';
+import { parseGo } from './parse.ts';
+
+export { CompileError } from './errors.ts';
+
+export interface CompiledProgram {
+  /** TEXT blocks: functions first (in source order), then read-only data */
+  blocks: TextBlock[];
+  /** writable package-level variables (symbol = name) */
+  globals: { name: string; size: number; align: number }[];
+  /** every emitted function and the line of its declaration */
+  funcs: { name: string; line: number }[];
+  /** the generated assembly, each Go source line printed above its instructions */
+  listing(): string;
+}
+
+export async function compileProgram(source: string, file: string, arch: Arch): Promise<CompiledProgram> {
+  try {
+    const ast = await parseGo(source);
+    const checked = checkProgram(ast, { wordBits: arch.ptrSize * 8 });
+    const ir = lowerProgram(checked, { ptrSize: arch.ptrSize });
+    const backend = backendFor(arch);
+    const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));
+    const funcBlocks = funcs.map((f) => backend.func(f, file));
+    const dataBlocks = ir.data.map((d) => backend.data(d, file));
+    const blocks = [...funcBlocks, ...dataBlocks];
+    return {
+      blocks,
+      globals: ir.globals,
+      funcs: funcs.map((f) => ({ name: f.name, line: f.line })),
+      listing: () => listing(source, file, arch, blocks),
+    };
+  } catch (e) {
+    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail);
+    throw e;
+  }
+}
+
+function listing(source: string, file: string, arch: Arch, blocks: TextBlock[]): string {
+  const src = source.split('\n');
+  const out: string[] = [`// ${file} compiled for ${arch.name}`];
+  for (const b of blocks) {
+    out.push('', `${b.header}    // ${file}:${b.line}`);
+    let last = -1;
+    for (const l of b.body) {
+      if (l.line !== last) {
+        last = l.line;
+        const text = (src[l.line - 1] ?? '').replace(/\t/g, '    ').trimEnd();
+        out.push(`// ${file}:${l.line}${text ? `    ${text.trim()}` : ''}`);
+      }
+      out.push(l.text.startsWith(' ') ? `    ${l.text.trim()}` : l.text);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

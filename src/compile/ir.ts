@@ -1,0 +1,148 @@
+// The compiler's intermediate representation: arch-neutral, one word per value.
+//
+// Every variable and temporary lives in a frame slot of one machine word (int
+// is the word size on both arches; bools are 0/1 words; channels, funcvals and
+// heap cells are pointers). Instructions read operands (slots, immediates,
+// symbol addresses) and write slots, so a backend needs no register
+// allocation: it loads operands into scratch registers, computes and stores.
+// Each instruction carries the Go source line it came from.
+//
+// Calls follow Go's ABI for the target (the backend decides where arguments
+// and results go). The runtime functions compiled code calls are listed in RT.
+
+/** An instruction operand. */
+export type Operand =
+  /** the word in frame slot s */
+  | { readonly k: 'slot'; readonly s: number }
+  /** an integer constant (already wrapped to the word size) */
+  | { readonly k: 'imm'; readonly v: bigint }
+  /** the address of a link symbol (function, rodata, global) */
+  | { readonly k: 'sym'; readonly name: string }
+  /**
+   * the address of frame slot s: only as a call argument, for the duration of
+   * that call (the stack may move between calls; nothing keeps this address)
+   */
+  | { readonly k: 'frame'; readonly s: number };
+
+export type BinOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'andnot' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type Callee = { readonly k: 'sym'; readonly name: string } | { readonly k: 'closure'; readonly fv: Operand };
+
+export interface CallArg {
+  v: Operand;
+  /** an int64 argument built from a word (two words on a 32-bit target: low, then the sign) */
+  int64?: boolean;
+}
+
+export interface CallResult {
+  /** the slot that receives the result; null to drop it */
+  dst: number | null;
+  /** a Go bool: only its low byte is defined */
+  bool?: boolean;
+}
+
+export type InstBody =
+  | { op: 'mov'; dst: number; src: Operand }
+  | { op: 'bin'; bop: BinOp; dst: number; a: Operand; b: Operand }
+  /**
+   * Go's integer division and remainder. When b is a slot the backend checks
+   * it: 0 calls RT.panicdivide, -1 gives -a / 0 without trapping. An immediate
+   * b is never 0 or -1 (the front end folds those).
+   */
+  | { op: 'div' | 'mod'; dst: number; a: Operand; b: Operand }
+  /**
+   * Go's shifts (shr is arithmetic: int is signed). When b is a slot the
+   * backend checks it: negative calls RT.panicshift, >= the word width gives
+   * 0 (shl) or the sign (shr). An immediate b is always below the width.
+   */
+  | { op: 'shl' | 'shr'; dst: number; a: Operand; b: Operand }
+  /** neg: -a; com: ^a (bitwise); not: !a for a 0/1 bool */
+  | { op: 'neg' | 'com' | 'not'; dst: number; a: Operand }
+  /** dst = the word (or zero-extended byte) at address(base) + off */
+  | { op: 'load'; dst: number; base: Operand; off: number; byte?: boolean }
+  | { op: 'store'; base: Operand; off: number; src: Operand }
+  | { op: 'label'; id: number }
+  | { op: 'jmp'; target: number }
+  /** jump to target when (cond != 0) === when */
+  | { op: 'br'; cond: Operand; when: boolean; target: number }
+  | { op: 'call'; fn: Callee; args: CallArg[]; results: CallResult[] }
+  /** return: the values of the function's result slots become its results */
+  | { op: 'ret' };
+
+/** An instruction and the Go source line it came from. */
+export type Inst = InstBody & { line: number };
+
+/** One function, ready for a backend. */
+export interface IrFunc {
+  /** link symbol */
+  name: string;
+  /** line of the func keyword, and of the closing brace */
+  line: number;
+  endLine: number;
+  /** the slot each incoming argument word is copied to in the prologue */
+  params: number[];
+  /** the slots whose values are returned by `ret` */
+  results: number[];
+  /** entered with a closure context (DX / R7): stored to this slot in the prologue */
+  ctxtSlot: number | null;
+  nslots: number;
+  body: Inst[];
+}
+
+/** Read-only data: string bytes, type descriptors, static funcvals. */
+export interface DataBlock {
+  name: string;
+  line: number;
+  items: DataItem[];
+}
+
+export type DataItem =
+  /** one machine word: a number or the address of a symbol */
+  | { k: 'word'; v: bigint | string }
+  | { k: 'bytes'; b: Uint8Array };
+
+/** The runtime functions that compiled code calls (see the ABI contract in index.ts). */
+export const RT = {
+  newobject: 'runtime.newobject',
+  deferproc: 'runtime.deferproc',
+  deferreturn: 'runtime.deferreturn',
+  panicdivide: 'runtime.panicdivide',
+  panicshift: 'runtime.panicshift',
+  morestack: 'runtime.morestack',
+  morestack_noctxt: 'runtime.morestack_noctxt',
+  printlock: 'runtime.printlock',
+  printunlock: 'runtime.printunlock',
+  printint: 'runtime.printint',
+  printbool: 'runtime.printbool',
+  printstring: 'runtime.printstring',
+  printsp: 'runtime.printsp',
+  printnl: 'runtime.printnl',
+  newproc: 'runtime.newproc',
+  makechan: 'runtime.makechan',
+  chansend1: 'runtime.chansend1',
+  chanrecv1: 'runtime.chanrecv1',
+  chanrecv2: 'runtime.chanrecv2',
+  closechan: 'runtime.closechan',
+  chanlen: 'runtime.chanlen',
+  chancap: 'runtime.chancap',
+  Gosched: 'runtime.Gosched',
+  Goexit: 'runtime.Goexit',
+  NumGoroutine: 'runtime.NumGoroutine',
+  GOMAXPROCS: 'runtime.GOMAXPROCS',
+  wgAdd: 'sync.WaitGroup.Add',
+  wgDone: 'sync.WaitGroup.Done',
+  wgWait: 'sync.WaitGroup.Wait',
+} as const;
+
+/**
+ * How a symbol is written in assembly text: names that are not plain
+ * identifiers (sync.(*WaitGroup).Add) are quoted for Keystone.
+ */
+export function asmSymbol(name: string): string {
+  return /^[A-Za-z_.$][\w.$]*$/.test(name) ? name : `"${name}"`;
+}
+
+export const slot = (s: number): Operand => ({ k: 'slot', s });
+export const imm = (v: bigint | number): Operand => ({ k: 'imm', v: BigInt(v) });
+export const sym = (name: string): Operand => ({ k: 'sym', name });
+export const frame = (s: number): Operand => ({ k: 'frame', s });

@@ -1,0 +1,517 @@
+// Parsing: tree-sitter-go (through web-tree-sitter) gives a concrete syntax
+// tree; this file turns it into the subset's AST (ast.ts). Every construct the
+// subset lacks is rejected here, at its own position, as
+// `unsupported: <construct>`; a tree with syntax errors gives `syntax error`.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
+import type { Block, Clause, ConstSpec, Expr, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeExpr, VarSpec } from './ast.ts';
+import { fail, type Pos, unsupported } from './errors.ts';
+
+let parserPromise: Promise<Parser> | undefined;
+
+/** The tree-sitter parser for Go, loaded once per process. */
+function goParser(): Promise<Parser> {
+  if (!parserPromise) {
+    parserPromise = (async () => {
+      await Parser.init();
+      const require = createRequire(import.meta.url);
+      const wasm = join(dirname(require.resolve('tree-sitter-go/package.json')), 'tree-sitter-go.wasm');
+      const lang = await Language.load(wasm);
+      const p = new Parser();
+      p.setLanguage(lang);
+      return p;
+    })();
+  }
+  return parserPromise;
+}
+
+/** Parse Go source into the subset's AST. Throws PosError for syntax errors and unsupported constructs. */
+export async function parseGo(source: string): Promise<SourceFile> {
+  const parser = await goParser();
+  const tree = parser.parse(source);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) syntaxError(root);
+    return convertFile(root);
+  } finally {
+    tree.delete();
+  }
+}
+
+const pos = (n: TsNode): Pos => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
+const endPos = (n: TsNode): Pos => ({ line: n.endPosition.row + 1, col: n.endPosition.column });
+
+function syntaxError(root: TsNode): never {
+  let found: TsNode | undefined;
+  let deepest: TsNode = root;
+  const walk = (n: TsNode) => {
+    if (found) return;
+    if (n.isError || n.isMissing) {
+      found = n;
+      return;
+    }
+    if (n.hasError) deepest = n;
+    for (const c of n.children) if (c) walk(c);
+  };
+  walk(root);
+  if (!found) fail(pos(deepest), 'syntax error');
+  if (found.isMissing) fail(pos(found), `syntax error: missing ${found.type}`);
+  const first = found.children.find((c) => c && c.type !== 'comment');
+  const tok = (first?.text ?? found.text).split('\n')[0]!.slice(0, 20);
+  fail(pos(found), `syntax error: unexpected ${tok || 'end of line'}`);
+}
+
+/** Non-comment named children. */
+function named(n: TsNode): TsNode[] {
+  return n.namedChildren.filter((c): c is TsNode => !!c && c.type !== 'comment');
+}
+
+function field(n: TsNode, name: string): TsNode | null {
+  return n.childForFieldName(name);
+}
+
+function must(n: TsNode | null, parent: TsNode, what: string): TsNode {
+  if (!n) fail(pos(parent), `syntax error: missing ${what}`);
+  return n;
+}
+
+/** Human names for tree-sitter node types that the subset rejects. */
+const UNSUPPORTED: Record<string, string> = {
+  map_type: 'map types',
+  slice_type: 'slice types',
+  array_type: 'array types',
+  implicit_length_array_type: 'array types',
+  pointer_type: 'pointer types',
+  interface_type: 'interface types',
+  struct_type: 'struct types (only struct{} is supported)',
+  generic_type: 'generic types',
+  negated_type: 'type constraints',
+  type_declaration: 'type declarations',
+  method_declaration: 'methods',
+  select_statement: 'select statements',
+  goto_statement: 'goto statements',
+  type_switch_statement: 'type switches',
+  index_expression: 'index expressions',
+  slice_expression: 'slice expressions',
+  type_assertion_expression: 'type assertions',
+  type_instantiation_expression: 'generics',
+  float_literal: 'floating-point numbers',
+  imaginary_literal: 'complex numbers',
+  rune_literal: 'rune literals',
+  composite_literal: 'composite literals (only struct{}{} is supported)',
+  variadic_argument: 'variadic calls (...)',
+  variadic_parameter_declaration: 'variadic functions',
+  receive_statement: 'select statements',
+  type_conversion_expression: 'type conversions',
+};
+
+function rejectNode(n: TsNode): never {
+  unsupported(pos(n), UNSUPPORTED[n.type] ?? n.type.replace(/_/g, ' '));
+}
+
+// ---- file ---------------------------------------------------------------------------
+
+function convertFile(root: TsNode): SourceFile {
+  let pkg = '';
+  let pkgPos: Pos = { line: 1, col: 1 };
+  const imports: SourceFile['imports'] = [];
+  const decls: TopDecl[] = [];
+  for (const n of named(root)) {
+    switch (n.type) {
+      case 'package_clause': {
+        const id = named(n)[0]!;
+        pkg = id.text;
+        pkgPos = pos(id);
+        break;
+      }
+      case 'import_declaration':
+        for (const spec of n.descendantsOfType('import_spec')) {
+          if (!spec) continue;
+          if (field(spec, 'name')) unsupported(pos(spec), 'named imports');
+          const p = must(field(spec, 'path'), spec, 'import path');
+          imports.push({ pos: pos(p), path: stringValueText(p) });
+        }
+        break;
+      case 'function_declaration':
+        decls.push({ kind: 'func', decl: convertFuncDecl(n) });
+        break;
+      case 'var_declaration':
+        for (const s of varSpecs(n)) decls.push({ kind: 'var', spec: s });
+        break;
+      case 'const_declaration':
+        for (const s of constSpecs(n)) decls.push({ kind: 'const', spec: s });
+        break;
+      default:
+        rejectNode(n);
+    }
+  }
+  if (!pkg) fail({ line: 1, col: 1 }, 'syntax error: package statement must be first');
+  return { pkg, pkgPos, imports, decls };
+}
+
+function convertFuncDecl(n: TsNode): FuncDecl {
+  if (field(n, 'type_parameters')) unsupported(pos(field(n, 'type_parameters')!), 'generic functions');
+  const nameNode = must(field(n, 'name'), n, 'function name');
+  const body = field(n, 'body');
+  if (!body) fail(pos(nameNode), 'missing function body');
+  return {
+    pos: pos(n),
+    name: nameNode.text,
+    namePos: pos(nameNode),
+    sig: convertSignature(n),
+    body: convertBlock(body),
+  };
+}
+
+function convertSignature(n: TsNode): Signature {
+  const params = convertParams(must(field(n, 'parameters'), n, 'parameters'));
+  const r = field(n, 'result');
+  let results: Param[] = [];
+  if (r) results = r.type === 'parameter_list' ? convertParams(r) : [{ name: null, pos: pos(r), type: convertType(r) }];
+  return { params, results };
+}
+
+function convertParams(list: TsNode): Param[] {
+  const out: Param[] = [];
+  for (const d of named(list)) {
+    if (d.type !== 'parameter_declaration') rejectNode(d);
+    const type = convertType(must(field(d, 'type'), d, 'parameter type'));
+    const names = d.childrenForFieldName('name').filter((x): x is TsNode => !!x);
+    if (names.length === 0) out.push({ name: null, pos: pos(d), type });
+    for (const nm of names) out.push({ name: nm.text, pos: pos(nm), type });
+  }
+  return out;
+}
+
+// ---- types ----------------------------------------------------------------------------
+
+function convertType(n: TsNode): TypeExpr {
+  const base = { pos: pos(n), text: n.text };
+  switch (n.type) {
+    case 'type_identifier':
+    case 'identifier':
+      return { ...base, kind: 'tname', name: n.text };
+    case 'qualified_type':
+      return { ...base, kind: 'tqual', pkg: must(field(n, 'package'), n, 'package').text, name: must(field(n, 'name'), n, 'type name').text };
+    case 'parenthesized_type':
+      return convertType(named(n)[0]!);
+    case 'channel_type': {
+      const elem = convertType(must(field(n, 'value'), n, 'element type'));
+      const toks = n.children.filter((c): c is TsNode => !!c && !c.isNamed).map((c) => c.type);
+      // `<-chan T` starts with the arrow; `chan<- T` has it after `chan`.
+      const dir = toks[0] === '<-' ? 'recv' : toks.includes('<-') ? 'send' : 'both';
+      return { ...base, kind: 'tchan', dir, elem };
+    }
+    case 'function_type':
+      return { ...base, kind: 'tfunc', sig: convertSignature(n) };
+    case 'struct_type': {
+      const fl = named(n)[0];
+      if (fl && named(fl).length > 0) rejectNode(n);
+      return { ...base, kind: 'tstruct0' };
+    }
+    default:
+      rejectNode(n);
+  }
+}
+
+// ---- expressions ------------------------------------------------------------------------
+
+/** The bytes of a Go string literal (interpreted or raw). */
+function stringBytes(n: TsNode): Uint8Array {
+  if (n.type === 'raw_string_literal') {
+    return new TextEncoder().encode(n.text.slice(1, -1).replace(/\r/g, ''));
+  }
+  const body = n.text.slice(1, -1);
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < body.length; ) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      const cp = body.codePointAt(i)!;
+      const s = String.fromCodePoint(cp);
+      out.push(...enc.encode(s));
+      i += s.length;
+      continue;
+    }
+    const e = body[i + 1]!;
+    const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, '"': 34 };
+    if (e in simple) {
+      out.push(simple[e]!);
+      i += 2;
+    } else if (e === 'x') {
+      out.push(parseInt(body.slice(i + 2, i + 4), 16));
+      i += 4;
+    } else if (e >= '0' && e <= '7') {
+      out.push(parseInt(body.slice(i + 1, i + 4), 8) & 0xff);
+      i += 4;
+    } else if (e === 'u' || e === 'U') {
+      const len = e === 'u' ? 4 : 8;
+      out.push(...enc.encode(String.fromCodePoint(parseInt(body.slice(i + 2, i + 2 + len), 16))));
+      i += 2 + len;
+    } else {
+      fail(pos(n), 'unknown escape sequence');
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+function stringValueText(n: TsNode): string {
+  return new TextDecoder().decode(stringBytes(n));
+}
+
+function parseIntLit(n: TsNode): bigint {
+  const t = n.text.replace(/_/g, '');
+  if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`);
+  if (/^0[oO]/.test(t)) return BigInt(`0o${t.slice(2)}`);
+  return BigInt(t);
+}
+
+function convertExpr(n: TsNode): Expr {
+  const base = { pos: pos(n), text: n.text };
+  switch (n.type) {
+    case 'identifier':
+    case 'true':
+    case 'false':
+    case 'nil':
+    case 'iota':
+    case 'type_identifier':
+      return { ...base, kind: 'ident', name: n.text };
+    case 'blank_identifier':
+      return { ...base, kind: 'ident', name: '_' };
+    case 'int_literal':
+      return { ...base, kind: 'int', value: parseIntLit(n) };
+    case 'interpreted_string_literal':
+    case 'raw_string_literal':
+      return { ...base, kind: 'string', value: stringBytes(n) };
+    case 'parenthesized_expression': {
+      const inner = named(n)[0];
+      if (!inner) fail(pos(n), 'syntax error: empty parentheses');
+      return { ...base, kind: 'paren', x: convertExpr(inner) };
+    }
+    case 'unary_expression': {
+      const op = must(field(n, 'operator'), n, 'operator').type;
+      if (op === '&' || op === '*') unsupported(pos(n), `pointers (unary ${op})`);
+      return { ...base, kind: 'unary', op, x: convertExpr(must(field(n, 'operand'), n, 'operand')) };
+    }
+    case 'binary_expression': {
+      const opNode = must(field(n, 'operator'), n, 'operator');
+      return {
+        ...base,
+        kind: 'binary',
+        op: opNode.type,
+        opPos: pos(opNode),
+        x: convertExpr(must(field(n, 'left'), n, 'left operand')),
+        y: convertExpr(must(field(n, 'right'), n, 'right operand')),
+      };
+    }
+    case 'call_expression': {
+      if (field(n, 'type_arguments')) unsupported(pos(n), 'generics');
+      const argsNode = must(field(n, 'arguments'), n, 'arguments');
+      const args = named(argsNode).map((a) => (isTypeNode(a) ? typeAsExpr(a) : convertExpr(a)));
+      return { ...base, kind: 'call', fn: convertExpr(must(field(n, 'function'), n, 'function')), args, rparen: endPos(argsNode) };
+    }
+    case 'selector_expression': {
+      const f = must(field(n, 'field'), n, 'selector');
+      return { ...base, kind: 'selector', x: convertExpr(must(field(n, 'operand'), n, 'operand')), sel: f.text, selPos: pos(f) };
+    }
+    case 'func_literal': {
+      const body = must(field(n, 'body'), n, 'function body');
+      return { ...base, kind: 'funclit', sig: convertSignature(n), body: convertBlock(body) };
+    }
+    case 'composite_literal': {
+      const t = must(field(n, 'type'), n, 'type');
+      const body = must(field(n, 'body'), n, 'literal body');
+      if (t.type === 'struct_type' && named(t).every((fl) => named(fl).length === 0) && named(body).length === 0) {
+        return { ...base, kind: 'structlit' };
+      }
+      return rejectNode(n);
+    }
+    case 'channel_type':
+    case 'function_type':
+    case 'qualified_type':
+    case 'parenthesized_type':
+      return typeAsExpr(n);
+    default:
+      return rejectNode(n);
+  }
+}
+
+function isTypeNode(n: TsNode): boolean {
+  return ['channel_type', 'function_type', 'struct_type', 'qualified_type', 'parenthesized_type', 'map_type', 'slice_type', 'array_type', 'pointer_type', 'interface_type'].includes(n.type);
+}
+
+function typeAsExpr(n: TsNode): Expr {
+  return { pos: pos(n), text: n.text, kind: 'typeexpr', type: convertType(n) };
+}
+
+function exprList(n: TsNode | null): Expr[] {
+  if (!n) return [];
+  if (n.type === 'expression_list') return named(n).map(convertExpr);
+  return [convertExpr(n)];
+}
+
+// ---- statements ---------------------------------------------------------------------------
+
+function convertBlock(n: TsNode): Block {
+  const body: Stmt[] = [];
+  for (const c of named(n)) {
+    if (c.type === 'statement_list') body.push(...statementList(c));
+    else body.push(convertStmt(c));
+  }
+  const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+  return { kind: 'block', pos: pos(n), text: '{...}', body, end: close ? pos(close) : endPos(n) };
+}
+
+function statementList(n: TsNode): Stmt[] {
+  return named(n).map(convertStmt);
+}
+
+function varSpecs(n: TsNode): VarSpec[] {
+  const specs = n.descendantsOfType('var_spec').filter((x): x is TsNode => !!x);
+  return specs.map((s) => {
+    const t = field(s, 'type');
+    return {
+      pos: pos(s),
+      names: s.childrenForFieldName('name').filter((x): x is TsNode => !!x).map(identOf),
+      type: t ? convertType(t) : null,
+      values: exprList(field(s, 'value')),
+    };
+  });
+}
+
+function constSpecs(n: TsNode): ConstSpec[] {
+  const out: ConstSpec[] = [];
+  let prev: { type: TypeExpr | null; values: Expr[] } | null = null;
+  let iota = 0;
+  for (const s of named(n)) {
+    if (s.type !== 'const_spec') continue;
+    const t = field(s, 'type');
+    const values = exprList(field(s, 'value'));
+    const names = s.childrenForFieldName('name').filter((x): x is TsNode => !!x).map(identOf);
+    if (values.length === 0) {
+      if (!prev) fail(pos(s), 'missing init expr for const declaration');
+      if (t) fail(pos(s), 'missing init expr for const declaration');
+      out.push({ pos: pos(s), names, type: prev.type, values: prev.values, implicit: true, iota });
+    } else {
+      prev = { type: t ? convertType(t) : null, values };
+      out.push({ pos: pos(s), names, type: prev.type, values, implicit: false, iota });
+    }
+    iota++;
+  }
+  return out;
+}
+
+function identOf(n: TsNode): Ident {
+  return { pos: pos(n), text: n.text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : n.text };
+}
+
+function simpleStmt(n: TsNode | null): Stmt | null {
+  return n ? convertStmt(n) : null;
+}
+
+function convertStmt(n: TsNode): Stmt {
+  const base = { pos: pos(n), text: n.text.split('\n')[0]! };
+  switch (n.type) {
+    case 'expression_statement':
+      return { ...base, kind: 'expr', x: convertExpr(named(n)[0]!) };
+    case 'send_statement':
+      return { ...base, kind: 'send', ch: convertExpr(must(field(n, 'channel'), n, 'channel')), value: convertExpr(must(field(n, 'value'), n, 'value')) };
+    case 'inc_statement':
+    case 'dec_statement':
+      return { ...base, kind: 'incdec', x: convertExpr(named(n)[0]!), op: n.type === 'inc_statement' ? '++' : '--' };
+    case 'assignment_statement': {
+      const op = must(field(n, 'operator'), n, 'operator');
+      return { ...base, kind: 'assign', lhs: exprList(field(n, 'left')), op: op.type, opPos: pos(op), rhs: exprList(field(n, 'right')) };
+    }
+    case 'short_var_declaration': {
+      const left = exprList(field(n, 'left'));
+      const lhs = left.map((e) => {
+        if (e.kind !== 'ident') fail(e.pos, `non-name ${e.text} on left side of :=`);
+        return e;
+      });
+      const opNode = n.children.find((c) => c?.type === ':=');
+      return { ...base, kind: 'define', lhs, rhs: exprList(field(n, 'right')), opPos: opNode ? pos(opNode) : base.pos };
+    }
+    case 'var_declaration':
+      return { ...base, kind: 'var', specs: varSpecs(n) };
+    case 'const_declaration':
+      return { ...base, kind: 'const', specs: constSpecs(n) };
+    case 'block':
+      return convertBlock(n);
+    case 'if_statement': {
+      const alt = field(n, 'alternative');
+      return {
+        ...base,
+        kind: 'if',
+        init: simpleStmt(field(n, 'initializer')),
+        cond: convertExpr(must(field(n, 'condition'), n, 'condition')),
+        then: convertBlock(must(field(n, 'consequence'), n, 'block')),
+        else: alt ? (alt.type === 'block' ? convertBlock(alt) : (convertStmt(alt) as Extract<Stmt, { kind: 'if' }>)) : null,
+      };
+    }
+    case 'for_statement': {
+      const bodyNode = must(field(n, 'body'), n, 'loop body');
+      const body = convertBlock(bodyNode);
+      const head = named(n).find((c) => c.id !== bodyNode.id);
+      if (!head) return { ...base, kind: 'for', init: null, cond: null, post: null, body };
+      if (head.type === 'for_clause') {
+        const c = field(head, 'condition');
+        return {
+          ...base,
+          kind: 'for',
+          init: simpleStmt(field(head, 'initializer')),
+          cond: c ? convertExpr(c) : null,
+          post: simpleStmt(field(head, 'update')),
+          body,
+        };
+      }
+      if (head.type === 'range_clause') {
+        const left = exprList(field(head, 'left'));
+        if (left.length > 1) unsupported(left[1]!.pos, 'range with two iteration variables (only channels can be ranged over)');
+        const define = head.children.some((c) => c?.type === ':=');
+        return { ...base, kind: 'range', key: left[0] ?? null, define, x: convertExpr(must(field(head, 'right'), head, 'range expression')), body };
+      }
+      return { ...base, kind: 'for', init: null, cond: convertExpr(head), post: null, body };
+    }
+    case 'expression_switch_statement': {
+      const clauses: Clause[] = [];
+      for (const c of named(n)) {
+        if (c.type !== 'expression_case' && c.type !== 'default_case') continue;
+        const body = named(c).filter((x) => x.type === 'statement_list').flatMap(statementList);
+        clauses.push({ pos: pos(c), values: c.type === 'default_case' ? null : exprList(field(c, 'value')), body });
+      }
+      const v = field(n, 'value');
+      const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+      return { ...base, kind: 'switch', init: simpleStmt(field(n, 'initializer')), tag: v ? convertExpr(v) : null, clauses, end: close ? pos(close) : endPos(n) };
+    }
+    case 'labeled_statement': {
+      const label = must(field(n, 'label'), n, 'label').text;
+      const inner = named(n).find((c) => c.type !== 'label_name');
+      return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, kind: 'empty' } };
+    }
+    case 'break_statement':
+    case 'continue_statement': {
+      const l = named(n).find((c) => c.type === 'label_name');
+      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? l.text : null };
+    }
+    case 'return_statement':
+      return { ...base, kind: 'return', results: exprList(named(n)[0] ?? null) };
+    case 'go_statement':
+    case 'defer_statement': {
+      const kind = n.type === 'go_statement' ? 'go' : 'defer';
+      const x = convertExpr(named(n)[0]!);
+      let inner = x;
+      while (inner.kind === 'paren') inner = inner.x;
+      if (inner.kind !== 'call') fail(x.pos, `expression in ${kind} must be function call`);
+      return { ...base, kind, call: inner };
+    }
+    case 'fallthrough_statement':
+      return { ...base, kind: 'fallthrough' };
+    case 'empty_statement':
+      return { ...base, kind: 'empty' };
+    default:
+      return rejectNode(n);
+  }
+}
