@@ -18,12 +18,13 @@ export const REGIONS = {
   /** g, m, p, hchan, sudog, closures, heap cells (the TS allocator) */
   heap: { start: 0x1100000, size: 47 * MiB, perms: UC.PROT_READ | UC.PROT_WRITE },
   /**
-   * goroutine and g0 stacks (stackalloc). 1 GiB so that a stack can double up
-   * to Go's own limit (maxstacksize: 1e9 bytes on 64-bit, 2.5e8 on 32-bit; the
-   * last successful copy holds a 512 MiB and a 256 MiB stack at once). Host
-   * memory is committed only where touched.
+   * goroutine and g0 stacks (stackalloc). 1.5 GiB so that a stack can double
+   * up to Go's own limit (maxstacksize: 1e9 bytes on 64-bit, 2.5e8 on 32-bit):
+   * the last successful copy needs a 512 MiB stack while every smaller size
+   * (about 512 MiB in all) sits in the per-size free lists. Host memory is
+   * committed only where touched.
    */
-  stacks: { start: 0x4000000, size: 1024 * MiB, perms: UC.PROT_READ | UC.PROT_WRITE },
+  stacks: { start: 0x4000000, size: 1536 * MiB, perms: UC.PROT_READ | UC.PROT_WRITE },
 } as const;
 
 export const ARENA_END = REGIONS.stacks.start + REGIONS.stacks.size;

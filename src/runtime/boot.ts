@@ -96,7 +96,7 @@ export class Process {
     } catch (e) {
       if (e instanceof GoThrow) {
         rt.write(2, `fatal error: ${e.what}\n`);
-        for (const l of e.dump.length > 0 ? e.dump : this.throwContext()) rt.write(2, `${l}\n`);
+        for (const l of e.throwType === 'runtime' && e.dump.length === 0 ? this.throwContext() : e.dump) rt.write(2, `${l}\n`);
         rt.exitCode = 2;
       } else if (e instanceof GoPanic) {
         // Go prints the panic, then the panicking goroutine (running) and its

@@ -10,7 +10,7 @@ import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
-import { goThrow } from './throw.ts';
+import { goFatal, goThrow } from './throw.ts';
 import { tracebackothers } from './traceback.ts';
 
 /** Every this many schedticks, findRunnable looks at the global queue first (fairness). */
@@ -87,8 +87,8 @@ export function checkdead(rt: Runtime): never {
       goThrow('checkdead: runnable g');
     }
   }
-  if (grunning === 0) goThrow('no goroutines (main called runtime.Goexit) - deadlock!');
-  goThrow('all goroutines are asleep - deadlock!', tracebackothers(rt));
+  if (grunning === 0) goFatal('no goroutines (main called runtime.Goexit) - deadlock!');
+  goFatal('all goroutines are asleep - deadlock!', tracebackothers(rt));
 }
 
 /**

@@ -1,9 +1,12 @@
 // Stack memory: ports the idea of stack.go's stackalloc/stackfree. Go keeps
 // per-size pools of spans; here stacks are carved from the stacks region by a
-// bump pointer, each aligned to its (power-of-two) size, and freed stacks go
-// to a per-size free list for reuse (last freed, first reused), so addresses
-// are deterministic.
+// bump pointer, aligned like Go's spans (to the size up to 8 KiB, then to
+// 8 KiB pages), and freed stacks go to a per-size free list for reuse (last
+// freed, first reused), so addresses are deterministic.
 import { goThrow } from './throw.ts';
+
+/** Go's heap page size: large stacks are runs of pages. */
+const PAGE = 8192;
 
 export interface StackRange {
   lo: number;
@@ -29,7 +32,8 @@ export class StackAllocator {
     const pool = this.pools.get(n);
     let lo = pool?.pop();
     if (lo === undefined) {
-      lo = Math.ceil(this.next / n) * n;
+      const align = Math.min(n, PAGE);
+      lo = Math.ceil(this.next / align) * align;
       if (lo + n > this.end) goThrow(`out of memory allocating stack of ${n} bytes (the stacks region holds ${this.end - this.start})`);
       this.next = lo + n;
     }

@@ -7,10 +7,21 @@ export class GoThrow extends Error {
     readonly what: string,
     /** extra lines printed after the message (state dump) */
     readonly dump: string[] = [],
+    /**
+     * Go's throwType: 'runtime' for throw() (a runtime bug or a fatal runtime
+     * condition: Go adds the runtime stack and the running goroutine), 'user'
+     * for fatal() (an error in the program, e.g. a deadlock: only the dump).
+     */
+    readonly throwType: 'runtime' | 'user' = 'runtime',
   ) {
     super(`fatal error: ${what}`);
     this.name = 'GoThrow';
   }
+}
+
+/** fatal("what") — the program is wrong (deadlock): the message and `dump`, no runtime stack. */
+export function goFatal(what: string, dump: string[] = []): never {
+  throw new GoThrow(what, dump, 'user');
 }
 
 /** throw("fn: what") — a broken runtime invariant. */
