@@ -2,17 +2,27 @@
 // and call into the modules that do the work.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
+import { CompileError } from '../compile/errors.ts';
 import { AssemblyError } from '../engine/asm.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { AsmSourceError } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
 import { disasmCommand } from './disasm.ts';
 import { layoutCommand } from './layout.ts';
+import { runCommand } from './run.ts';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Default instruction budget of `run`: ~1-2 minutes of emulation at worst. */
+export const DEFAULT_MAX_INSNS = 2_000_000_000;
+
+function parseCount(v: string): number {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
+  return Number(v);
 }
 
 const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
@@ -31,6 +41,17 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(archOption())
     .action(async (symbol: string | undefined, opts: { arch: string }) => {
       out(await disasmCommand(archByName(opts.arch), symbol));
+    });
+
+  program
+    .command('run')
+    .description('compile a Go program (the supported subset) and run it on the emulated CPU, like go run')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--max-insns <n>', 'stop a runaway program after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
+    .option('--seed <n>', 'seed of the runtime\'s fastrand (same program + arch + seed => same run)', parseCount, 1)
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number }) => {
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS });
     });
 
   program
@@ -59,7 +80,7 @@ export function buildProgram(out: (s: string) => void): Command {
 
 /** One line for errors a user can act on; no stack traces. */
 function describeError(e: unknown): string {
-  if (e instanceof UserError || e instanceof AsmSourceError || e instanceof AssemblyError) return `gogo-emu: ${e.message}`;
+  if (e instanceof UserError || e instanceof AsmSourceError || e instanceof AssemblyError || e instanceof CompileError) return `gogo-emu: ${e.message}`;
   if (e instanceof EmulationFault) return `gogo-emu: ${e.message}`;
   const msg = e instanceof Error ? e.message : String(e);
   return `gogo-emu: internal error: ${msg}${process.env.GOGO_EMU_DEBUG ? `\n${(e as Error).stack}` : ' (set GOGO_EMU_DEBUG=1 for a stack trace)'}`;
