@@ -58,6 +58,14 @@ export const arm: Arch = {
   bpReg: undefined,
   lrReg: 'lr',
   ctxtReg: 'r7',
+  switchFacts: {
+    helpers: ['runtime.gogo<>', 'runtime.gosave_systemstack_switch<>', 'runtime.setg<>', 'runtime.save_g', 'runtime.load_g'],
+    gInTLS: false,
+    retReg: 'r0',
+    flagsReg: 'cpsr',
+    abiInternalArgRegs: [],
+    morestackLRReg: 'r3',
+  },
   asm: asmTarget,
   retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
   costs: ARM_COSTS,

@@ -24,6 +24,29 @@ export interface GobufLike {
   ctxt: number;
 }
 
+/**
+ * What the switch recorder and validator (src/trace) need to know about an
+ * arch's switching stubs beyond the ABI facts above. Descriptive only.
+ */
+export interface SwitchFacts {
+  /**
+   * Helper symbols whose instructions belong to the stub that reached them
+   * (asm_*.s file-local helpers): a switch ends at the first instruction
+   * outside its stub and these.
+   */
+  readonly helpers: readonly string[];
+  /** the thread's TLS g slot holds g (amd64 [fs_base-8]); false where g lives only in the g register (arm without cgo) */
+  readonly gInTLS: boolean;
+  /** the register gogo loads gobuf.ret into (AX / R0) */
+  readonly retReg: string;
+  /** the flags register (for reports) */
+  readonly flagsReg: string;
+  /** ABIInternal integer argument registers in order (none on arm: go1.19 has no register ABI there) */
+  readonly abiInternalArgRegs: readonly string[];
+  /** where a function's stack-check stub passes its own LR to morestack (arm R3); undefined without LR */
+  readonly morestackLRReg: string | undefined;
+}
+
 export interface Arch extends EngineArch {
   readonly name: ArchName;
   /** Go's GOARCH-level facts (runtime/internal/sys, goarch) */
@@ -42,6 +65,8 @@ export interface Arch extends EngineArch {
   readonly lrReg: string | undefined;
   /** closure context register (DX / R7) */
   readonly ctxtReg: string;
+  /** facts about the switching stubs for src/trace (recorder and validator) */
+  readonly switchFacts: SwitchFacts;
   /** Keystone / Capstone constants */
   readonly asm: AsmTarget;
   /** bytes of the plain return instruction that fills a host slot */
