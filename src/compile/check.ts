@@ -836,7 +836,7 @@ class Checker {
     const have = s.results.map((r) => this.value(r));
     if (have.length !== want.length) {
       const msg = have.length > want.length ? 'too many return values' : 'not enough return values';
-      fail(s.results[0]!.pos, `${msg} (have (${have.map((t) => typeString(t.k === 'untyped' ? (t.base === 'nil' ? t : t) : t)).join(', ')}), want (${want.map(typeString).join(', ')}))`);
+      fail(s.results[0]!.pos, `${msg} (have (${have.map(haveString).join(', ')}), want (${want.map(typeString).join(', ')}))`);
     }
     s.results.forEach((r, i) => this.assignable(r, want[i]!, 'return statement'));
   }
@@ -850,6 +850,7 @@ class Checker {
   }
 
   private assignStmt(lhs: Expr[], rhs: Expr[], opPos: Pos): void {
+    this.singleAssignMismatch(lhs.length, rhs, opPos);
     if (lhs.length === rhs.length) {
       rhs.forEach((r, i) => {
         const l = lhs[i]!;
@@ -915,8 +916,18 @@ class Checker {
     if (!this.assignableType(fake.t!, v.type)) fail(s.pos, `cannot assign ${typeString(fake.t)} to ${l.text}`);
   }
 
+  /** `x := f()` where f returns several values: Go's "assignment mismatch". */
+  private singleAssignMismatch(lhsCount: number, rhs: Expr[], at: Pos): void {
+    if (lhsCount !== 1 || rhs.length !== 1) return;
+    const x = unparen(rhs[0]!);
+    if (x.kind !== 'call') return;
+    const t = this.exprMulti(rhs[0]!);
+    if (t && t.k === 'tuple') fail(at, `assignment mismatch: 1 variable but ${x.text} returns ${t.types.length} values`);
+  }
+
   private defineStmt(s: Extract<Stmt, { kind: 'define' }>): void {
     let types: Type[];
+    this.singleAssignMismatch(s.lhs.length, s.rhs, s.opPos);
     if (s.lhs.length === s.rhs.length) {
       types = s.rhs.map((r) => {
         const t = this.value(r);
@@ -969,6 +980,7 @@ class Checker {
       return spec.names.map(() => declared);
     }
     let types: Type[];
+    this.singleAssignMismatch(n, spec.values, spec.values[0]!.pos);
     if (spec.values.length === n) {
       types = spec.values.map((v) => {
         const t = this.value(v);
@@ -1495,6 +1507,7 @@ class Checker {
 
   private args(e: CallExpr, ft: FuncType, name: string): void {
     const want = ft.params;
+    const typeString = haveString;
     const wantS = `(${want.map(typeString).join(', ')})`;
     if (e.args.length === 1 && want.length > 1) {
       const t = this.exprMulti(e.args[0]!);
@@ -1666,6 +1679,12 @@ class Checker {
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
+}
+
+/** A type in a "have (...)" list: Go calls untyped numeric constants "number". */
+function haveString(t: Type | undefined): string {
+  if (t && t.k === 'untyped' && t.base === 'int') return 'number';
+  return typeString(t);
 }
 
 // ---- constant arithmetic ----------------------------------------------------------------------

@@ -174,15 +174,32 @@ function convertSignature(n: TsNode): Signature {
 }
 
 function convertParams(list: TsNode): Param[] {
-  const out: Param[] = [];
-  for (const d of named(list)) {
+  const decls = named(list).map((d) => {
     if (d.type !== 'parameter_declaration') rejectNode(d);
-    const type = convertType(must(field(d, 'type'), d, 'parameter type'));
-    const names = d.childrenForFieldName('name').filter((x): x is TsNode => !!x);
-    if (names.length === 0) out.push({ name: null, pos: pos(d), type });
-    for (const nm of names) out.push({ name: nm.text, pos: pos(nm), type });
+    const typeNode = must(field(d, 'type'), d, 'parameter type');
+    return { d, typeNode, names: d.childrenForFieldName('name').filter((x): x is TsNode => !!x) };
+  });
+  // Go: either every parameter has a name or none has. tree-sitter-go may
+  // read the leading names of `a, b, c int` as types of unnamed parameters;
+  // when some declaration has names, such bare identifiers are names too and
+  // take the type of the next named declaration.
+  if (decls.some((x) => x.names.length > 0)) {
+    const out: Param[] = [];
+    let pending: TsNode[] = [];
+    for (const x of decls) {
+      if (x.names.length === 0) {
+        if (x.typeNode.type !== 'type_identifier') fail(pos(x.d), 'syntax error: mixed named and unnamed parameters');
+        pending.push(x.typeNode);
+        continue;
+      }
+      const type = convertType(x.typeNode);
+      for (const nm of [...pending, ...x.names]) out.push({ name: nm.text, pos: pos(nm), type });
+      pending = [];
+    }
+    if (pending.length > 0) fail(pos(pending[0]!), 'syntax error: mixed named and unnamed parameters');
+    return out;
   }
-  return out;
+  return decls.map((x) => ({ name: null, pos: pos(x.d), type: convertType(x.typeNode) }));
 }
 
 // ---- types ----------------------------------------------------------------------------
