@@ -9,6 +9,7 @@ import { AssemblyError } from '../engine/asm.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { AsmSourceError } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
+import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
@@ -66,13 +67,10 @@ export function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('demo')
-    .description('the main job: show the hand-ported gogo stub on both arches (runs a built-in Go program once the scheduler lands)')
-    .action(async () => {
-      for (const name of ARCH_NAMES) {
-        out(`== ${name}: runtime.gogo restores a goroutine from its gobuf (SP, PC, g, ctxt, ret, ${archByName(name).usesLR ? 'LR' : 'BP'})`);
-        out(await disasmCommand(archByName(name), 'gogo'));
-        out(await disasmCommand(archByName(name), 'gogo<>'));
-      }
+    .description('the main job: run a built-in Go program (channel ping-pong) and narrate its goroutine switches')
+    .addOption(new Option('--arch <arch>', 'CPU to emulate (default: both, one after the other)').choices(ARCH_NAMES))
+    .action(async (opts: { arch?: string }) => {
+      for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await demoCommand(archByName(name)));
     });
 
   return program;
