@@ -285,6 +285,7 @@ class Checker {
     }
     // Package scope: functions, variables and constants, in any order.
     (this.pkgScope as { parent: Scope | null }).parent = fileScope;
+    this.scope = this.pkgScope;
     const funcObjs: FuncObj[] = [];
     const initDecls: FuncDecl[] = [];
     const declare = (name: string, p: Pos, o: Obj) => {
@@ -393,11 +394,12 @@ class Checker {
     if (!st || st.state === 'done') return;
     if (st.state === 'resolving') fail(c.pos, `initialization cycle or invalid recursive constant ${c.name}`);
     st.state = 'resolving';
-    const saved = { fn: this.fn, iota: this.iota, sink: this.refSink };
+    const saved = { fn: this.fn, iota: this.iota, sink: this.refSink, scope: this.scope };
     this.fn = null;
     this.refSink = null;
+    this.scope = this.pkgScope;
     const r = this.constValue(st.spec, st.index, this.pkgScope);
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink });
+    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
     c.type = r.type;
     c.value = r.value;
     st.state = 'done';
@@ -408,7 +410,8 @@ class Checker {
     if (st === 'done') return;
     if (st === 'resolving') fail(spec.pos, `initialization cycle: ${spec.names.map((n) => n.name).join(', ')} refers to itself`);
     this.specState.set(spec, 'resolving');
-    const saved = { fn: this.fn, iota: this.iota, sink: this.refSink, locals: this.locals };
+    const saved = { fn: this.fn, iota: this.iota, sink: this.refSink, locals: this.locals, scope: this.scope };
+    this.scope = this.pkgScope;
     const sink: RefSink = new Set();
     this.specRefs.set(spec, sink);
     this.refSink = sink;
@@ -422,7 +425,7 @@ class Checker {
       if (v) v.type = types[i]!;
     });
     this.checkUnused();
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals });
+    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals, scope: saved.scope });
     this.specState.set(spec, 'done');
   }
 
@@ -1388,10 +1391,10 @@ class Checker {
     const xt = x.t!;
     const yt = y.t!;
     if (xt.k === 'untyped' && xt.base === 'nil' && yt.k === 'untyped' && yt.base === 'nil') fail(at, `invalid operation: ${text} (operator ${op} not defined on nil)`);
+    const nilSide = (xt.k === 'untyped' && xt.base === 'nil') || (yt.k === 'untyped' && yt.base === 'nil');
     this.matchTypes({ text, opPos: at } as Expr & { opPos: Pos }, x, y);
     const t = x.t!.k === 'untyped' && x.t!.base === 'nil' ? y.t! : x.t!;
     const ordered = op !== '==' && op !== '!=';
-    const nilSide = (x.t!.k === 'untyped' && x.t!.base === 'nil') || (y.t!.k === 'untyped' && y.t!.base === 'nil');
     if (ordered && !(t.k === 'int' || (t.k === 'untyped' && t.base !== 'bool' && t.base !== 'nil'))) {
       fail(at, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
