@@ -1110,6 +1110,10 @@ function readScalar(mem: Arena, a: number, kind: ScalarKind, label: string): num
   }
 }
 
+function checkRange(v: number, lo: number, hi: number, type: string, label: string): void {
+  if (v < lo || v > hi) throw rangeError(label, v, type);
+}
+
 function writeScalar(mem: Arena, a: number, kind: ScalarKind, v: number | boolean, label: string): void {
   if (kind === 'bool') {
     if (typeof v !== 'boolean') throw new TypeError(`${label}: expected a boolean, got ${String(v)}`);
@@ -1117,42 +1121,39 @@ function writeScalar(mem: Arena, a: number, kind: ScalarKind, v: number | boolea
     return;
   }
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`${label}: expected a safe integer, got ${String(v)}`);
-  const inRange = (lo: number, hi: number, type: string): void => {
-    if (v < lo || v > hi) throw rangeError(label, v, type);
-  };
   const wide = mem.wordSize === 8;
   switch (kind) {
     case 'u8':
-      inRange(0, 0xff, 'uint8');
+      checkRange(v, 0, 0xff, 'uint8', label);
       return mem.setU8(a, v);
     case 'i8':
-      inRange(-0x80, 0x7f, 'int8');
+      checkRange(v, -0x80, 0x7f, 'int8', label);
       return mem.setU8(a, v & 0xff);
     case 'u16':
-      inRange(0, 0xffff, 'uint16');
+      checkRange(v, 0, 0xffff, 'uint16', label);
       return mem.setU16(a, v);
     case 'u32':
-      inRange(0, 0xffff_ffff, 'uint32');
+      checkRange(v, 0, 0xffff_ffff, 'uint32', label);
       return mem.setU32(a, v);
     case 'i32':
-      inRange(-0x8000_0000, 0x7fff_ffff, 'int32');
+      checkRange(v, -0x8000_0000, 0x7fff_ffff, 'int32', label);
       return mem.setU32(a, v);
     case 'u64':
-      inRange(0, Number.MAX_SAFE_INTEGER, 'uint64 (as a number)');
+      checkRange(v, 0, Number.MAX_SAFE_INTEGER, 'uint64 (as a number)', label);
       return write64(mem, a, v);
     case 'i64':
       return write64(mem, a, v);
     case 'int':
       if (wide) return write64(mem, a, v);
-      inRange(-0x8000_0000, 0x7fff_ffff, 'int (32-bit)');
+      checkRange(v, -0x8000_0000, 0x7fff_ffff, 'int (32-bit)', label);
       return mem.setU32(a, v);
     case 'uint':
     case 'ptr':
       if (wide) {
-        inRange(0, Number.MAX_SAFE_INTEGER, `${kind === 'ptr' ? 'uintptr' : 'uint'} (as a number)`);
+        checkRange(v, 0, Number.MAX_SAFE_INTEGER, kind === 'ptr' ? 'uintptr (as a number)' : 'uint (as a number)', label);
         return write64(mem, a, v);
       }
-      inRange(0, 0xffff_ffff, kind === 'ptr' ? 'uintptr (32-bit)' : 'uint (32-bit)');
+      checkRange(v, 0, 0xffff_ffff, kind === 'ptr' ? 'uintptr (32-bit)' : 'uint (32-bit)', label);
       return mem.setU32(a, v);
   }
 }
