@@ -146,7 +146,7 @@ export type Stmt =
   | RangeStmt
   | SwitchStmt
   | (Node & { kind: 'labeled'; label: string; stmt: Stmt })
-  | (Node & { kind: 'break' | 'continue'; label: string | null; /** set by the checker */ target?: Breakable })
+  | (Node & { kind: 'break' | 'continue'; label: string | null; labelPos?: Pos; /** set by the checker */ target?: Breakable })
   | (Node & { kind: 'return'; results: Expr[] })
   | (Node & { kind: 'go' | 'defer'; call: CallExpr })
   | (Node & { kind: 'fallthrough' })

@@ -9,7 +9,7 @@
 // main.f.func1, main.f.func1.1, main.glob..func1).
 //
 // Errors in the program stop checking at once (the first one is reported),
-// except "declared but not used", "imported and not used" and unused labels,
+// except "declared but not used", "imported and not used: ..." and unused labels,
 // which are collected and reported (earliest first) once everything else is
 // known to be fine.
 import type {
@@ -341,7 +341,7 @@ class Checker {
     }
     const initFuncs = initDecls.map((fd, i) => this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set()));
 
-    for (const p of pkgs) if (!p.used) this.soft.push(new PosError(p.pos, `"${p.path}" imported and not used`));
+    for (const p of pkgs) if (!p.used) this.soft.push(new PosError(p.pos, `imported and not used: "${p.path}"`));
     this.reportSoft();
     return { file: f, funcs, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
   }
@@ -723,7 +723,6 @@ class Checker {
   private rangeStmt(s: Extract<Stmt, { kind: 'range' }>): void {
     const t = this.value(s.x);
     if (t.k !== 'chan') {
-      if (t.k === 'untyped' && t.base === 'int') unsupported(s.x.pos, 'range over integers (Go 1.22)');
       fail(s.x.pos, `cannot range over ${this.describe(s.x)}`);
     }
     if (t.dir === 'send') fail(s.x.pos, `invalid operation: range ${s.x.text} receive from send-only channel`);
@@ -773,7 +772,7 @@ class Checker {
           if (v.cv !== undefined && typeof v.cv !== 'object') {
             const key = String(v.cv);
             const prev = seen.get(key);
-            if (prev && s.tag) fail(v.pos, `duplicate case ${v.text} in expression switch`);
+            if (prev && s.tag) fail(v.pos, `duplicate case ${this.describe(v)} in expression switch`);
             seen.set(key, v.pos);
           }
         }
@@ -811,8 +810,8 @@ class Checker {
       if (l) l.used = true;
       const target = [...f.breakables].reverse().find((b) => b.label === s.label);
       if (!target || (s.kind === 'continue' && !loops(target))) {
-        if (!l) fail(s.pos, `${s.kind} label not defined: ${s.label}`);
-        fail(s.pos, `invalid ${s.kind} label ${s.label}`);
+        if (!l) fail(s.labelPos ?? s.pos, `${s.kind} label not defined: ${s.label}`);
+        fail(s.labelPos ?? s.pos, `invalid ${s.kind} label ${s.label}`);
       }
       s.target = target;
     }
@@ -823,7 +822,7 @@ class Checker {
     const info = this.cur.info;
     const want = info.type.results;
     if (s.results.length === 0) {
-      if (want.length > 0 && !info.namedResults) fail(s.pos, `not enough return values\n\thave ()\n\twant (${want.map(typeString).join(', ')})`.replace(/\n\t/g, ' '));
+      if (want.length > 0 && !info.namedResults) fail(s.pos, `not enough return values (have (), want (${want.map(typeString).join(', ')}))`);
       return;
     }
     if (s.results.length === 1 && want.length > 1) {
@@ -839,7 +838,7 @@ class Checker {
     const have = s.results.map((r) => this.value(r));
     if (have.length !== want.length) {
       const msg = have.length > want.length ? 'too many return values' : 'not enough return values';
-      fail(s.results[0]!.pos, `${msg} (have (${have.map(haveString).join(', ')}), want (${want.map(typeString).join(', ')}))`);
+      fail(s.results[Math.min(want.length, s.results.length - 1)]!.pos, `${msg} (have (${have.map(haveString).join(', ')}), want (${want.map(typeString).join(', ')}))`);
     }
     s.results.forEach((r, i) => this.assignable(r, want[i]!, 'return statement'));
   }
@@ -849,7 +848,7 @@ class Checker {
     this.call(call, true);
     const f = unparen(call.fn);
     if (f.mode === 'type') fail(call.pos, `${kind} requires function call, not conversion`);
-    if (f.mode === 'builtin' && VALUE_BUILTINS.has(f.builtin!)) fail(call.pos, `${kind} discards result of ${call.text}`);
+    if (f.mode === 'builtin' && VALUE_BUILTINS.has(f.builtin!)) fail(call.pos, `${kind} discards result of ${this.describe(call)}`);
   }
 
   private assignStmt(lhs: Expr[], rhs: Expr[], opPos: Pos): void {
@@ -872,7 +871,7 @@ class Checker {
       });
       return;
     }
-    fail(opPos, `assignment mismatch: ${lhs.length} variable${lhs.length > 1 ? 's' : ''} but ${rhs.length} value${rhs.length > 1 ? 's' : ''}`);
+    fail(rhs[0]!.pos, `assignment mismatch: ${lhs.length} variable${lhs.length > 1 ? 's' : ''} but ${rhs.length} value${rhs.length > 1 ? 's' : ''}`);
   }
 
   /**
@@ -890,8 +889,8 @@ class Checker {
     const t = this.exprMulti(e);
     const count = !t ? 0 : t.k === 'tuple' ? t.types.length : 1;
     if (count !== n) {
-      const what = x.kind === 'call' ? `${x.text} returns ${count} value${count === 1 ? '' : 's'}` : `${count} value${count === 1 ? '' : 's'}`;
-      fail(at, `assignment mismatch: ${n} variable${n > 1 ? 's' : ''} but ${what}`);
+      const what = x.kind === 'call' ? `${unparen(x.fn).text} returns ${count} value${count === 1 ? '' : 's'}` : `${count} value${count === 1 ? '' : 's'}`;
+      fail(e.pos, `assignment mismatch: ${n} variable${n > 1 ? 's' : ''} but ${what}`);
     }
     void ctx;
     return t!.k === 'tuple' ? [...t!.types] : [t!];
@@ -925,7 +924,7 @@ class Checker {
     const x = unparen(rhs[0]!);
     if (x.kind !== 'call') return;
     const t = this.exprMulti(rhs[0]!);
-    if (t && t.k === 'tuple') fail(at, `assignment mismatch: 1 variable but ${x.text} returns ${t.types.length} values`);
+    if (t && t.k === 'tuple') fail(rhs[0]!.pos, `assignment mismatch: 1 variable but ${unparen(x.fn).text} returns ${t.types.length} values`);
   }
 
   private defineStmt(s: Extract<Stmt, { kind: 'define' }>): void {
@@ -945,7 +944,7 @@ class Checker {
     } else if (s.rhs.length === 1) {
       types = this.multiValue(s.rhs[0]!, s.lhs.length, 'assignment', s.opPos);
     } else {
-      fail(s.opPos, `assignment mismatch: ${s.lhs.length} variable${s.lhs.length > 1 ? 's' : ''} but ${s.rhs.length} value${s.rhs.length > 1 ? 's' : ''}`);
+      fail(s.rhs[0]!.pos, `assignment mismatch: ${s.lhs.length} variable${s.lhs.length > 1 ? 's' : ''} but ${s.rhs.length} value${s.rhs.length > 1 ? 's' : ''}`);
     }
     let fresh = 0;
     const seen = new Set<string>();
@@ -955,7 +954,7 @@ class Checker {
       seen.add(id.name);
       const existing = this.scope.names.get(id.name);
       if (existing) {
-        if (existing.kind !== 'var') fail(id.pos, `cannot assign to ${id.name}`);
+        if (existing.kind !== 'var') fail(id.pos, `cannot assign to ${id.name} (neither addressable nor a map index expression)`);
         id.obj = existing;
         this.noteVarRef(existing);
         if (!this.assignableType(types[i]!, existing.type)) fail(s.rhs[Math.min(i, s.rhs.length - 1)]!.pos, `cannot use ${s.rhs[Math.min(i, s.rhs.length - 1)]!.text} (value of type ${typeString(types[i])}) as ${typeString(existing.type)} value in assignment`);
@@ -1057,7 +1056,10 @@ class Checker {
         if (e !== x) Object.assign(e, { t: x.t, mode: x.mode });
         return o;
       }
-      if (o.kind === 'const') fail(x.pos, `cannot assign to ${x.name} (neither addressable nor a map index expression)`);
+      if (o.kind === 'const' || o.kind === 'func') {
+        this.expr(x);
+        fail(x.pos, `cannot assign to ${x.name} (${this.describeMode(x)})`);
+      }
       fail(x.pos, `cannot assign to ${x.name} (neither addressable nor a map index expression)`);
     }
     this.expr(x);
@@ -1280,19 +1282,19 @@ class Checker {
     e.mode = 'value';
     switch (e.op) {
       case '<-':
-        if (t.k !== 'chan') fail(e.pos, `invalid operation: cannot receive from non-channel ${this.describe(x)}`);
-        if (t.dir === 'send') fail(e.pos, `invalid operation: cannot receive from send-only channel ${this.describe(x)}`);
+        if (t.k !== 'chan') fail(x.pos, `invalid operation: cannot receive from non-channel ${this.describe(x)}`);
+        if (t.dir === 'send') fail(x.pos, `invalid operation: cannot receive from send-only channel ${this.describe(x)}`);
         e.t = t.elem;
         return;
       case '!':
-        if (t.k !== 'bool' && !(t.k === 'untyped' && t.base === 'bool')) fail(e.pos, `invalid operation: operator ! not defined on ${this.describe(x)}`);
+        if (t.k !== 'bool' && !(t.k === 'untyped' && t.base === 'bool')) fail(x.pos, `invalid operation: operator ! not defined on ${this.describe(x)}`);
         e.t = t;
         if (x.cv !== undefined) e.cv = !x.cv;
         return;
       case '-':
       case '+':
       case '^': {
-        if (t.k !== 'int' && !(t.k === 'untyped' && t.base === 'int')) fail(e.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
+        if (t.k !== 'int' && !(t.k === 'untyped' && t.base === 'int')) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
         e.t = t;
         if (x.cv !== undefined) {
           const v = x.cv as bigint;
@@ -1351,7 +1353,7 @@ class Checker {
       return;
     }
     if (t.k !== 'int' && !(t.k === 'untyped' && t.base === 'int')) {
-      fail(e.opPos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
+      fail(x.pos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
     }
     if ((op === '/' || op === '%') && y.cv !== undefined && y.cv === 0n) fail(y.pos, 'invalid operation: division by zero');
     e.t = t;
@@ -1364,6 +1366,7 @@ class Checker {
   private shift(e: Extract<Expr, { kind: 'binary' }>): void {
     const { x, y, op } = e;
     const yt = y.t!;
+    if (yt.k === 'untyped' && yt.base !== 'int') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
     if (yt.k !== 'int' && !(yt.k === 'untyped' && yt.base === 'int')) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
     if (y.cv !== undefined) {
       const c = y.cv as bigint;
@@ -1392,11 +1395,11 @@ class Checker {
     const yt = y.t!;
     if (xt.k === 'untyped' && xt.base === 'nil' && yt.k === 'untyped' && yt.base === 'nil') fail(at, `invalid operation: ${text} (operator ${op} not defined on nil)`);
     const nilSide = (xt.k === 'untyped' && xt.base === 'nil') || (yt.k === 'untyped' && yt.base === 'nil');
-    this.matchTypes({ text, opPos: at } as Expr & { opPos: Pos }, x, y);
+    this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
     const t = x.t!.k === 'untyped' && x.t!.base === 'nil' ? y.t! : x.t!;
     const ordered = op !== '==' && op !== '!=';
     if (ordered && !(t.k === 'int' || (t.k === 'untyped' && t.base !== 'bool' && t.base !== 'nil'))) {
-      fail(at, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
+      fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
     if (t.k === 'func' && !nilSide) fail(at, `invalid operation: ${text} (func can only be compared to nil)`);
     if (t.k === 'struct0') unsupported(at, 'comparing struct{} values');
@@ -1407,28 +1410,28 @@ class Checker {
    * Give both operands of a binary operation the same type: an untyped
    * operand takes the other's type; two typed operands must be identical.
    */
-  private matchTypes(e: { text: string; opPos: Pos }, x: Expr, y: Expr): void {
+  private matchTypes(e: { text: string; pos: Pos }, x: Expr, y: Expr): void {
     const xt = x.t!;
     const yt = y.t!;
-    const mismatch = () => fail(e.opPos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
+    const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
-      if (xt.base !== yt.base) mismatch();
+      if (xt.base !== yt.base) mismatch(e.pos);
       return;
     }
     if (isUntyped(xt)) {
-      if (!this.untypedFits(xt, yt)) mismatch();
+      if (!this.untypedFits(xt, yt)) mismatch(x.pos);
       this.convertUntyped(x, yt, 'operation');
       return;
     }
     if (isUntyped(yt)) {
-      if (!this.untypedFits(yt, xt)) mismatch();
+      if (!this.untypedFits(yt, xt)) mismatch(y.pos);
       this.convertUntyped(y, xt, 'operation');
       return;
     }
     if (!identical(xt, yt)) {
       // a bidirectional channel compares with a directional one of the same element
       if (xt.k === 'chan' && yt.k === 'chan' && identical(xt.elem, yt.elem) && (xt.dir === 'both' || yt.dir === 'both')) return;
-      mismatch();
+      mismatch(e.pos);
     }
   }
 
@@ -1480,7 +1483,7 @@ class Checker {
   private assignable(e: Expr, to: Type, ctx: string): void {
     const t = e.t!;
     if (isUntyped(t)) return this.convertUntyped(e, to, ctx);
-    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(to)} value in ${ctx}`);
+    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as type ${typeString(to)} in ${ctx}`);
   }
 
   // ---- calls ---------------------------------------------------------------------------------
@@ -1515,18 +1518,18 @@ class Checker {
     if (e.args.length === 1 && want.length > 1) {
       const t = this.exprMulti(e.args[0]!);
       if (t && t.k === 'tuple') {
-        if (t.types.length !== want.length) fail(t.types.length < want.length ? e.rparen : e.args[0]!.pos, `${t.types.length < want.length ? 'not enough' : 'too many'} arguments in call to ${name} (have ${typeString(t)}, want ${wantS})`);
+        if (t.types.length !== want.length) fail(e.args[0]!.pos, `${t.types.length < want.length ? 'not enough' : 'too many'} arguments in call to ${name} (have ${typeString(t)}, want ${wantS})`);
         t.types.forEach((at, i) => {
           if (!this.assignableType(at, want[i]!)) fail(e.args[0]!.pos, `cannot use ${e.args[0]!.text} (value of type ${typeString(at)}) as ${typeString(want[i])} value in argument to ${name}`);
         });
         return;
       }
-      if (t) return fail(e.rparen, `not enough arguments in call to ${name} (have (${typeString(t)}), want ${wantS})`);
+      if (t) return fail(e.args[0]!.pos, `not enough arguments in call to ${name} (have (${typeString(t)}), want ${wantS})`);
     }
     const have = e.args.map((a) => this.value(a));
     if (have.length !== want.length) {
       const haveS = `(${have.map(typeString).join(', ')})`;
-      if (have.length < want.length) fail(e.rparen, `not enough arguments in call to ${name} (have ${haveS}, want ${wantS})`);
+      if (have.length < want.length) fail(e.args.length ? e.args[e.args.length - 1]!.pos : e.pos, `not enough arguments in call to ${name} (have ${haveS}, want ${wantS})`);
       fail(e.args[want.length]!.pos, `too many arguments in call to ${name} (have ${haveS}, want ${wantS})`);
     }
     e.args.forEach((a, i) => this.assignable(a, want[i]!, `argument to ${name}`));
@@ -1606,7 +1609,7 @@ class Checker {
         if (e.args.length === 2) {
           const n = e.args[1]!;
           const nt = this.value(n);
-          if (nt.k !== 'int' && !(nt.k === 'untyped' && nt.base === 'int')) fail(n.pos, `cannot convert ${this.describe(n)} to type int`);
+          if (nt.k !== 'int' && !(nt.k === 'untyped' && nt.base === 'int')) fail(n.pos, `cannot convert ${this.describe(n)} to int`);
           if (n.cv !== undefined && (n.cv as bigint) < 0n) fail(n.pos, `invalid argument: index ${n.text} (constant of type int) must not be negative`);
           this.convertUntyped(n, INT, 'argument to make');
         }
@@ -1677,7 +1680,7 @@ class Checker {
       const lit = x.kind === 'int' || x.kind === 'string' || (x.kind === 'ident' && (x.name === 'true' || x.name === 'false'));
       const v = constString(e.cv);
       if (t && isUntyped(t)) return lit || x.text === v ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
-      return `constant ${v} of type ${typeString(t)}`;
+      return lit || x.text === v ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;

@@ -343,7 +343,7 @@ function convertExpr(n: TsNode): Expr {
       if (t.type === 'struct_type' && named(t).every((fl) => named(fl).length === 0) && named(body).length === 0) {
         return { ...base, kind: 'structlit' };
       }
-      return rejectNode(n);
+      return rejectNode(t.type in UNSUPPORTED && t.type !== 'struct_type' ? t : n);
     }
     case 'channel_type':
     case 'function_type':
@@ -511,7 +511,7 @@ function convertStmt(n: TsNode): Stmt {
     case 'break_statement':
     case 'continue_statement': {
       const l = named(n).find((c) => c.type === 'label_name');
-      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? l.text : null };
+      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? l.text : null, labelPos: l ? pos(l) : undefined };
     }
     case 'return_statement':
       return { ...base, kind: 'return', results: exprList(named(n)[0] ?? null) };

@@ -1,0 +1,117 @@
+// Programs the compiler must reject: constructs outside the subset give
+// `file:line:col: unsupported: <construct>`, and programs real Go rejects
+// give one line with Go 1.19's own wording and position (checked against
+// `go build` of go1.19.8). Never a stack trace: every failure is a
+// CompileError (a UserError, so the CLI prints it as one line).
+import { describe, expect, it } from 'vitest';
+import { compileProgram, CompileError } from '../../src/compile/index.ts';
+import { UserError } from '../../src/engine/errors.ts';
+import { archCases } from '../helpers.ts';
+
+const main = (body: string, decls = '') => `package main\n${decls}func main() {\n${body}\n}\n`;
+
+const UNSUPPORTED: [string, string, string][] = [
+  ['map', main('\tm := map[int]int{}\n\t_ = m'), 'prog.go:3:7: unsupported: map types'],
+  ['struct type', 'package main\ntype T struct{ x int }\nfunc main() {}\n', 'prog.go:2:1: unsupported: type declarations'],
+  ['method', 'package main\nfunc (x T) f() {}\nfunc main() {}\n', 'prog.go:2:1: unsupported: methods'],
+  ['select', main('\tselect {}'), 'prog.go:3:2: unsupported: select statements'],
+  ['string variable', main('\ts := "hi"\n\tprintln(s)'), 'prog.go:3:7: unsupported: string values (string literals and constants can only be printed with print/println)'],
+  ['string type', main('\tvar s string\n\t_ = s'), 'prog.go:3:8: unsupported: type string'],
+  ['goto', main('L:\n\tgoto L'), 'prog.go:4:2: unsupported: goto statements'],
+  ['slice', main('\tvar s []int\n\t_ = s'), 'prog.go:3:8: unsupported: slice types'],
+  ['float', main('\tx := 1.5\n\t_ = x'), 'prog.go:3:7: unsupported: floating-point numbers'],
+  ['pointer', main('\tx := 1\n\tp := &x\n\t_ = p'), 'prog.go:4:7: unsupported: pointers (unary &)'],
+  ['import', 'package main\nimport "fmt"\nfunc main() { fmt.Println(1) }\n', 'prog.go:2:8: unsupported: import "fmt" (only "runtime" and "sync" are supported)'],
+  ['panic', main('\tpanic(1)'), 'prog.go:3:2: unsupported: builtin panic'],
+  ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take ints, bools and string constants)'],
+  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['sync.Mutex', 'package main\nimport "sync"\nfunc main() {\n\tvar mu sync.Mutex\n\t_ = mu\n}\n', 'prog.go:4:9: unsupported: type sync.Mutex'],
+  ['ten parameters', 'package main\nfunc f(a, b, c, d, e, f, g, h, i, j int) {}\nfunc main() {}\n', 'prog.go:2:35: unsupported: functions with more than 9 parameters'],
+];
+
+// [name, program, go1.19's message]
+const GO_ERRORS: [string, string, string][] = [
+  ['undefined', main('\tprintln(y)'), 'prog.go:3:10: undefined: y'],
+  ['mismatched types', main('\tx := 1\n\tb := true\n\tprintln(x + b)'), 'prog.go:5:10: invalid operation: x + b (mismatched types int and bool)'],
+  ['int vs untyped bool', main('\tx := 1\n\tprintln(x == true)'), 'prog.go:4:15: invalid operation: x == true (mismatched types int and untyped bool)'],
+  ['not enough arguments', main('\tprintln(f(1))', 'func f(a, b int) int { return a + b }\n'), 'prog.go:4:12: not enough arguments in call to f (have (number), want (int, int))'],
+  ['too many arguments', main('\tprintln(f(1, 2, 3))', 'func f(a, b int) int { return a + b }\n'), 'prog.go:4:18: too many arguments in call to f (have (number, number, number), want (int, int))'],
+  ['no arguments', main('\tf()', 'func f(a int) {}\n'), 'prog.go:4:2: not enough arguments in call to f (have (), want (int))'],
+  ['argument type', main('\tb := false\n\tf(b)', 'func f(a int) {}\n'), 'prog.go:5:4: cannot use b (variable of type bool) as type int in argument to f'],
+  ['unused variable', main('\tx := 1'), 'prog.go:3:2: x declared but not used'],
+  ['unused in a closure', main('\tf := func() {\n\t\ty := 2\n\t}\n\tf()'), 'prog.go:4:3: y declared but not used'],
+  ['unused import', 'package main\nimport "runtime"\nfunc main() {\n}\n', 'prog.go:2:8: imported and not used: "runtime"'],
+  ['missing return', 'package main\nfunc f(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n}\nfunc main() { println(f(1)) }\n', 'prog.go:6:1: missing return'],
+  ['assign bool to int', main('\tx := 1\n\tx = true\n\tprintln(x)'), 'prog.go:4:6: cannot use true (untyped bool constant) as int value in assignment'],
+  ['non-boolean condition', main('\tx := 1\n\tif x {\n\t}'), 'prog.go:4:5: non-boolean condition in if statement'],
+  ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
+  ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
+  ['undefined label', main('\tfor {\n\t\tbreak L\n\t}'), 'prog.go:4:9: break label not defined: L'],
+  ['unused label', main('L:\n\tfor {\n\t}'), 'prog.go:3:1: label L defined and not used'],
+  ['constant overflow', main('\tx := 1 << 64\n\tprintln(x)'), 'prog.go:3:7: cannot use 1 << 64 (untyped int constant 18446744073709551616) as int value in assignment (overflows)'],
+  ['division by constant zero', main('\tx := 1\n\tprintln(x / 0)'), 'prog.go:4:14: invalid operation: division by zero'],
+  ['too many return values', 'package main\nfunc f() int {\n\treturn 1, 2\n}\nfunc main() { println(f()) }\n', 'prog.go:3:12: too many return values (have (number, number), want (int))'],
+  ['not enough return values', 'package main\nfunc f() (int, int) {\n\treturn 1\n}\nfunc main() { f() }\n', 'prog.go:3:9: not enough return values (have (number), want (int, int))'],
+  ['no value used as value', main('\tx := f()\n\t_ = x', 'func f() {}\n'), 'prog.go:4:7: f() (no value) used as value'],
+  ['assignment mismatch (call)', main('\tx := f()\n\tprintln(x)', 'func f() (int, int) { return 1, 2 }\n'), 'prog.go:4:7: assignment mismatch: 1 variable but f returns 2 values'],
+  ['assignment mismatch (values)', main('\ta, b := 1\n\tprintln(a, b)'), 'prog.go:3:10: assignment mismatch: 2 variables but 1 value'],
+  ['no new variables', main('\tx := 1\n\tx := 2\n\tprintln(x)'), 'prog.go:4:4: no new variables on left side of :='],
+  ['value not used', main('\tx := 1\n\tx + 1'), 'prog.go:4:2: x + 1 (value of type int) is not used'],
+  ['call of non-function', main('\tx := 1\n\tx()'), 'prog.go:4:2: invalid operation: cannot call non-function x (variable of type int)'],
+  ['assign to constant', main('\tc = 2', 'const c = 1\n'), 'prog.go:4:2: cannot assign to c (untyped int constant 1)'],
+  ['! on int', main('\tx := 1\n\tprintln(!x)'), 'prog.go:4:11: invalid operation: operator ! not defined on x (variable of type int)'],
+  ['receive from int', main('\tx := 1\n\tprintln(<-x)'), 'prog.go:4:12: invalid operation: cannot receive from non-channel x (variable of type int)'],
+  ['send on receive-only', 'package main\nfunc f(c <-chan int) { c <- 1 }\nfunc main() {}\n', 'prog.go:2:24: invalid operation: cannot send to receive-only channel c (variable of type <-chan int)'],
+  ['unknown WaitGroup method', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Foo()\n}\n', 'prog.go:5:5: wg.Foo undefined (type sync.WaitGroup has no field or method Foo)'],
+  ['defer len', main('\tc := make(chan int)\n\tdefer len(c)'), 'prog.go:4:8: defer discards result of len(c) (value of type int)'],
+  ['duplicate case', main('\tx := 1\n\tswitch x {\n\tcase 1:\n\tcase 1:\n\t}'), 'prog.go:6:7: duplicate case 1 (constant of type int) in expression switch'],
+  ['fallthrough in the last case', main('\tswitch {\n\tcase true:\n\t\tfallthrough\n\t}'), 'prog.go:5:3: cannot fallthrough final case in switch'],
+  ['untyped nil', main('\tx := nil\n\t_ = x'), 'prog.go:3:7: use of untyped nil in assignment'],
+  ['iota outside const', main('\tprintln(iota)'), 'prog.go:3:10: cannot use iota outside constant declaration'],
+  ['range over an int', main('\tfor i := range 10 {\n\t\tprintln(i)\n\t}'), 'prog.go:3:17: cannot range over 10 (untyped int constant)'],
+  ['func main with results', 'package main\nfunc main() int { return 1 }\n', 'prog.go:2:6: func main must have no arguments and no return values'],
+  ['redeclared function', 'package main\nfunc f() {}\nfunc f() {}\nfunc main() {}\n', 'prog.go:3:6: f redeclared in this block'],
+  ['type as expression', main('\tx := int\n\t_ = x'), 'prog.go:3:7: int (type) is not an expression'],
+];
+
+async function errorOf(src: string, arch: (typeof archCases)[number][1]): Promise<CompileError> {
+  try {
+    await compileProgram(src, 'prog.go', arch);
+  } catch (e) {
+    expect(e).toBeInstanceOf(CompileError);
+    expect(e).toBeInstanceOf(UserError);
+    return e as CompileError;
+  }
+  throw new Error('compiled without error');
+}
+
+describe.each(archCases)('compile errors on %s', (_name, arch) => {
+  it.each(UNSUPPORTED)('unsupported: %s', async (_n, src, want) => {
+    expect((await errorOf(src, arch)).message).toBe(want);
+  });
+
+  it.each(GO_ERRORS)('Go rejects: %s', async (_n, src, want) => {
+    const e = await errorOf(src, arch);
+    expect(e.message).toBe(want);
+    const [line, col] = want.split(':').slice(1, 3).map(Number);
+    expect([e.file, e.line, e.col]).toEqual(['prog.go', line, col]);
+  });
+
+  it('typed constants overflow at the width of int', async () => {
+    const bits = arch.ptrSize * 8 - 1;
+    const src = `package main\nconst m int = 1<<${bits} - 1\nfunc main() {\n\tprintln(m + 1)\n}\n`;
+    expect((await errorOf(src, arch)).message).toBe(`prog.go:4:10: m + 1 (constant ${2n ** BigInt(bits)} of type int) overflows int`);
+  });
+
+  it('reports syntax errors with a position', async () => {
+    const e = await errorOf(main('\tx := \n'), arch);
+    expect(e.message).toMatch(/^prog\.go:\d+:\d+: syntax error/);
+  });
+});
+
+it('the width of int follows the arch: 1 << 40 overflows int only on arm', async () => {
+  const src = main('\tx := 1 << 40\n\tprintln(x)');
+  const [amd64, arm] = [archCases.find((c) => c[0] === 'amd64')![1], archCases.find((c) => c[0] === 'arm')![1]];
+  await expect(compileProgram(src, 'prog.go', amd64)).resolves.toBeDefined();
+  expect((await errorOf(src, arm)).message).toBe('prog.go:3:7: cannot use 1 << 40 (untyped int constant 1099511627776) as int value in assignment (overflows)');
+});
