@@ -24,7 +24,11 @@ export type Operand =
    */
   | { readonly k: 'frame'; readonly s: number };
 
-export type BinOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'andnot' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export type CmpOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export type BinOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'andnot' | CmpOp;
+
+/** The comparison that is true exactly when `c` is false. */
+export const NEGATE: Readonly<Record<CmpOp, CmpOp>> = { eq: 'ne', ne: 'eq', lt: 'ge', ge: 'lt', le: 'gt', gt: 'le' };
 
 export type Callee = { readonly k: 'sym'; readonly name: string } | { readonly k: 'closure'; readonly fv: Operand };
 
@@ -65,6 +69,8 @@ export type InstBody =
   | { op: 'jmp'; target: number }
   /** jump to target when (cond != 0) === when */
   | { op: 'br'; cond: Operand; when: boolean; target: number }
+  /** jump to target when (a <cmp> b) === when; cmp is a comparison (eq .. ge) */
+  | { op: 'brcmp'; cmp: CmpOp; a: Operand; b: Operand; when: boolean; target: number }
   | { op: 'call'; fn: Callee; args: CallArg[]; results: CallResult[] }
   /** return: the values of the function's result slots become its results */
   | { op: 'ret' };

@@ -17,7 +17,7 @@
 // runtime.deferreturn (see the loop in exit()).
 import type { Block, Breakable, CallExpr, Expr, FuncLit, Ident, IfStmt, Stmt } from './ast.ts';
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
-import { type BinOp, type CallArg, type CallResult, type DataBlock, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, RT, slot, sym } from './ir.ts';
+import { type BinOp, type CallArg, type CmpOp, type CallResult, type DataBlock, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, RT, slot, sym } from './ir.ts';
 import { type ConstValue, type FuncType, sizeOf, type Type } from './types.ts';
 
 export interface LoweredProgram {
@@ -37,6 +37,11 @@ type Plan =
   | { k: 'print'; ln: boolean; items: PrintItem[] };
 
 type PrintItem = { k: 'int' | 'bool'; v: Operand } | { k: 'str'; sym: string | null; len: number };
+
+/** Instructions whose destination slot may be replaced (see emit). */
+const RETARGET = new Set<string>(['mov', 'bin', 'div', 'mod', 'shl', 'shr', 'neg', 'com', 'not', 'load']);
+
+const CMPOPS: Record<string, CmpOp> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 
 const BINOPS: Record<string, BinOp> = {
   '+': 'add', '-': 'sub', '*': 'mul', '&': 'and', '|': 'or', '^': 'xor', '&^': 'andnot',
@@ -179,6 +184,15 @@ class FnLowerer {
   }
 
   private emit(i: InstBody): void {
+    // `t = a op b; x = t` becomes `x = a op b` when t is a temporary made for
+    // that value (an expression's result is used once).
+    if (i.op === 'mov' && i.src.k === 'slot' && this.liveTemps.includes(i.src.s)) {
+      const last = this.body[this.body.length - 1];
+      if (last && RETARGET.has(last.op) && (last as { dst?: number }).dst === i.src.s) {
+        (last as { dst: number }).dst = i.dst;
+        return;
+      }
+    }
     this.body.push({ ...i, line: this.line });
   }
 
@@ -496,9 +510,7 @@ class FnLowerer {
         this.line = v.pos.line;
         const m = this.mark();
         if (tag) {
-          const t = this.temp();
-          this.emit({ op: 'bin', bop: 'eq', dst: t, a: tag, b: this.expr(v) });
-          this.emit({ op: 'br', cond: slot(t), when: true, target: bodies[i]! });
+          this.emit({ op: 'brcmp', cmp: 'eq', a: tag, b: this.expr(v), when: true, target: bodies[i]! });
         } else {
           this.branch(v, bodies[i]!, true);
         }
@@ -618,6 +630,13 @@ class FnLowerer {
         this.branch(x.y, target, when);
         this.place(skip);
       }
+      return;
+    }
+    if (x.kind === 'binary' && x.op in CMPOPS) {
+      // compare and branch, without materializing the bool
+      const a = this.expr(x.x);
+      const b = this.expr(x.y);
+      this.emit({ op: 'brcmp', cmp: CMPOPS[x.op]!, a, b, when, target });
       return;
     }
     this.emit({ op: 'br', cond: this.expr(x), when, target });

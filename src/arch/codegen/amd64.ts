@@ -23,7 +23,7 @@
 // address or two symbols (symbol addresses go through a register: `mov r11,
 // sym` encodes the address as an immediate), no `#` comments, no numeric
 // labels.
-import { asmSymbol, type CallResult, type Inst, type IrFunc, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
 import { goAsmConst } from '../../runtime/goasm.ts';
 import type { Arch } from '../types.ts';
 import type { CodegenBackend } from './types.ts';
@@ -261,6 +261,12 @@ class Amd64Func {
         }
         w.op(`${i.when ? 'jne' : 'je'} .L${i.target}`);
         return;
+      case 'brcmp': {
+        this.load('rax', i.a);
+        w.op(`cmp rax, ${this.src(i.b, 'rcx')}`);
+        w.op(`j${SETCC[i.when ? i.cmp : NEGATE[i.cmp]]} .L${i.target}`);
+        return;
+      }
       case 'call':
         return this.call(i);
       case 'ret':

@@ -25,7 +25,7 @@
 // prelude `.cpu cortex-a15` (src/arch/arm.ts). No data directives in
 // functions: Keystone mis-encodes later branches to absolute targets after
 // one (the linker rejects such blocks).
-import { asmSymbol, type Inst, type IrFunc, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
 import { goAsmConst } from '../../runtime/goasm.ts';
 import type { Arch } from '../types.ts';
 import type { CodegenBackend } from './types.ts';
@@ -289,6 +289,11 @@ class ArmFunc {
         this.load('r0', i.cond);
         w.op('cmp r0, #0');
         w.op(`${i.when ? 'bne' : 'beq'} .L${i.target}`);
+        return;
+      case 'brcmp':
+        this.load('r0', i.a);
+        w.op(`cmp r0, ${this.src2(i.b, 'r1')}`);
+        w.op(`b${COND[i.when ? i.cmp : NEGATE[i.cmp]]} .L${i.target}`);
         return;
       case 'call':
         return this.call(i);
