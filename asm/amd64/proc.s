@@ -118,20 +118,41 @@ TEXT runtime.chantype.int(SB), RODATA, $8
 TEXT runtime.type.closure2(SB), RODATA, $8
     .quad 16
 
-// func Goexit(): run all of the goroutine's deferred calls (LIFO, across
-// frames), then finish it with goexit1. Ports panic.go:577-640 without
-// panics/recover: runtime.goexit_nextdefer pops the next deferred funcval.
-TEXT runtime.Goexit(SB), $8-0
+// rundefers: run every deferred call of the current goroutine, newest first
+// and across frames, popping each with runtime.nextdefer until none is left.
+// Ports the defer loop shared by panic.go Goexit and gopanic (no recover).
+TEXT runtime.rundefers(SB), $8-0
     push rbp
     mov rbp, rsp
 next:
-    call runtime.goexit_nextdefer
+    call runtime.nextdefer
     test rax, rax
     jz done
     mov rdx, rax
     call qword ptr [rdx]
     jmp next
 done:
+    pop rbp
+    ret
+
+// func Goexit(): run all of the goroutine's deferred calls, then finish it
+// with goexit1. Ports panic.go:577-640 (without panics in deferred calls).
+TEXT runtime.Goexit(SB), $8-0
+    push rbp
+    mov rbp, rsp
+    call runtime.rundefers
     call runtime.goexit1
     pop rbp
     ret
+
+// gopanic: a panic that nothing recovers. Runs the goroutine's deferred
+// calls (which may block, as in Go), then fatalpanic prints the panic and
+// exits with status 2. Entered by a tail call from the host function that
+// panicked (or by gogo for a goroutine woken into a panic); the message is
+// kept by the runtime. Ports panic.go gopanic without recover.
+TEXT runtime.gopanic(SB), $8-0
+    push rbp
+    mov rbp, rsp
+    call runtime.rundefers
+    call runtime.fatalpanic
+    int3

@@ -132,13 +132,13 @@ TEXT runtime.chantype.int(SB), RODATA, $4
 TEXT runtime.type.closure2(SB), RODATA, $4
     .long 8
 
-// func Goexit(): run all of the goroutine's deferred calls (LIFO, across
-// frames), then finish it with goexit1. Ports panic.go:577-640 without
-// panics/recover: runtime.goexit_nextdefer pops the next deferred funcval.
-TEXT runtime.Goexit(SB), $4-0
+// rundefers: run every deferred call of the current goroutine, newest first
+// and across frames, popping each with runtime.nextdefer until none is left.
+// Ports the defer loop shared by panic.go Goexit and gopanic (no recover).
+TEXT runtime.rundefers(SB), $4-0
     str lr, [sp, #-8]!
 next:
-    bl runtime.goexit_nextdefer
+    bl runtime.nextdefer
     ldr r0, [sp, #4]
     cmp r0, #0
     beq done
@@ -147,5 +147,23 @@ next:
     blx r0
     b next
 done:
+    ldr pc, [sp], #8
+
+// func Goexit(): run all of the goroutine's deferred calls, then finish it
+// with goexit1. Ports panic.go:577-640 (without panics in deferred calls).
+TEXT runtime.Goexit(SB), $4-0
+    str lr, [sp, #-8]!
+    bl runtime.rundefers
     bl runtime.goexit1
     ldr pc, [sp], #8
+
+// gopanic: a panic that nothing recovers. Runs the goroutine's deferred
+// calls (which may block, as in Go), then fatalpanic prints the panic and
+// exits with status 2. Entered by a tail call from the host function that
+// panicked (or by gogo for a goroutine woken into a panic); the message is
+// kept by the runtime. Ports panic.go gopanic without recover.
+TEXT runtime.gopanic(SB), $4-0
+    str lr, [sp, #-8]!
+    bl runtime.rundefers
+    bl runtime.fatalpanic
+    udf #0

@@ -5,7 +5,7 @@
 // Everything after that is the emulated runtime: this file only waits for
 // exit() and turns fatal errors and panics into Go's messages and status 2.
 import type { Arch } from '../arch/index.ts';
-import { EmulationFault } from '../engine/errors.ts';
+import { EmulationFault, UserError } from '../engine/errors.ts';
 import type { TextBlock } from '../link/source.ts';
 import { Machine, stubBlocks } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
@@ -33,6 +33,12 @@ export interface BootOptions extends RuntimeOptions {
   slice?: number;
   /** called with the runtime before the first instruction runs (to subscribe to events) */
   observe?: (rt: Runtime) => void;
+  /**
+   * TEXT blocks that replace the built-in stub blocks of the same name (a
+   * user's own version of a stub, e.g. `gogo-emu validate --stub`); a name
+   * that is not a built-in stub is an error.
+   */
+  stubOverrides?: readonly TextBlock[];
 }
 
 export interface ProcessResult {
@@ -58,7 +64,7 @@ export class Process {
     let rt: Runtime | undefined;
     const machine = await Machine.create({
       arch: o.arch,
-      blocks: [...stubBlocks(o.arch), ...o.program.blocks],
+      blocks: [...withStubOverrides(o.arch, stubBlocks(o.arch), o.stubOverrides), ...o.program.blocks],
       data: data.addrs,
       defineHosts: (h) =>
         defineRuntimeHosts(h, () => {
@@ -104,8 +110,8 @@ export class Process {
         const { engine, host, mem } = this.machine;
         const pc = engine.pc;
         const inHost = host.nameAt(pc) !== undefined;
-        const at = inHost ? this.machine.arch.returnAddress(engine, mem) : pc;
-        const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, at, inHost)];
+        const site = e.site ?? { pc: inHost ? this.machine.arch.returnAddress(engine, mem) : pc, isReturnAddr: inHost };
+        const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, site.pc, site.isReturnAddr)];
         rt.write(2, `${lines.join('\n')}\n`);
         rt.exitCode = 2;
       } else if (e instanceof BudgetExceeded || e instanceof EmulationFault) {
@@ -141,6 +147,18 @@ export class Process {
     this.threads.dispose();
     this.machine.close();
   }
+}
+
+/** The arch's stub blocks with some replaced by name (BootOptions.stubOverrides). */
+export function withStubOverrides(arch: Arch, stubs: TextBlock[], overrides: readonly TextBlock[] = []): TextBlock[] {
+  if (overrides.length === 0) return stubs;
+  const byName = new Map<string, TextBlock>();
+  for (const b of overrides) {
+    if (!stubs.some((s) => s.name === b.name)) throw new UserError(`${b.file}:${b.line}: ${b.name} is not a stub of asm/${arch.name} (a stub file can only replace built-in stubs)`);
+    if (byName.has(b.name)) throw new UserError(`${b.file}:${b.line}: ${b.name} is defined twice`);
+    byName.set(b.name, b);
+  }
+  return stubs.map((s) => byName.get(s.name) ?? s);
 }
 
 /** The system calls the emulated OS implements (beyond what the arch handles itself). */

@@ -349,10 +349,10 @@ export function releaseSudog(rt: Runtime, s: Sudog): void {
 }
 
 /**
- * Make a parked goroutine panic as soon as it resumes: gogo will jump to
- * runtime.gopanic_resume, which raises the recorded panic in that goroutine.
+ * Make a parked goroutine panic as soon as it resumes: gogo will jump to the
+ * gopanic stub instead of the call site, which runs its deferred calls first.
  */
 export function resumeIntoPanic(rt: Runtime, gp: G, msg: string): void {
-  rt.pendingPanics.set(gp.addr, msg);
-  gp.sched.pc = rt.machine.sym('runtime.gopanic_resume');
+  rt.pendingPanics.set(gp.addr, { value: msg, site: { pc: gp.sched.pc, isReturnAddr: true } });
+  gp.sched.pc = rt.machine.sym('runtime.gopanic');
 }

@@ -3,7 +3,7 @@
 // on amd64, ABI0 on arm). Definitions need only names at link time; the
 // bodies reach the Runtime through `rt()` when they run, so the same table
 // serves `gogo-emu disasm` (which links but never runs).
-import type { HostRegistry } from '../os/host.ts';
+import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
 import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from './layout.ts';
@@ -16,7 +16,32 @@ import { semacquire, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { newstack } from './stack.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
-export function defineRuntimeHosts(host: HostRegistry, rt: () => Runtime): void {
+/**
+ * Start a panic in the calling goroutine: remember it, then continue in the
+ * gopanic stub (a tail call from the host function that panicked), which runs
+ * the deferred calls and then fatalpanic.
+ */
+function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
+  const gp = rt.getg();
+  rt.pendingPanics.set(gp.addr, { value: p.value, site: { pc: rt.arch.returnAddress(call.engine, call.mem), isReturnAddr: true } });
+  return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
+}
+
+export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
+  // every runtime host function may panic like Go code does
+  const host = {
+    arch: registry.arch,
+    define(name: string, spec: HostSpec, fn: (c: HostCall) => ReturnType<HostFn>): number {
+      return registry.define(name, spec, (c) => {
+        try {
+          return fn(c);
+        } catch (e) {
+          if (e instanceof GoPanic && !e.fatal) return startPanic(rt(), c, e);
+          throw e;
+        }
+      });
+    },
+  } as HostRegistry;
   defineFatalHosts(host);
   definePrintHosts(host, (s) => rt().write(2, s));
 
@@ -90,8 +115,8 @@ export function defineRuntimeHosts(host: HostRegistry, rt: () => Runtime): void 
     if (n > 1 && n !== r.gomaxprocs) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
     return r.gomaxprocs;
   });
-  // Goexit's loop: the goroutine's next deferred call (any frame), or 0.
-  host.define('runtime.goexit_nextdefer', { abi: 'internal', nargs: 0 }, () => {
+  // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
+  host.define('runtime.nextdefer', { abi: 'internal', nargs: 0 }, () => {
     const r = rt();
     const gp = r.getg();
     if (gp._defer === 0) return 0;
@@ -101,13 +126,14 @@ export function defineRuntimeHosts(host: HostRegistry, rt: () => Runtime): void 
     r.heap.release(d.addr, r.L.sizes._defer);
     return fn;
   });
-  // a goroutine resumed into a panic (e.g. a sender woken by close)
-  host.define('runtime.gopanic_resume', { abi: 'internal', nargs: 0 }, () => {
+  // the end of gopanic: the deferred calls ran; print the panic and exit
+  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => {
     const r = rt();
     const gp = r.getg();
-    const msg = r.pendingPanics.get(gp.addr) ?? 'unknown panic';
+    const p = r.pendingPanics.get(gp.addr);
+    if (!p) goThrow('fatalpanic: no panic in progress');
     r.pendingPanics.delete(gp.addr);
-    throw new GoPanic(msg, gp.goid);
+    throw new GoPanic(p.value, gp.goid, p.site, true);
   });
 
   // ---- channels (chan.go) ----

@@ -12,6 +12,7 @@ import { EventStream } from '../trace/events.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from './layout.ts';
 import { Heap } from './malloc.ts';
 import { StackAllocator } from './stackalloc.ts';
+import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 
 export interface RuntimeOptions {
@@ -47,8 +48,8 @@ export class Runtime {
   /** the M each emulated thread runs */
   readonly mOfThread = new Map<Thread, number>();
   readonly events = new EventStream();
-  /** panics to raise when a parked goroutine resumes (g address -> message) */
-  readonly pendingPanics = new Map<number, string>();
+  /** panics in progress (g address -> value and site) while their deferred calls run */
+  readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
   private fastrandState: bigint;
 
   constructor(

@@ -29,15 +29,26 @@ export function goThrow(what: string, dump: string[] = []): never {
   throw new GoThrow(what, dump);
 }
 
+/** Where a panic happened: a PC, and whether it is a return address (look up pc-1). */
+export interface PanicSite {
+  pc: number;
+  isReturnAddr: boolean;
+}
+
 /**
- * A Go panic that nothing recovers: Go prints "panic: <msg>", a blank line and
- * the goroutine's traceback, and exits with status 2. Differs: deferred calls
- * are not run before the message (recover is outside the subset).
+ * A Go panic. Runtime code throws it (panicdivide, send on closed channel,
+ * ...); the host-call layer turns it into a tail call of the gopanic stub,
+ * which runs the goroutine's deferred calls in emulated code. When those are
+ * done, fatalpanic throws it again with `fatal` set and the process prints
+ * "panic: <msg>", a blank line and the goroutine, and exits with status 2.
+ * recover is outside the subset.
  */
 export class GoPanic extends Error {
   constructor(
     readonly value: string,
     readonly goid: number,
+    readonly site?: PanicSite,
+    readonly fatal = false,
   ) {
     super(`panic: ${value}`);
     this.name = 'GoPanic';
