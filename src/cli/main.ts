@@ -9,6 +9,7 @@ import { AssemblyError } from '../engine/asm.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { AsmSourceError } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
+import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { layoutCommand } from './layout.ts';
@@ -53,6 +54,15 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--seed <n>', 'seed of the runtime\'s fastrand (same program + arch + seed => same run)', parseCount, 1)
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number }) => {
       process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS });
+    });
+
+  program
+    .command('compile')
+    .description('print the assembly generated for a Go program, each Go source line above its instructions')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .action(async (file: string, opts: { arch: string }) => {
+      out(await compileCommand(file, archByName(opts.arch)));
     });
 
   program
