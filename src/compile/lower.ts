@@ -142,6 +142,8 @@ class FnLowerer {
   private readonly targets = new Map<Breakable, LoopLabels>();
   private exitLabel = 0;
   private wrapCount = { go: 0, defer: 0 };
+  /** results of calls and receives already performed (see prepare) */
+  private readonly hoisted = new Map<Expr, Operand[]>();
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -352,6 +354,8 @@ class FnLowerer {
         return;
       }
       case 'send': {
+        this.prepare(s.ch);
+        this.prepare(s.value);
         const c = this.expr(s.ch);
         const v = this.expr(s.value);
         const t = this.temp();
@@ -559,6 +563,7 @@ class FnLowerer {
 
   private opAssign(l: Expr, op: string, r: Expr): void {
     const v = this.lhsVar(l)!;
+    this.prepare(r);
     const x = this.readVar(v);
     const y = this.expr(r);
     this.writeVar(v, this.arith(op, x, y, l.t!));
@@ -578,6 +583,7 @@ class FnLowerer {
   private values(list: Expr[], n: number, copy = false): Operand[] {
     let vals: Operand[];
     if (list.length === n) {
+      list.forEach((e) => this.prepare(e));
       vals = list.map((e) => this.expr(e));
       if (copy && n > 1) {
         vals = vals.map((v) => {
@@ -634,6 +640,7 @@ class FnLowerer {
     }
     if (x.kind === 'binary' && x.op in CMPOPS) {
       // compare and branch, without materializing the bool
+      this.prepare(x);
       const a = this.expr(x.x);
       const b = this.expr(x.y);
       this.emit({ op: 'brcmp', cmp: CMPOPS[x.op]!, a, b, when, target });
@@ -650,8 +657,38 @@ class FnLowerer {
     throw new Error('lower: string constant used as a value');
   }
 
+  /**
+   * Go's order of evaluation as gc implements it: the calls and receives of
+   * an expression (or of a list of them) run first, left to right, each with
+   * its arguments evaluated just before it; variables are read after them.
+   * prepare() performs the calls of e (not those inside the right operand of
+   * && or ||, which are conditional) and remembers their results.
+   */
+  private prepare(e: Expr): void {
+    if (e.cv !== undefined || this.hoisted.has(e)) return;
+    switch (e.kind) {
+      case 'paren':
+        return this.prepare(e.x);
+      case 'unary':
+        if (e.op === '<-') this.hoisted.set(e, this.recv(e.x, false));
+        else this.prepare(e.x);
+        return;
+      case 'binary':
+        this.prepare(e.x);
+        if (e.op !== '&&' && e.op !== '||') this.prepare(e.y);
+        return;
+      case 'call':
+        if (unparen(e.fn).mode === 'type') this.prepare(e.args[0]!);
+        else this.hoisted.set(e, this.callExpr(e));
+        return;
+      default:
+        return;
+    }
+  }
+
   expr(e: Expr): Operand {
     if (e.cv !== undefined) return this.constWord(e.cv);
+    this.prepare(e);
     switch (e.kind) {
       case 'paren':
         return this.expr(e.x);
@@ -663,7 +700,7 @@ class FnLowerer {
         throw new Error(`lower: identifier ${e.name} (${o.kind}) as a value`);
       }
       case 'unary': {
-        if (e.op === '<-') return this.recv(e.x, false)[0]!;
+        if (e.op === '<-') return this.hoisted.get(e)![0]!;
         const x = this.expr(e.x);
         if (e.op === '+') return x;
         const t = this.temp();
@@ -768,6 +805,8 @@ class FnLowerer {
 
   /** Evaluate and perform a call; returns its results. */
   private callExpr(e: CallExpr): Operand[] {
+    const done = this.hoisted.get(e);
+    if (done) return done;
     const fn = unparen(e.fn);
     if (fn.mode === 'type') return [this.expr(e.args[0]!)];
     if (fn.mode === 'builtin') {
@@ -791,6 +830,7 @@ class FnLowerer {
     if (fn.mode === 'builtin') {
       const b = fn.builtin!;
       if (b === 'print' || b === 'println') {
+        e.args.forEach((a) => this.prepare(a));
         const items: PrintItem[] = e.args.map((a) => {
           const t = a.t!;
           if (t.k === 'untyped' && t.base === 'string') {
@@ -813,6 +853,7 @@ class FnLowerer {
       throw new Error(`lower: builtin ${b}`);
     }
     const ft = fn.t as FuncType;
+    this.prepare(fn);
     if (fn.kind === 'ident' && fn.obj?.kind === 'func') return { k: 'func', name: fn.obj.symbol, args: this.args(e, ft), type: ft };
     const fv = this.expr(fn);
     return { k: 'closure', fv, args: this.args(e, ft), type: ft };
@@ -820,6 +861,7 @@ class FnLowerer {
 
   private args(e: CallExpr, ft: FuncType): CallArg[] {
     if (e.args.length === 1 && ft.params.length > 1) return this.callExpr(unparen(e.args[0]!) as CallExpr).map((v) => ({ v }));
+    e.args.forEach((a) => this.prepare(a));
     return e.args.map((a) => ({ v: this.expr(a) }));
   }
 
