@@ -1,6 +1,7 @@
 // The one typed event stream that every view is built on (DESIGN.md,
 // "Observation"): the runtime and the OS layer emit, views subscribe. With no
 // subscriber an emit costs one array-length check.
+import type { SwitchRecord } from './record.ts';
 
 export type RuntimeEvent =
   | { kind: 'gocreate'; goid: number; g: number; parent: number; startpc: number }
@@ -10,7 +11,9 @@ export type RuntimeEvent =
   | { kind: 'stackgrow'; goid: number; g: number; oldSize: number; newSize: number }
   | { kind: 'hostcall'; name: string; thread: number }
   | { kind: 'output'; fd: number; text: string }
-  | { kind: 'exit'; code: number };
+  | { kind: 'exit'; code: number }
+  /** a switching stub ran from entry to exit (src/trace/switches.ts) */
+  | { kind: 'switch'; record: SwitchRecord };
 
 export type Listener = (e: RuntimeEvent) => void;
 

@@ -1,0 +1,245 @@
+// The switch record: one hit of a switching stub (gogo, mcall, systemstack,
+// morestack, ...), normalized so that the same validator code checks records
+// made by our recorder (switches.ts, from the emulator) and records loaded
+// from the real go1.19 runtime (oracle.ts, ../shared/oracle/trace-<arch>.jsonl).
+//
+// Values are bigints (registers and addresses; amd64 registers exceed 2^53).
+// Symbol names follow our asm/ spelling: `runtime.gogo`, `runtime.gogo<>`,
+// `runtime.setg<>` (the oracle's `runtime.gogo.abi0` and `gogo` are renamed).
+import type { ArchName } from '../arch/index.ts';
+
+export type SwitchKind = 'gogo' | 'mcall' | 'systemstack' | 'systemstack_ret' | 'morestack' | 'morestack_noctxt' | 'goexit_ret' | 'mstart';
+
+export const SWITCH_KINDS: readonly SwitchKind[] = ['gogo', 'mcall', 'systemstack', 'systemstack_ret', 'morestack', 'morestack_noctxt', 'goexit_ret', 'mstart'];
+
+/**
+ * systemstack's path: on the goroutine (`switch`), already on g0 or gsignal
+ * (a tail call), or `skipped` (oracle only: the recording stepped over it).
+ * `bad` = g is none of g0, gsignal, curg (Go calls badsystemstack).
+ */
+export type SystemstackPath = 'switch' | 'noswitch(g0)' | 'noswitch(gsignal)' | 'skipped' | 'bad';
+
+/** A gobuf's fields (lr matters on arm, bp on amd64; the other stays 0). */
+export interface GobufValues {
+  sp: bigint;
+  pc: bigint;
+  g: bigint;
+  ctxt: bigint;
+  ret: bigint;
+  lr: bigint;
+  bp: bigint;
+}
+
+export const GOBUF_FIELDS: readonly (keyof GobufValues)[] = ['sp', 'pc', 'g', 'ctxt', 'ret', 'lr', 'bp'];
+
+/** What a switch record keeps of a g (and of its M, like the oracle's `g`). */
+export interface GState {
+  addr: bigint;
+  goid: number;
+  status: number;
+  stackLo: bigint;
+  stackHi: bigint;
+  stackguard0: bigint;
+  /** g.m */
+  m: bigint;
+  sched: GobufValues;
+  /** facts of g.m, when g.m is set */
+  mInfo?: MState;
+}
+
+export interface MState {
+  id: number;
+  g0: bigint;
+  curg: bigint;
+  gsignal: bigint;
+  p: bigint;
+  /** m.g0.sched.sp: where mcall/systemstack/morestack put g0's SP */
+  g0SchedSp: bigint;
+}
+
+/** The CPU (and the words around SP) at the entry or exit of a switch. */
+export interface CpuState {
+  pc: bigint;
+  /** symbol+offset of pc */
+  sym: string;
+  /** the arch's dump registers (Arch.dumpRegs names) */
+  regs: Record<string, bigint>;
+  /** the TLS g slot, where the arch keeps g there (amd64) and TLS is set up */
+  tlsG?: bigint;
+  /** the word at SP (amd64: a return address after a CALL; arm: the saved-LR slot) */
+  atSp?: bigint;
+  /** the word at SP + PtrSize (the first stack argument slot) */
+  atSp1?: bigint;
+  /** the current g (getg(): TLS on amd64, R10 on arm; the oracle: the g register) */
+  g?: GState;
+}
+
+/** One executed instruction of a switch. */
+export interface Step {
+  /** the instruction's address */
+  pc: bigint;
+  sym: string;
+  /** registers this instruction changed, with their new values (pseudo-register tls_g for the TLS slot) */
+  changed: Record<string, bigint>;
+  /** bytes (unknown for oracle steps) */
+  size?: number;
+  /** disassembly */
+  insn?: string;
+  /** .s source position (ours only) */
+  file?: string;
+  line?: number;
+  /** modeled cycles (ours only) */
+  cycles?: number;
+}
+
+export interface SwitchRecord {
+  /** who made it: the emulator's recorder or the oracle loader */
+  source: 'emulator' | 'oracle';
+  arch: ArchName;
+  seq: number;
+  kind: SwitchKind;
+  /** the stub symbol entered (runtime.gogo, ..., runtime.goexit for goexit_ret) */
+  stub: string;
+  /** host thread (= M) number, from 1 in order of first appearance, like the oracle */
+  thread: number;
+  /** m.id and p.id of the M running the switch (-1 when unknown / no P) */
+  mId: number;
+  pId: number;
+  path?: SystemstackPath;
+  entry: CpuState;
+  exit: CpuState;
+
+  // gogo
+  /** the gobuf argument */
+  buf?: bigint;
+  /** *buf at entry and at exit */
+  gobuf?: GobufValues;
+  gobufAfter?: GobufValues;
+  /** the g gobuf.g points at, at entry */
+  targetG?: GState;
+  /** gogo starts a goroutine for the first time (the frame newproc1 laid out) */
+  fresh?: boolean;
+
+  // mcall and systemstack
+  /** the funcval argument and its code pointer */
+  fn?: bigint;
+  fnFn?: bigint;
+
+  // mcall, systemstack (switch) and morestack
+  /** the goroutine switched away from, read at exit (its g.sched now holds the saved state) */
+  oldgAfter?: GState;
+  /** m.morebuf at exit (morestack) */
+  morebuf?: GobufValues;
+
+  /** the instructions executed, entry to exit */
+  steps: Step[];
+  insns: number;
+  /** modeled cycles (ours only; the oracle has no cycle model) */
+  cycles?: number;
+}
+
+/** Addresses of symbols and names of addresses, for the validator and for display. */
+export interface SymbolTable {
+  /** address of a symbol in our spelling, or undefined when not known */
+  addr(name: string): bigint | undefined;
+  /** "symbol+offset" (or hex) */
+  describe(addr: bigint): string;
+}
+
+/**
+ * The goroutine a record is about: gogo's target, the g mcall/systemstack/
+ * morestack switched away from, the g whose function returned, the curg a
+ * systemstack return goes back to.
+ */
+export function subjectGoid(r: SwitchRecord): number | undefined {
+  switch (r.kind) {
+    case 'gogo':
+      return r.targetG?.goid ?? r.exit.g?.goid;
+    case 'systemstack_ret':
+      return r.exit.g?.goid;
+    case 'mstart':
+      return r.entry.g?.goid;
+    default:
+      return r.oldgAfter?.goid ?? r.entry.g?.goid;
+  }
+}
+
+// ---- JSON (one object per line; values as hex strings like the oracle) ----
+
+const hex = (v: bigint | number) => `0x${v.toString(16)}`;
+
+function gobufJson(b: GobufValues): Record<string, string> {
+  return Object.fromEntries(GOBUF_FIELDS.map((f) => [f, hex(b[f])]));
+}
+
+function gJson(g: GState): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    addr: hex(g.addr),
+    goid: g.goid,
+    status: g.status,
+    stack_lo: hex(g.stackLo),
+    stack_hi: hex(g.stackHi),
+    stackguard0: hex(g.stackguard0),
+    m: hex(g.m),
+    sched: gobufJson(g.sched),
+  };
+  if (g.mInfo) {
+    Object.assign(o, {
+      m_g0: hex(g.mInfo.g0),
+      m_curg: hex(g.mInfo.curg),
+      m_gsignal: hex(g.mInfo.gsignal),
+      m_id: g.mInfo.id,
+      m_p: hex(g.mInfo.p),
+      g0_sched_sp: hex(g.mInfo.g0SchedSp),
+    });
+  }
+  return o;
+}
+
+function cpuJson(c: CpuState): Record<string, unknown> {
+  const o: Record<string, unknown> = { pc: hex(c.pc), sym: c.sym, regs: Object.fromEntries(Object.entries(c.regs).map(([k, v]) => [k, hex(v)])) };
+  if (c.tlsG !== undefined) o.tls_g = hex(c.tlsG);
+  if (c.atSp !== undefined) o.word_at_sp = hex(c.atSp);
+  if (c.atSp1 !== undefined) o.word_at_sp1 = hex(c.atSp1);
+  o.g = c.g ? gJson(c.g) : null;
+  return o;
+}
+
+function stepJson(s: Step): Record<string, unknown> {
+  const o: Record<string, unknown> = { pc: hex(s.pc), sym: s.sym };
+  if (s.insn !== undefined) o.insn = s.insn;
+  if (s.file !== undefined) o.src = `${s.file}:${s.line}`;
+  if (s.cycles !== undefined) o.cycles = s.cycles;
+  o.changed = Object.fromEntries(Object.entries(s.changed).map(([k, v]) => [k, hex(v)]));
+  return o;
+}
+
+/** A record as a JSON-able object: snake_case keys close to the oracle's, hex-string values. */
+export function recordToJson(r: SwitchRecord): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    seq: r.seq,
+    arch: r.arch,
+    kind: r.kind,
+    stub: r.stub,
+    thread: r.thread,
+    m_id: r.mId,
+    p_id: r.pId,
+    goid: subjectGoid(r) ?? null,
+  };
+  if (r.path) o.path = r.path;
+  o.entry = cpuJson(r.entry);
+  o.exit = cpuJson(r.exit);
+  if (r.buf !== undefined) o.buf = hex(r.buf);
+  if (r.gobuf) o.gobuf = gobufJson(r.gobuf);
+  if (r.gobufAfter) o.gobuf_after = gobufJson(r.gobufAfter);
+  if (r.targetG) o.target_g = gJson(r.targetG);
+  if (r.fresh !== undefined) o.fresh_goroutine = r.fresh;
+  if (r.fn !== undefined) o.fn = hex(r.fn);
+  if (r.fnFn !== undefined) o.fn_fn = hex(r.fnFn);
+  if (r.oldgAfter) o.oldg_after = gJson(r.oldgAfter);
+  if (r.morebuf) o.m_morebuf = gobufJson(r.morebuf);
+  o.insns = r.insns;
+  if (r.cycles !== undefined) o.cycles = r.cycles;
+  o.steps = r.steps.map(stepJson);
+  return o;
+}

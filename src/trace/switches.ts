@@ -1,0 +1,436 @@
+// Switch records from a running Process: one typed record per hit of a
+// switching stub (gogo, mcall, systemstack and its return path, morestack /
+// morestack_noctxt through to newstack, goexit+PCQuantum, mstart), with
+// both gs, the registers at entry and exit, the gobuf fields read and
+// written, every instruction with its .s file:line and the registers it
+// changed, and the instruction count and modeled cycles (DESIGN.md,
+// "Observation").
+//
+// How: one UC_HOOK_CODE per stub block (the stubs and their helpers are a few
+// dozen instructions, so per-instruction hooking costs nothing elsewhere), and
+// one UC_HOOK_BLOCK over text + host slots that only looks at a block when a
+// switch is open on the current thread: a stub always leaves with a branch,
+// so its exit -- the first instruction outside the stub and its helpers, as
+// the oracle defines it -- starts a new translation block. A host function
+// reached from a stub (mcall -> park_m, morestack -> newstack) is an exit too:
+// the block hook sees its slot before the host dispatch runs.
+//
+// systemstack's return switch (systemstack_ret) is recognised by address:
+// when a `switch` path leaves for fn, the return address fn was given is
+// remembered per thread; the next time that thread executes it, the return
+// path starts.
+//
+// Arch-neutral: register names and stub facts come from the Arch
+// (gReg, spReg, pcReg, dumpRegs, switchFacts).
+import type { Arch } from '../arch/index.ts';
+import { costOf } from '../arch/costs.ts';
+import { disassemble } from '../engine/asm.ts';
+import type { Disposable } from '../engine/engine.ts';
+import type { Machine } from '../os/machine.ts';
+import { REGIONS } from '../os/memmap.ts';
+import type { Thread } from '../os/threads.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import type { CpuState, GobufValues, GState, MState, Step, SwitchKind, SwitchRecord, SymbolTable, SystemstackPath } from './record.ts';
+
+/** Stubs whose entry starts a switch record. */
+const ENTRY_STUBS: readonly (readonly [string, SwitchKind])[] = [
+  ['runtime.gogo', 'gogo'],
+  ['runtime.mcall', 'mcall'],
+  ['runtime.systemstack', 'systemstack'],
+  ['runtime.morestack', 'morestack'],
+  ['runtime.morestack_noctxt', 'morestack_noctxt'],
+  ['runtime.mstart', 'mstart'],
+];
+
+/** Stubs a switch of a kind runs on into (besides the arch's helpers) before it leaves. */
+const CONTINUES_INTO: Partial<Record<SwitchKind, readonly string[]>> = {
+  morestack_noctxt: ['runtime.morestack'],
+};
+
+const GOEXIT = 'runtime.goexit';
+
+/** The symbol table of a machine: linked text, host slots, data symbols. */
+export function machineSymbols(m: Machine): SymbolTable {
+  return {
+    addr(name) {
+      const a = m.image.symbols.get(name) ?? m.data.get(name) ?? (m.host.has(name) ? m.host.addr(name) : undefined);
+      return a === undefined ? undefined : BigInt(a);
+    },
+    describe(addr) {
+      return symOf(m, Number(addr));
+    },
+  };
+}
+
+/** "symbol+offset" of an address in text or the host region, else hex. */
+function symOf(m: Machine, addr: number): string {
+  const host = m.host.nameAt(addr);
+  if (host !== undefined) return `${host}+${addr - m.host.addr(host)}`;
+  return m.image.describe(addr);
+}
+
+interface InsnInfo {
+  size: number;
+  insn: string;
+  sym: string;
+  file?: string;
+  line?: number;
+  cycles: number;
+}
+
+/** A switch being recorded on one thread. */
+interface OpenSwitch {
+  rec: SwitchRecord;
+  members: ReadonlySet<string>;
+  prevRegs: Record<string, bigint>;
+  prevTls: bigint | undefined;
+  last: Step | undefined;
+  /** the g a stub switches away from (getg at entry) */
+  fromG: number;
+}
+
+/** A systemstack switch whose fn has not returned yet. */
+interface PendingReturn {
+  /** the return address fn was given (inside systemstack) */
+  addr: number;
+  /** the switch record's seq */
+  seq: number;
+}
+
+export interface RecorderOptions {
+  /** keep each record's steps (default true) */
+  steps?: boolean;
+}
+
+/**
+ * Records every switch of a Process. Attach before the first instruction
+ * runs (Process.create's `observe`, or `observeSwitches`), read `records`
+ * after the run, or subscribe with onRecord.
+ */
+export class SwitchRecorder {
+  readonly records: SwitchRecord[] = [];
+  readonly symbols: SymbolTable;
+  private readonly arch: Arch;
+  private readonly machine: Machine;
+  private readonly hooks: Disposable[] = [];
+  private readonly open = new Map<Thread, OpenSwitch>();
+  private readonly pendingRet = new Map<Thread, PendingReturn[]>();
+  private readonly entries = new Map<number, { kind: SwitchKind; stub: string }>();
+  private readonly insnCache = new Map<number, InsnInfo>();
+  private readonly fresh = new Set<number>();
+  private readonly listeners: ((r: SwitchRecord) => void)[] = [];
+  private readonly unsubscribe: () => void;
+  private seq = 0;
+
+  constructor(
+    readonly rt: Runtime,
+    private readonly opts: RecorderOptions = {},
+  ) {
+    this.machine = rt.machine;
+    this.arch = rt.arch;
+    this.symbols = machineSymbols(this.machine);
+    const { image, engine } = this.machine;
+
+    const hooked = new Set<string>([...ENTRY_STUBS.map(([s]) => s), ...this.arch.switchFacts.helpers, GOEXIT, ...Object.values(CONTINUES_INTO).flat()]);
+    for (const name of hooked) {
+      const b = image.block(name);
+      if (!b) continue; // e.g. load_g: not every helper exists in our asm/
+      this.hooks.push(engine.hookCode(b.addr, b.addr + b.bytes.length - 1, (pc, size) => this.onCode(pc, size)));
+    }
+    for (const [name, kind] of ENTRY_STUBS) {
+      const a = image.symbols.get(name);
+      if (a !== undefined) this.entries.set(a, { kind, stub: name });
+    }
+    const goexit = image.symbols.get(GOEXIT);
+    if (goexit !== undefined) this.entries.set(goexit + this.arch.pcQuantum, { kind: 'goexit_ret', stub: GOEXIT });
+
+    const end = REGIONS.host.start + REGIONS.host.size - 1;
+    this.hooks.push(engine.hookBlock(REGIONS.text.start, end, (pc) => this.onBlock(pc)));
+    // gogo into a g for the first time: newproc1 announced it
+    this.unsubscribe = rt.events.on((e) => {
+      if (e.kind === 'gocreate') this.fresh.add(e.g);
+    });
+  }
+
+  /** Call fn with each record as it completes. */
+  onRecord(fn: (r: SwitchRecord) => void): void {
+    this.listeners.push(fn);
+  }
+
+  dispose(): void {
+    for (const h of this.hooks) h.dispose();
+    this.hooks.length = 0;
+    this.unsubscribe();
+  }
+
+  // ---- hooks ----------------------------------------------------------------
+
+  private onCode(pc: number, size: number): void {
+    const t = this.rt.threads.current;
+    if (!t) return;
+    const o = this.open.get(t);
+    if (o) {
+      if (this.isMember(o, pc)) {
+        this.step(o, pc, size);
+        return;
+      }
+      // left the stub without a branch into a new block (falls into another stub)
+      this.close(t, o, pc);
+    }
+    const pend = this.pendingRet.get(t);
+    let retIdx = -1;
+    if (pend) for (let i = pend.length - 1; i >= 0 && retIdx < 0; i--) if (pend[i]!.addr === pc) retIdx = i;
+    if (pend && retIdx >= 0) {
+      pend.length = retIdx;
+      this.begin(t, pc, size, 'systemstack_ret', 'runtime.systemstack');
+      return;
+    }
+    const e = this.entries.get(pc);
+    if (e) this.begin(t, pc, size, e.kind, e.stub);
+  }
+
+  private onBlock(pc: number): void {
+    if (this.open.size === 0) return;
+    const t = this.rt.threads.current;
+    if (!t) return;
+    const o = this.open.get(t);
+    if (o && !this.isMember(o, pc)) this.close(t, o, pc);
+  }
+
+  private isMember(o: OpenSwitch, pc: number): boolean {
+    const b = this.machine.image.blockAt(pc);
+    return b !== undefined && o.members.has(b.name);
+  }
+
+  // ---- recording ------------------------------------------------------------
+
+  private begin(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
+    const { arch, rt } = this;
+    const regs = this.readRegs();
+    const entry = this.cpu(pc, regs);
+    const mAddr = rt.mOfThread.get(t);
+    const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
+    const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
+    const fromG = this.getg(regs);
+    const rec: SwitchRecord = {
+      source: 'emulator',
+      arch: arch.name,
+      seq: this.seq++,
+      kind,
+      stub,
+      thread: t.id + 1,
+      mId: mv ? mv.id : -1,
+      pId: mv && mv.p !== 0 ? rt.p(mv.p).id : -1,
+      entry,
+      exit: entry,
+      steps: [],
+      insns: 0,
+      cycles: 0,
+    };
+    switch (kind) {
+      case 'gogo': {
+        const buf = Number(arch.arg(rt.machine.engine, rt.mem, 'abi0', 0));
+        rec.buf = BigInt(buf);
+        rec.gobuf = this.gobuf(buf);
+        if (rec.gobuf) {
+          const target = Number(rec.gobuf.g);
+          rec.targetG = this.gState(target);
+          rec.fresh = this.fresh.delete(target);
+        }
+        break;
+      }
+      case 'mcall':
+      case 'systemstack': {
+        // mcall is ABIInternal (fn in AX on amd64); systemstack is ABI0 (on the stack)
+        const fn = Number(arch.arg(rt.machine.engine, rt.mem, kind === 'mcall' ? 'internal' : 'abi0', 0));
+        rec.fn = BigInt(fn);
+        const w = this.word(fn);
+        if (w !== undefined) rec.fnFn = w;
+        if (kind === 'systemstack') rec.path = this.systemstackPath(fromG, mv && { g0: mv.g0, gsignal: mv.gsignal, curg: mv.curg });
+        break;
+      }
+    }
+    const o: OpenSwitch = { rec, members, prevRegs: regs, prevTls: entry.tlsG, last: undefined, fromG };
+    this.open.set(t, o);
+    this.pushStep(o, pc, size);
+  }
+
+  private systemstackPath(g: number, m: { g0: number; gsignal: number; curg: number } | undefined): SystemstackPath {
+    if (!m) return 'bad';
+    if (g === m.gsignal) return 'noswitch(gsignal)';
+    if (g === m.g0) return 'noswitch(g0)';
+    if (g === m.curg) return 'switch';
+    return 'bad';
+  }
+
+  private step(o: OpenSwitch, pc: number, size: number): void {
+    const regs = this.readRegs();
+    this.finishStep(o, regs);
+    this.pushStep(o, pc, size);
+  }
+
+  /** What the previous instruction changed. */
+  private finishStep(o: OpenSwitch, regs: Record<string, bigint>): void {
+    const { pcReg } = this.arch;
+    if (o.last) {
+      const ch: Record<string, bigint> = {};
+      for (const [k, v] of Object.entries(regs)) if (k !== pcReg && o.prevRegs[k] !== v) ch[k] = v;
+      if (this.arch.switchFacts.gInTLS) {
+        const tls = this.tlsG();
+        if (tls !== o.prevTls && tls !== undefined) ch.tls_g = tls;
+        o.prevTls = tls;
+      }
+      o.last.changed = ch;
+    }
+    o.prevRegs = regs;
+  }
+
+  private pushStep(o: OpenSwitch, pc: number, size: number): void {
+    const info = this.insnInfo(pc, size);
+    const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
+    if (info.file !== undefined) {
+      s.file = info.file;
+      s.line = info.line;
+    }
+    o.last = s;
+    o.rec.insns += 1;
+    o.rec.cycles! += info.cycles;
+    if (this.opts.steps !== false) o.rec.steps.push(s);
+  }
+
+  private close(t: Thread, o: OpenSwitch, pc: number): void {
+    this.open.delete(t);
+    const regs = this.readRegs();
+    this.finishStep(o, regs);
+    const rec = o.rec;
+    rec.exit = this.cpu(pc, regs);
+    switch (rec.kind) {
+      case 'gogo':
+        if (rec.buf !== undefined) rec.gobufAfter = this.gobuf(Number(rec.buf));
+        break;
+      case 'mcall':
+      case 'morestack':
+      case 'morestack_noctxt':
+        rec.oldgAfter = this.gState(o.fromG);
+        if (rec.kind !== 'mcall') {
+          const m = rec.oldgAfter && Number(rec.oldgAfter.m);
+          if (m) rec.morebuf = this.gobuf(m + this.rt.L.off.m.morebuf);
+        }
+        break;
+      case 'systemstack':
+        if (rec.path === 'switch') {
+          rec.oldgAfter = this.gState(o.fromG);
+          // fn returns to the instruction after systemstack's call: that is where the return switch starts
+          const ret = this.arch.lrReg ? regs[this.arch.lrReg]! : rec.exit.atSp;
+          if (ret !== undefined) {
+            const pend = this.pendingRet.get(t) ?? [];
+            pend.push({ addr: Number(ret), seq: rec.seq });
+            this.pendingRet.set(t, pend);
+          }
+        }
+        break;
+    }
+    this.records.push(rec);
+    if (this.rt.events.active) this.rt.events.emit({ kind: 'switch', record: rec });
+    for (const l of this.listeners) l(rec);
+  }
+
+  // ---- reading state --------------------------------------------------------
+
+  private readRegs(): Record<string, bigint> {
+    return this.machine.engine.regs(this.arch.dumpRegs);
+  }
+
+  private word(addr: number): bigint | undefined {
+    const w = this.arch.ptrSize;
+    return addr !== 0 && this.rt.mem.contains(addr, w) ? this.rt.mem.word(addr) : undefined;
+  }
+
+  /** The TLS g slot's content, where the arch keeps g there and TLS is set up (else undefined). */
+  private tlsG(): bigint | undefined {
+    if (!this.arch.switchFacts.gInTLS) return undefined;
+    return this.word(this.arch.tlsSlot(this.machine.engine));
+  }
+
+  /** getg() as the runtime sees it: the TLS slot where g lives there, else the g register. */
+  private getg(regs: Record<string, bigint>): number {
+    if (this.arch.switchFacts.gInTLS) return Number(this.tlsG() ?? 0n);
+    return Number(regs[this.arch.gReg] ?? 0n);
+  }
+
+  private cpu(pc: number, regs: Record<string, bigint>): CpuState {
+    const sp = Number(regs[this.arch.spReg]);
+    const c: CpuState = { pc: BigInt(pc), sym: symOf(this.machine, pc), regs };
+    const tls = this.tlsG();
+    if (tls !== undefined) c.tlsG = tls;
+    const w0 = this.word(sp);
+    const w1 = this.word(sp + this.arch.ptrSize);
+    if (w0 !== undefined) c.atSp = w0;
+    if (w1 !== undefined) c.atSp1 = w1;
+    const g = this.gState(this.getg(regs));
+    if (g) c.g = g;
+    return c;
+  }
+
+  private gobuf(addr: number): GobufValues | undefined {
+    const L = this.rt.L;
+    if (addr === 0 || !this.rt.mem.contains(addr, L.sizes.gobuf)) return undefined;
+    const f = L.off.gobuf;
+    const w = (o: number) => this.rt.mem.word(addr + o);
+    return { sp: w(f.sp), pc: w(f.pc), g: w(f.g), ctxt: w(f.ctxt), ret: w(f.ret), lr: w(f.lr), bp: w(f.bp) };
+  }
+
+  private gState(addr: number): GState | undefined {
+    const { rt } = this;
+    if (addr === 0 || !rt.mem.contains(addr, rt.L.sizes.g)) return undefined;
+    const g = rt.g(addr);
+    const st: GState = {
+      addr: BigInt(addr),
+      goid: g.goid,
+      status: g.atomicstatus,
+      stackLo: BigInt(g.stack.lo),
+      stackHi: BigInt(g.stack.hi),
+      stackguard0: g.stackguard0Word,
+      m: BigInt(g.m),
+      sched: this.gobuf(g.sched.addr)!,
+    };
+    const m = this.mState(g.m);
+    if (m) st.mInfo = m;
+    return st;
+  }
+
+  private mState(addr: number): MState | undefined {
+    const { rt } = this;
+    if (addr === 0 || !rt.mem.contains(addr, rt.L.sizes.m)) return undefined;
+    const m = rt.m(addr);
+    let g0SchedSp = 0n;
+    if (m.g0 !== 0 && rt.mem.contains(m.g0, rt.L.sizes.g)) g0SchedSp = BigInt(rt.g(m.g0).sched.sp);
+    return { id: m.id, g0: BigInt(m.g0), curg: BigInt(m.curg), gsignal: BigInt(m.gsignal), p: BigInt(m.p), g0SchedSp };
+  }
+
+  private insnInfo(pc: number, size: number): InsnInfo {
+    let i = this.insnCache.get(pc);
+    if (!i) {
+      const { arch, machine } = this;
+      const [d] = disassemble(arch.asm, machine.mem.read(pc, size), pc, arch.insnUnit);
+      const pos = machine.image.lookup(pc);
+      i = {
+        size,
+        insn: d ? `${d.mnemonic} ${d.opStr}`.trim() : '?',
+        sym: symOf(machine, pc),
+        cycles: d ? costOf(arch.costs, d.mnemonic) : 1,
+      };
+      if (pos) {
+        i.file = pos.file;
+        i.line = pos.line;
+      }
+      this.insnCache.set(pc, i);
+    }
+    return i;
+  }
+}
+
+/** BootOptions.observe helper: record switches of the process being created. */
+export function observeSwitches(cb: (r: SwitchRecorder) => void, opts?: RecorderOptions): (rt: Runtime) => void {
+  return (rt) => cb(new SwitchRecorder(rt, opts));
+}
