@@ -52,8 +52,12 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(archOption())
     .option('--max-insns <n>', 'stop a runaway program after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
     .option('--seed <n>', 'seed of the runtime\'s fastrand (same program + arch + seed => same run)', parseCount, 1)
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number }) => {
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS });
+    .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
+    .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean }) => {
+      if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
+      const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace });
     });
 
   program

@@ -8,6 +8,7 @@ import { compileProgram } from '../compile/index.ts';
 import { BudgetExceeded } from '../os/threads.ts';
 import { Process, type ProcessResult } from '../runtime/boot.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
 
 export interface RunOptions {
   maxInsns?: number;
@@ -15,6 +16,8 @@ export interface RunOptions {
   /** the GOMAXPROCS environment variable */
   gomaxprocsEnv?: string;
   observe?: (rt: Runtime) => void;
+  /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
+  schedtrace?: SchedtraceOptions;
 }
 
 /** Read a program file with a one-line error when it cannot be read. */
@@ -30,7 +33,11 @@ export function readProgram(file: string): string {
 /** Compile and run a Go source text; faults and budget overruns become Go-style output with status 2. */
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
   const prog = await compileProgram(source, file, arch);
-  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, observe: o.observe });
+  const observe = (rt: Runtime) => {
+    if (o.schedtrace) attachSchedtrace(rt, o.schedtrace);
+    o.observe?.(rt);
+  };
+  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, observe });
   try {
     return p.run();
   } catch (e) {
