@@ -1,7 +1,8 @@
 // `gogo-emu run prog.go [--arch X] [--max-insns N] [--seed N]`: compile a Go
 // program of the supported subset and run it on the emulated CPU like
 // `go run`: its output on stdout/stderr as Go writes it, Go's exit status.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { compileProgram } from '../compile/index.ts';
@@ -9,6 +10,7 @@ import { BudgetExceeded } from '../os/threads.ts';
 import { Process, type ProcessResult } from '../runtime/boot.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
+import { TimelineRecorder } from '../trace/timeline.ts';
 
 export interface RunOptions {
   maxInsns?: number;
@@ -18,6 +20,8 @@ export interface RunOptions {
   observe?: (rt: Runtime) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
+  /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
+  timeline?: string;
 }
 
 /** Read a program file with a one-line error when it cannot be read. */
@@ -33,20 +37,33 @@ export function readProgram(file: string): string {
 /** Compile and run a Go source text; faults and budget overruns become Go-style output with status 2. */
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
   const prog = await compileProgram(source, file, arch);
+  let timeline: TimelineRecorder | undefined;
   const observe = (rt: Runtime) => {
     if (o.schedtrace) attachSchedtrace(rt, o.schedtrace);
+    if (o.timeline) timeline = new TimelineRecorder(rt, `${basename(file)} (${arch.name})`);
     o.observe?.(rt);
   };
   const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, observe });
   try {
-    return p.run();
+    const r = p.run();
+    if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
+    return r;
   } catch (e) {
     const partial = { stdout: p.rt.stdout, stderr: p.rt.stderr, insns: p.threads.totalInsns, cycles: 0 };
     if (e instanceof BudgetExceeded) return { ...partial, stderr: `${partial.stderr}gogo-emu: ${e.message}\n`, exitCode: 2 };
     if (e instanceof EmulationFault) return { ...partial, stderr: partial.stderr + describeFault(p, e), exitCode: 2 };
     throw e;
   } finally {
+    timeline?.dispose();
     p.close();
+  }
+}
+
+function writeTimeline(path: string, t: TimelineRecorder): void {
+  try {
+    writeFileSync(path, JSON.stringify(t.toJSON()));
+  } catch (e) {
+    throw new UserError(`--timeline ${path}: ${(e as Error).message}`);
   }
 }
 
