@@ -1,5 +1,6 @@
 // Shared by the trace tests: the golden programs (fixtures/golden/<name>.<arch>.s)
 // run with the switch recorder attached.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arch } from '../../src/arch/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
@@ -8,8 +9,41 @@ import { loadProgram, loadStubFile, recordRun, type RecordedRun } from '../../sr
 export const GOLDEN_DIR = join(ROOT, 'fixtures', 'golden');
 export const BROKEN_DIR = join(ROOT, 'test', 'trace', 'fixtures');
 
+/** A golden program: <name>.go (both arches) or <name>.<arch>.s. */
 export function goldenProgram(name: string, arch: Arch): string {
-  return join(GOLDEN_DIR, `${name}.${arch.name}.s`);
+  const go = join(GOLDEN_DIR, `${name}.go`);
+  return existsSync(go) ? go : join(GOLDEN_DIR, `${name}.${arch.name}.s`);
+}
+
+export const UPDATE_GOLDEN = process.env.GOGO_EMU_UPDATE_GOLDEN === '1';
+
+/**
+ * Compare text with a golden file. GOGO_EMU_UPDATE_GOLDEN=1 rewrites the file;
+ * a mismatch writes <file>.actual next to it and returns a message naming the
+ * first differing line (undefined when they match).
+ */
+export function compareGolden(file: string, text: string): string | undefined {
+  const actual = `${file}.actual`;
+  if (UPDATE_GOLDEN) {
+    writeFileSync(file, text);
+    rmSync(actual, { force: true });
+    return undefined;
+  }
+  if (!existsSync(file)) {
+    writeFileSync(actual, text);
+    return `${file} does not exist (wrote ${actual}; run with GOGO_EMU_UPDATE_GOLDEN=1 to create it)`;
+  }
+  const want = readFileSync(file, 'utf8');
+  if (want === text) {
+    rmSync(actual, { force: true });
+    return undefined;
+  }
+  writeFileSync(actual, text);
+  const a = want.split('\n');
+  const b = text.split('\n');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return `${file}:${i + 1} differs (wrote ${actual}; GOGO_EMU_UPDATE_GOLDEN=1 regenerates)\n  golden: ${a[i] ?? '<end of file>'}\n  actual: ${b[i] ?? '<end of file>'}`;
 }
 
 const cache = new Map<string, Promise<RecordedRun>>();
