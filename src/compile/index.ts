@@ -81,7 +81,8 @@ function listing(source: string, file: string, arch: Arch, blocks: TextBlock[]):
         const text = (src[l.line - 1] ?? '').replace(/\t/g, '    ').trimEnd();
         out.push(`// ${file}:${l.line}${text ? `    ${text.trim()}` : ''}`);
       }
-      out.push(l.text.startsWith(' ') ? `    ${l.text.trim()}` : l.text);
+      const t = l.text.trim();
+      out.push(/^[\w.$"<>]+:$/.test(t) ? t : `    ${t}`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -18,7 +18,10 @@
 // the register arguments, calls runtime.morestack_noctxt (runtime.morestack
 // for closures, which keeps RDX) and restarts the function.
 //
-// Scratch registers: RAX, RCX, RDX (after the prologue), R11, R12. Keystone
+// Memory operands carry `qword ptr` only where no register gives the size
+// (the text stays short: Keystone's WebAssembly build rejects sources over
+// ~64K characters). Scratch registers: RAX, RCX, RDX (after the prologue),
+// R11, R12. Keystone
 // pitfalls avoided (ENGINE-NOTES §6): no memory operand with an absolute
 // address or two symbols (symbol addresses go through a register: `mov r11,
 // sym` encodes the address as an immediate), no `#` comments, no numeric
@@ -67,7 +70,7 @@ class Amd64Func {
   }
 
   private slot(s: number): string {
-    return `qword ptr [rsp + ${this.out + 8 * s}]`;
+    return `[rsp + ${this.out + 8 * s}]`;
   }
 
   private imm(v: bigint): string {
@@ -126,9 +129,9 @@ class Amd64Func {
     // Out of line: grow the stack and start over.
     w.line = f.line;
     w.label('.Lmore');
-    f.params.forEach((_, i) => w.op(`mov qword ptr [rsp + ${8 + 8 * i}], ${ARG_REGS[i]}`));
+    f.params.forEach((_, i) => w.op(`mov [rsp + ${8 + 8 * i}], ${ARG_REGS[i]}`));
     w.op(`call ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
-    f.params.forEach((_, i) => w.op(`mov ${ARG_REGS[i]}, qword ptr [rsp + ${8 + 8 * i}]`));
+    f.params.forEach((_, i) => w.op(`mov ${ARG_REGS[i]}, [rsp + ${8 + 8 * i}]`));
     w.op(`jmp ${self}`);
     const argSize = 8 * (f.params.length + f.results.length);
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
@@ -143,7 +146,7 @@ class Amd64Func {
     switch (i.op) {
       case 'mov':
         if (i.src.k === 'imm' && fitsImm32(i.src.v)) {
-          w.op(`mov ${this.slot(i.dst)}, ${i.src.v}`);
+          w.op(`mov qword ptr ${this.slot(i.dst)}, ${i.src.v}`);
         } else {
           this.load('rax', i.src);
           this.store(i.dst, 'rax');
@@ -230,7 +233,7 @@ class Amd64Func {
       }
       case 'load':
         this.load('r11', i.base);
-        w.op(i.byte ? `movzx eax, byte ptr [r11 + ${i.off}]` : `mov rax, qword ptr [r11 + ${i.off}]`);
+        w.op(i.byte ? `movzx eax, byte ptr [r11 + ${i.off}]` : `mov rax, [r11 + ${i.off}]`);
         this.store(i.dst, 'rax');
         return;
       case 'store': {
@@ -239,7 +242,7 @@ class Amd64Func {
           w.op(`mov qword ptr [r11 + ${i.off}], ${i.src.v}`);
         } else {
           this.load('rax', i.src);
-          w.op(`mov qword ptr [r11 + ${i.off}], rax`);
+          w.op(`mov [r11 + ${i.off}], rax`);
         }
         return;
       }
@@ -254,7 +257,7 @@ class Amd64Func {
           if ((i.cond.v !== 0n) === i.when) w.op(`jmp .L${i.target}`);
           return;
         }
-        if (i.cond.k === 'slot') w.op(`cmp ${this.slot(i.cond.s)}, 0`);
+        if (i.cond.k === 'slot') w.op(`cmp qword ptr ${this.slot(i.cond.s)}, 0`);
         else {
           this.load('rax', i.cond);
           w.op('test rax, rax');

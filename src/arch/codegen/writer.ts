@@ -9,9 +9,9 @@ export class AsmWriter {
   line = 0;
   private n = 0;
 
-  /** One instruction (or directive) line. */
+  /** One instruction (or directive) line (unindented: every character counts, see amd64.ts). */
   op(text: string): void {
-    this.lines.push({ text: `    ${text}`, line: this.line });
+    this.lines.push({ text, line: this.line });
   }
 
   label(name: string): void {
@@ -30,10 +30,10 @@ export function dataBlock(d: DataBlock, file: string, wordDirective: string): Te
   for (const it of d.items) {
     if (it.k === 'word') {
       const v = typeof it.v === 'string' ? asmSymbol(it.v) : String(it.v);
-      body.push({ text: `    ${wordDirective} ${v}`, line: d.line });
+      body.push({ text: `${wordDirective} ${v}`, line: d.line });
     } else {
       for (let i = 0; i < it.b.length; i += 16) {
-        body.push({ text: `    .byte ${[...it.b.subarray(i, i + 16)].join(', ')}`, line: d.line });
+        body.push({ text: `.byte ${[...it.b.subarray(i, i + 16)].join(', ')}`, line: d.line });
       }
     }
   }
