@@ -86,7 +86,7 @@ TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
     ret                             // not reached
 
 // var mainPC = funcval{runtime.main}: the first goroutine's function.
-// Ports the mainPC DATA/GLOBL of asm_amd64.s:375-377.
+// Ports asm_amd64.s:375-379 (the mainPC DATA/GLOBL).
 TEXT runtime.mainPC(SB), RODATA, $8
     .quad runtime.main
 
@@ -95,7 +95,7 @@ TEXT runtime.mainPC(SB), RODATA, $8
 // runqput queues it in runnext (host function runtime.newproc.func1, reached
 // through systemstack with a closure {func1, fn, callergp, callerpc} built in
 // this frame). Clobbers: AX, BX, CX, DX, DI, R9, R12.
-// Ports proc.go newproc (go1.19 line 4235), compiled by hand.
+// Ports proc.go:4094-4107 (newproc), compiled by hand.
 TEXT runtime.newproc(SB), $48-8
     cmp rsp, qword ptr [r14 + g_stackguard0]
     jbe more
@@ -132,7 +132,7 @@ TEXT runtime.newproc.abi0(SB), NOSPLIT, $8-8
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). Ports proc.go main (go1.19 lines 144-277), with the
+// (runtime.main_exit). Ports proc.go:145-277 (main), with the
 // runtime part and the exit done by host functions.
 TEXT runtime.main(SB), $8-0
     cmp rsp, qword ptr [r14 + g_stackguard0]

@@ -4,7 +4,7 @@
 // Go functions named; the blocking parts are host functions (gopark etc.).
 
 // The runtime package's init (proc.go init): start forcegchelper.
-// Ports proc.go:294-296 `func init() { go forcegchelper() }`.
+// Ports proc.go:289-291 (the init that starts forcegchelper).
 TEXT runtime.init.proc(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -18,7 +18,7 @@ TEXT runtime.forcegchelperPC(SB), RODATA, $8
     .quad runtime.forcegchelper
 
 // func forcegchelper(): park forever with waitReasonForceGCIdle (there is no
-// GC to force here). Ports proc.go:298-316 without the GC start.
+// GC to force here). Ports proc.go:293-310 without the GC start.
 TEXT runtime.forcegchelper(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -29,7 +29,7 @@ park:
 
 // func gcenable(): start the background sweeper and scavenger and wait until
 // both have started: c := make(chan int, 2); go bgsweep(c); go bgscavenge(c);
-// <-c; <-c. Ports mgc.go:166-173.
+// <-c; <-c. Ports mgc.go:175-183.
 TEXT runtime.gcenable(SB), $40-0
     cmp rsp, qword ptr [r14 + g_stackguard0]
     jbe more
@@ -67,7 +67,8 @@ more:
     call runtime.morestack_noctxt
     jmp runtime.gcenable
 
-// the goroutine bodies of `go bgsweep(c)` and `go bgscavenge(c)`: c is closure word 1
+// the goroutine body of `go bgsweep(c)`: c is closure word 1 (the wrapper the
+// compiler makes for that go statement of mgc.go:175-183)
 TEXT runtime.gcenable.gowrap1(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -75,6 +76,8 @@ TEXT runtime.gcenable.gowrap1(SB), $8-0
     call runtime.bgsweep
     pop rbp
     ret
+// the goroutine body of `go bgscavenge(c)`: c is closure word 1 (the wrapper
+// the compiler makes for that go statement of mgc.go:175-183)
 TEXT runtime.gcenable.gowrap2(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -85,7 +88,7 @@ TEXT runtime.gcenable.gowrap2(SB), $8-0
 
 // func bgsweep(c chan int): announce start (c <- 1), then sleep in
 // waitReasonGCSweepWait (no GC cycles end here, so it is never woken).
-// Ports mgcsweep.go:268-276 (the start-up part).
+// Ports mgcsweep.go:271-278 (the start-up part).
 TEXT runtime.bgsweep(SB), $24-8
     push rbp
     mov rbp, rsp
@@ -99,7 +102,7 @@ park:
     jmp park
 
 // func bgscavenge(c chan int): announce start (c <- 1), then park in
-// waitReasonGCScavengeWait. Ports mgcscavenge.go:637-641 (the start-up part).
+// waitReasonGCScavengeWait. Ports mgcscavenge.go:613-617 (the start-up part).
 TEXT runtime.bgscavenge(SB), $24-8
     push rbp
     mov rbp, rsp
@@ -120,7 +123,7 @@ TEXT runtime.type.closure2(SB), RODATA, $8
 
 // rundefers: run every deferred call of the current goroutine, newest first
 // and across frames, popping each with runtime.nextdefer until none is left.
-// Ports the defer loop shared by panic.go Goexit and gopanic (no recover).
+// Ports the defer-running loop of panic.go:488-501 (Goexit), shared with gopanic.
 TEXT runtime.rundefers(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -136,7 +139,7 @@ done:
     ret
 
 // func Goexit(): run all of the goroutine's deferred calls, then finish it
-// with goexit1. Ports panic.go:577-640 (without panics in deferred calls).
+// with goexit1. Ports panic.go:488-501 (without panics in deferred calls).
 TEXT runtime.Goexit(SB), $8-0
     push rbp
     mov rbp, rsp
@@ -149,7 +152,7 @@ TEXT runtime.Goexit(SB), $8-0
 // calls (which may block, as in Go), then fatalpanic prints the panic and
 // exits with status 2. Entered by a tail call from the host function that
 // panicked (or by gogo for a goroutine woken into a panic); the message is
-// kept by the runtime. Ports panic.go gopanic without recover.
+// kept by the runtime. Ports panic.go:804-989 (gopanic) without recover.
 TEXT runtime.gopanic(SB), $8-0
     push rbp
     mov rbp, rsp

@@ -65,7 +65,7 @@ TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
     ldr pc, [sp], #4                // not reached
 
 // var mainPC = funcval{runtime.main}: the first goroutine's function.
-// Ports asm_arm.s:186-187.
+// Ports asm_arm.s:186-187 (the mainPC DATA/GLOBL).
 TEXT runtime.mainPC(SB), RODATA, $4
     .long runtime.main
 
@@ -74,7 +74,7 @@ TEXT runtime.mainPC(SB), RODATA, $4
 // runqput queues it in runnext (host function runtime.newproc.func1, reached
 // through systemstack with a closure {func1, fn, callergp, callerpc} built in
 // this frame). Clobbers: R0-R3, R5, R7, R11, LR.
-// Ports proc.go newproc (go1.19 line 4235), compiled by hand.
+// Ports proc.go:4094-4107 (newproc), compiled by hand.
 TEXT runtime.newproc(SB), $20-4
     ldr r1, [r10, #g_stackguard0]
     cmp sp, r1
@@ -100,7 +100,7 @@ more:
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). Ports proc.go main (go1.19 lines 144-277), with the
+// (runtime.main_exit). Ports proc.go:145-277 (main), with the
 // runtime part and the exit done by host functions.
 TEXT runtime.main(SB), $4-0
     ldr r1, [r10, #g_stackguard0]

@@ -8,6 +8,7 @@ import { HostRegistry } from '../os/host.ts';
 import { emptyProgramBlocks, linkImage, stubBlocks } from '../os/machine.ts';
 import { HOST_SLOTS, REGIONS } from '../os/memmap.ts';
 import { dataSymbols } from '../runtime/globals.ts';
+import { findGoroot, sourceView } from './source.ts';
 import { defineRuntimeHosts } from '../runtime/hosts.ts';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -30,7 +31,7 @@ export function formatBlock(arch: Arch, b: LinkedBlock, nameOf: (addr: number) =
   return out;
 }
 
-export async function disasmCommand(arch: Arch, symbol: string | undefined): Promise<string> {
+export async function disasmCommand(arch: Arch, symbol: string | undefined, opts: { source?: boolean } = {}): Promise<string> {
   await initAsm();
   const host = new HostRegistry(arch, REGIONS.host.start, HOST_SLOTS);
   defineRuntimeHosts(host, () => {
@@ -45,5 +46,10 @@ export async function disasmCommand(arch: Arch, symbol: string | undefined): Pro
     blocks = [b];
   }
   const nameOf = (a: number) => host.nameAt(a) ?? (image.blockAt(a) ? image.describe(a) : undefined);
+  if (opts.source) {
+    const goroot = findGoroot();
+    const sources = new Map(stubBlocks(arch).map((b) => [b.name, b]));
+    return blocks.flatMap((b) => [...sourceView(b, sources.get(b.name)!, goroot), '', ...formatBlock(arch, b, nameOf), '']).join('\n');
+  }
   return blocks.flatMap((b) => [...formatBlock(arch, b, nameOf), '']).join('\n');
 }

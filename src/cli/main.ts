@@ -41,8 +41,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .description('disassemble the hand-ported runtime stubs, with the .s file:line of each instruction')
     .argument('[symbol]', 'a stub such as gogo, runtime.mcall or runtime.gogo<> (default: all)')
     .addOption(archOption())
-    .action(async (symbol: string | undefined, opts: { arch: string }) => {
-      out(await disasmCommand(archByName(opts.arch), symbol));
+    .option('--source', 'also show the original go1.19 block next to the port (needs a local Go installation)')
+    .action(async (symbol: string | undefined, opts: { arch: string; source?: boolean }) => {
+      out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source }));
     });
 
   program

@@ -33,6 +33,10 @@ export interface TextBlock {
   /** the whole TEXT header as written (flags, frame size) for display */
   header: string;
   body: SourceLine[];
+  /** the comment lines right above the TEXT line (without `//`), for documentation views */
+  doc?: string[];
+  /** the last line of the block in its file */
+  endLine?: number;
 }
 
 export class AsmSourceError extends Error {
@@ -63,19 +67,27 @@ export function stripComment(line: string): string {
 export function parseAsm(text: string, file: string): TextBlock[] {
   const blocks: TextBlock[] = [];
   let cur: TextBlock | undefined;
+  let doc: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     const code = stripComment(raw);
-    if (code.trim() === '') return;
+    if (code.trim() === '') {
+      const c = /^\s*\/\/ ?(.*)$/.exec(raw);
+      doc = c ? [...doc, c[1]!] : [];
+      return;
+    }
     const m = TEXT_RE.exec(code);
     if (m) {
-      cur = { name: m[1]!, file, line, header: code.trim(), body: [] };
+      cur = { name: m[1]!, file, line, header: code.trim(), body: [], doc, endLine: line };
+      doc = [];
       blocks.push(cur);
       return;
     }
+    doc = [];
     if (!cur) throw new AsmSourceError(file, line, 'code outside a TEXT block');
     if (/^\s*\.word\b/.test(code)) throw new AsmSourceError(file, line, 'use .long (4 bytes) or .short (2 bytes) instead of .word');
     cur.body.push({ text: code, line });
+    cur.endLine = line;
   });
   return blocks;
 }
