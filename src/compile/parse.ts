@@ -522,6 +522,7 @@ function convertStmt(n: TsNode): Stmt {
       let inner = x;
       while (inner.kind === 'paren') inner = inner.x;
       if (inner.kind !== 'call') fail(x.pos, `expression in ${kind} must be function call`);
+      if (x.kind === 'paren') fail(x.pos, `expression in ${kind} must not be parenthesized`);
       return { ...base, kind, call: inner };
     }
     case 'fallthrough_statement':
