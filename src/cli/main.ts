@@ -14,6 +14,8 @@ import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
+import { switchesCommand } from './switches.ts';
+import { validateCommand } from './validate.ts';
 
 function version(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -79,6 +81,37 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--struct <name>', 'only this struct (e.g. g, gobuf, m, p)')
     .action((opts: { arch: string; json?: boolean; struct?: string }) => {
       out(layoutCommand(archByName(opts.arch), opts));
+    });
+
+  const color = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
+  const io = { out, err: (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`) };
+
+  program
+    .command('switches')
+    .description('run a program and print every goroutine switch: stub, gs, registers at entry and exit, gobufs, each instruction with its .s line')
+    .argument('<prog>', 'a Go program (.go) or TEXT blocks for main.main etc. in the arch\'s assembly (.s)')
+    .addOption(archOption())
+    .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
+    .option('--stub <name>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart)')
+    .option('--limit <n>', 'print at most n switches', parseCount)
+    .option('--json', 'one JSON object per line (values as hex strings, like ../shared/oracle)')
+    .option('--no-steps', 'leave out the instruction listing of each switch')
+    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
+    });
+
+  program
+    .command('validate')
+    .description('check every goroutine switch of a run against the gobuf invariants (exit 1 on a violation); or the recorded go1.19 switches with --oracle')
+    .argument('[prog]', 'a Go program (.go) or TEXT blocks for main.main etc. (.s)')
+    .addOption(archOption())
+    .option('--stub <file.s>', 'replace built-in stubs by the TEXT blocks of this file (same symbol names); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .option('--oracle', 'validate ../shared/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
+    .option('--list', 'list the invariants that apply on the arch')
+    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
     });
 
   program

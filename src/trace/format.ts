@@ -84,14 +84,22 @@ function cpuRows(symbols: SymbolTable, e: CpuState, x: CpuState, color: boolean)
   return rows;
 }
 
+/** Disassembly with code addresses annotated: `jmp 0x400460 <runtime.gogo<>+0>`. */
+function annotateInsn(symbols: SymbolTable, text: string): string {
+  return text.replace(/0x[0-9a-f]+/g, (h) => {
+    const s = codeSym(symbols, BigInt(h));
+    return s ? `${h} <${s}>` : h;
+  });
+}
+
 function stepRow(symbols: SymbolTable, s: Step, color: boolean): string {
   const ch = Object.entries(s.changed)
     .map(([k, v]) => `${k}=${showValue(symbols, v)}`)
     .join(' ');
   const src = s.file ? `${s.file}:${s.line}` : '';
   const cyc = s.cycles !== undefined ? `${s.cycles}c` : '';
-  const left = `    ${pad(hex(s.pc), 11)}${pad(s.sym, 34)}${pad(s.insn ?? '', 40)}${pad(src, 26)}${pad(cyc, 4)}`;
-  return `${left}${color && ch ? BOLD_YELLOW(ch) : ch}`;
+  const cols = [pad(hex(s.pc), 10), pad(s.sym, 32), pad(annotateInsn(symbols, s.insn ?? ''), 44), pad(src, 26), cyc.padStart(3)];
+  return `    ${cols.join('  ')}  ${color && ch ? BOLD_YELLOW(ch) : ch}`.trimEnd();
 }
 
 /** A record as the readable block `gogo-emu switches` prints. */

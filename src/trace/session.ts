@@ -19,6 +19,8 @@ export interface RecordedRun {
   result?: ProcessResult;
   /** why the run stopped early (emulation fault, instruction budget) */
   error?: Error;
+  /** switches entered but never left (the run stopped inside a stub) */
+  unfinished: SwitchRecord[];
 }
 
 export interface RecordOptions {
@@ -45,13 +47,14 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     },
   });
   try {
-    const out: RecordedRun = { records: rec!.records, symbols: rec!.symbols };
+    const out: RecordedRun = { records: rec!.records, symbols: rec!.symbols, unfinished: [] };
     try {
       out.result = p.run();
     } catch (e) {
       if (!(e instanceof EmulationFault || e instanceof BudgetExceeded)) throw e;
       out.error = e;
     }
+    out.unfinished = rec!.unfinished();
     return out;
   } finally {
     rec?.dispose();

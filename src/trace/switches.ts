@@ -157,6 +157,14 @@ export class SwitchRecorder {
     this.listeners.push(fn);
   }
 
+  /**
+   * Switches entered but not left (the run stopped inside a stub: a fault,
+   * the instruction budget). Their exit is the state at their last step.
+   */
+  unfinished(): SwitchRecord[] {
+    return [...this.open.values()].map((o) => o.rec);
+  }
+
   dispose(): void {
     for (const h of this.hooks) h.dispose();
     this.hooks.length = 0;

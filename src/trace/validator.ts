@@ -368,7 +368,7 @@ export class Validator {
     const e = r.entry;
     const x = r.exit;
     if (r.path === 'skipped') {
-      this.report.unchecked.push({ seq: r.seq, kind: r.kind, reason: 'the recording stepped over this call (oracle: newm(sysmon) not run)' });
+      this.report.unchecked.push({ seq: r.seq, kind: r.kind, reason: 'the recording stepped over it: newm(sysmon) was not run' });
       return;
     }
     if (r.path === 'bad' || r.path === undefined) {

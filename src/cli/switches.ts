@@ -1,0 +1,61 @@
+// `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo]
+// [--limit N] [--json]`: run a program and print its goroutine switches, one
+// record per hit of a switching stub -- readable tables (changed registers
+// highlighted when stdout is a terminal) or one JSON object per line.
+import type { Arch } from '../arch/index.ts';
+import { UserError } from '../engine/errors.ts';
+import { formatRecordTable } from '../trace/format.ts';
+import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
+import { loadProgram, recordRun } from '../trace/session.ts';
+
+export interface SwitchesOptions {
+  goid?: number;
+  stub?: string;
+  limit?: number;
+  json?: boolean;
+  color: boolean;
+  maxInsns?: number;
+  /** list each switch's instructions (default true) */
+  steps?: boolean;
+}
+
+export interface Output {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+/** Does a record match `--stub NAME` (a kind such as gogo or systemstack_ret, or a stub symbol)? */
+export function matchesStub(r: SwitchRecord, stub: string): boolean {
+  const bare = stub.replace(/^runtime\./, '');
+  return r.kind === bare || r.stub === `runtime.${bare}`;
+}
+
+/** Does a record involve goroutine N (the g it starts from, ends on, or is about)? */
+export function involvesGoid(r: SwitchRecord, goid: number): boolean {
+  return r.entry.g?.goid === goid || r.exit.g?.goid === goid || subjectGoid(r) === goid;
+}
+
+const STUB_NAMES = [...SWITCH_KINDS, 'goexit'];
+
+export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptions, io: Output): Promise<number> {
+  if (o.stub !== undefined && !STUB_NAMES.includes(o.stub.replace(/^runtime\./, '') as never)) {
+    throw new UserError(`--stub ${o.stub}: not a switching stub (one of ${STUB_NAMES.join(', ')})`);
+  }
+  const program = await loadProgram(file, arch);
+  const run = await recordRun({ arch, program, maxInsns: o.maxInsns, steps: o.steps !== false || o.json === true });
+  const picked = run.records.filter((r) => (o.stub === undefined || matchesStub(r, o.stub)) && (o.goid === undefined || involvesGoid(r, o.goid)));
+  const shown = o.limit === undefined ? picked : picked.slice(0, o.limit);
+  for (const r of shown) {
+    if (o.json) io.out(JSON.stringify(recordToJson(r)));
+    else io.out(`${formatRecordTable(r, run.symbols, { color: o.color, steps: o.steps })}\n`);
+  }
+  if (run.result) {
+    if (run.result.stdout) io.err(run.result.stdout);
+    if (run.result.stderr) io.err(run.result.stderr);
+  }
+  const status = run.result ? `the program exited with status ${run.result.exitCode}` : `the program stopped early: ${run.error?.message}`;
+  if (!o.json) io.out(`${shown.length} of ${run.records.length} switches shown (${picked.length} matched); ${status}`);
+  else if (run.error) io.err(`gogo-emu: ${status}`);
+  for (const u of run.unfinished) io.err(`gogo-emu: switch #${u.seq} ${u.kind} never left its stub (last instruction: ${u.steps[u.steps.length - 1]?.sym ?? u.entry.sym})`);
+  return run.error ? 2 : 0;
+}
