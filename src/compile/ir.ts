@@ -82,8 +82,9 @@ export type Inst = InstBody & { line: number };
 export interface IrFunc {
   /** link symbol */
   name: string;
-  /** line of the func keyword, and of the closing brace */
+  /** line and column of the func keyword, and the line of the closing brace */
   line: number;
+  col: number;
   endLine: number;
   /** the slot each incoming argument word is copied to in the prologue */
   params: number[];

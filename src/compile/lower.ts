@@ -265,6 +265,7 @@ class FnLowerer {
     this.P.funcs.push({
       name: this.info.symbol,
       line: this.info.pos.line,
+      col: this.info.pos.col,
       endLine: this.endLine,
       params: this.params,
       results: this.results,

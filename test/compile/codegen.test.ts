@@ -83,7 +83,7 @@ describe.each(archCases)('generated code on %s', (name, arch) => {
     // variables (its source limit is ~64K characters), so the function is IR.
     const far = 1500;
     const main: IrFunc = {
-      name: 'main.main', line: 3, endLine: 6, params: [], results: [], ctxtSlot: null, nslots: far + 2,
+      name: 'main.main', line: 3, col: 1, endLine: 6, params: [], results: [], ctxtSlot: null, nslots: far + 2,
       body: [
         { op: 'mov', dst: far, src: imm(40), line: 4 },
         { op: 'bin', bop: 'add', dst: far + 1, a: slot(far), b: imm(2), line: 4 },
@@ -94,7 +94,7 @@ describe.each(archCases)('generated code on %s', (name, arch) => {
         { op: 'ret', line: 6 },
       ],
     };
-    const init: IrFunc = { name: 'main.init', line: 1, endLine: 1, params: [], results: [], ctxtSlot: null, nslots: 0, body: [{ op: 'ret', line: 1 }] };
+    const init: IrFunc = { name: 'main.init', line: 1, col: 1, endLine: 1, params: [], results: [], ctxtSlot: null, nslots: 0, body: [{ op: 'ret', line: 1 }] };
     const be = backendFor(arch);
     const blocks = [be.func(init, 'prog.go'), be.func(main, 'prog.go')];
     const r = await runCompiled(arch, { blocks, globals: [], funcs: [], listing: () => '' });

@@ -103,6 +103,13 @@ describe.each(archCases)('compile errors on %s', (_name, arch) => {
     expect((await errorOf(src, arch)).message).toBe(`prog.go:4:10: m + 1 (constant ${2n ** BigInt(bits)} of type int) overflows int`);
   });
 
+  it('rejects a function too large for the assembler before it reaches Keystone', async () => {
+    const vars = Array.from({ length: 1500 }, (_, i) => `\tx${i} := a + ${i}`).join('\n');
+    const sum = Array.from({ length: 1500 }, (_, i) => `x${i}`).join(' + ');
+    const e = await errorOf(`package main\n\nfunc big(a int) int {\n${vars}\n\treturn ${sum}\n}\n\nfunc main() {\n\tprintln(big(3))\n}\n`, arch);
+    expect(e.message).toMatch(/^prog\.go:3:1: unsupported: function main\.big is too large for the assembler \(\d+ characters of assembly; Keystone takes about 56000\)$/);
+  });
+
   it('reports syntax errors with a position', async () => {
     const e = await errorOf(main('\tx := \n'), arch);
     expect(e.message).toMatch(/^prog\.go:\d+:\d+: syntax error/);
