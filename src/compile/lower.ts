@@ -76,7 +76,8 @@ class ProgramLowerer {
     init.finish();
     for (const f of p.funcs) this.lowerFunc(f);
     for (const f of p.initFuncs) this.lowerFunc(f);
-    const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: this.W }));
+    // A sync.WaitGroup holds a 64-bit state that is updated atomically: 8-aligned on every arch.
+    const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: v.type.k === 'waitgroup' ? 8 : this.W }));
     return { funcs: this.funcs, data: [...this.data.values()], globals };
   }
 
