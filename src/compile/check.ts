@@ -398,7 +398,7 @@ class Checker {
     this.fn = null;
     this.refSink = null;
     this.scope = this.pkgScope;
-    const r = this.constValue(st.spec, st.index, this.pkgScope);
+    const r = this.constValue(st.spec, st.index);
     Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
     c.type = r.type;
     c.value = r.value;
@@ -419,7 +419,7 @@ class Checker {
     // Initializers run inside main.init; function literals there are main.glob..funcN.
     this.fn = { info: this.initInfo, labels: new Map(), breakables: [], broken: new Set() };
     this.locals = [];
-    const types = this.varSpecTypes(spec, this.pkgScope);
+    const types = this.varSpecTypes(spec);
     const vars = this.specVars.get(spec)!;
     vars.forEach((v, i) => {
       if (v) v.type = types[i]!;
@@ -566,11 +566,10 @@ class Checker {
   private stmtList(list: Stmt[], scope: Scope): void {
     const saved = this.scope;
     this.scope = scope;
-    list.forEach((s, i) => {
+    for (const s of list) {
       if (s.kind === 'fallthrough') fail(s.pos, 'fallthrough statement out of place');
-      void i;
       this.stmt(s);
-    });
+    }
     this.scope = saved;
   }
 
@@ -607,7 +606,7 @@ class Checker {
         return this.defineStmt(s);
       case 'var':
         for (const spec of s.specs) {
-          const types = this.varSpecTypes(spec, this.scope);
+          const types = this.varSpecTypes(spec);
           spec.names.forEach((n, i) => {
             const v: VarObj = { kind: 'var', name: n.name, pos: n.pos, type: types[i]!, owner: this.cur.info, used: false, captured: false, isParam: false };
             n.obj = v;
@@ -618,7 +617,7 @@ class Checker {
       case 'const':
         for (const spec of s.specs) {
           spec.names.forEach((n, i) => {
-            const r = this.constValue(spec, i, this.scope);
+            const r = this.constValue(spec, i);
             const c: ConstObj = { kind: 'const', name: n.name, pos: n.pos, type: r.type, value: r.value };
             n.obj = c;
             this.declareLocal(this.scope, c);
@@ -631,11 +630,11 @@ class Checker {
         return this.ifStmt(s);
       case 'for':
         return this.withScope(() => {
-          if (s.init) this.simpleStmt(s.init);
+          if (s.init) this.stmt(s.init);
           if (s.cond) this.condition(s.cond, 'for');
           if (s.post) {
             if (s.post.kind === 'define') fail(s.post.pos, 'cannot declare in post statement of for loop');
-            this.simpleStmt(s.post);
+            this.stmt(s.post);
           }
           this.loopBody(s, s.body);
         });
@@ -663,14 +662,10 @@ class Checker {
     }
   }
 
-  private simpleStmt(s: Stmt): void {
-    this.stmt(s);
-  }
-
   private exprStmt(x: Expr): void {
     const e = unparen(x);
     if (e.kind === 'call') {
-      this.call(e, true);
+      this.call(e);
       const f = unparen(e.fn);
       if (f.mode === 'type') fail(x.pos, `${x.text} (value of type ${typeString(e.t)}) is not used`);
       if (f.mode === 'builtin' && VALUE_BUILTINS.has(f.builtin!)) fail(x.pos, `${x.text} (${this.describeMode(e)}) is not used`);
@@ -694,7 +689,7 @@ class Checker {
 
   private ifStmt(s: IfStmt): void {
     this.withScope(() => {
-      if (s.init) this.simpleStmt(s.init);
+      if (s.init) this.stmt(s.init);
       this.condition(s.cond, 'if');
       this.block(s.then);
       if (s.else) {
@@ -744,7 +739,7 @@ class Checker {
   }
 
   private switchStmt(s: Extract<Stmt, { kind: 'switch' }>): void {
-    if (s.init) this.simpleStmt(s.init);
+    if (s.init) this.stmt(s.init);
     let tagType: Type = BOOL;
     if (s.tag) {
       const t = this.value(s.tag);
@@ -845,14 +840,14 @@ class Checker {
 
   private goDefer(kind: 'go' | 'defer', call: CallExpr): void {
     if (kind === 'defer') this.cur.info.hasDefer = true;
-    this.call(call, true);
+    this.call(call);
     const f = unparen(call.fn);
     if (f.mode === 'type') fail(call.pos, `${kind} requires function call, not conversion`);
     if (f.mode === 'builtin' && VALUE_BUILTINS.has(f.builtin!)) fail(call.pos, `${kind} discards result of ${this.describe(call)}`);
   }
 
   private assignStmt(lhs: Expr[], rhs: Expr[], opPos: Pos): void {
-    this.singleAssignMismatch(lhs.length, rhs, opPos);
+    this.singleAssignMismatch(lhs.length, rhs);
     if (lhs.length === rhs.length) {
       rhs.forEach((r, i) => {
         const l = lhs[i]!;
@@ -864,7 +859,7 @@ class Checker {
       return;
     }
     if (rhs.length === 1) {
-      const types = this.multiValue(rhs[0]!, lhs.length, 'assignment', opPos);
+      const types = this.multiValue(rhs[0]!, lhs.length);
       lhs.forEach((l, i) => {
         const v = this.lhs(l, false);
         if (v && !this.assignableType(types[i]!, v.type)) fail(rhs[0]!.pos, `cannot use ${rhs[0]!.text} (value of type ${typeString(types[i])}) as ${typeString(v.type)} value in assignment`);
@@ -878,7 +873,7 @@ class Checker {
    * The element types of an expression that yields `n` values: a multi-value
    * call, or (n == 2) a comma-ok receive. Annotates the expression.
    */
-  private multiValue(e: Expr, n: number, ctx: string, at: Pos): Type[] {
+  private multiValue(e: Expr, n: number): Type[] {
     const x = unparen(e);
     if (n === 2 && x.kind === 'unary' && x.op === '<-') {
       this.expr(x);
@@ -892,7 +887,6 @@ class Checker {
       const what = x.kind === 'call' ? `${unparen(x.fn).text} returns ${count} value${count === 1 ? '' : 's'}` : `${count} value${count === 1 ? '' : 's'}`;
       fail(e.pos, `assignment mismatch: ${n} variable${n > 1 ? 's' : ''} but ${what}`);
     }
-    void ctx;
     return t!.k === 'tuple' ? [...t!.types] : [t!];
   }
 
@@ -919,7 +913,7 @@ class Checker {
   }
 
   /** `x := f()` where f returns several values: Go's "assignment mismatch". */
-  private singleAssignMismatch(lhsCount: number, rhs: Expr[], at: Pos): void {
+  private singleAssignMismatch(lhsCount: number, rhs: Expr[]): void {
     if (lhsCount !== 1 || rhs.length !== 1) return;
     const x = unparen(rhs[0]!);
     if (x.kind !== 'call') return;
@@ -929,7 +923,7 @@ class Checker {
 
   private defineStmt(s: Extract<Stmt, { kind: 'define' }>): void {
     let types: Type[];
-    this.singleAssignMismatch(s.lhs.length, s.rhs, s.opPos);
+    this.singleAssignMismatch(s.lhs.length, s.rhs);
     if (s.lhs.length === s.rhs.length) {
       types = s.rhs.map((r) => {
         const t = this.value(r);
@@ -942,7 +936,7 @@ class Checker {
         return r.t!;
       });
     } else if (s.rhs.length === 1) {
-      types = this.multiValue(s.rhs[0]!, s.lhs.length, 'assignment', s.opPos);
+      types = this.multiValue(s.rhs[0]!, s.lhs.length);
     } else {
       fail(s.rhs[0]!.pos, `assignment mismatch: ${s.lhs.length} variable${s.lhs.length > 1 ? 's' : ''} but ${s.rhs.length} value${s.rhs.length > 1 ? 's' : ''}`);
     }
@@ -973,7 +967,7 @@ class Checker {
   }
 
   /** The types of a var spec's names (checks the initializers). */
-  private varSpecTypes(spec: VarSpec, _scope: Scope): Type[] {
+  private varSpecTypes(spec: VarSpec): Type[] {
     const n = spec.names.length;
     const declared = spec.type ? this.typeOf(spec.type) : null;
     if (declared && declared.k === 'waitgroup' && spec.values.length > 0) unsupported(spec.values[0]!.pos, 'initializing a sync.WaitGroup');
@@ -982,7 +976,7 @@ class Checker {
       return spec.names.map(() => declared);
     }
     let types: Type[];
-    this.singleAssignMismatch(n, spec.values, spec.values[0]!.pos);
+    this.singleAssignMismatch(n, spec.values);
     if (spec.values.length === n) {
       types = spec.values.map((v) => {
         const t = this.value(v);
@@ -999,7 +993,7 @@ class Checker {
         return v.t!;
       });
     } else if (spec.values.length === 1) {
-      types = this.multiValue(spec.values[0]!, n, 'variable declaration', spec.values[0]!.pos);
+      types = this.multiValue(spec.values[0]!, n);
       if (declared) {
         types.forEach((t) => {
           if (!this.assignableType(t, declared)) fail(spec.values[0]!.pos, `cannot use ${spec.values[0]!.text} (value of type ${typeString(t)}) as ${typeString(declared)} value in assignment`);
@@ -1012,7 +1006,7 @@ class Checker {
     return types;
   }
 
-  private constValue(spec: ConstSpec, i: number, _scope: Scope): { type: Type; value: ConstValue } {
+  private constValue(spec: ConstSpec, i: number): { type: Type; value: ConstValue } {
     const savedIota = this.iota;
     this.iota = spec.iota;
     try {
@@ -1136,7 +1130,7 @@ class Checker {
         this.value(e.y);
         return this.binaryChecked(e);
       case 'call':
-        return this.call(e, false);
+        return this.call(e);
       case 'selector':
         return this.selector(e);
       case 'funclit':
@@ -1488,13 +1482,12 @@ class Checker {
 
   // ---- calls ---------------------------------------------------------------------------------
 
-  /** `stmt` is true when the call is a statement (or go/defer): no results are needed. */
-  private call(e: CallExpr, stmt: boolean): void {
+  private call(e: CallExpr): void {
     const fn = unparen(e.fn);
     this.expr(fn);
     if (fn !== e.fn) Object.assign(e.fn, { t: fn.t, mode: fn.mode, builtin: fn.builtin });
     if (fn.mode === 'type') return this.conversion(e, fn.t!);
-    if (fn.mode === 'builtin') return this.builtinCall(e, fn.builtin!, stmt);
+    if (fn.mode === 'builtin') return this.builtinCall(e, fn.builtin!);
     const ft = this.singleValue(fn);
     if (ft.k !== 'func') fail(e.pos, `invalid operation: cannot call non-function ${this.describe(fn)}`);
     this.args(e, ft, fn.text);
@@ -1553,7 +1546,7 @@ class Checker {
     if (a.cv !== undefined) e.cv = a.cv;
   }
 
-  private builtinCall(e: CallExpr, name: string, _stmt: boolean): void {
+  private builtinCall(e: CallExpr, name: string): void {
     const nargs = (n: number, max = n) => {
       if (e.args.length < n) fail(e.rparen, `not enough arguments for ${e.text} (expected ${n}, found ${e.args.length})`);
       if (e.args.length > max) fail(e.args[max]!.pos, `too many arguments for ${e.text} (expected ${max}, found ${e.args.length})`);

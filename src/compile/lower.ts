@@ -568,7 +568,7 @@ class FnLowerer {
     this.prepare(r);
     const x = this.readVar(v);
     const y = this.expr(r);
-    this.writeVar(v, this.arith(op, x, y, l.t!));
+    this.writeVar(v, this.arith(op, x, y));
   }
 
   private lhsVar(e: Expr): VarObj | null {
@@ -724,7 +724,7 @@ class FnLowerer {
         }
         const x = this.expr(e.x);
         const y = this.expr(e.y);
-        return this.arith(e.op, x, y, e.x.t!);
+        return this.arith(e.op, x, y);
       }
       case 'call': {
         const r = this.callExpr(e);
@@ -741,7 +741,7 @@ class FnLowerer {
   }
 
   /** x op y for int operands (and ==, != on any word). */
-  private arith(op: string, x: Operand, y: Operand, _t: Type): Operand {
+  private arith(op: string, x: Operand, y: Operand): Operand {
     const t = this.temp();
     const bits = BigInt(this.W * 8);
     switch (op) {
@@ -926,7 +926,7 @@ class FnLowerer {
         : p.k === 'closure'
           ? { ...p, fv: capture(p.fv), args: p.args.map((a) => ({ ...a, v: capture(a.v) })) }
           : { ...p, args: p.args.map((a) => ({ ...a, v: capture(a.v) })) };
-    const counter = kind === 'go' ? ++this.rootCounter().go : ++this.rootCounter().defer;
+    const counter = ++this.wrapCount[kind];
     const name = `${this.info.symbol}.${kind === 'go' ? 'gowrap' : 'deferwrap'}${counter}`;
     // The wrapper function: load the captured values from the context, then call.
     const wInfo: FuncInfo = {
@@ -950,10 +950,6 @@ class FnLowerer {
     this.emit({ op: 'store', base: slot(fv), off: 0, src: sym(name) });
     captured.forEach((o, i) => this.emit({ op: 'store', base: slot(fv), off: this.W * (1 + i), src: o }));
     return slot(fv);
-  }
-
-  private rootCounter(): { go: number; defer: number } {
-    return this.wrapCount;
   }
 
   /** In a wrapper: replace placeholder operands by loads from the context, and call. */
