@@ -11,7 +11,8 @@ import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { loadOracleTrace } from '../trace/oracle.ts';
 import { loadProgram, loadStubFile, recordRun } from '../trace/session.ts';
-import { formatReport, invariantsFor, validateRecords } from '../trace/validator.ts';
+import type { SwitchRecord } from '../trace/record.ts';
+import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';
 
 export interface ValidateOptions {
@@ -40,13 +41,27 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
   if (file === undefined) throw new UserError('validate: give a program (prog.go or prog.s), or --oracle');
   const stubOverrides = o.stub.flatMap(loadStubFile);
   const program = await loadProgram(file, arch);
-  const run = await recordRun({ arch, program, stubOverrides, maxInsns: o.maxInsns });
-  const rep = validateRecords(arch, run.records, run.symbols);
+  // validate each switch as it completes and keep only those that broke an
+  // invariant, so that memory stays small on long runs
+  let v: Validator | undefined;
+  const broken: SwitchRecord[] = [];
+  const run = await recordRun({
+    arch,
+    program,
+    stubOverrides,
+    maxInsns: o.maxInsns,
+    retain: false,
+    onRecord: (r, symbols) => {
+      v ??= new Validator(arch, symbols);
+      if (v.check(r).length > 0 && broken.length < 100) broken.push(r);
+    },
+  });
+  const rep = (v ?? new Validator(arch, run.symbols)).result;
   const label = `${file} on ${arch.name}${o.stub.length ? ` with ${o.stub.join(', ')}` : ''}`;
   io.out(formatReport(rep, label));
   let bad = rep.violations.length > 0;
   if (bad) {
-    const first = run.records.find((r) => r.seq === rep.violations[0]!.seq)!;
+    const first = broken[0]!;
     io.out(`\nthe first switch that broke an invariant:\n${formatRecordTable(first, run.symbols, { color: o.color })}`);
   }
   for (const u of run.unfinished) {

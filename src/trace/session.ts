@@ -28,8 +28,12 @@ export interface RecordOptions {
   program: ProgramImage;
   stubOverrides?: readonly TextBlock[];
   maxInsns?: number;
-  /** keep per-instruction steps (default true) */
+  /** keep per-instruction steps (default true; false keeps each switch's last instruction only) */
   steps?: boolean;
+  /** keep every record in RecordedRun.records (default true); false: onRecord only */
+  retain?: boolean;
+  /** called with each switch as it completes (e.g. to validate while running) */
+  onRecord?: (r: SwitchRecord, symbols: SymbolTable) => void;
 }
 
 export const DEFAULT_MAX_INSNS = 50_000_000;
@@ -43,7 +47,10 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     stubOverrides: o.stubOverrides,
     maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS,
     observe: (rt) => {
-      rec = new SwitchRecorder(rt, { steps: o.steps });
+      const r = new SwitchRecorder(rt, { steps: o.steps, retain: o.retain });
+      const cb = o.onRecord;
+      if (cb) r.onRecord((x) => cb(x, r.symbols));
+      rec = r;
     },
   });
   try {

@@ -98,8 +98,13 @@ interface PendingReturn {
 }
 
 export interface RecorderOptions {
-  /** keep each record's steps (default true) */
+  /**
+   * keep each record's steps (default true); false keeps only the last one
+   * (the instruction that left the stub, which the validator needs)
+   */
   steps?: boolean;
+  /** keep the records in `records` (default true); false: listeners only */
+  retain?: boolean;
 }
 
 /**
@@ -304,6 +309,7 @@ export class SwitchRecorder {
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
     if (this.opts.steps !== false) o.rec.steps.push(s);
+    else o.rec.steps[0] = s;
   }
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {
@@ -338,7 +344,7 @@ export class SwitchRecorder {
         }
         break;
     }
-    this.records.push(rec);
+    if (this.opts.retain !== false) this.records.push(rec);
     if (this.rt.events.active) this.rt.events.emit({ kind: 'switch', record: rec });
     for (const l of this.listeners) l(rec);
   }
