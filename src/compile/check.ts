@@ -601,7 +601,7 @@ class Checker {
         return;
       }
       case 'assign':
-        return s.op === '=' ? this.assignStmt(s.lhs, s.rhs, s.opPos) : this.opAssign(s);
+        return s.op === '=' ? this.assignStmt(s.lhs, s.rhs) : this.opAssign(s);
       case 'define':
         return this.defineStmt(s);
       case 'var':
@@ -846,7 +846,7 @@ class Checker {
     if (f.mode === 'builtin' && VALUE_BUILTINS.has(f.builtin!)) fail(call.pos, `${kind} discards result of ${this.describe(call)}`);
   }
 
-  private assignStmt(lhs: Expr[], rhs: Expr[], opPos: Pos): void {
+  private assignStmt(lhs: Expr[], rhs: Expr[]): void {
     this.singleAssignMismatch(lhs.length, rhs);
     if (lhs.length === rhs.length) {
       rhs.forEach((r, i) => {
