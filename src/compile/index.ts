@@ -36,13 +36,6 @@ import { parseGo } from './parse.ts';
 
 export { CompileError } from './errors.ts';
 
-/**
- * Keystone's WebAssembly build copies an assembly source onto its 256 KiB
- * stack at 4 bytes per character and crashes (for the rest of the process)
- * beyond that; the linker adds symbol definitions to each block's text, so
- * functions are kept well below.
- */
-const MAX_BLOCK_TEXT = 56_000;
 
 export interface CompiledProgram {
   /** TEXT blocks: functions first (in source order), then read-only data */
@@ -63,13 +56,6 @@ export async function compileProgram(source: string, file: string, arch: Arch): 
     const backend = backendFor(arch);
     const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));
     const funcBlocks = funcs.map((f) => backend.func(f, file));
-    for (const b of funcBlocks) {
-      const size = b.body.reduce((n, l) => n + l.text.length + 1, 0);
-      if (size > MAX_BLOCK_TEXT) {
-        const f = funcs.find((x) => x.name === b.name)!;
-        throw new PosError({ line: f.line, col: f.col },  `unsupported: function ${b.name} is too large for the assembler (${size} characters of assembly; Keystone takes about ${MAX_BLOCK_TEXT})`);
-      }
-    }
     const dataBlocks = ir.data.map((d) => backend.data(d, file));
     const blocks = [...funcBlocks, ...dataBlocks];
     return {

@@ -894,7 +894,9 @@ class FnLowerer {
     const noArgsNoResults = p.k !== 'print' && p.args.length === 0 && p.type.results.length === 0;
     if (p.k === 'closure' && noArgsNoResults) {
       fv = p.fv; // a func value without arguments is its own funcval
-    } else if (p.k === 'func' && noArgsNoResults && p.name.startsWith('main.')) {
+    } else if (p.k === 'func' && noArgsNoResults) {
+      // as gc does, `go f()` / `defer f()` pass f's own funcval (no wrapper): the
+      // goroutine starts at f itself, so `go runtime.Gosched()` is a system goroutine
       fv = sym(this.P.staticFuncval(p.name, this.line));
     } else {
       fv = this.wrapper(kind, p);

@@ -33,9 +33,42 @@ interface KsModule {
     asm(src: string, addr: number): { mc: Uint8Array; count: number; failed: boolean };
     errno(): number;
     close(): void;
+    handle_ptr: number;
   };
   strerror(code: number): string;
+  ccall(name: string, ret: string, types: string[], args: unknown[]): number;
+  getValue(ptr: number, type: string): number;
+  setValue(ptr: number, v: number, type: string): void;
+  _malloc(n: number): number;
+  _free(p: number): void;
   [k: string]: unknown;
+}
+
+/**
+ * ks_asm with the source in wasm heap memory. keystone-js's own asm() passes
+ * the source as a ccall 'string', which is copied onto the 256 KiB wasm stack
+ * (4 bytes per character): sources past ~64K characters crash the instance for
+ * good ("memory access out of bounds"). Same result otherwise.
+ */
+function ksAsm(a: InstanceType<KsModule['Keystone']>, src: string, addr: number): { mc: Uint8Array; failed: boolean } {
+  const m = ks();
+  const bytes = Buffer.from(`${src}\0`, 'utf8');
+  const text = m._malloc(bytes.length);
+  const out = m._malloc(12); // encoding*, size, count
+  try {
+    for (let i = 0; i < bytes.length; i++) m.setValue(text + i, bytes[i]!, 'i8');
+    const handle = m.getValue(a.handle_ptr, '*');
+    const ret = m.ccall('ks_asm', 'number', ['pointer', 'pointer', 'number', 'pointer', 'pointer', 'pointer'], [handle, text, BigInt(addr), out, out + 4, out + 8]);
+    const enc = m.getValue(out, 'i32');
+    const size = m.getValue(out + 4, 'i32');
+    const mc = new Uint8Array(size);
+    for (let i = 0; i < size; i++) mc[i] = m.getValue(enc + i, 'i8') & 0xff;
+    if (enc) m.ccall('ks_free', 'void', ['pointer'], [enc]);
+    return { mc, failed: ret !== 0 };
+  } finally {
+    m._free(text);
+    m._free(out);
+  }
 }
 
 export interface CsInsn {
@@ -128,7 +161,7 @@ export function assemble(t: AsmTarget, source: string, base: number, prelude = '
   const a = assembler(t);
   prelude = [t.prelude, prelude].filter(Boolean).join('\n');
   const full = prelude ? `${prelude}\n${source}` : source;
-  const r = a.asm(full, base);
+  const r = ksAsm(a, full, base);
   if (!r.failed && (r.mc.length > 0 || source.trim() === '')) return r.mc;
   throw locateError(t, lines, base, prelude, r.failed ? ks().strerror(a.errno()) : 'assembled to nothing');
 }
@@ -142,7 +175,7 @@ function locateError(t: AsmTarget, lines: string[], base: number, prelude: strin
     const line = lines[i]!;
     const body = line.replace(LABEL, '').trim();
     if (!body || ASSIGN.test(body)) continue;
-    const r = a.asm([prelude, defs, body].filter(Boolean).join('\n'), base);
+    const r = ksAsm(a, [prelude, defs, body].filter(Boolean).join('\n'), base);
     if (r.failed) return new AssemblyError(i + 1, line, ks().strerror(a.errno()));
   }
   return new AssemblyError(1, lines[0] ?? '', overall);

@@ -4,7 +4,11 @@
 // printlock; printint(a); printsp; printint(b); printnl; printunlock.
 import type { HostRegistry } from '../os/host.ts';
 
-export function definePrintHosts(host: HostRegistry, write: (s: string) => void): void {
+export function definePrintHosts(host: HostRegistry, writer: (s: string) => unknown): void {
+  // never let the writer's return value become the host call's result
+  const write = (s: string): void => {
+    writer(s);
+  };
   const words64 = (ptrSize: number) => 8 / ptrSize;
   // printlock/printunlock serialise print output between Ms; one M prints at a time here.
   host.define('runtime.printlock', { abi: 'internal', nargs: 0 }, () => undefined);

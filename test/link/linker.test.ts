@@ -156,3 +156,17 @@ describe('Keystone workarounds on arm', () => {
     }
   });
 });
+
+describe.each(archCases)('large sources on %s', (_n, arch) => {
+  it('assembles a block of 200,000+ characters (past the 64K that crashes keystone-js\'s own call)', () => {
+    const insn = arch.usesLR ? 'add r0, r0, #1' : 'add rax, 1';
+    const body = Array.from({ length: 15000 }, () => `    ${insn}`).join('\n');
+    const blocks = parseAsm(`TEXT t.big\n${body}\n`, 'big.s');
+    expect(blocks[0]!.body.map((l) => l.text).join('\n').length).toBeGreaterThan(200_000);
+    const img = link({ target: arch.asm, insnUnit: arch.insnUnit, base: 0x400000, blocks, cacheDir: null });
+    expect(img.block('t.big')!.lines).toHaveLength(15000);
+    // the assembler still works afterwards
+    const small = link({ target: arch.asm, insnUnit: arch.insnUnit, base: 0x400000, blocks: parseAsm(`TEXT t.s\n    ${insn}\n`, 's.s'), cacheDir: null });
+    expect(small.block('t.s')!.bytes.length).toBeGreaterThan(0);
+  });
+});

@@ -19,8 +19,7 @@
 // for closures, which keeps RDX) and restarts the function.
 //
 // Memory operands carry `qword ptr` only where no register gives the size
-// (the text stays short: Keystone's WebAssembly build rejects sources over
-// ~64K characters). Scratch registers: RAX, RCX, RDX (after the prologue),
+// (short text assembles faster). Scratch registers: RAX, RCX, RDX (after the prologue),
 // R11, R12. Keystone
 // pitfalls avoided (ENGINE-NOTES §6): no memory operand with an absolute
 // address or two symbols (symbol addresses go through a register: `mov r11,
