@@ -85,6 +85,8 @@ export function buildProgram(out: (s: string) => void): Command {
 
   const color = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
   const io = { out, err: (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`) };
+  // `gogo-emu switches ... | head` closes the pipe early: stop quietly
+  const quietOnEpipe = () => process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : undefined));
 
   program
     .command('switches')
@@ -98,6 +100,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
     .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+      quietOnEpipe();
       process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
     });
 

@@ -110,8 +110,11 @@ export function formatRecordTable(r: SwitchRecord, symbols: SymbolTable, o: Tabl
   lines.push(...gl);
   if (r.fn !== undefined) lines.push(`  fn ${showValue(symbols, r.fn)} -> fn.fn ${r.fnFn === undefined ? '?' : showValue(symbols, r.fnFn)}`);
   if (r.kind === 'gogo') lines.push(...gobufRows(symbols, `gobuf @${r.buf === undefined ? '?' : hex(r.buf)} (read -> after gogo)`, r.gobuf, r.gobufAfter, o.color));
-  if (r.oldgAfter) lines.push(...gobufRows(symbols, `g${r.oldgAfter.goid}.sched (written)`, undefined, r.oldgAfter.sched, o.color));
-  if (r.morebuf) lines.push(...gobufRows(symbols, 'm.morebuf (written)', undefined, r.morebuf, o.color));
+  if (r.oldgAfter) {
+    const before = r.entry.g?.addr === r.oldgAfter.addr ? r.entry.g.sched : undefined;
+    lines.push(...gobufRows(symbols, `g${r.oldgAfter.goid}.sched (before -> written)`, before, r.oldgAfter.sched, o.color));
+  }
+  if (r.morebuf) lines.push(...gobufRows(symbols, 'm.morebuf (before -> written)', r.morebufBefore, r.morebuf, o.color));
   lines.push(...cpuRows(symbols, r.entry, r.exit, o.color));
   if (o.steps !== false && r.steps.length) {
     lines.push(o.color ? DIM('  instructions (registers each one changed)') : '  instructions (registers each one changed)');

@@ -128,7 +128,8 @@ export interface SwitchRecord {
   // mcall, systemstack (switch) and morestack
   /** the goroutine switched away from, read at exit (its g.sched now holds the saved state) */
   oldgAfter?: GState;
-  /** m.morebuf at exit (morestack) */
+  /** m.morebuf at entry and at exit (morestack) */
+  morebufBefore?: GobufValues;
   morebuf?: GobufValues;
 
   /** the instructions executed, entry to exit */
@@ -227,6 +228,9 @@ export function recordToJson(r: SwitchRecord): Record<string, unknown> {
     goid: subjectGoid(r) ?? null,
   };
   if (r.path) o.path = r.path;
+  const brief = (g: GState | undefined) => (g ? { goid: g.goid, status: g.status, addr: hex(g.addr) } : null);
+  o.from_g = brief(r.entry.g);
+  o.to_g = brief(r.kind === 'gogo' ? (r.targetG ?? r.exit.g) : r.exit.g);
   o.entry = cpuJson(r.entry);
   o.exit = cpuJson(r.exit);
   if (r.buf !== undefined) o.buf = hex(r.buf);
@@ -237,6 +241,7 @@ export function recordToJson(r: SwitchRecord): Record<string, unknown> {
   if (r.fn !== undefined) o.fn = hex(r.fn);
   if (r.fnFn !== undefined) o.fn_fn = hex(r.fnFn);
   if (r.oldgAfter) o.oldg_after = gJson(r.oldgAfter);
+  if (r.morebufBefore) o.m_morebuf_before = gobufJson(r.morebufBefore);
   if (r.morebuf) o.m_morebuf = gobufJson(r.morebuf);
   o.insns = r.insns;
   if (r.cycles !== undefined) o.cycles = r.cycles;

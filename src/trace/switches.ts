@@ -262,6 +262,12 @@ export class SwitchRecorder {
         if (kind === 'systemstack') rec.path = this.systemstackPath(fromG, mv && { g0: mv.g0, gsignal: mv.gsignal, curg: mv.curg });
         break;
       }
+      case 'morestack':
+      case 'morestack_noctxt': {
+        const m = entry.g?.m;
+        if (m) rec.morebufBefore = this.gobuf(Number(m) + rt.L.off.m.morebuf);
+        break;
+      }
     }
     const o: OpenSwitch = { rec, members, prevRegs: regs, prevTls: entry.tlsG, last: undefined, fromG };
     this.open.set(t, o);

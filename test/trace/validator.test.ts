@@ -2,10 +2,13 @@
 // switches recorded from the real go1.19 runtime do too, and deliberately
 // broken stubs (test/trace/fixtures/<arch>/*.s, one line changed each) are
 // caught with the invariant's name and exact expected/actual values.
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Arch } from '../../src/arch/index.ts';
+import { ROOT } from '../../src/os/machine.ts';
 import { loadOracleTrace } from '../../src/trace/oracle.ts';
 import type { SwitchRecord } from '../../src/trace/record.ts';
+import { loadProgram, recordRun } from '../../src/trace/session.ts';
 import { formatViolation, invariantsFor, validateRecords, type Violation } from '../../src/trace/validator.ts';
 import { archCases } from '../helpers.ts';
 import { recordGolden } from './helpers.ts';
@@ -104,5 +107,20 @@ describe.each(archCases)('broken stubs on %s', (name, arch) => {
     // the same program with the built-in stubs is clean
     const good = await recordGolden('goroutines', arch);
     expect(validateRecords(arch, good.records, good.symbols).violations).toEqual([]);
+  });
+});
+
+// Programs of the fixture set that exercise the other ways goroutines end or
+// block (Goexit with defers, WaitGroup semaphores, panics, deadlock), compiled
+// from Go: every switch they make satisfies the invariants too.
+describe.each(archCases)('validating compiled fixture programs on %s', (_name, arch) => {
+  it.each(['goexit', 'waitgroup', 'gopanic', 'deadlock', 'growmany'])('%s.go', async (prog) => {
+    const program = await loadProgram(join(ROOT, 'fixtures', 'programs', `${prog}.go`), arch);
+    const run = await recordRun({ arch, program, steps: false });
+    expect(run.error).toBeUndefined();
+    const rep = validateRecords(arch, run.records, run.symbols);
+    expect(rep.violations.map(formatViolation)).toEqual([]);
+    expect(rep.byKind.gogo).toBeGreaterThan(3);
+    expect(rep.unevaluated).toEqual([]);
   });
 });
