@@ -10,7 +10,7 @@ import { parseAsm, type TextBlock } from '../link/source.ts';
 import { BudgetExceeded } from '../os/threads.ts';
 import { Process, type ProcessResult, type ProgramImage } from '../runtime/boot.ts';
 import type { SwitchRecord, SymbolTable } from './record.ts';
-import { SwitchRecorder } from './switches.ts';
+import { RunawaySwitch, SwitchRecorder } from './switches.ts';
 
 export interface RecordedRun {
   records: SwitchRecord[];
@@ -58,7 +58,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     try {
       out.result = p.run();
     } catch (e) {
-      if (!(e instanceof EmulationFault || e instanceof BudgetExceeded)) throw e;
+      if (!(e instanceof EmulationFault || e instanceof BudgetExceeded || e instanceof RunawaySwitch)) throw e;
       out.error = e;
     }
     out.unfinished = rec!.unfinished();

@@ -97,6 +97,18 @@ interface PendingReturn {
   seq: number;
 }
 
+/** A switch ran this many instructions without leaving its stub: a runaway stub. */
+export const MAX_SWITCH_INSNS = 100_000;
+
+/** A stub that never leaves (a broken branch looping inside it): ends the run. */
+export class RunawaySwitch extends Error {
+  constructor(readonly record: SwitchRecord) {
+    const last = record.steps[record.steps.length - 1];
+    super(`switch #${record.seq} ${record.kind} ran ${record.insns} instructions without leaving ${record.stub} and its helpers (last at ${last?.sym ?? '?'})`);
+    this.name = 'RunawaySwitch';
+  }
+}
+
 export interface RecorderOptions {
   /**
    * keep each record's steps (default true); false keeps only the last one
@@ -314,8 +326,9 @@ export class SwitchRecorder {
     o.last = s;
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
-    if (this.opts.steps !== false) o.rec.steps.push(s);
-    else o.rec.steps[0] = s;
+    if (this.opts.steps !== false && o.rec.insns <= 1000) o.rec.steps.push(s);
+    else o.rec.steps[o.rec.steps.length ? o.rec.steps.length - 1 : 0] = s;
+    if (o.rec.insns > MAX_SWITCH_INSNS) throw new RunawaySwitch(o.rec);
   }
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {

@@ -69,6 +69,14 @@ describe.each(archCases)('gogo-emu validate on %s', (name, arch) => {
     expect(text).toContain('the first switch that broke an invariant:');
   });
 
+  it('a stub that never leaves stops the run: the unfinished switch is reported, exit 1', async () => {
+    const c = capture();
+    expect(await validateCommand(goldenProgram('goroutines', arch), arch, { stub: [join(BROKEN_DIR, name, 'gogo-loop.s')], color: false }, c.io)).toBe(1);
+    const text = c.out.join('\n');
+    expect(text).toMatch(/^switch #2 gogo never left its stub \(last instruction: runtime\.gogo<>\+\d+\)$/m);
+    expect(text).toMatch(/the program stopped early: switch #2 gogo ran 100001 instructions without leaving runtime\.gogo and its helpers/);
+  });
+
   it('--oracle validates the go1.19 recording', async () => {
     const c = capture();
     expect(await validateCommand(undefined, arch, { stub: [], oracle: true, color: false }, c.io)).toBe(0);
