@@ -22,7 +22,7 @@ import { archByName, type Arch } from '../arch/index.ts';
 import { layoutFor } from '../runtime/layout.ts';
 import { subjectGoid, SWITCH_KINDS, type CpuState, type SwitchKind, type SwitchRecord, type SymbolTable } from './record.ts';
 
-type Need = 'bp' | 'lr' | 'tls' | 'notls' | 'regabi';
+type Need = 'bp' | 'lr' | 'tls' | 'regabi';
 
 export interface Invariant {
   name: string;
@@ -135,8 +135,6 @@ function applies(i: Invariant, a: Arch): boolean {
       return a.lrReg !== undefined;
     case 'tls':
       return a.switchFacts.gInTLS;
-    case 'notls':
-      return !a.switchFacts.gInTLS;
     case 'regabi':
       return a.switchFacts.abiInternalArgRegs.length > 0;
   }
