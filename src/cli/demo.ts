@@ -9,6 +9,9 @@ import { ROOT } from '../os/machine.ts';
 import { _Grunnable, _Gwaiting } from '../runtime/layout.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { RuntimeEvent } from '../trace/events.ts';
+import { formatRecordTable, showValue } from '../trace/format.ts';
+import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
+import { SwitchRecorder } from '../trace/switches.ts';
 import { readProgram, runSource } from './run.ts';
 
 export const DEMO_PROGRAM = join(ROOT, 'fixtures', 'programs', 'pingpong.go');
@@ -63,12 +66,16 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
       default:
     }
   };
+  let recorder: SwitchRecorder | undefined;
   const r = await runSource(readProgram(DEMO_PROGRAM), 'pingpong.go', arch, {
     observe: (x) => {
       rt = x;
+      recorder = new SwitchRecorder(x, { steps: false });
       x.events.on(onEvent);
     },
   });
+  const switches = recorder ? narrateSwitches(arch, recorder.records, recorder.symbols) : [];
+  recorder?.dispose();
   return [
     `== ${arch.name}: ${DEMO_PROGRAM.slice(ROOT.length + 1)} on an emulated ${arch.name} CPU (Go 1.19 runtime stubs + scheduler)`,
     'program output (stderr, as println writes it):',
@@ -77,8 +84,47 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     `runtime start-up: runtime.main (goroutine 1) started forcegchelper, bgsweep and bgscavenge (goroutines 2-4) and waited for them on a channel, as go1.19 does (${startupEvents} events)`,
     `then the program's first ${Math.min(limit, lines.length)} scheduling events:`,
     ...lines,
+    ...switches,
     `summary: ${counts.create} goroutines created, ${counts.execute} executes (each one a gogo), ${counts.park} parks (each one an mcall), ${counts.ready} readies, ${counts.grow} stack growths; ${r.insns} instructions, ${r.cycles} modeled cycles`,
     `next: gogo-emu disasm gogo --arch ${arch.name}    gogo-emu run ${DEMO_PROGRAM.slice(ROOT.length + 1)} --arch ${arch.name}`,
     '',
   ].join('\n');
+}
+
+/**
+ * The program's first three switches at the register level: the first gogo
+ * into goroutine 5, the mcall that parks it, and the gogo that resumes
+ * goroutine 1, each explained in words and then shown as its record table.
+ */
+function narrateSwitches(arch: Arch, records: readonly SwitchRecord[], symbols: SymbolTable): string[] {
+  const first = records.findIndex((x) => x.kind === 'gogo' && x.fresh && (x.targetG?.goid ?? 0) >= 5);
+  if (first < 0) return [];
+  const park = records.findIndex((x, i) => i > first && x.kind === 'mcall');
+  const resume = records.findIndex((x, i) => i > park && x.kind === 'gogo');
+  const sym = (v: bigint | undefined) => (v === undefined ? '?' : showValue(symbols, v));
+  const name = (v: bigint | undefined) => (v === undefined ? '?' : (symbols.describe(v) ?? showValue(symbols, v)).replace(/\+0$/, ''));
+  const G = arch.gReg.toUpperCase();
+  const out: string[] = ['', 'the first switches of the program, register by register:'];
+  for (const i of [first, park, resume]) {
+    const rec = records[i];
+    if (!rec) continue;
+    out.push('');
+    if (rec.kind === 'gogo') {
+      const t = rec.targetG!;
+      const buf = rec.gobuf!;
+      const fresh = rec.fresh
+        ? ` It runs for the first time: newproc1 laid out its stack so that SP = stack.hi - ${t.stackHi - buf.sp} and ${arch.usesLR ? 'LR = goexit+4' : '[SP] = goexit+1, a return address'}, so the goroutine's function returns into goexit.`
+        : ` It resumes where mcall saved it: just after its call into the runtime.`;
+      out.push(
+        `>> gogo(&g${t.goid}.sched) switches from g${rec.entry.g?.goid ?? '?'} to g${t.goid}: SP = ${sym(buf.sp)}, PC = ${sym(buf.pc)}, ${G} = g${t.goid}${arch.switchFacts.gInTLS ? ' (and the TLS slot FS:-8)' : ''}; gobuf.sp, .ret, .ctxt and .${arch.usesLR ? 'lr' : 'bp'} are cleared behind it.${fresh} ${rec.insns} instructions, ${rec.cycles ?? 0} modeled cycles.`,
+      );
+    } else {
+      const old = rec.oldgAfter!;
+      out.push(
+        `>> g${old.goid} blocks in the runtime, which calls mcall(${name(rec.fnFn)}): mcall saves where g${old.goid} resumes in g${old.goid}.sched (PC = ${sym(old.sched.pc)}, SP = ${sym(old.sched.sp)}), moves SP to g0's stack (${sym(rec.exit.regs[arch.spReg])}) and ${G} to g0, and calls ${name(rec.fnFn)} with g${old.goid} as its argument. ${rec.insns} instructions, ${rec.cycles ?? 0} modeled cycles.`,
+      );
+    }
+    out.push(formatRecordTable(rec, symbols, { color: false, steps: false }));
+  }
+  return out;
 }

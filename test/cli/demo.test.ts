@@ -13,4 +13,20 @@ describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
     expect(out).toMatch(/goroutine 1 parks \(chan send\)/);
     expect(out).toMatch(/summary: .* \d+ instructions, \d+ modeled cycles/);
   });
+
+  it('explains the first gogo, mcall and resuming gogo next to their register tables', async () => {
+    const out = await demoCommand(arch);
+    const said = out.split('\n').filter((l) => l.startsWith('>> '));
+    expect(said).toHaveLength(3);
+    // newproc1's first frame: 4 words + MinFrameSize, plus the pushed return address without LR
+    const top = 4 * arch.ptrSize + arch.minFrameSize + (arch.usesLR ? 0 : arch.ptrSize);
+    expect(said[0]).toMatch(new RegExp(`^>> gogo\\(&g5\\.sched\\) switches from g0 to g5: .*${arch.gReg.toUpperCase()} = g5.*SP = stack\\.hi - ${top} `));
+    expect(said[1]).toMatch(/^>> g5 blocks in the runtime, which calls mcall\(runtime\.park_m\): mcall saves where g5 resumes/);
+    expect(said[2]).toMatch(/^>> gogo\(&g1\.sched\) switches from g0 to g1: .*It resumes where mcall saved it/);
+    // each is followed by the record's table: gobuf or g.sched, then the registers
+    expect(out).toMatch(/#\d+ {2}gogo {2}thread 1 {2}M0 {2}P0 {2}g0 -> g5 \(fresh\)/);
+    expect(out).toMatch(/#\d+ {2}mcall {2}thread 1 {2}M0 {2}P0 {2}g5 -> g0/);
+    expect(out).toMatch(/g5\.sched \(before -> written\)/);
+    expect(out).toMatch(new RegExp(`\\n {2}${arch.spReg} +0x[0-9a-f]+ +0x[0-9a-f]+ {2}\\*`));
+  });
 });
