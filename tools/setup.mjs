@@ -42,7 +42,7 @@ if (!hasUnicorn()) {
     }
     if (!hasUnicorn()) fail(`libunicorn2 still not found after installing; run as root: ${cmd}`);
   } else {
-    fail(`libunicorn2 (Unicorn 2 CPU emulator) is missing. Install it with:\n  sudo ${cmd}`);
+    fail('libunicorn2 (Unicorn 2 CPU emulator) is missing. Install it with:\n  sudo apt-get update && sudo apt-get install -y libunicorn2');
   }
 }
 
