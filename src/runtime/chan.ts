@@ -74,29 +74,12 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
     return undefined;
   }
   // block: a sudog on the send queue until a receiver takes the value
-  const gp = rt.getg();
-  const mysg = acquireSudog(rt);
-  mysg.releasetime = 0;
-  mysg.elem = ep;
-  mysg.waitlink = 0;
-  mysg.g = gp.addr;
-  mysg.isSelect = false;
-  mysg.c = c.addr;
-  gp.waiting = mysg.addr;
-  gp.param = 0;
-  enqueue(rt, c.sendq, mysg);
-  gp.parkingOnChan = 1;
+  const mysg = enqueueSelf(rt, c, c.sendq, ep);
   return gopark(rt, call, {
     reason: waitReasonChanSend,
     unlockf: chanparkcommit,
     onResume: (g) => {
-      if (mysg.addr !== g.waiting) goThrow('G waiting list is corrupted');
-      g.waiting = 0;
-      g.activeStackChans = false;
-      const closed = !mysg.success;
-      g.param = 0;
-      mysg.c = 0;
-      releaseSudog(rt, mysg);
+      const closed = !wokenFrom(rt, g, mysg);
       if (closed) {
         if (c.closed === 0) goThrow('chansend: spurious wakeup');
         // the panic happens in the woken goroutine, as in Go
@@ -153,32 +136,45 @@ export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, de
     deliver(self, true);
     return undefined;
   }
-  const gp = self;
+  // block: a sudog on the receive queue until a sender (or close) fills it
+  const mysg = enqueueSelf(rt, c, c.recvq, ep);
+  return gopark(rt, call, {
+    reason: waitReasonChanReceive,
+    unlockf: chanparkcommit,
+    onResume: (g) => deliver(g, wokenFrom(rt, g, mysg)),
+  });
+}
+
+/**
+ * The blocking half shared by chansend and chanrecv: a sudog for the current
+ * goroutine, waiting on `q` of c with element pointer ep.
+ */
+function enqueueSelf(rt: Runtime, c: HChan, q: WaitQ, ep: number): Sudog {
+  const gp = rt.getg();
   const mysg = acquireSudog(rt);
   mysg.releasetime = 0;
   mysg.elem = ep;
   mysg.waitlink = 0;
-  gp.waiting = mysg.addr;
   mysg.g = gp.addr;
   mysg.isSelect = false;
   mysg.c = c.addr;
+  gp.waiting = mysg.addr;
   gp.param = 0;
-  enqueue(rt, c.recvq, mysg);
+  enqueue(rt, q, mysg);
   gp.parkingOnChan = 1;
-  return gopark(rt, call, {
-    reason: waitReasonChanReceive,
-    unlockf: chanparkcommit,
-    onResume: (g) => {
-      if (mysg.addr !== g.waiting) goThrow('G waiting list is corrupted');
-      g.waiting = 0;
-      g.activeStackChans = false;
-      const success = mysg.success;
-      g.param = 0;
-      mysg.c = 0;
-      releaseSudog(rt, mysg);
-      deliver(g, success);
-    },
-  });
+  return mysg;
+}
+
+/** What chansend and chanrecv do after gopark returns: release the sudog; true if the operation succeeded. */
+function wokenFrom(rt: Runtime, g: G, mysg: Sudog): boolean {
+  if (mysg.addr !== g.waiting) goThrow('G waiting list is corrupted');
+  g.waiting = 0;
+  g.activeStackChans = false;
+  const success = mysg.success;
+  g.param = 0;
+  mysg.c = 0;
+  releaseSudog(rt, mysg);
+  return success;
 }
 
 /**
