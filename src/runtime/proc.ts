@@ -28,6 +28,8 @@ export function schedinit(rt: Runtime): void {
   let procs = rt.ncpu;
   const env = rt.opts.gomaxprocsEnv;
   if (env !== undefined && /^[+-]?\d+$/.test(env.trim()) && Number(env) > 0) procs = Number(env);
+  // Ps beyond the first would need Ms (startm, wakep, work stealing): not yet.
+  if (procs > 1) goThrow(`GOMAXPROCS=${procs}: more than one P is not supported yet (gogo-emu runs one M and one P)`);
   if (procresize(rt, procs) !== 0) goThrow('unknown runnable goroutine during bootstrap');
 }
 

@@ -25,3 +25,19 @@ describe.each(archCases)('determinism on %s', (_n, arch) => {
     expect(b.events).toEqual(a.events);
   });
 });
+
+describe.each(archCases)('GOMAXPROCS on %s', (_n, arch) => {
+  const prog = 'package main\n\nimport "runtime"\n\nfunc main() {\n\tprintln(runtime.GOMAXPROCS(0))\n\tprintln(runtime.GOMAXPROCS(1))\n\truntime.GOMAXPROCS(2)\n}\n';
+  it('reports the current value, accepts 1, and says clearly that more Ps are not supported yet', async () => {
+    const r = await runSource(prog, 'gmp.go', arch, {});
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^1\n1\nfatal error: runtime\.GOMAXPROCS\(2\): more than one P is not supported yet/);
+  });
+  it('reads the GOMAXPROCS environment variable as Go does and refuses more than one P', async () => {
+    const r = await runSource(prog.replace('\truntime.GOMAXPROCS(2)\n', ''), 'gmp.go', arch, { gomaxprocsEnv: '3' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^fatal error: GOMAXPROCS=3: more than one P is not supported yet/);
+    const ok = await runSource(prog.replace('\truntime.GOMAXPROCS(2)\n', ''), 'gmp.go', arch, { gomaxprocsEnv: 'junk' });
+    expect(ok.stderr).toBe('1\n1\n');
+  });
+});
