@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates src/runtime/goasm/<arch>.json: the integer constants of the Go
+# Regenerates src/go119/goasm/<arch>.json: the integer constants of the Go
 # 1.19 compiler's go_asm.h for package runtime (struct field offsets and sizes
 # such as g_sched, gobuf_sp, m_tls, g__size, and runtime constants), for amd64
-# and arm (GOARM=7). The runtime layout (src/runtime/layout.ts) and the stubs in
+# and arm (GOARM=7). The runtime layout (src/go119/specs.ts) and the stubs in
 # asm/<arch>/ use these names exactly as Go's own assembly does.
 # Needs golang-1.19-go (installed when missing and running as root).
 set -euo pipefail
@@ -29,7 +29,7 @@ for arch in amd64 arm; do
     }
     const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     fs.writeFileSync(process.argv[2], JSON.stringify(sorted, null, 0).replace(/,"/g, ",\n\"") + "\n");
-  ' "$hdr" "src/runtime/goasm/$arch.json"
+  ' "$hdr" "src/go119/goasm/$arch.json"
   rm -rf "$work"
-  echo "wrote src/runtime/goasm/$arch.json ($(wc -l < src/runtime/goasm/$arch.json) entries)"
+  echo "wrote src/go119/goasm/$arch.json ($(wc -l < src/go119/goasm/$arch.json) entries)"
 done

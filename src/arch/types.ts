@@ -16,7 +16,7 @@ export type ArchName = 'amd64' | 'arm';
  */
 export type Abi = 'abi0' | 'internal';
 
-/** The gobuf fields gostartcall touches (a layout.ts Gobuf view fits). */
+/** The gobuf fields gostartcall touches (a go119 Gobuf view fits). */
 export interface GobufLike {
   sp: number;
   pc: number;

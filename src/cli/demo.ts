@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { ROOT } from '../os/machine.ts';
-import { _Grunnable, _Gwaiting } from '../runtime/layout.ts';
+import { _Grunnable, _Gwaiting } from '../go119/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { RuntimeEvent } from '../trace/events.ts';
 import { formatRecordTable, showValue } from '../trace/format.ts';

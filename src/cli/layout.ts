@@ -3,7 +3,7 @@
 // compiler's go_asm.h), as a table or as a flat go_asm.h-style JSON map.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
-import { describeLayout, layoutJson } from '../runtime/layout.ts';
+import { describeLayout, layoutJson } from '../go119/index.ts';
 
 export function layoutCommand(arch: Arch, opts: { json?: boolean; struct?: string }): string {
   if (opts.json) {

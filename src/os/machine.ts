@@ -9,7 +9,7 @@ import { initAsm } from '../engine/asm.ts';
 import { Engine } from '../engine/engine.ts';
 import { Image, link } from '../link/linker.ts';
 import { loadAsmDir, type TextBlock } from '../link/source.ts';
-import { goAsmNumbers } from '../runtime/goasm.ts';
+import { goAsmNumbers } from '../go119/goasm.ts';
 import { HostRegistry } from './host.ts';
 import { ARENA_BASE, ARENA_SIZE, HOST_SLOTS, REGIONS } from './memmap.ts';
 

@@ -8,7 +8,7 @@
 // by a descriptor whose first word is the element size (what the compiler
 // emits), and elements are copied byte for byte (no write barriers).
 import type { HostCall, TailCall } from '../os/host.ts';
-import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from './layout.ts';
+import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
 import { goready, gopark } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';

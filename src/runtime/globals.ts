@@ -4,7 +4,7 @@
 // segment. Everything else the runtime allocates lives in the heap region.
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
-import { goAsmConst } from './goasm.ts';
+import { goAsmConst } from '../go119/goasm.ts';
 
 export interface GlobalVar {
   name: string;

@@ -6,7 +6,7 @@
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
 import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
-import { Defer } from './layout.ts';
+import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { gopark, gosched, gosched_m, park_m } from './park.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';

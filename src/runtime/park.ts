@@ -10,7 +10,7 @@
 // `onResume` continuation and run by execute() right before gogo resumes the
 // goroutine, writing results into its saved state (arch.setParkedResult).
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from './layout.ts';
+import { _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import { globrunqput, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { dropg, execute, schedule } from './sched.ts';
@@ -18,7 +18,7 @@ import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
 
 export interface ParkOptions {
-  /** waitReason (layout.ts waitReason* constants) */
+  /** waitReason (go119 waitReason* constants) */
   reason: number;
   /**
    * Ports gopark's unlockf: called on g0 after gp is _Gwaiting; returning

@@ -2,7 +2,7 @@
 // procresize, acquirep, malg, allgadd, newproc1, gfput, gfget. Each function
 // names its Go counterpart and says where it differs. Single-threaded host
 // code: Go's locks and atomics are plain operations here.
-import { _Gdead, _Gidle, _Grunnable, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from './layout.ts';
+import { _Gdead, _Gidle, _Grunnable, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from '../go119/index.ts';
 import { runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';

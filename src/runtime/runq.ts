@@ -3,7 +3,7 @@
 // runqempty, globrunqput, globrunqputbatch, globrunqget. Only one thread
 // touches the scheduler at a time here, so Go's atomics and sched.lock become
 // plain reads and writes; the order of operations is Go's.
-import type { G, P } from './layout.ts';
+import type { G, P } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
 import { goThrow } from './throw.ts';
 

@@ -1,6 +1,6 @@
 // The runtime's state: what Go keeps in package-level variables (m0, g0,
 // sched, allp, allgs, allm, gomaxprocs, ...). The struct contents live in
-// emulated memory (views from layout.ts); this object only holds their
+// emulated memory (views from src/go119); this object only holds their
 // addresses and the host-side bookkeeping (heap, stack allocator, threads,
 // process output). The scheduler functions in proc.ts, runq.ts and stack.ts
 // take it as their first argument, the way Go's functions use globals.
@@ -9,7 +9,7 @@ import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
 import type { Thread, Threads } from '../os/threads.ts';
 import { EventStream } from '../trace/events.ts';
-import { G, layoutFor, M, P, Schedt, type Layout } from './layout.ts';
+import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { Heap } from './malloc.ts';
 import { StackAllocator } from './stackalloc.ts';
 import type { PanicSite } from './throw.ts';

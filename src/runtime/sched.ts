@@ -4,7 +4,7 @@
 // function that decided tail-calls the gogo stub, so the switch itself is
 // machine code.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from './layout.ts';
+import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from '../go119/index.ts';
 import { takeResume } from './park.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';

@@ -8,7 +8,7 @@
 // is reported as a runtime error rather than modelled.
 import type { HostCall, TailCall } from '../os/host.ts';
 import { acquireSudog, releaseSudog } from './chan.ts';
-import { waitReasonSemacquire, type Sudog } from './layout.ts';
+import { waitReasonSemacquire, type Sudog } from '../go119/index.ts';
 import { goready, gopark } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';

@@ -9,7 +9,7 @@
 // adjustframe/adjustdefers/adjustctxt adjust: the saved frame-pointer chain
 // (on arches that keep one), gobuf sp/bp/ctxt, and _defer.sp.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gcopystack, _Grunning, Defer, type G } from './layout.ts';
+import { _Gcopystack, _Grunning, Defer, type G } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';

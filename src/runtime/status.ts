@@ -12,8 +12,8 @@
 //   _Gdead      unused: just exited (on a gFree list) or freshly made by malg.
 //   _Gcopystack its stack is being moved by newstack; owned by the mover.
 //   _Gpreempted stopped by a preemption request; owned by whoever suspends it.
-import type { G } from './layout.ts';
-import { _Gcopystack, _Gdead, _Gidle, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, _Gpreempted } from './layout.ts';
+import type { G } from '../go119/index.ts';
+import { _Gcopystack, _Gdead, _Gidle, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, _Gpreempted } from '../go119/index.ts';
 import { goThrow } from './throw.ts';
 
 export const gStatusNames: Record<number, string> = {

@@ -3,7 +3,7 @@
 // "main.main()\n\t./prog.go:12 +0x2f". Ports traceback.go goroutineheader and
 // the shape of traceback1's output. Differs: only the top frame is printed
 // (the PC the goroutine will resume at), found through the linker's line map.
-import { _Gwaiting, waitReasonString, type G } from './layout.ts';
+import { _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
 
 /** gStatusStrings of traceback.go, by status. */

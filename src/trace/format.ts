@@ -7,7 +7,7 @@
 // record), Ms as &mN; heap addresses (funcvals, closures) as `heap`.
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
-import { layoutFor } from '../runtime/layout.ts';
+import { layoutFor } from '../go119/index.ts';
 import { GOBUF_FIELDS, subjectGoid, type CpuState, type GobufValues, type GState, type Step, type SwitchRecord, type SymbolTable } from './record.ts';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;

@@ -6,7 +6,7 @@
 // have passed since the last one. The numbers are the emulator's own state
 // (one M today, so threads=1 and no sysmon among the Ms).
 import type { Runtime } from '../runtime/runtime.ts';
-import { waitReasonString } from '../runtime/layout.ts';
+import { waitReasonString } from '../go119/index.ts';
 
 export interface SchedtraceOptions {
   periodMs: number;

@@ -19,7 +19,7 @@
 // A check whose inputs a record lacks (the oracle recorded no [SP+8] at
 // amd64 mcall exits, say) is counted as unevaluated, never as passed.
 import { archByName, type Arch } from '../arch/index.ts';
-import { layoutFor } from '../runtime/layout.ts';
+import { layoutFor } from '../go119/index.ts';
 import { subjectGoid, SWITCH_KINDS, type CpuState, type SwitchKind, type SwitchRecord, type SymbolTable } from './record.ts';
 
 type Need = 'bp' | 'lr' | 'tls' | 'regabi';

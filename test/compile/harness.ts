@@ -13,7 +13,7 @@ import { EXIT_SENTINEL } from '../../src/engine/engine.ts';
 import type { HostCall, HostRegistry } from '../../src/os/host.ts';
 import { Machine } from '../../src/os/machine.ts';
 import { REGIONS } from '../../src/os/memmap.ts';
-import { goAsmConst } from '../../src/runtime/goasm.ts';
+import { goAsmConst } from '../../src/go119/goasm.ts';
 import { definePrintHosts } from '../../src/runtime/print.ts';
 
 export class TestPanic extends Error {}

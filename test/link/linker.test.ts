@@ -6,7 +6,7 @@ import { initAsm } from '../../src/engine/asm.ts';
 import { link } from '../../src/link/linker.ts';
 import { AsmSourceError, parseAsm, stripComment } from '../../src/link/source.ts';
 import type { Machine } from '../../src/os/machine.ts';
-import { goAsmConst, goAsmNumbers } from '../../src/runtime/goasm.ts';
+import { goAsmConst, goAsmNumbers } from '../../src/go119/goasm.ts';
 import { archCases, callFrom, testMachine, type PerArch } from '../helpers.ts';
 
 beforeAll(initAsm);

@@ -26,7 +26,7 @@
 // sym` encodes the address as an immediate), no `#` comments, no numeric
 // labels.
 import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
-import { goAsmConst } from '../../runtime/goasm.ts';
+import { goAsmConst } from '../../go119/goasm.ts';
 import type { Arch } from '../types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';

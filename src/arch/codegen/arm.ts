@@ -26,7 +26,7 @@
 // functions: Keystone mis-encodes later branches to absolute targets after
 // one (the linker rejects such blocks).
 import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
-import { goAsmConst } from '../../runtime/goasm.ts';
+import { goAsmConst } from '../../go119/goasm.ts';
 import type { Arch } from '../types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';

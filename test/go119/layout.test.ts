@@ -1,4 +1,4 @@
-// The struct views of src/runtime/layout.ts against the go1.19 oracle
+// The struct views of src/go119/index.ts against the go1.19 oracle
 // (../shared/oracle/offsets-<arch>.json) and through real emulated memory.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -38,7 +38,7 @@ import {
   waitReasonString,
   waitReasonStrings,
   waitReasonZero,
-} from '../../src/runtime/layout.ts';
+} from '../../src/go119/index.ts';
 
 const oracleDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/oracle');
 

@@ -1,4 +1,4 @@
-// src/runtime/goasm/<arch>.json (our go_asm.h constants) against the oracle the
+// src/go119/goasm/<arch>.json (our go_asm.h constants) against the oracle the
 // real go1.19 compiler produced: ../shared/oracle/offsets-<arch>.json, beside
 // the repository. Missing oracle = failure, not a skip: CI always has it.
 import { existsSync, readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ARCHES, type ArchName } from '../../src/arch/index.ts';
-import { goAsm } from '../../src/runtime/goasm.ts';
+import { goAsm } from '../../src/go119/goasm.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const oracleDir = resolve(repoRoot, '../shared/oracle');
