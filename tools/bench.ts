@@ -36,7 +36,7 @@ async function emulate(prog: string, arch: string) {
   let switches = 0;
   const src = readFileSync(join(benchDir, prog), 'utf8');
   const t0 = process.hrtime.bigint();
-  const r = await runSource(src, prog, archByName(arch), { maxInsns: 5_000_000_000, gomaxprocsEnv: '1', observe: (rt) => rt.events.on((e) => e.kind === 'execute' && switches++) });
+  const r = await runSource(src, prog, archByName(arch), { maxInsns: 5_000_000_000, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => e.kind === 'execute' && switches++) });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.exitCode !== 0) throw new Error(`${prog} on ${arch} exited ${r.exitCode}: ${r.stderr}`);
   return { secs, insns: r.insns, switches, out: r.stderr.trim() };

@@ -21,10 +21,14 @@ export const INT_ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10
 const asmTarget = { ks: ['ARCH_X86', 'MODE_64'], cs: ['ARCH_X86', 'MODE_64'] } as const;
 
 /** Linux x86-64 system call numbers the emulated OS knows. */
-const SYSCALLS: Record<number, string> = { 1: 'write', 60: 'exit', 158: 'arch_prctl', 231: 'exit_group' };
+/** Linux x86-64 system call numbers (the ones go1.19's sys_linux_amd64.s uses). */
+const SYSCALLS: Record<number, string> = {
+  0: 'read', 1: 'write', 3: 'close', 9: 'mmap', 11: 'munmap', 12: 'brk', 13: 'rt_sigaction', 14: 'rt_sigprocmask',
+  15: 'rt_sigreturn', 24: 'sched_yield', 27: 'mincore', 28: 'madvise', 35: 'nanosleep', 38: 'setitimer', 39: 'getpid',
+  56: 'clone', 60: 'exit', 62: 'kill', 72: 'fcntl', 131: 'sigaltstack', 158: 'arch_prctl', 186: 'gettid', 202: 'futex',
+  204: 'sched_getaffinity', 228: 'clock_gettime', 231: 'exit_group', 234: 'tgkill', 257: 'openat', 293: 'pipe2',
+};
 const X86_INS_SYSCALL = 699;
-const ARCH_SET_FS = 0x1002;
-const ENOSYS = 38n;
 
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry: 0(SP) is the return address, arguments then results follow.
@@ -76,22 +80,18 @@ export const amd64: Arch = {
   },
 
   entrySymbol: '_rt0_amd64_linux',
-  hookSyscalls(e, handler) {
-    return e.hookInsn(X86_INS_SYSCALL, () => {
-      const nr = e.regN('rax');
-      const args = ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'].map((r) => e.reg(r));
-      const name = SYSCALLS[nr] ?? `syscall ${nr}`;
-      let r: bigint;
-      if (name === 'arch_prctl') {
-        if (args[0] !== BigInt(ARCH_SET_FS)) r = -22n; // EINVAL: only ARCH_SET_FS is needed
-        else {
-          e.setReg('fs_base', args[1]!);
-          r = 0n;
-        }
-      } else if (!(nr in SYSCALLS)) r = -ENOSYS;
-      else r = handler(name, args);
-      e.setReg('rax', BigInt.asUintN(64, r));
-    });
+  syscallNumbers: SYSCALLS,
+  hookSyscall(e, fn) {
+    return e.hookInsn(X86_INS_SYSCALL, fn);
+  },
+  syscallArgs(e) {
+    return { nr: e.regN('rax'), args: ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'].map((r) => e.reg(r)) };
+  },
+  setSyscallResult(e, r) {
+    e.setReg('rax', BigInt.asUintN(64, r));
+  },
+  setThreadPointer(e, v) {
+    e.setReg('fs_base', v);
   },
   getg(e, m) {
     return m.ptr(e.regN('fs_base') - 8);

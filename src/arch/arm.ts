@@ -29,9 +29,15 @@ const CPSR_USR = 0x10;
 const FPEXC_EN = 0x40000000;
 
 /** Linux EABI system call numbers the emulated OS knows. */
-const SYSCALLS: Record<number, string> = { 1: 'exit', 4: 'write', 248: 'exit_group' };
+/** Linux EABI system call numbers (the ones go1.19's sys_linux_arm.s uses). */
+const SYSCALLS: Record<number, string> = {
+  1: 'exit', 3: 'read', 4: 'write', 5: 'open', 6: 'close', 20: 'getpid', 33: 'access', 37: 'kill', 45: 'brk', 55: 'fcntl',
+  91: 'munmap', 104: 'setitimer', 120: 'clone', 158: 'sched_yield', 162: 'nanosleep', 173: 'rt_sigreturn',
+  174: 'rt_sigaction', 175: 'rt_sigprocmask', 186: 'sigaltstack', 192: 'mmap2', 219: 'mincore', 220: 'madvise',
+  224: 'gettid', 240: 'futex', 242: 'sched_getaffinity', 248: 'exit_group', 263: 'clock_gettime', 268: 'tgkill',
+  359: 'pipe2',
+};
 const INTR_SVC = 2;
-const ENOSYS = 38n;
 
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry (after BL): 0(R13) is the caller's saved-LR slot, args from 4(R13).
@@ -86,14 +92,21 @@ export const arm: Arch = {
   },
 
   entrySymbol: '_rt0_arm_linux',
-  hookSyscalls(e, handler) {
+  syscallNumbers: SYSCALLS,
+  hookSyscall(e, fn) {
     return e.hookInterrupt((intno) => {
       if (intno !== INTR_SVC) throw new Error(`unexpected CPU exception ${intno} at pc=0x${e.pc.toString(16)}`);
-      const nr = e.regN('r7');
-      const args = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].map((r) => e.reg(r));
-      const r = nr in SYSCALLS ? handler(SYSCALLS[nr]!, args) : -ENOSYS;
-      e.setReg('r0', BigInt.asUintN(32, r));
+      fn();
     });
+  },
+  syscallArgs(e) {
+    return { nr: e.regN('r7'), args: ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].map((r) => e.reg(r)) };
+  },
+  setSyscallResult(e, r) {
+    e.setReg('r0', BigInt.asUintN(32, r));
+  },
+  setThreadPointer(e, v) {
+    e.setReg('tpidruro', v);
   },
   getg(e) {
     return e.regN('r10');

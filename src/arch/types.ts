@@ -88,13 +88,21 @@ export interface Arch extends EngineArch {
 
   /** the ELF entry symbol the emulated OS starts the main thread at (asm/<arch>/boot.s) */
   readonly entrySymbol: string;
+  /** Linux system call numbers of this arch -> names (as sys_linux_<arch>.s defines them). */
+  readonly syscallNumbers: Readonly<Record<number, string>>;
   /**
-   * Hook the arch's system-call instruction (amd64 SYSCALL, arm SVC): decode
-   * number and arguments per the Linux ABI, call `handler` with the call's
-   * name, and store its result. Calls that change CPU state the arch owns
-   * (amd64 arch_prctl) are handled here.
+   * Hook the arch's system-call instruction (amd64 SYSCALL, arm SVC). `fn`
+   * runs with the trap's registers current; read them with syscallArgs and
+   * answer with setSyscallResult. What each call does is the OS's business
+   * (src/os/linux).
    */
-  hookSyscalls(e: Engine, handler: (name: string, args: bigint[]) => bigint): Disposable;
+  hookSyscall(e: Engine, fn: () => void): Disposable;
+  /** The number and six arguments of the system call being made (Linux register convention). */
+  syscallArgs(e: Engine): { nr: number; args: bigint[] };
+  /** Store a system call's result (negative: -errno) in the result register. */
+  setSyscallResult(e: Engine, r: bigint): void;
+  /** Set the thread pointer register the arch's TLS uses (amd64 FS_BASE, arm TPIDRURO). */
+  setThreadPointer(e: Engine, v: bigint): void;
   /** getg(): the current g as the runtime sees it (amd64: the TLS slot FS:-8; arm: R10). */
   getg(e: Engine, m: Arena): number;
   /**

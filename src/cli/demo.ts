@@ -8,7 +8,7 @@ import type { Arch } from '../arch/index.ts';
 import { ROOT } from '../os/machine.ts';
 import { _Grunnable, _Gwaiting } from '../go119/index.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import type { RuntimeEvent } from '../trace/events.ts';
+import type { ProcessEvent } from '../runtime/events.ts';
 import { formatRecordTable, showValue } from '../trace/format.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
@@ -31,7 +31,7 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
   const say = (s: string) => {
     if (lines.length < limit) lines.push(`  ${String(lines.length + 1).padStart(2)}. ${s}`);
   };
-  const onEvent = (e: RuntimeEvent) => {
+  const onEvent = (e: ProcessEvent) => {
     if (!rt) return;
     if (!narrating && e.kind === 'gocreate' && !rt.machine.describe(e.startpc).startsWith('runtime.')) narrating = true;
     if (!narrating) {
@@ -68,10 +68,10 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
   };
   let recorder: SwitchRecorder | undefined;
   const r = await runSource(readProgram(DEMO_PROGRAM), 'pingpong.go', arch, {
-    observe: (x) => {
-      rt = x;
-      recorder = new SwitchRecorder(x, { steps: false });
-      x.events.on(onEvent);
+    observe: (p) => {
+      rt = p.rt;
+      recorder = new SwitchRecorder(p, { steps: false });
+      p.bus.on(onEvent);
     },
   });
   const switches = recorder ? narrateSwitches(arch, recorder.records, recorder.symbols) : [];

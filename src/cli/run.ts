@@ -7,8 +7,7 @@ import type { Arch } from '../arch/index.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { compileProgram } from '../compile/index.ts';
 import { BudgetExceeded } from '../os/threads.ts';
-import { Process, type ProcessResult } from '../runtime/boot.ts';
-import type { Runtime } from '../runtime/runtime.ts';
+import { Process, type ProcessResult } from '../session/process.ts';
 import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
 import { TimelineRecorder } from '../trace/timeline.ts';
 
@@ -17,7 +16,7 @@ export interface RunOptions {
   seed?: number;
   /** the GOMAXPROCS environment variable */
   gomaxprocsEnv?: string;
-  observe?: (rt: Runtime) => void;
+  observe?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
@@ -38,10 +37,10 @@ export function readProgram(file: string): string {
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
   const prog = await compileProgram(source, file, arch);
   let timeline: TimelineRecorder | undefined;
-  const observe = (rt: Runtime) => {
-    if (o.schedtrace) attachSchedtrace(rt, o.schedtrace);
-    if (o.timeline) timeline = new TimelineRecorder(rt, `${basename(file)} (${arch.name})`);
-    o.observe?.(rt);
+  const observe = (p: Process) => {
+    if (o.schedtrace) attachSchedtrace(p, o.schedtrace);
+    if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
+    o.observe?.(p);
   };
   const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, observe });
   try {

@@ -6,7 +6,7 @@ import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
-import { loadProgram, recordRun } from '../trace/session.ts';
+import { loadProgram, recordRun } from './record-run.ts';
 
 export interface SwitchesOptions {
   goid?: number;

@@ -10,7 +10,7 @@ import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { loadOracleTrace } from '../trace/oracle.ts';
-import { loadProgram, loadStubFile, recordRun } from '../trace/session.ts';
+import { loadProgram, loadStubFile, recordRun } from './record-run.ts';
 import type { SwitchRecord } from '../trace/record.ts';
 import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';

@@ -15,6 +15,7 @@
 import type { Abi, Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
 import type { Disposable, Engine } from '../engine/engine.ts';
+import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 
 export const HOST_SLOT_SIZE = 16;
 
@@ -110,8 +111,12 @@ export class HostRegistry {
   private mem: Arena | undefined;
   /** set when the last dispatched call blocked; taken by the thread layer */
   pending: PendingHostCall | undefined;
-  /** called on every dispatch (for tracing); name and slot address */
-  onCall: ((name: string, addr: number) => void) | undefined;
+  /** called first on every dispatch by the one owner (the thread layer charges the call's cost) */
+  beforeCall: (() => void) | undefined;
+  /** where 'hostcall' events go (the session's bus) */
+  events: EventSink<OsEvent> = NO_EVENTS;
+  /** the thread id reported with 'hostcall' events */
+  currentThread: () => number = () => 0;
 
   constructor(
     readonly arch: Arch,
@@ -171,7 +176,8 @@ export class HostRegistry {
     const i = (pc - this.base) / HOST_SLOT_SIZE;
     const e = this.entries[i];
     if (!e || !Number.isInteger(i)) throw new Error(`jump into the host region at 0x${pc.toString(16)}, not a host function`);
-    this.onCall?.(e.name, pc);
+    this.beforeCall?.();
+    if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
     const r = e.fn(call);
     if (isGenerator(r)) {

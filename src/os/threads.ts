@@ -79,11 +79,10 @@ export class Threads {
     const { engine, host } = machine;
     const text = REGIONS.text;
     this.hooks.push(engine.hookBlock(text.start, text.start + text.size - 1, (addr, size) => this.onBlock(addr, size)));
-    const prev = host.onCall;
-    host.onCall = (name, addr) => {
+    host.beforeCall = () => {
       if (this.current) this.current.cycles += HOST_CALL_CYCLES;
-      prev?.(name, addr);
     };
+    host.currentThread = () => this.current?.id ?? -1;
   }
 
   get arch(): Arch {

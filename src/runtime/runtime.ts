@@ -8,10 +8,10 @@ import type { Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
 import type { Thread, Threads } from '../os/threads.ts';
-import { EventStream } from '../trace/events.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { Heap } from './malloc.ts';
 import { StackAllocator } from './stackalloc.ts';
+import type { RuntimeSink } from './events.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 
@@ -47,7 +47,6 @@ export class Runtime {
   exitCode: number | undefined;
   /** the M each emulated thread runs */
   readonly mOfThread = new Map<Thread, number>();
-  readonly events = new EventStream();
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
   private fastrandState: bigint;
@@ -56,6 +55,8 @@ export class Runtime {
     readonly machine: Machine,
     readonly threads: Threads,
     readonly opts: RuntimeOptions,
+    /** the session's event bus (the runtime only emits) */
+    readonly events: RuntimeSink,
     regions: { heap: { start: number; size: number }; stacks: { start: number; size: number } },
   ) {
     this.arch = machine.arch;

@@ -6,6 +6,7 @@
 // have passed since the last one. The numbers are the emulator's own state
 // (one M today, so threads=1 and no sysmon among the Ms).
 import type { Runtime } from '../runtime/runtime.ts';
+import type { Process } from '../session/process.ts';
 import { waitReasonString } from '../go119/index.ts';
 
 export interface SchedtraceOptions {
@@ -56,19 +57,17 @@ export function schedtraceLines(rt: Runtime, elapsedMs: number, detailed: boolea
 }
 
 /** Print schedtrace lines to the program's stderr while it runs. */
-export function attachSchedtrace(rt: Runtime, o: SchedtraceOptions): void {
+export function attachSchedtrace(p: Process, o: SchedtraceOptions): void {
+  const rt = p.rt;
   let starttime: number | undefined;
   let lasttrace = 0;
   const period = o.periodMs * 1e6;
-  const host = rt.machine.host;
-  const prev = host.onCall;
-  host.onCall = (name, addr) => {
-    prev?.(name, addr);
+  p.bus.onKind(['hostcall'], () => {
     if (!rt.mainStarted) return;
     const now = rt.nanotime();
     if (starttime === undefined) starttime = now;
     else if (lasttrace + period > now) return;
     lasttrace = now;
     rt.write(2, `${schedtraceLines(rt, Math.floor((now - starttime) / 1e6), o.detail).join('\n')}\n`);
-  };
+  });
 }

@@ -30,6 +30,7 @@ import type { Machine } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
 import type { Thread } from '../os/threads.ts';
 import type { Runtime } from '../runtime/runtime.ts';
+import type { Process } from '../session/process.ts';
 import type { CpuState, GobufValues, GState, MState, Step, SwitchKind, SwitchRecord, SymbolTable, SystemstackPath } from './record.ts';
 
 /** Stubs whose entry starts a switch record. */
@@ -139,10 +140,14 @@ export class SwitchRecorder {
   private readonly unsubscribe: () => void;
   private seq = 0;
 
+  readonly rt: Runtime;
+
   constructor(
-    readonly rt: Runtime,
+    p: Process,
     private readonly opts: RecorderOptions = {},
   ) {
+    const rt = p.rt;
+    this.rt = rt;
     this.machine = rt.machine;
     this.arch = rt.arch;
     this.symbols = machineSymbols(this.machine);
@@ -164,7 +169,7 @@ export class SwitchRecorder {
     const end = REGIONS.host.start + REGIONS.host.size - 1;
     this.hooks.push(engine.hookBlock(REGIONS.text.start, end, (pc) => this.onBlock(pc)));
     // gogo into a g for the first time: newproc1 announced it
-    this.unsubscribe = rt.events.on((e) => {
+    this.unsubscribe = p.bus.on((e) => {
       if (e.kind === 'gocreate') this.fresh.add(e.g);
     });
   }
@@ -364,7 +369,6 @@ export class SwitchRecorder {
         break;
     }
     if (this.opts.retain !== false) this.records.push(rec);
-    if (this.rt.events.active) this.rt.events.emit({ kind: 'switch', record: rec });
     for (const l of this.listeners) l(rec);
   }
 
@@ -464,6 +468,6 @@ export class SwitchRecorder {
 }
 
 /** BootOptions.observe helper: record switches of the process being created. */
-export function observeSwitches(cb: (r: SwitchRecorder) => void, opts?: RecorderOptions): (rt: Runtime) => void {
-  return (rt) => cb(new SwitchRecorder(rt, opts));
+export function observeSwitches(cb: (r: SwitchRecorder) => void, opts?: RecorderOptions): (p: Process) => void {
+  return (p) => cb(new SwitchRecorder(p, opts));
 }

@@ -13,7 +13,8 @@
 // Time is the virtual clock (modeled cycles at 1 GHz, so 1 cycle = 1 ns);
 // Trace Event timestamps are microseconds.
 import type { Runtime } from '../runtime/runtime.ts';
-import type { RuntimeEvent } from './events.ts';
+import type { ProcessEvent } from '../runtime/events.ts';
+import type { Process } from '../session/process.ts';
 import type { SwitchKind, SwitchRecord } from './record.ts';
 import { SwitchRecorder } from './switches.ts';
 
@@ -63,12 +64,15 @@ export class TimelineRecorder {
   private readonly ps = new Set<number>();
   private readonly recorder: SwitchRecorder;
 
+  private readonly rt: Runtime;
+
   constructor(
-    private readonly rt: Runtime,
+    p: Process,
     private readonly title: string,
   ) {
-    this.recorder = new SwitchRecorder(rt, { steps: false });
-    rt.events.on((e) => this.onEvent(e));
+    this.rt = p.rt;
+    this.recorder = new SwitchRecorder(p, { steps: false });
+    p.bus.on((e) => this.onEvent(e));
   }
 
   private now(): number {
@@ -110,7 +114,7 @@ export class TimelineRecorder {
     }
   }
 
-  private onEvent(e: RuntimeEvent): void {
+  private onEvent(e: ProcessEvent): void {
     const rt = this.rt;
     switch (e.kind) {
       case 'execute': {

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseAsm } from '../../src/link/source.ts';
 import { BudgetExceeded } from '../../src/os/threads.ts';
-import { Process } from '../../src/runtime/boot.ts';
-import type { RuntimeEvent } from '../../src/trace/events.ts';
+import { Process } from '../../src/session/process.ts';
+import type { ProcessEvent } from '../../src/runtime/events.ts';
 import { archCases, type PerArch } from '../helpers.ts';
 
 // main.rec(n) = n + rec(n-1), rec(0) = 0, with a 288-byte frame and Go's
@@ -159,8 +159,8 @@ function withMain(arch: string, target: string): string {
 }
 
 async function run(arch: (typeof archCases)[number][1], src: string, opts: { maxInsns?: number } = {}) {
-  const events: RuntimeEvent[] = [];
-  const p = await Process.create({ arch, program: { blocks: parseAsm(src, `main_${arch.name}.s`), globals: [] }, maxInsns: opts.maxInsns ?? 5_000_000, observe: (rt) => rt.events.on((e) => events.push(e)) });
+  const events: ProcessEvent[] = [];
+  const p = await Process.create({ arch, program: { blocks: parseAsm(src, `main_${arch.name}.s`), globals: [] }, maxInsns: opts.maxInsns ?? 5_000_000, observe: (p) => p.bus.on((e) => events.push(e)) });
   try {
     return { ...p.run(), events };
   } finally {

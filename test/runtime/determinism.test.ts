@@ -12,7 +12,7 @@ describe.each(archCases)('determinism on %s', (_n, arch) => {
     const src = readFileSync(join(ROOT, 'fixtures', 'programs', 'runqoverflow.go'), 'utf8');
     const once = async () => {
       const events: string[] = [];
-      const r = await runSource(src, 'runqoverflow.go', arch, { seed: 7, gomaxprocsEnv: '1', observe: (rt) => rt.events.on((e) => events.push(JSON.stringify(e))) });
+      const r = await runSource(src, 'runqoverflow.go', arch, { seed: 7, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => events.push(JSON.stringify(e))) });
       return { ...r, events };
     };
     const a = await once();

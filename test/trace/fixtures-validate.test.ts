@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/os/machine.ts';
-import { loadProgram, recordRun } from '../../src/trace/session.ts';
+import { loadProgram, recordRun } from '../../src/cli/record-run.ts';
 import { formatViolation, validateRecords } from '../../src/trace/validator.ts';
 import { archCases } from '../helpers.ts';
 

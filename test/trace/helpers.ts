@@ -4,7 +4,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arch } from '../../src/arch/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
-import { loadProgram, loadStubFile, recordRun, type RecordedRun } from '../../src/trace/session.ts';
+import { loadProgram, loadStubFile, recordRun, type RecordedRun } from '../../src/cli/record-run.ts';
 
 export const GOLDEN_DIR = join(ROOT, 'fixtures', 'golden');
 export const BROKEN_DIR = join(ROOT, 'test', 'trace', 'fixtures');

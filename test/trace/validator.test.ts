@@ -8,7 +8,7 @@ import type { Arch } from '../../src/arch/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import { loadOracleTrace } from '../../src/trace/oracle.ts';
 import type { SwitchRecord } from '../../src/trace/record.ts';
-import { loadProgram, recordRun } from '../../src/trace/session.ts';
+import { loadProgram, recordRun } from '../../src/cli/record-run.ts';
 import { formatViolation, invariantsFor, validateRecords, type Violation } from '../../src/trace/validator.ts';
 import { archCases } from '../helpers.ts';
 import { recordGolden } from './helpers.ts';

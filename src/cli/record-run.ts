@@ -8,9 +8,9 @@ import type { Arch } from '../arch/index.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { parseAsm, type TextBlock } from '../link/source.ts';
 import { BudgetExceeded } from '../os/threads.ts';
-import { Process, type ProcessResult, type ProgramImage } from '../runtime/boot.ts';
-import type { SwitchRecord, SymbolTable } from './record.ts';
-import { RunawaySwitch, SwitchRecorder } from './switches.ts';
+import { Process, type ProcessResult, type ProgramImage } from '../session/process.ts';
+import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
+import { RunawaySwitch, SwitchRecorder } from '../trace/switches.ts';
 
 export interface RecordedRun {
   records: SwitchRecord[];

@@ -1,0 +1,22 @@
+// Events of the emulated OS (host calls, program output, process exit) and
+// the sink interface that every lower layer emits into. The session layer
+// owns the one bus that implements it (src/session/bus.ts); the OS and the
+// runtime only see this interface, so they never import upward. With no
+// subscriber, `active` is false and emitters skip building the event.
+
+/** Where a layer sends its events: the session's bus, structurally. */
+export interface EventSink<E> {
+  readonly active: boolean;
+  emit(e: E): void;
+}
+
+export type OsEvent =
+  /** a host function was entered (slot address `addr`) on thread `thread` */
+  | { kind: 'hostcall'; name: string; addr: number; thread: number }
+  /** the program wrote to a file descriptor */
+  | { kind: 'output'; fd: number; text: string }
+  /** the process ended with this status */
+  | { kind: 'exit'; code: number };
+
+/** A sink that drops everything (for machines built without a session, e.g. `disasm`). */
+export const NO_EVENTS: EventSink<unknown> = { active: false, emit() {} };

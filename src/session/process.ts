@@ -1,0 +1,139 @@
+// Starting a Go process on the emulated machine, the way Linux starts a Go
+// binary: link the stubs and the program, lay out the runtime's globals,
+// give the main thread (m0) an OS stack holding argc/argv/envp/auxv, and start
+// it at the ELF entry (_rt0_<arch>_linux -> rt0_go -> ... -> schedule -> gogo).
+// Everything after that is the emulated runtime: this file wires the layers
+// (machine, threads, Linux system calls, runtime, event bus) and waits for
+// exit(); the runtime turns fatal errors and panics into Go's messages.
+import type { Arch } from '../arch/index.ts';
+import { UserError } from '../engine/errors.ts';
+import type { TextBlock } from '../link/source.ts';
+import { buildInitialStack } from '../os/linux/exec.ts';
+import { installSyscalls } from '../os/linux/syscalls.ts';
+import { Machine, stubBlocks } from '../os/machine.ts';
+import { REGIONS } from '../os/memmap.ts';
+import { Threads } from '../os/threads.ts';
+import { reportCrash } from '../runtime/crash.ts';
+import { dataSymbols, type GlobalVar } from '../runtime/globals.ts';
+import { defineRuntimeHosts } from '../runtime/hosts.ts';
+import { Runtime, type RuntimeOptions } from '../runtime/runtime.ts';
+import { EventBus, type ProcessBus } from './bus.ts';
+
+/** The main thread's OS stack at the bottom of the stacks region (Linux would give 8 MiB; Go uses 64 KiB of it for g0). */
+const OS_STACK_SIZE = 1 << 20;
+
+export interface ProgramImage {
+  blocks: TextBlock[];
+  globals: GlobalVar[];
+}
+
+export interface BootOptions extends RuntimeOptions {
+  arch: Arch;
+  program: ProgramImage;
+  /** stop after this many emulated instructions */
+  maxInsns?: number;
+  /** instructions per thread slice */
+  slice?: number;
+  /** called with the process before the first instruction runs (to subscribe to its bus) */
+  observe?: (p: Process) => void;
+  /**
+   * TEXT blocks that replace the built-in stub blocks of the same name (a
+   * user's own version of a stub, e.g. `gogo-emu validate --stub`); a name
+   * that is not a built-in stub is an error.
+   */
+  stubOverrides?: readonly TextBlock[];
+}
+
+export interface ProcessResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+  /** emulated instructions over all threads */
+  insns: number;
+  /** modeled cycles over all threads */
+  cycles: number;
+}
+
+/** A booted process, ready to run. Close it when done. */
+export class Process {
+  private constructor(
+    readonly machine: Machine,
+    readonly threads: Threads,
+    readonly rt: Runtime,
+    /** every event of the run (OS and runtime); views subscribe here */
+    readonly bus: ProcessBus,
+  ) {}
+
+  static async create(o: BootOptions): Promise<Process> {
+    const data = dataSymbols(o.arch, o.program.globals);
+    let rt: Runtime | undefined;
+    const machine = await Machine.create({
+      arch: o.arch,
+      blocks: [...withStubOverrides(o.arch, stubBlocks(o.arch), o.stubOverrides), ...o.program.blocks],
+      data: data.addrs,
+      defineHosts: (h) =>
+        defineRuntimeHosts(h, () => {
+          if (!rt) throw new Error('runtime used before boot');
+          return rt;
+        }),
+    });
+    try {
+      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns });
+      const stacks = { start: REGIONS.stacks.start + OS_STACK_SIZE, size: REGIONS.stacks.size - OS_STACK_SIZE };
+      const bus: ProcessBus = new EventBus();
+      machine.host.events = bus;
+      rt = new Runtime(machine, threads, o, bus, { heap: REGIONS.heap, stacks });
+      const runtime = rt;
+      installSyscalls({
+        arch: o.arch,
+        engine: machine.engine,
+        mem: machine.mem,
+        proc: { write: (fd, bytes) => runtime.write(fd, Buffer.from(bytes).toString('utf8')), exit: (code) => runtime.exit(code) },
+      });
+      const sp = buildInitialStack(o.arch, machine.mem, REGIONS.stacks.start + OS_STACK_SIZE, ['prog']);
+      const entry = machine.sym(o.arch.entrySymbol);
+      const t = threads.spawn('m0', () => {
+        machine.engine.sp = sp;
+        machine.engine.pc = entry;
+      });
+      rt.mOfThread.set(t, rt.m0.addr);
+      const p = new Process(machine, threads, rt, bus);
+      o.observe?.(p);
+      return p;
+    } catch (e) {
+      machine.close();
+      throw e;
+    }
+  }
+
+  /** Run to exit. Go's fatal errors and panics end the process with status 2, as in Go. */
+  run(): ProcessResult {
+    const { rt, threads } = this;
+    try {
+      const how = threads.run();
+      if (how === 'all-parked') throw new Error('every thread is parked and none can wake the others');
+    } catch (e) {
+      if (!reportCrash(rt, e)) throw e;
+    }
+    const cycles = threads.all.reduce((s, t) => s + t.cycles, 0);
+    return { stdout: rt.stdout, stderr: rt.stderr, exitCode: rt.exitCode ?? 0, insns: threads.totalInsns, cycles };
+  }
+
+  close(): void {
+    this.threads.dispose();
+    this.machine.close();
+  }
+}
+
+/** The arch's stub blocks with some replaced by name (BootOptions.stubOverrides). */
+export function withStubOverrides(arch: Arch, stubs: TextBlock[], overrides: readonly TextBlock[] = []): TextBlock[] {
+  if (overrides.length === 0) return stubs;
+  const byName = new Map<string, TextBlock>();
+  for (const b of overrides) {
+    if (!stubs.some((s) => s.name === b.name)) throw new UserError(`${b.file}:${b.line}: ${b.name} is not a stub of asm/${arch.name} (a stub file can only replace built-in stubs)`);
+    if (byName.has(b.name)) throw new UserError(`${b.file}:${b.line}: ${b.name} is defined twice`);
+    byName.set(b.name, b);
+  }
+  return stubs.map((s) => byName.get(s.name) ?? s);
+}
+
