@@ -2,7 +2,7 @@
 //
 // Pipeline: parse (tree-sitter-go, parse.ts) -> check (names, types,
 // constants, closures; check.ts) -> lower to an arch-neutral IR (lower.ts,
-// ir.ts) -> the arch's code generator (src/arch/codegen), which writes
+// ir.ts) -> the arch's code generator (backend/), which writes
 // Keystone assembly as TEXT blocks. Every assembly line carries the Go source
 // line it came from, so the linker's address -> file:line map points at Go
 // lines. Nothing here depends on which arch it is, except through
@@ -27,7 +27,7 @@
 //   - every function with a defer runs `for fv := runtime.deferreturn(); fv
 //     != nil; fv = runtime.deferreturn() { fv() }` at its single exit.
 import type { Arch } from '../arch/types.ts';
-import { backendFor } from '../arch/codegen/index.ts';
+import { backendFor } from './backend/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
 import { CompileError, PosError } from './errors.ts';

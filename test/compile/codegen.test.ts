@@ -9,7 +9,7 @@ import { HostRegistry } from '../../src/os/host.ts';
 import { linkImage, ROOT } from '../../src/os/machine.ts';
 import { HOST_SLOTS, REGIONS } from '../../src/os/memmap.ts';
 import { initAsm } from '../../src/engine/asm.ts';
-import { backendFor } from '../../src/arch/codegen/index.ts';
+import { backendFor } from '../../src/compile/backend/index.ts';
 import { imm, type IrFunc, RT, slot } from '../../src/compile/ir.ts';
 import { archCases } from '../helpers.ts';
 import { runCompiled } from './harness.ts';
@@ -153,9 +153,9 @@ func main() {
   });
 });
 
-it('the front end never branches on the arch: no arch names in src/compile', () => {
+it('the front end never branches on the arch: no arch names in src/compile (outside backend/)', () => {
   const dir = join(ROOT, 'src', 'compile');
-  for (const f of readdirSync(dir)) {
+  for (const f of readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name)) {
     const text = readFileSync(join(dir, f), 'utf8').replace(/\/\/.*$/gm, '');
     expect(text, f).not.toMatch(/['"`](amd64|arm|x86|arm64)['"`]|arch\.name\s*[!=]==/);
   }

@@ -25,9 +25,9 @@
 // address or two symbols (symbol addresses go through a register: `mov r11,
 // sym` encodes the address as an immediate), no `#` comments, no numeric
 // labels.
-import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../ir.ts';
 import { goAsmConst } from '../../runtime/goasm.ts';
-import type { Arch } from '../types.ts';
+import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 

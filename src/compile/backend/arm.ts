@@ -25,9 +25,9 @@
 // prelude `.cpu cortex-a15` (src/arch/arm.ts). No data directives in
 // functions: Keystone mis-encodes later branches to absolute targets after
 // one (the linker rejects such blocks).
-import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../ir.ts';
 import { goAsmConst } from '../../runtime/goasm.ts';
-import type { Arch } from '../types.ts';
+import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 
