@@ -8,8 +8,8 @@
 // lines. Nothing here depends on which arch it is, except through
 // arch.ptrSize (the width of int) and the backend registry.
 //
-// ABI contract with the runtime (symbols the generated code calls are in
-// ir.ts RT; see the backends for registers and frames):
+// ABI contract with the runtime (the runtime functions the generated code
+// calls are listed in src/abi; see the backends for registers and frames):
 //   - functions are main.<name>; function literals main.f.func1,
 //     main.f.func1.1; package-level literals main.glob..func1; go/defer
 //     wrappers main.f.gowrap1 / main.f.deferwrap1; static funcvals of
