@@ -188,6 +188,8 @@ function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<s
 const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
 /** the methods of sync.WaitGroup (the list in src/abi) */
 const WG_METHODS = goFuncTypes(goEntries('sync', 'WaitGroup'));
+/** "Add, Done and Wait" */
+const WG_METHOD_LIST = Object.keys(WG_METHODS).join(', ').replace(/, ([^,]*)$/, ' and $1');
 
 /** Builtins whose result must be used (they cannot be go/defer'ed or be statements). */
 const VALUE_BUILTINS = new Set(['len', 'cap', 'make']);
@@ -1090,7 +1092,7 @@ class Checker {
       default:
         if (e.t && e.t.k === 'tuple') fail(e.pos, `multiple-value ${e.text} (value of type ${typeString(e.t)}) in single-value context`);
         if (e.mode === 'commaok') e.mode = 'value';
-        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, 'using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)');
+        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, `using a sync.WaitGroup as a value (only its methods ${WG_METHOD_LIST} can be called)`);
         return e.t!;
     }
   }
