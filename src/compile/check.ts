@@ -12,6 +12,7 @@
 // except "declared but not used", "imported and not used: ..." and unused labels,
 // which are collected and reported (earliest first) once everything else is
 // known to be fine.
+import { goEntries, type GoSignature, type GoType } from '../abi/index.ts';
 import type {
   Block,
   Breakable,
@@ -175,18 +176,20 @@ const UNSUPPORTED_TYPES = [
   'byte', 'rune', 'float32', 'float64', 'complex64', 'complex128', 'error', 'any', 'comparable',
 ];
 
-const RUNTIME_FUNCS: Record<string, FuncType> = {
-  Gosched: { k: 'func', params: [], results: [] },
-  Goexit: { k: 'func', params: [], results: [] },
-  NumGoroutine: { k: 'func', params: [], results: [INT] },
-  GOMAXPROCS: { k: 'func', params: [INT], results: [INT] },
-};
+/** The Go signatures of the entries in src/abi that programs call by name, by name. */
+function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<string, FuncType>> {
+  const goType = (t: GoType): Type => (t === 'int' ? INT : BOOL);
+  const byName: Record<string, FuncType> = Object.create(null); // no inherited names (runtime.constructor)
+  for (const { go } of entries) byName[go.name] = { k: 'func', params: go.params.map((p) => goType(p.type)), results: go.results.map(goType) };
+  return byName;
+}
 
-const WG_METHODS: Record<string, FuncType> = {
-  Add: { k: 'func', params: [INT], results: [] },
-  Done: { k: 'func', params: [], results: [] },
-  Wait: { k: 'func', params: [], results: [] },
-};
+/** runtime.F a program may call (the list in src/abi) */
+const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
+/** the methods of sync.WaitGroup (the list in src/abi) */
+const WG_METHODS = goFuncTypes(goEntries('sync', 'WaitGroup'));
+/** "Add, Done and Wait" */
+const WG_METHOD_LIST = Object.keys(WG_METHODS).join(', ').replace(/, ([^,]*)$/, ' and $1');
 
 /** Builtins whose result must be used (they cannot be go/defer'ed or be statements). */
 const VALUE_BUILTINS = new Set(['len', 'cap', 'make']);
@@ -1089,7 +1092,7 @@ class Checker {
       default:
         if (e.t && e.t.k === 'tuple') fail(e.pos, `multiple-value ${e.text} (value of type ${typeString(e.t)}) in single-value context`);
         if (e.mode === 'commaok') e.mode = 'value';
-        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, 'using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)');
+        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, `using a sync.WaitGroup as a value (only its methods ${WG_METHOD_LIST} can be called)`);
         return e.t!;
     }
   }

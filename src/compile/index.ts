@@ -2,14 +2,14 @@
 //
 // Pipeline: parse (tree-sitter-go, parse.ts) -> check (names, types,
 // constants, closures; check.ts) -> lower to an arch-neutral IR (lower.ts,
-// ir.ts) -> the arch's code generator (src/arch/codegen), which writes
+// ir.ts) -> the arch's code generator (backend/), which writes
 // Keystone assembly as TEXT blocks. Every assembly line carries the Go source
 // line it came from, so the linker's address -> file:line map points at Go
 // lines. Nothing here depends on which arch it is, except through
 // arch.ptrSize (the width of int) and the backend registry.
 //
-// ABI contract with the runtime (symbols the generated code calls are in
-// ir.ts RT; see the backends for registers and frames):
+// ABI contract with the runtime (the runtime functions the generated code
+// calls are listed in src/abi; see the backends for registers and frames):
 //   - functions are main.<name>; function literals main.f.func1,
 //     main.f.func1.1; package-level literals main.glob..func1; go/defer
 //     wrappers main.f.gowrap1 / main.f.deferwrap1; static funcvals of
@@ -27,7 +27,7 @@
 //   - every function with a defer runs `for fv := runtime.deferreturn(); fv
 //     != nil; fv = runtime.deferreturn() { fv() }` at its single exit.
 import type { Arch } from '../arch/types.ts';
-import { backendFor } from '../arch/codegen/index.ts';
+import { backendFor } from './backend/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
 import { CompileError, PosError } from './errors.ts';

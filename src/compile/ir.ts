@@ -8,7 +8,8 @@
 // Each instruction carries the Go source line it came from.
 //
 // Calls follow Go's ABI for the target (the backend decides where arguments
-// and results go). The runtime functions compiled code calls are listed in RT.
+// and results go). The runtime functions compiled code calls are listed in
+// src/abi (ENTRY).
 
 /** An instruction operand. */
 export type Operand =
@@ -50,13 +51,13 @@ export type InstBody =
   | { op: 'bin'; bop: BinOp; dst: number; a: Operand; b: Operand }
   /**
    * Go's integer division and remainder. When b is a slot the backend checks
-   * it: 0 calls RT.panicdivide, -1 gives -a / 0 without trapping. An immediate
+   * it: 0 calls ENTRY.panicdivide, -1 gives -a / 0 without trapping. An immediate
    * b is never 0 or -1 (the front end folds those).
    */
   | { op: 'div' | 'mod'; dst: number; a: Operand; b: Operand }
   /**
    * Go's shifts (shr is arithmetic: int is signed). When b is a slot the
-   * backend checks it: negative calls RT.panicshift, >= the word width gives
+   * backend checks it: negative calls ENTRY.panicshift, >= the word width gives
    * 0 (shl) or the sign (shr). An immediate b is always below the width.
    */
   | { op: 'shl' | 'shr'; dst: number; a: Operand; b: Operand }
@@ -107,39 +108,6 @@ export type DataItem =
   /** one machine word: a number or the address of a symbol */
   | { k: 'word'; v: bigint | string }
   | { k: 'bytes'; b: Uint8Array };
-
-/** The runtime functions that compiled code calls (see the ABI contract in index.ts). */
-export const RT = {
-  newobject: 'runtime.newobject',
-  deferproc: 'runtime.deferproc',
-  deferreturn: 'runtime.deferreturn',
-  panicdivide: 'runtime.panicdivide',
-  panicshift: 'runtime.panicshift',
-  morestack: 'runtime.morestack',
-  morestack_noctxt: 'runtime.morestack_noctxt',
-  printlock: 'runtime.printlock',
-  printunlock: 'runtime.printunlock',
-  printint: 'runtime.printint',
-  printbool: 'runtime.printbool',
-  printstring: 'runtime.printstring',
-  printsp: 'runtime.printsp',
-  printnl: 'runtime.printnl',
-  newproc: 'runtime.newproc',
-  makechan: 'runtime.makechan',
-  chansend1: 'runtime.chansend1',
-  chanrecv1: 'runtime.chanrecv1',
-  chanrecv2: 'runtime.chanrecv2',
-  closechan: 'runtime.closechan',
-  chanlen: 'runtime.chanlen',
-  chancap: 'runtime.chancap',
-  Gosched: 'runtime.Gosched',
-  Goexit: 'runtime.Goexit',
-  NumGoroutine: 'runtime.NumGoroutine',
-  GOMAXPROCS: 'runtime.GOMAXPROCS',
-  wgAdd: 'sync.WaitGroup.Add',
-  wgDone: 'sync.WaitGroup.Done',
-  wgWait: 'sync.WaitGroup.Wait',
-} as const;
 
 /**
  * How a symbol is written in assembly text: names that are not plain

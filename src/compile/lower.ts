@@ -17,7 +17,8 @@
 // runtime.deferreturn (see the loop in exit()).
 import type { Block, Breakable, CallExpr, Expr, FuncLit, Ident, IfStmt, Stmt } from './ast.ts';
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
-import { type BinOp, type CallArg, type CmpOp, type CallResult, type DataBlock, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, RT, slot, sym } from './ir.ts';
+import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
+import { type BinOp, type CallArg, type CmpOp, type CallResult, type DataBlock, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { type ConstValue, type FuncType, sizeOf, type Type } from './types.ts';
 
 export interface LoweredProgram {
@@ -207,19 +208,30 @@ class FnLowerer {
     this.emit({ op: 'jmp', target });
   }
 
-  private call(name: string, args: (Operand | CallArg)[], results: CallResult[] = []): void {
-    this.emit({ op: 'call', fn: { k: 'sym', name }, args: args.map((a) => ('k' in a ? { v: a } : a)), results });
+  /**
+   * A call of runtime entry `e` (src/abi): its symbol, and arguments and
+   * results as the list gives them (an int64 parameter takes an int64
+   * argument; a bool result is a byte). `dsts` receive the first results.
+   */
+  private rtcall(e: RuntimeEntry, args: (Operand | CallArg)[], dsts: number[] = []): void {
+    const a = args.map((x) => ('k' in x ? { v: x } : x));
+    if (a.length !== e.params.length || a.some((x, i) => !!x.int64 !== (e.params[i]!.kind === 'int64')) || dsts.length > e.results.length) {
+      throw new Error(`lower: a call of ${e.symbol} that does not match its entry in src/abi`);
+    }
+    const results = dsts.map((dst, i) => ({ dst, bool: e.results[i]!.kind === 'bool' }));
+    this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args: a, results });
   }
 
-  private callValue(name: string, args: (Operand | CallArg)[], bool = false): Operand {
+  /** A runtime call with one result, in a new temporary. */
+  private rtcallValue(e: RuntimeEntry, args: (Operand | CallArg)[]): Operand {
     const t = this.temp();
-    this.call(name, args, [{ dst: t, bool }]);
+    this.rtcall(e, args, [t]);
     return slot(t);
   }
 
   emitCallTo(name: string, line: number): void {
     this.line = line;
-    this.call(name, []);
+    this.emit({ op: 'call', fn: { k: 'sym', name }, args: [], results: [] });
   }
 
   // ---- function frame --------------------------------------------------------------------
@@ -253,7 +265,7 @@ class FnLowerer {
       const done = this.label();
       this.place(loop);
       const fv = this.temp();
-      this.call(RT.deferreturn, [], [{ dst: fv }]);
+      this.rtcall(ENTRY.deferreturn, [], [fv]);
       this.emit({ op: 'br', cond: slot(fv), when: false, target: done });
       this.emit({ op: 'call', fn: { k: 'closure', fv: slot(fv) }, args: [], results: [] });
       this.jmp(loop);
@@ -288,7 +300,7 @@ class FnLowerer {
     this.vars.set(v, s);
     if (this.boxed(v)) {
       const size = Math.max(sizeOf(v.type, this.W), this.W);
-      this.call(RT.newobject, [sym(this.P.cellType(size, this.line))], [{ dst: s }]);
+      this.rtcall(ENTRY.newobject, [sym(this.P.cellType(size, this.line))], [s]);
       if (init && !(init.k === 'imm' && init.v === 0n)) this.emit({ op: 'store', base: slot(s), off: 0, src: init });
     } else {
       this.emit({ op: 'mov', dst: s, src: init ?? imm(0) });
@@ -349,7 +361,7 @@ class FnLowerer {
       case 'expr': {
         const x = unparen(s.x);
         if (x.kind === 'unary' && x.op === '<-') {
-          this.call(RT.chanrecv1, [this.expr(x.x), imm(0)]);
+          this.rtcall(ENTRY.chanrecv1, [this.expr(x.x), imm(0)]);
           return;
         }
         this.callExpr(x as CallExpr);
@@ -362,7 +374,7 @@ class FnLowerer {
         const v = this.expr(s.value);
         const t = this.temp();
         this.emit({ op: 'mov', dst: t, src: v });
-        this.call(RT.chansend1, [c, frame(t)]);
+        this.rtcall(ENTRY.chansend1, [c, frame(t)]);
         return;
       }
       case 'incdec': {
@@ -481,7 +493,7 @@ class FnLowerer {
     this.place(top);
     this.line = s.pos.line;
     this.emit({ op: 'mov', dst: elem, src: imm(0) });
-    this.call(RT.chanrecv2, [slot(c), frame(elem)], [{ dst: ok, bool: true }]);
+    this.rtcall(ENTRY.chanrecv2, [slot(c), frame(elem)], [ok]);
     this.emit({ op: 'br', cond: slot(ok), when: false, target: brk });
     if (key) this.writeVar(key, slot(elem));
     this.block(s.body);
@@ -780,10 +792,10 @@ class FnLowerer {
     // Elements smaller than a word (bool) are written as bytes: start from 0.
     this.emit({ op: 'mov', dst: t, src: imm(0) });
     if (!commaOk) {
-      this.call(RT.chanrecv1, [c, frame(t)]);
+      this.rtcall(ENTRY.chanrecv1, [c, frame(t)]);
       return [slot(t)];
     }
-    const ok = this.callValue(RT.chanrecv2, [c, frame(t)], true);
+    const ok = this.rtcallValue(ENTRY.chanrecv2, [c, frame(t)]);
     return [slot(t), ok];
   }
 
@@ -793,7 +805,7 @@ class FnLowerer {
     this.P.lowerFunc(info);
     if (info.captures.length === 0) return sym(this.P.staticFuncval(info.symbol, this.line));
     const fv = this.temp();
-    this.call(RT.newobject, [sym(this.P.cellType(this.W * (1 + info.captures.length), this.line))], [{ dst: fv }]);
+    this.rtcall(ENTRY.newobject, [sym(this.P.cellType(this.W * (1 + info.captures.length), this.line))], [fv]);
     this.emit({ op: 'store', base: slot(fv), off: 0, src: sym(info.symbol) });
     info.captures.forEach((v, i) => {
       const m = this.mark();
@@ -815,11 +827,11 @@ class FnLowerer {
       switch (fn.builtin) {
         case 'len':
         case 'cap':
-          return [this.callValue(fn.builtin === 'len' ? RT.chanlen : RT.chancap, [this.expr(e.args[0]!)])];
+          return [this.rtcallValue(fn.builtin === 'len' ? ENTRY.chanlen : ENTRY.chancap, [this.expr(e.args[0]!)])];
         case 'make': {
           const ct = e.args[0]!.t as Extract<Type, { k: 'chan' }>;
           const size = e.args.length > 1 ? this.expr(e.args[1]!) : imm(0);
-          return [this.callValue(RT.makechan, [sym(this.P.chanType(ct.elem, this.line)), size])];
+          return [this.rtcallValue(ENTRY.makechan, [sym(this.P.chanType(ct.elem, this.line)), size])];
         }
       }
     }
@@ -843,13 +855,14 @@ class FnLowerer {
         });
         return { k: 'print', ln: b === 'println', items };
       }
-      if (b === 'close') return { k: 'func', name: RT.closechan, args: [{ v: this.expr(e.args[0]!) }], type: { k: 'func', params: [], results: [] } };
+      if (b === 'close') return { k: 'func', name: ENTRY.closechan.symbol, args: [{ v: this.expr(e.args[0]!) }], type: { k: 'func', params: [], results: [] } };
       const ft = fn.t as FuncType;
-      if (b.startsWith('runtime.')) return { k: 'func', name: RT[b.slice(8) as 'Gosched'], args: this.args(e, ft), type: ft };
+      // runtime.F and the WaitGroup methods call the symbol src/abi gives them (the checker took their signatures from there)
+      if (b.startsWith('runtime.')) return { k: 'func', name: goEntry('runtime', b.slice(8))!.symbol, args: this.args(e, ft), type: ft };
       if (b.startsWith('wg.')) {
         const recv = unparen((fn as Extract<Expr, { kind: 'selector' }>).x) as Ident;
         const cell = this.cellAddr(recv.obj as VarObj);
-        const name = { 'wg.Add': RT.wgAdd, 'wg.Done': RT.wgDone, 'wg.Wait': RT.wgWait }[b as 'wg.Add'];
+        const name = goEntry('sync', b.slice(3), 'WaitGroup')!.symbol;
         return { k: 'func', name, args: [{ v: cell }, ...this.args(e, ft)], type: ft };
       }
       throw new Error(`lower: builtin ${b}`);
@@ -869,15 +882,15 @@ class FnLowerer {
 
   private emitPlan(p: Plan): Operand[] {
     if (p.k === 'print') {
-      this.call(RT.printlock, []);
+      this.rtcall(ENTRY.printlock, []);
       p.items.forEach((it, i) => {
-        if (p.ln && i > 0) this.call(RT.printsp, []);
-        if (it.k === 'str') this.call(RT.printstring, [it.sym ? sym(it.sym) : imm(0), imm(it.len)]);
-        else if (it.k === 'bool') this.call(RT.printbool, [it.v]);
-        else this.call(RT.printint, [{ v: it.v, int64: true }]);
+        if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
+        if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.sym ? sym(it.sym) : imm(0), imm(it.len)]);
+        else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
+        else this.rtcall(ENTRY.printint, [{ v: it.v, int64: true }]);
       });
-      if (p.ln) this.call(RT.printnl, []);
-      this.call(RT.printunlock, []);
+      if (p.ln) this.rtcall(ENTRY.printnl, []);
+      this.rtcall(ENTRY.printunlock, []);
       return [];
     }
     const results: CallResult[] = p.type.results.map((t) => ({ dst: this.temp(), bool: t.k === 'bool' }));
@@ -901,7 +914,7 @@ class FnLowerer {
     } else {
       fv = this.wrapper(kind, p);
     }
-    this.call(kind === 'go' ? RT.newproc : RT.deferproc, [fv]);
+    this.rtcall(kind === 'go' ? ENTRY.newproc : ENTRY.deferproc, [fv]);
   }
 
   /**
@@ -948,7 +961,7 @@ class FnLowerer {
     w.finish();
     // The funcval: code pointer, then the values.
     const fv = this.temp();
-    this.call(RT.newobject, [sym(this.P.cellType(this.W * (1 + captured.length), this.line))], [{ dst: fv }]);
+    this.rtcall(ENTRY.newobject, [sym(this.P.cellType(this.W * (1 + captured.length), this.line))], [fv]);
     this.emit({ op: 'store', base: slot(fv), off: 0, src: sym(name) });
     captured.forEach((o, i) => this.emit({ op: 'store', base: slot(fv), off: this.W * (1 + i), src: o }));
     return slot(fv);

@@ -1,8 +1,11 @@
 // Every runtime function that is written in TypeScript, bound to its symbol.
 // The stubs and compiled programs call these like Go functions (ABIInternal
-// on amd64, ABI0 on arm). Definitions need only names at link time; the
-// bodies reach the Runtime through `rt()` when they run, so the same table
-// serves `gogo-emu disasm` (which links but never runs).
+// on amd64, ABI0 on arm); those that compiled code calls are bound with
+// defineEntry, which takes their ABI and argument words from the list in
+// src/abi. Definitions need only names at link time; the bodies reach the
+// Runtime through `rt()` when they run, so the same table serves
+// `gogo-emu disasm` (which links but never runs).
+import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
 import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
@@ -72,13 +75,13 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
   // mallocgc for `new`, closures and heap cells: typ points at a type whose first word is its size.
-  host.define('runtime.newobject', { abi: 'internal', nargs: 1 }, (c) => {
+  defineEntry(host, ENTRY.newobject, (c) => {
     const r = rt();
     return r.heap.alloc(r.mem.ptr(c.argN(0)));
   });
 
   // defer: records on g._defer, one per deferred call, tagged with the frame's SP.
-  host.define('runtime.deferproc', { abi: 'internal', nargs: 1 }, (c) => {
+  defineEntry(host, ENTRY.deferproc, (c) => {
     const r = rt();
     const gp = r.getg();
     const d = new Defer(r.L, r.mem, r.heap.alloc(r.L.sizes._defer));
@@ -90,7 +93,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     gp._defer = d.addr;
   });
   // deferreturn: the next deferred funcval of the calling frame, or 0 when it has none left.
-  host.define('runtime.deferreturn', { abi: 'internal', nargs: 0 }, (c) => {
+  defineEntry(host, ENTRY.deferreturn, (c) => {
     const r = rt();
     const gp = r.getg();
     if (gp._defer === 0) return 0;
@@ -105,11 +108,11 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- goroutines (proc.go) ----
   host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
   host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
-  host.define('runtime.Gosched', { abi: 'internal', nargs: 0 }, (c) => gosched(rt(), c));
+  defineEntry(host, ENTRY.Gosched, (c) => gosched(rt(), c));
   // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
-  host.define('runtime.NumGoroutine', { abi: 'internal', nargs: 0 }, () => gcount(rt()));
-  host.define('runtime.GOMAXPROCS', { abi: 'internal', nargs: 1 }, (c) => {
+  defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
+  defineEntry(host, ENTRY.GOMAXPROCS, (c) => {
     const r = rt();
     const n = Number(c.argInt(0));
     if (n > 1 && n !== r.gomaxprocs) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
@@ -137,34 +140,34 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   });
 
   // ---- channels (chan.go) ----
-  host.define('runtime.makechan', { abi: 'internal', nargs: 2 }, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
-  host.define('runtime.chansend1', { abi: 'internal', nargs: 2 }, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
-  host.define('runtime.chanrecv1', { abi: 'internal', nargs: 2 }, (c) => chanrecv(rt(), c, c.argN(0), c.argN(1), () => undefined));
-  host.define('runtime.chanrecv2', { abi: 'internal', nargs: 2 }, (c) => {
+  defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
+  defineEntry(host, ENTRY.chansend1, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
+  defineEntry(host, ENTRY.chanrecv1, (c) => chanrecv(rt(), c, c.argN(0), c.argN(1), () => undefined));
+  defineEntry(host, ENTRY.chanrecv2, (c) => {
     const r = rt();
     let parked = false;
     let received = false;
     const t = chanrecv(r, c, c.argN(0), c.argN(1), (g, ok) => {
-      if (parked) r.arch.setParkedResult(r.mem, g.sched, 'internal', 2, 0, ok ? 1 : 0);
+      if (parked) r.arch.setParkedResult(r.mem, g.sched, c.spec.abi, c.spec.nargs, 0, ok ? 1 : 0);
       else received = ok;
     });
     parked = t !== undefined;
     return t ?? (received ? 1 : 0);
   });
-  host.define('runtime.closechan', { abi: 'internal', nargs: 1 }, (c) => closechan(rt(), c.argN(0)));
-  host.define('runtime.chanlen', { abi: 'internal', nargs: 1 }, (c) => chanlen(rt(), c.argN(0)));
-  host.define('runtime.chancap', { abi: 'internal', nargs: 1 }, (c) => chancap(rt(), c.argN(0)));
+  defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
+  defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
+  defineEntry(host, ENTRY.chancap, (c) => chancap(rt(), c.argN(0)));
 
   // ---- sync.WaitGroup (sync/waitgroup.go over sema.go) ----
-  host.define('sync.WaitGroup.Add', { abi: 'internal', nargs: 2 }, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
-  host.define('sync.WaitGroup.Done', { abi: 'internal', nargs: 1 }, (c) => waitGroupAdd(rt(), c.argN(0), -1));
-  host.define('sync.WaitGroup.Wait', { abi: 'internal', nargs: 1 }, (c) => waitGroupWait(rt(), c, c.argN(0)));
+  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
+  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
+  defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
   host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire(rt(), c, c.argN(0)));
 
-  host.define('runtime.panicdivide', { abi: 'internal', nargs: 0 }, () => {
+  defineEntry(host, ENTRY.panicdivide, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);
   });
-  host.define('runtime.panicshift', { abi: 'internal', nargs: 0 }, () => {
+  defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);
   });
 }

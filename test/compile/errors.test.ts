@@ -64,6 +64,10 @@ const GO_ERRORS: [string, string, string][] = [
   ['receive from int', main('\tx := 1\n\tprintln(<-x)'), 'prog.go:4:12: invalid operation: cannot receive from non-channel x (variable of type int)'],
   ['send on receive-only', 'package main\nfunc f(c <-chan int) { c <- 1 }\nfunc main() {}\n', 'prog.go:2:24: invalid operation: cannot send to receive-only channel c (variable of type <-chan int)'],
   ['unknown WaitGroup method', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Foo()\n}\n', 'prog.go:5:5: wg.Foo undefined (type sync.WaitGroup has no field or method Foo)'],
+  ['WaitGroup as a value', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\tprintln(wg)\n}\n', 'prog.go:5:10: unsupported: using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)'],
+  // names that every JavaScript object has are no runtime functions or methods either
+  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['WaitGroup toString', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.toString()\n}\n', 'prog.go:5:5: wg.toString undefined (type sync.WaitGroup has no field or method toString)'],
   ['defer len', main('\tc := make(chan int)\n\tdefer len(c)'), 'prog.go:4:8: defer discards result of len(c) (value of type int)'],
   ['duplicate case', main('\tx := 1\n\tswitch x {\n\tcase 1:\n\tcase 1:\n\t}'), 'prog.go:6:7: duplicate case 1 (constant of type int) in expression switch'],
   ['fallthrough in the last case', main('\tswitch {\n\tcase true:\n\t\tfallthrough\n\t}'), 'prog.go:5:3: cannot fallthrough final case in switch'],

@@ -7,6 +7,7 @@
 // channels are plain FIFO buffers that throw instead of blocking. That is
 // enough to check code generation on both arches; the real runtime is tested
 // by test/fixtures and test/runtime.
+import { ENTRY, hostSpec, type RuntimeEntry } from '../../src/abi/index.ts';
 import type { Arch } from '../../src/arch/index.ts';
 import { compileProgram, type CompiledProgram } from '../../src/compile/index.ts';
 import { EXIT_SENTINEL } from '../../src/engine/engine.ts';
@@ -70,56 +71,57 @@ export async function runCompiled(arch: Arch, compiled: CompiledProgram, o: Harn
     blocks: compiled.blocks,
     data,
     defineHosts: (h: HostRegistry) => {
-      const def = (name: string, nargs: number, fn: (c: HostCall) => bigint | number | void) => h.define(name, { abi: 'internal', nargs }, fn);
+      // every entry compiled code calls, with the ABI and argument words src/abi gives it
+      const def = (e: RuntimeEntry, fn: (c: HostCall) => bigint | number | void) => h.define(e.symbol, hostSpec(e, W), fn);
       definePrintHosts(h, (s) => {
         out += s;
       });
-      def('runtime.newobject', 1, (c) => {
+      def(ENTRY.newobject, (c) => {
         const size = c.mem.ptr(c.argN(0));
         const p = heapNext;
         heapNext += Math.ceil(Math.max(size, 1) / 16) * 16;
         c.mem.fill(p, Math.max(size, 1));
         return p;
       });
-      def('runtime.deferproc', 1, (c) => void defers.push({ sp: arch.callerSP(c.engine), fn: c.argN(0) }));
-      def('runtime.deferreturn', 0, (c) => {
+      def(ENTRY.deferproc, (c) => void defers.push({ sp: arch.callerSP(c.engine), fn: c.argN(0) }));
+      def(ENTRY.deferreturn, (c) => {
         const top = defers[defers.length - 1];
         if (!top || top.sp !== arch.callerSP(c.engine)) return 0;
         defers.pop();
         return top.fn;
       });
-      def('runtime.panicdivide', 0, () => {
+      def(ENTRY.panicdivide, () => {
         throw new TestPanic('runtime error: integer divide by zero');
       });
-      def('runtime.panicshift', 0, () => {
+      def(ENTRY.panicshift, () => {
         throw new TestPanic('runtime error: negative shift amount');
       });
-      for (const ms of ['runtime.morestack', 'runtime.morestack_noctxt']) {
-        def(ms, 0, () => {
+      for (const ms of [ENTRY.morestack, ENTRY.morestack_noctxt]) {
+        def(ms, () => {
           throw new Error('stack overflow: the test harness does not grow stacks');
         });
       }
       // goroutines: queued, run after main.main
-      def('runtime.newproc', 1, (c) => void goroutines.push(c.argN(0)));
-      def('runtime.Gosched', 0, () => undefined);
-      def('runtime.Goexit', 0, () => {
+      def(ENTRY.newproc, (c) => void goroutines.push(c.argN(0)));
+      def(ENTRY.Gosched, () => undefined);
+      def(ENTRY.Goexit, () => {
         throw new Error('runtime.Goexit is not supported by the test harness');
       });
-      def('runtime.NumGoroutine', 0, () => 1 + goroutines.length);
-      def('runtime.GOMAXPROCS', 1, () => 1);
+      def(ENTRY.NumGoroutine, () => 1 + goroutines.length);
+      def(ENTRY.GOMAXPROCS, () => 1);
       // channels: FIFO buffers (unbuffered ones hold one value), never blocking
       const ch = (c: HostCall, i = 0): Chan => {
         const x = chans.get(c.argN(i));
         if (!x) throw new TestPanic(c.argN(i) === 0 ? 'nil channel' : 'not a channel');
         return x;
       };
-      def('runtime.makechan', 2, (c) => {
+      def(ENTRY.makechan, (c) => {
         const p = heapNext;
         heapNext += 16;
         chans.set(p, { elemSize: c.mem.ptr(c.argN(0)), cap: Number(c.argInt(1)), buf: [], closed: false });
         return p;
       });
-      def('runtime.chansend1', 2, (c) => {
+      def(ENTRY.chansend1, (c) => {
         const x = ch(c);
         if (x.closed) throw new TestPanic('send on closed channel');
         if (x.buf.length >= Math.max(x.cap, 1)) throw new Error('harness: channel send would block');
@@ -136,19 +138,19 @@ export async function runCompiled(arch: Arch, compiled: CompiledProgram, o: Harn
         }
         return v !== undefined;
       };
-      def('runtime.chanrecv1', 2, (c) => void recv(c));
-      def('runtime.chanrecv2', 2, (c) => (recv(c) ? 1 : 0));
-      def('runtime.closechan', 1, (c) => {
+      def(ENTRY.chanrecv1, (c) => void recv(c));
+      def(ENTRY.chanrecv2, (c) => (recv(c) ? 1 : 0));
+      def(ENTRY.closechan, (c) => {
         const x = ch(c);
         if (x.closed) throw new TestPanic('close of closed channel');
         x.closed = true;
       });
-      def('runtime.chanlen', 1, (c) => (c.argN(0) === 0 ? 0 : ch(c).buf.length));
-      def('runtime.chancap', 1, (c) => (c.argN(0) === 0 ? 0 : ch(c).cap));
+      def(ENTRY.chanlen, (c) => (c.argN(0) === 0 ? 0 : ch(c).buf.length));
+      def(ENTRY.chancap, (c) => (c.argN(0) === 0 ? 0 : ch(c).cap));
       // sync.WaitGroup: the counter in the first word of its 16-byte cell
-      def('sync.WaitGroup.Add', 2, (c) => c.mem.setWord(c.argN(0), c.mem.word(c.argN(0)) + c.argInt(1)));
-      def('sync.WaitGroup.Done', 1, (c) => c.mem.setWord(c.argN(0), c.mem.word(c.argN(0)) - 1n));
-      def('sync.WaitGroup.Wait', 1, () => undefined);
+      def(ENTRY.wgAdd, (c) => c.mem.setWord(c.argN(0), c.mem.word(c.argN(0)) + c.argInt(1)));
+      def(ENTRY.wgDone, (c) => c.mem.setWord(c.argN(0), c.mem.word(c.argN(0)) - 1n));
+      def(ENTRY.wgWait, () => undefined);
     },
     cacheDir: null,
   });

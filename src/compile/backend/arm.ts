@@ -25,9 +25,10 @@
 // prelude `.cpu cortex-a15` (src/arch/arm.ts). No data directives in
 // functions: Keystone mis-encodes later branches to absolute targets after
 // one (the linker rejects such blocks).
-import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type Inst, type IrFunc, NEGATE, type Operand } from '../ir.ts';
+import { ENTRY } from '../../abi/index.ts';
 import { goAsmConst } from '../../go119/goasm.ts';
-import type { Arch } from '../types.ts';
+import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 
@@ -178,7 +179,7 @@ class ArmFunc {
     w.line = f.line;
     w.label('.Lmore');
     w.op('mov r3, lr');
-    w.op(`bl ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
+    w.op(`bl ${f.ctxtSlot !== null ? ENTRY.morestack.symbol : ENTRY.morestack_noctxt.symbol}`);
     w.op(`b ${self}`);
     const argSize = 4 * (f.params.length + f.results.length);
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
@@ -223,7 +224,7 @@ class ArmFunc {
           const normal = w.fresh();
           w.op('cmp r1, #0');
           w.op(`bne ${nonzero}`);
-          w.op(`bl ${RT.panicdivide}`);
+          w.op(`bl ${ENTRY.panicdivide.symbol}`);
           w.label(nonzero);
           // Go defines MinInt / -1 as MinInt (no trap) and x % -1 as 0
           w.op('cmn r1, #1');
@@ -251,7 +252,7 @@ class ArmFunc {
         const ok = w.fresh();
         w.op('cmp r1, #0');
         w.op(`bge ${ok}`);
-        w.op(`bl ${RT.panicshift}`);
+        w.op(`bl ${ENTRY.panicshift.symbol}`);
         w.label(ok);
         // Register shifts use the low byte of the count: saturate 32 and up by hand.
         w.op('cmp r1, #32');

@@ -1,7 +1,7 @@
 // The code generator registry: the only place that maps an arch to its
 // backend. The compiler's front end looks its backend up here and never
 // branches on the arch itself.
-import type { Arch, ArchName } from '../types.ts';
+import type { Arch, ArchName } from '../../arch/types.ts';
 import { amd64Backend } from './amd64.ts';
 import { armBackend } from './arm.ts';
 import type { BackendFactory, CodegenBackend } from './types.ts';

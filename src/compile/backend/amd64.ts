@@ -25,9 +25,10 @@
 // address or two symbols (symbol addresses go through a register: `mov r11,
 // sym` encodes the address as an immediate), no `#` comments, no numeric
 // labels.
-import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand, RT } from '../../compile/ir.ts';
+import { asmSymbol, type CallResult, type Inst, type IrFunc, NEGATE, type Operand } from '../ir.ts';
+import { ENTRY } from '../../abi/index.ts';
 import { goAsmConst } from '../../go119/goasm.ts';
-import type { Arch } from '../types.ts';
+import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 
@@ -129,7 +130,7 @@ class Amd64Func {
     w.line = f.line;
     w.label('.Lmore');
     f.params.forEach((_, i) => w.op(`mov [rsp + ${8 + 8 * i}], ${ARG_REGS[i]}`));
-    w.op(`call ${f.ctxtSlot !== null ? RT.morestack : RT.morestack_noctxt}`);
+    w.op(`call ${f.ctxtSlot !== null ? ENTRY.morestack.symbol : ENTRY.morestack_noctxt.symbol}`);
     f.params.forEach((_, i) => w.op(`mov ${ARG_REGS[i]}, [rsp + ${8 + 8 * i}]`));
     w.op(`jmp ${self}`);
     const argSize = 8 * (f.params.length + f.results.length);
@@ -187,7 +188,7 @@ class Amd64Func {
           const normal = w.fresh();
           w.op('test rcx, rcx');
           w.op(`jne ${nonzero}`);
-          w.op(`call ${RT.panicdivide}`);
+          w.op(`call ${ENTRY.panicdivide.symbol}`);
           w.label(nonzero);
           // x / -1 would trap for the smallest int: Go defines it as -x (and x % -1 as 0)
           w.op('cmp rcx, -1');
@@ -218,7 +219,7 @@ class Amd64Func {
         const done = w.fresh();
         w.op('test rcx, rcx');
         w.op(`jns ${ok}`);
-        w.op(`call ${RT.panicshift}`);
+        w.op(`call ${ENTRY.panicshift.symbol}`);
         w.label(ok);
         w.op('cmp rcx, 64');
         w.op(`jb ${small}`);

@@ -1,6 +1,6 @@
 // Shared by the backends: collects assembly lines with their Go source line,
 // and formats data blocks.
-import { asmSymbol, type DataBlock } from '../../compile/ir.ts';
+import { asmSymbol, type DataBlock } from '../ir.ts';
 import type { SourceLine, TextBlock } from '../../link/source.ts';
 
 export class AsmWriter {

@@ -2,9 +2,9 @@
 // per-ISA code generators. A backend turns arch-neutral IR into assembly text
 // in Keystone syntax (Intel on amd64, UAL on arm, as in asm/<arch>/*.s),
 // as TEXT blocks whose SourceLine.line numbers are Go source lines.
-import type { DataBlock, IrFunc } from '../../compile/ir.ts';
+import type { DataBlock, IrFunc } from '../ir.ts';
 import type { TextBlock } from '../../link/source.ts';
-import type { Arch } from '../types.ts';
+import type { Arch } from '../../arch/types.ts';
 
 export interface CodegenBackend {
   /** The assembly of one function: prologue (stack check, frame), body, epilogue, morestack path. */
