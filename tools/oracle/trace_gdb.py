@@ -4,6 +4,8 @@
 #
 # Environment (all set by trace.sh):
 #   ORACLE_ARCH     amd64 | arm
+#   ORACLE_BIN      the binary (gdb loads its symbols: on arm gdb single-steps
+#                   in software and cannot without them)
 #   ORACLE_SOCK     the gdbstub's unix socket
 #   ORACLE_SYMS     `go tool nm -n -size` of the binary
 #   ORACLE_OFFSETS  fixtures/oracle/offsets-<arch>.json (go_asm.h constants)
@@ -15,7 +17,7 @@
 # (goexit+PCQuantum) and asyncPreempt. At each hit the thread that hit it is
 # single-stepped (stepi) until its pc leaves the stub and its helpers; every
 # step keeps the registers it changed. The record format is documented in
-# tools/oracle/README.md ("Trace format").
+# tools/oracle/README.md ("trace-<arch>.jsonl").
 #
 # sysmon is kept from starting: runtime.main's systemstack(newm(sysmon)) call
 # (fn = runtime.main.func1) is answered by emulating an immediate return from
@@ -23,9 +25,9 @@
 # the record says path "skipped". Single-stepping under gdb is slow enough
 # that sysmon would otherwise see long-running goroutines and preempt them.
 import bisect
-import re
 import json
 import os
+import re
 import struct
 import sys
 
@@ -225,7 +227,8 @@ def getg(r):
     return (u(r["fs_base"] - 8) if r["fs_base"] else None) if AMD64 else r["r10"]
 
 
-def H_(d, k):
+def hexval(d, k):
+    """The number in a record's hex string d[k] (None when absent)."""
     v = d.get(k) if d else None
     return None if v is None else int(v, 16)
 
@@ -288,8 +291,7 @@ def main():
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
     gdb.execute("set architecture %s" % ("i386:x86-64" if AMD64 else "arm"), to_string=True)
-    if os.environ.get("ORACLE_BIN"):
-        gdb.execute("file %s" % os.environ["ORACLE_BIN"], to_string=True)
+    gdb.execute("file %s" % os.environ["ORACLE_BIN"], to_string=True)
     gdb.execute("target remote %s" % os.environ["ORACLE_SOCK"], to_string=True)
     gdb.execute("handle all nostop noprint pass", to_string=True)
 
@@ -342,7 +344,7 @@ def main():
             rec["g0_stackguard1"] = hx(u(g0 + OFF["g_stackguard1"]))
             rec["m0_tls0"] = hx(u(m0 + OFF["m_tls"]))
             rec["iscgo"] = hx(u(ADDR["runtime.iscgo"], 1))
-            rec["g0_stack_lo_plus_StackGuard"] = hx(H_(gs, "stack_lo") + STACK_GUARD)
+            rec["g0_stack_lo_plus_StackGuard"] = hx(hexval(gs, "stack_lo") + STACK_GUARD)
             if AMD64:
                 rec["fs_base-&m0.tls"] = hx(r["fs_base"] - (m0 + OFF["m_tls"]))
             # only m0's start is recorded: later Ms start at mstart too (clone)
@@ -352,8 +354,8 @@ def main():
             gb = gobuf(buf)
             rec["buf"] = hx(buf)
             rec["gobuf"] = gb
-            rec["gobuf_pc_sym"] = sym(H_(gb, "pc"))
-            tg = H_(gb, "g")
+            rec["gobuf_pc_sym"] = sym(hexval(gb, "pc"))
+            tg = hexval(gb, "g")
             rec["target_g"] = gstate(tg)
             startpc = u(tg + OFF["g_startpc"])
             steps, x, _ = step_until_outside(kind, r, ptid)
@@ -361,16 +363,16 @@ def main():
             rec["exit"] = ex = cpu(x)
             after = gobuf(buf)
             rec["gobuf_after"] = after
-            fresh = H_(gb, "pc") == startpc
+            fresh = hexval(gb, "pc") == startpc
             rec["fresh_goroutine"] = fresh
-            B = lambda k: H_(gb, k)
-            A = lambda k: H_(after, k)
+            B = lambda k: hexval(gb, k)
+            A = lambda k: hexval(after, k)
             if AMD64:
                 c = [
                     ("pc==gobuf.pc", x[PC] == B("pc")),
                     ("sp==gobuf.sp", x[SP] == B("sp")),
                     ("g_reg==gobuf.g", x[GREG] == B("g")),
-                    ("tls_g(FS:-8)==gobuf.g", H_(ex, "tls_g") == B("g")),
+                    ("tls_g(FS:-8)==gobuf.g", hexval(ex, "tls_g") == B("g")),
                     ("rbp==gobuf.bp", x["rbp"] == B("bp")),
                     ("rax==gobuf.ret", x["rax"] == B("ret")),
                     ("rdx==gobuf.ctxt", x["rdx"] == B("ctxt")),
@@ -396,12 +398,12 @@ def main():
             c.append(("target g _Grunning", (rec["target_g"] or {}).get("status") == GRUNNING))
             if fresh:
                 t = rec["target_g"]
-                hi, lo = H_(t, "stack_hi"), H_(t, "stack_lo")
+                hi, lo = hexval(t, "stack_hi"), hexval(t, "stack_lo")
                 if AMD64:
                     c += [("fresh: gobuf.sp==stack.hi-40", B("sp") == hi - 40), ("fresh: [gobuf.sp]==goexit+1", u(B("sp")) == goexit + 1)]
                 else:
                     c += [("fresh: gobuf.sp==stack.hi-20", B("sp") == hi - 20), ("fresh: gobuf.lr==goexit+4", B("lr") == goexit + 4), ("fresh: [gobuf.sp]==0", u(B("sp")) == 0)]
-                c.append(("fresh: stackguard0==stack.lo+_StackGuard", H_(t, "stackguard0") == lo + STACK_GUARD))
+                c.append(("fresh: stackguard0==stack.lo+_StackGuard", hexval(t, "stackguard0") == lo + STACK_GUARD))
             rec["checks"] = checks(c)
         elif kind in ("mcall", "systemstack"):
             fn = r["rax"] if (AMD64 and kind == "mcall") else u(r[SP] + W)
@@ -412,9 +414,9 @@ def main():
             rec["fn_sym"] = sym(fnfn)
             rec["caller_pc"] = hx(caller)
             rec["caller_sym"] = sym(caller)
-            m = H_(eg, "m")
-            g0 = H_(eg, "m_g0")
-            g0sp = H_(eg, "g0_sched_sp")
+            m = hexval(eg, "m")
+            g0 = hexval(eg, "m_g0")
+            g0sp = hexval(eg, "g0_sched_sp")
             if kind == "systemstack":
                 cur = getg(r)
                 gsig = u(u(cur + OFF["g_m"]) + OFF["m_gsignal"]) if cur else None
@@ -455,7 +457,7 @@ def main():
                 continue
             old = gstate(gaddr)
             rec["oldg_after"] = old
-            S = lambda k: H_(old["sched"], k)
+            S = lambda k: hexval(old["sched"], k)
             if kind == "systemstack":
                 rec["return_into"] = hx(u(x[SP]) if AMD64 else x["lr"])
                 rec["return_into_sym"] = sym(int(rec["return_into"], 16))
@@ -464,7 +466,7 @@ def main():
                         ("pc==fn.fn", x[PC] == fnfn),
                         ("rdx==fn", x["rdx"] == fn),
                         ("g_reg==m.g0", x[GREG] == g0),
-                        ("tls_g(FS:-8)==g0", H_(ex, "tls_g") == g0),
+                        ("tls_g(FS:-8)==g0", hexval(ex, "tls_g") == g0),
                         ("oldg.sched.pc==systemstack_switch", S("pc") == ss_switch),
                         ("oldg.sched.sp==entry_rsp", S("sp") == r["rsp"]),
                         ("oldg.sched.bp==entry_rbp", S("bp") == r["rbp"]),
@@ -491,7 +493,7 @@ def main():
                         ("oldg.sched.pc==caller_pc", S("pc") == caller),
                         ("oldg.sched.sp==entry_rsp+8", S("sp") == r["rsp"] + 8),
                         ("oldg.sched.bp==entry_rbp", S("bp") == r["rbp"]),
-                        ("tls_g(FS:-8)==g0", H_(ex, "tls_g") == g0),
+                        ("tls_g(FS:-8)==g0", hexval(ex, "tls_g") == g0),
                         ("rax==oldg", x["rax"] == gaddr),
                         ("rdx==fn", x["rdx"] == fn),
                         ("rsp==g0.sched.sp-16", x[SP] == g0sp - 16),
@@ -515,7 +517,7 @@ def main():
                     ]
             rec["checks"] = checks(c)
         elif kind == "systemstack_ret":
-            curg = H_(eg, "m_curg")
+            curg = hexval(eg, "m_curg")
             extra = 2 if AMD64 else 0  # amd64: the ABIInternal caller's XORPS X15,X15; MOVQ FS:-8,R14
             steps, x, left = step_until_outside(kind, r, ptid, extra)
             rec["steps"] = steps
@@ -528,8 +530,8 @@ def main():
                 rec["left_at_step"] = left
                 rec["r14_right_after_ret"] = hx(r14_after_ret)
                 c = [
-                    ("r14 still g0 right after RET", r14_after_ret == H_(eg, "m_g0")),
-                    ("tls_g==curg", H_(ex, "tls_g") == curg),
+                    ("r14 still g0 right after RET", r14_after_ret == hexval(eg, "m_g0")),
+                    ("tls_g==curg", hexval(ex, "tls_g") == curg),
                     ("curg.sched.sp zeroed", sched_sp == 0),
                     ("r14==curg after caller reload", x["r14"] == curg),
                 ]
@@ -544,20 +546,20 @@ def main():
             rec["ctxt_in"] = hx(r[CTXT])
             rec["f_sym"] = sym(f_pc)
             rec["f_caller_sym"] = sym(f_caller)
-            sg0 = H_(eg, "stackguard0")
+            sg0 = hexval(eg, "stackguard0")
             rec["stackguard0_in"] = hx(sg0)
             rec["preempt_request"] = sg0 == STACK_PREEMPT
-            g0 = H_(eg, "m_g0")
-            g0sp = H_(eg, "g0_sched_sp")
-            m = H_(eg, "m")
+            g0 = hexval(eg, "m_g0")
+            g0sp = hexval(eg, "g0_sched_sp")
+            m = hexval(eg, "m")
             steps, x, _ = step_until_outside(kind, r, ptid)
             rec["steps"] = steps
             rec["exit"] = ex = cpu(x)
             old = gstate(gaddr)
             rec["oldg_after"] = old
             rec["m_morebuf"] = mb = gobuf(m + OFF["m_morebuf"])
-            S = lambda k: H_(old["sched"], k)
-            MB = lambda k: H_(mb, k)
+            S = lambda k: hexval(old["sched"], k)
+            MB = lambda k: hexval(mb, k)
             newstack = {func("newstack")[0]} | {t[0] for t in TEXT if t[2] == "runtime.newstack"}
             ctxt_ok = ("g.sched.ctxt==0 (noctxt)", S("ctxt") == 0) if kind == "morestack_noctxt" else ("g.sched.ctxt==ctxt_in", S("ctxt") == r[CTXT])
             c = [
@@ -572,7 +574,7 @@ def main():
                     ("g.sched.sp==entry_rsp+8", S("sp") == r["rsp"] + 8),
                     ("g.sched.bp==entry_rbp", S("bp") == r["rbp"]),
                     ("morebuf.sp==entry_rsp+16", MB("sp") == r["rsp"] + 16),
-                    ("tls_g==g0", H_(ex, "tls_g") == g0),
+                    ("tls_g==g0", hexval(ex, "tls_g") == g0),
                     ("r14 NOT switched (still old g)", x["r14"] == gaddr),
                     ("rsp==g0.sched.sp-8", x[SP] == g0sp - 8),
                 ]
