@@ -96,7 +96,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
     .option('--stub <name>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart)')
     .option('--limit <n>', 'print at most n switches', parseCount)
-    .option('--json', 'one JSON object per line (values as hex strings, like ../shared/oracle)')
+    .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
     .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
@@ -110,7 +110,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('[prog]', 'a Go program (.go) or TEXT blocks for main.main etc. (.s)')
     .addOption(archOption())
     .option('--stub <file.s>', 'replace built-in stubs by the TEXT blocks of this file (same symbol names); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--oracle', 'validate ../shared/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
+    .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
     .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
     .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {

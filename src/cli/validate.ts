@@ -4,7 +4,7 @@
 // kind, or 1 with each violation. `--stub file.s` replaces built-in stubs by
 // the user's own versions (TEXT blocks of the same names).
 // `gogo-emu validate --oracle [--arch X]` checks the switches recorded from
-// the real go1.19 runtime (../shared/oracle/trace-<arch>.jsonl) instead.
+// the real go1.19 runtime (fixtures/oracle/trace-<arch>.jsonl) instead.
 // `gogo-emu validate --list [--arch X]` prints the invariants.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';

@@ -1,6 +1,6 @@
 // Raw bindings to Debian's libunicorn2 (Unicorn 2.0.1) through koffi.
 // Only this file talks to koffi; engine.ts wraps it in a typed API.
-// Signatures and constants follow ../shared/docs/ENGINE-NOTES.md (measured there).
+// Signatures and constants follow docs/ENGINE-NOTES.md (measured there).
 import koffi, { type LibraryHandle } from 'koffi';
 
 export const UC = {

@@ -4,7 +4,7 @@
 // runtime, with the same code.
 //
 // The invariants are what DESIGN.md ("Observation") names and what
-// ../shared/oracle/README.md observed on every hit of the real stubs on both
+// tools/oracle/README.md ("Checks") observed on every hit of the real stubs on both
 // arches. They are stated arch-neutrally with the Arch's facts:
 //   callerPC(entry)  the return address a called stub sees: LR on arm, [SP] on amd64
 //   callerSP(entry)  the caller's SP after the return: SP on arm, SP+8 on amd64

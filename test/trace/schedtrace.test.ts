@@ -1,5 +1,5 @@
 // --schedtrace / --scheddetail print Go's GODEBUG=schedtrace line formats
-// (proc.go schedtrace; examples in ../shared/oracle/schedtrace-*.txt).
+// (proc.go schedtrace; examples in fixtures/oracle/schedtrace-*.txt).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
