@@ -1,5 +1,5 @@
-// The repository stands alone: nothing it ships or tests reads ../shared (the
-// oracle data and the engine notes live in fixtures/oracle and docs/).
+// The repository stands alone: nothing it ships or tests reads the shared
+// folder beside it (oracle data and engine notes live in fixtures/oracle and docs/).
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('standalone repository', () => {
-  it('no file under src/, test/ or tools/ refers to ../shared', () => {
+  it('no file under src/, test/ or tools/ refers to the shared folder beside the repository', () => {
     const files = execFileSync('git', ['ls-files', 'src', 'test', 'tools'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
     const pattern = ['..', 'shared'].join('/'); // spelled apart so this file does not match itself
     const hits = files.filter((f) => {
