@@ -177,6 +177,7 @@ export function mincore(addr: bigint, len: number, into?: Uint8Array): Uint8Arra
   return vec;
 }
 
+export const MADV_DONTFORK = 10;
 export const MADV_NOHUGEPAGE = 15;
 
 export function madvise(addr: bigint, len: number, advice: number): void {
