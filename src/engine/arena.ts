@@ -193,7 +193,7 @@ export class Arena {
    * footprint): 0.6-1.2 ms for 10 dirty pages, 3-10 ms for 1k, 21-39 ms for
    * 10k -- one scan of the arena (~0.7 ms) plus the copy, which is dominated
    * by faulting in the new buffer. The first snapshot also starts tracking
-   * (60-96 ms with that footprint). The shadow tracker adds a compare of the
+   * (40-100 ms with that footprint). The shadow tracker adds a compare of the
    * whole footprint (5.6-12 ms for 10 dirty pages).
    */
   snapshot(opts: { base?: boolean } = {}): ArenaSnapshot {

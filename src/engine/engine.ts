@@ -277,7 +277,7 @@ export class Engine {
    * engine or another one of the same arch in the same Unicorn build: the
    * bytes are Unicorn's raw CPU state, not a stable format. Cost
    * (tools/bench-snapshot.ts): 4-8 us, mostly allocating the returned
-   * buffer; loadCpu 0.7-1.2 us.
+   * buffer; loadCpu 0.7-2 us.
    */
   saveCpu(): Buffer {
     this.scratch ??= this.newContext();
