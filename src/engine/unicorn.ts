@@ -104,6 +104,7 @@ function load() {
     ),
     uc_hook_del: so.func('int uc_hook_del(void *uc, size_t hh)'),
     uc_ctl: so.func('int uc_ctl(void *uc, uint32_t control, ...)'),
+    uc_context_size: so.func('size_t uc_context_size(void *uc)'),
     uc_context_alloc: so.func('int uc_context_alloc(void *uc, _Out_ void **ctx)'),
     uc_context_save: so.func('int uc_context_save(void *uc, void *ctx)'),
     uc_context_restore: so.func('int uc_context_restore(void *uc, void *ctx)'),
