@@ -3,6 +3,7 @@
 // gettid, getpid, sched_yield and sched_getaffinity (the machine's virtual
 // CPUs: DESIGN.md, "Threads (Ms), CPUs and time").
 import { EFAULT, EINVAL, ESRCH } from './errno.ts';
+import type { Threads } from '../threads.ts';
 import type { SyscallHandler } from './syscalls.ts';
 
 // clone flags (linux/sched.h)
@@ -66,21 +67,29 @@ export const sched_yield: SyscallHandler = (_args, c) => {
 };
 
 /**
+ * The affinity mask of every thread: one bit per virtual CPU, in whole longs
+ * (as cpumask_size() with as many CPUs as the machine has).
+ */
+export function affinityMask(threads: Threads, longSize: number): Uint8Array {
+  const ncpu = threads.cpus;
+  const bytes = new Uint8Array(Math.ceil(ncpu / (8 * longSize)) * longSize);
+  for (let cpu = 0; cpu < ncpu; cpu++) bytes[cpu >> 3]! |= 1 << (cpu & 7);
+  return bytes;
+}
+
+/**
  * sched_getaffinity(pid, len, mask): every virtual CPU. Like Linux: -EINVAL
  * if len cannot hold a bit per CPU or is not a multiple of a long; the result
- * is the mask's size in bytes (a long per 8*sizeof(long) CPUs).
+ * is the number of bytes written.
  */
 export const sched_getaffinity: SyscallHandler = ([pid, len, mask], c) => {
   const p = Number(pid);
   if (p !== 0 && c.threads.byTid(p) === undefined) return -ESRCH;
-  const ncpu = c.threads.cpus;
   const w = c.mem.wordSize;
   const n = Number(len);
-  if (n * 8 < ncpu || n % w !== 0) return -EINVAL;
-  const size = Math.min(n, Math.ceil(ncpu / (8 * w)) * w);
-  if (!c.mem.contains(Number(mask), size)) return -EFAULT;
-  const bytes = new Uint8Array(size);
-  for (let cpu = 0; cpu < ncpu; cpu++) bytes[cpu >> 3]! |= 1 << (cpu & 7);
+  if (n * 8 < c.threads.cpus || n % w !== 0) return -EINVAL;
+  const bytes = affinityMask(c.threads, w).subarray(0, n);
+  if (!c.mem.contains(Number(mask), bytes.length)) return -EFAULT;
   c.mem.write(Number(mask), bytes);
-  return BigInt(size);
+  return BigInt(bytes.length);
 };
