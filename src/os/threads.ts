@@ -133,6 +133,8 @@ export class Threads {
   events: EventSink<OsEvent> = NO_EVENTS;
   /** total emulated instructions over all threads */
   totalInsns = 0;
+  /** quanta run so far (one per turn on the CPU, however it ended) */
+  quanta = 0;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
@@ -374,6 +376,7 @@ export class Threads {
         if (left <= 0) throw new BudgetExceeded(this.opts.maxInsns, engine.pc, this.machine.describe(engine.pc));
         count = Math.min(count, left);
       }
+      this.quanta++;
       const r = engine.run(engine.pc, { count });
       this.settlePartialBlock(r.pc);
       if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (a thread must not return)`);

@@ -507,6 +507,13 @@ loop:
 };
 
 describe.each(archCases)('futex edge cases and nanosleep on %s', (_n, arch) => {
+  const sleepSetup = (m: OsRun['m']) => {
+    const w = m.arch.ptrSize;
+    m.mem.setWord(SHORT, 0);
+    m.mem.setWord(SHORT + w, 10_000);
+    m.mem.setWord(LONG, 10);
+    m.mem.setWord(LONG + w, 0);
+  };
   let r: OsRun | undefined;
   afterEach(() => {
     closeOs(r);
@@ -534,13 +541,7 @@ describe.each(archCases)('futex edge cases and nanosleep on %s', (_n, arch) => {
   it('sleeps on the virtual clock only: a deadline passing while another thread runs, then a 10 s jump', async () => {
     const runnableAtWake: boolean[] = [];
     r = await runOs(arch, sleeps, {
-      before: (m) => {
-        const w = m.arch.ptrSize;
-        m.mem.setWord(SHORT, 0);
-        m.mem.setWord(SHORT + w, 10_000);
-        m.mem.setWord(LONG, 10);
-        m.mem.setWord(LONG + w, 0);
-      },
+      before: sleepSetup,
       onEvent: (e, threads) => {
         if (e.kind === 'wake' && e.thread === 0) runnableAtWake.push(threads.all[1]!.state === 'runnable');
       },
@@ -560,6 +561,23 @@ describe.each(archCases)('futex edge cases and nanosleep on %s', (_n, arch) => {
     expect(ns(T2) - 1_672_531_200e9).toBeGreaterThanOrEqual(ns(T1)); // REALTIME = epoch + the thread's clock
     expect(r.threads.all[0]!.clock).toBeGreaterThanOrEqual(10e9);
     expect(r.threads.all[0]!.cycles).toBeLessThan(1e6); // the sleep cost no cycles
+  });
+
+  it('interleaves the same way every time; a perturbation seed changes the quanta, not the timeline', async () => {
+    const once = async (interleaveSeed?: number) => {
+      const x = await runOs(arch, sleeps, { before: sleepSetup, opts: { interleaveSeed } });
+      try {
+        return { events: JSON.stringify(x.events), quanta: x.threads.quanta, clocks: x.threads.all.map((t) => t.clock) };
+      } finally {
+        closeOs(x);
+      }
+    };
+    const a = await once();
+    expect(await once()).toEqual(a);
+    const s = await once(7);
+    expect(await once(7)).toEqual(s);
+    expect(s.quanta).toBeGreaterThan(a.quanta); // quanta of 5000-10000 instructions instead of 10000
+    expect(s.clocks).toEqual(a.clocks); // every thread ends at the same virtual time
   });
 });
 
