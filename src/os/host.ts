@@ -76,11 +76,6 @@ export class HostCall {
     return BigInt.asIntN(64, this.arg(i) | (this.arg(i + 1) << 32n));
   }
 
-  /** Argument words an int64 takes: 1 on 64-bit arches, 2 where pointers are 32 bits. */
-  get i64Words(): number {
-    return 8 / this.arch.ptrSize;
-  }
-
   /** An int64 as argument words for tailCall (low word first where pointers are 32 bits). */
   i64(v: bigint | number): bigint[] {
     const u = BigInt.asUintN(64, BigInt(v));

@@ -4,11 +4,10 @@
 // bodies reach the Runtime through `rt()` when they run, so the same table
 // serves `gogo-emu disasm` (which links but never runs).
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
-import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
+import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
-import { chanparkcommit } from './chan.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
