@@ -90,6 +90,11 @@ export const amd64: Arch = {
   setSyscallResult(e, r) {
     e.setReg('rax', BigInt.asUintN(64, r));
   },
+  syscallReturnPC(e) {
+    // the SYSCALL hook sees RIP at the 2-byte instruction; Unicorn steps over it afterwards
+    return e.pc + 2;
+  },
+  cloneTlsArg: 4,
   setThreadPointer(e, v) {
     e.setReg('fs_base', v);
   },

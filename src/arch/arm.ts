@@ -105,6 +105,11 @@ export const arm: Arch = {
   setSyscallResult(e, r) {
     e.setReg('r0', BigInt.asUintN(32, r));
   },
+  syscallReturnPC(e) {
+    // the SVC exception is taken with PC already past the instruction
+    return e.pc;
+  },
+  cloneTlsArg: 3,
   setThreadPointer(e, v) {
     e.setReg('tpidruro', v);
   },

@@ -101,6 +101,14 @@ export interface Arch extends EngineArch {
   syscallArgs(e: Engine): { nr: number; args: bigint[] };
   /** Store a system call's result (negative: -errno) in the result register. */
   setSyscallResult(e: Engine, r: bigint): void;
+  /** From inside the system-call hook: the address of the instruction after the system-call instruction. */
+  syscallReturnPC(e: Engine): number;
+  /**
+   * Which argument of clone(2) carries the new thread pointer (CLONE_SETTLS):
+   * the kernel's order differs (x86-64: flags, stack, parent_tid, child_tid,
+   * tls; arm: flags, stack, parent_tid, tls, child_tid).
+   */
+  readonly cloneTlsArg: number;
   /** Set the thread pointer register the arch's TLS uses (amd64 FS_BASE, arm TPIDRURO). */
   setThreadPointer(e: Engine, v: bigint): void;
   /** getg(): the current g as the runtime sees it (amd64: the TLS slot FS:-8; arm: R10). */

@@ -387,6 +387,14 @@ export const SPECS = {
       c: ['sudog_c', '*hchan'],
     },
   },
+  // sema.go: a hash bucket of the semaphore table (the root of a treap of sudogs)
+  semaRoot: {
+    fields: {
+      lock: ['semaRoot_lock', 'mutex'],
+      treap: ['semaRoot_treap', '*sudog'],
+      nwait: ['semaRoot_nwait', 'uint32'],
+    },
+  },
   _defer: {
     fields: {
       started: ['_defer_started', 'bool'],

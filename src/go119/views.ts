@@ -266,6 +266,12 @@ export class Sudog extends StructView<'sudog'> {
 }
 export interface Sudog extends Accessors<'sudog'> {}
 
+/** A bucket of the semaphore table (runtime.semaRoot): a treap of sudogs by address, and its waiter count. */
+export class SemaRoot extends StructView<'semaRoot'> {
+  static readonly struct = 'semaRoot';
+}
+export interface SemaRoot extends Accessors<'semaRoot'> {}
+
 /** A deferred call record (runtime._defer). */
 export class Defer extends StructView<'_defer'> {
   static readonly struct = '_defer';
@@ -324,6 +330,7 @@ export const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
   hchan: HChan,
   waitq: WaitQ,
   sudog: Sudog,
+  semaRoot: SemaRoot,
   _defer: Defer,
   _panic: Panic,
   note: Note,

@@ -1,46 +1,97 @@
-// The emulated OS's threads: each M of the Go runtime is one Thread with a
-// saved CPU context (uc_context: all registers, FS_BASE / TPIDRURO included).
-// One Unicorn instance runs them round-robin in slices of N instructions; the
-// order is fixed (creation order), so runs are deterministic. A thread whose
-// host call blocked (a generator yielded) is parked at that call and costs
-// nothing until another thread wakes it; then the call is resumed in its own
-// context and finishes by returning to the emulated caller.
+// The emulated OS's threads and its one virtual timeline (DESIGN.md,
+// "Threads (Ms), CPUs and time" and "Waiting is a syscall").
 //
-// Time: every thread has a clock in modeled cycles. Emulated instructions are
+// Each thread has a saved CPU context (uc_context: all registers, FS_BASE /
+// TPIDRURO included) and a clock in modeled cycles. Emulated instructions are
 // charged per mnemonic (arch costs table) through a block hook over the text
 // region; each host call is charged HOST_CALL_CYCLES. The clock runs at a
-// nominal 1 GHz: nanotime() = cycles.
+// nominal 1 GHz: a thread's clock is its nanotime().
+//
+// Scheduling: at every scheduling point (a quantum used up, a thread that
+// blocks, yields or exits) the OS runs the runnable thread with the smallest
+// clock, ties broken by thread id, for one quantum of instructions. So threads
+// advance in step and interleave at quantum granularity; the same inputs give
+// the same interleaving. Every runnable thread behaves as if it had a CPU of
+// its own: the virtual CPU count is what sched_getaffinity reports, it does
+// not (yet) limit how many threads advance together.
+//
+// Waiting: a thread blocked in a system call is plain data (`wait`: what it
+// waits on and until when) and costs nothing until woken. A woken thread's
+// clock jumps forward to its waker's clock (never backward); a thread whose
+// deadline has come is woken at its deadline, and when every thread waits,
+// time jumps to the earliest deadline. When every thread waits without one,
+// run() returns 'all-parked'. The result of the blocking call is kept with the
+// thread and written to its result register when it next runs.
+//
+// A wake-up does not end the waker's quantum (a host function cannot stop the
+// CPU mid-call); the woken thread runs at the next scheduling point, starting
+// from its waker's time.
 import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
 import type { Disposable, EngineContext } from '../engine/engine.ts';
+import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 import type { Machine } from './machine.ts';
-import type { PendingHostCall } from './host.ts';
 import { REGIONS } from './memmap.ts';
 
 /** Modeled cost of entering and leaving any host function. */
 export const HOST_CALL_CYCLES = 20;
-/** Instructions a thread runs before the next runnable thread gets the CPU. */
+/** Instructions a thread runs before the next scheduling point (one quantum). */
 export const DEFAULT_SLICE = 10_000;
+/** The machine's virtual CPU count unless an option says otherwise. */
+export const DEFAULT_CPUS = 4;
 
-export type ThreadState = 'runnable' | 'parked' | 'exited';
+export type ThreadState = 'runnable' | 'waiting' | 'exited';
+
+/** Why a thread waits: plain data, so that a run can be snapshotted. */
+export interface Wait {
+  /** the system call it blocked in */
+  on: 'futex' | 'nanosleep';
+  /** the futex word it sleeps on */
+  addr?: number;
+  /** absolute time (on the virtual clock) at which the wait times out */
+  deadline?: number;
+  /** the call's result if the deadline comes first (futex: -ETIMEDOUT, nanosleep: 0) */
+  timeoutResult: number;
+  /** order of blocking over all threads: wake-ups on one address are FIFO */
+  seq: number;
+}
+
+/** Where a thread made by clone starts: the instruction after the syscall, with its own SP (and TLS). */
+export interface ThreadStart {
+  pc: number;
+  sp: number;
+  /** thread pointer (CLONE_SETTLS), else the parent's is kept */
+  tls?: bigint;
+}
 
 export class Thread {
   state: ThreadState = 'runnable';
-  /** modeled cycles used by this thread (its clock, in ns at 1 GHz) */
+  /** its virtual clock: modeled cycles executed plus time it was made to skip (wake-ups, deadlines) */
+  clock = 0;
+  /** modeled cycles this thread executed */
   cycles = 0;
   /** emulated instructions executed by this thread */
   insns = 0;
-  /** the host call it is parked in */
-  pending: PendingHostCall | undefined;
-  /** value handed to the blocked call when it resumes */
-  wakeValue: unknown;
+  /** what it waits on, while waiting */
+  wait: Wait | undefined;
+  /** result of the system call it blocked in, written to its result register when it next runs */
+  result: number | undefined;
+  /** for a thread made by clone, not yet run: where it starts */
+  start: ThreadStart | undefined;
+  /** exit status, once exited */
+  exitCode: number | undefined;
 
   constructor(
     readonly id: number,
     readonly name: string,
     readonly ctx: EngineContext,
   ) {}
+
+  /** Linux thread id: the main thread's tid is the pid (1), the others follow in creation order. */
+  get tid(): number {
+    return this.id + 1;
+  }
 }
 
 /** The run ended because the instruction budget was used up. */
@@ -55,6 +106,20 @@ export class BudgetExceeded extends Error {
   }
 }
 
+export interface ThreadsOptions {
+  /** instructions per quantum (default DEFAULT_SLICE) */
+  slice?: number;
+  /** stop the run after this many emulated instructions over all threads */
+  maxInsns?: number;
+  /** the machine's virtual CPU count (default DEFAULT_CPUS) */
+  cpus?: number;
+  /**
+   * Seed for perturbing quanta (each one shortened by a pseudo-random amount),
+   * to explore other interleavings; same seed, same run. Default: off.
+   */
+  interleaveSeed?: number;
+}
+
 interface BlockInfo {
   addrs: number[];
   /** cumulative cost before each instruction, and the total at the end */
@@ -64,29 +129,46 @@ interface BlockInfo {
 export class Threads {
   readonly all: Thread[] = [];
   current: Thread | undefined;
+  /** where thread events go (the session's bus) */
+  events: EventSink<OsEvent> = NO_EVENTS;
+  /** total emulated instructions over all threads */
+  totalInsns = 0;
+  /** quanta run so far (one per turn on the CPU, however it ended) */
+  quanta = 0;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
   private readonly hooks: Disposable[] = [];
   private exitRequested = false;
-  /** total emulated instructions over all threads */
-  totalInsns = 0;
+  private waitSeq = 0;
+  private perturbState: number;
 
   constructor(
     readonly machine: Machine,
-    readonly opts: { slice?: number; maxInsns?: number } = {},
+    readonly opts: ThreadsOptions = {},
   ) {
     const { engine, host } = machine;
     const text = REGIONS.text;
     this.hooks.push(engine.hookBlock(text.start, text.start + text.size - 1, (addr, size) => this.onBlock(addr, size)));
     host.beforeCall = () => {
-      if (this.current) this.current.cycles += HOST_CALL_CYCLES;
+      if (this.current) this.charge(this.current, HOST_CALL_CYCLES);
     };
     host.currentThread = () => this.current?.id ?? -1;
+    this.perturbState = (opts.interleaveSeed ?? 0) >>> 0 || 1;
   }
 
   get arch(): Arch {
     return this.machine.arch;
+  }
+
+  /** The machine's virtual CPU count. */
+  get cpus(): number {
+    return this.opts.cpus ?? DEFAULT_CPUS;
+  }
+
+  /** The thread with Linux thread id `tid`, if it exists. */
+  byTid(tid: number): Thread | undefined {
+    return this.all[tid - 1];
   }
 
   /** A new thread whose registers start as set by init (called with the thread's context loaded). */
@@ -99,6 +181,22 @@ export class Threads {
     return t;
   }
 
+  /**
+   * clone: a new thread that shares everything and starts, when first run, in
+   * a copy of the current thread's registers (saved now) changed by `start`.
+   * Its clock starts at its parent's. Call from a system call of the parent.
+   */
+  spawnClone(parent: Thread, start: ThreadStart): Thread {
+    const t = new Thread(this.all.length, `t${this.all.length + 1}`, this.machine.engine.newContext());
+    t.ctx.save();
+    t.start = start;
+    t.result = 0;
+    t.clock = parent.clock;
+    this.all.push(t);
+    if (this.events.active) this.events.emit({ kind: 'clone', thread: parent.id, child: t.id, clock: parent.clock });
+    return t;
+  }
+
   /** Make t's registers current (saving the current thread's first). */
   private load(t: Thread, fresh = false): void {
     if (this.loaded === t) return;
@@ -107,17 +205,122 @@ export class Threads {
     this.loaded = t;
   }
 
-  /** Wake a parked thread: its blocked host call resumes with `value` when it next runs. */
-  wake(t: Thread, value?: unknown): void {
-    if (t.state !== 'parked') throw new Error(`wake: thread ${t.name} is ${t.state}, not parked`);
-    t.state = 'runnable';
-    t.wakeValue = value;
+  /** Finish what a thread's last scheduling left pending: a clone child's start, a blocked call's result. */
+  private enter(t: Thread): void {
+    const { engine } = this.machine;
+    if (t.start) {
+      engine.pc = t.start.pc;
+      engine.sp = t.start.sp;
+      if (t.start.tls !== undefined) this.arch.setThreadPointer(engine, t.start.tls);
+      t.start = undefined;
+    }
+    if (t.result !== undefined) {
+      this.arch.setSyscallResult(engine, BigInt(t.result));
+      t.result = undefined;
+    }
   }
 
-  /** Ask the run loop to end after the current host call (exit()). */
+  private charge(t: Thread, cycles: number): void {
+    t.cycles += cycles;
+    t.clock += cycles;
+  }
+
+  // ---- waiting and waking (called by system calls and the runtime) -------------
+
+  /**
+   * The current thread blocks in its system call: it waits as `wait` says and
+   * the CPU goes to another thread. Call from a system-call hook only (the
+   * thread continues after the syscall instruction once woken).
+   */
+  block(t: Thread, w: Omit<Wait, 'seq'>): void {
+    if (t !== this.current || t.state !== 'runnable') throw new Error(`block: thread ${t.name} is not the running thread`);
+    t.state = 'waiting';
+    t.wait = { ...w, seq: this.waitSeq++ };
+    if (this.events.active) this.events.emit({ kind: 'wait', thread: t.id, on: w.on, addr: w.addr, deadline: w.deadline, clock: t.clock });
+    this.machine.engine.stop();
+  }
+
+  /** The threads waiting on futex word `addr`, in the order they started waiting. */
+  futexWaiters(addr: number): Thread[] {
+    return this.all.filter((t) => t.state === 'waiting' && t.wait!.on === 'futex' && t.wait!.addr === addr).sort((a, b) => a.wait!.seq - b.wait!.seq);
+  }
+
+  /** Wake a waiting thread: its call returns `result`; its clock moves up to the waker's. */
+  wake(t: Thread, result: number, by: Thread | undefined): void {
+    if (t.state !== 'waiting') throw new Error(`wake: thread ${t.name} is ${t.state}, not waiting`);
+    if (by) t.clock = Math.max(t.clock, by.clock);
+    this.resume(t, result, by?.id, false);
+  }
+
+  private resume(t: Thread, result: number, by: number | undefined, timeout: boolean): void {
+    t.state = 'runnable';
+    t.wait = undefined;
+    t.result = result;
+    if (this.events.active) this.events.emit({ kind: 'wake', thread: t.id, by, timeout, result, clock: t.clock });
+  }
+
+  /** A waiting thread's deadline has come: it runs on from there. */
+  private timeout(t: Thread): void {
+    const w = t.wait!;
+    t.clock = Math.max(t.clock, w.deadline!);
+    this.resume(t, w.timeoutResult, undefined, true);
+  }
+
+  /** End the current quantum (sched_yield). Call from a system-call hook only. */
+  yield(): void {
+    this.machine.engine.stop();
+  }
+
+  /** The thread ends (exit). Returns true if it was the last one. Call from a system-call hook only. */
+  exitThread(t: Thread, code: number): boolean {
+    t.state = 'exited';
+    t.exitCode = code;
+    if (this.loaded === t) this.loaded = undefined; // nothing to save any more
+    if (this.events.active) this.events.emit({ kind: 'threadexit', thread: t.id, code, clock: t.clock });
+    this.machine.engine.stop();
+    return this.all.every((x) => x.state === 'exited');
+  }
+
+  /** Ask the run loop to end after the current host or system call (exit(), exit_group). */
   requestExit(): void {
     this.exitRequested = true;
     this.machine.engine.stop();
+  }
+
+  // ---- the timeline ---------------------------------------------------------------
+
+  /**
+   * The next thread to run: the runnable thread with the smallest clock (ties
+   * by id). Waiting threads whose deadline is not after that clock wake first
+   * (earliest deadline first); with nothing runnable, time jumps to the
+   * earliest deadline. Undefined when every thread waits without a deadline
+   * (or has exited).
+   */
+  private pick(): Thread | undefined {
+    for (;;) {
+      let best: Thread | undefined;
+      let due: Thread | undefined;
+      for (const t of this.all) {
+        if (t.state === 'runnable' && (!best || t.clock < best.clock)) best = t;
+        const d = t.state === 'waiting' ? t.wait!.deadline : undefined;
+        if (d !== undefined && (!due || d < due.wait!.deadline!)) due = t;
+      }
+      if (!due || (best && due.wait!.deadline! > best.clock)) return best;
+      this.timeout(due);
+    }
+  }
+
+  /** Instructions of the next quantum: the slice, or with interleaveSeed a pseudo-random part of it (at least half). */
+  private quantum(): number {
+    const slice = this.opts.slice ?? DEFAULT_SLICE;
+    if (this.opts.interleaveSeed === undefined) return slice;
+    let x = this.perturbState; // xorshift32
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.perturbState = x >>> 0;
+    const half = Math.ceil(slice / 2);
+    return half + (this.perturbState % (slice - half + 1));
   }
 
   private onBlock(addr: number, size: number): void {
@@ -132,7 +335,7 @@ export class Threads {
     const t = this.current!;
     t.insns += info.addrs.length;
     this.totalInsns += info.addrs.length;
-    t.cycles += info.costs[info.costs.length - 1]!;
+    this.charge(t, info.costs[info.costs.length - 1]!);
     this.lastBlock = { info, addr, charged: t };
   }
 
@@ -147,71 +350,39 @@ export class Threads {
     const t = lb.charged;
     t.insns -= n - idx;
     this.totalInsns -= n - idx;
-    t.cycles -= lb.info.costs[n]! - lb.info.costs[idx]!;
-  }
-
-  /** The next runnable thread after `after`, in creation order. */
-  private next(after: Thread | undefined): Thread | undefined {
-    const n = this.all.length;
-    const start = after ? after.id + 1 : 0;
-    for (let k = 0; k < n; k++) {
-      const t = this.all[(start + k) % n]!;
-      if (t.state === 'runnable') return t;
-    }
-    return undefined;
+    this.charge(t, -(lb.info.costs[n]! - lb.info.costs[idx]!));
   }
 
   /**
-   * Run until a host function calls requestExit(), every thread is parked
-   * (returned as 'all-parked'), or the budget is used up (throws BudgetExceeded).
+   * Run until a host function or system call asks to exit (requestExit), every
+   * thread waits with nothing to wake it (returned as 'all-parked'), or the
+   * budget is used up (throws BudgetExceeded).
    */
   run(): 'exit' | 'all-parked' {
-    const { engine, host } = this.machine;
-    const slice = this.opts.slice ?? DEFAULT_SLICE;
-    let t = this.next(undefined);
+    const { engine } = this.machine;
+    let how: 'exit' | 'all-parked' = 'exit';
     while (!this.exitRequested) {
-      if (!t) return 'all-parked';
+      const t = this.pick();
+      if (!t) {
+        how = 'all-parked';
+        break;
+      }
       this.current = t;
       this.load(t);
-      if (t.pending) {
-        const p = t.pending;
-        t.pending = undefined;
-        host.resume(p, t.wakeValue);
-        t.wakeValue = undefined;
-        if (this.afterStop(t)) {
-          t = this.next(t);
-          continue;
-        }
-        if (this.exitRequested) break;
-      }
-      let count = slice;
+      this.enter(t);
+      let count = this.quantum();
       if (this.opts.maxInsns !== undefined) {
         const left = this.opts.maxInsns - this.totalInsns;
         if (left <= 0) throw new BudgetExceeded(this.opts.maxInsns, engine.pc, this.machine.describe(engine.pc));
         count = Math.min(count, left);
       }
+      this.quanta++;
       const r = engine.run(engine.pc, { count });
       this.settlePartialBlock(r.pc);
-      if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (an M must not return)`);
-      if (r.reason === 'stop' && this.afterStop(t)) {
-        t = this.next(t);
-        continue;
-      }
-      if (this.exitRequested) break;
-      // slice used up: next thread (or the same one if it is the only runnable one)
-      t = this.next(t) ?? t;
+      if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (a thread must not return)`);
     }
-    if (this.loaded) this.loaded.ctx.save();
-    return 'exit';
-  }
-
-  /** After a stop: park the thread if its host call blocked. True if it parked. */
-  private afterStop(t: Thread): boolean {
-    const p = this.machine.host.takePending();
-    if (!p) return false;
-    t.pending = p;
-    t.state = 'parked';
-    return true;
+    if (this.loaded && this.loaded.state !== 'exited') this.loaded.ctx.save();
+    return how;
   }
 
   dispose(): void {

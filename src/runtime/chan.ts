@@ -6,10 +6,13 @@
 // Differs: channel locks are no-ops (one thread runs the scheduler at a
 // time); no select (so no isSelect/selectDone); element types are described
 // by a descriptor whose first word is the element size (what the compiler
-// emits), and elements are copied byte for byte (no write barriers).
+// emits), and elements are copied byte for byte (no write barriers). The code
+// after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
+// execute() from the goroutine's ParkResume record (park.ts).
+import { ENTRY, hostSpec } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
-import { goready, gopark } from './park.ts';
+import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
@@ -77,16 +80,22 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
   const mysg = enqueueSelf(rt, c, c.sendq, ep);
   return gopark(rt, call, {
     reason: waitReasonChanSend,
-    unlockf: chanparkcommit,
-    onResume: (g) => {
-      const closed = !wokenFrom(rt, g, mysg);
-      if (closed) {
-        if (c.closed === 0) goThrow('chansend: spurious wakeup');
-        // the panic happens in the woken goroutine, as in Go
-        resumeIntoPanic(rt, g, 'send on closed channel');
-      }
-    },
+    unlockf: 'runtime.chanparkcommit',
+    lock: c.addrOf('lock'),
+    resume: { kind: 'chansend', sudog: mysg.addr, c: c.addr },
   });
+}
+
+/**
+ * The rest of chansend once the blocked sender runs again: release the
+ * sudog; if a close (not a receiver) woke it, panic in that goroutine, as in Go.
+ */
+export function chansendResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'chansend' }>): void {
+  const closed = !wokenFrom(rt, gp, sudog(rt, r.sudog));
+  if (closed) {
+    if (chan(rt, r.c).closed === 0) goThrow('chansend: spurious wakeup');
+    resumeIntoPanic(rt, gp, 'send on closed channel');
+  }
 }
 
 /**
@@ -105,25 +114,24 @@ function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
 }
 
 /**
- * Ports chanrecv (block = true). `onResult(received)` delivers chanrecv2's
- * result: at once, or when the parked receiver is resumed.
+ * Ports chanrecv (block = true). Returns whether a value was received (false:
+ * the channel is closed and drained) or, when the receiver must block, the
+ * tail call of gopark; `result` says whether the caller wants that flag
+ * (chanrecv2) once the parked receiver runs again.
  */
-export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, deliver: (g: G, received: boolean) => void): TailCall | undefined {
+export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, result: boolean): TailCall | boolean {
   if (cp === 0) return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
   const c = chan(rt, cp);
-  const self = rt.getg();
   if (c.closed !== 0) {
     if (c.qcount === 0) {
       if (ep !== 0) rt.mem.fill(ep, c.elemsize);
-      deliver(self, false);
-      return undefined;
+      return false;
     }
   } else {
     const sg = dequeue(rt, c.sendq);
     if (sg) {
       recv(rt, c, sg, ep);
-      deliver(self, true);
-      return undefined;
+      return true;
     }
   }
   if (c.qcount > 0) {
@@ -133,16 +141,29 @@ export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, de
     c.recvx += 1;
     if (c.recvx === c.dataqsiz) c.recvx = 0;
     c.qcount -= 1;
-    deliver(self, true);
-    return undefined;
+    return true;
   }
   // block: a sudog on the receive queue until a sender (or close) fills it
   const mysg = enqueueSelf(rt, c, c.recvq, ep);
   return gopark(rt, call, {
     reason: waitReasonChanReceive,
-    unlockf: chanparkcommit,
-    onResume: (g) => deliver(g, wokenFrom(rt, g, mysg)),
+    unlockf: 'runtime.chanparkcommit',
+    lock: c.addrOf('lock'),
+    resume: { kind: 'chanrecv', sudog: mysg.addr, result },
   });
+}
+
+/**
+ * The rest of chanrecv once the blocked receiver runs again: release the
+ * sudog and, for chanrecv2, put the received flag where the caller will look
+ * once gogo resumes it (where that is follows chanrecv2's entry in src/abi).
+ */
+export function chanrecvResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'chanrecv' }>): void {
+  const received = wokenFrom(rt, gp, sudog(rt, r.sudog));
+  if (r.result) {
+    const spec = hostSpec(ENTRY.chanrecv2, rt.arch.ptrSize);
+    rt.arch.setParkedResult(rt.mem, gp.sched, spec.abi, spec.nargs, 0, received ? 1 : 0);
+  }
 }
 
 /**
@@ -200,8 +221,12 @@ function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   goready(rt, gp);
 }
 
-/** Ports chanparkcommit: the goroutine is parked; stack shrinking may look at it again. */
-function chanparkcommit(gp: G): boolean {
+/**
+ * Ports chanparkcommit (gopark's unlock function for channels, called by
+ * park_m through m.waitunlockf): the goroutine is parked; stack shrinking may
+ * look at it again. The channel lock is a no-op here.
+ */
+export function chanparkcommit(_rt: Runtime, gp: G, _chanLock: number): boolean {
   gp.activeStackChans = true;
   gp.parkingOnChan = 0;
   return true;

@@ -1,7 +1,8 @@
 // The runtime's package-level variables that stubs or the TS runtime address
 // directly, placed at fixed addresses at the start of the data region (sizes
 // from go_asm.h): runtime.m0, runtime.g0 and runtime.sched as in Go's data
-// segment. Everything else the runtime allocates lives in the heap region.
+// segment; the runtime's tables (runtime.semtable) follow the program's
+// variables. Everything else the runtime allocates lives in the heap region.
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
 import { goAsmConst } from '../go119/goasm.ts';
@@ -23,6 +24,17 @@ function runtimeGlobals(arch: Arch): GlobalVar[] {
   ];
 }
 
+/** sema.go semTabSize: the number of semaRoots in the semaphore table (a prime). */
+export const SEM_TAB_SIZE = 251;
+
+/**
+ * The runtime's tables, laid out after the program's variables: sema.go's
+ * semtable, SEM_TAB_SIZE semaRoots (without Go's cache-line padding).
+ */
+function runtimeTables(arch: Arch): GlobalVar[] {
+  return [{ name: 'runtime.semtable', size: SEM_TAB_SIZE * goAsmConst(arch, 'semaRoot__size'), align: 8 }];
+}
+
 /** Lay out globals from `start`; returns name -> address and the first free address. */
 export function layoutGlobals(vars: readonly GlobalVar[], start: number): { addrs: Map<string, number>; end: number } {
   const addrs = new Map<string, number>();
@@ -38,5 +50,5 @@ export function layoutGlobals(vars: readonly GlobalVar[], start: number): { addr
 
 /** The runtime's globals followed by the program's (e.g. compiled package-level vars). */
 export function dataSymbols(arch: Arch, programVars: readonly GlobalVar[] = []): { addrs: Map<string, number>; end: number } {
-  return layoutGlobals([...runtimeGlobals(arch), ...programVars], REGIONS.data.start);
+  return layoutGlobals([...runtimeGlobals(arch), ...programVars, ...runtimeTables(arch)], REGIONS.data.start);
 }

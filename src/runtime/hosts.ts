@@ -7,15 +7,17 @@
 // `gogo-emu disasm` (which links but never runs).
 import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
-import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
+import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
-import { gopark, gosched, gosched_m, park_m } from './park.ts';
+import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
+import { getproccount } from './os_linux.ts';
+import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0 } from './sched.ts';
-import { semacquire, waitGroupAdd, waitGroupWait } from './sema.ts';
+import { semacquire1, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { newstack } from './stack.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
@@ -51,7 +53,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);
   // osinit: the emulated machine's CPU count (GOMAXPROCS default).
-  host.define('runtime.osinit', { abi: 'abi0', nargs: 0 }, () => undefined);
+  host.define('runtime.osinit', { abi: 'abi0', nargs: 0 }, () => {
+    rt().ncpu = getproccount(rt());
+  });
   host.define('runtime.schedinit', { abi: 'abi0', nargs: 0 }, () => schedinit(rt()));
   host.define('runtime.mstart0', { abi: 'abi0', nargs: 0 }, (c) => mstart0(rt(), c));
 
@@ -142,17 +146,13 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
   defineEntry(host, ENTRY.chansend1, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
-  defineEntry(host, ENTRY.chanrecv1, (c) => chanrecv(rt(), c, c.argN(0), c.argN(1), () => undefined));
+  defineEntry(host, ENTRY.chanrecv1, (c) => {
+    const r = chanrecv(rt(), c, c.argN(0), c.argN(1), false);
+    return typeof r === 'boolean' ? undefined : r;
+  });
   defineEntry(host, ENTRY.chanrecv2, (c) => {
-    const r = rt();
-    let parked = false;
-    let received = false;
-    const t = chanrecv(r, c, c.argN(0), c.argN(1), (g, ok) => {
-      if (parked) r.arch.setParkedResult(r.mem, g.sched, c.spec.abi, c.spec.nargs, 0, ok ? 1 : 0);
-      else received = ok;
-    });
-    parked = t !== undefined;
-    return t ?? (received ? 1 : 0);
+    const r = chanrecv(rt(), c, c.argN(0), c.argN(1), true);
+    return typeof r === 'boolean' ? (r ? 1 : 0) : r;
   });
   defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
@@ -162,7 +162,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
   defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
   defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
-  host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire(rt(), c, c.argN(0)));
+  host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
 
   defineEntry(host, ENTRY.panicdivide, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);
@@ -170,4 +170,25 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);
   });
+
+  // (Defined last, so that the slots above keep their addresses.)
+  // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----
+  host.define('runtime.chanparkcommit', { abi: 'internal', nargs: 2 }, (c) => (chanparkcommit(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.parkunlock_c', { abi: 'internal', nargs: 2 }, (c) => (parkunlock_c(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+
+  // ---- notes (lock_futex.go); their sleeps are the futex glue of asm/<arch>/sys_linux.s ----
+  const w64 = 8 / registry.arch.ptrSize; // argument words of an int64
+  host.define('runtime.noteclear', { abi: 'internal', nargs: 1 }, (c) => noteclear(rt(), c.argN(0)));
+  host.define('runtime.notewakeup', { abi: 'internal', nargs: 1 }, (c) => notewakeup(rt(), c.argN(0)));
+  host.define('runtime.notesleep', { abi: 'internal', nargs: 1 }, (c) => notesleep(rt(), c, c.argN(0)));
+  // notetsleep(n *note, ns int64) bool, and the same signature after each sleep
+  host.define('runtime.notetsleep', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep(rt(), c, c.argN(0), Number(c.argI64(1)))));
+  host.define('runtime.notetsleep.recheck', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep_recheck(rt(), c, c.argN(0), Number(c.argI64(1)))));
+  // timediv(v int64, div int32, rem *int32) int32: arm's timespec.setNsec
+  host.define('runtime.timediv', { abi: 'internal', nargs: w64 + 2 }, (c) => timediv(rt(), c.argI64(0), Number(BigInt.asIntN(32, c.arg(w64))), c.argN(w64 + 1)));
+}
+
+/** A host function's bool result (1 / 0), or its tail call. */
+function boolOrTail(r: boolean | TailCall): number | TailCall {
+  return typeof r === 'boolean' ? (r ? 1 : 0) : r;
 }

@@ -19,13 +19,17 @@ const MAX_M_COUNT = 10000;
 /**
  * Ports schedinit (the parts that shape scheduling): maxmcount, mcommoninit of
  * m0, GOMAXPROCS from the environment variable (else ncpu), procresize.
- * Differs: no allocator/GC/signal/module initialisation (not modelled).
+ * Differs: no allocator/GC/signal/module initialisation (not modelled); the
+ * default GOMAXPROCS is 1, not ncpu, while only one M runs.
  */
 export function schedinit(rt: Runtime): void {
   rt.sched.maxmcount = MAX_M_COUNT;
   mcommoninit(rt, rt.m0, -1);
   rt.sched.lastpoll = rt.nanotime();
-  let procs = rt.ncpu;
+  // Go's default is ncpu. Until there are more Ms than one, the default is a
+  // single P whatever the machine's CPU count; an explicit GOMAXPROCS > 1 is
+  // refused below.
+  let procs = Math.min(rt.ncpu, 1);
   const env = rt.opts.gomaxprocsEnv;
   if (env !== undefined && /^[+-]?\d+$/.test(env.trim()) && Number(env) > 0) procs = Number(env);
   // Ps beyond the first would need Ms (startm, wakep, work stealing): not yet.

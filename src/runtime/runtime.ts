@@ -12,6 +12,7 @@ import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { Heap } from './malloc.ts';
 import { StackAllocator } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
+import type { ParkResume } from './park.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 
@@ -38,7 +39,7 @@ export class Runtime {
   /** allp: the Ps, by id */
   allp: number[] = [];
   gomaxprocs = 0;
-  /** the emulated machine's CPU count (osinit) */
+  /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
   /** what the program wrote to fd 1 and fd 2 */
@@ -49,6 +50,10 @@ export class Runtime {
   readonly mOfThread = new Map<Thread, number>();
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
+  /** what each parked goroutine does when it runs again (g address -> record; park.ts) */
+  readonly parkResumes = new Map<number, ParkResume>();
+  /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
+  readonly noteDeadlines = new Map<number, number>();
   private fastrandState: bigint;
 
   constructor(
@@ -110,9 +115,9 @@ export class Runtime {
     return Number(((x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 32n);
   }
 
-  /** nanotime(): the current thread's clock (modeled cycles at 1 GHz). */
+  /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
   nanotime(): number {
-    return this.threads.current?.cycles ?? 0;
+    return this.threads.current?.clock ?? 0;
   }
 
   private readonly funcvals = new Map<string, number>();

@@ -5,7 +5,7 @@
 // machine code.
 import type { HostCall, TailCall } from '../os/host.ts';
 import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from '../go119/index.ts';
-import { takeResume } from './park.ts';
+import { resumeParked } from './park.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
@@ -107,8 +107,8 @@ export function execute(rt: Runtime, call: HostCall, gp: G, inheritTime: boolean
   const pp = rt.p(m.p);
   if (!inheritTime) pp.schedtick = (pp.schedtick + 1) >>> 0;
   if (rt.events.active) rt.events.emit({ kind: 'execute', goid: gp.goid, g: gp.addr, m: m.id, p: pp.id });
-  // the rest of the blocking call gp parked in (park.ts), before gp resumes
-  takeResume(rt, gp)?.(gp);
+  // the rest of the blocking call gp parked in (its ParkResume, park.ts), before gp resumes
+  resumeParked(rt, gp);
   return call.tailCall(rt.machine.sym('runtime.gogo'), [gp.sched.addr], 'abi0');
 }
 

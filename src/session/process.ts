@@ -32,8 +32,12 @@ export interface BootOptions extends RuntimeOptions {
   program: ProgramImage;
   /** stop after this many emulated instructions */
   maxInsns?: number;
-  /** instructions per thread slice */
+  /** instructions per thread quantum */
   slice?: number;
+  /** the machine's virtual CPU count (what sched_getaffinity reports; default 4) */
+  cpus?: number;
+  /** perturb thread quanta with this seed to explore other interleavings (default: off) */
+  interleaveSeed?: number;
   /** called with the process before the first instruction runs (to subscribe to its bus) */
   observe?: (p: Process) => void;
   /**
@@ -78,16 +82,18 @@ export class Process {
         }),
     });
     try {
-      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns });
+      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns, cpus: o.cpus, interleaveSeed: o.interleaveSeed });
       const stacks = { start: REGIONS.stacks.start + OS_STACK_SIZE, size: REGIONS.stacks.size - OS_STACK_SIZE };
       const bus: ProcessBus = new EventBus();
       machine.host.events = bus;
+      threads.events = bus;
       rt = new Runtime(machine, threads, o, bus, { heap: REGIONS.heap, stacks });
       const runtime = rt;
       installSyscalls({
         arch: o.arch,
         engine: machine.engine,
         mem: machine.mem,
+        threads,
         proc: { write: (fd, bytes) => runtime.write(fd, Buffer.from(bytes).toString('utf8')), exit: (code) => runtime.exit(code) },
       });
       const sp = buildInitialStack(o.arch, machine.mem, REGIONS.stacks.start + OS_STACK_SIZE, ['prog']);
