@@ -21,6 +21,8 @@ export interface RunOptions {
   schedtrace?: SchedtraceOptions;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
   timeline?: string;
+  /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
+  debugChecks?: boolean;
 }
 
 /** Read a program file with a one-line error when it cannot be read. */
@@ -42,7 +44,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, observe });
+  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
   try {
     const r = p.run();
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);

@@ -11,6 +11,8 @@
 // goroutine, writing results into its saved state (arch.setParkedResult).
 import type { HostCall, TailCall } from '../os/host.ts';
 import { _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
+import { assertOnG0 } from './assert.ts';
+import { lock, unlock } from './lock.ts';
 import { globrunqput, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { dropg, execute, schedule } from './sched.ts';
@@ -62,6 +64,7 @@ export function gopark(rt: Runtime, call: HostCall, o: ParkOptions): TailCall {
  * (which may veto the park), then schedule.
  */
 export function park_m(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'park_m');
   casgstatus(gp, _Grunning, _Gwaiting);
   if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Gwaiting, reason: waitReasonString(gp.waitreason) });
   dropg(rt);
@@ -103,9 +106,12 @@ export function gosched(rt: Runtime, call: HostCall): TailCall {
  * the local one), so that it runs after everything already queued.
  */
 export function gosched_m(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'gosched_m');
   casgstatus(gp, _Grunning, _Grunnable);
   if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Grunnable, reason: 'Gosched' });
   dropg(rt);
+  lock(rt, rt.sched.lock);
   globrunqput(rt, gp);
+  unlock(rt, rt.sched.lock);
   return schedule(rt, call);
 }
