@@ -9,6 +9,7 @@ import { AssemblyError } from '../engine/asm.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { AsmSourceError } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
+import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
@@ -20,9 +21,6 @@ import { validateCommand } from './validate.ts';
 function version(): string {
   return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
-
-/** Default instruction budget of `run`: ~1-2 minutes of emulation at worst. */
-export const DEFAULT_MAX_INSNS = 2_000_000_000;
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
@@ -98,7 +96,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--limit <n>', 'print at most n switches', parseCount)
     .option('--json', 'one JSON object per line (values as hex strings, like ../shared/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
       quietOnEpipe();
       process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
@@ -112,7 +110,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--stub <file.s>', 'replace built-in stubs by the TEXT blocks of this file (same symbol names); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--oracle', 'validate ../shared/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
       process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
     });

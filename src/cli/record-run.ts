@@ -8,6 +8,7 @@ import type { Arch } from '../arch/index.ts';
 import { EmulationFault, UserError } from '../engine/errors.ts';
 import { parseAsm, type TextBlock } from '../link/source.ts';
 import { BudgetExceeded } from '../os/threads.ts';
+import { RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { Process, type ProcessResult, type ProgramImage } from '../session/process.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { RunawaySwitch, SwitchRecorder } from '../trace/switches.ts';
@@ -27,6 +28,7 @@ export interface RecordOptions {
   arch: Arch;
   program: ProgramImage;
   stubOverrides?: readonly TextBlock[];
+  /** instruction budget (default RECORDING_MAX_INSNS) */
   maxInsns?: number;
   /** keep per-instruction steps (default true; false keeps each switch's last instruction only) */
   steps?: boolean;
@@ -36,8 +38,6 @@ export interface RecordOptions {
   onRecord?: (r: SwitchRecord, symbols: SymbolTable) => void;
 }
 
-export const DEFAULT_MAX_INSNS = 50_000_000;
-
 /** Boot and run a program, recording every switch. */
 export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
   let rec: SwitchRecorder | undefined;
@@ -45,7 +45,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     arch: o.arch,
     program: o.program,
     stubOverrides: o.stubOverrides,
-    maxInsns: o.maxInsns ?? DEFAULT_MAX_INSNS,
+    maxInsns: o.maxInsns ?? RECORDING_MAX_INSNS,
     observe: (rt) => {
       const r = new SwitchRecorder(rt, { steps: o.steps, retain: o.retain });
       const cb = o.onRecord;
