@@ -14,6 +14,7 @@ import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
 import type { Disposable, EngineContext } from '../engine/engine.ts';
+import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
 import type { PendingHostCall } from './host.ts';
 import { REGIONS } from './memmap.ts';
@@ -44,13 +45,13 @@ export class Thread {
 }
 
 /** The run ended because the instruction budget was used up. */
-export class BudgetExceeded extends Error {
+export class BudgetExceeded extends GogoError {
   constructor(
     readonly budget: number,
     readonly pc: number,
     readonly where: string,
   ) {
-    super(`instruction budget of ${budget} exhausted at pc=0x${pc.toString(16)} (${where}); raise it with --max-insns`);
+    super('budget', `instruction budget of ${budget} exhausted at pc=0x${pc.toString(16)} (${where}); raise it with --max-insns`);
     this.name = 'BudgetExceeded';
   }
 }

@@ -5,8 +5,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/os/machine.ts';
-import { loadProgram, recordRun } from '../../src/cli/record-run.ts';
+import { recordRun } from '../../src/cli/record-run.ts';
 import { RECORDING_MAX_INSNS } from '../../src/session/budget.ts';
+import { loadProgram } from '../../src/session/program.ts';
 import { formatViolation, validateRecords } from '../../src/trace/validator.ts';
 import { archCases } from '../helpers.ts';
 
