@@ -12,7 +12,7 @@
 //   ├─ BudgetExceeded             'budget'    os: the run used up its instruction budget (pc, symbol)
 //   ├─ RunawaySwitch              'runaway'   trace: a stub never left (switch number, symbol)
 //   ├─ GoThrow, GoPanic           'program'   runtime: the Go program's own fatal error or panic
-//   └─ AlreadyReported            'reported'  shells: the argument parser already printed its message
+//   └─ AlreadyReported            'reported'  session, for shells: the argument parser already printed its message
 //
 // Every shell turns any thrown value into text and an exit status with one
 // function, reportError in src/session/errors.ts, which also re-exports the
