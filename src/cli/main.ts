@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
-import { AlreadyReported, EXIT_FAILURE, EXIT_OK, reportError, toolVersion, UserError } from '../session/errors.ts';
+import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
@@ -27,7 +27,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .showHelpAfterError('(run gogo-emu --help for usage)')
     // commander has printed the usage error, help or version: only the status is left
     .exitOverride((e) => {
-      throw new AlreadyReported(e.message, e.exitCode === 0 ? EXIT_OK : EXIT_FAILURE);
+      throw new AlreadyReported(e.message, e.exitCode);
     });
 
   // --debug turns the runtime's debug checks on; without it GOGO_EMU_DEBUG decides

@@ -59,5 +59,5 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
   if (!o.json) io.out(`${shown.length} of ${run.records.length} switches shown (${picked.length} matched); ${status}`);
   else if (run.error) io.err(`gogo-emu: ${status}`);
   for (const u of run.unfinished) io.err(`gogo-emu: switch #${u.seq} ${u.kind} never left its stub (last instruction: ${u.steps[u.steps.length - 1]?.sym ?? u.entry.sym})`);
-  return run.error ? 2 : 0;
+  return run.error ? run.error.exitCode : 0;
 }

@@ -35,11 +35,12 @@ export const EXIT_OK = 0;
 /**
  * A shell's argument parser (commander for the CLI) has already printed what
  * the user needs (a usage error, --help, --version): nothing more to print,
- * just the exit status.
+ * just the exit status. The parser's own status 0 stays 0; any failure status
+ * (commander uses 1) becomes 2, the status of bad input.
  */
 export class AlreadyReported extends GogoError {
-  constructor(message: string, exitCode: number) {
-    super('reported', message, exitCode);
+  constructor(message: string, parserStatus: number) {
+    super('reported', message, parserStatus === 0 ? EXIT_OK : EXIT_FAILURE);
     this.name = 'AlreadyReported';
   }
 }

@@ -36,7 +36,7 @@ describe('reportError', () => {
     ['RunawaySwitch', runaway, 'gogo-emu: switch #2 gogo ran 100001 instructions without leaving runtime.gogo and its helpers (last at runtime.gogo<>+12)\n', 2, 'runaway'],
     ['GoThrow', () => new GoThrow('all goroutines are asleep - deadlock!', ['', 'goroutine 1 [chan receive]:'], 'user'), 'fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:\n', 2, 'program'],
     ['GoPanic', () => new GoPanic('runtime error: integer divide by zero', 1), 'panic: runtime error: integer divide by zero\n\ngoroutine 1 [running]:\n', 2, 'program'],
-    ['AlreadyReported (usage)', () => new AlreadyReported("error: unknown option '--bogus'", 2), '', 2, 'reported'],
+    ['AlreadyReported (usage)', () => new AlreadyReported("error: unknown option '--bogus'", 1), '', 2, 'reported'],
     ['AlreadyReported (--help)', () => new AlreadyReported('(outputHelp)', 0), '', 0, 'reported'],
   ] as const)('%s', (_name, make, text, exitCode, kind) => {
     const e = make();
