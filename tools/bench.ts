@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { ARCH_NAMES, archByName } from '../src/arch/index.ts';
 import { runSource } from '../src/cli/run.ts';
 import { ROOT } from '../src/os/machine.ts';
+import { DEFAULT_MAX_INSNS } from '../src/session/budget.ts';
 
 const GO = '/usr/lib/go-1.19/bin/go';
 const benchDir = join(ROOT, 'tools', 'bench');
@@ -32,11 +33,14 @@ function nativeSeconds(prog: string, arch: string): number | undefined {
   }
 }
 
+/** The benchmark programs run longer than any fixture: two and a half times a plain run's budget. */
+const BENCH_MAX_INSNS = 2.5 * DEFAULT_MAX_INSNS;
+
 async function emulate(prog: string, arch: string) {
   let switches = 0;
   const src = readFileSync(join(benchDir, prog), 'utf8');
   const t0 = process.hrtime.bigint();
-  const r = await runSource(src, prog, archByName(arch), { maxInsns: 5_000_000_000, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => e.kind === 'execute' && switches++) });
+  const r = await runSource(src, prog, archByName(arch), { maxInsns: BENCH_MAX_INSNS, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => e.kind === 'execute' && switches++) });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.exitCode !== 0) throw new Error(`${prog} on ${arch} exited ${r.exitCode}: ${r.stderr}`);
   return { secs, insns: r.insns, switches, out: r.stderr.trim() };

@@ -12,7 +12,8 @@ import type { ProcessEvent } from '../runtime/events.ts';
 import { formatRecordTable, showValue } from '../trace/format.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
-import { readProgram, runSource } from './run.ts';
+import { readProgramFile } from '../session/program.ts';
+import { runSource } from './run.ts';
 
 export const DEMO_PROGRAM = join(ROOT, 'fixtures', 'programs', 'pingpong.go');
 
@@ -67,7 +68,7 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     }
   };
   let recorder: SwitchRecorder | undefined;
-  const r = await runSource(readProgram(DEMO_PROGRAM), 'pingpong.go', arch, {
+  const r = await runSource(readProgramFile(DEMO_PROGRAM), 'pingpong.go', arch, {
     observe: (p) => {
       rt = p.rt;
       recorder = new SwitchRecorder(p, { steps: false });

@@ -1,14 +1,9 @@
 // The gogo-emu command line (commander). Commands stay thin: they parse flags
 // and call into the modules that do the work.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
-import { CompileError } from '../compile/errors.ts';
-import { AssemblyError } from '../engine/asm.ts';
-import { EmulationFault, UserError } from '../engine/errors.ts';
-import { AsmSourceError } from '../link/source.ts';
-import { ROOT } from '../os/machine.ts';
+import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
+import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
@@ -16,13 +11,6 @@ import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
-
-function version(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** Default instruction budget of `run`: ~1-2 minutes of emulation at worst. */
-export const DEFAULT_MAX_INSNS = 2_000_000_000;
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
@@ -34,9 +22,16 @@ const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(A
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
     .description('Run Go programs on an emulated x86-64 or ARM CPU and watch the Go scheduler switch goroutines at the register level.')
-    .version(version(), '-V, --version')
+    .version(toolVersion(), '-V, --version')
+    .option('--debug', "on an internal error, print its stack and how to report it; check the runtime port's preconditions (as GOGO_EMU_DEBUG=1)")
     .showHelpAfterError('(run gogo-emu --help for usage)')
-    .exitOverride();
+    // commander has printed the usage error, help or version: only the status is left
+    .exitOverride((e) => {
+      throw new AlreadyReported(e.message, e.exitCode);
+    });
+
+  // --debug turns the runtime's debug checks on; without it GOGO_EMU_DEBUG decides
+  const debugChecks = () => ((program.opts() as { debug?: boolean }).debug ? true : undefined);
 
   program
     .command('disasm')
@@ -61,7 +56,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
     });
 
   program
@@ -98,10 +93,10 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--limit <n>', 'print at most n switches', parseCount)
     .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
       quietOnEpipe();
-      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
     });
 
   program
@@ -112,9 +107,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--stub <file.s>', 'replace built-in stubs by the TEXT blocks of this file (same symbol names); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
-      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
     });
 
   program
@@ -128,25 +123,18 @@ export function buildProgram(out: (s: string) => void): Command {
   return program;
 }
 
-/** One line for errors a user can act on; no stack traces. */
-function describeError(e: unknown): string {
-  if (e instanceof UserError || e instanceof AsmSourceError || e instanceof AssemblyError || e instanceof CompileError) return `gogo-emu: ${e.message}`;
-  if (e instanceof EmulationFault) return `gogo-emu: ${e.message}`;
-  const msg = e instanceof Error ? e.message : String(e);
-  return `gogo-emu: internal error: ${msg}${process.env.GOGO_EMU_DEBUG ? `\n${(e as Error).stack}` : ' (set GOGO_EMU_DEBUG=1 for a stack trace)'}`;
-}
-
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram((s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`));
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // commander already printed the message (or help/version)
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.stderr.write(`${describeError(e)}\n`);
-    process.exitCode = 2;
+    const r = reportError(e, { debug: debugWanted(program, argv) });
+    if (r.text) process.stderr.write(r.text);
+    process.exitCode = r.exitCode;
   }
+}
+
+/** --debug anywhere on the command line (also when parsing failed before commander saw it), or GOGO_EMU_DEBUG=1. */
+function debugWanted(program: Command, argv: readonly string[]): boolean {
+  return !!program.opts().debug || argv.slice(2).includes('--debug') || process.env.GOGO_EMU_DEBUG === '1';
 }

@@ -10,7 +10,8 @@ import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { loadOracleTrace } from '../trace/oracle.ts';
-import { loadProgram, loadStubFile, recordRun } from './record-run.ts';
+import { loadProgram, loadStubFile } from '../session/program.ts';
+import { recordRun } from './record-run.ts';
 import type { SwitchRecord } from '../trace/record.ts';
 import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';
@@ -21,6 +22,7 @@ export interface ValidateOptions {
   list?: boolean;
   maxInsns?: number;
   color: boolean;
+  debugChecks?: boolean;
 }
 
 export async function validateCommand(file: string | undefined, arch: Arch, o: ValidateOptions, io: Output): Promise<number> {
@@ -50,6 +52,7 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
     program,
     stubOverrides,
     maxInsns: o.maxInsns,
+    debugChecks: o.debugChecks,
     retain: false,
     onRecord: (r, symbols) => {
       v ??= new Validator(arch, symbols);

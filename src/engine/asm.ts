@@ -8,6 +8,7 @@
 // - Keystone reports no line number: on failure we find the failing line by
 //   assembling lines one at a time with every label of the source predefined.
 import { createRequire } from 'node:module';
+import { UserError } from './errors.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -132,8 +133,11 @@ function disassembler(t: AsmTarget) {
   return d;
 }
 
-/** An assembly failure; `line` is 1-based within the source given to assemble(). */
-export class AssemblyError extends Error {
+/**
+ * An assembly failure; `line` is 1-based within the source given to assemble().
+ * Bad input (the linker adds the .s file and line: AsmSourceError).
+ */
+export class AssemblyError extends UserError {
   constructor(
     readonly line: number,
     readonly text: string,

@@ -31,6 +31,7 @@ import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
 import type { Disposable, EngineContext } from '../engine/engine.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
+import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
 import { REGIONS } from './memmap.ts';
 
@@ -95,13 +96,13 @@ export class Thread {
 }
 
 /** The run ended because the instruction budget was used up. */
-export class BudgetExceeded extends Error {
+export class BudgetExceeded extends GogoError {
   constructor(
     readonly budget: number,
     readonly pc: number,
     readonly where: string,
   ) {
-    super(`instruction budget of ${budget} exhausted at pc=0x${pc.toString(16)} (${where}); raise it with --max-insns`);
+    super('budget', `instruction budget of ${budget} exhausted at pc=0x${pc.toString(16)} (${where}); raise it with --max-insns`);
     this.name = 'BudgetExceeded';
   }
 }

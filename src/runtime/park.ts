@@ -21,6 +21,8 @@
 import type { HostCall, TailCall } from '../os/host.ts';
 import { _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import { chanparkcommit, chanrecvResume, chansendResume } from './chan.ts';
+import { assertOnG0 } from './assert.ts';
+import { lock, unlock } from './lock.ts';
 import { globrunqput, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { dropg, execute, schedule } from './sched.ts';
@@ -92,6 +94,7 @@ function callUnlockf(rt: Runtime, fn: number, gp: G, lock: number): boolean {
  */
 export function park_m(rt: Runtime, call: HostCall, gp: G): TailCall {
   const m = rt.curm();
+  assertOnG0(rt, 'park_m');
   casgstatus(gp, _Grunning, _Gwaiting);
   if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Gwaiting, reason: waitReasonString(gp.waitreason) });
   dropg(rt);
@@ -143,9 +146,12 @@ export function gosched(rt: Runtime, call: HostCall): TailCall {
  * the local one), so that it runs after everything already queued.
  */
 export function gosched_m(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'gosched_m');
   casgstatus(gp, _Grunning, _Grunnable);
   if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Grunnable, reason: 'Gosched' });
   dropg(rt);
+  lock(rt, rt.sched.lock);
   globrunqput(rt, gp);
+  unlock(rt, rt.sched.lock);
   return schedule(rt, call);
 }

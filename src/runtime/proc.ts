@@ -1,11 +1,13 @@
 // Creating Gs, Ms and Ps: ports of go1.19 proc.go schedinit, mcommoninit,
 // procresize, acquirep, malg, allgadd, newproc1, gfput, gfget. Each function
 // names its Go counterpart and says where it differs. Single-threaded host
-// code: Go's locks and atomics are plain operations here.
+// code: Go's atomics are plain operations here (its locks: lock.ts).
 import { _Gdead, _Gidle, _Grunnable, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from '../go119/index.ts';
-import { runqput } from './runq.ts';
+import { assertLocked, assertOnG0 } from './assert.ts';
+import { lock, unlock } from './lock.ts';
+import { runqempty, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
-import { casgstatus } from './status.ts';
+import { casgstatus, setPStatus } from './status.ts';
 import { goThrow } from './throw.ts';
 
 /** The gsignal stack size of every M (os_linux.go mpreinit: 32 KiB). */
@@ -25,6 +27,7 @@ const MAX_M_COUNT = 10000;
 export function schedinit(rt: Runtime): void {
   rt.sched.maxmcount = MAX_M_COUNT;
   mcommoninit(rt, rt.m0, -1);
+  lock(rt, rt.sched.lock);
   rt.sched.lastpoll = rt.nanotime();
   // Go's default is ncpu. Until there are more Ms than one, the default is a
   // single P whatever the machine's CPU count; an explicit GOMAXPROCS > 1 is
@@ -35,6 +38,7 @@ export function schedinit(rt: Runtime): void {
   // Ps beyond the first would need Ms (startm, wakep, work stealing): not yet.
   if (procs > 1) goThrow(`GOMAXPROCS=${procs}: more than one P is not supported yet (gogo-emu runs one M and one P)`);
   if (procresize(rt, procs) !== 0) goThrow('unknown runnable goroutine during bootstrap');
+  unlock(rt, rt.sched.lock);
 }
 
 /**
@@ -42,8 +46,10 @@ export function schedinit(rt: Runtime): void {
  * and link it into allm. id = -1 means "reserve the next id".
  */
 export function mcommoninit(rt: Runtime, mp: M, id: number): void {
+  lock(rt, rt.sched.lock);
   if (id >= 0) mp.id = id;
   else mp.id = mReserveID(rt);
+  unlock(rt, rt.sched.lock);
   const gsignal = malg(rt, GSIGNAL_STACK);
   gsignal.m = mp.addr;
   mp.gsignal = gsignal.addr;
@@ -51,8 +57,9 @@ export function mcommoninit(rt: Runtime, mp: M, id: number): void {
   rt.allm.unshift(mp.addr);
 }
 
-/** Ports mReserveID: the next M id, checking sched.maxmcount. */
+/** Ports mReserveID: the next M id, checking sched.maxmcount. Precondition: sched.lock held. */
 function mReserveID(rt: Runtime): number {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'mReserveID');
   const id = rt.sched.mnext;
   rt.sched.mnext = id + 1;
   if (rt.sched.mnext - rt.sched.nmfreed > rt.sched.maxmcount) goThrow(`thread exhaustion: program exceeds ${rt.sched.maxmcount}-thread limit`);
@@ -64,25 +71,27 @@ function mReserveID(rt: Runtime): number {
  * (acquirep) and put the others on the idle list. Returns the list of Ps with
  * local work (always empty at start-up). Differs: Ps are only ever added
  * (a second call with a smaller count throws), and mcache/timers are not modelled.
+ * Precondition: sched.lock held, the world stopped (every P _Pgcstop).
  */
 export function procresize(rt: Runtime, nprocs: number): number {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'procresize');
   if (nprocs < rt.allp.length) goThrow('procresize: shrinking GOMAXPROCS is not supported');
   const pSize = rt.L.sizes.p;
   for (let i = rt.allp.length; i < nprocs; i++) {
     const pp = rt.p(rt.heap.alloc(pSize));
     pp.id = i;
-    pp.status = _Pgcstop;
+    setPStatus(pp, _Pidle, _Pgcstop); // p.init: a zeroed P reads as _Pidle
     rt.allp.push(pp.addr);
   }
   rt.gomaxprocs = nprocs;
   const m = rt.curm();
   if (m.p !== 0 && rt.p(m.p).id < nprocs) {
-    rt.p(m.p).status = _Prunning;
+    setPStatus(rt.p(m.p), _Pgcstop, _Prunning);
   } else {
     m.p = 0;
     const pp = rt.p(rt.allp[0]!);
     pp.m = 0;
-    pp.status = _Pidle;
+    setPStatus(pp, _Pgcstop, _Pidle);
     acquirep(rt, m, pp);
   }
   // The other Ps go to the idle list, highest id first, so that pidleget
@@ -90,7 +99,7 @@ export function procresize(rt: Runtime, nprocs: number): number {
   for (let i = nprocs - 1; i >= 0; i--) {
     const pp = rt.p(rt.allp[i]!);
     if (pp.addr === m.p) continue;
-    pp.status = _Pidle;
+    setPStatus(pp, _Pgcstop, _Pidle);
     pidleput(rt, pp);
   }
   return 0;
@@ -102,11 +111,13 @@ export function acquirep(rt: Runtime, mp: M, pp: P): void {
   if (pp.m !== 0 || pp.status !== _Pidle) goThrow(`wirep: p->m=${pp.m} p->status=${pp.status}`);
   mp.p = pp.addr;
   pp.m = mp.addr;
-  pp.status = _Prunning;
+  setPStatus(pp, _Pidle, _Prunning);
 }
 
-/** Ports pidleput: pp onto sched.pidle. */
+/** Ports pidleput: pp onto sched.pidle. Precondition: sched.lock held. */
 export function pidleput(rt: Runtime, pp: P): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'pidleput');
+  if (!runqempty(pp)) goThrow('pidleput: P has non-empty run queue');
   pp.link = rt.sched.pidle;
   rt.sched.pidle = pp.addr;
   rt.sched.npidle += 1;
@@ -145,6 +156,7 @@ export function allgadd(rt: Runtime, gp: G): void {
  * Precondition: on the system stack with a P.
  */
 export function newproc1(rt: Runtime, fn: number, callergp: G, callerpc: number): G {
+  assertOnG0(rt, 'newproc1');
   if (fn === 0) goThrow('go of nil func value');
   const pp = rt.curp();
   let newg = gfget(rt, pp);

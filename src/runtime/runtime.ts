@@ -9,6 +9,7 @@ import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
 import type { Thread, Threads } from '../os/threads.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
+import { debugChecksEnabled } from './assert.ts';
 import { Heap } from './malloc.ts';
 import { StackAllocator } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   gomaxprocsEnv?: string;
   /** seed of the deterministic fastrand */
   seed?: number;
+  /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
+  debugChecks?: boolean;
 }
 
 export class Runtime {
@@ -48,6 +51,10 @@ export class Runtime {
   exitCode: number | undefined;
   /** the M each emulated thread runs */
   readonly mOfThread = new Map<Thread, number>();
+  /** assert the port's preconditions (assert.ts) */
+  readonly debugChecks: boolean;
+  /** entry addresses of the functions a system goroutine starts at (isSystemGoroutine) */
+  private readonly systemFuncs: ReadonlySet<number>;
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
   /** what each parked goroutine does when it runs again (g address -> record; park.ts) */
@@ -73,6 +80,8 @@ export class Runtime {
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
     this.fastrandState = BigInt(opts.seed ?? 1) | 1n;
+    this.debugChecks = debugChecksEnabled(opts.debugChecks);
+    this.systemFuncs = systemFuncEntries(machine);
   }
 
   g(addr: number): G {
@@ -147,11 +156,29 @@ export class Runtime {
   }
 
   /**
-   * Ports isSystemGoroutine (without the fixup for the finalizer goroutine): a
-   * goroutine started at a runtime function other than runtime.main.
+   * Ports traceback.go isSystemGoroutine: a goroutine whose start function is
+   * in package runtime, except runtime.main (the main goroutine). Go looks
+   * the function up (findfunc) and tests its name; here startpc, always the
+   * entry of the function passed to newproc, is looked up in the set of
+   * runtime entry addresses made once at start-up (systemFuncEntries).
+   * Differs: no handleAsyncEvent (wasm) and no finalizer goroutine (runfinq).
    */
   isSystemGoroutine(gp: G): boolean {
-    const name = this.machine.describe(gp.startpc);
-    return name.startsWith('runtime.') && !name.startsWith('runtime.main+') && name !== 'runtime.main';
+    return this.systemFuncs.has(gp.startpc);
   }
+}
+
+/**
+ * The entry addresses of the runtime's functions other than runtime.main:
+ * every runtime.* TEXT block of the linked image (forcegchelper, bgsweep,
+ * bgscavenge, ...) and every runtime.* host function (so that a program's
+ * `go runtime.Gosched()`, which gc compiles as newproc of the runtime
+ * function itself, starts a system goroutine, as in Go).
+ */
+export function systemFuncEntries(machine: Machine): Set<number> {
+  const isRuntime = (name: string) => name.startsWith('runtime.') && name !== 'runtime.main';
+  const entries = new Set<number>();
+  for (const b of machine.image.blocks) if (isRuntime(b.name)) entries.add(b.addr);
+  for (const [name, addr] of machine.host.symbols()) if (isRuntime(name)) entries.add(addr);
+  return entries;
 }

@@ -3,9 +3,15 @@
 // gdestroy, dropg. A scheduling decision ends in gogo(&gp.sched): the host
 // function that decided tail-calls the gogo stub, so the switch itself is
 // machine code.
+//
+// How host calls, tail calls, the asm glue and waits fit together (and which
+// file ports which Go function): src/runtime/README.md. Read it beside
+// proc.go.
 import type { HostCall, TailCall } from '../os/host.ts';
 import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from '../go119/index.ts';
 import { resumeParked } from './park.ts';
+import { assertOnG0 } from './assert.ts';
+import { lock, unlock } from './lock.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
@@ -57,13 +63,17 @@ export function schedule(rt: Runtime, call: HostCall): TailCall {
  */
 export function findRunnable(rt: Runtime, pp: P): [G, boolean] {
   if (pp.schedtick % GLOBAL_QUEUE_CHECK_TICKS === 0 && rt.sched.runqsize > 0) {
+    lock(rt, rt.sched.lock);
     const gp = globrunqget(rt, pp, 1);
+    unlock(rt, rt.sched.lock);
     if (gp) return [gp, false];
   }
   const [gp, inheritTime] = runqget(rt, pp);
   if (gp) return [gp, inheritTime];
   if (rt.sched.runqsize !== 0) {
+    lock(rt, rt.sched.lock);
     const g = globrunqget(rt, pp, 0);
+    unlock(rt, rt.sched.lock);
     if (g) return [g, false];
   }
   return checkdead(rt);
@@ -122,6 +132,7 @@ export function goexit1(rt: Runtime, call: HostCall): TailCall {
  * clear what it held (gdestroy), put it on the P's free list and schedule.
  */
 export function goexit0(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'goexit0');
   const m = rt.curm();
   casgstatus(gp, _Grunning, _Gdead);
   if (rt.isSystemGoroutine(gp)) rt.sched.ngsys -= 1;

@@ -73,7 +73,7 @@ export class Process {
     let rt: Runtime | undefined;
     const machine = await Machine.create({
       arch: o.arch,
-      blocks: [...withStubOverrides(o.arch, stubBlocks(o.arch), o.stubOverrides), ...o.program.blocks],
+      blocks: programText(o.arch, o.program, o.stubOverrides),
       data: data.addrs,
       defineHosts: (h) =>
         defineRuntimeHosts(h, () => {
@@ -129,6 +129,11 @@ export class Process {
     this.threads.dispose();
     this.machine.close();
   }
+}
+
+/** The text a process links: the arch's stubs (some replaced by stubOverrides), then the program's blocks. */
+export function programText(arch: Arch, program: ProgramImage, stubOverrides?: readonly TextBlock[]): TextBlock[] {
+  return [...withStubOverrides(arch, stubBlocks(arch), stubOverrides), ...program.blocks];
 }
 
 /** The arch's stub blocks with some replaced by name (BootOptions.stubOverrides). */

@@ -26,6 +26,7 @@ import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
 import type { Disposable } from '../engine/engine.ts';
+import { GogoError } from '../engine/errors.ts';
 import type { Machine } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
 import type { Thread } from '../os/threads.ts';
@@ -102,10 +103,10 @@ interface PendingReturn {
 export const MAX_SWITCH_INSNS = 100_000;
 
 /** A stub that never leaves (a broken branch looping inside it): ends the run. */
-export class RunawaySwitch extends Error {
+export class RunawaySwitch extends GogoError {
   constructor(readonly record: SwitchRecord) {
     const last = record.steps[record.steps.length - 1];
-    super(`switch #${record.seq} ${record.kind} ran ${record.insns} instructions without leaving ${record.stub} and its helpers (last at ${last?.sym ?? '?'})`);
+    super('runaway', `switch #${record.seq} ${record.kind} ran ${record.insns} instructions without leaving ${record.stub} and its helpers (last at ${last?.sym ?? '?'})`);
     this.name = 'RunawaySwitch';
   }
 }
