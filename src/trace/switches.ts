@@ -239,7 +239,7 @@ export class SwitchRecorder {
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
-    const mAddr = rt.mOfThread.get(t);
+    const mAddr = rt.mOfThread.get(t.id);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
     const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
     const fromG = this.getg(regs);
