@@ -60,14 +60,16 @@ import { AllParked, Process, type BootOptions, type ProcessResult, type ProgramI
 import { loadProgram, programFromSource } from './program.ts';
 
 /**
- * Instructions between automatic snapshots (replay). A snapshot costs about
- * a millisecond plus the copy of the pages written since the previous one
- * (tools/bench-snapshot-session.ts); at the emulator's speed (tens of
- * millions of instructions a second) 5M instructions keep that under 1-2%
- * of a run, and a replay re-runs at most 5M instructions (a fraction of a
- * second).
+ * Instructions between automatic snapshots (replay). The emulator runs 2-15
+ * million instructions a second (goroutine-heavy code is the slow end), so
+ * a replayTo or a step back re-runs at most 0.1-0.5 s; a snapshot costs a
+ * few milliseconds plus the copy of the pages written since the previous
+ * one (tools/bench-snapshot-session.ts: 1-7 ms for a channel ping-pong,
+ * 10-25 ms when 10,000 goroutines were busy), a few percent of the run at
+ * worst. Every automatic snapshot is kept (memory grows with the pages
+ * each interval writes).
  */
-export const AUTO_SNAPSHOT_EVERY = 5_000_000;
+export const AUTO_SNAPSHOT_EVERY = 1_000_000;
 /** Engine instructions per run chunk: a pause takes effect within one chunk. */
 export const CHUNK_INSNS = 200_000;
 /** The run yields to Node's event loop at least this often (milliseconds of wall time). */
@@ -297,7 +299,7 @@ export class Session {
   // ---- running ------------------------------------------------------------------------
 
   /** Run until any of the conditions holds, a breakpoint, the end of the run, the budget or pause(). */
-  runUntil(stop: StopCondition | readonly StopCondition[] = []): Promise<StopResult> {
+  async runUntil(stop: StopCondition | readonly StopCondition[] = []): Promise<StopResult> {
     const conds = (Array.isArray(stop) ? stop : [stop]) as readonly StopCondition[];
     const t: Target = { reason: 'instructions', addresses: new Set(), switches: [], events: [] };
     const addresses = new Set<number>();
@@ -320,7 +322,7 @@ export class Session {
    * instructions. The other threads run in between as the timeline says:
    * stepping never changes the run. Breakpoints on the way stop it first.
    */
-  step(n = 1, o: { thread?: number } = {}): Promise<StopResult> {
+  async step(n = 1, o: { thread?: number } = {}): Promise<StopResult> {
     const t = this.thread(o.thread);
     return this.drive({ thread: { id: t.id, insns: t.insns + n }, reason: 'step', addresses: new Set(), switches: [], events: [] });
   }
