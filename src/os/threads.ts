@@ -485,7 +485,7 @@ export class Threads {
         return 'stopped';
       }
       if (limits.insns !== undefined && this.totalInsns >= limits.insns) return 'insns';
-      if (lt && (this.all[lt.id]?.insns ?? 0) >= lt.insns) return 'thread-insns';
+      if (lt && this.all[lt.id] && this.all[lt.id]!.insns >= lt.insns) return 'thread-insns';
       if (chunkLeft <= 0) return 'chunk';
       const t = this.current;
       if (this.quantumLeft <= 0 || !t || t.state !== 'runnable') {

@@ -71,7 +71,7 @@ import { loadProgram, programFromSource } from './program.ts';
  */
 export const AUTO_SNAPSHOT_EVERY = 1_000_000;
 /** Engine instructions per run chunk: a pause takes effect within one chunk. */
-export const CHUNK_INSNS = 200_000;
+export const CHUNK_INSNS = 50_000;
 /** The run yields to Node's event loop at least this often (milliseconds of wall time). */
 export const YIELD_MS = 10;
 
@@ -610,6 +610,13 @@ export class Session {
     return t;
   }
 
+  /** A thread that has registers (not exited). */
+  private live(id?: number): Thread {
+    const t = this.thread(id);
+    if (t.state === 'exited') throw new UserError(`thread ${t.id} (${t.name}) has exited: it has no registers`);
+    return t;
+  }
+
   /** Every thread: id, Linux tid, name, state, clock, counts, its M and the goroutine in its g register. */
   threadList(): ThreadInfo[] {
     const { threads, rt, machine } = this.process;
@@ -632,14 +639,14 @@ export class Session {
   registers(o: { thread?: number; names?: readonly string[] } = {}): Record<string, bigint> {
     const { engine } = this.process.machine;
     const names = o.names ?? this.arch.dumpRegs;
-    return this.process.threads.withRegisters(this.thread(o.thread), () => engine.regs(names));
+    return this.process.threads.withRegisters(this.live(o.thread), () => engine.regs(names));
   }
 
   /** Write a register of a thread. Starts a new history for replay (see file comment). */
   setRegister(name: string, value: bigint | number, o: { thread?: number } = {}): void {
     this.idle('setRegister');
     const { engine } = this.process.machine;
-    this.process.threads.withRegisters(this.thread(o.thread), () => engine.setReg(name, value));
+    this.process.threads.withRegisters(this.live(o.thread), () => engine.setReg(name, value));
     this.diverge();
   }
 
@@ -672,7 +679,8 @@ export class Session {
     this.replayPoints = this.replayPoints.filter((s) => s.insns < n);
     this.history = ++historyIds;
     this.branchPending = true;
-    this.ended = undefined;
+    // a fault can be fixed (a register, a pointer in memory) and the run resumed at the faulting instruction
+    if (this.ended?.reason === 'fault') this.ended = undefined;
   }
 
   private branchIfPending(): void {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Arch } from '../../src/arch/index.ts';
 import { EmulationFault } from '../../src/engine/errors.ts';
 import { BudgetExceeded } from '../../src/os/threads.ts';
-import { Process } from '../../src/session/process.ts';
+import { Process, type ProgramImage } from '../../src/session/process.ts';
 import { loadProgram } from '../../src/session/program.ts';
 import { Session, type ProgramInput, type SessionOptions, type StopResult } from '../../src/session/session.ts';
 import { SwitchRecorder } from '../../src/trace/switches.ts';
@@ -57,7 +57,7 @@ const counts = (s: Session) => [0, 8, 16].map((o) => Number(s.process.machine.me
 describe.each(archCases)('sessions on %s', (_name, arch) => {
   it('counts instructions as a plain run does, and a run cut into pieces is the uncut run', async () => {
     for (const input of [fixture('runqoverflow'), twoThreads(arch)]) {
-      const program = typeof input === 'string' ? await loadProgram(input, arch) : input.program;
+      const program = typeof input === 'string' ? await loadProgram(input, arch) : (input as { program: ProgramImage }).program;
       const p = await Process.create({ arch, program, maxInsns: 5_000_000 });
       const plain = p.run();
       p.close();
