@@ -14,11 +14,10 @@ import { parseAsm } from '../../src/link/source.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import type { ProgramImage } from '../../src/session/process.ts';
 import type { ProgramInput } from '../../src/session/session.ts';
+import { CLONE_STACK, goClone } from '../helpers.ts';
 
 export const fixture = (name: string): ProgramInput => join(ROOT, 'fixtures', 'programs', `${name}.go`);
 
-const CLONE_THREAD_FLAGS = 0x50f00;
-const STACK = 65536;
 
 const TWO_THREADS: Record<string, string> = {
   amd64: `
@@ -27,17 +26,7 @@ TEXT main.init
 TEXT main.main
     push rbp
     mov rbp, rsp
-    mov rbx, 7
-    mov edi, ${CLONE_THREAD_FLAGS}
-    mov rsi, main.stack
-    add rsi, ${STACK}
-    xor edx, edx
-    xor r10d, r10d
-    xor r8d, r8d
-    mov eax, 56
-    syscall
-    test rax, rax
-    jz main.worker
+    mov rbx, 7${goClone('amd64', 'main.worker')}
     mov ecx, 30000
 mainloop:
     mov rax, main.counts
@@ -83,17 +72,7 @@ TEXT main.init
     bx lr
 TEXT main.main
     str lr, [sp, #-8]!
-    mov r6, #7
-    ldr r0, =${CLONE_THREAD_FLAGS}
-    ldr r1, =main.stack
-    add r1, r1, #${STACK}
-    mov r2, #0
-    mov r3, #0
-    mov r4, #0
-    mov r7, #120
-    svc #0
-    cmp r0, #0
-    beq main.worker
+    mov r6, #7${goClone('arm', 'main.worker')}
     ldr r2, =30000
 mainloop:
     ldr r1, =main.counts
@@ -147,7 +126,7 @@ export function twoThreads(arch: Arch): { program: ProgramImage } {
       globals: [
         { name: 'main.counts', size: 24, align: 8 },
         { name: 'main.done', size: 8, align: 8 },
-        { name: 'main.stack', size: STACK, align: 16 },
+        { name: 'main.stack', size: CLONE_STACK, align: 16 },
       ],
     },
   };
