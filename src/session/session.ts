@@ -60,14 +60,16 @@ import { AllParked, Process, type BootOptions, type ProcessResult, type ProgramI
 import { loadProgram, programFromSource } from './program.ts';
 
 /**
- * Instructions between automatic snapshots (replay). The emulator runs 2-15
+ * Instructions between automatic snapshots (replay). The emulator runs 1-15
  * million instructions a second (goroutine-heavy code is the slow end), so
- * a replayTo or a step back re-runs at most 0.1-0.5 s; a snapshot costs a
- * few milliseconds plus the copy of the pages written since the previous
- * one (tools/bench-snapshot-session.ts: 1-7 ms for a channel ping-pong,
- * 10-25 ms when 10,000 goroutines were busy), a few percent of the run at
- * worst. Every automatic snapshot is kept (memory grows with the pages
- * each interval writes).
+ * a replayTo or a step back re-runs at most about a second, usually much
+ * less. A snapshot costs a millisecond or two plus the copy of the pages
+ * written since the previous one (tools/bench-snapshot-session.ts: 1.3 ms
+ * for a channel ping-pong, 8-10 ms after 10,000 goroutines ran); the first
+ * one, which starts dirty-page tracking, 15-70 ms. Measured over whole runs:
+ * 0.7-3% of a 100,000-round-trip ping-pong, 5-10% of the short
+ * goroutine-heavy programs. Every automatic snapshot is kept (memory grows
+ * with the pages each interval writes).
  */
 export const AUTO_SNAPSHOT_EVERY = 1_000_000;
 /** Engine instructions per run chunk: a pause takes effect within one chunk. */
