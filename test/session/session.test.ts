@@ -192,6 +192,28 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
     expect((await s.runUntil()).reason).toBe('exit');
   });
 
+  it('stops at every event (host calls, system calls) and the run stays the same', async () => {
+    const run = async (stopAtEvents: boolean) => {
+      const s = await session(arch, twoThreads(arch), { replay: false, interleaveSeed: 9 });
+      const ev = watch(s);
+      let stops = 0;
+      for (;;) {
+        const r = await s.runUntil(stopAtEvents ? { event: (e) => e.kind !== 'hostcall' || e.name === 'runtime.newproc.func1' } : []);
+        if (r.reason === 'exit') break;
+        expect(r.reason).toBe('event');
+        // the stop comes after the call that emitted the event, which may emit more
+        expect(ev[r.event!.seq]).toBe(`${r.event!.seq} ${JSON.stringify(r.event!.event)}`);
+        stops++;
+      }
+      return { stops, final: final(s), ev };
+    };
+    const plain = await run(false);
+    const stopped = await run(true);
+    expect(stopped.stops).toBeGreaterThan(10);
+    expect(stopped.final).toEqual(plain.final);
+    expect(stopped.ev).toEqual(plain.ev);
+  });
+
   it('pauses at the request of a timer, and the run goes on as if it had not', async () => {
     const program = await loadProgram(fixture('fib') as string, arch);
     const plain = await session(arch, { program }, { replay: false, maxInsns: 50_000_000 });
