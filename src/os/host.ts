@@ -89,6 +89,11 @@ export class HostCall {
   }
 }
 
+/** HostRegistry.capture(): plain data. */
+export interface HostRegistryState {
+  calls: number;
+}
+
 function isTailCall(x: unknown): x is TailCall {
   return typeof x === 'object' && x !== null && (x as TailCall).kind === 'tailcall';
 }
@@ -101,6 +106,20 @@ export class HostRegistry {
   private mem: Arena | undefined;
   /** called first on every dispatch by the one owner (the thread layer charges the call's cost) */
   beforeCall: (() => void) | undefined;
+  /**
+   * Called before a host function runs; returning true means "not now": the
+   * interceptor has stopped the CPU (a breakpoint on the slot), the function
+   * is not called and runs when execution resumes at the slot. Set by the
+   * session layer.
+   */
+  interceptCall: ((pc: number) => boolean) | undefined;
+  /**
+   * Host calls dispatched so far: each is one instruction executed in the
+   * host region (the slot's, whether it returned or tail-called), which
+   * Unicorn's instruction count includes and the thread layer's text count
+   * does not.
+   */
+  calls = 0;
   /** where 'hostcall' events go (the session's bus) */
   events: EventSink<OsEvent> = NO_EVENTS;
   /** the thread id reported with 'hostcall' events */
@@ -164,6 +183,8 @@ export class HostRegistry {
     const i = (pc - this.base) / HOST_SLOT_SIZE;
     const e = this.entries[i];
     if (!e || !Number.isInteger(i)) throw new Error(`jump into the host region at 0x${pc.toString(16)}, not a host function`);
+    if (this.interceptCall?.(pc)) return;
+    this.calls++;
     this.beforeCall?.();
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
@@ -171,6 +192,16 @@ export class HostRegistry {
     if (isTailCall(r) || r === undefined) return;
     const vals = Array.isArray(r) ? r : [r as bigint | number];
     vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+  }
+
+  // ---- snapshots: the entries and hooks are fixed at install; only the count moves ----
+
+  capture(): HostRegistryState {
+    return { calls: this.calls };
+  }
+
+  restoreFrom(s: HostRegistryState): void {
+    this.calls = s.calls;
   }
 
   dispose(): void {

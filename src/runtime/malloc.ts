@@ -10,6 +10,13 @@ import { goThrow } from './throw.ts';
 
 const ALIGN = 8;
 
+/** Heap.capture(): the bump pointer, the free lists by size, the bytes in use. */
+export interface HeapState {
+  next: number;
+  free: [number, number[]][];
+  inUse: number;
+}
+
 export class Heap {
   private next: number;
   private readonly free = new Map<number, number[]>();
@@ -37,6 +44,18 @@ export class Heap {
     this.mem.fill(p, n, 0);
     this.inUse += n;
     return p;
+  }
+
+  /** Plain data of the allocator's state (the memory itself is the arena's). */
+  capture(): HeapState {
+    return { next: this.next, free: [...this.free].map(([n, l]) => [n, [...l]]), inUse: this.inUse };
+  }
+
+  restoreFrom(s: HeapState): void {
+    this.next = s.next;
+    this.free.clear();
+    for (const [n, l] of s.free) this.free.set(n, [...l]);
+    this.inUse = s.inUse;
   }
 
   /** Give memory back (runtime-internal objects only, e.g. sudogs, freed stacks' g structs are kept). */

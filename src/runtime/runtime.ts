@@ -7,11 +7,11 @@
 import type { Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
-import type { Thread, Threads } from '../os/threads.ts';
+import type { Threads } from '../os/threads.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { debugChecksEnabled } from './assert.ts';
-import { Heap } from './malloc.ts';
-import { StackAllocator } from './stackalloc.ts';
+import { Heap, type HeapState } from './malloc.ts';
+import { StackAllocator, type StackAllocatorState } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
 import type { ParkResume } from './park.ts';
 import type { PanicSite } from './throw.ts';
@@ -49,8 +49,8 @@ export class Runtime {
   stdout = '';
   stderr = '';
   exitCode: number | undefined;
-  /** the M each emulated thread runs */
-  readonly mOfThread = new Map<Thread, number>();
+  /** the M (address) each emulated thread runs, by thread id */
+  readonly mOfThread = new Map<number, number>();
   /** assert the port's preconditions (assert.ts) */
   readonly debugChecks: boolean;
   /** entry addresses of the functions a system goroutine starts at (isSystemGoroutine) */
@@ -102,7 +102,7 @@ export class Runtime {
   /** The M of the thread running now. */
   curm(): M {
     const t = this.threads.current;
-    const m = t && this.mOfThread.get(t);
+    const m = t && this.mOfThread.get(t.id);
     if (m === undefined) goThrow('curm: no M for the current thread');
     return this.m(m);
   }
@@ -155,6 +155,56 @@ export class Runtime {
     if (this.events.active) this.events.emit({ kind: 'output', fd, text: s });
   }
 
+  // ---- snapshots: the TypeScript half of the runtime's state ----------------------
+  // Everything else (g, m, p, schedt, hchan, sudog, semaRoot ...) is emulated
+  // memory and goes with the arena. Fixed at creation and not captured: L,
+  // mem, arch, machine, threads, opts, events, sched/m0/g0 (views at fixed
+  // addresses), debugChecks, systemFuncs.
+
+  /** Plain data (structuredClone-able) of every field that changes during a run. */
+  capture(): RuntimeState {
+    return {
+      allgs: [...this.allgs],
+      allm: [...this.allm],
+      allp: [...this.allp],
+      gomaxprocs: this.gomaxprocs,
+      ncpu: this.ncpu,
+      mainStarted: this.mainStarted,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      exitCode: this.exitCode,
+      mOfThread: [...this.mOfThread],
+      pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
+      parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
+      noteDeadlines: [...this.noteDeadlines],
+      fastrandState: this.fastrandState,
+      funcvals: [...this.funcvals],
+      heap: this.heap.capture(),
+      stacks: this.stacks.capture(),
+    };
+  }
+
+  /** Go back to a capture() of this runtime. */
+  restoreFrom(s: RuntimeState): void {
+    this.allgs.splice(0, this.allgs.length, ...s.allgs);
+    this.allm.splice(0, this.allm.length, ...s.allm);
+    this.allp = [...s.allp];
+    this.gomaxprocs = s.gomaxprocs;
+    this.ncpu = s.ncpu;
+    this.mainStarted = s.mainStarted;
+    this.stdout = s.stdout;
+    this.stderr = s.stderr;
+    this.exitCode = s.exitCode;
+    refill(this.mOfThread, s.mOfThread);
+    refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
+    refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
+    refill(this.noteDeadlines, s.noteDeadlines);
+    this.fastrandState = s.fastrandState;
+    refill(this.funcvals, s.funcvals);
+    this.heap.restoreFrom(s.heap);
+    this.stacks.restoreFrom(s.stacks);
+  }
+
   /**
    * Ports traceback.go isSystemGoroutine: a goroutine whose start function is
    * in package runtime, except runtime.main (the main goroutine). Go looks
@@ -166,6 +216,32 @@ export class Runtime {
   isSystemGoroutine(gp: G): boolean {
     return this.systemFuncs.has(gp.startpc);
   }
+}
+
+/** Runtime.capture(): plain data (maps as entry lists). */
+export interface RuntimeState {
+  allgs: number[];
+  allm: number[];
+  allp: number[];
+  gomaxprocs: number;
+  ncpu: number;
+  mainStarted: boolean;
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  mOfThread: [number, number][];
+  pendingPanics: [number, { value: string; site: PanicSite }][];
+  parkResumes: [number, ParkResume][];
+  noteDeadlines: [number, number][];
+  fastrandState: bigint;
+  funcvals: [string, number][];
+  heap: HeapState;
+  stacks: StackAllocatorState;
+}
+
+function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  m.clear();
+  for (const [k, v] of entries) m.set(k, v);
 }
 
 /**

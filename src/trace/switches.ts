@@ -140,6 +140,8 @@ export class SwitchRecorder {
   private readonly listeners: ((r: SwitchRecord) => void)[] = [];
   private readonly unsubscribe: () => void;
   private seq = 0;
+  /** the last instruction the code hook saw: (thread, pc, global count) */
+  private lastFire: { t: Thread; pc: number; insns: number } | undefined;
 
   readonly rt: Runtime;
 
@@ -199,6 +201,14 @@ export class SwitchRecorder {
   private onCode(pc: number, size: number): void {
     const t = this.rt.threads.current;
     if (!t) return;
+    // The same instruction again with no block run in between: a session
+    // stopped the run before it (a breakpoint after this hook) and resumed.
+    // It runs once; record it once. (A loop back to it is a new block, which
+    // the count includes.)
+    const insns = this.rt.threads.totalInsns;
+    const last = this.lastFire;
+    if (last && last.t === t && last.pc === pc && last.insns === insns) return;
+    this.lastFire = { t, pc, insns };
     const o = this.open.get(t);
     if (o) {
       if (this.isMember(o, pc)) {
@@ -239,7 +249,7 @@ export class SwitchRecorder {
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
-    const mAddr = rt.mOfThread.get(t);
+    const mAddr = rt.mOfThread.get(t.id);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
     const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
     const fromG = this.getg(regs);
