@@ -495,6 +495,8 @@ export class Layout {
   readonly off: Offsets;
   /** struct sizes: L.sizes.g === g__size */
   readonly sizes: Sizes;
+  /** the array fields of each struct: L.arrays.p.runq.len === 256 (named loads for the views' element accessors) */
+  readonly arrays: { readonly [S in StructName]: Readonly<Record<string, FieldInfo>> };
   readonly consts: RuntimeConsts;
   private readonly infos: ReadonlyMap<StructName, StructInfo>;
   private readonly byField: ReadonlyMap<StructName, ReadonlyMap<string, FieldInfo>>;
@@ -544,6 +546,7 @@ export class Layout {
     const infos = new Map<StructName, StructInfo>();
     const byField = new Map<StructName, Map<string, FieldInfo>>();
     const off = {} as Record<StructName, Record<string, number>>;
+    const arrays = {} as Record<StructName, Record<string, FieldInfo>>;
     for (const s of names) {
       const spec: StructSpec = SPECS[s];
       const fields: FieldInfo[] = [];
@@ -566,7 +569,9 @@ export class Layout {
       infos.set(s, info);
       byField.set(s, new Map(fields.map((f) => [f.name, f])));
       off[s] = Object.fromEntries(fields.map((f) => [f.name, f.offset]));
+      arrays[s] = Object.fromEntries(fields.filter((f) => f.len !== undefined).map((f) => [f.name, f]));
     }
+    this.arrays = arrays;
     this.infos = infos;
     this.byField = byField;
     this.off = off as unknown as Offsets;
