@@ -33,6 +33,7 @@ import { REGIONS } from '../src/os/memmap.ts';
 import { dataSymbols } from '../src/runtime/globals.ts';
 import { defineRuntimeHosts } from '../src/runtime/hosts.ts';
 import { Process } from '../src/session/process.ts';
+import { unicornLibrary, unicornVersion } from '../src/engine/unicorn.ts';
 import { fmt, loadNote, median, selfCpu } from './lib/measure.ts';
 
 const GO = '/usr/lib/go-1.19/bin/go';
@@ -188,7 +189,7 @@ const ms = (s: number) => fmt(s * 1e3, 0);
 
 const o = options();
 console.log(`gogo-emu benchmark: node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${o.runs} runs per measurement (medians)`);
-console.log(`start: ${loadNote()}`);
+console.log(`Unicorn ${unicornVersion()} (${unicornLibrary()}); start: ${loadNote()}`);
 const rows: string[] = [];
 const compare: string[] = [];
 const all: Record<string, unknown>[] = [];

@@ -478,9 +478,16 @@ function writeSource(kind: ScalarKind, label: string): string {
 /** name usable in a generated function's name ('p.gFree' -> p_gFree) */
 const ident = (s: string) => s.replace(/\W/g, '_');
 
-/** Puts a getter (and for scalars a setter) for every table row on the view's prototype. */
+/**
+ * Puts a getter (and for scalars a setter) for every table row on the view's
+ * prototype. One new Function per struct makes all of its accessors: each is
+ * still a function of its own (its own inline caches), and V8 compiles each
+ * only when first called.
+ */
 function installAccessors(cls: ViewClass, struct: StructName): void {
   const spec: StructSpec = SPECS[struct];
+  const entries: string[] = [];
+  const views = new Map<string, ViewClass>(); // parameter name -> nested view class
   for (const [name, [, goType]] of Object.entries(spec.fields)) {
     const label = `${struct}.${name}`;
     const c = classify(goType);
@@ -490,20 +497,18 @@ function installAccessors(cls: ViewClass, struct: StructName): void {
     }
     const key = JSON.stringify(name); // a constant key: a named load
     const fn = `${ident(struct)}_${ident(name)}`;
+    const at = `const mem = this.mem; const a = this.addr + this.off[${key}];`;
     if (c.t === 'scalar') {
-      const make = new Function(
-        ...Object.keys(HELPERS),
-        `return {
-          get: function get_${fn}() { const mem = this.mem; const a = this.addr + this.off[${key}]; ${readSource(c.kind, label)} },
-          set: function set_${fn}(v) { const mem = this.mem; const a = this.addr + this.off[${key}]; ${writeSource(c.kind, label)} },
-        };`,
-      ) as (...h: unknown[]) => { get(this: AnyView): number | boolean; set(this: AnyView, v: number | boolean): void };
-      Object.defineProperty(cls.prototype, name, { enumerable: true, ...make(...Object.values(HELPERS)) });
+      entries.push(`${key}: { get: function get_${fn}() { ${at} ${readSource(c.kind, label)} }, set: function set_${fn}(v) { ${at} ${writeSource(c.kind, label)} } }`);
     } else {
-      const View = VIEW_CLASSES[c.struct];
-      const make = new Function('View', `return function get_${fn}() { return new View(this.L, this.mem, this.addr + this.off[${key}]); };`) as (V: ViewClass) => (this: AnyView) => AnyView;
-      Object.defineProperty(cls.prototype, name, { enumerable: true, get: make(View) });
+      const param = `View_${ident(c.struct)}`;
+      views.set(param, VIEW_CLASSES[c.struct]);
+      entries.push(`${key}: { get: function get_${fn}() { return new ${param}(this.L, this.mem, this.addr + this.off[${key}]); } }`);
     }
+  }
+  const make = new Function(...Object.keys(HELPERS), ...views.keys(), `return {\n${entries.join(',\n')}\n};`) as (...a: unknown[]) => Record<string, PropertyDescriptor>;
+  for (const [name, d] of Object.entries(make(...Object.values(HELPERS), ...views.values()))) {
+    Object.defineProperty(cls.prototype, name, { enumerable: true, ...d });
   }
 }
 /** instance properties of StructView (not on its prototype) */
