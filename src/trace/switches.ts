@@ -73,6 +73,8 @@ function symOf(m: Machine, addr: number): string {
 interface InsnInfo {
   size: number;
   insn: string;
+  /** a system call instruction (may move the TLS base: arch_prctl) */
+  syscall: boolean;
   sym: string;
   file?: string;
   line?: number;
@@ -93,6 +95,13 @@ interface OpenSwitch {
    */
   tlsSlot: number | undefined;
   last: Step | undefined;
+  /** the instruction of the latest step */
+  lastInfo: InsnInfo | undefined;
+  /**
+   * with steps off: the latest step, not made into a Step yet (only the last
+   * one of a switch is kept, so only that one is made: materialize())
+   */
+  lazyPc: number | undefined;
   /** the g a stub switches away from (getg at entry) */
   fromG: number;
 }
@@ -196,7 +205,10 @@ export class SwitchRecorder {
    * the instruction budget). Their exit is the state at their last step.
    */
   unfinished(): SwitchRecord[] {
-    return [...this.open.values()].map((o) => o.rec);
+    return [...this.open.values()].map((o) => {
+      this.materialize(o);
+      return o.rec;
+    });
   }
 
   dispose(): void {
@@ -299,7 +311,7 @@ export class SwitchRecorder {
       }
     }
     const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
-    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, fromG };
+    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG };
     this.open.set(t, o);
     this.pushStep(o, pc, size);
   }
@@ -333,7 +345,7 @@ export class SwitchRecorder {
         if (i !== this.pcIndex && (now[2 * i] !== before[2 * i] || now[2 * i + 1] !== before[2 * i + 1])) ch[dumpRegs[i]!] = this.batch.values[i]! & mask;
       }
       if (this.arch.switchFacts.gInTLS) {
-        if (o.last.insn?.startsWith('syscall')) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
+        if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
         const tls = this.tlsHalves(o.tlsSlot);
         const b = o.beforeTls;
         if (tls !== undefined && (b === undefined || b[0] !== tls[0] || b[1] !== tls[1])) ch.tls_g = BigInt(tls[1]) * 0x1_0000_0000n + BigInt(tls[0]);
@@ -347,7 +359,7 @@ export class SwitchRecorder {
   private rememberBefore(o: OpenSwitch): void {
     o.before.set(this.batch.halves);
     if (this.arch.switchFacts.gInTLS) {
-      if (o.last?.insn?.startsWith('syscall')) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
+      if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
       o.beforeTls = this.tlsHalves(o.tlsSlot);
     }
   }
@@ -362,21 +374,35 @@ export class SwitchRecorder {
 
   private pushStep(o: OpenSwitch, pc: number, size: number): void {
     const info = this.insnInfo(pc, size);
-    const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
-    if (info.file !== undefined) {
-      s.file = info.file;
-      s.line = info.line;
-    }
-    o.last = s;
+    o.lastInfo = info;
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
-    if (this.opts.steps !== false && o.rec.insns <= 1000) o.rec.steps.push(s);
-    else o.rec.steps[o.rec.steps.length ? o.rec.steps.length - 1 : 0] = s;
-    if (o.rec.insns > MAX_SWITCH_INSNS) throw new RunawaySwitch(o.rec);
+    if (this.opts.steps === false) {
+      o.lazyPc = pc;
+    } else {
+      const s = makeStep(pc, info);
+      o.last = s;
+      if (o.rec.insns <= 1000) o.rec.steps.push(s);
+      else o.rec.steps[o.rec.steps.length - 1] = s;
+    }
+    if (o.rec.insns > MAX_SWITCH_INSNS) {
+      this.materialize(o);
+      throw new RunawaySwitch(o.rec);
+    }
+  }
+
+  /** With steps off: make the latest step a Step, the record's only one. */
+  private materialize(o: OpenSwitch): void {
+    if (o.lazyPc === undefined || !o.lastInfo) return;
+    const s = makeStep(o.lazyPc, o.lastInfo);
+    o.lazyPc = undefined;
+    o.last = s;
+    o.rec.steps[0] = s;
   }
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {
     this.open.delete(t);
+    this.materialize(o);
     const regs = this.readRegs();
     this.finishStep(o);
     const rec = o.rec;
@@ -499,6 +525,7 @@ export class SwitchRecorder {
       i = {
         size,
         insn: d ? `${d.mnemonic} ${d.opStr}`.trim() : '?',
+        syscall: d?.mnemonic === 'syscall',
         sym: symOf(machine, pc),
         cycles: d ? costOf(arch.costs, d.mnemonic) : 1,
       };
@@ -510,6 +537,15 @@ export class SwitchRecorder {
     }
     return i;
   }
+}
+
+function makeStep(pc: number, info: InsnInfo): Step {
+  const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
+  if (info.file !== undefined) {
+    s.file = info.file;
+    s.line = info.line;
+  }
+  return s;
 }
 
 /** BootOptions.observe helper: record switches of the process being created. */
