@@ -167,11 +167,11 @@ class EventSorter {
   }
 }
 
-/** The lines of a file, read in 1 MiB pieces. */
+/** The lines of a file, read in 64 KiB pieces (a merge reads every run at once). */
 function* readLines(file: string): Generator<string> {
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(1 << 20);
+    const buf = Buffer.alloc(1 << 16);
     let rest = '';
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
