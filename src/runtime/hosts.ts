@@ -11,6 +11,7 @@ import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './cha
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
+import { defineLangHosts } from './lang.ts';
 import { gopark, gosched, gosched_m, park_m } from './park.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
@@ -47,6 +48,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   } as HostRegistry;
   defineFatalHosts(host);
   definePrintHosts(host, (s) => rt().write(2, s));
+  defineLangHosts(host, rt);
 
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);

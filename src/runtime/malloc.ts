@@ -6,6 +6,7 @@
 // allocation (as mallocgc with needzero). Nothing is collected: programs in the
 // supported subset are short-lived.
 import type { Arena } from '../engine/arena.ts';
+import type { Runtime } from './runtime.ts';
 import { goThrow } from './throw.ts';
 
 const ALIGN = 8;
@@ -47,4 +48,36 @@ export class Heap {
     list.push(p);
     this.inUse -= n;
   }
+}
+
+/**
+ * go1.19's size classes (sizeclasses.go class_to_size): the byte sizes of
+ * the allocator's small-object classes. roundupsize (msize.go) rounds a
+ * request up to the next class, and growslice uses it to pick the capacity.
+ */
+const CLASS_TO_SIZE = [
+  0, 8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480, 512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096,
+  4864, 5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480, 21760, 24576, 27264, 28672, 32768,
+];
+const MAX_SMALL_SIZE = 32768;
+const PAGE_SIZE = 8192;
+
+/** roundupsize(size): the size mallocgc really gives for a request (msize.go). */
+export function roundupsize(size: number): number {
+  if (size < MAX_SMALL_SIZE) {
+    for (const c of CLASS_TO_SIZE) if (c >= size) return c;
+  }
+  return Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
+}
+
+/**
+ * mallocgc(size, typ, needzero): the one allocation path of compiled code
+ * (newobject, makeslice, growslice, strings, maps, interfaces). Memory is
+ * always zeroed; typ (a descriptor address, or 0) is not needed without a
+ * collector.
+ */
+export function mallocgc(rt: Runtime, size: number, typ: number, needzero: boolean): number {
+  void typ;
+  void needzero;
+  return rt.heap.alloc(size);
 }

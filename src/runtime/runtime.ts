@@ -14,6 +14,7 @@ import { StackAllocator } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -49,6 +50,8 @@ export class Runtime {
   readonly mOfThread = new Map<Thread, number>();
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
+  /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
+  readonly lang: LangState = newLangState();
   private fastrandState: bigint;
 
   constructor(
