@@ -135,6 +135,12 @@ export const ENTRY = {
   growslice: internal('runtime.growslice', 'host', [v('ptr', 'et'), v('ptr', 'oldptr'), v('int', 'oldlen'), v('int', 'oldcap'), v('int', 'cap')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
   /** copy(dst, src): min of the lengths, in elements of width bytes */
   slicecopy: internal('runtime.slicecopy', 'host', [v('ptr', 'toPtr'), v('int', 'toLen'), v('ptr', 'fromPtr'), v('int', 'fromLen'), v('int', 'width')], [v('int', 'n')]),
+  /**
+   * a nil pointer dereference: gc lets the load fault and the signal handler
+   * calls panicmem; here compiled code checks the pointer and calls it
+   * (the deferred calls run, and the panic prints Go's [signal SIGSEGV ...] line)
+   */
+  panicmem: internal('runtime.panicmem', 'host', []),
   /** the bounds-check panics (boundsError codes of error.go): "index out of range [x] with length y" ... */
   panicIndex: internal('runtime.panicIndex', 'host', [v('int', 'x'), v('int', 'y')]),
   panicSliceAlen: internal('runtime.panicSliceAlen', 'host', [v('int', 'x'), v('int', 'y')]),

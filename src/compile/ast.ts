@@ -214,7 +214,20 @@ export type Stmt =
   | (Node & { kind: 'return'; results: Expr[] })
   | (Node & { kind: 'go' | 'defer'; call: CallExpr })
   | (Node & { kind: 'fallthrough' })
-  | (Node & { kind: 'empty' });
+  | (Node & { kind: 'empty' })
+  /** a statement outside the subset (see BadNode) */
+  | (Node & { kind: 'bad' } & BadNode);
+
+/**
+ * A statement or declaration the parser could not convert (a construct
+ * outside the subset): the error, the names it declares, and every name it
+ * mentions (so that variables and imports it uses count as used).
+ */
+export interface BadNode {
+  err: import('./errors.ts').UnsupportedError;
+  declares: { name: string; pos: Pos; what: 'var' | 'func' | 'type' | 'const' }[];
+  idents: string[];
+}
 
 export type IfStmt = Extract<Stmt, { kind: 'if' }>;
 
@@ -223,6 +236,9 @@ export type IfStmt = Extract<Stmt, { kind: 'if' }>;
 export interface ImportSpec {
   pos: Pos;
   path: string;
+  /** import name "path" (an alias; _ and . are outside the subset) */
+  name?: string;
+  namePos?: Pos;
 }
 
 /** `type T U` (alias: `type T = U`) */
@@ -247,7 +263,7 @@ export interface FuncDecl {
 }
 
 /** Package-level declarations in source order (the order of initialization, see check.ts). */
-export type TopDecl = { kind: 'func'; decl: FuncDecl } | { kind: 'var'; spec: VarSpec } | { kind: 'const'; spec: ConstSpec } | { kind: 'type'; spec: TypeSpec };
+export type TopDecl = { kind: 'func'; decl: FuncDecl } | { kind: 'var'; spec: VarSpec } | { kind: 'const'; spec: ConstSpec } | { kind: 'type'; spec: TypeSpec } | ({ kind: 'bad'; pos: Pos } & BadNode);
 
 export interface SourceFile {
   pkg: string;

@@ -33,7 +33,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, type Pos, PosError, unsupported } from './errors.ts';
+import { fail, type Pos, PosError, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
   BOOL,
@@ -102,6 +102,8 @@ export interface VarObj {
   addrTaken?: boolean;
   /** link symbol of a package-level variable */
   global?: string;
+  /** declared by a construct outside the subset: uses of it are skipped */
+  invalid?: UnsupportedError;
 }
 
 export interface ConstObj {
@@ -110,6 +112,7 @@ export interface ConstObj {
   pos: Pos;
   type: Type;
   value: ConstValue;
+  invalid?: UnsupportedError;
 }
 
 export interface FuncObj {
@@ -119,6 +122,7 @@ export interface FuncObj {
   type: FuncType;
   symbol: string;
   decl: FuncDecl;
+  invalid?: UnsupportedError;
 }
 
 export interface PkgObj {
@@ -126,7 +130,10 @@ export interface PkgObj {
   name: string;
   path: string;
   pos: Pos;
+  /** the alias's position (import f "fmt") */
+  namePos?: Pos;
   used: boolean;
+  invalid?: UnsupportedError;
 }
 
 export type Obj =
@@ -147,6 +154,7 @@ export interface TypeObj {
   /** a package-level declaration not yet resolved */
   spec?: TypeSpec;
   state?: 'todo' | 'resolving' | 'done';
+  invalid?: UnsupportedError;
 }
 
 /** Everything the code generator needs to know about one function (declared or literal). */
@@ -221,6 +229,22 @@ const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max'
 const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
 const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+/** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
+const STD_PACKAGES = new Set(
+  (
+    'archive/tar archive/zip bufio bytes compress/bzip2 compress/flate compress/gzip compress/lzw compress/zlib container/heap container/list container/ring context ' +
+    'crypto crypto/aes crypto/cipher crypto/des crypto/dsa crypto/ecdsa crypto/ed25519 crypto/elliptic crypto/hmac crypto/md5 crypto/rand crypto/rc4 crypto/rsa crypto/sha1 ' +
+    'crypto/sha256 crypto/sha512 crypto/subtle crypto/tls crypto/x509 crypto/x509/pkix database/sql database/sql/driver debug/buildinfo debug/dwarf debug/elf debug/gosym ' +
+    'debug/macho debug/pe debug/plan9obj embed encoding encoding/ascii85 encoding/asn1 encoding/base32 encoding/base64 encoding/binary encoding/csv encoding/gob encoding/hex ' +
+    'encoding/json encoding/pem encoding/xml errors expvar flag fmt go/ast go/build go/build/constraint go/constant go/doc go/doc/comment go/format go/importer go/parser ' +
+    'go/printer go/scanner go/token go/types hash hash/adler32 hash/crc32 hash/crc64 hash/fnv hash/maphash html html/template image image/color image/color/palette ' +
+    'image/draw image/gif image/jpeg image/png index/suffixarray io io/fs io/ioutil log log/syslog math math/big math/bits math/cmplx math/rand mime mime/multipart ' +
+    'mime/quotedprintable net net/http net/http/cgi net/http/cookiejar net/http/fcgi net/http/httptest net/http/httptrace net/http/httputil net/http/pprof net/mail ' +
+    'net/netip net/rpc net/rpc/jsonrpc net/smtp net/textproto net/url os os/exec os/signal os/user path path/filepath plugin reflect regexp regexp/syntax runtime ' +
+    'runtime/cgo runtime/debug runtime/metrics runtime/pprof runtime/race runtime/trace sort strconv strings sync sync/atomic syscall testing testing/fstest ' +
+    'testing/iotest testing/quick text/scanner text/tabwriter text/template text/template/parse time time/tzdata unicode unicode/utf16 unicode/utf8 unsafe'
+  ).split(' '),
+);
 
 /** The Go signatures of the entries in src/abi that programs call by name, by name. */
 function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<string, FuncType>> {
@@ -326,10 +350,14 @@ class Checker {
     const fileScope = new Scope(this.universe);
     const pkgs: PkgObj[] = [];
     for (const imp of f.imports) {
-      if (!PACKAGES.includes(imp.path)) unsupported(imp.pos, `import "${imp.path}" (supported: ${PACKAGES.map((p) => `"${p}"`).join(', ')})`);
-      if (fileScope.names.has(imp.path)) fail(imp.pos, `${imp.path} redeclared in this block`);
-      const p: PkgObj = { kind: 'pkg', name: imp.path, path: imp.path, pos: imp.pos, used: false };
-      fileScope.names.set(imp.path, p);
+      if (!STD_PACKAGES.has(imp.path)) fail(imp.pos, `package ${imp.path} is not in GOROOT (/usr/lib/go-1.19/src/${imp.path})`);
+      const name = imp.name ?? imp.path.slice(imp.path.lastIndexOf('/') + 1);
+      if (fileScope.names.has(name)) fail(imp.namePos ?? imp.pos, `${name} redeclared in this block`);
+      const p: PkgObj = { kind: 'pkg', name, path: imp.path, pos: imp.pos, namePos: imp.namePos, used: false };
+      // a package outside the subset is recorded (reported only if Go finds no error) and its uses are skipped
+      if (!PACKAGES.includes(imp.path)) this.guard(() => unsupported(imp.pos, `import "${imp.path}" (supported: ${PACKAGES.map((x) => `"${x}"`).join(', ')})`), [p]);
+      else if (name === '_' || name === '.') this.guard(() => unsupported(imp.namePos!, name === '_' ? 'blank imports' : 'dot imports'), [p]);
+      fileScope.names.set(name, p);
       pkgs.push(p);
     }
     // Package scope: functions, variables and constants, in any order.
@@ -346,6 +374,26 @@ class Checker {
     const methodDecls: FuncDecl[] = [];
     const EMPTY_SIG: FuncType = { k: 'func', params: [], results: [] };
     for (const d of f.decls) {
+      if (d.kind === 'bad') {
+        this.unsupportedErrors.push(d.err);
+        for (const x of d.declares) {
+          const o: Obj =
+            x.what === 'func'
+              ? { kind: 'func', name: x.name, pos: x.pos, type: EMPTY_SIG, symbol: `main.${x.name}`, decl: null as unknown as FuncDecl, invalid: d.err }
+              : x.what === 'type'
+                ? { kind: 'type', name: x.name, type: null, invalid: d.err }
+                : x.what === 'const'
+                  ? { kind: 'const', name: x.name, pos: x.pos, type: UNTYPED_INT, value: 0n, invalid: d.err }
+                  : { kind: 'var', name: x.name, pos: x.pos, type: INT, owner: null, used: true, captured: false, isParam: false, invalid: d.err };
+          declare(x.name, x.pos, o);
+          if (x.name === 'main' && o.kind === 'func') funcObjs.push(o);
+        }
+        for (const name of d.idents) {
+          const o = fileScope.names.get(name);
+          if (o && o.kind === 'pkg') o.used = true;
+        }
+        continue;
+      }
       if (d.kind === 'func') {
         const fd = d.decl;
         if (fd.recv) {
@@ -389,18 +437,24 @@ class Checker {
     if (!funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
 
     // Types, then methods (they may refer to each other), then function signatures.
-    for (const d of f.decls) if (d.kind === 'type') this.resolveTypeObj(this.pkgScope.names.get(d.spec.name) as TypeObj);
-    for (const d of f.decls) if (d.kind === 'type') this.checkRecursive(d.spec);
-    const methods = methodDecls.map((fd) => this.declareMethod(fd));
-    for (const o of funcObjs) o.type = this.signature(o.decl.sig);
+    // (A construct outside the subset in one of them makes that object invalid, and checking goes on.)
+    for (const d of f.decls) {
+      if (d.kind !== 'type') continue;
+      const o = this.pkgScope.names.get(d.spec.name) as TypeObj;
+      if (this.guard(() => this.resolveTypeObj(o), [o])) this.checkRecursive(d.spec);
+    }
+    const methods: ReturnType<Checker['declareMethod']>[] = [];
+    for (const fd of methodDecls) this.guard(() => methods.push(this.declareMethod(fd)), []);
+    for (const o of funcObjs) if (!o.invalid) this.guard(() => (o.type = this.signature(o.decl.sig)), [o]);
 
     // Constants and variable initializers (package-level code runs in main.init).
-    for (const c of this.lazyConsts.keys()) this.resolveConst(c);
-    for (const d of f.decls) if (d.kind === 'var') this.resolveVarSpec(d.spec);
+    for (const c of this.lazyConsts.keys()) this.guard(() => this.resolveConst(c), [c]);
+    for (const d of f.decls) if (d.kind === 'var') this.guard(() => this.resolveVarSpec(d.spec), this.specVars.get(d.spec)!.filter((v): v is VarObj => !!v));
 
     // Function and method bodies, in source order.
     const funcs: FuncInfo[] = [];
     for (const o of funcObjs) {
+      if (o.invalid) continue;
       const sink: RefSink = new Set();
       this.funcRefs.set(o, sink);
       funcs.push(this.funcBody(o.decl, o.type, o.symbol, sink));
@@ -412,15 +466,33 @@ class Checker {
     funcs.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
     const initFuncs = initDecls.map((fd, i) => this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set()));
 
-    for (const p of pkgs) if (!p.used) this.soft.push(new PosError(p.pos, `imported and not used: "${p.path}"`));
+    for (const p of pkgs) {
+      if (p.used || p.name === '_') continue;
+      const aliased = p.name !== p.path.slice(p.path.lastIndexOf('/') + 1);
+      this.soft.push(new PosError(aliased ? p.namePos! : p.pos, aliased ? `imported and not used: "${p.path}" as ${p.name}` : `imported and not used: "${p.path}"`));
+    }
     this.reportSoft();
     return { file: f, funcs, namedTypes: this.namedTypes, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
   }
 
   private reportSoft(): void {
-    if (this.soft.length === 0) return;
-    const first = [...this.soft].sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col)[0]!;
-    throw first;
+    const byPos = (a: PosError, b: PosError) => a.pos.line - b.pos.line || a.pos.col - b.pos.col;
+    if (this.soft.length > 0) throw [...this.soft].sort(byPos)[0]!;
+    // no error Go would report: the first construct outside the subset
+    if (this.unsupportedErrors.length > 0) throw [...this.unsupportedErrors].sort(byPos)[0]!;
+  }
+
+  /** Run a package-level step; a construct outside the subset marks `o` invalid instead of stopping. */
+  private guard(f: () => void, o: { invalid?: UnsupportedError }[]): boolean {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+      for (const x of o) x.invalid = e;
+      return false;
+    }
   }
 
   /** Go's initialization order: declaration order, except that a variable waits for the variables its initializer uses (directly or through functions). */
@@ -608,6 +680,7 @@ class Checker {
       case 'tname': {
         const o = this.lookup(te.name);
         if (!o) fail(te.pos, `undefined: ${te.name}`);
+        skipIfInvalid(o);
         if (o.kind !== 'type') fail(te.pos, `${te.name} is not a type`);
         this.resolveTypeObj(o);
         if (!o.type) unsupported(te.pos, `type ${te.name}`);
@@ -618,6 +691,7 @@ class Checker {
         if (!o) fail(te.pos, `undefined: ${te.pkg}`);
         if (o.kind !== 'pkg') fail(te.pos, `${te.text} is not a type`);
         o.used = true;
+        skipIfInvalid(o);
         if (o.path === 'sync' && te.name === 'WaitGroup') return WAITGROUP;
         const t = PKG_TYPES[o.path]?.[te.name];
         if (t) return t;
@@ -651,7 +725,9 @@ class Checker {
         const fields: Field[] = [];
         const seen = new Map<string, Pos>();
         for (const fd of te.fields) {
-          const t = this.valueType(fd.type);
+          // a struct may hold a sync.WaitGroup (used through its address)
+          const ft = this.typeOf(fd.type);
+          const t = ft.k === 'waitgroup' ? ft : this.valueType(fd.type);
           const add = (name: string, p: Pos, embedded: boolean) => {
             if (name !== '_' && seen.has(name)) fail(p, `${name} redeclared`);
             seen.set(name, p);
@@ -824,8 +900,44 @@ class Checker {
     }
   }
 
+  /**
+   * Check a statement. A construct outside the subset (in it, or one it
+   * depends on) does not stop checking: it is recorded, the statement is
+   * skipped (the names it declares exist, invalid, and the names it mentions
+   * count as used), and checking goes on, so that an error Go would report
+   * anywhere in the program wins (see run()).
+   */
   private stmt(s: Stmt): void {
+    try {
+      this.stmtChecked(s);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      this.skip(e, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
+      (s as { skipped?: boolean }).skipped = true;
+    }
+  }
+
+  /** Record an unsupported construct, mark the names it mentions as used and declare what it declares (invalid). */
+  private skip(e: UnsupportedError, idents: string[], declares: { name: string; pos: Pos; what: string }[]): void {
+    if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+    for (const name of idents) {
+      const o = this.lookup(name);
+      if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+    }
+    if (!this.fn) return;
+    for (const d of declares) {
+      if (this.scope.names.has(d.name)) continue;
+      const v: VarObj = { kind: 'var', name: d.name, pos: d.pos, type: INT, owner: this.cur.info, used: true, captured: false, isParam: false, invalid: e };
+      this.scope.names.set(d.name, v);
+    }
+  }
+
+  private readonly unsupportedErrors: UnsupportedError[] = [];
+
+  private stmtChecked(s: Stmt): void {
     switch (s.kind) {
+      case 'bad':
+        throw s.err;
       case 'empty':
         return;
       case 'expr':
@@ -1379,6 +1491,7 @@ class Checker {
       }
       const o = this.lookup(x.name);
       if (!o) fail(x.pos, `undefined: ${x.name}`);
+      skipIfInvalid(o);
       x.obj = o;
       if (o.kind === 'var') {
         if (o.global) this.resolveGlobalRef(o);
@@ -1554,6 +1667,7 @@ class Checker {
     if (e.name === '_') fail(e.pos, 'cannot use _ as value');
     const o = this.lookup(e.name);
     if (!o) fail(e.pos, `undefined: ${e.name}`);
+    skipIfInvalid(o);
     e.obj = o;
     switch (o.kind) {
       case 'var':
@@ -1632,6 +1746,7 @@ class Checker {
       const o = this.lookup(x.name);
       if (o && o.kind === 'pkg') {
         o.used = true;
+        skipIfInvalid(o);
         x.obj = o;
         x.mode = 'pkg';
         if (o.path === 'runtime') {
@@ -1671,7 +1786,7 @@ class Checker {
     if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
-    if (t.k === 'waitgroup') {
+    if (t.k === 'waitgroup' || (t.k === 'ptr' && t.elem.k === 'waitgroup')) {
       const m = WG_METHODS[e.sel];
       if (!m) fail(e.selPos, `${e.text} undefined (type sync.WaitGroup has no field or method ${e.sel})`);
       e.mode = 'builtin';
@@ -1732,7 +1847,9 @@ class Checker {
         e.t = { k: 'ptr', elem: ux.t! };
         return;
       }
-      const t = this.value(x);
+      // &wg: the address of a sync.WaitGroup is a value (its only use besides its methods)
+      this.expr(x);
+      const t = x.t && x.t.k === 'waitgroup' && x.mode === 'value' ? x.t : this.singleValue(x);
       if (!this.addressable(x)) fail(e.pos, `invalid operation: cannot take address of ${this.describe(x)}`);
       this.takeAddress(x);
       e.t = { k: 'ptr', elem: t };
@@ -2547,6 +2664,8 @@ class Checker {
   }
 
   private terminating(s: Stmt): boolean {
+    // a skipped statement (outside the subset) may well terminate: no "missing return" because of it
+    if ((s as { skipped?: boolean }).skipped) return true;
     switch (s.kind) {
       case 'return':
         return true;
@@ -2605,6 +2724,44 @@ class Checker {
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
+}
+
+/** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */
+function skipIfInvalid(o: Obj): void {
+  const inv = (o as { invalid?: UnsupportedError }).invalid;
+  if (inv) throw new SkippedError(inv.pos, inv.detail);
+}
+
+/** Every identifier an AST node mentions (to mark what a skipped statement uses). */
+function identsIn(node: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    if (o.kind === 'ident' && typeof o.name === 'string') out.push(o.name);
+    if (o.kind === 'tname' && typeof o.name === 'string') out.push(o.name);
+    if (o.kind === 'tqual' && typeof o.pkg === 'string') out.push(o.pkg);
+    for (const [k, v] of Object.entries(o)) {
+      // skip the checker's annotations (objects, types, function info)
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
+      visit(v);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/** The names a statement declares (:= and var), for a skipped statement. */
+function declaredBy(s: Stmt): { name: string; pos: Pos; what: string }[] {
+  if (s.kind === 'define') return s.lhs.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' }));
+  if (s.kind === 'var') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' })));
+  return [];
 }
 
 /** A type in a "have (...)" list: Go calls untyped numeric constants "number". */

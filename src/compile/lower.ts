@@ -612,7 +612,7 @@ class FnLowerer {
         if (x.name === '_') return { k: 'blank' };
         return this.varPlace(x.obj as VarObj);
       case 'unary':
-        if (x.op === '*') return { k: 'mem', base: this.expr(x.x)[0]!, off: 0, t: x.t! };
+        if (x.op === '*') return { k: 'mem', base: this.nilCheck(this.expr(x.x)[0]!), off: 0, t: x.t! };
         break;
       case 'selector': {
         const sel = x.selection;
@@ -660,7 +660,7 @@ class FnLowerer {
       let st = under(ct);
       if (st.k === 'ptr') {
         // through a pointer: the struct is in memory
-        const p = cur.value()[0]!;
+        const p = this.nilCheck(cur.value()[0]!);
         ct = st.elem;
         st = under(ct);
         cur = new Ref(this, { k: 'mem', base: p, off: 0, t: ct }, null, ct);
@@ -1367,7 +1367,7 @@ class FnLowerer {
         if (e.op === '<-') return this.hoisted.get(e)![0]!;
         if (e.op === '&') return [this.addressOf(e.x)];
         if (e.op === '*') {
-          const p = this.expr(e.x)[0]!;
+          const p = this.nilCheck(this.expr(e.x)[0]!);
           return this.loadMem(p, 0, e.t!);
         }
         const x = this.expr(e.x)[0]!;
@@ -1624,7 +1624,7 @@ class FnLowerer {
       if (isPtr) return r.value();
       return [this.placeAddr(r.place())];
     }
-    if (isPtr) return this.copyValue(this.loadMem(r.value()[0]!, 0, sel.recv), sel.recv);
+    if (isPtr) return this.copyValue(this.loadMem(this.nilCheck(r.value()[0]!), 0, sel.recv), sel.recv);
     return this.copyValue(r.value(), sel.recv);
   }
 
@@ -1632,7 +1632,7 @@ class FnLowerer {
   private ifaceRecv(x: Expr, sel: Extract<Selection, { kind: 'imethod' }>): { tab: Operand; data: Operand; fn: Operand } {
     const r = this.walkPath(this.refOf(x), x.t!, sel.path);
     const v = this.snapshot(r.value());
-    const tab = v[0]!;
+    const tab = this.nilCheck(v[0]!);
     const fn = this.temp();
     if (sel.iface.methods.length === 0) throw new Error('lower: method of an empty interface');
     this.emit({ op: 'load', dst: fn, base: tab, off: this.P.K('itab_fun') + this.W * sel.index });
@@ -1705,6 +1705,16 @@ class FnLowerer {
     this.place(ok);
   }
 
+  /** Panic as a nil dereference does when p is nil (gc relies on the fault; see ENTRY.panicmem). */
+  private nilCheck(p: Operand): Operand {
+    if (p.k === 'sym') return p;
+    const ok = this.label();
+    this.emit({ op: 'br', cond: p, when: true, target: ok });
+    this.rtcall(ENTRY.panicmem, []);
+    this.place(ok);
+    return p;
+  }
+
   /** The place of a[i] / s[i] / p[i] (bounds-checked). */
   private elemPlace(e: Extract<Expr, { kind: 'index' }>): Place {
     const xt = e.x.t!;
@@ -1723,7 +1733,7 @@ class FnLowerer {
       et = u.elem;
     } else if (u.k === 'ptr') {
       const at = under(u.elem) as Extract<Type, { k: 'array' }>;
-      base = this.expr(e.x)[0]!;
+      base = this.nilCheck(this.expr(e.x)[0]!);
       len = imm(at.len);
       et = at.elem;
     } else throw new Error(`lower: index of ${u.k}`);
@@ -2200,8 +2210,9 @@ class FnLowerer {
       // runtime.F and the WaitGroup methods call the symbol src/abi gives them (the checker took their signatures from there)
       if (b.startsWith('runtime.')) return { k: 'call', fn: { k: 'sym', name: goEntry('runtime', b.slice(8))!.symbol }, args: this.args(e, ft), results: ft.results };
       if (b.startsWith('wg.')) {
-        const recv = unparen((fn as Extract<Expr, { kind: 'selector' }>).x) as Ident;
-        const cell = this.cellAddr(recv.obj as VarObj);
+        const recv = unparen((fn as Extract<Expr, { kind: 'selector' }>).x);
+        // the WaitGroup's address: a *sync.WaitGroup's value, or the variable's (or field's) address
+        const cell = under(recv.t!).k === 'ptr' ? this.expr(recv)[0]! : this.placeAddr(this.placeOf(recv));
         const name = goEntry('sync', b.slice(3), 'WaitGroup')!.symbol;
         return { k: 'call', fn: { k: 'sym', name }, args: [{ v: cell }, ...this.args(e, ft)], results: ft.results };
       }

@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
-import type { Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
-import { fail, type Pos, unsupported } from './errors.ts';
+import type { BadNode, Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
+import { fail, type Pos, unsupported, UnsupportedError } from './errors.ts';
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -102,6 +102,14 @@ function convertFile(root: TsNode): SourceFile {
   const imports: SourceFile['imports'] = [];
   const decls: TopDecl[] = [];
   for (const n of named(root)) {
+    try {
+      convertTop(n);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      decls.push({ kind: 'bad', pos: pos(n), ...badNode(n, e) });
+    }
+  }
+  function convertTop(n: TsNode): void {
     switch (n.type) {
       case 'package_clause': {
         const id = named(n)[0]!;
@@ -112,9 +120,9 @@ function convertFile(root: TsNode): SourceFile {
       case 'import_declaration':
         for (const spec of n.descendantsOfType('import_spec')) {
           if (!spec) continue;
-          if (field(spec, 'name')) unsupported(pos(spec), 'named imports');
           const p = must(field(spec, 'path'), spec, 'import path');
-          imports.push({ pos: pos(p), path: stringValueText(p) });
+          const nm = field(spec, 'name');
+          imports.push(nm ? { pos: pos(p), path: stringValueText(p), name: nm.text, namePos: pos(nm) } : { pos: pos(p), path: stringValueText(p) });
         }
         break;
       case 'function_declaration':
@@ -512,14 +520,51 @@ function convertBlock(n: TsNode): Block {
   const body: Stmt[] = [];
   for (const c of named(n)) {
     if (c.type === 'statement_list') body.push(...statementList(c));
-    else body.push(convertStmt(c));
+    else body.push(convertOrBad(c));
   }
   const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
   return { kind: 'block', pos: pos(n), text: '{...}', body, end: close ? pos(close) : endPos(n) };
 }
 
 function statementList(n: TsNode): Stmt[] {
-  return named(n).map(convertStmt);
+  return named(n).map(convertOrBad);
+}
+
+/** A statement, or (outside the subset) a placeholder that keeps the error for later (see BadNode). */
+function convertOrBad(n: TsNode): Stmt {
+  try {
+    return convertStmt(n);
+  } catch (e) {
+    if (!(e instanceof UnsupportedError)) throw e;
+    return { pos: pos(n), text: n.text.split('\n')[0]!, kind: 'bad', ...badNode(n, e) };
+  }
+}
+
+/** What a construct outside the subset declares and mentions. */
+function badNode(n: TsNode, err: UnsupportedError): BadNode {
+  const declares: BadNode['declares'] = [];
+  const add = (x: TsNode | null, what: BadNode['declares'][number]['what']) => {
+    if (x && x.text !== '_') declares.push({ name: x.text, pos: pos(x), what });
+  };
+  switch (n.type) {
+    case 'short_var_declaration':
+      for (const x of named(field(n, 'left') ?? n)) if (x.type === 'identifier') add(x, 'var');
+      break;
+    case 'var_declaration':
+      for (const sp of n.descendantsOfType('var_spec')) for (const x of sp?.childrenForFieldName('name') ?? []) add(x, 'var');
+      break;
+    case 'const_declaration':
+      for (const sp of n.descendantsOfType('const_spec')) for (const x of sp?.childrenForFieldName('name') ?? []) add(x, 'const');
+      break;
+    case 'type_declaration':
+      for (const sp of named(n)) add(field(sp, 'name'), 'type');
+      break;
+    case 'function_declaration':
+      add(field(n, 'name'), 'func');
+      break;
+  }
+  const idents = n.descendantsOfType(['identifier', 'type_identifier', 'package_identifier']).map((x) => x?.text ?? '');
+  return { err, declares, idents };
 }
 
 function varSpecs(n: TsNode): VarSpec[] {

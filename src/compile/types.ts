@@ -385,7 +385,7 @@ export interface Leaf {
  */
 export function isMem(t: Type): boolean {
   const u = under(t);
-  if (u.k === 'array') return true;
+  if (u.k === 'array' || u.k === 'waitgroup') return true;
   if (u.k === 'struct') return u.fields.some((f) => isMem(f.type));
   return false;
 }
@@ -413,8 +413,6 @@ export function leaves(t: Type, W: number): Leaf[] {
       const { offsets } = structLayout(u, W);
       return u.fields.flatMap((f, i) => leaves(f.type, W).map((l) => ({ ...l, off: l.off + offsets[i]! })));
     }
-    case 'waitgroup':
-      return [];
     default:
       return [{ off: 0, size: w, signed: false }];
   }

@@ -34,6 +34,10 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.makeslice, (c) => makeslice(rt(), c.argN(0), Number(c.argInt(1)), Number(c.argInt(2))));
   defineEntry(host, ENTRY.growslice, (c) => growslice(rt(), c.argN(0), c.argN(1), Number(c.argInt(2)), Number(c.argInt(3)), Number(c.argInt(4))));
   defineEntry(host, ENTRY.slicecopy, (c) => slicecopy(rt(), c.argN(0), Number(c.argInt(1)), c.argN(2), Number(c.argInt(3)), c.argN(4)));
+  defineEntry(host, ENTRY.panicmem, () => {
+    // what sigpanic's panicmem prints, with dopanic_m's line for the SIGSEGV that gc would have taken
+    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]', rt().getg().goid);
+  });
   for (const name of Object.keys(BOUNDS_FORMATS) as (keyof typeof BOUNDS_FORMATS)[]) {
     defineEntry(host, ENTRY[name], (c: HostCall) => panicBounds(rt(), name, c.argInt(0), c.argInt(1)));
   }

@@ -27,7 +27,17 @@ const UNSUPPORTED: [string, string, string][] = [
   ['method expression', 'package main\ntype T int\nfunc (T) M() {}\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:5:7: unsupported: method expressions (T.M)'],
 ];
 
-// [name, program, go1.19's message]
+// [name, program, go1.19's message]: an error Go reports wins over a construct outside the subset anywhere
+const PRECEDENCE: [string, string, string][] = [
+  ['unused import before a select', 'package main\nimport (\n\t"fmt"\n\t"os"\n)\nfunc main() {\n\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t\tprintln(v)\n\t}\n}\n', 'prog.go:3:2: imported and not used: "fmt"'],
+  ['type error after a float and a select', main('\tx := 1.5\n\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t}\n\tvar s string = 5\n\tprintln(x, s)'), 'prog.go:8:17: cannot use 5 (untyped int constant) as string value in variable declaration'],
+  ['unused variable with an unsupported package', 'package main\nimport "time"\nfunc main() {\n\tunused := 3\n\ttime.Sleep(10)\n}\n', 'prog.go:4:2: unused declared but not used'],
+  ['unknown package', 'package main\nimport "nosuch/pkg"\nfunc main() {\n\tpkg.X()\n}\n', 'prog.go:2:8: package nosuch/pkg is not in GOROOT (/usr/lib/go-1.19/src/nosuch/pkg)'],
+  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t}\n}\n', 'prog.go:5:2: unsupported: select statements'],
+  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:3:2: unsupported: select statements'],
+  ['a generic function and an undefined name', 'package main\nfunc id[T any](x T) T { return x }\nfunc main() {\n\tprintln(id(1))\n\tprintln(nope)\n}\n', 'prog.go:5:10: undefined: nope'],
+];
+
 const GO_ERRORS: [string, string, string][] = [
   ['undefined', main('\tprintln(y)'), 'prog.go:3:10: undefined: y'],
   ['mismatched types', main('\tx := 1\n\tb := true\n\tprintln(x + b)'), 'prog.go:5:10: invalid operation: x + b (mismatched types int and bool)'],
@@ -89,6 +99,10 @@ async function errorOf(src: string, arch: (typeof archCases)[number][1]): Promis
 
 describe.each(archCases)('compile errors on %s', (_name, arch) => {
   it.each(UNSUPPORTED)('unsupported: %s', async (_n, src, want) => {
+    expect((await errorOf(src, arch)).message).toBe(want);
+  });
+
+  it.each(PRECEDENCE)('Go\'s error first: %s', async (_n, src, want) => {
     expect((await errorOf(src, arch)).message).toBe(want);
   });
 
