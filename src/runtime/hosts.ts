@@ -18,6 +18,7 @@ import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0 } from './sched.ts';
 import { semacquire, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { newstack } from './stack.ts';
+import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
 /**
@@ -76,10 +77,10 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   });
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
-  // mallocgc for `new`, closures and heap cells: typ points at a type whose first word is its size.
+  // newobject(typ): mallocgc(typ.size, typ, true) for `new`, &T{}, closures and heap cells (word 0 of typ is its size)
   defineEntry(host, ENTRY.newobject, (c) => {
     const r = rt();
-    return r.heap.alloc(r.mem.ptr(c.argN(0)));
+    return mallocgc(r, r.mem.ptr(c.argN(0)), c.argN(0), true);
   });
 
   // defer: records on g._defer, one per deferred call, tagged with the frame's SP.

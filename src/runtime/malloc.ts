@@ -1,18 +1,27 @@
 // The heap: a simple allocator over the heap region for everything the
-// runtime and programs allocate (g, m, p, hchan, sudog, closures, heap cells).
-// Go's real allocator (mcache/mcentral/mheap, size classes, GC) is out of
-// scope; what matters here is that objects live in emulated memory at stable
-// addresses. Bump allocation with per-size free lists, memory zeroed on
-// allocation (as mallocgc with needzero). Nothing is collected: programs in the
-// supported subset are short-lived.
+// runtime and programs allocate (g, m, p, hchan, sudog, closures, and every
+// object of the program through mallocgc below). Go's real allocator
+// (mcache/mcentral/mheap, size classes, GC) is out of scope; what matters
+// here is that objects live in emulated memory at stable addresses. Bump
+// allocation with per-size free lists, memory zeroed on allocation (as
+// mallocgc with needzero). There is no garbage collector: nothing the
+// program allocates is ever freed, and a program that allocates more than
+// the heap region holds ends as Go does when the OS refuses memory ("fatal
+// error: out of memory"). The size classes are used for what programs can
+// observe: the capacities growslice and []byte(s) give.
 import type { Arena } from '../engine/arena.ts';
 import type { Runtime } from './runtime.ts';
 import { goThrow } from './throw.ts';
 
 const ALIGN = 8;
 
+/** mheap's growth unit (pallocChunkPages pages of 8 KiB). */
+const CHUNK = 4 << 20;
+
 export class Heap {
   private next: number;
+  /** where the "runtime: out of memory" line goes (the process's stderr) */
+  onOutOfMemory: ((line: string) => void) | undefined;
   private readonly free = new Map<number, number[]>();
   /** bytes handed out and not freed */
   inUse = 0;
@@ -31,11 +40,18 @@ export class Heap {
     const list = this.free.get(n);
     let p = list?.pop();
     if (p === undefined) {
-      if (this.next + n > this.end) goThrow(`out of memory: the heap region (${this.end - this.start} bytes) is full`);
+      if (this.next + n > this.end) {
+        // what mheap.grow and mcache print when the OS refuses more memory (the ask is in 4 MiB chunks)
+        const ask = Math.ceil(n / CHUNK) * CHUNK;
+        this.onOutOfMemory?.(`runtime: out of memory: cannot allocate ${ask}-byte block (${this.inUse} in use)\n`);
+        goThrow('out of memory');
+      }
       p = this.next;
       this.next += n;
+      // memory past `next` has never been written (the arena starts zeroed): no need to clear it
+    } else {
+      this.mem.fill(p, n, 0);
     }
-    this.mem.fill(p, n, 0);
     this.inUse += n;
     return p;
   }

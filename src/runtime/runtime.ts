@@ -66,6 +66,7 @@ export class Runtime {
     this.mem = machine.mem;
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
+    this.heap.onOutOfMemory = (line) => this.write(2, line);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
