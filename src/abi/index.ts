@@ -39,7 +39,7 @@ export interface GoSignature {
   /** the import path: runtime.Gosched, sync.WaitGroup.Add */
   readonly pkg: 'runtime' | 'sync';
   /** the receiver type of a method (called through a pointer to it) */
-  readonly recv?: 'WaitGroup';
+  readonly recv?: 'WaitGroup' | 'Mutex' | 'RWMutex';
   readonly name: string;
   readonly params: readonly { readonly name: string; readonly type: GoType }[];
   readonly results: readonly GoType[];
@@ -230,6 +230,13 @@ export const ENTRY = {
   wgAdd: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Add', params: [{ name: 'delta', type: 'int' }], results: [] }),
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
+  /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
+  mutexLock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
+  mutexUnlock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
+  rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),
+  rwRUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RUnlock', params: [], results: [] }),
+  rwLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
+  rwUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
 } as const satisfies Record<string, RuntimeEntry>;
 
 /** The list, in the order above. */

@@ -77,7 +77,8 @@ import {
   UNTYPED_NIL,
   UNTYPED_RUNE,
   UNTYPED_STRING,
-  WAITGROUP,
+  SYNC_TYPES,
+  type SyncName,
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
 
@@ -256,10 +257,15 @@ function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<s
 
 /** runtime.F a program may call (the list in src/abi) */
 const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
-/** the methods of sync.WaitGroup (the list in src/abi) */
-const WG_METHODS = goFuncTypes(goEntries('sync', 'WaitGroup'));
+/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (lowered inline) */
+const SYNC_METHODS: Readonly<Record<SyncName, Readonly<Record<string, FuncType>>>> = {
+  WaitGroup: goFuncTypes(goEntries('sync', 'WaitGroup')),
+  Mutex: goFuncTypes(goEntries('sync', 'Mutex')),
+  RWMutex: goFuncTypes(goEntries('sync', 'RWMutex')),
+  Once: { Do: { k: 'func', params: [{ k: 'func', params: [], results: [] }], results: [] } },
+};
 /** "Add, Done and Wait" */
-const WG_METHOD_LIST = Object.keys(WG_METHODS).join(', ').replace(/, ([^,]*)$/, ' and $1');
+const methodList = (n: SyncName) => Object.keys(SYNC_METHODS[n]).join(', ').replace(/, ([^,]*)$/, ' and $1');
 
 /** Builtins whose result must be used (they cannot be go/defer'ed or be statements). */
 const VALUE_BUILTINS = new Set(['len', 'cap', 'make', 'append', 'new']);
@@ -651,6 +657,7 @@ class Checker {
     const r = fd.recv!;
     const o = this.pkgScope.lookup(r.typeName);
     if (!o) fail(r.typePos, `undefined: ${r.typeName}`);
+    skipIfInvalid(o);
     if (o.kind !== 'type') fail(r.typePos, `${r.typeName} is not a type`);
     if (!o.type) fail(r.typePos, `cannot define new methods on non-local type ${r.typeName}`);
     const named = o.type;
@@ -671,7 +678,7 @@ class Checker {
   /** A type usable for variables, parameters and results. */
   private valueType(te: TypeExpr): Type {
     const t = this.typeOf(te);
-    if (t.k === 'waitgroup') unsupported(te.pos, 'passing or storing a sync.WaitGroup by value (declare it with var and call its methods)');
+    if (t.k === 'sync') unsupported(te.pos, `passing or storing a ${typeString(t)} by value (declare it with var and call its methods)`);
     return t;
   }
 
@@ -692,7 +699,7 @@ class Checker {
         if (o.kind !== 'pkg') fail(te.pos, `${te.text} is not a type`);
         o.used = true;
         skipIfInvalid(o);
-        if (o.path === 'sync' && te.name === 'WaitGroup') return WAITGROUP;
+        if (o.path === 'sync' && te.name in SYNC_TYPES) return SYNC_TYPES[te.name as SyncName];
         const t = PKG_TYPES[o.path]?.[te.name];
         if (t) return t;
         if (PKG_FUNCS[o.path]?.[te.name]) fail(te.pos, `${te.text} is not a type`);
@@ -701,7 +708,7 @@ class Checker {
       // falls through (unreachable: unsupported throws)
       case 'tchan': {
         const elem = this.typeOf(te.elem);
-        if (elem.k === 'waitgroup') unsupported(te.elem.pos, 'channels of sync.WaitGroup');
+        if (elem.k === 'sync') unsupported(te.elem.pos, `channels of ${typeString(elem)}`);
         return { k: 'chan', dir: te.dir, elem };
       }
       case 'tfunc':
@@ -727,7 +734,7 @@ class Checker {
         for (const fd of te.fields) {
           // a struct may hold a sync.WaitGroup (used through its address)
           const ft = this.typeOf(fd.type);
-          const t = ft.k === 'waitgroup' ? ft : this.valueType(fd.type);
+          const t = ft.k === 'sync' ? ft : this.valueType(fd.type);
           const add = (name: string, p: Pos, embedded: boolean) => {
             if (name !== '_' && seen.has(name)) fail(p, `${name} redeclared`);
             seen.set(name, p);
@@ -1381,7 +1388,7 @@ class Checker {
           if (t.base === 'nil') fail(r.pos, 'use of untyped nil in assignment');
           this.convertUntyped(r, defaultType(t), 'assignment');
         }
-        if (r.t!.k === 'waitgroup') unsupported(r.pos, 'copying a sync.WaitGroup');
+        if (r.t!.k === 'sync') unsupported(r.pos, `copying a ${typeString(r.t)}`);
         return r.t!;
       });
     } else if (s.rhs.length === 1) {
@@ -1419,7 +1426,7 @@ class Checker {
   private varSpecTypes(spec: VarSpec): Type[] {
     const n = spec.names.length;
     const declared = spec.type ? this.typeOf(spec.type) : null;
-    if (declared && declared.k === 'waitgroup' && spec.values.length > 0) unsupported(spec.values[0]!.pos, 'initializing a sync.WaitGroup');
+    if (declared && declared.k === 'sync' && spec.values.length > 0) unsupported(spec.values[0]!.pos, `initializing a ${typeString(declared)}`);
     if (spec.values.length === 0) {
       if (!declared) fail(spec.pos, 'missing type or init expr');
       return spec.names.map(() => declared);
@@ -1437,7 +1444,7 @@ class Checker {
           if (t.base === 'nil') fail(v.pos, 'use of untyped nil in variable declaration');
           this.convertUntyped(v, defaultType(t), 'variable declaration');
         }
-        if (v.t!.k === 'waitgroup') unsupported(v.pos, 'copying a sync.WaitGroup');
+        if (v.t!.k === 'sync') unsupported(v.pos, `copying a ${typeString(v.t)}`);
         return v.t!;
       });
     } else if (spec.values.length === 1) {
@@ -1495,7 +1502,7 @@ class Checker {
       x.obj = o;
       if (o.kind === 'var') {
         if (o.global) this.resolveGlobalRef(o);
-        if (o.type.k === 'waitgroup') unsupported(x.pos, 'assigning to a sync.WaitGroup');
+        if (o.type.k === 'sync') unsupported(x.pos, `assigning to a ${typeString(o.type)}`);
         this.noteVarRef(o);
         if (use) o.used = true;
         x.t = o.type;
@@ -1589,14 +1596,14 @@ class Checker {
       case 'builtin': {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
-        if (b.startsWith('wg.')) unsupported(e.pos, 'method values');
+        if (b.startsWith('sync.')) unsupported(e.pos, 'method values');
         fail(e.pos, `${e.text} (built-in function ${b}) must be called`);
       }
       // falls through
       default:
         if (e.t && e.t.k === 'tuple') fail(e.pos, `multiple-value ${e.text} (value of type ${typeString(e.t)}) in single-value context`);
         if (e.mode === 'commaok') e.mode = 'value';
-        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, `using a sync.WaitGroup as a value (only its methods ${WG_METHOD_LIST} can be called)`);
+        if (e.t && e.t.k === 'sync') unsupported(e.pos, `using a ${typeString(e.t)} as a value (only its methods ${methodList(e.t.name)} can be called)`);
         return e.t!;
     }
   }
@@ -1758,12 +1765,12 @@ class Checker {
           return;
         }
         if (o.path === 'sync') {
-          if (e.sel === 'WaitGroup') {
+          if (e.sel in SYNC_TYPES) {
             e.mode = 'type';
-            e.t = WAITGROUP;
+            e.t = SYNC_TYPES[e.sel as SyncName];
             return;
           }
-          unsupported(e.pos, `sync.${e.sel} (only sync.WaitGroup is supported)`);
+          unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
         }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {
@@ -1786,11 +1793,12 @@ class Checker {
     if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
-    if (t.k === 'waitgroup' || (t.k === 'ptr' && t.elem.k === 'waitgroup')) {
-      const m = WG_METHODS[e.sel];
-      if (!m) fail(e.selPos, `${e.text} undefined (type sync.WaitGroup has no field or method ${e.sel})`);
+    const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
+    if (st) {
+      const m = Object.hasOwn(SYNC_METHODS[st.name], e.sel) ? SYNC_METHODS[st.name][e.sel] : undefined;
+      if (!m) fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
       e.mode = 'builtin';
-      e.builtin = `wg.${e.sel}`;
+      e.builtin = `sync.${st.name}.${e.sel}`;
       e.t = m;
       return;
     }
@@ -1849,7 +1857,7 @@ class Checker {
       }
       // &wg: the address of a sync.WaitGroup is a value (its only use besides its methods)
       this.expr(x);
-      const t = x.t && x.t.k === 'waitgroup' && x.mode === 'value' ? x.t : this.singleValue(x);
+      const t = x.t && x.t.k === 'sync' && x.mode === 'value' ? x.t : this.singleValue(x);
       if (!this.addressable(x)) fail(e.pos, `invalid operation: cannot take address of ${this.describe(x)}`);
       this.takeAddress(x);
       e.t = { k: 'ptr', elem: t };
@@ -2322,7 +2330,7 @@ class Checker {
     const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
-    if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'waitgroup') return missingMethod(from, tu) === null;
+    if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
     return false;
   }
 
@@ -2625,9 +2633,10 @@ class Checker {
       }
       default: {
         const pf = PKG_FUNCS[name.split('.')[0]!]?.[name.split('.')[1]!];
-        const ft = pf ? pf.type : name.startsWith('runtime.') ? RUNTIME_FUNCS[name.slice(8)] : WG_METHODS[name.slice(3)];
+        const [first, second, third] = name.split('.') as [string, string, string];
+        const ft = pf ? pf.type : first === 'runtime' ? RUNTIME_FUNCS[second] : first === 'sync' ? SYNC_METHODS[second as SyncName][third] : undefined;
         if (!ft) unsupported(e.pos, `builtin ${name}`);
-        this.args(e, ft, name.startsWith('wg.') ? e.fn.text : name);
+        this.args(e, ft, first === 'sync' ? e.fn.text : name);
         this.callResult(e, ft);
       }
     }

@@ -166,7 +166,7 @@ class ProgramLowerer {
     // wrappers the method tables and itabs need (they may need more)
     for (let i = 0; i < this.wrappers.length; i++) FnLowerer.ifaceWrapper(this, this.wrappers[i]!);
     // A sync.WaitGroup holds a 64-bit state that is updated atomically: 8-aligned on every arch.
-    const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: v.type.k === 'waitgroup' ? 8 : Math.max(alignOf(v.type, this.W), this.W) }));
+    const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: Math.max(alignOf(v.type, this.W), this.W) }));
     return { funcs: this.funcs, data: [...this.data.values()], globals };
   }
 
@@ -436,7 +436,7 @@ class FnLowerer {
   // ---- variables -----------------------------------------------------------------------------
 
   private boxed(v: VarObj): boolean {
-    return v.captured || !!v.addrTaken || v.type.k === 'waitgroup' || isMem(v.type);
+    return v.captured || !!v.addrTaken || v.type.k === 'sync' || isMem(v.type);
   }
 
   /** Allocate a variable of this function (a heap cell if boxed) and initialize it. */
@@ -2209,11 +2209,13 @@ class FnLowerer {
       const ft = fn.t as FuncType;
       // runtime.F and the WaitGroup methods call the symbol src/abi gives them (the checker took their signatures from there)
       if (b.startsWith('runtime.')) return { k: 'call', fn: { k: 'sym', name: goEntry('runtime', b.slice(8))!.symbol }, args: this.args(e, ft), results: ft.results };
-      if (b.startsWith('wg.')) {
+      if (b.startsWith('sync.')) {
+        const [, type, method] = b.split('.') as [string, 'WaitGroup' | 'Mutex' | 'RWMutex' | 'Once', string];
         const recv = unparen((fn as Extract<Expr, { kind: 'selector' }>).x);
-        // the WaitGroup's address: a *sync.WaitGroup's value, or the variable's (or field's) address
+        // the value's address: a *sync.T's value, or the variable's (or field's) address
         const cell = under(recv.t!).k === 'ptr' ? this.expr(recv)[0]! : this.placeAddr(this.placeOf(recv));
-        const name = goEntry('sync', b.slice(3), 'WaitGroup')!.symbol;
+        if (type === 'Once') return { k: 'special', name: b, call: e, args: [[cell], ...this.argVals(e, ft)] };
+        const name = goEntry('sync', method, type)!.symbol;
         return { k: 'call', fn: { k: 'sym', name }, args: [{ v: cell }, ...this.args(e, ft)], results: ft.results };
       }
       // panic, delete, fmt.*, errors.New, strconv.*: evaluated now, lowered by emitSpecial
@@ -2327,6 +2329,9 @@ class FnLowerer {
       case 'panic':
         this.panicValue(p.call.args[0]!.t!, a[0]!);
         return [];
+      case 'sync.Once.Do':
+        this.onceDo(a[0]![0]!, a[1]![0]!);
+        return [];
       case 'errors.New': {
         const obj = this.newObject(ERROR_STRING);
         this.storeMem(obj, 0, STRING, a[0]!);
@@ -2344,6 +2349,28 @@ class FnLowerer {
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
+  }
+
+  /**
+   * once.Do(f), as sync/once.go: if done is 0, take the Once's mutex, check
+   * again, run f, set done, unlock (a goroutine that comes while f runs waits
+   * for the mutex). Once is {done uint32; m Mutex}.
+   */
+  private onceDo(once: Operand, f: Operand): void {
+    const skip = this.label();
+    const unlock = this.label();
+    const done = this.temp();
+    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
+    this.emit({ op: 'br', cond: slot(done), when: true, target: skip });
+    const m = this.bin('add', once, imm(4));
+    this.rtcall(ENTRY.mutexLock, [m]);
+    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
+    this.emit({ op: 'br', cond: slot(done), when: true, target: unlock });
+    this.emit({ op: 'call', fn: { k: 'closure', fv: f }, args: [], results: [] });
+    this.emit({ op: 'store', base: once, off: 0, src: imm(1), size: 4 });
+    this.place(unlock);
+    this.rtcall(ENTRY.mutexUnlock, [this.bin('add', once, imm(4))]);
+    this.place(skip);
   }
 
   /** panic(v): an error's Error() or a Stringer's String() is called first (printpanics), then runtime.gopanic. */

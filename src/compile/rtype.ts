@@ -70,7 +70,7 @@ export function kindOf(t: Type, K: (name: string) => number): number {
     case 'ptr':
       return K('const_kindPtr');
     case 'struct':
-    case 'waitgroup':
+    case 'sync':
       return K('const_kindStruct');
     case 'map':
       return K('const_kindMap');

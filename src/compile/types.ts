@@ -16,6 +16,9 @@
 
 export type IntKind = 'int' | 'uint8' | 'int32';
 
+/** The sync types of the subset. */
+export type SyncName = 'WaitGroup' | 'Mutex' | 'RWMutex' | 'Once';
+
 export type BasicType = {
   readonly k: IntKind | 'bool' | 'string';
   /** how the program named it when that differs from the kind (byte, rune) */
@@ -67,7 +70,8 @@ export type Type =
   | { readonly k: 'struct'; readonly fields: readonly Field[] }
   | { readonly k: 'map'; readonly key: Type; readonly elem: Type }
   | { readonly k: 'iface'; readonly methods: readonly IMethod[]; readonly alias?: 'any' }
-  | { readonly k: 'waitgroup' }
+  /** sync.WaitGroup, sync.Mutex, sync.Once: used through their methods (and addresses) only */
+  | { readonly k: 'sync'; readonly name: SyncName }
   | { readonly k: 'chan'; readonly dir: 'both' | 'send' | 'recv'; readonly elem: Type }
   | { readonly k: 'func'; readonly params: readonly Type[]; readonly results: readonly Type[]; readonly variadic?: boolean }
   | NamedType
@@ -92,7 +96,8 @@ export const RUNE: Type = { k: 'int32', alias: 'rune' };
 export const BOOL: Type = { k: 'bool' };
 export const STRING: Type = { k: 'string' };
 export const STRUCT0: Type = { k: 'struct', fields: [] };
-export const WAITGROUP: Type = { k: 'waitgroup' };
+export const WAITGROUP: Type = { k: 'sync', name: 'WaitGroup' };
+export const SYNC_TYPES: Readonly<Record<SyncName, Type>> = { WaitGroup: WAITGROUP, Mutex: { k: 'sync', name: 'Mutex' }, RWMutex: { k: 'sync', name: 'RWMutex' }, Once: { k: 'sync', name: 'Once' } };
 export const ANY: Type = { k: 'iface', methods: [], alias: 'any' };
 export const EMPTY_IFACE: Type = { k: 'iface', methods: [] };
 export const UNTYPED_INT: Type = { k: 'untyped', base: 'int' };
@@ -147,8 +152,8 @@ export function typeString(t: Type | undefined): string {
     case 'uint8':
     case 'int32':
       return t.alias ?? t.k;
-    case 'waitgroup':
-      return 'sync.WaitGroup';
+    case 'sync':
+      return `sync.${t.name}`;
     case 'slice':
       return `[]${typeString(t.elem)}`;
     case 'array':
@@ -184,8 +189,8 @@ export function rtypeString(t: Type): string {
     case 'uint8':
     case 'int32':
       return t.k;
-    case 'waitgroup':
-      return 'sync.WaitGroup';
+    case 'sync':
+      return `sync.${t.name}`;
     case 'slice':
       return `[]${rtypeString(t.elem)}`;
     case 'array':
@@ -249,6 +254,8 @@ export function identical(a: Type, b: Type): boolean {
     }
     case 'untyped':
       return a.base === (b as UntypedType).base;
+    case 'sync':
+      return a.name === (b as { name: string }).name;
     case 'tuple': {
       const u = b as Extract<Type, { k: 'tuple' }>;
       return a.types.length === u.types.length && a.types.every((x, i) => identical(x, u.types[i]!));
@@ -282,7 +289,7 @@ export function comparable(t: Type): boolean {
     case 'slice':
     case 'map':
     case 'func':
-    case 'waitgroup':
+    case 'sync':
       return false;
     case 'struct':
       return u.fields.every((f) => comparable(f.type));
@@ -315,8 +322,10 @@ export function sizeOf(t: Type, W: number): number {
       return 2 * W;
     case 'slice':
       return 3 * W;
-    case 'waitgroup':
-      return 16;
+    case 'sync':
+      // WaitGroup {noCopy; state1 uint64; state2 uint32}, Mutex {state int32; sema uint32}, Once {done uint32; m Mutex},
+      // RWMutex {w Mutex; writerSem, readerSem uint32; readerCount, readerWait int32}
+      return u.name === 'WaitGroup' ? 16 : u.name === 'Mutex' ? 8 : u.name === 'RWMutex' ? 24 : 12;
     case 'array':
       return u.len * sizeOf(u.elem, W);
     case 'struct':
@@ -334,8 +343,8 @@ export function alignOf(t: Type, W: number): number {
       return 1;
     case 'int32':
       return 4;
-    case 'waitgroup':
-      return 8;
+    case 'sync':
+      return u.name === 'WaitGroup' ? 8 : 4;
     case 'array':
       return alignOf(u.elem, W);
     case 'struct':
@@ -385,7 +394,7 @@ export interface Leaf {
  */
 export function isMem(t: Type): boolean {
   const u = under(t);
-  if (u.k === 'array' || u.k === 'waitgroup') return true;
+  if (u.k === 'array' || u.k === 'sync') return true;
   if (u.k === 'struct') return u.fields.some((f) => isMem(f.type));
   return false;
 }
@@ -449,6 +458,7 @@ export function hasPointers(t: Type): boolean {
     case 'uint8':
     case 'int32':
     case 'int':
+    case 'sync':
       return false;
     case 'array':
       return u.len > 0 && hasPointers(u.elem);

@@ -13,6 +13,7 @@ import { BOUNDS_FORMATS, cmpstring, concatstrings, decodeRune, growslice, intstr
 import { atoi, errorStringError, itoa, newErrorString, numErrorError, quote } from './strconv.ts';
 import { K, newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
+import { mutexLock, mutexUnlock, rwLock, rwRLock, rwRUnlock, rwUnlock } from './mutex.ts';
 
 const b = (x: boolean) => (x ? 1 : 0);
 
@@ -90,6 +91,14 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
     const r = rt();
     throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid);
   });
+
+  // ---- sync.Mutex ----
+  defineEntry(host, ENTRY.mutexLock, (c) => mutexLock(rt(), c, c.argN(0)));
+  defineEntry(host, ENTRY.mutexUnlock, (c) => mutexUnlock(rt(), c.argN(0)));
+  defineEntry(host, ENTRY.rwRLock, (c) => rwRLock(rt(), c, c.argN(0)));
+  defineEntry(host, ENTRY.rwRUnlock, (c) => rwRUnlock(rt(), c.argN(0)));
+  defineEntry(host, ENTRY.rwLock, (c) => rwLock(rt(), c, c.argN(0)));
+  defineEntry(host, ENTRY.rwUnlock, (c) => rwUnlock(rt(), c.argN(0)));
 
   // ---- fmt, errors, strconv ----
   defineEntry(host, ENTRY.fmtMethods, (c) => fmtMethods(rt(), c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4)));

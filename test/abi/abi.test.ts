@@ -157,10 +157,10 @@ const valueOf = (t: 'int' | 'bool') => (t === 'int' ? '0' : 'false');
 function programCalling(go: GoSignature, o: { args?: string[]; results?: number } = {}): string {
   const args = (o.args ?? go.params.map((p) => valueOf(p.type))).join(', ');
   const nres = o.results ?? go.results.length;
-  const call = go.recv ? `wg.${go.name}(${args})` : `${go.pkg}.${go.name}(${args})`;
+  const call = go.recv ? `v.${go.name}(${args})` : `${go.pkg}.${go.name}(${args})`;
   const names = Array.from({ length: nres }, (_, i) => `r${i}`);
   const body = [
-    ...(go.recv ? ['\tvar wg sync.WaitGroup'] : []),
+    ...(go.recv ? [`\tvar v sync.${go.recv}`] : []),
     nres > 0 ? `\t${names.join(', ')} := ${call}` : `\t${call}`,
     ...names.map((n) => `\tprintln(${n})`),
   ];
@@ -185,8 +185,8 @@ describe.each(archCases)('the runtime functions the checker accepts on %s', (_na
 
   const userEntries = ENTRIES.filter((e): e is RuntimeEntry & { go: GoSignature } => e.go !== undefined);
 
-  it('covers runtime and sync.WaitGroup only', () => {
-    expect(userEntries.length).toBe(goEntries('runtime').length + goEntries('sync', 'WaitGroup').length);
+  it('covers runtime, sync.WaitGroup, sync.Mutex and sync.RWMutex only', () => {
+    expect(userEntries.length).toBe(goEntries('runtime').length + (['WaitGroup', 'Mutex', 'RWMutex'] as const).reduce((n, r) => n + goEntries('sync', r).length, 0));
   });
 
   it.each(userEntries.map((e) => [e.symbol, e] as const))('accepts %s with its Go signature and calls its symbol', async (_s, e) => {
