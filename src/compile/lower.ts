@@ -1036,46 +1036,62 @@ class FnLowerer {
         });
       }
     }
-    const end = this.label();
-    this.targets.set(s, { brk: end });
-    const bodies = s.clauses.map(() => this.label());
-    let deflt = -1;
-    s.clauses.forEach((c, i) => {
-      if (c.values === null) {
-        deflt = i;
-        return;
-      }
-      for (const v of c.values) {
+    this.clauses(s, s.clauses, (c) => c.values === null, (c, body) => {
+      for (const v of c.values!) {
         this.line = v.pos.line;
         const m = this.mark();
         if (tag && tagT) {
           const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string';
-          if (single) this.emit({ op: 'brcmp', cmp: 'eq', a: tag[0]!, b: this.expr(v)[0]!, when: true, target: bodies[i]! });
+          if (single) this.emit({ op: 'brcmp', cmp: 'eq', a: tag[0]!, b: this.expr(v)[0]!, when: true, target: body });
           else {
             const skip = this.label();
             this.prepare(v);
             this.compareEq(tagT, tag, v.t!, this.expr(v), skip);
-            this.jmp(bodies[i]!);
+            this.jmp(body);
             this.place(skip);
           }
         } else {
-          this.branch(v, bodies[i]!, true);
+          this.branch(v, body, true);
         }
         this.release(m);
       }
     });
+  }
+
+  /**
+   * The clauses of a switch (or type switch): each case's tests in order,
+   * jumping to its body; then default, or the end; then the bodies, each
+   * leaving the switch unless it ends in fallthrough. `enter` runs at the
+   * start of a body (a type switch's clause variable).
+   */
+  private clauses<C extends { pos: { line: number }; body: Stmt[] }>(
+    s: Breakable & { end: { line: number } },
+    clauses: C[],
+    isDefault: (c: C) => boolean,
+    tests: (c: C, body: number) => void,
+    enter?: (c: C) => void,
+  ): void {
+    const end = this.label();
+    this.targets.set(s, { brk: end });
+    const bodies = clauses.map(() => this.label());
+    let deflt = -1;
+    clauses.forEach((c, i) => {
+      if (isDefault(c)) deflt = i;
+      else tests(c, bodies[i]!);
+    });
     this.jmp(deflt >= 0 ? bodies[deflt]! : end);
-    s.clauses.forEach((c, i) => {
+    clauses.forEach((c, i) => {
       this.line = c.pos.line;
       this.place(bodies[i]!);
       const m = this.mark();
+      enter?.(c);
       this.stmts(c.body);
       this.release(m);
       const last = c.body[c.body.length - 1];
       if (last && last.kind === 'fallthrough') {
         this.line = last.pos.line;
         this.jmp(bodies[i + 1]!);
-      } else if (i !== s.clauses.length - 1) {
+      } else if (i !== clauses.length - 1) {
         this.jmp(end);
       }
     });
@@ -1093,66 +1109,41 @@ class FnLowerer {
     const data = this.newVar();
     this.emit({ op: 'mov', dst: tab, src: xv[0]! });
     this.emit({ op: 'mov', dst: data, src: xv[1]! });
-    const ifaceHasMethods = (under(xt) as Extract<Type, { k: 'iface' }>).methods.length > 0;
     // the dynamic type: a non-empty interface holds an itab
     const dyn = this.newVar();
-    if (ifaceHasMethods) {
-      const nil = this.label();
-      this.emit({ op: 'mov', dst: dyn, src: imm(0) });
-      this.emit({ op: 'br', cond: slot(tab), when: false, target: nil });
-      this.emit({ op: 'load', dst: dyn, base: slot(tab), off: this.P.K('itab__type') });
-      this.place(nil);
-    } else {
-      this.emit({ op: 'mov', dst: dyn, src: slot(tab) });
-    }
-    const end = this.label();
-    this.targets.set(s, { brk: end });
-    const bodies = s.clauses.map(() => this.label());
-    let deflt = -1;
-    s.clauses.forEach((c, i) => {
-      if (c.types === null) {
-        deflt = i;
-        return;
-      }
-      c.types.forEach((te, j) => {
-        const m = this.mark();
-        if (te === null) {
-          this.emit({ op: 'brcmp', cmp: 'eq', a: slot(dyn), b: imm(0), when: true, target: bodies[i]! });
-        } else {
-          const t = c.resolved![j]!;
-          if (under(t).k === 'iface') {
+    this.emit({ op: 'mov', dst: dyn, src: this.dynType(slot(tab), (under(xt) as Extract<Type, { k: 'iface' }>).methods.length > 0) });
+    this.clauses(
+      s,
+      s.clauses,
+      (c) => c.types === null,
+      (c, body) => {
+        c.types!.forEach((te, j) => {
+          const m = this.mark();
+          const t = te === null ? null : c.resolved![j]!;
+          if (t === null) {
+            this.emit({ op: 'brcmp', cmp: 'eq', a: slot(dyn), b: imm(0), when: true, target: body });
+          } else if (under(t).k === 'iface') {
             const skip = this.label();
             this.emit({ op: 'brcmp', cmp: 'eq', a: slot(dyn), b: imm(0), when: true, target: skip });
-            const ok = this.ifaceTypeCheck(t, slot(dyn));
-            this.emit({ op: 'br', cond: ok, when: true, target: bodies[i]! });
+            this.emit({ op: 'br', cond: this.ifaceTypeCheck(t, slot(dyn)), when: true, target: body });
             this.place(skip);
           } else {
-            this.emit({ op: 'brcmp', cmp: 'eq', a: slot(dyn), b: this.typeSym(t), when: true, target: bodies[i]! });
+            this.emit({ op: 'brcmp', cmp: 'eq', a: slot(dyn), b: this.typeSym(t), when: true, target: body });
           }
-        }
-        this.release(m);
-      });
-    });
-    this.jmp(deflt >= 0 ? bodies[deflt]! : end);
-    s.clauses.forEach((c, i) => {
-      this.line = c.pos.line;
-      this.place(bodies[i]!);
-      const m = this.mark();
-      if (c.v) {
+          this.release(m);
+        });
+      },
+      (c) => {
+        if (!c.v) return;
         const v = c.v;
-        let val: Val;
         const single = c.types && c.types.length === 1 && c.types[0] !== null;
+        let val: Val;
         if (single && under(v.type).k !== 'iface') val = this.fromIfaceData(v.type, slot(data));
         else if (single) val = this.convertIface([slot(tab), slot(data)], xt, v.type, slot(dyn));
         else val = [slot(tab), slot(data)];
         this.declare(v, val);
-      }
-      this.stmts(c.body);
-      this.release(m);
-      if (i !== s.clauses.length - 1) this.jmp(end);
-    });
-    this.line = s.end.line;
-    this.place(end);
+      },
+    );
   }
 
   private returnStmt(results: Expr[]): void {

@@ -136,82 +136,71 @@ export const isIface = (t: Type): boolean => under(t).k === 'iface';
 
 // ---- type strings ---------------------------------------------------------------------
 
-function sig(t: FuncType, str: (t: Type) => string, compact: boolean): string {
+/** A signature's parameters and results: (int, ...string) (int, error). */
+function sig(t: FuncType, str: (t: Type) => string): string {
   const ps = t.params.map((p, i) => (t.variadic && i === t.params.length - 1 ? `...${str((p as SliceType).elem)}` : str(p)));
-  const r = t.results.length === 0 ? '' : t.results.length === 1 && !compact ? ` ${str(t.results[0]!)}` : t.results.length === 1 ? ` ${str(t.results[0]!)}` : ` (${t.results.map(str).join(', ')})`;
+  const r = t.results.length === 0 ? '' : t.results.length === 1 ? ` ${str(t.results[0]!)}` : ` (${t.results.map(str).join(', ')})`;
   return `(${ps.join(', ')})${r}`;
 }
 
 /** A type as go1.19's type checker writes it in messages (names of package main unqualified). */
 export function typeString(t: Type | undefined): string {
-  if (!t) return 'no value';
-  switch (t.k) {
-    case 'int':
-    case 'bool':
-    case 'string':
-    case 'uint8':
-    case 'int32':
-      return t.alias ?? t.k;
-    case 'sync':
-      return `sync.${t.name}`;
-    case 'slice':
-      return `[]${typeString(t.elem)}`;
-    case 'array':
-      return `[${t.len}]${typeString(t.elem)}`;
-    case 'ptr':
-      return `*${typeString(t.elem)}`;
-    case 'map':
-      return `map[${typeString(t.key)}]${typeString(t.elem)}`;
-    case 'struct':
-      return `struct{${t.fields.map((f) => (f.embedded ? typeString(f.type) : `${f.name} ${typeString(f.type)}`)).join('; ')}}`;
-    case 'iface':
-      if (t.alias) return t.alias;
-      return `interface{${t.methods.map((m) => `${m.name}${sig(m.type, typeString, false)}`).join('; ')}}`;
-    case 'named':
-      return t.pkg === 'main' || t.pkg === '' ? t.name : `${t.pkg}.${t.name}`;
-    case 'chan':
-      return `${t.dir === 'recv' ? '<-chan' : t.dir === 'send' ? 'chan<-' : 'chan'} ${typeString(t.elem)}`;
-    case 'func':
-      return `func${sig(t, typeString, false)}`;
-    case 'untyped':
-      return t.base === 'nil' ? 'untyped nil' : `untyped ${t.base}`;
-    case 'tuple':
-      return `(${t.types.map(typeString).join(', ')})`;
-  }
+  return t ? formatType(t, 'types2') : 'no value';
 }
 
 /** A type as the runtime and reflect write it (%T, panics): main.T, []uint8, interface {}. */
 export function rtypeString(t: Type): string {
+  return formatType(t, 'reflect');
+}
+
+/**
+ * The two ways Go writes types: the type checker's (aliases byte, rune and
+ * any kept; struct{...}) and reflect's (main.T qualified; struct { ... },
+ * interface { ... }).
+ */
+function formatType(t: Type, style: 'types2' | 'reflect'): string {
+  const f = (x: Type) => formatType(x, style);
+  const reflect = style === 'reflect';
   switch (t.k) {
     case 'int':
     case 'bool':
     case 'string':
     case 'uint8':
     case 'int32':
-      return t.k;
+      return reflect ? t.k : (t.alias ?? t.k);
     case 'sync':
       return `sync.${t.name}`;
     case 'slice':
-      return `[]${rtypeString(t.elem)}`;
+      return `[]${f(t.elem)}`;
     case 'array':
-      return `[${t.len}]${rtypeString(t.elem)}`;
+      return `[${t.len}]${f(t.elem)}`;
     case 'ptr':
-      return `*${rtypeString(t.elem)}`;
+      return `*${f(t.elem)}`;
     case 'map':
-      return `map[${rtypeString(t.key)}]${rtypeString(t.elem)}`;
-    case 'struct':
-      return t.fields.length === 0 ? 'struct {}' : `struct { ${t.fields.map((f) => (f.embedded ? rtypeString(f.type) : `${f.name} ${rtypeString(f.type)}`)).join('; ')} }`;
-    case 'iface':
-      return t.methods.length === 0 ? 'interface {}' : `interface { ${t.methods.map((m) => `${m.name}${sig(m.type, rtypeString, true)}`).join('; ')} }`;
+      return `map[${f(t.key)}]${f(t.elem)}`;
+    case 'struct': {
+      const fields = t.fields.map((x) => (x.embedded ? f(x.type) : `${x.name} ${f(x.type)}`)).join('; ');
+      if (!reflect) return `struct{${fields}}`;
+      return t.fields.length === 0 ? 'struct {}' : `struct { ${fields} }`;
+    }
+    case 'iface': {
+      if (!reflect && t.alias) return t.alias;
+      const methods = t.methods.map((m) => `${m.name}${sig(m.type, f)}`).join('; ');
+      if (!reflect) return `interface{${methods}}`;
+      return t.methods.length === 0 ? 'interface {}' : `interface { ${methods} }`;
+    }
     case 'named':
-      return t.pkg === '' ? t.name : `${t.pkg}.${t.name}`;
+      return t.pkg === '' || (!reflect && t.pkg === 'main') ? t.name : `${t.pkg}.${t.name}`;
     case 'chan':
-      return `${t.dir === 'recv' ? '<-chan' : t.dir === 'send' ? 'chan<-' : 'chan'} ${rtypeString(t.elem)}`;
+      return `${t.dir === 'recv' ? '<-chan' : t.dir === 'send' ? 'chan<-' : 'chan'} ${f(t.elem)}`;
     case 'func':
-      return `func${sig(t, rtypeString, true)}`;
+      return `func${sig(t, f)}`;
     case 'untyped':
+      if (reflect) throw new Error(`rtypeString: ${typeString(t)} has no runtime type`);
+      return t.base === 'nil' ? 'untyped nil' : `untyped ${t.base}`;
     case 'tuple':
-      throw new Error(`rtypeString: ${typeString(t)} has no runtime type`);
+      if (reflect) throw new Error(`rtypeString: ${typeString(t)} has no runtime type`);
+      return `(${t.types.map(f).join(', ')})`;
   }
 }
 

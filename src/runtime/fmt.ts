@@ -430,13 +430,10 @@ class Printer {
         this.write(']');
         return;
       case 's':
-        return this.fmtS(b);
       case 'x':
-        return this.fmtSbx(b, false);
       case 'X':
-        return this.fmtSbx(b, true);
       case 'q':
-        return this.fmtQ(b);
+        return this.fmtString(b, verb);
       default:
         return this.printValue(v, verb, 0);
     }
