@@ -651,26 +651,21 @@ class Printer {
         if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && et.kind === Kind.Uint8) {
           return this.fmtBytes(n === 0 ? new Uint8Array(0) : mem.read(base, n), verb, t.string, v);
         }
-        if (this.f.sharpV) {
+        // [a b c], or Go syntax with %#v: []int{1, 2}, []int(nil)
+        const sharpV = this.f.sharpV;
+        if (sharpV) {
           this.write(t.string);
           if (isSlice && base === 0) {
             this.write('(nil)');
             return;
           }
-          this.write('{');
-          for (let i = 0; i < n; i++) {
-            if (i > 0) this.write(', ');
-            this.printValue({ t: et, addr: base + i * et.size, noIface: v.noIface }, verb, depth + 1);
-          }
-          this.write('}');
-          return;
         }
-        this.write('[');
+        this.write(sharpV ? '{' : '[');
         for (let i = 0; i < n; i++) {
-          if (i > 0) this.write(' ');
+          if (i > 0) this.write(sharpV ? ', ' : ' ');
           this.printValue({ t: et, addr: base + i * et.size, noIface: v.noIface }, verb, depth + 1);
         }
-        this.write(']');
+        this.write(sharpV ? '}' : ']');
         return;
       }
       case Kind.Ptr: {
