@@ -1946,6 +1946,12 @@ class Checker {
       return;
     }
     if (!ARITH.has(op)) unsupported(e.opPos, `operator ${op}`);
+    for (const [a, b] of [[x, y], [y, x]] as const) {
+      // an untyped constant against an interface takes its default type: mismatched types
+      if (isUntyped(a.t!) && (a.t as UntypedType).base !== 'nil' && under(b.t!).k === 'iface') {
+        fail(e.pos, `invalid operation: ${exprString(e)} (mismatched types ${typeString(x === a ? defaultType(a.t!) : x.t)} and ${typeString(y === a ? defaultType(a.t!) : y.t)})`);
+      }
+    }
     this.matchTypes(e, x, y);
     const t = x.t!;
     if (isString(t) && op === '+') {
@@ -2092,6 +2098,7 @@ class Checker {
     }
     const u = under(t);
     e.mode = 'value';
+    e.t = e.implicitAddr ? { k: 'ptr', elem: t } : t; // (for messages about the literal)
     const elemValue = (v: Expr, want: Type, ctx: string) => {
       const uv = unparen(v);
       if (uv.kind === 'composite' && !uv.type) {
@@ -2103,6 +2110,7 @@ class Checker {
     switch (u.k) {
       case 'struct': {
         const tn = typeString(t);
+        const lit = exprString(e);
         if (e.elems.length === 0) break;
         const keyed = e.elems[0]!.key !== null;
         if (keyed) {
@@ -2112,7 +2120,7 @@ class Checker {
             const k = unparen(el.key);
             if (k.kind !== 'ident') fail(k.pos, `invalid field name ${k.text} in struct literal`);
             const idx = u.fields.findIndex((f) => f.name === k.name);
-            if (idx < 0) fail(k.pos, `unknown field ${k.name} in struct literal of type ${tn}`);
+            if (idx < 0) fail(k.pos, `unknown field '${k.name}' in struct literal of type ${tn}`);
             if (seen.has(k.name)) fail(k.pos, `duplicate field name ${k.name} in struct literal`);
             seen.add(k.name);
             k.mode = 'value';
@@ -2122,11 +2130,11 @@ class Checker {
         } else {
           e.elems.forEach((el, i) => {
             if (el.key) fail(el.key.pos, 'mixture of field:value and value elements in struct literal');
-            if (i >= u.fields.length) fail(el.value.pos, `too many values in struct literal of type ${tn}`);
+            if (i >= u.fields.length) fail(el.value.pos, `too many values in ${lit}`);
             (el as { field?: number }).field = i;
             elemValue(el.value, u.fields[i]!.type, 'struct literal');
           });
-          if (e.elems.length < u.fields.length) fail(e.rbrace, `too few values in struct literal of type ${tn}`);
+          if (e.elems.length < u.fields.length) fail(e.rbrace, `too few values in ${lit}`);
         }
         break;
       }
@@ -2226,8 +2234,9 @@ class Checker {
     }
     if (!nilSide) {
       const what = u.k === 'func' ? 'func' : u.k === 'slice' ? 'slice' : u.k === 'map' ? 'map' : null;
-      if (what) fail(at, `invalid operation: ${text} (${what} can only be compared to nil)`);
-      if (!comparable(t)) fail(at, `invalid operation: ${text} (${typeString(t)} cannot be compared)`);
+      const where = whole?.pos ?? x.pos;
+      if (what) fail(where, `invalid operation: ${text} (${what} can only be compared to nil)`);
+      if (!comparable(t)) fail(where, `invalid operation: ${text} (${typeString(t)} cannot be compared)`);
     } else if (!nilable(t) && !isUntyped(t)) {
       fail(isNil(xt) ? x.pos : y.pos, `invalid operation: ${text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     }
@@ -2299,8 +2308,10 @@ class Checker {
     if (!this.untypedFits(t, target)) {
       if (t.base === 'nil') fail(e.pos, `cannot use nil as ${typeString(target)} value in ${ctx}`);
       if (under(target).k === 'iface') {
-        const mm = missingMethod(defaultType(t), under(target) as IfaceType)!;
-        fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx}: ${typeString(defaultType(t))} does not implement ${typeString(target)} (missing ${mm.name} method)`);
+        // types2 gives the constant its default type first, then fails the typed assignment
+        const dt = defaultType(t);
+        const mode = e.cv !== undefined ? `constant of type ${typeString(dt)}` : `value of type ${typeString(dt)}`;
+        fail(e.pos, `cannot use ${exprString(e)} (${mode}) as type ${typeString(target)} in ${ctx}${this.implementsDetail(dt, target)}`);
       }
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx}`);
     }
@@ -2348,7 +2359,7 @@ class Checker {
   private assignable(e: Expr, to: Type, ctx: string): void {
     const t = e.t!;
     if (isUntyped(t)) return this.convertUntyped(e, to, ctx);
-    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as type ${typeString(to)} in ${ctx}${this.implementsDetail(t, to)}`);
+    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as type ${typeString(to)} in ${ctx}${this.implementsDetail(t, to)}`);
   }
 
   // ---- calls ---------------------------------------------------------------------------------
@@ -2476,8 +2487,8 @@ class Checker {
 
   private builtinCall(e: CallExpr, name: string): void {
     const nargs = (n: number, max = n) => {
-      if (e.args.length < n) fail(e.rparen, `not enough arguments for ${e.text} (expected ${n}, found ${e.args.length})`);
-      if (e.args.length > max) fail(e.args[max]!.pos, `too many arguments for ${e.text} (expected ${max}, found ${e.args.length})`);
+      if (e.args.length < n) fail(e.pos, `invalid operation: not enough arguments for ${exprString(e)} (expected ${n}, found ${e.args.length})`);
+      if (e.args.length > max) fail(e.pos, `invalid operation: too many arguments for ${exprString(e)} (expected ${max}, found ${e.args.length})`);
     };
     if (e.ellipsis && name !== 'append' && !name.includes('.')) fail(e.pos, `invalid operation: invalid use of ... with built-in ${name}`);
     e.mode = 'value';
@@ -2570,7 +2581,7 @@ class Checker {
         const st = this.value(s);
         if (st.k === 'untyped' && st.base === 'nil') fail(s.pos, 'first argument to append must be a typed slice; have untyped nil');
         const su = under(st);
-        if (su.k !== 'slice') fail(s.pos, `invalid argument: ${this.describe(s)} is not a slice`);
+        if (su.k !== 'slice') fail(s.pos, `first argument to append must be a slice; have ${this.describe(s)}`);
         e.t = st;
         if (e.ellipsis) {
           if (e.args.length !== 2) fail(e.pos, `can only use ... with final argument in list`);
@@ -2600,14 +2611,14 @@ class Checker {
         const st = this.value(s);
         e.t = INT;
         const du = under(dt);
-        if (du.k !== 'slice') fail(e.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
+        if (du.k !== 'slice') fail(d.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
         if (isString(st) && under(du.elem).k === 'uint8') {
           if (isUntyped(st)) this.convertUntyped(s, STRING, 'argument to copy');
           return;
         }
         const su = under(st);
-        if (su.k !== 'slice') fail(e.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
-        if (!identical(su.elem, du.elem)) fail(e.pos, `invalid argument: arguments to copy ${this.describe(d)} and ${this.describe(s)} have different element types ${typeString(du.elem)} and ${typeString(su.elem)}`);
+        if (su.k !== 'slice') fail(d.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
+        if (!identical(su.elem, du.elem)) fail(d.pos, `invalid argument: arguments to copy ${this.describe(d)} and ${this.describe(s)} have different element types ${typeString(du.elem)} and ${typeString(su.elem)}`);
         return;
       }
       case 'delete': {
@@ -2714,7 +2725,7 @@ class Checker {
 
   /** `x (variable of type int)`, `1 (untyped int constant)`, ... as types2 words them. */
   private describe(e: Expr): string {
-    return `${e.text} (${this.describeMode(e)})`;
+    return `${exprString(e)} (${this.describeMode(e)})`;
   }
 
   private describeMode(e: Expr): string {
@@ -2733,6 +2744,34 @@ class Checker {
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
+}
+
+/**
+ * An expression as types2 writes it in messages: the source, with the
+ * elements of composite literals and the bodies of function literals shown
+ * as … (an elided literal type as its underlying type).
+ */
+function exprString(e: Expr): string {
+  let text = e.text;
+  const seen = new Set<unknown>();
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as Expr;
+    if (o.kind === 'composite') {
+      const head = o.type ? o.type.text : o.t ? typeString(o.implicitAddr ? under(o.t).k === 'ptr' ? (under(o.t) as Extract<Type, { k: 'ptr' }>).elem : o.t : under(o.t)) : '';
+      text = text.replace(o.text, o.elems.length ? `${head}{…}` : `${head}{}`);
+      return;
+    }
+    if (o.kind === 'funclit') {
+      text = text.replace(o.text, `${o.text.slice(0, o.text.indexOf('{')).trim()} {…}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 't' && k !== 'obj' && k !== 'info' && k !== 'selection') visit(v);
+  };
+  visit(e);
+  return text;
 }
 
 /** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */
