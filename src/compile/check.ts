@@ -122,7 +122,8 @@ export interface FuncObj {
   pos: Pos;
   type: FuncType;
   symbol: string;
-  decl: FuncDecl;
+  /** null for a function declared outside the subset (see BadNode) */
+  decl: FuncDecl | null;
   invalid?: UnsupportedError;
 }
 
@@ -385,7 +386,7 @@ class Checker {
         for (const x of d.declares) {
           const o: Obj =
             x.what === 'func'
-              ? { kind: 'func', name: x.name, pos: x.pos, type: EMPTY_SIG, symbol: `main.${x.name}`, decl: null as unknown as FuncDecl, invalid: d.err }
+              ? { kind: 'func', name: x.name, pos: x.pos, type: EMPTY_SIG, symbol: `main.${x.name}`, decl: null, invalid: d.err }
               : x.what === 'type'
                 ? { kind: 'type', name: x.name, type: null, invalid: d.err }
                 : x.what === 'const'
@@ -451,7 +452,7 @@ class Checker {
     }
     const methods: ReturnType<Checker['declareMethod']>[] = [];
     for (const fd of methodDecls) this.guard(() => methods.push(this.declareMethod(fd)), []);
-    for (const o of funcObjs) if (!o.invalid) this.guard(() => (o.type = this.signature(o.decl.sig)), [o]);
+    for (const o of funcObjs) if (o.decl && !o.invalid) this.guard(() => (o.type = this.signature(o.decl!.sig)), [o]);
 
     // Constants and variable initializers (package-level code runs in main.init).
     for (const c of this.lazyConsts.keys()) this.guard(() => this.resolveConst(c), [c]);
@@ -460,7 +461,7 @@ class Checker {
     // Function and method bodies, in source order.
     const funcs: FuncInfo[] = [];
     for (const o of funcObjs) {
-      if (o.invalid) continue;
+      if (o.invalid || !o.decl) continue;
       const sink: RefSink = new Set();
       this.funcRefs.set(o, sink);
       funcs.push(this.funcBody(o.decl, o.type, o.symbol, sink));

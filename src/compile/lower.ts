@@ -2318,7 +2318,7 @@ class FnLowerer {
         return [];
       }
       case 'panic':
-        this.panicValue(p.call.args[0]!.t!, a[0]!);
+        this.panicValue(a[0]!);
         return [];
       case 'sync.Once.Do':
         this.onceDo(a[0]![0]!, a[1]![0]!);
@@ -2365,8 +2365,7 @@ class FnLowerer {
   }
 
   /** panic(v): an error's Error() or a Stringer's String() is called first (printpanics), then runtime.gopanic. */
-  private panicValue(t: Type, v: Val): void {
-    void t;
+  private panicValue(v: Val): void {
     const b = this.spillToFrame(ANY, v);
     const table = this.newVar();
     const n = this.newVar();
