@@ -150,7 +150,7 @@ function prelude(body: string, self: string, addrs: ReadonlyMap<string, number>)
     const a = addrs.get(name);
     if (a === undefined) continue;
     seen.add(name);
-    out.push(`${name.includes('<') ? `"${name}"` : name} = 0x${a.toString(16)}`);
+    out.push(`${/^[A-Za-z_.$][\w.$]*$/.test(name) ? name : `"${name}"`} = 0x${a.toString(16)}`);
   }
   return out.join('\n');
 }
@@ -187,7 +187,7 @@ function assembleBlock(o: LinkOptions, b: TextBlock, addr: number, addrs: Readon
   checkDataPlacement(o, b);
   const src = blockSource(b, o.constants);
   // The block's own name is a label at its first byte, so self references work.
-  const selfLabel = `${b.name.includes('<') ? `"${b.name}"` : b.name}:`;
+  const selfLabel = `${/^[A-Za-z_.$][\w.$]*$/.test(b.name) ? b.name : `"${b.name}"`}:`;
   try {
     return assemble(o.target, `${selfLabel}\n${src}`, addr, prelude(src, b.name, addrs));
   } catch (e) {
