@@ -3,7 +3,8 @@
 // body's bytes in two hex digits, acknowledged by `+` (or `-`: send again);
 // `}` escapes `#`, `$`, `}` and `*` as the byte XOR 0x20; `*` in a reply
 // body run-length encodes (gdb decodes it; this stub never sends it, and
-// expands it in what it receives, in case a client does). A lone 0x03 byte
+// expands it in what it receives, in case a client does). Bodies are latin1
+// strings: one character per byte. A lone 0x03 byte
 // outside a packet is an interrupt (^C).
 //
 // PacketReader is a byte-at-a-time state machine, so that any split of the
@@ -36,7 +37,7 @@ function hexDigit(c: number): number {
 }
 
 export class PacketReader {
-  private state: 'idle' | 'body' | 'escape' | 'sum1' | 'sum2' = 'idle';
+  private state: 'idle' | 'body' | 'escape' | 'rle' | 'sum1' | 'sum2' = 'idle';
   private body: number[] = [];
   private sum = 0;
   private length = 0;
@@ -70,6 +71,18 @@ export class PacketReader {
         else if (c === 0x03) return { kind: 'interrupt' };
         // anything else between packets is noise (gdb sends none)
         return undefined;
+      case 'rle': {
+        // `X*n`: X repeated n - 29 more times (a raw `*`, never an escaped one)
+        this.sum = (this.sum + c) & 0xff;
+        this.state = 'body';
+        const last = this.body[this.body.length - 1];
+        const n = Math.max(0, c - 29);
+        this.length += n;
+        if (this.length > MAX_PACKET) this.oversized = true;
+        if (this.oversized) this.body = [];
+        else if (last !== undefined) for (let i = 0; i < n; i++) this.body.push(last);
+        return undefined;
+      }
       case 'body':
       case 'escape':
         if (c === 0x24 && this.state === 'body') {
@@ -89,6 +102,7 @@ export class PacketReader {
           this.state = 'body';
           if (!this.oversized) this.body.push(c ^ 0x20);
         } else if (c === 0x7d /* } */) this.state = 'escape';
+        else if (c === 0x2a /* * */) this.state = 'rle';
         else if (!this.oversized) this.body.push(c);
         if (this.oversized) this.body = [];
         return undefined;
@@ -111,26 +125,12 @@ export class PacketReader {
         this.state = 'idle';
         if (this.oversized) return { kind: 'oversized', length: this.length };
         const got = this.check < 0 || d < 0 ? -1 : this.check | d;
-        const body = expandRuns(Buffer.from(this.body).toString('latin1'));
+        const body = Buffer.from(this.body).toString('latin1');
         if (got !== this.sum) return { kind: 'bad-checksum', body, expected: this.sum, got };
         return { kind: 'packet', body };
       }
     }
   }
-}
-
-/** Undo run-length encoding: `X*n` repeats X (n - 29) more times. */
-function expandRuns(s: string): string {
-  if (!s.includes('*')) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === '*' && i > 0 && i + 1 < s.length) {
-      out += out[out.length - 1]!.repeat(Math.max(0, s.charCodeAt(i + 1) - 29));
-      i++;
-    } else out += c;
-  }
-  return out;
 }
 
 /** Frame a reply body: escape, `$body#cc`. Bodies are latin1 strings (binary data as bytes 0-255). */

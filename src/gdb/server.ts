@@ -123,6 +123,13 @@ export class GdbServer {
     });
   }
 
+  /** `D`: this client is done; the next one may attach at once. */
+  detach(c: Connection): void {
+    if (this.active !== c) return;
+    this.active = undefined;
+    this.log(`gdb detached; waiting for the next client on 127.0.0.1:${this.port}`);
+  }
+
   /** `k`: the session ends, and the server with it. */
   kill(): void {
     this.log('gdb killed the program');
@@ -159,7 +166,7 @@ class Refusal {
 }
 
 /** One attached gdb. */
-class Connection {
+export class Connection {
   private readonly reader = new PacketReader();
   private chain: Promise<void> = Promise.resolve();
   private lastSent: Buffer | undefined;
@@ -341,8 +348,9 @@ class Connection {
         this.server.kill();
         return undefined;
       case 'D':
-        this.server.log('gdb detached');
         this.send('OK');
+        this.server.detach(this);
+        this.closed = true;
         this.socket.end();
         return undefined;
       case 'q':
