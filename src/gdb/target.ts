@@ -7,6 +7,7 @@
 // monitor.ts.
 //
 // Stop replies: `T05thread:TID;` plus `swbreak:;` at a breakpoint gdb set,
+// T00 at a switch of `monitor break-switch` (gdb: "Program stopped."),
 // `watch:`/`rwatch:`/`awatch:ADDR;` at a watchpoint, `replaylog:begin;` at
 // the start of the recorded history; T02 after ^C; T0b (SIGSEGV) or T04
 // (SIGILL) at an emulation fault, T18 (SIGXCPU) when the instruction budget
@@ -396,7 +397,7 @@ export class GdbTarget {
       this.last = `W${hex2(r.exitCode ?? 0)}`;
       return this.last;
     }
-    let sig: number = SIG.TRAP;
+    let sig: number = r.reason === 'event' ? 0 : SIG.TRAP;
     let why = '';
     switch (r.reason) {
       case 'breakpoint':
@@ -410,6 +411,8 @@ export class GdbTarget {
         break;
       }
       case 'switch': {
+        // not a breakpoint gdb knows of: signal 0 ("Program stopped."), the note says why
+        sig = 0;
         const sw = r.switch!;
         const g = (n: number | undefined) => (n === undefined ? '?' : `g${n}`);
         this.note(`gogo-emu: stopped at ${sw.stub} (${sw.kind}${sw.kind === 'gogo' ? ` ${g(sw.from)} -> ${g(sw.to)}` : ` from ${g(sw.from)}`})`);

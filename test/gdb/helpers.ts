@@ -178,10 +178,11 @@ export async function runGdb(o: { arch: Arch; elf: string; port: number; script:
   writeFileSync(file, `${o.script.join('\n')}\n`);
   const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `set architecture ${GDB_ARCH[o.arch.name]}`, o.elf, '-ex', `target remote 127.0.0.1:${o.port}`, '-x', file];
   return new Promise((resolve, reject) => {
-    const p = spawn('gdb-multiarch', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // one pipe for stdout and stderr, so that console output (monitor, O packets) stays in order with the rest
+    const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    const p = spawn('/bin/sh', ['-c', `exec gdb-multiarch ${args.map(q).join(' ')} 2>&1`], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const timer = setTimeout(() => {
       p.kill('SIGKILL');
       reject(new Error(`gdb-multiarch timed out; its output so far:\n${out}`));
