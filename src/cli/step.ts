@@ -6,12 +6,13 @@
 // symbol+offset, the instruction, its .s (or .go) line, the Go line the
 // goroutine in the g register is at, and the registers it changed. With
 // --reverse N it then steps back N instructions on the same thread
-// (snapshots and replay), printing where each step back lands and the
-// registers that changed back. The same Session API as the GDB stub.
+// (snapshots and replay: reverse-stepi as the GDB stub does it), printing
+// where each step back lands and the registers that changed back.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { Session, SWITCH_STUBS, type StopCondition, type SwitchStub } from '../session/session.ts';
 import { formatGoroutines, formatThreads, goroutineRows } from '../trace/goroutines.ts';
+import { atHostSlot, reverseStep } from '../gdb/reverse.ts';
 import type { Output } from './switches.ts';
 
 export interface StepOptions {
@@ -151,7 +152,8 @@ export async function stepCommand(file: string, arch: Arch, o: StepOptions, io: 
     io.out(`${'step'.padStart(8)}  ${'insn'.padStart(9)}  ${'where'.padEnd(30)}  ${'instruction'.padEnd(44)}  ${'line'.padEnd(28)}  ${'goroutine at'.padEnd(28)}  registers changed`);
     for (let i = 1; i <= o.count; i++) {
       const pc = Number(before[pcReg]);
-      const st = await s.step(1, { thread });
+      // at a host function's slot, one step is the whole host call (as the GDB stub steps)
+      const st = atHostSlot(s, thread) ? await s.runUntil({ threadAt: thread }) : await s.step(1, { thread });
       if (st.reason !== 'step' && st.reason !== 'breakpoint') {
         io.out(`  (the run ended: ${st.reason}${st.exitCode !== undefined ? ` with status ${st.exitCode}` : ''})`);
         break;
@@ -163,7 +165,7 @@ export async function stepCommand(file: string, arch: Arch, o: StepOptions, io: 
     if (o.reverse) io.out(`now at ${here(before)}; stepping back (each row: the instruction undone, the count before it, the registers it had changed, as they were)`);
     for (let i = 1; i <= (o.reverse ?? 0); i++) {
       if (s.process.threads.all[thread]!.insns === 0) break;
-      await s.stepBack(1, { thread });
+      await reverseStep(s, thread);
       const after = regState(s, thread);
       io.out(row(`back #${i}`, s, lines, thread, Number(after[pcReg]), changed(before, after, pcReg)));
       before = after;

@@ -1,8 +1,9 @@
 // Reverse execution on a session's snapshots and replay (gdb's
 // reverse-stepi `bs` and reverse-continue `bc`).
 //
-// reverse-stepi: Session.stepBack(1, { thread }): the thread's previous
-// instruction, every other thread where it was then.
+// reverse-stepi: Session.stepBack(1, { thread }) (the thread's previous
+// instruction, every other thread where it was then), on over a host call
+// that came between (reverseStep).
 //
 // reverse-continue: the last breakpoint or watchpoint hit before now. The
 // history is searched backwards window by window, each window one replay
@@ -23,6 +24,7 @@
 // to N is exact. A thread that stands at a breakpoint at a window's start
 // counts as a hit there (a run resuming from a stop does not stop again
 // where it stands).
+import { REGIONS } from '../os/memmap.ts';
 import { AUTO_SNAPSHOT_EVERY, type Session, type StopResult } from '../session/session.ts';
 
 export interface Hit {
@@ -99,9 +101,25 @@ export async function reverseContinue(s: Session): Promise<ReverseResult> {
   return { begin: await s.replayTo(0) };
 }
 
-/** reverse-stepi on a thread; at the thread's first instruction, the beginning of its history. */
+/** Is a thread at a host function's slot (a call into the TypeScript runtime that has not run yet)? */
+export function atHostSlot(s: Session, thread: number): boolean {
+  const pc = pcOf(s, thread);
+  return pc >= REGIONS.host.start && pc < REGIONS.host.start + REGIONS.host.size;
+}
+
+/**
+ * reverse-stepi on a thread: to just before its previous instruction ran.
+ * Session.stepBack lands at the first moment the thread had executed one
+ * instruction fewer; when a host call came between that instruction and
+ * the next (a `call` into the runtime's TypeScript that returned or
+ * tail-called), the landing runs on over the host call to just before the
+ * instruction, as gdb expects. At the thread's first instruction: the
+ * beginning of its history.
+ */
 export async function reverseStep(s: Session, thread: number): Promise<StopResult | { begin: true }> {
   const t = s.process.threads.all[thread];
   if (!t || t.insns === 0) return { begin: true };
-  return s.stepBack(1, { thread });
+  const r = await s.stepBack(1, { thread });
+  if (!atHostSlot(s, thread)) return r;
+  return s.runUntil({ threadAt: thread });
 }

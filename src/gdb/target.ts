@@ -20,7 +20,7 @@ import { SwitchRecorder } from '../trace/switches.ts';
 import type { SwitchRecord } from '../trace/record.ts';
 import { Validator, type Violation } from '../trace/validator.ts';
 import { toHex } from './packets.ts';
-import { reverseContinue, reverseStep } from './reverse.ts';
+import { atHostSlot, reverseContinue, reverseStep } from './reverse.ts';
 import { targetDescription, type TargetDescription } from './tdesc.ts';
 
 /** gdb's signal numbers (gdb/signals.def), which the remote protocol uses. */
@@ -295,13 +295,6 @@ export class GdbTarget {
     return this.reply(await this.session.runUntil(this.switchFilters.map((f) => ({ switch: f }))));
   }
 
-  /** Is a thread at a host function's slot (a call into the TypeScript runtime)? */
-  private atHostSlot(thread: number): boolean {
-    const pcReg = this.session.arch.pcReg;
-    const pc = Number(this.session.registers({ thread, names: [pcReg] })[pcReg]);
-    return pc >= REGIONS.host.start && pc < REGIONS.host.start + REGIONS.host.size;
-  }
-
   /**
    * `s` / vCont;s:T: one instruction of a thread (the others run as the
    * timeline says). At a host function's slot the instruction is the whole
@@ -309,17 +302,12 @@ export class GdbTarget {
    */
   async step(thread: number): Promise<string> {
     const s = this.session;
-    return this.reply(this.atHostSlot(thread) ? await s.runUntil({ threadAt: thread }) : await s.step(1, { thread }));
+    return this.reply(atHostSlot(s, thread) ? await s.runUntil({ threadAt: thread }) : await s.step(1, { thread }));
   }
 
   /** `bs`: back one instruction of a thread (to just before it: a host call before it has run). */
   async reverseStep(thread: number): Promise<string> {
-    const s = this.session;
-    const r = await this.travel(async () => {
-      const back = await reverseStep(s, thread);
-      if ('begin' in back || !this.atHostSlot(thread)) return back;
-      return s.runUntil({ threadAt: thread });
-    });
+    const r = await this.travel(() => reverseStep(this.session, thread));
     if ('begin' in r) return this.beginning(thread);
     return this.reply({ ...r, reason: 'step', thread });
   }
@@ -342,9 +330,7 @@ export class GdbTarget {
       try {
         const res = await reverseContinue(s);
         if ('hit' in res && res.hit.stop.reason === 'watchpoint' && this.tdesc.watchStop === 'after') {
-          const t = res.hit.thread;
-          await reverseStep(s, t);
-          if (this.atHostSlot(t)) await s.runUntil({ threadAt: t });
+          await reverseStep(s, res.hit.thread);
         }
         return res;
       } finally {
