@@ -35,8 +35,20 @@ export interface Hit {
   stop: StopResult;
 }
 
-/** What a reverse-continue came to: a hit, or the beginning of the recorded history. */
-export type ReverseResult = { hit: Hit } | { begin: StopResult };
+/** What a reverse-continue came to: a hit, the beginning of the recorded history, or a pause (^C) on the way. */
+export type ReverseResult = { hit: Hit } | { begin: StopResult } | { paused: StopResult };
+
+/** pause() during the search: it ends where the replay stopped. */
+class Paused extends Error {
+  constructor(readonly stop: StopResult) {
+    super('paused');
+  }
+}
+
+function check(r: StopResult): StopResult {
+  if (r.reason === 'paused') throw new Paused(r);
+  return r;
+}
 
 function pcOf(s: Session, thread: number): number {
   const pcReg = s.arch.pcReg;
@@ -56,7 +68,7 @@ function stopsAfter(s: Session, r: StopResult): boolean {
 /** The hits in [start, end) of the global count (a watchpoint stop after the access at `end` too, unless `end` is now). */
 async function scan(s: Session, start: number, end: number, last: boolean): Promise<Hit[]> {
   const hits: Hit[] = [];
-  await s.replayTo(start);
+  check(await s.replayTo(start));
   const cur = s.threadList().find((t) => t.current && t.state === 'runnable');
   if (cur && start < end) {
     const pc = pcOf(s, cur.id);
@@ -64,7 +76,7 @@ async function scan(s: Session, start: number, end: number, last: boolean): Prom
     if (bp) hits.push({ insns: start, thread: cur.id, pc, stop: { reason: 'breakpoint', breakpoint: bp.id, insns: start, pc, thread: cur.id } });
   }
   for (;;) {
-    const r = await s.runUntil({ instructions: end });
+    const r = check(await s.runUntil({ instructions: end }));
     if (!isHit(r)) break;
     const after = stopsAfter(s, r);
     if (r.insns < end || (after && !last && r.insns === end)) hits.push({ insns: r.insns, thread: r.thread, pc: r.pc, stop: r });
@@ -75,11 +87,11 @@ async function scan(s: Session, start: number, end: number, last: boolean): Prom
 
 /** Go back to a hit found by scan (see the file comment). */
 async function land(s: Session, h: Hit): Promise<void> {
-  await s.replayTo(h.insns);
+  check(await s.replayTo(h.insns));
   if (stopsAfter(s, h.stop)) return;
   // on to the hit: past uncounted host calls or the end of another thread's quantum
   for (let i = 0; i < 8 && pcOf(s, h.thread) !== h.pc; i++) {
-    const r = await s.runUntil([{ address: h.pc }, { instructions: h.insns + 1 }]);
+    const r = check(await s.runUntil([{ address: h.pc }, { instructions: h.insns + 1 }]));
     if (r.reason !== 'breakpoint' || r.insns > h.insns) break;
   }
 }
@@ -88,17 +100,22 @@ async function land(s: Session, h: Hit): Promise<void> {
 export async function reverseContinue(s: Session): Promise<ReverseResult> {
   const now = s.insns;
   let end = now;
-  while (end > 0) {
-    const start = Math.floor((end - 1) / AUTO_SNAPSHOT_EVERY) * AUTO_SNAPSHOT_EVERY;
-    const hits = await scan(s, start, end, end === now);
-    const h = hits[hits.length - 1];
-    if (h) {
-      await land(s, h);
-      return { hit: h };
+  try {
+    while (end > 0) {
+      const start = Math.floor((end - 1) / AUTO_SNAPSHOT_EVERY) * AUTO_SNAPSHOT_EVERY;
+      const hits = await scan(s, start, end, end === now);
+      const h = hits[hits.length - 1];
+      if (h) {
+        await land(s, h);
+        return { hit: h };
+      }
+      end = start;
     }
-    end = start;
+    return { begin: check(await s.replayTo(0)) };
+  } catch (e) {
+    if (e instanceof Paused) return { paused: e.stop };
+    throw e;
   }
-  return { begin: await s.replayTo(0) };
 }
 
 /** Is a thread at a host function's slot (a call into the TypeScript runtime that has not run yet)? */

@@ -338,6 +338,7 @@ export class GdbTarget {
       }
     });
     if ('begin' in r) return this.beginning(r.begin.thread);
+    if ('paused' in r) return this.reply(r.paused);
     const pcReg = s.arch.pcReg;
     const pc = Number(s.registers({ thread: r.hit.thread, names: [pcReg] })[pcReg]);
     return this.reply({ ...r.hit.stop, thread: r.hit.thread, pc, insns: s.insns });

@@ -12,7 +12,7 @@ import { fromHex, toHex } from '../../src/gdb/packets.ts';
 import { targetDescription } from '../../src/gdb/tdesc.ts';
 import { REGIONS } from '../../src/os/memmap.ts';
 import { archCases } from '../helpers.ts';
-import { fixture, twoThreads } from '../session/programs.ts';
+import { faulting, fixture, twoThreads } from '../session/programs.ts';
 import { RspClient, startStub, type Stub } from './helpers.ts';
 
 const stubs: Stub[] = [];
@@ -216,6 +216,55 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect(stopFields(await c.request('c'))).toMatchObject({ swbreak: '' });
     expect(s.session.insns).toBe(hits[0]);
     expect(await c.request('g')).toBe(regs[0]);
+  });
+
+  it('monitor commands: switch stops, goroutines, threads, sched, validate', async () => {
+    const s = await stub(arch, fixture('pingpong'));
+    const c = await client(s);
+    const mon = async (cmd: string) => {
+      c.console.length = 0;
+      const r = await c.request(`qRcmd,${toHex(Buffer.from(cmd))}`);
+      return { r, out: c.console.join('') };
+    };
+    expect((await mon('validate')).out).toBe('no switch has completed yet\n');
+    expect((await mon('break-switch list')).out).toBe('no switch stops\n');
+    expect((await mon('break-switch mcall goid 5')).out).toBe('continue now stops at mcall of goroutine 5\n');
+    expect((await mon('break-switch goid=1')).out).toBe('continue now stops at every switch of goroutine 1\n');
+    expect((await mon('break-switch list')).out).toBe('1: mcall of goroutine 5\n2: every switch of goroutine 1\n');
+    expect((await mon('break-switch asyncPreempt')).r).toMatch(/^E\.break-switch asyncPreempt: this runtime does not preempt/);
+    expect((await mon('break-switch frob')).r).toMatch(/^E\.break-switch: unknown switch kind frob/);
+    expect((await mon('break-switch goid')).r).toMatch(/^E\.break-switch: goid wants a number/);
+    // the first switch of goroutine 1: gogo into it
+    c.console.length = 0;
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T00', thread: '1' });
+    expect(c.console.join('')).toBe('gogo-emu: stopped at runtime.gogo (gogo g0 -> g1)\n');
+    expect((await mon('break-switch clear')).out).toBe('switch stops cleared\n');
+    expect((await mon('break-switch mcall goid 5')).r).toBe('OK');
+    c.console.length = 0;
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T00' });
+    // the program's output on the way, then the note
+    expect(c.console.join('')).toBe('ping sends 0\n  pong got 0\ngogo-emu: stopped at runtime.mcall (mcall from g5)\n');
+    const g = (await mon('goroutines')).out;
+    expect(g).toMatch(/^  goid  status/);
+    expect(g).toMatch(/^\s+5\s+running\s+M0\s+1\s+runtime\.mcall\+0 /m);
+    expect(g).toMatch(/^\s+1\s+runnable\s+-\s+-\s+main\.main\+\d+ .*pingpong\.go:\d+/m);
+    expect((await mon('threads')).out).toMatch(/^\*  1  M0 P0 running g5 runtime\.mcall$/m);
+    expect((await mon('sched')).out).toMatch(/^SCHED \d+ms: gomaxprocs=1 idleprocs=0 threads=1[\s\S]*^  G5: status=2\([^)]*\) m=0 /m);
+    expect((await mon('validate')).out).toMatch(/^last switch: #\d+  gogo  thread 1  M0  P0  g0 -> g5[\s\S]*all invariants hold\n$/);
+    expect((await mon('insns')).out).toBe(`instruction ${s.session.insns} (reverse execution reaches back to instruction 0)\n`);
+  });
+
+  it('reports a fault (SIGSEGV) and a used-up budget (SIGXCPU) with what happened on gdb\'s console', async () => {
+    const f = await stub(arch, faulting(arch));
+    const c = await client(f);
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T0b', thread: '1' });
+    expect(c.console.join('')).toMatch(/^gogo-emu: .*(read unmapped|unmapped).*\n$/);
+    // the fault is where the run ended: continuing says so again
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T0b' });
+    const b = await stub(arch, fixture('pingpong'), { maxInsns: 500 });
+    const d = await client(b);
+    expect(stopFields(await d.request('c'))).toMatchObject({ sig: 'T18' });
+    expect(d.console.join('')).toMatch(/instruction budget of 500 exhausted/);
   });
 
   it('NAKs a bad checksum, drops oversized and garbled packets, resends on a NAK, and keeps serving', async () => {
