@@ -193,6 +193,24 @@ export class Engine {
     return Number(this.reg(name));
   }
 
+  /**
+   * A register of any width by Unicorn id, as the little-endian bytes
+   * Unicorn stores (x87 ST: 10, XMM: 16, segment selectors: 2 to 8):
+   * for registers wider than reg() reads (a debugger's view).
+   */
+  regBytes(id: number, size: number): Uint8Array {
+    const buf = new Uint8Array(Math.max(64, size));
+    this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, buf));
+    return buf.slice(0, size);
+  }
+
+  /** Write a register of any width by Unicorn id (see regBytes). */
+  setRegBytes(id: number, bytes: Uint8Array): void {
+    const buf = new Uint8Array(Math.max(64, bytes.length));
+    buf.set(bytes);
+    this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, buf));
+  }
+
   setReg(name: string, value: bigint | number): void {
     this.setRegById(this.regId(name), value);
   }
@@ -449,6 +467,20 @@ export class Engine {
       return true;
     }, true);
     return this.addRawHook(UC.HOOK_MEM_WRITE, uc().HookMem, g, begin, end);
+  }
+
+  /**
+   * Call fn(address, size) before each emulated load in [begin, end]
+   * (begin > end: everywhere): Unicorn compares the access's first address
+   * with the range. Sees no TypeScript reads through the arena view. Slow
+   * in the same way as hookMemWrite.
+   */
+  hookMemRead(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
+    const g = this.guard((_h: unknown, _type: number, addr: number | bigint, size: number) => {
+      fn(num(addr), size);
+      return true;
+    }, true);
+    return this.addRawHook(UC.HOOK_MEM_READ, uc().HookMem, g, begin, end);
   }
 
   /** Observe invalid instructions. Returning true ends the run without an error (Unicorn does not resume). */
