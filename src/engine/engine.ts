@@ -35,8 +35,12 @@ export interface EngineArch {
   describeInsn?(bytes: Uint8Array, address: number): string;
 }
 
-/** The exit sentinel: an address that is never mapped. Returning or jumping to it ends a run cleanly. */
-export const EXIT_SENTINEL = 0xdead0000;
+/**
+ * The exit sentinel: an address that is never mapped. Returning or jumping to
+ * it ends a run cleanly. Above the emulated address space's arena (which ends
+ * at 0xf0000000, src/os/memmap.ts checks it) and below arm's high-vectors page.
+ */
+export const EXIT_SENTINEL = 0xf7ff0000;
 
 export interface Disposable {
   dispose(): void;

@@ -11,6 +11,7 @@
 // per-goroutine cost and checks the arithmetic on both arches). The
 // 32-bit address space is the limit on arm: the same regions are all it
 // has room for.
+import { EXIT_SENTINEL } from '../engine/engine.ts';
 import { UC } from '../engine/unicorn.ts';
 
 const MiB = 1 << 20;
@@ -40,3 +41,7 @@ export const REGIONS = {
 export const ARENA_END = REGIONS.stacks.start + REGIONS.stacks.size;
 export const ARENA_SIZE = ARENA_END - ARENA_BASE;
 export const HOST_SLOTS = REGIONS.host.size / 16;
+
+// The engine's exit sentinel must stay unmapped, or a return to it would run
+// whatever memory lies there instead of ending the run.
+if (EXIT_SENTINEL >= ARENA_BASE && EXIT_SENTINEL < ARENA_END) throw new Error(`memmap: the arena [0x${ARENA_BASE.toString(16)}, 0x${ARENA_END.toString(16)}) covers the exit sentinel 0x${EXIT_SENTINEL.toString(16)}`);

@@ -11,6 +11,7 @@ import type { Arch } from '../../src/arch/index.ts';
 import { fromHex, toHex } from '../../src/gdb/packets.ts';
 import { targetDescription } from '../../src/gdb/tdesc.ts';
 import { REGIONS } from '../../src/os/memmap.ts';
+import { EXIT_SENTINEL } from '../../src/engine/engine.ts';
 import { archCases } from '../helpers.ts';
 import { faulting, fixture, twoThreads } from '../session/programs.ts';
 import { RspClient, startStub, type Stub } from './helpers.ts';
@@ -86,7 +87,7 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect(await c.request(`m${hexAddr(entry)},8`)).toBe(toHex(bytes));
     // reads stop at the end of emulated memory; nothing mapped at all is an error
     expect(await c.request('m10,4')).toMatch(/^E/);
-    expect(await c.request(`m${hexAddr(0xdead0000)},4`)).toMatch(/^E/);
+    expect(await c.request(`m${hexAddr(EXIT_SENTINEL)},4`)).toMatch(/^E/);
     expect(await c.request('qfThreadInfo')).toBe('m1');
     expect(await c.request('qsThreadInfo')).toBe('l');
     expect(await c.request('qC')).toBe('QC1');
