@@ -14,6 +14,9 @@
 #            goroutine dumps move with ASLR); the first run is written
 #   CHECK=1  compare with the existing expected files (again ignoring hex
 #            numbers) instead of writing them; exits 1 if any differ
+#   SET      the set of programs: "programs" (default: fixtures/programs,
+#            written to fixtures/expected) or "tutorial" (fixtures/tutorial,
+#            written to fixtures/tutorial/expected)
 #
 # Output: fixtures/expected/<name>.<arch>.json =
 #   {"stdout": "...", "stderr": "...", "exit": N, "stderr_head": "..."}
@@ -29,8 +32,11 @@ CHECK=${CHECK:-0}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-progdir="$root/fixtures/programs"
-outdir="$root/fixtures/expected"
+case ${SET:-programs} in
+  programs) progdir="$root/fixtures/programs"; outdir="$root/fixtures/expected" ;;
+  tutorial) progdir="$root/fixtures/tutorial"; outdir="$root/fixtures/tutorial/expected" ;;
+  *) echo "record-expected: unknown SET ${SET}" >&2; exit 1 ;;
+esac
 
 # ---- prerequisites ---------------------------------------------------------
 need_pkgs=()

@@ -5,6 +5,8 @@
 //   - Debian's libunicorn2 (the Unicorn 2 CPU emulator, loaded through koffi) and
 //     gdb-multiarch (the debugger `gogo-emu debug` serves, which its tests drive)
 //     via apt-get when running as root; otherwise it prints the exact command to run.
+//   - the CLI built ahead of time (tools/build.mjs -> dist/gogo-emu.mjs) when
+//     dist/ is missing or older than the sources.
 // Quiet when everything is already present. Plain Node, no dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, realpathSync, statSync } from 'node:fs';
@@ -78,4 +80,13 @@ if (needsNpm() && sharedNodeModules()) {
   say('installing npm packages (npm ci)');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (r.status !== 0) fail('npm ci failed; see the messages above.');
+}
+
+// After the npm packages: the build needs esbuild from node_modules.
+const { build } = await import('./build.mjs');
+try {
+  await build({ quiet: true });
+} catch (e) {
+  // not fatal: bin/gogo-emu.mjs runs the sources through tsx without dist/
+  say(`building dist/ failed (${e instanceof Error ? e.message : String(e)}); the CLI will run from the sources`);
 }

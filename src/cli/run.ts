@@ -1,7 +1,7 @@
 // `gogo-emu run prog.go [--arch X] [--max-insns N] [--seed N]`: compile a Go
 // program of the supported subset and run it on the emulated CPU like
 // `go run`: its output on stdout/stderr as Go writes it, Go's exit status.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { reportError, UserError } from '../session/errors.ts';
@@ -51,7 +51,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
 
 function writeTimeline(path: string, t: TimelineRecorder): void {
   try {
-    writeFileSync(path, JSON.stringify(t.toJSON()));
+    t.writeJSON(path);
   } catch (e) {
     throw new UserError(`--timeline ${path}: ${(e as Error).message}`);
   }

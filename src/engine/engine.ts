@@ -222,17 +222,54 @@ export class Engine {
 
   /** Read several registers in one FFI call (uc_reg_read_batch). */
   regs(names: readonly string[]): Record<string, bigint> {
-    const n = names.length;
-    const ids = Int32Array.from(names, (r) => this.regId(r));
-    const vals = new BigUint64Array(n);
-    const base = koffi.address(vals);
-    const ptrs = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) ptrs[i] = base + BigInt(i * 8);
-    this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+    let b = this.batches.get(names);
+    if (!b) {
+      b = this.registerBatch(names);
+      this.batches.set(names, b);
+    }
+    b.read();
     const out: Record<string, bigint> = {};
     const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
-    names.forEach((r, i) => (out[r] = vals[i]! & mask));
+    const vals = b.values;
+    for (let i = 0; i < names.length; i++) out[names[i]!] = vals[i]! & mask;
     return out;
+  }
+
+  /** batches of the name lists regs() was given (callers pass the same arrays again and again) */
+  private readonly batches = new WeakMap<readonly string[], RegisterBatch>();
+  /** native memory of the register batches, freed by close() */
+  private readonly nativeAllocs: unknown[] = [];
+
+  /**
+   * A fixed list of registers read by one uc_reg_read_batch call into
+   * native memory that is reused (register ids, slot pointers and values are
+   * set up once): for reading registers at every instruction without
+   * allocating. Valid until the engine is closed.
+   */
+  registerBatch(names: readonly string[]): RegisterBatch {
+    const n = names.length;
+    const alloc = (type: string, len: number) => {
+      const p = koffi.alloc(type, Math.max(len, 1));
+      this.nativeAllocs.push(p);
+      return p;
+    };
+    const ids = alloc('int32_t', n);
+    new Int32Array(koffi.view(ids, n * 4)).set(names.map((r) => this.regId(r)));
+    const valsPtr = alloc('uint64_t', n);
+    const values = new BigUint64Array(koffi.view(valsPtr, n * 8));
+    const halves = new Uint32Array(values.buffer);
+    const ptrs = alloc('uint64_t', n);
+    const base = koffi.address(valsPtr);
+    new BigUint64Array(koffi.view(ptrs, n * 8)).set(names.map((_, i) => base + BigInt(i * 8)));
+    return {
+      names,
+      values,
+      halves,
+      read: () => {
+        halves.fill(0); // Unicorn writes only each register's width
+        this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+      },
+    };
   }
 
   setRegs(values: Record<string, bigint | number>): void {
@@ -538,9 +575,22 @@ export class Engine {
     this.swap?.free();
     this.closed = true;
     uc().uc_close(this.handle);
+    for (const p of this.nativeAllocs) koffi.free(p);
+    this.nativeAllocs.length = 0;
     for (const a of this.arenas) a.free();
     this.arenas.length = 0;
   }
+}
+
+/** See Engine.registerBatch. */
+export interface RegisterBatch {
+  readonly names: readonly string[];
+  /** the values of the last read(), one u64 per register (high bits zero beyond the register's width) */
+  readonly values: BigUint64Array;
+  /** the same memory as 32-bit halves, low half first: compare without allocating bigints */
+  readonly halves: Uint32Array;
+  /** read the registers now */
+  read(): void;
 }
 
 class HookHandle implements Disposable {

@@ -16,6 +16,7 @@ import type { RuntimeSink } from './events.ts';
 import type { ParkResume } from './park.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -61,6 +62,8 @@ export class Runtime {
   readonly parkResumes = new Map<number, ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
+  /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
+  readonly lang: LangState = newLangState();
   private fastrandState: bigint;
 
   constructor(
@@ -75,6 +78,7 @@ export class Runtime {
     this.mem = machine.mem;
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
+    this.heap.onOutOfMemory = (line) => this.write(2, line);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
@@ -181,6 +185,7 @@ export class Runtime {
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
+      lang: structuredClone(this.lang),
     };
   }
 
@@ -203,6 +208,7 @@ export class Runtime {
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
+    Object.assign(this.lang, structuredClone(s.lang));
   }
 
   /**
@@ -237,6 +243,7 @@ export interface RuntimeState {
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;
+  lang: LangState;
 }
 
 function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
