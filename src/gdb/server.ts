@@ -174,6 +174,8 @@ export class Connection {
   private running = false;
   private closed = false;
   private readonly target: GdbTarget;
+  /** the thread `s` and `bs` step (Hc), if gdb named one */
+  private contThread: number | undefined;
 
   constructor(
     private readonly server: GdbServer,
@@ -272,8 +274,6 @@ export class Connection {
   private resumeThread(tid: number | undefined): number {
     return tid === undefined || tid <= 0 ? this.target.currentThread() : this.target.threadIndex(tid);
   }
-
-  private contThread: number | undefined;
 
   /** One packet's reply (undefined: none). */
   private async handle(p: string): Promise<string | undefined> {
