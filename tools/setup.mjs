@@ -75,7 +75,13 @@ function sharedNodeModules() {
 }
 
 if (needsNpm() && sharedNodeModules()) {
-  say(`node_modules is a symlink to ${realpathSync(join(root, 'node_modules'))}: not running npm ci over it (it would empty the shared directory); run npm ci there if packages are missing`);
+  let target;
+  try {
+    target = realpathSync(join(root, 'node_modules'));
+  } catch (e) {
+    fail(`node_modules is a symlink that leads nowhere (${e instanceof Error ? e.message : String(e)}); point it at an installed node_modules or remove it and run npm ci`);
+  }
+  say(`node_modules is a symlink to ${target}: not running npm ci over it (it would empty the shared directory); run npm ci there if packages are missing`);
 } else if (needsNpm()) {
   say('installing npm packages (npm ci)');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

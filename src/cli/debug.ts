@@ -9,6 +9,7 @@
 import type { Arch } from '../arch/index.ts';
 import { GdbServer } from '../gdb/server.ts';
 import { processElf } from '../session/elf.ts';
+import { UserError } from '../session/errors.ts';
 import { Session } from '../session/session.ts';
 import { writeElfFile } from './build.ts';
 
@@ -23,6 +24,7 @@ export interface DebugOptions {
 }
 
 export async function debugCommand(file: string, arch: Arch, o: DebugOptions, err: (s: string) => void): Promise<number> {
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new UserError(`--gdb ${o.port}: not a TCP port (0 to 65535; 0 picks a free one)`);
   const s = await Session.create(file, arch, { maxInsns: o.maxInsns, seed: o.seed, debugChecks: o.debugChecks, gomaxprocsEnv: process.env.GOMAXPROCS });
   try {
     if (o.elf) writeElfFile(o.elf, processElf(s.process));
@@ -36,7 +38,7 @@ export async function debugCommand(file: string, arch: Arch, o: DebugOptions, er
     err(`gogo-emu debug: attach with: gdb-multiarch ${elf} -ex 'target remote 127.0.0.1:${server.port}'   (Ctrl-C here ends the server)`);
     const how = await server.done;
     process.removeListener('SIGINT', onSigint);
-    err(`gogo-emu debug: ${how === 'killed' ? 'gdb killed the program' : 'server stopped'}`);
+    if (how === 'closed') err('gogo-emu debug: server stopped');
     return 0;
   } finally {
     s.close();

@@ -109,7 +109,7 @@ export class GdbServer {
     }
     if (this.active) {
       this.log(`refused a second client from ${socket.remoteAddress}:${socket.remotePort} (one debugger at a time)`);
-      new Refusal(socket);
+      refuse(socket);
       return;
     }
     this.log(`gdb connected from ${socket.remoteAddress}:${socket.remotePort}`);
@@ -148,21 +148,20 @@ export class GdbServer {
   }
 }
 
-/** A second client: every packet gets an error reply saying why, then the connection closes. */
-class Refusal {
-  private readonly reader = new PacketReader();
-  constructor(private readonly socket: Socket) {
-    socket.on('data', (d: Buffer) => {
-      for (const e of this.reader.push(d)) {
-        if (e.kind !== 'packet' && e.kind !== 'bad-checksum' && e.kind !== 'oversized') continue;
-        socket.write('+');
-        socket.write(frame('E.gogo-emu: another debugger is attached to this program (one client at a time)'));
-        socket.end();
-      }
-    });
-    // a client that says nothing is not kept forever
-    socket.setTimeout(10_000, () => socket.destroy());
-  }
+/** A second client: its first packet gets an error reply saying why, then the connection closes. */
+function refuse(socket: Socket): void {
+  const reader = new PacketReader();
+  socket.on('data', (d: Buffer) => {
+    for (const e of reader.push(d)) {
+      if (e.kind !== 'packet' && e.kind !== 'bad-checksum' && e.kind !== 'oversized') continue;
+      socket.write('+');
+      socket.write(frame('E.gogo-emu: another debugger is attached to this program (one client at a time)'));
+      socket.end();
+      return;
+    }
+  });
+  // a client that says nothing is not kept forever
+  socket.setTimeout(10_000, () => socket.destroy());
 }
 
 /** One attached gdb. */
@@ -175,6 +174,8 @@ export class Connection {
   private running = false;
   private closed = false;
   private readonly target: GdbTarget;
+  /** the thread `s` and `bs` step (Hc), if gdb named one */
+  private contThread: number | undefined;
 
   constructor(
     private readonly server: GdbServer,
@@ -273,8 +274,6 @@ export class Connection {
   private resumeThread(tid: number | undefined): number {
     return tid === undefined || tid <= 0 ? this.target.currentThread() : this.target.threadIndex(tid);
   }
-
-  private contThread: number | undefined;
 
   /** One packet's reply (undefined: none). */
   private async handle(p: string): Promise<string | undefined> {

@@ -10,7 +10,9 @@
 // TLS g slot FS:-8 hangs off).
 // arm: org.gnu.gdb.arm.core (r0-r12, sp, lr, pc, cpsr) and
 // org.gnu.gdb.arm.vfp (d0-d31, fpscr).
-// Both say <osabi>none</osabi>: the emulated machine is not a Linux target
+// (DESIGN.md places "GDB register tables" under src/arch; they live here,
+// with the Unicorn ids the stub reads them by, because only the stub uses
+// them.) Both say <osabi>none</osabi>: the emulated machine is not a Linux target
 // gdb should apply its own Linux conventions to (e.g. software single-step
 // on arm); stepping is the stub's.
 import type { ArchName } from '../arch/index.ts';

@@ -64,7 +64,6 @@ describe.each(archCases)('gdb-multiarch against the stub on %s', (_name, arch) =
       const elf = join(tmp.dir, `pingpong-${arch.name}.elf`);
       writeElf(stub.session, elf);
       const off = stub.session.process.rt.L.off.gobuf;
-      const w = arch.ptrSize;
       const greg = arch.gReg;
       const arg0 = arch.name === 'amd64' ? 8 : 4; // gogo's buf at 8(SP) / 4(R13)
       const script = [

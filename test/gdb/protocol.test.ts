@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Arch } from '../../src/arch/index.ts';
 import { fromHex, toHex } from '../../src/gdb/packets.ts';
 import { targetDescription } from '../../src/gdb/tdesc.ts';
-import { REGIONS } from '../../src/os/memmap.ts';
+import { ARENA_END, REGIONS } from '../../src/os/memmap.ts';
 import { EXIT_SENTINEL } from '../../src/engine/engine.ts';
 import { archCases } from '../helpers.ts';
 import { faulting, fixture, twoThreads } from '../session/programs.ts';
@@ -87,6 +87,9 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect(await c.request(`m${hexAddr(entry)},8`)).toBe(toHex(bytes));
     // reads stop at the end of emulated memory; nothing mapped at all is an error
     expect(await c.request('m10,4')).toMatch(/^E/);
+    expect(await c.request(`m${hexAddr(ARENA_END)},4`)).toMatch(/^E/);
+    // a read across the end of emulated memory gives what is there
+    expect(await c.request(`m${hexAddr(ARENA_END - 2)},4`)).toBe('0000');
     expect(await c.request(`m${hexAddr(EXIT_SENTINEL)},4`)).toMatch(/^E/);
     expect(await c.request('qfThreadInfo')).toBe('m1');
     expect(await c.request('qsThreadInfo')).toBe('l');

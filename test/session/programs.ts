@@ -13,7 +13,8 @@ import type { Arch } from '../../src/arch/index.ts';
 import { parseAsm } from '../../src/link/source.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import type { ProgramImage } from '../../src/session/process.ts';
-import type { ProgramInput } from '../../src/session/session.ts';
+import { afterEach } from 'vitest';
+import { Session, type ProgramInput, type SessionOptions } from '../../src/session/session.ts';
 import { CLONE_STACK, goClone } from '../helpers.ts';
 
 export const fixture = (name: string): ProgramInput => join(ROOT, 'fixtures', 'programs', `${name}.go`);
@@ -141,4 +142,20 @@ export function faulting(arch: Arch): { program: ProgramImage } {
       ? 'TEXT main.init\n    ret\nTEXT main.main\n    xor eax, eax\n    mov rax, qword ptr [rax + 8]\n    ret\n'
       : 'TEXT main.init\n    bx lr\nTEXT main.main\n    mov r0, #0\n    ldr r0, [r0, #8]\n    bx lr\n';
   return { program: { blocks: parseAsm(src, `fault_${arch.name}.s`), globals: [] } };
+}
+
+/**
+ * A Session factory for a test file: sessions made with it (budget 5M
+ * instructions unless the options say otherwise) are closed after each test.
+ */
+export function sessionsClosedAfterEach(): (arch: Arch, input: ProgramInput, o?: SessionOptions) => Promise<Session> {
+  const open: Session[] = [];
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+  });
+  return async (arch, input, o = {}) => {
+    const s = await Session.create(input, arch, { maxInsns: 5_000_000, ...o });
+    open.push(s);
+    return s;
+  };
 }

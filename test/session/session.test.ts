@@ -4,27 +4,17 @@
 // budget and faults; snapshots restored (twice, out of order) give the same
 // rest of the run byte for byte; replayTo and stepBack land exactly where a
 // straight run stops.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Arch } from '../../src/arch/index.ts';
+import { describe, expect, it } from 'vitest';
 import { EmulationFault } from '../../src/engine/errors.ts';
 import { BudgetExceeded } from '../../src/os/threads.ts';
 import { Process, type ProgramImage } from '../../src/session/process.ts';
 import { loadProgram } from '../../src/session/program.ts';
-import { Session, type ProgramInput, type SessionOptions, type StopResult } from '../../src/session/session.ts';
+import type { Session, StopResult } from '../../src/session/session.ts';
 import { SwitchRecorder } from '../../src/trace/switches.ts';
 import { archCases } from '../helpers.ts';
-import { faulting, fixture, MARKER, twoThreads } from './programs.ts';
+import { faulting, fixture, MARKER, sessionsClosedAfterEach, twoThreads } from './programs.ts';
 
-const open: Session[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-
-async function session(arch: Arch, input: ProgramInput, o: SessionOptions = {}): Promise<Session> {
-  const s = await Session.create(input, arch, { maxInsns: 5_000_000, ...o });
-  open.push(s);
-  return s;
-}
+const session = sessionsClosedAfterEach();
 
 /** Every event with its sequence number, as the bus numbers them. */
 function watch(s: Session): string[] {

@@ -5,22 +5,12 @@
 // unwatched run (output, instruction count, memory); registers of any
 // width; a stop before a thread's next text instruction finishes a host
 // call the thread stands at.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Arch } from '../../src/arch/index.ts';
-import { Session, type ProgramInput, type SessionOptions } from '../../src/session/session.ts';
+import { describe, expect, it } from 'vitest';
+import type { Session } from '../../src/session/session.ts';
 import { archCases } from '../helpers.ts';
-import { fixture, twoThreads } from './programs.ts';
+import { fixture, sessionsClosedAfterEach, twoThreads } from './programs.ts';
 
-const open: Session[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-
-async function session(arch: Arch, input: ProgramInput, o: SessionOptions = {}): Promise<Session> {
-  const s = await Session.create(input, arch, { maxInsns: 5_000_000, ...o });
-  open.push(s);
-  return s;
-}
+const session = sessionsClosedAfterEach();
 
 const pcOf = (s: Session) => Number(s.registers()[s.arch.pcReg]);
 
