@@ -8,6 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCommand } from '../../src/cli/build.ts';
+import { debugCommand } from '../../src/cli/debug.ts';
 import { parseUntil, stepCommand } from '../../src/cli/step.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import { archCases } from '../helpers.ts';
@@ -80,10 +82,11 @@ describe.each(archCases)('the README walkthrough on %s', (_name, arch) => {
 
   it('build, debug, attach gdb-multiarch, break on gogo, step through the switch and back, reverse-continue, kill', async () => {
     const elf = join(tmp.dir, `pingpong-${arch.name}.elf`);
-    const built = await run(process.execPath, [BIN, 'build', PROG, '-o', elf, ...archFlag]);
+    // the two terminals of the README: build, then debug (started together here)
+    const [built, dbg] = await Promise.all([run(process.execPath, [BIN, 'build', PROG, '-o', elf, ...archFlag]), startDebug([PROG, '--gdb', '0', ...archFlag])]);
     expect(built.code, built.out).toBe(0);
+    expect(built.out).toContain(`${elf}: ELF ${arch.name === 'amd64' ? '64-bit x86-64' : '32-bit ARM'} image of ${PROG}`);
     expect(existsSync(elf)).toBe(true);
-    const dbg = await startDebug([PROG, '--gdb', '0', ...archFlag]);
     let lines = walkthrough();
     expect(lines[0]).toBe('break runtime.gogo');
     if (arch.name === 'arm') {
@@ -132,15 +135,13 @@ describe.each(archCases)('the README walkthrough on %s', (_name, arch) => {
     expect(out[out.length - 1]).toMatch(/^now at runtime\.gogo\+0 /);
   });
 
-  it('gogo-emu step and build refuse bad input with one line', async () => {
+  it('gogo-emu step, build and debug refuse bad input with one clear error', async () => {
     expect(() => parseUntil('')).toThrow(/--until: empty/);
     expect(() => parseUntil('gogo goid=x')).toThrow(/expected goid=N/);
     expect(() => parseUntil('main.main extra')).toThrow(/takes nothing after it/);
     expect(parseUntil('insns=100').cond).toEqual({ instructions: 100 });
     expect(parseUntil('switch goid=3').cond).toEqual({ switch: { kind: undefined, goid: 3 } });
-    const r = await run(process.execPath, [BIN, 'build', PROG, '-o', join(tmp.dir, 'no', 'such', 'dir.elf'), ...archFlag]);
-    expect(r.code).toBe(2);
-    expect(r.out.trim().split('\n')).toHaveLength(1);
-    expect(r.out).toMatch(/^gogo-emu: -o .*dir\.elf: ENOENT/);
+    await expect(buildCommand(join(ROOT, PROG), arch, join(tmp.dir, 'no', 'such', 'dir.elf'))).rejects.toThrow(/^-o .*dir\.elf: ENOENT/);
+    await expect(debugCommand(join(ROOT, PROG), arch, { port: 70000 }, () => {})).rejects.toThrow(/--gdb 70000: not a TCP port/);
   });
 });
