@@ -35,7 +35,8 @@ const KINDS: Record<string, SwitchStub[] | 'async'> = {
   asyncpreempt: 'async',
 };
 
-function describeFilter(f: SwitchFilter): string {
+function describeFilter(f: SwitchFilter | { asyncPreempt: number }): string {
+  if ('asyncPreempt' in f) return 'runtime.asyncPreempt';
   const kinds = f.kind === undefined ? 'every switch' : ([] as SwitchStub[]).concat(f.kind).join('/');
   return f.goid === undefined ? kinds : `${kinds} of goroutine ${f.goid}`;
 }
@@ -48,6 +49,7 @@ function breakSwitch(t: GdbTarget, args: string[]): string {
   }
   const f: SwitchFilter = {};
   const kinds: SwitchStub[] = [];
+  let async = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === 'goid') {
@@ -63,8 +65,16 @@ function breakSwitch(t: GdbTarget, args: string[]): string {
     }
     const k = KINDS[a.replace(/^runtime\./, '').toLowerCase()];
     if (k === undefined) throw new Error(`break-switch: unknown switch kind ${a} (one of ${Object.keys(KINDS).join(', ')})`);
-    if (k === 'async') throw new Error('break-switch asyncPreempt: this runtime does not preempt goroutines asynchronously yet (no asyncPreempt stub)');
-    kinds.push(...k);
+    if (k === 'async') async = true;
+    else kinds.push(...k);
+  }
+  if (async) {
+    // not a switch the session knows by kind: a stop at the stub's entry, for any goroutine
+    const a = t.session.process.machine.image.symbols.get('runtime.asyncPreempt');
+    if (a === undefined) throw new Error('break-switch asyncPreempt: this runtime does not preempt goroutines asynchronously yet (no runtime.asyncPreempt stub)');
+    if (kinds.length || f.goid !== undefined) throw new Error('break-switch asyncPreempt takes no other kind and no goid');
+    t.switchFilters.push({ asyncPreempt: a });
+    return 'continue now stops at runtime.asyncPreempt';
   }
   if (kinds.length) f.kind = kinds;
   for (const k of kinds) if (!t.session.process.machine.image.symbols.has(SWITCH_STUBS[k])) throw new Error(`break-switch: ${SWITCH_STUBS[k]} is not in this image`);

@@ -56,8 +56,8 @@ export class GdbTarget {
   private general: number | undefined;
   private readonly bps = new Map<number, { id: number; refs: number }>();
   private readonly watches = new Map<string, number>();
-  /** `monitor break-switch`: stop at switches like these on continue */
-  readonly switchFilters: SwitchFilter[] = [];
+  /** `monitor break-switch`: stop at switches like these on continue (asyncPreempt: at that stub's entry) */
+  readonly switchFilters: (SwitchFilter | { asyncPreempt: number })[] = [];
   private last = 'S05';
   /** the process exited (a W reply was sent) */
   exited = false;
@@ -292,7 +292,7 @@ export class GdbTarget {
 
   /** `c` / vCont;c: run until a breakpoint, watchpoint, switch of `monitor break-switch`, ^C or the end. */
   async continue(): Promise<string> {
-    return this.reply(await this.session.runUntil(this.switchFilters.map((f) => ({ switch: f }))));
+    return this.reply(await this.session.runUntil(this.switchFilters.map((f) => ('asyncPreempt' in f ? { address: f.asyncPreempt } : { switch: f }))));
   }
 
   /**
@@ -389,6 +389,11 @@ export class GdbTarget {
     switch (r.reason) {
       case 'breakpoint':
         if (r.breakpoint !== undefined && [...this.bps.values()].some((b) => b.id === r.breakpoint)) why = 'swbreak:;';
+        else if (r.breakpoint === undefined) {
+          // an address stop of `monitor break-switch asyncPreempt`
+          sig = 0;
+          this.note(`gogo-emu: stopped at ${this.session.process.machine.describe(r.pc)}`);
+        }
         break;
       case 'watchpoint': {
         const w = r.watchpoint!;
