@@ -2,6 +2,7 @@
 // and call into the modules that do the work.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
+import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { compileCommand } from './compile.ts';
@@ -15,6 +16,13 @@ import { validateCommand } from './validate.ts';
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
   return Number(v);
+}
+
+/** A CPU count: 1 to MAX_CPUS. */
+function parseCpus(v: string): number {
+  const n = parseCount(v);
+  if (n < 1 || n > MAX_CPUS) throw new InvalidArgumentError(`expected 1 to ${MAX_CPUS} CPUs`);
+  return n;
 }
 
 const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
@@ -53,10 +61,11 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
+    .option('--cpus <n>', "the emulated machine's CPU count (sched_getaffinity reports it, so it is Go's default GOMAXPROCS; the GOMAXPROCS environment variable works as in Go)", parseCpus, DEFAULT_CPUS)
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
     });
 
   program

@@ -16,6 +16,8 @@ export interface RunOptions {
   seed?: number;
   /** the GOMAXPROCS environment variable */
   gomaxprocsEnv?: string;
+  /** the machine's virtual CPU count (default 4) */
+  cpus?: number;
   observe?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
@@ -34,7 +36,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
+  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, cpus: o.cpus, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
   try {
     const r = p.run();
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
