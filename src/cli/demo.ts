@@ -69,6 +69,7 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
   };
   let recorder: SwitchRecorder | undefined;
   const r = await runSource(readProgramFile(DEMO_PROGRAM), 'pingpong.go', arch, {
+    gomaxprocsEnv: '1', // the narration follows one P
     observe: (p) => {
       rt = p.rt;
       recorder = new SwitchRecorder(p, { steps: false });

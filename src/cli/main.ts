@@ -26,6 +26,10 @@ function parseCpus(v: string): number {
 }
 
 const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
+const cpusOption = () =>
+  new Option('--cpus <n>', "the emulated machine's CPU count: sched_getaffinity reports it, so it is Go's default GOMAXPROCS (the GOMAXPROCS environment variable works as in Go)")
+    .argParser(parseCpus)
+    .default(DEFAULT_CPUS);
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
@@ -61,7 +65,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
-    .option('--cpus <n>', "the emulated machine's CPU count (sched_getaffinity reports it, so it is Go's default GOMAXPROCS; the GOMAXPROCS environment variable works as in Go)", parseCpus, DEFAULT_CPUS)
+    .addOption(cpusOption())
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
@@ -103,9 +107,10 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+    .addOption(cpusOption())
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
-      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -117,8 +122,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
-      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+    .addOption(cpusOption())
+    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number; cpus: number }) => {
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program

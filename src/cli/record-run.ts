@@ -34,6 +34,10 @@ export interface RecordOptions {
   retain?: boolean;
   /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable (default: none, so GOMAXPROCS = the CPU count, as in Go) */
+  gomaxprocsEnv?: string;
+  /** the machine's virtual CPU count (default 4) */
+  cpus?: number;
   /** called with each switch as it completes (e.g. to validate while running) */
   onRecord?: (r: SwitchRecord, symbols: SymbolTable) => void;
 }
@@ -47,6 +51,8 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     stubOverrides: o.stubOverrides,
     maxInsns: o.maxInsns ?? RECORDING_MAX_INSNS,
     debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
     observe: (rt) => {
       const r = new SwitchRecorder(rt, { steps: o.steps, retain: o.retain });
       const cb = o.onRecord;

@@ -19,6 +19,9 @@ export interface SwitchesOptions {
   /** list each switch's instructions (default true) */
   steps?: boolean;
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export interface Output {
@@ -44,7 +47,7 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
     throw new UserError(`--stub ${o.stub}: not a switching stub (one of ${STUB_NAMES.join(', ')})`);
   }
   const program = await loadProgram(file, arch);
-  const run = await recordRun({ arch, program, maxInsns: o.maxInsns, debugChecks: o.debugChecks, steps: o.steps !== false || o.json === true });
+  const run = await recordRun({ arch, program, maxInsns: o.maxInsns, debugChecks: o.debugChecks, gomaxprocsEnv: o.gomaxprocsEnv, cpus: o.cpus, steps: o.steps !== false || o.json === true });
   const picked = run.records.filter((r) => (o.stub === undefined || matchesStub(r, o.stub)) && (o.goid === undefined || involvesGoid(r, o.goid)));
   const shown = o.limit === undefined ? picked : picked.slice(0, o.limit);
   for (const r of shown) {

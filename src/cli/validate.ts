@@ -23,6 +23,9 @@ export interface ValidateOptions {
   maxInsns?: number;
   color: boolean;
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export async function validateCommand(file: string | undefined, arch: Arch, o: ValidateOptions, io: Output): Promise<number> {
@@ -53,6 +56,8 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
     stubOverrides,
     maxInsns: o.maxInsns,
     debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
     retain: false,
     onRecord: (r, symbols) => {
       v ??= new Validator(arch, symbols);

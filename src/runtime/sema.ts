@@ -10,8 +10,9 @@
 // The pointer-to-pointer walks of queue/dequeue use the addresses of the
 // pointer slots themselves (&root.treap, &t.prev, &t.next).
 //
-// Differs: root locks are no-ops (one thread runs the scheduler at a time);
-// no block/mutex profiling; the table has no cache-line padding; no handoff
+// root.lock is taken as in Go (lock.ts): held from the queueing through
+// gopark until park_m's parkunlock_c releases it.
+// Differs: no block/mutex profiling; the table has no cache-line padding; no handoff
 // (sync.Mutex is outside the subset), so semrelease1 never yields. The code
 // after gopark in semacquire1 is semacquireResume (run by execute() from the
 // goroutine's ParkResume, park.ts): a woken waiter that finds no unit would
@@ -21,6 +22,7 @@ import type { HostCall, TailCall } from '../os/host.ts';
 import { acquireSudog, releaseSudog } from './chan.ts';
 import { SemaRoot, Sudog, waitReasonSemacquire, type G } from '../go119/index.ts';
 import { SEM_TAB_SIZE } from './globals.ts';
+import { lock, unlock } from './lock.ts';
 import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
@@ -56,9 +58,11 @@ export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = fa
   s.releasetime = 0;
   s.acquiretime = 0;
   s.ticket = 0;
+  lock(rt, root.lock);
   root.nwait += 1;
   if (cansemacquire(rt, addr)) {
     root.nwait -= 1;
+    unlock(rt, root.lock);
     releaseSudog(rt, s);
     return undefined;
   }
@@ -78,15 +82,27 @@ export function semacquireResume(rt: Runtime, _gp: G, r: Extract<ParkResume, { k
   releaseSudog(rt, s);
 }
 
-/** Ports semrelease1 (handoff = false): add a unit and ready the first waiter on addr, if any. */
-export function semrelease1(rt: Runtime, addr: number): void {
+/**
+ * Ports semrelease1: add a unit and ready the first waiter on addr, if any;
+ * with handoff, take the unit for that waiter (s.ticket = 1) so that nobody
+ * else gets it first. Differs: no goyield after a handoff (the callers hold
+ * the M, as startTheWorld does, so Go would not yield either).
+ */
+export function semrelease1(rt: Runtime, addr: number, handoff = false): void {
   const root = rootFor(rt, addr);
   rt.mem.setU32(addr, (rt.mem.u32(addr) + 1) >>> 0);
   if (root.nwait === 0) return;
+  lock(rt, root.lock);
+  if (root.nwait === 0) {
+    unlock(rt, root.lock);
+    return;
+  }
   const s = dequeue(rt, root, addr);
+  if (s) root.nwait -= 1;
+  unlock(rt, root.lock);
   if (!s) return;
-  root.nwait -= 1;
   if (s.ticket !== 0) goThrow('corrupted semaphore ticket');
+  if (handoff && cansemacquire(rt, addr)) s.ticket = 1;
   readyWithTime(rt, s);
 }
 

@@ -102,7 +102,7 @@ export class Process {
         machine.engine.sp = sp;
         machine.engine.pc = entry;
       });
-      rt.mOfThread.set(t, rt.m0.addr);
+      rt.mOfThread.set(t.id, rt.m0.addr);
       const p = new Process(machine, threads, rt, bus);
       o.observe?.(p);
       return p;

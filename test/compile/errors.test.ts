@@ -25,7 +25,7 @@ const UNSUPPORTED: [string, string, string][] = [
   ['import', 'package main\nimport "fmt"\nfunc main() { fmt.Println(1) }\n', 'prog.go:2:8: unsupported: import "fmt" (only "runtime" and "sync" are supported)'],
   ['panic', main('\tpanic(1)'), 'prog.go:3:2: unsupported: builtin panic'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take ints, bools and string constants)'],
-  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Mutex', 'package main\nimport "sync"\nfunc main() {\n\tvar mu sync.Mutex\n\t_ = mu\n}\n', 'prog.go:4:9: unsupported: type sync.Mutex'],
   ['ten parameters', 'package main\nfunc f(a, b, c, d, e, f, g, h, i, j int) {}\nfunc main() {}\n', 'prog.go:2:35: unsupported: functions with more than 9 parameters'],
 ];
@@ -66,7 +66,7 @@ const GO_ERRORS: [string, string, string][] = [
   ['unknown WaitGroup method', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Foo()\n}\n', 'prog.go:5:5: wg.Foo undefined (type sync.WaitGroup has no field or method Foo)'],
   ['WaitGroup as a value', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\tprintln(wg)\n}\n', 'prog.go:5:10: unsupported: using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)'],
   // names that every JavaScript object has are no runtime functions or methods either
-  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['WaitGroup toString', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.toString()\n}\n', 'prog.go:5:5: wg.toString undefined (type sync.WaitGroup has no field or method toString)'],
   ['defer len', main('\tc := make(chan int)\n\tdefer len(c)'), 'prog.go:4:8: defer discards result of len(c) (value of type int)'],
   ['duplicate case', main('\tx := 1\n\tswitch x {\n\tcase 1:\n\tcase 1:\n\t}'), 'prog.go:6:7: duplicate case 1 (constant of type int) in expression switch'],

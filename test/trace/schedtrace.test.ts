@@ -17,7 +17,7 @@ const src = (name: string) => readFileSync(join(ROOT, 'fixtures', 'programs', `$
 
 describe.each(archCases)('schedtrace on %s', (_n, arch) => {
   it('prints summary lines every N virtual milliseconds in Go\'s format, between the program\'s output', async () => {
-    const r = await runSource(src('manygoroutines'), 'manygoroutines.go', arch, { schedtrace: { periodMs: 1, detail: false } });
+    const r = await runSource(src('manygoroutines'), 'manygoroutines.go', arch, { gomaxprocsEnv: '1', schedtrace: { periodMs: 1, detail: false } });
     const sched = r.stderr.split('\n').filter((l) => l.startsWith('SCHED'));
     expect(sched.length).toBeGreaterThanOrEqual(3);
     for (const l of sched) expect(l).toMatch(summary);
@@ -28,7 +28,7 @@ describe.each(archCases)('schedtrace on %s', (_n, arch) => {
   });
 
   it('prints the detailed P, M and G lines with scheddetail', async () => {
-    const r = await runSource(src('pingpong'), 'pingpong.go', arch, { schedtrace: { periodMs: 1000, detail: true } });
+    const r = await runSource(src('pingpong'), 'pingpong.go', arch, { gomaxprocsEnv: '1', schedtrace: { periodMs: 1000, detail: true } });
     const lines = r.stderr.split('\n');
     const at = lines.findIndex((l) => l.startsWith('SCHED 0ms:'));
     expect(lines[at]).toMatch(detailHead);

@@ -15,7 +15,7 @@ describe.each(archCases)('timeline on %s', (_n, arch) => {
   it('writes valid Trace Event JSON with M/P tracks, goroutine slices and linked switch records', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'gogo-tl-')), 'tl.json');
     const src = readFileSync(join(ROOT, 'fixtures', 'programs', 'pingpong.go'), 'utf8');
-    const r = await runSource(src, 'pingpong.go', arch, { timeline: out });
+    const r = await runSource(src, 'pingpong.go', arch, { gomaxprocsEnv: '1', timeline: out });
     expect(r.exitCode).toBe(0);
     const tf = JSON.parse(readFileSync(out, 'utf8')) as TraceFile;
     expect(Array.isArray(tf.traceEvents)).toBe(true);
