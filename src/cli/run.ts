@@ -18,6 +18,10 @@ export interface RunOptions {
   gomaxprocsEnv?: string;
   /** the machine's virtual CPU count (default 4) */
   cpus?: number;
+  /** perturb thread quanta with this seed (other interleavings; default off) */
+  interleaveSeed?: number;
+  /** instructions per thread quantum (default 10,000) */
+  slice?: number;
   observe?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
@@ -36,7 +40,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, cpus: o.cpus, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
+  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, cpus: o.cpus, interleaveSeed: o.interleaveSeed, slice: o.slice, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
   try {
     const r = p.run();
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);

@@ -20,8 +20,13 @@ export type RuntimeEvent =
   | { kind: 'stopm'; m: number; locked: boolean }
   /** M `m` went spinning (looking for work to steal) or stopped spinning; nmspinning after the change */
   | { kind: 'spinning'; m: number; spinning: boolean; nmspinning: number }
-  /** M `m` with P `p` stole `n` goroutines from P `from` (`runnext`: its runnext), running goroutine `goid` next */
-  | { kind: 'steal'; m: number; p: number; from: number; n: number; runnext: boolean; goid: number }
+  /**
+   * M `m` with P `p` stole `n` goroutines from P `from` in stealWork's round
+   * `round` (0-3), running goroutine `goid` next; `runnext`: it took P
+   * `from`'s runnext (only in the last round), after sleeping first (`slept`,
+   * go1.19's usleep(3)) when that P was running
+   */
+  | { kind: 'steal'; m: number; p: number; from: number; n: number; runnext: boolean; slept: boolean; round: number; goid: number }
   /** M `m` handed P `p` off (handoffp): to an M it starts or wakes, to the idle list, or stopped for stop-the-world */
   | { kind: 'handoffp'; m: number; p: number; to: 'm' | 'idle' | 'gcstop' }
   /** M `m` took P `p` (acquirep) or let it go (releasep) */

@@ -89,7 +89,8 @@ export function stealWork(rt: Runtime, call: HostCall, resume?: StealResume): St
       // (timers: a checkTimers of p2 goes here in the last round, once timers are ported)
       // don't bother to steal from an idle P
       if (!pMaskRead(rt.idlepMask, e.pos)) {
-        const r = runqsteal(rt, pp, p2, stealTimersOrRunNextG, after);
+        const slept = after !== undefined;
+        const r = runqsteal(rt, pp, p2, stealTimersOrRunNextG, after, i, slept);
         after = undefined;
         if (typeof r === 'number') {
           rt.stealResume.set(mp.addr, { round: i, enum: { ...e }, next: r });
@@ -116,7 +117,7 @@ export function stealResume(rt: Runtime, call: HostCall): StealResult {
  * into pp's and return one of them (the last). A number is runqgrab's request
  * to sleep first (the runnext it saw).
  */
-function runqsteal(rt: Runtime, pp: P, p2: P, stealRunNextG: boolean, afterSleep: number | undefined): G | undefined | number {
+function runqsteal(rt: Runtime, pp: P, p2: P, stealRunNextG: boolean, afterSleep: number | undefined, round: number, slept: boolean): G | undefined | number {
   const t = pp.runqtail;
   const got = runqgrab(rt, p2, pp, t, stealRunNextG, afterSleep);
   if (got.sleep !== undefined) return got.sleep;
@@ -124,7 +125,7 @@ function runqsteal(rt: Runtime, pp: P, p2: P, stealRunNextG: boolean, afterSleep
   if (n === 0) return undefined;
   n--;
   const gp = rt.g(pp.runq((t + n) % pp.runqLen));
-  if (rt.events.active) rt.events.emit({ kind: 'steal', m: rt.curm().id, p: pp.id, from: p2.id, n: n + 1, runnext: got.runnext, goid: gp.goid });
+  if (rt.events.active) rt.events.emit({ kind: 'steal', m: rt.curm().id, p: pp.id, from: p2.id, n: n + 1, runnext: got.runnext, slept, round, goid: gp.goid });
   if (n === 0) return gp;
   const h = pp.runqhead;
   if (((t - h) >>> 0) + n >= pp.runqLen) goThrow('runqsteal: runq overflow');
