@@ -40,6 +40,10 @@ export interface RecordOptions {
   cpus?: number;
   /** called with each switch as it completes (e.g. to validate while running) */
   onRecord?: (r: SwitchRecord, symbols: SymbolTable) => void;
+  /** called with the process before it runs (to subscribe more observers) */
+  observe?: (p: Process) => void;
+  /** called when the run has ended, before the process is closed */
+  atEnd?: (p: Process) => void;
 }
 
 /** Boot and run a program, recording every switch. */
@@ -58,6 +62,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
       const cb = o.onRecord;
       if (cb) r.onRecord((x) => cb(x, r.symbols));
       rec = r;
+      o.observe?.(rt);
     },
   });
   try {
@@ -70,6 +75,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
       out.error = e;
     }
     out.unfinished = rec!.unfinished();
+    o.atEnd?.(p);
     return out;
   } finally {
     rec?.dispose();

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** instructions per thread quantum (default 10,000) */
   slice?: number;
   observe?: (p: Process) => void;
+  /** called when the run has ended (also by a Go fatal error or panic), before the process is closed */
+  atEnd?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
@@ -43,6 +45,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
   const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, cpus: o.cpus, interleaveSeed: o.interleaveSeed, slice: o.slice, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
   try {
     const r = p.run();
+    o.atEnd?.(p);
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
     return r;
   } catch (e) {

@@ -29,7 +29,9 @@ export type OsEvent =
   /** a runnable thread got CPU `cpu` at its time `clock`, after waiting `waited` for it */
   | { kind: 'oncpu'; thread: number; cpu: number; clock: number; waited: number }
   /** a running thread gave its CPU to a thread waiting for one (end of its time slice) */
-  | { kind: 'offcpu'; thread: number; cpu: number; clock: number };
+  | { kind: 'offcpu'; thread: number; cpu: number; clock: number }
+  /** a thread's turn on its CPU ended (however: quantum used up, a wait, a yield) at its time `clock` */
+  | { kind: 'quantum'; thread: number; clock: number; insns: number };
 
 /** A sink that drops everything (for machines built without a session, e.g. `disasm`). */
 export const NO_EVENTS: EventSink<unknown> = { active: false, emit() {} };

@@ -515,6 +515,7 @@ export class Threads {
       const r = engine.run(engine.pc, { count });
       this.settlePartialBlock(r.pc);
       if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (a thread must not return)`);
+      if (this.events.active) this.events.emit({ kind: 'quantum', thread: t.id, clock: t.clock, insns: t.insns });
       this.endQuantum(t);
     }
     if (this.loaded && this.loaded.state !== 'exited') this.loaded.ctx.save();

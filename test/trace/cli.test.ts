@@ -87,6 +87,8 @@ describe.each(archCases)('gogo-emu validate on %s', (name, arch) => {
     const c = capture();
     await validateCommand(undefined, arch, { stub: [], list: true, color: false, gomaxprocsEnv: '1' }, c.io);
     expect(c.out.join('\n')).toMatch(new RegExp(`^gogo\\.${name === 'amd64' ? 'bp' : 'lr'} +${name === 'amd64' ? 'BP' : 'LR'} after gogo`, 'm'));
+    // and the scheduler-state invariants checked at host calls
+    expect(c.out.join('\n')).toMatch(/^sched:nmspinning +sched\.nmspinning = spinning Ms/m);
   });
 });
 
