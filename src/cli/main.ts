@@ -8,6 +8,7 @@ import { AlreadyReported, reportError, toolVersion, UserError } from '../session
 import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
+import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
 import { switchesCommand } from './switches.ts';
@@ -66,10 +67,26 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
     .addOption(cpusOption())
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number }) => {
+    .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+    });
+
+  program
+    .command('explore')
+    .description('run a program under many seeds (fastrand and thread interleaving) and list its distinct outcomes, each with a seed that reproduces it')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--runs <n>', 'how many runs (seeds S, S+1, ...)', parseCount, 20)
+    .option('--seed <n>', 'the first seed', parseCount, 1)
+    .option('--gomaxprocs <n>', 'GOMAXPROCS for every run (default: the GOMAXPROCS environment variable, else the CPU count)', parseCount)
+    .addOption(cpusOption())
+    .option('--max-insns <n>', 'stop a runaway run after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; runs: number; seed: number; gomaxprocs?: number; cpus: number; maxInsns: number }) => {
+      const gomaxprocs = opts.gomaxprocs !== undefined ? String(opts.gomaxprocs) : process.env.GOMAXPROCS;
+      out(await exploreCommand(file, archByName(opts.arch), { runs: opts.runs, seed: opts.seed, gomaxprocs, cpus: opts.cpus, maxInsns: opts.maxInsns, debugChecks: debugChecks() }));
     });
 
   program
