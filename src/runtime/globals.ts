@@ -24,6 +24,8 @@ function runtimeGlobals(arch: Arch): GlobalVar[] {
     // semaphores of stop-the-world (proc.go): uint32s whose Go initial value 1 schedinit stores
     { name: 'runtime.worldsema', size: 4, align: 4 },
     { name: 'runtime.gcsema', size: 4, align: 4 },
+    // print.go's lock of one print statement (a runtime.mutex: its key word)
+    { name: 'runtime.debuglock', size: w, align: w },
   ];
 }
 

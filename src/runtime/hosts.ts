@@ -56,7 +56,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     },
   } as HostRegistry;
   defineFatalHosts(host);
-  definePrintHosts(host, (s) => rt().write(2, s));
+  definePrintHosts(host, (s) => rt().write(2, s), rt);
 
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);

@@ -312,6 +312,32 @@ func main() {
     expect(goexit.stderr).toBe('fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n');
   });
 
+  it('keeps each println line whole while several Ms print at once (printlock holds debuglock)', async () => {
+    const src = `package main
+
+func main() {
+	done := make(chan bool)
+	for w := 0; w < 3; w++ {
+		go func(w int) {
+			for i := 0; i < 20; i++ {
+				println("worker", w, "line", i, "end")
+			}
+			done <- true
+		}(w)
+	}
+	for w := 0; w < 3; w++ {
+		<-done
+	}
+}
+`;
+    const r = await run(arch, src, { gomaxprocs: '3', slice: 23, interleaveSeed: 5 });
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines.length).toBe(60);
+    for (const l of lines) expect(l).toMatch(/^worker \d line \d+ end$/);
+    // and they did interleave between the workers
+    expect(new Set(lines.slice(0, 10).map((l) => l.split(' ')[1])).size).toBeGreaterThan(1);
+  });
+
   it('runs channels between Ps correctly with tiny quanta (the park window of a lock holder is never split)', async () => {
     const src = `package main
 
