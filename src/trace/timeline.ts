@@ -7,6 +7,12 @@
 //     its M's and its P's track;
 //   - instant ('i') events for goroutine creation, parks (with the wait
 //     reason), readies, yields, exits and stack growth;
+//   - with several Ms and Ps: slices for a spinning M ("spinning") and for
+//     an M asleep on m.park ("idle (stopm)") on its M's track, and for a P
+//     released and not yet acquired again ("idle") on its P's track; instant
+//     events for steals (on the thief's M and P), handoffs, Ms made or woken
+//     (newm, startm, startlockedm), thread exits, stop/start the world and
+//     GOMAXPROCS changes;
 //   - args that link each slice to the gogo switch record that started it,
 //     and each park/yield/exit to the mcall record that left the goroutine
 //     (`switch`: the record's seq, as `gogo-emu switches` prints it).
@@ -65,6 +71,8 @@ export class TimelineRecorder {
   private readonly recorder: SwitchRecorder;
 
   private readonly rt: Runtime;
+  /** open state slices (spinning, idle) by track: `M3`, `P1` */
+  private readonly states = new Map<string, { name: string; start: number }>();
 
   constructor(
     p: Process,
@@ -95,6 +103,27 @@ export class TimelineRecorder {
     const ev: TraceEvent = { name, ph: 'i', s: 't', pid: PID_M, tid: m, ts: us(this.now()), cat: 'sched', args };
     this.events.push(ev);
     if (link) this.links.push({ ev, kinds: link, at: this.recorder.records.length, dir: 'prev' });
+  }
+
+  /** Open a state slice on an M or P track (closing what was open there). */
+  private stateOpen(pid: number, tid: number, name: string): void {
+    this.stateClose(pid, tid);
+    (pid === PID_M ? this.ms : this.ps).add(tid);
+    this.states.set(`${pid}:${tid}`, { name, start: this.now() });
+  }
+
+  private stateClose(pid: number, tid: number): void {
+    const key = `${pid}:${tid}`;
+    const s = this.states.get(key);
+    if (!s) return;
+    this.states.delete(key);
+    this.events.push({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(this.now() - s.start), cat: 'mp' });
+  }
+
+  /** An instant event on a given track. */
+  private mark(pid: number, tid: number, name: string, args: Record<string, unknown>): void {
+    (pid === PID_M ? this.ms : this.ps).add(tid);
+    this.events.push({ name, ph: 'i', s: 't', pid, tid, ts: us(this.now()), cat: 'mp', args });
   }
 
   private close(m: number, reason: string): void {
@@ -152,6 +181,48 @@ export class TimelineRecorder {
       case 'exit':
         for (const m of [...this.open.keys()]) this.close(m, `exit(${e.code})`);
         break;
+      // ---- Ms and Ps ----
+      case 'spinning':
+        if (e.spinning) this.stateOpen(PID_M, e.m, 'spinning');
+        else this.stateClose(PID_M, e.m);
+        break;
+      case 'stopm':
+        this.stateOpen(PID_M, e.m, e.locked ? 'idle (stoplockedm)' : 'idle (stopm)');
+        break;
+      case 'acquirep':
+        this.stateClose(PID_M, e.m);
+        this.stateClose(PID_P, e.p);
+        break;
+      case 'releasep':
+        this.stateOpen(PID_P, e.p, 'idle');
+        break;
+      case 'steal':
+        this.mark(PID_M, e.m, `steal ${e.n} from P${e.from}${e.runnext ? ' (runnext)' : ''}`, { ...e });
+        this.mark(PID_P, e.p, `stole ${e.n} from P${e.from}`, { ...e });
+        break;
+      case 'handoffp':
+        this.mark(PID_M, e.m, `handoff P${e.p} -> ${e.to}`, { p: e.p, to: e.to });
+        break;
+      case 'newm':
+        this.mark(PID_M, e.by, `newm M${e.m}${e.spinning ? ' (spinning)' : ''}`, { ...e });
+        break;
+      case 'startm':
+        this.mark(PID_M, e.by, `wake M${e.m} for P${e.p}${e.spinning ? ' (spinning)' : ''}`, { ...e });
+        break;
+      case 'startlockedm':
+        this.mark(PID_M, e.m, `hand P${e.p} to M${e.to} (locked G${e.goid})`, { ...e });
+        break;
+      case 'mexit':
+        this.stateClose(PID_M, e.m);
+        this.mark(PID_M, e.m, `M${e.m} exits`, { ...e });
+        break;
+      case 'procresize':
+      case 'stoptheworld':
+      case 'starttheworld': {
+        const { m } = this.where();
+        this.mark(PID_M, m, e.kind === 'procresize' ? `GOMAXPROCS ${e.from} -> ${e.to}` : e.kind, { ...e });
+        break;
+      }
       default:
     }
   }
@@ -159,6 +230,10 @@ export class TimelineRecorder {
   /** Resolve the links to switch records and produce the Trace Event JSON. */
   toJSON(): TraceFile {
     for (const m of [...this.open.keys()]) this.close(m, 'end of run');
+    for (const k of [...this.states.keys()]) {
+      const [pid, tid] = k.split(':').map(Number) as [number, number];
+      this.stateClose(pid, tid);
+    }
     const records: SwitchRecord[] = this.recorder.records;
     for (const l of this.links) {
       const r = l.dir === 'next' ? records.slice(l.at).find((x) => l.kinds.includes(x.kind)) : records.slice(0, l.at).findLast((x) => l.kinds.includes(x.kind));
