@@ -113,16 +113,22 @@ export function park_m(rt: Runtime, call: HostCall, gp: G): TailCall {
   return schedule(rt, call);
 }
 
-/** Carry out what gp's gopark left to do (its ParkResume), before it runs again (execute). */
-export function resumeParked(rt: Runtime, gp: G): void {
+/**
+ * Carry out what gp's gopark left to do (its ParkResume), before it runs
+ * again (execute). False when gp must wait again instead (semacquire woken
+ * without a unit, whose loop parks once more): it is queued again already.
+ */
+export function resumeParked(rt: Runtime, gp: G): boolean {
   const r = rt.parkResumes.get(gp.addr);
-  if (!r) return;
+  if (!r) return true;
   rt.parkResumes.delete(gp.addr);
   switch (r.kind) {
     case 'chansend':
-      return chansendResume(rt, gp, r);
+      chansendResume(rt, gp, r);
+      return true;
     case 'chanrecv':
-      return chanrecvResume(rt, gp, r);
+      chanrecvResume(rt, gp, r);
+      return true;
     case 'semacquire':
       return semacquireResume(rt, gp, r);
   }

@@ -14,7 +14,7 @@
 // file ports which Go function): src/runtime/README.md. Read it beside
 // proc.go.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gdead, _Grunnable, _Grunning, type G } from '../go119/index.ts';
+import { _Gdead, _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import { resumeParked } from './park.ts';
 import { assertOnG0 } from './assert.ts';
 import { acquirep, gcstopm, pidleput, releasep, resetspinning, startlockedm, stopm, stoplockedm, wakep, decNmspinning } from './idle.ts';
@@ -226,7 +226,13 @@ export function execute(rt: Runtime, call: HostCall, gp: G, inheritTime: boolean
   if (!inheritTime) pp.schedtick = (pp.schedtick + 1) >>> 0;
   if (rt.events.active) rt.events.emit({ kind: 'execute', goid: gp.goid, g: gp.addr, m: m.id, p: pp.id });
   // the rest of the blocking call gp parked in (its ParkResume, park.ts), before gp resumes
-  resumeParked(rt, gp);
+  if (!resumeParked(rt, gp)) {
+    // semacquire's loop parks it again (sema.ts): it never gets to run; schedule instead
+    casgstatus(gp, _Grunning, _Gwaiting);
+    if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Gwaiting, reason: waitReasonString(gp.waitreason) });
+    dropg(rt);
+    return schedule(rt, call);
+  }
   return call.tailCall(rt.machine.sym('runtime.gogo'), [gp.sched.addr], 'abi0');
 }
 

@@ -338,6 +338,44 @@ func main() {
     expect(new Set(lines.slice(0, 10).map((l) => l.split(' ')[1])).size).toBeGreaterThan(1);
   });
 
+  it('parks a semacquire waiter again when another goroutine took the unit first (GOMAXPROCS from several goroutines)', async () => {
+    const src = `package main
+
+import "runtime"
+
+func main() {
+	done := make(chan int)
+	for w := 1; w <= 6; w++ {
+		go func(w int) {
+			s := 0
+			for k := 0; k < 4; k++ {
+				s += runtime.GOMAXPROCS(w + k%3)
+			}
+			done <- s
+		}(w)
+	}
+	t := 0
+	for w := 1; w <= 6; w++ {
+		if <-done > 0 {
+			t++
+		}
+	}
+	println(t, runtime.GOMAXPROCS(0) > 0)
+}
+`;
+    let again = 0;
+    for (const seed of [1, 2, 3]) {
+      const r = await run(arch, src, { gomaxprocs: '4', seed, interleaveSeed: seed, slice: 200 });
+      expect(r.stderr).toBe('6 true\n');
+      // the woken waiter found no unit: it is parked again right after execute, before it runs
+      r.events.forEach((e, i) => {
+        const n = r.events[i + 1];
+        if (e.kind === 'execute' && n?.kind === 'gostatus' && n.goid === e.goid && n.to === 4) again++;
+      });
+    }
+    expect(again).toBeGreaterThan(0);
+  });
+
   it('runs channels between Ps correctly with tiny quanta (the park window of a lock holder is never split)', async () => {
     const src = `package main
 
