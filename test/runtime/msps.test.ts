@@ -116,6 +116,18 @@ describe.each(archCases)('several Ms and Ps on %s', (_name, arch) => {
     expect(ofKind(one.events, 'steal')).toEqual([]);
   });
 
+  it('runs no more threads at once than the machine has CPUs: GOMAXPROCS=4 on 2 CPUs takes half the time of one P', async () => {
+    const one = await run(arch, SPREAD, { gomaxprocs: '1' });
+    const two = await run(arch, SPREAD, { gomaxprocs: '4', cpus: 2 });
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.end / one.end).toBeGreaterThan(0.45);
+    expect(two.end / one.end).toBeLessThan(0.6);
+    // the four workers' threads took turns on the two CPUs
+    const cpus = new Set(ofKind(two.events, 'oncpu').map((e) => e.cpu));
+    expect(cpus).toEqual(new Set([0, 1]));
+    expect(ofKind(two.events, 'oncpu').some((e) => e.waited > 0)).toBe(true);
+  });
+
   it('makes one thread per M with clone: its own g0, g0 stack, TLS and procid', async () => {
     const r = await run(arch, SPREAD, { gomaxprocs: '4' });
     expect(ofKind(r.events, 'clone').length).toBe(r.ms.length - 1);
