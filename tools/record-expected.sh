@@ -22,6 +22,10 @@
 #            more than natively (fixtures/README.md, "The scheduler's tick
 #            phase"); the other outcomes are listed
 #
+#   SET      the set of programs: "programs" (default: fixtures/programs,
+#            written to fixtures/expected) or "tutorial" (fixtures/tutorial,
+#            written to fixtures/tutorial/expected)
+#
 # GOMAXPROCS: a program runs with GOMAXPROCS=N when one of its first lines is
 # `// GOMAXPROCS=N`, else with GOMAXPROCS=1.
 #
@@ -40,8 +44,11 @@ PREFER=${PREFER:-}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-progdir="$root/fixtures/programs"
-outdir="$root/fixtures/expected"
+case ${SET:-programs} in
+  programs) progdir="$root/fixtures/programs"; outdir="$root/fixtures/expected" ;;
+  tutorial) progdir="$root/fixtures/tutorial"; outdir="$root/fixtures/tutorial/expected" ;;
+  *) echo "record-expected: unknown SET ${SET}" >&2; exit 1 ;;
+esac
 
 # ---- prerequisites ---------------------------------------------------------
 need_pkgs=()

@@ -65,6 +65,7 @@ export const amd64: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0xc3),
+  retInsnText: ['ret', ''],
   costs: AMD64_COSTS,
   insnUnit: 1,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),

@@ -74,6 +74,7 @@ export const arm: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
+  retInsnText: ['bx', 'lr'],
   costs: ARM_COSTS,
   insnUnit: 4,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),

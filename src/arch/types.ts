@@ -71,6 +71,8 @@ export interface Arch extends EngineArch {
   readonly asm: AsmTarget;
   /** bytes of the plain return instruction that fills a host slot */
   readonly retInsn: Uint8Array;
+  /** retInsn as Capstone prints it (mnemonic, operands), so host slots decode without Capstone */
+  readonly retInsnText: readonly [mnemonic: string, opStr: string];
   /** modeled cycles per instruction, by mnemonic (see costs.ts) */
   readonly costs: CostTable;
   /** instruction size for disassembly fallbacks (1 on x86, 4 on arm) */

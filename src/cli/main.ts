@@ -5,12 +5,15 @@ import { ARCH_NAMES, archByName } from '../arch/index.ts';
 import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
+import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
+import { debugCommand } from './debug.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
+import { stepCommand } from './step.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
 
@@ -150,6 +153,44 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(new Option('--arch <arch>', 'CPU to emulate (default: both, one after the other)').choices(ARCH_NAMES))
     .action(async (opts: { arch?: string }) => {
       for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await demoCommand(archByName(name)));
+    });
+
+  program
+    .command('build')
+    .description('write the exact linked image of a program as an ELF file for gdb (symbols with Go names, DWARF lines to asm/<arch>/*.s and the Go source)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .requiredOption('-o, --output <file.elf>', 'the ELF file to write')
+    .addOption(archOption())
+    .action(async (file: string, opts: { arch: string; output: string }) => {
+      out(await buildCommand(file, archByName(opts.arch), opts.output));
+    });
+
+  program
+    .command('debug')
+    .description('serve a program to gdb (remote protocol on 127.0.0.1, reverse execution, monitor commands); attach with gdb-multiarch prog.elf -ex "target remote :PORT"')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--gdb <port>', 'TCP port on 127.0.0.1 (0: any free port)', parseCount, 1234)
+    .option('--elf <file.elf>', 'also write the ELF image for gdb (as gogo-emu build does)')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .option('--seed <n>', "seed of the runtime's fastrand", parseCount, 1)
+    .option('--trace-packets', 'log every remote-protocol packet to stderr')
+    .action(async (file: string, opts: { arch: string; gdb: number; elf?: string; maxInsns: number; seed: number; tracePackets?: boolean }) => {
+      process.exitCode = await debugCommand(file, archByName(opts.arch), { port: opts.gdb, elf: opts.elf, maxInsns: opts.maxInsns, seed: opts.seed, trace: opts.tracePackets, debugChecks: debugChecks() }, io.err);
+    });
+
+  program
+    .command('step')
+    .description('run to a scheduler event, then print instruction steps: registers changed, .s line, Go line (optionally stepping back)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--until <where>', "where to start: 'gogo goid=6', 'mcall', 'switch goid=5', a symbol such as main.main, or insns=N", 'main.main')
+    .option('--count <n>', 'instructions to step', parseCount, 20)
+    .option('--reverse <n>', 'then step back n instructions', parseCount)
+    .option('--goroutines', 'print the goroutines and threads where --until stopped')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; until: string; count: number; reverse?: number; goroutines?: boolean; maxInsns: number }) => {
+      process.exitCode = await stepCommand(file, archByName(opts.arch), { ...opts, debugChecks: debugChecks() }, io);
     });
 
   return program;

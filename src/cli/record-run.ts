@@ -7,7 +7,8 @@ import type { Arch } from '../arch/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { GogoError } from '../session/errors.ts';
-import { Process, type ProcessResult, type ProgramImage } from '../session/process.ts';
+import type { Process, ProcessResult, ProgramImage } from '../session/process.ts';
+import { runToExit, Session } from '../session/session.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
 
@@ -49,36 +50,37 @@ export interface RecordOptions {
 /** Boot and run a program, recording every switch. */
 export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
   let rec: SwitchRecorder | undefined;
-  const p = await Process.create({
-    arch: o.arch,
-    program: o.program,
+  const s = await Session.create({ program: o.program }, o.arch, {
     stubOverrides: o.stubOverrides,
     maxInsns: o.maxInsns ?? RECORDING_MAX_INSNS,
     debugChecks: o.debugChecks,
     gomaxprocsEnv: o.gomaxprocsEnv,
     cpus: o.cpus,
-    observe: (rt) => {
-      const r = new SwitchRecorder(rt, { steps: o.steps, retain: o.retain });
+    replay: false,
+    observe: (p) => {
+      const r = new SwitchRecorder(p, { steps: o.steps, retain: o.retain });
       const cb = o.onRecord;
       if (cb) r.onRecord((x) => cb(x, r.symbols));
       rec = r;
-      o.observe?.(rt);
+      o.observe?.(p);
     },
   });
   try {
     const out: RecordedRun = { records: rec!.records, symbols: rec!.symbols, unfinished: [] };
     try {
-      out.result = p.run();
+      const { result, error } = await runToExit(s);
+      if (error) out.error = error;
+      else out.result = result;
     } catch (e) {
-      // a fault, the budget or a runaway stub ends the run; what was recorded stays
-      if (!(e instanceof GogoError && (e.kind === 'fault' || e.kind === 'budget' || e.kind === 'runaway'))) throw e;
+      // a runaway stub ends the run; what was recorded stays
+      if (!(e instanceof GogoError && e.kind === 'runaway')) throw e;
       out.error = e;
     }
     out.unfinished = rec!.unfinished();
-    o.atEnd?.(p);
+    o.atEnd?.(s.process);
     return out;
   } finally {
     rec?.dispose();
-    p.close();
+    s.close();
   }
 }

@@ -1,13 +1,13 @@
 // `gogo-emu run prog.go [--arch X] [--max-insns N] [--seed N]`: compile a Go
 // program of the supported subset and run it on the emulated CPU like
 // `go run`: its output on stdout/stderr as Go writes it, Go's exit status.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Arch } from '../arch/index.ts';
-import { compileProgram } from '../compile/index.ts';
-import { GogoError, reportError, UserError } from '../session/errors.ts';
-import { Process, type ProcessResult } from '../session/process.ts';
+import { reportError, UserError } from '../session/errors.ts';
+import type { Process, ProcessResult } from '../session/process.ts';
 import { readProgramFile } from '../session/program.ts';
+import { runToExit, Session } from '../session/session.ts';
 import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
 import { TimelineRecorder } from '../trace/timeline.ts';
 
@@ -35,33 +35,42 @@ export interface RunOptions {
 
 /** Compile and run a Go source text; faults and budget overruns become Go-style output with status 2. */
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
-  const prog = await compileProgram(source, file, arch);
   let timeline: TimelineRecorder | undefined;
   const observe = (p: Process) => {
     if (o.schedtrace) attachSchedtrace(p, o.schedtrace);
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const p = await Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: o.maxInsns, seed: o.seed, cpus: o.cpus, interleaveSeed: o.interleaveSeed, slice: o.slice, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe });
+  const s = await Session.create({ file, source }, arch, {
+    maxInsns: o.maxInsns,
+    seed: o.seed,
+    cpus: o.cpus,
+    interleaveSeed: o.interleaveSeed,
+    slice: o.slice,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    debugChecks: o.debugChecks,
+    observe,
+    replay: false,
+  });
   try {
-    const r = p.run();
-    o.atEnd?.(p);
+    const { result, error } = await runToExit(s);
+    o.atEnd?.(s.process);
+    if (error) {
+      // a fault or the budget ends the run: the output so far, then the report
+      const r = reportError(error, { process: s.process });
+      return { ...result, stderr: result.stderr + r.text, cycles: 0, exitCode: r.exitCode };
+    }
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
-    return r;
-  } catch (e) {
-    // a fault or the budget ends the run: the output so far, then the report
-    if (!(e instanceof GogoError && (e.kind === 'fault' || e.kind === 'budget'))) throw e;
-    const r = reportError(e, { process: p });
-    return { stdout: p.rt.stdout, stderr: p.rt.stderr + r.text, insns: p.threads.totalInsns, cycles: 0, exitCode: r.exitCode };
+    return result;
   } finally {
     timeline?.dispose();
-    p.close();
+    s.close();
   }
 }
 
 function writeTimeline(path: string, t: TimelineRecorder): void {
   try {
-    writeFileSync(path, JSON.stringify(t.toJSON()));
+    t.writeJSON(path);
   } catch (e) {
     throw new UserError(`--timeline ${path}: ${(e as Error).message}`);
   }

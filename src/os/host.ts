@@ -102,6 +102,11 @@ export class HostCall {
   }
 }
 
+/** HostRegistry.capture(): plain data. */
+export interface HostRegistryState {
+  calls: number;
+}
+
 function isTailCall(x: unknown): x is TailCall {
   return typeof x === 'object' && x !== null && (x as TailCall).kind === 'tailcall';
 }
@@ -114,6 +119,20 @@ export class HostRegistry {
   private mem: Arena | undefined;
   /** called first on every dispatch by the one owner (the thread layer charges the call's cost) */
   beforeCall: (() => void) | undefined;
+  /**
+   * Called before a host function runs; returning true means "not now": the
+   * interceptor has stopped the CPU (a breakpoint on the slot), the function
+   * is not called and runs when execution resumes at the slot. Set by the
+   * session layer.
+   */
+  interceptCall: ((pc: number) => boolean) | undefined;
+  /**
+   * Host calls dispatched so far: each is one instruction executed in the
+   * host region (the slot's, whether it returned or tail-called), which
+   * Unicorn's instruction count includes and the thread layer's text count
+   * does not.
+   */
+  calls = 0;
   /** where 'hostcall' events go (the session's bus) */
   events: EventSink<OsEvent> = NO_EVENTS;
   /** the thread id reported with 'hostcall' events */
@@ -177,6 +196,8 @@ export class HostRegistry {
     const i = (pc - this.base) / HOST_SLOT_SIZE;
     const e = this.entries[i];
     if (!e || !Number.isInteger(i)) throw new Error(`jump into the host region at 0x${pc.toString(16)}, not a host function`);
+    if (this.interceptCall?.(pc)) return;
+    this.calls++;
     this.beforeCall?.();
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
@@ -187,6 +208,16 @@ export class HostRegistry {
       vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
     }
     if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
+  }
+
+  // ---- snapshots: the entries and hooks are fixed at install; only the count moves ----
+
+  capture(): HostRegistryState {
+    return { calls: this.calls };
+  }
+
+  restoreFrom(s: HostRegistryState): void {
+    this.calls = s.calls;
   }
 
   dispose(): void {

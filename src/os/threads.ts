@@ -15,7 +15,7 @@
 //
 // CPUs: the machine has `cpus` virtual CPUs (what sched_getaffinity reports),
 // and at most that many threads execute at any virtual instant. A runnable
-// thread holds a CPU (`cpu`) or waits for one in the ready queue, first come
+// thread holds a CPU (`onCpu`) or waits for one in the ready queue, first come
 // first served (by the time it became ready). A CPU is given up when its thread
 // blocks or exits (the CPU is free from that thread's clock on), and at the
 // end of a quantum when a ready thread has been waiting since before that
@@ -38,10 +38,20 @@
 // A wake-up does not end the waker's quantum (a host function cannot stop the
 // CPU mid-call); the woken thread runs at the next scheduling point, starting
 // from its waker's time.
+//
+// Instruction counts: a thread's `insns` and `totalInsns` count the
+// instructions executed in the text region (stubs and program), as the block
+// hook charges them; host-slot instructions (one per host call) are not
+// counted there. Unicorn's own count, which bounds each engine run and
+// defines a quantum, counts both: text instructions plus host calls
+// (HostRegistry.calls). Run control (advance) keeps a quantum in progress
+// across any number of engine runs, so a run cut into pieces -- by
+// breakpoints, instruction targets, pauses -- executes exactly what one
+// uncut run executes.
 import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
-import type { Disposable, EngineContext } from '../engine/engine.ts';
+import type { Disposable, EngineContext, RunResult } from '../engine/engine.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
@@ -96,8 +106,8 @@ export class Thread {
   start: ThreadStart | undefined;
   /** exit status, once exited */
   exitCode: number | undefined;
-  /** the CPU it holds, while it holds one */
-  cpu: number | undefined;
+  /** the virtual CPU it holds, while it holds one */
+  onCpu: number | undefined;
   /** the CPU it last held (preferred when it gets one again) */
   lastCpu: number | undefined;
   /** while waiting for a CPU: since when (its clock then), and an order among equal times */
@@ -150,6 +160,70 @@ export interface Cpu {
   free: number;
 }
 
+/** Why Threads.advance returned. */
+export type AdvanceResult =
+  /** the process asked to exit (requestExit) */
+  | 'exit'
+  /** every thread waits and nothing can wake one */
+  | 'all-parked'
+  /** totalInsns reached limits.insns */
+  | 'insns'
+  /** the thread limits.thread names reached its instruction count */
+  | 'thread-insns'
+  /** limits.chunk engine instructions ran */
+  | 'chunk'
+  /** stopNow or stopSoon asked for a stop */
+  | 'stopped'
+  /** totalInsns reached the budget (opts.maxInsns) */
+  | 'budget';
+
+export interface AdvanceLimits {
+  /** stop when totalInsns reaches this */
+  insns?: number;
+  /** stop when thread `id` has executed `insns` instructions (its own count) */
+  thread?: { id: number; insns: number };
+  /** return after at most this many engine instructions (text + host calls), e.g. to let other work run */
+  chunk?: number;
+}
+
+/** One thread in Threads.capture(): its fields and its registers (uc_context bytes). */
+export interface ThreadData {
+  id: number;
+  name: string;
+  state: ThreadState;
+  clock: number;
+  cycles: number;
+  insns: number;
+  wait: Wait | undefined;
+  result: number | undefined;
+  start: ThreadStart | undefined;
+  exitCode: number | undefined;
+  onCpu: number | undefined;
+  lastCpu: number | undefined;
+  readyAt: number;
+  readySeq: number;
+  critical: number;
+  cpu: Uint8Array;
+}
+
+/** Threads.capture(): plain data. */
+export interface ThreadsData {
+  threads: ThreadData[];
+  /** the CPU's registers (the loaded thread's) */
+  cpu: Uint8Array;
+  current: number | undefined;
+  loaded: number | undefined;
+  totalInsns: number;
+  quanta: number;
+  quantumLeft: number;
+  exitRequested: boolean;
+  waitSeq: number;
+  perturbState: number;
+  cpuState: Cpu[];
+  readyQueue: number[];
+  readySeq: number;
+}
+
 interface BlockInfo {
   addrs: number[];
   /** cumulative cost before each instruction, and the total at the end */
@@ -177,6 +251,12 @@ export class Threads {
   private exitRequested = false;
   private waitSeq = 0;
   private perturbState: number;
+  /** engine instructions (text + host calls) left in the current thread's quantum; 0: the next run picks a thread */
+  private quantumLeft = 0;
+  /** set by block/yield/exit during an engine run: the quantum ends with it */
+  private quantumOver = false;
+  /** a stop was asked for (stopNow / stopSoon): advance() returns 'stopped' */
+  private stopRequested = false;
 
   constructor(
     readonly machine: Machine,
@@ -276,7 +356,7 @@ export class Threads {
     t.state = 'waiting';
     t.wait = { ...w, seq: this.waitSeq++ };
     if (this.events.active) this.events.emit({ kind: 'wait', thread: t.id, on: w.on, addr: w.addr, deadline: w.deadline, clock: t.clock });
-    this.machine.engine.stop();
+    this.endQuantum();
   }
 
   /** The threads waiting on futex word `addr`, in the order they started waiting. */
@@ -317,12 +397,12 @@ export class Threads {
 
   /** t leaves its CPU at its clock (it blocked, exited, or its time slice went to a waiting thread). */
   private releaseCpu(t: Thread): void {
-    if (t.cpu === undefined) return;
-    const c = this.cpuState[t.cpu]!;
+    if (t.onCpu === undefined) return;
+    const c = this.cpuState[t.onCpu]!;
     c.thread = undefined;
     c.free = t.clock;
-    t.lastCpu = t.cpu;
-    t.cpu = undefined;
+    t.lastCpu = t.onCpu;
+    t.onCpu = undefined;
   }
 
   /**
@@ -355,7 +435,7 @@ export class Threads {
       const waited = Math.max(0, c.free - t.clock);
       t.clock = Math.max(t.clock, c.free);
       c.thread = t.id;
-      t.cpu = i;
+      t.onCpu = i;
       if (this.events.active) this.events.emit({ kind: 'oncpu', thread: t.id, cpu: i, clock: t.clock, waited });
     }
   }
@@ -365,7 +445,8 @@ export class Threads {
    * still runs gives it to the thread at the head of the ready queue if that
    * one has been waiting since t's clock or earlier (outside critical sections).
    */
-  private endQuantum(t: Thread): void {
+  private afterQuantum(t: Thread): void {
+    if (this.events.active) this.events.emit({ kind: 'quantum', thread: t.id, clock: t.clock, insns: t.insns });
     if (t.state !== 'runnable') {
       this.releaseCpu(t);
       return;
@@ -374,7 +455,7 @@ export class Threads {
     if (t.critical > 0 || this.readyQueue.length === 0) return;
     const head = this.all[this.readyQueue[0]!]!;
     if (head.readyAt > t.clock) return;
-    if (this.events.active) this.events.emit({ kind: 'offcpu', thread: t.id, cpu: t.cpu!, clock: t.clock });
+    if (this.events.active) this.events.emit({ kind: 'offcpu', thread: t.id, cpu: t.onCpu!, clock: t.clock });
     this.releaseCpu(t);
     this.makeReady(t);
   }
@@ -398,6 +479,11 @@ export class Threads {
 
   /** End the current quantum (sched_yield). Call from a system-call hook only. */
   yield(): void {
+    this.endQuantum();
+  }
+
+  private endQuantum(): void {
+    this.quantumOver = true;
     this.machine.engine.stop();
   }
 
@@ -408,7 +494,7 @@ export class Threads {
     t.critical = 0;
     if (this.loaded === t) this.loaded = undefined; // nothing to save any more
     if (this.events.active) this.events.emit({ kind: 'threadexit', thread: t.id, code, clock: t.clock });
-    this.machine.engine.stop();
+    this.endQuantum();
     return this.all.every((x) => x.state === 'exited');
   }
 
@@ -434,7 +520,7 @@ export class Threads {
       let best: Thread | undefined;
       let due: Thread | undefined;
       for (const t of this.all) {
-        if (t.state === 'runnable' && t.cpu !== undefined && (!best || t.clock < best.clock)) best = t;
+        if (t.state === 'runnable' && t.onCpu !== undefined && (!best || t.clock < best.clock)) best = t;
         const d = t.state === 'waiting' ? t.wait!.deadline : undefined;
         if (d !== undefined && (!due || d < due.wait!.deadline!)) due = t;
       }
@@ -470,6 +556,9 @@ export class Threads {
     this.totalInsns += info.addrs.length;
     this.charge(t, info.costs[info.costs.length - 1]!);
     this.lastBlock = { info, addr, charged: t };
+    // a stop asked for by a host call or system call lands here, before this
+    // block's first instruction (settlePartialBlock takes the block back)
+    if (this.stopRequested) this.machine.engine.stop();
   }
 
   /** A run stopped inside the last block: take back what was charged for the part not executed. */
@@ -493,33 +582,229 @@ export class Threads {
    */
   run(): 'exit' | 'all-parked' {
     const { engine } = this.machine;
-    let how: 'exit' | 'all-parked' = 'exit';
-    while (!this.exitRequested) {
-      // a thread inside a critical section runs on (see the file comment)
-      const cur = this.current;
-      const t = cur && cur.critical > 0 && cur.state === 'runnable' ? cur : this.pick();
-      if (!t) {
-        how = 'all-parked';
-        break;
+    try {
+      for (;;) {
+        const r = this.advance();
+        if (r === 'exit' || r === 'all-parked') return r;
+        if (r === 'budget') throw new BudgetExceeded(this.opts.maxInsns!, engine.pc, this.machine.describe(engine.pc));
+        // 'stopped': nobody here asked for a stop; run on
       }
-      this.current = t;
-      this.load(t);
-      this.enter(t);
-      let count = this.quantum();
-      if (this.opts.maxInsns !== undefined) {
-        const left = this.opts.maxInsns - this.totalInsns;
-        if (left <= 0) throw new BudgetExceeded(this.opts.maxInsns, engine.pc, this.machine.describe(engine.pc));
-        count = Math.min(count, left);
-      }
-      this.quanta++;
-      const r = engine.run(engine.pc, { count });
-      this.settlePartialBlock(r.pc);
-      if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (a thread must not return)`);
-      if (this.events.active) this.events.emit({ kind: 'quantum', thread: t.id, clock: t.clock, insns: t.insns });
-      this.endQuantum(t);
+    } finally {
+      if (this.loaded && this.loaded.state !== 'exited') this.loaded.ctx.save();
     }
+  }
+
+  // ---- run control: the session layer's primitives ---------------------------------
+
+  /** Begin a quantum of thread t: its registers in the CPU, what its scheduling left pending applied. */
+  private beginQuantum(t: Thread): void {
+    this.current = t;
+    this.load(t);
+    this.enter(t);
+    this.quantumLeft = this.quantum();
+    this.quanta++;
+  }
+
+  /**
+   * Run on the timeline until one of `limits` is reached, a stop is asked
+   * for (stopNow / stopSoon), the process exits, every thread waits for
+   * good, or the instruction budget (opts.maxInsns) is used up. Never
+   * overshoots an instruction limit: each engine run is bounded by the
+   * smallest of them in engine instructions, which are never fewer than text
+   * instructions. The quantum in progress carries over to the next call.
+   */
+  advance(limits: AdvanceLimits = {}): AdvanceResult {
+    const { engine, host } = this.machine;
+    const budget = this.opts.maxInsns;
+    const lt = limits.thread;
+    let chunkLeft = limits.chunk ?? Number.POSITIVE_INFINITY;
+    this.stopRequested = false;
+    for (;;) {
+      if (this.exitRequested) return 'exit';
+      if (this.stopRequested) {
+        this.stopRequested = false;
+        return 'stopped';
+      }
+      if (limits.insns !== undefined && this.totalInsns >= limits.insns) return 'insns';
+      if (lt && this.all[lt.id] && this.all[lt.id]!.insns >= lt.insns) return 'thread-insns';
+      if (chunkLeft <= 0) return 'chunk';
+      const t = this.current;
+      if (this.quantumLeft <= 0 || !t || t.state !== 'runnable') {
+        // a thread inside a critical section runs on (see the file comment)
+        const next = t && t.state === 'runnable' && t.critical > 0 ? t : this.pick();
+        if (!next) return 'all-parked';
+        this.beginQuantum(next);
+        continue; // a deadline that woke a thread may have asked for a stop
+      }
+      if (budget !== undefined && this.totalInsns >= budget) return 'budget';
+      let count = Math.min(this.quantumLeft, chunkLeft);
+      if (limits.insns !== undefined) count = Math.min(count, limits.insns - this.totalInsns);
+      if (lt && lt.id === t.id) count = Math.min(count, lt.insns - t.insns);
+      if (budget !== undefined) count = Math.min(count, budget - this.totalInsns);
+      const insns0 = this.totalInsns;
+      const calls0 = host.calls;
+      this.quantumOver = false;
+      let r: RunResult;
+      try {
+        r = engine.run(engine.pc, { count });
+      } finally {
+        this.settlePartialBlock(engine.pc);
+      }
+      const used = this.totalInsns - insns0 + (host.calls - calls0);
+      if (r.reason === 'count' && used !== count) throw new Error(`instruction accounting: the engine ran ${count} instructions, the thread layer counted ${used}`);
+      if (r.reason === 'exit') throw new Error(`thread ${t.name} returned to the exit sentinel (a thread must not return)`);
+      chunkLeft -= used;
+      this.quantumLeft = this.quantumOver ? 0 : this.quantumLeft - used;
+      this.quantumOver = false;
+      if (this.quantumLeft <= 0 || t.state !== 'runnable') {
+        this.quantumLeft = 0;
+        this.afterQuantum(t);
+      }
+    }
+  }
+
+  /**
+   * Stop before the instruction at PC: for a code hook (a breakpoint), which
+   * runs before its instruction. advance() returns 'stopped'.
+   */
+  stopNow(): void {
+    this.stopRequested = true;
+    this.machine.engine.stop();
+  }
+
+  /**
+   * Stop at the next point a run can resume from: before the next block of
+   * text, or when the engine run ends (a system call that blocks). For
+   * anything that happens inside a host call or a system call (an event
+   * listener): stopping the CPU there would run the host call again on
+   * resume. advance() returns 'stopped'.
+   */
+  stopSoon(): void {
+    this.stopRequested = true;
+  }
+
+  /** Whether the current thread is in the middle of a quantum (it runs on when the run resumes). */
+  get inQuantum(): boolean {
+    return this.quantumLeft > 0 && this.current?.state === 'runnable';
+  }
+
+  /**
+   * Run fn with thread t's registers in the CPU, to read or write them: the
+   * loaded thread's are there; a parked thread's context is swapped in and
+   * saved back (Engine.withContext). What its scheduling left pending (a
+   * clone child's start, a blocked call's result) is applied first, as when
+   * it next runs -- the same registers, only earlier -- so fn sees the
+   * registers the thread resumes with.
+   */
+  withRegisters<R>(t: Thread, fn: () => R): R {
+    if (t.state === 'exited') throw new Error(`thread ${t.name} has exited: it has no registers`);
+    if (this.loaded === t) {
+      this.enter(t);
+      return fn();
+    }
+    return this.machine.engine.withContext(
+      t.ctx,
+      () => {
+        this.enter(t);
+        return fn();
+      },
+      { save: true },
+    );
+  }
+
+  /** Code at [addr, addr+len) was rewritten: forget the cycle model's blocks there. */
+  codeChanged(addr: number, len: number): void {
+    for (const [a, info] of this.blocks) {
+      const last = info.addrs[info.addrs.length - 1] ?? a;
+      if (a < addr + len && last + 16 > addr) this.blocks.delete(a);
+    }
+  }
+
+  // ---- snapshots ----------------------------------------------------------------------
+
+  /**
+   * Every thread (fields and registers as bytes), the CPU, the timeline's
+   * counters and the quantum in progress: plain data. Call between runs.
+   * The cycle model's block cache is derived from code and not included.
+   */
+  capture(): ThreadsData {
+    if (this.lastBlock) throw new Error('Threads.capture: inside a run');
     if (this.loaded && this.loaded.state !== 'exited') this.loaded.ctx.save();
-    return how;
+    return {
+      threads: this.all.map((t) => ({
+        id: t.id,
+        name: t.name,
+        state: t.state,
+        clock: t.clock,
+        cycles: t.cycles,
+        insns: t.insns,
+        wait: t.wait && { ...t.wait },
+        result: t.result,
+        start: t.start && { ...t.start },
+        exitCode: t.exitCode,
+        onCpu: t.onCpu,
+        lastCpu: t.lastCpu,
+        readyAt: t.readyAt,
+        readySeq: t.readySeq,
+        critical: t.critical,
+        cpu: new Uint8Array(t.ctx.toBytes()),
+      })),
+      cpu: new Uint8Array(this.machine.engine.saveCpu()),
+      current: this.current?.id,
+      loaded: this.loaded?.id,
+      totalInsns: this.totalInsns,
+      quanta: this.quanta,
+      quantumLeft: this.quantumLeft,
+      exitRequested: this.exitRequested,
+      waitSeq: this.waitSeq,
+      perturbState: this.perturbState,
+      cpuState: this.cpuState.map((c) => ({ ...c })),
+      readyQueue: [...this.readyQueue],
+      readySeq: this.readySeq,
+    };
+  }
+
+  /** Go back to a capture(): threads made since are dropped, the others get their fields and registers back. */
+  restoreFrom(d: ThreadsData): void {
+    const { engine } = this.machine;
+    while (this.all.length > d.threads.length) this.all.pop()!.ctx.free();
+    d.threads.forEach((s, i) => {
+      let t = this.all[i];
+      if (!t || t.name !== s.name) {
+        t?.ctx.free();
+        t = new Thread(s.id, s.name, engine.newContext());
+        this.all[i] = t;
+      }
+      t.state = s.state;
+      t.clock = s.clock;
+      t.cycles = s.cycles;
+      t.insns = s.insns;
+      t.wait = s.wait && { ...s.wait };
+      t.result = s.result;
+      t.start = s.start && { ...s.start };
+      t.exitCode = s.exitCode;
+      t.onCpu = s.onCpu;
+      t.lastCpu = s.lastCpu;
+      t.readyAt = s.readyAt;
+      t.readySeq = s.readySeq;
+      t.critical = s.critical;
+      t.ctx.fromBytes(s.cpu);
+    });
+    engine.loadCpu(d.cpu);
+    this.current = d.current === undefined ? undefined : this.all[d.current];
+    this.loaded = d.loaded === undefined ? undefined : this.all[d.loaded];
+    this.totalInsns = d.totalInsns;
+    this.quanta = d.quanta;
+    this.quantumLeft = d.quantumLeft;
+    this.exitRequested = d.exitRequested;
+    this.waitSeq = d.waitSeq;
+    this.perturbState = d.perturbState;
+    d.cpuState.forEach((c, i) => Object.assign(this.cpuState[i]!, c));
+    this.readyQueue.splice(0, this.readyQueue.length, ...d.readyQueue);
+    this.readySeq = d.readySeq;
+    this.lastBlock = undefined;
+    this.quantumOver = false;
+    this.stopRequested = false;
   }
 
   dispose(): void {

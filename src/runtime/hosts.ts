@@ -14,6 +14,7 @@ import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
+import { defineLangHosts } from './lang.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
@@ -23,6 +24,7 @@ import { mspinning, newmNext, newosprocFailed, startPendingMs } from './newm.ts'
 import { semacquire1, semrelease1, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startTheWorldWithSema, stopTheWorldCheck, stopTheWorldStop, stwCasgstatus } from './stw.ts';
 import { newstack } from './stack.ts';
+import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
 /**
@@ -57,6 +59,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   } as HostRegistry;
   defineFatalHosts(host);
   definePrintHosts(host, (s) => rt().write(2, s), rt);
+  defineLangHosts(host, rt);
 
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);
@@ -103,10 +106,10 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   });
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
-  // mallocgc for `new`, closures and heap cells: typ points at a type whose first word is its size.
+  // newobject(typ): mallocgc(typ.size, typ, true) for `new`, &T{}, closures and heap cells (word 0 of typ is its size)
   defineEntry(host, ENTRY.newobject, (c) => {
     const r = rt();
-    return r.heap.alloc(r.mem.ptr(c.argN(0)));
+    return mallocgc(r, r.mem.ptr(c.argN(0)), c.argN(0), true);
   });
 
   // defer: records on g._defer, one per deferred call, tagged with the frame's SP.

@@ -10,14 +10,15 @@ import type { Machine } from '../os/machine.ts';
 import type { Threads } from '../os/threads.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { debugChecksEnabled } from './assert.ts';
-import { Heap } from './malloc.ts';
-import { StackAllocator } from './stackalloc.ts';
+import { Heap, type HeapState } from './malloc.ts';
+import { StackAllocator, type StackAllocatorState } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
 import type { MParkNext } from './idle.ts';
 import type { ParkResume } from './park.ts';
 import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -79,6 +80,8 @@ export class Runtime {
   readonly parkResumes = new Map<number, ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
+  /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
+  readonly lang: LangState = newLangState();
 
   constructor(
     readonly machine: Machine,
@@ -92,6 +95,7 @@ export class Runtime {
     this.mem = machine.mem;
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
+    this.heap.onOutOfMemory = (line) => this.write(2, line);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
@@ -204,6 +208,72 @@ export class Runtime {
     if (this.events.active) this.events.emit({ kind: 'output', fd, text: s });
   }
 
+  // ---- snapshots: the TypeScript half of the runtime's state ----------------------
+  // Everything else (g, m, p, schedt, hchan, sudog, semaRoot ...) is emulated
+  // memory and goes with the arena. Fixed at creation and not captured: L,
+  // mem, arch, machine, threads, opts, events, sched/m0/g0 (views at fixed
+  // addresses), debugChecks, systemFuncs.
+
+  /** Plain data (structuredClone-able) of every field that changes during a run. */
+  capture(): RuntimeState {
+    return {
+      allgs: [...this.allgs],
+      allm: [...this.allm],
+      allp: [...this.allp],
+      gomaxprocs: this.gomaxprocs,
+      ncpu: this.ncpu,
+      mainStarted: this.mainStarted,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      exitCode: this.exitCode,
+      mOfThread: [...this.mOfThread],
+      pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
+      parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
+      noteDeadlines: [...this.noteDeadlines],
+      allpCap: [...this.allpCap],
+      newprocs: this.newprocs,
+      idlepMask: [...this.idlepMask],
+      timerpMask: [...this.timerpMask],
+      stealOrder: { count: this.stealOrder.count, coprimes: [...this.stealOrder.coprimes] },
+      newmPending: [...this.newmPending],
+      stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
+      mParkNext: [...this.mParkNext],
+      funcvals: [...this.funcvals],
+      heap: this.heap.capture(),
+      stacks: this.stacks.capture(),
+      lang: structuredClone(this.lang),
+    };
+  }
+
+  /** Go back to a capture() of this runtime. */
+  restoreFrom(s: RuntimeState): void {
+    this.allgs.splice(0, this.allgs.length, ...s.allgs);
+    this.allm.splice(0, this.allm.length, ...s.allm);
+    this.allp = [...s.allp];
+    this.gomaxprocs = s.gomaxprocs;
+    this.ncpu = s.ncpu;
+    this.mainStarted = s.mainStarted;
+    this.stdout = s.stdout;
+    this.stderr = s.stderr;
+    this.exitCode = s.exitCode;
+    refill(this.mOfThread, s.mOfThread);
+    refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
+    refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
+    refill(this.noteDeadlines, s.noteDeadlines);
+    this.allpCap.splice(0, this.allpCap.length, ...s.allpCap);
+    this.newprocs = s.newprocs;
+    this.idlepMask = [...s.idlepMask];
+    this.timerpMask = [...s.timerpMask];
+    this.stealOrder = { count: s.stealOrder.count, coprimes: [...s.stealOrder.coprimes] };
+    this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
+    refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
+    refill(this.mParkNext, s.mParkNext);
+    refill(this.funcvals, s.funcvals);
+    this.heap.restoreFrom(s.heap);
+    this.stacks.restoreFrom(s.stacks);
+    Object.assign(this.lang, structuredClone(s.lang));
+  }
+
   /**
    * Ports traceback.go isSystemGoroutine: a goroutine whose start function is
    * in package runtime, except runtime.main (the main goroutine). Go looks
@@ -225,6 +295,40 @@ function mix64(x: bigint): bigint {
   x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
   x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & MASK64;
   return x ^ (x >> 31n);
+}
+
+/** Runtime.capture(): plain data (maps as entry lists). */
+export interface RuntimeState {
+  allgs: number[];
+  allm: number[];
+  allp: number[];
+  gomaxprocs: number;
+  ncpu: number;
+  mainStarted: boolean;
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  mOfThread: [number, number][];
+  pendingPanics: [number, { value: string; site: PanicSite }][];
+  parkResumes: [number, ParkResume][];
+  noteDeadlines: [number, number][];
+  allpCap: number[];
+  newprocs: number;
+  idlepMask: number[];
+  timerpMask: number[];
+  stealOrder: { count: number; coprimes: number[] };
+  newmPending: number[];
+  stealResume: [number, StealResume][];
+  mParkNext: [number, MParkNext][];
+  funcvals: [string, number][];
+  heap: HeapState;
+  stacks: StackAllocatorState;
+  lang: LangState;
+}
+
+function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  m.clear();
+  for (const [k, v] of entries) m.set(k, v);
 }
 
 /**

@@ -114,13 +114,18 @@ export class Process {
 
   /** Run to exit. Go's fatal errors and panics end the process with status 2, as in Go. */
   run(): ProcessResult {
-    const { rt, threads } = this;
     try {
-      const how = threads.run();
-      if (how === 'all-parked') throw new Error('every thread is parked and none can wake the others');
+      const how = this.threads.run();
+      if (how === 'all-parked') throw new AllParked();
     } catch (e) {
-      if (!reportCrash(rt, e)) throw e;
+      if (!reportCrash(this.rt, e)) throw e;
     }
+    return this.result();
+  }
+
+  /** What the process has written and its status so far (exitCode 0 until it exits), with its instruction and cycle totals. */
+  result(): ProcessResult {
+    const { rt, threads } = this;
     const cycles = threads.all.reduce((s, t) => s + t.cycles, 0);
     return { stdout: rt.stdout, stderr: rt.stderr, exitCode: rt.exitCode ?? 0, insns: threads.totalInsns, cycles };
   }
@@ -128,6 +133,14 @@ export class Process {
   close(): void {
     this.threads.dispose();
     this.machine.close();
+  }
+}
+
+/** Every thread waits and none can wake the others: with the Go runtime's own deadlock check in place, a bug of the emulator. */
+export class AllParked extends Error {
+  constructor() {
+    super('every thread is parked and none can wake the others');
+    this.name = 'AllParked';
   }
 }
 

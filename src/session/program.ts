@@ -105,7 +105,11 @@ export function readProgramFile(file: string): string {
  * arch's assembly syntax) or `.go` (compiled by src/compile).
  */
 export async function loadProgram(file: string, arch: Arch): Promise<ProgramImage> {
-  const text = readProgramFile(file);
+  return programFromSource(readProgramFile(file), file, arch);
+}
+
+/** A program's source text, named `file` (its ending says .go or .s), made into TEXT blocks and globals. */
+export async function programFromSource(text: string, file: string, arch: Arch): Promise<ProgramImage> {
   if (file.endsWith('.s')) return { blocks: parseAsm(text, file), globals: [] };
   if (file.endsWith('.go')) {
     const { compileProgram } = await import('../compile/index.ts');

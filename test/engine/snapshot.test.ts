@@ -388,6 +388,33 @@ describe.each(Object.values(ARCHES).map((a) => [a.name, a] as const))('CPU state
     expect(() => again.toBytes()).toThrow(/freed/);
   });
 
+  it('withContext reads and writes a saved context through the CPU, and puts the CPU back', () => {
+    e = new Engine(arch);
+    arch.initCpu(e);
+    const ctx = e.newContext();
+    e.setReg(prog.args[0], 7);
+    arch.setTLS(e, 0x8000);
+    ctx.save();
+    e.setReg(prog.args[0], 99);
+    arch.setTLS(e, 0x9000);
+    const cpu = e.saveCpu();
+    // read: the context's registers, arch helpers included; the CPU is unchanged after
+    expect(e.withContext(ctx, () => [e.reg(prog.args[0]), arch.tlsSlot(e)])).toEqual([7n, 0x8000]);
+    expect(e.saveCpu().equals(cpu)).toBe(true);
+    // write without save: the context keeps its registers
+    e.withContext(ctx, () => e.setReg(prog.args[0], 5));
+    expect(e.withContext(ctx, () => e.reg(prog.args[0]))).toBe(7n);
+    // write with save: the context takes them
+    e.withContext(ctx, () => e.setReg(prog.args[0], 5), { save: true });
+    expect(e.withContext(ctx, () => e.reg(prog.args[0]))).toBe(5n);
+    expect(e.reg(prog.args[0])).toBe(99n);
+    // a throw inside still puts the CPU back; nesting is refused
+    expect(() => e.withContext(ctx, () => { throw new Error('boom'); })).toThrow(/boom/);
+    expect(() => e.withContext(ctx, () => e.withContext(ctx, () => 0))).toThrow(/already inside/);
+    expect(e.saveCpu().equals(cpu)).toBe(true);
+    ctx.free();
+  });
+
   it('rejects bytes of the wrong size or of another arch', () => {
     e = new Engine(arch);
     const other = new Engine(arch.name === 'amd64' ? ARCHES.arm : ARCHES.amd64);

@@ -4,6 +4,7 @@
 // waits, time jumps; FUTEX_WAIT on a changed word and FUTEX_WAKE's count.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OsEvent } from '../../src/os/events.ts';
+import type { AdvanceLimits, Threads } from '../../src/os/threads.ts';
 import { archCases, type PerArch } from '../helpers.ts';
 import { childStack, closeOs, runOs, SCRATCH, type OsRun } from './harness.ts';
 
@@ -578,6 +579,39 @@ describe.each(archCases)('futex edge cases and nanosleep on %s', (_n, arch) => {
     expect(await once(7)).toEqual(s);
     expect(s.quanta).toBeGreaterThan(a.quanta); // quanta of 5000-10000 instructions instead of 10000
     expect(s.clocks).toEqual(a.clocks); // every thread ends at the same virtual time
+  });
+
+  it('runs the same when cut into pieces by advance() (instruction targets, chunks, thread targets, a stop at every event)', async () => {
+    const once = async (drive?: (threads: Threads) => 'exit' | 'all-parked') => {
+      // with `drive`, every event asks for a stop (deadlines that pass while a thread runs wake threads too)
+      const onEvent = drive ? (_e: OsEvent, threads: Threads) => threads.stopSoon() : undefined;
+      const x = await runOs(arch, sleeps, { before: sleepSetup, opts: { interleaveSeed: 5 }, drive, onEvent });
+      try {
+        return { events: JSON.stringify(x.events), quanta: x.threads.quanta, insns: x.threads.totalInsns, threads: x.threads.all.map((t) => [t.clock, t.cycles, t.insns, t.state]) };
+      } finally {
+        closeOs(x);
+      }
+    };
+    const whole = await once();
+    let pieces = 0;
+    let stops = 0;
+    const cut = await once((threads) => {
+      for (let i = 0; ; i++) {
+        // the spinner (thread 1) runs nearly every instruction: thread targets name it while it runs
+        const spinner = threads.all[1]?.state === 'runnable' ? threads.all[1] : undefined;
+        const limits: AdvanceLimits =
+          i % 3 === 0 || (i % 3 === 2 && !spinner) ? { insns: threads.totalInsns + 1 + ((i * 7919) % 3000) } : i % 3 === 1 ? { chunk: 1 + ((i * 104729) % 5000) } : { thread: { id: 1, insns: spinner!.insns + 777 } };
+        const r = threads.advance(limits);
+        if (r === 'exit' || r === 'all-parked') return r;
+        if (r === 'stopped') stops++;
+        expect(r).not.toBe('budget');
+        if (limits.insns !== undefined && r === 'insns') expect(threads.totalInsns).toBe(limits.insns);
+        pieces++;
+      }
+    });
+    expect(pieces).toBeGreaterThan(50);
+    expect(stops).toBeGreaterThan(5);
+    expect(cut).toEqual(whole);
   });
 });
 

@@ -34,7 +34,14 @@ export interface OsRun {
 export async function runOs(
   arch: Arch,
   src: PerArch,
-  o: { opts?: ThreadsOptions; before?: (m: Machine) => void; onEvent?: (e: OsEvent, threads: Threads) => void; defineHosts?: (h: HostRegistry) => void } = {},
+  o: {
+    opts?: ThreadsOptions;
+    before?: (m: Machine) => void;
+    onEvent?: (e: OsEvent, threads: Threads) => void;
+    defineHosts?: (h: HostRegistry) => void;
+    /** how to run the threads (default: threads.run()) */
+    drive?: (threads: Threads) => 'exit' | 'all-parked';
+  } = {},
 ): Promise<OsRun> {
   const m = await testMachine(arch, src, o.defineHosts);
   const threads = new Threads(m, { maxInsns: 5_000_000, ...o.opts });
@@ -69,7 +76,7 @@ export async function runOs(
     m.engine.pc = m.sym('test.main');
   });
   try {
-    const how = threads.run();
+    const how = o.drive ? o.drive(threads) : threads.run();
     return { m, threads, how, exitCode, out, events };
   } catch (e) {
     threads.dispose();

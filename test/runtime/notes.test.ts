@@ -6,28 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { parseAsm } from '../../src/link/source.ts';
 import type { ProcessEvent } from '../../src/runtime/events.ts';
 import { Process } from '../../src/session/process.ts';
-import { archCases } from '../helpers.ts';
+import { archCases, CLONE_STACK, goClone } from '../helpers.ts';
 
 type Scenario = 'sleepWoken' | 'tsleep' | 'tsleepWoken' | 'double' | 'notg0';
 
-const CLONE_THREAD_FLAGS = 0x50f00; // Go's cloneFlags
-const STACK = 65536;
 
 // main.main: systemstack(main.<scenario>); main.waker (the cloned thread):
 // spin a while, notewakeup(&main.note), exit. Results go to main.result.
 function program(arch: string, scenario: Scenario): string {
   if (arch === 'amd64') {
-    const clone = `
-    mov edi, ${CLONE_THREAD_FLAGS}
-    mov rsi, main.stack
-    add rsi, ${STACK}
-    xor edx, edx
-    xor r10d, r10d
-    xor r8d, r8d
-    mov eax, 56
-    syscall
-    test rax, rax
-    jz main.waker`;
+    const clone = goClone('amd64', 'main.waker');
     const main =
       scenario === 'notg0'
         ? `
@@ -113,17 +101,7 @@ TEXT main.double
     ret
 `;
   }
-  const clone = `
-    ldr r0, =${CLONE_THREAD_FLAGS}
-    ldr r1, =main.stack
-    add r1, r1, #${STACK}
-    mov r2, #0
-    mov r3, #0
-    mov r4, #0
-    mov r7, #120
-    svc #0
-    cmp r0, #0
-    beq main.waker`;
+  const clone = goClone('arm', 'main.waker');
   const tsleep = (ns: number, slot: number) => `
     ldr r0, =main.note
     str r0, [sp, #4]
@@ -193,7 +171,7 @@ async function run(arch: (typeof archCases)[number][1], scenario: Scenario) {
       globals: [
         { name: 'main.note', size: 8, align: 8 },
         { name: 'main.result', size: 16, align: 8 },
-        { name: 'main.stack', size: STACK, align: 16 },
+        { name: 'main.stack', size: CLONE_STACK, align: 16 },
       ],
     },
     maxInsns: 5_000_000,

@@ -11,7 +11,7 @@ import { formatSchedViolation, SchedChecker } from '../../src/trace/schedcheck.t
 import type { Runtime } from '../../src/runtime/runtime.ts';
 import { archCases, fixtureGomaxprocs } from '../helpers.ts';
 
-const MULTI = ['parsum', 'workers', 'gomaxprocs', 'lockthread', 'spread', 'deadlock4', 'panic4', 'pingpong', 'manygoroutines'];
+const MULTI = ['parsum', 'workpool2', 'gomaxprocs', 'lockthread', 'spread', 'deadlock4', 'panic4', 'pingpong', 'manygoroutines'];
 
 async function check(arch: (typeof archCases)[number][1], src: string, gomaxprocs: string, sabotage?: (rt: Runtime, n: number) => void) {
   let c: SchedChecker | undefined;
