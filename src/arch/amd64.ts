@@ -154,4 +154,12 @@ export const amd64: Arch = {
     });
     e.pc = target;
   },
+  interpose(e, m, glue, tail) {
+    if (tail) {
+      const sp = e.sp - 8;
+      m.setU64(sp, BigInt(e.pc));
+      e.sp = sp;
+    }
+    e.pc = glue;
+  },
 };

@@ -147,4 +147,8 @@ export const arm: Arch = {
     args.forEach((v, i) => m.setU32(stackSlot(e, i), Number(BigInt.asUintN(32, BigInt(v)))));
     e.pc = target;
   },
+  interpose(e, _m, glue, tail) {
+    e.setReg('r12', BigInt(tail ? e.pc : e.regN('lr')));
+    e.pc = glue;
+  },
 };

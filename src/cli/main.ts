@@ -2,6 +2,7 @@
 // and call into the modules that do the work.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
+import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { buildCommand } from './build.ts';
@@ -9,6 +10,7 @@ import { compileCommand } from './compile.ts';
 import { debugCommand } from './debug.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
+import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
 import { stepCommand } from './step.ts';
@@ -20,7 +22,18 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+/** A CPU count: 1 to MAX_CPUS. */
+function parseCpus(v: string): number {
+  const n = parseCount(v);
+  if (n < 1 || n > MAX_CPUS) throw new InvalidArgumentError(`expected 1 to ${MAX_CPUS} CPUs`);
+  return n;
+}
+
 const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
+const cpusOption = () =>
+  new Option('--cpus <n>', "the emulated machine's CPU count: sched_getaffinity reports it, so it is Go's default GOMAXPROCS (the GOMAXPROCS environment variable works as in Go)")
+    .argParser(parseCpus)
+    .default(DEFAULT_CPUS);
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
@@ -56,10 +69,27 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
+    .addOption(cpusOption())
+    .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+    });
+
+  program
+    .command('explore')
+    .description('run a program under many seeds (fastrand and thread interleaving) and list its distinct outcomes, each with a seed that reproduces it')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--runs <n>', 'how many runs (seeds S, S+1, ...)', parseCount, 20)
+    .option('--seed <n>', 'the first seed', parseCount, 1)
+    .option('--gomaxprocs <n>', 'GOMAXPROCS for every run (default: the GOMAXPROCS environment variable, else the CPU count)', parseCount)
+    .addOption(cpusOption())
+    .option('--max-insns <n>', 'stop a runaway run after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; runs: number; seed: number; gomaxprocs?: number; cpus: number; maxInsns: number }) => {
+      const gomaxprocs = opts.gomaxprocs !== undefined ? String(opts.gomaxprocs) : process.env.GOMAXPROCS;
+      out(await exploreCommand(file, archByName(opts.arch), { runs: opts.runs, seed: opts.seed, gomaxprocs, cpus: opts.cpus, maxInsns: opts.maxInsns, debugChecks: debugChecks() }));
     });
 
   program
@@ -97,9 +127,10 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+    .addOption(cpusOption())
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
-      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -111,8 +142,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
-      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+    .addOption(cpusOption())
+    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number; cpus: number }) => {
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program

@@ -16,7 +16,15 @@ export interface RunOptions {
   seed?: number;
   /** the GOMAXPROCS environment variable */
   gomaxprocsEnv?: string;
+  /** the machine's virtual CPU count (default 4) */
+  cpus?: number;
+  /** perturb thread quanta with this seed (other interleavings; default off) */
+  interleaveSeed?: number;
+  /** instructions per thread quantum (default 10,000) */
+  slice?: number;
   observe?: (p: Process) => void;
+  /** called when the run has ended (also by a Go fatal error or panic), before the process is closed */
+  atEnd?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
@@ -33,9 +41,20 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const s = await Session.create({ file, source }, arch, { maxInsns: o.maxInsns, seed: o.seed, gomaxprocsEnv: o.gomaxprocsEnv, debugChecks: o.debugChecks, observe, replay: false });
+  const s = await Session.create({ file, source }, arch, {
+    maxInsns: o.maxInsns,
+    seed: o.seed,
+    cpus: o.cpus,
+    interleaveSeed: o.interleaveSeed,
+    slice: o.slice,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    debugChecks: o.debugChecks,
+    observe,
+    replay: false,
+  });
   try {
     const { result, error } = await runToExit(s);
+    o.atEnd?.(s.process);
     if (error) {
       // a fault or the budget ends the run: the output so far, then the report
       const r = reportError(error, { process: s.process });

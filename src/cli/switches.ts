@@ -19,6 +19,9 @@ export interface SwitchesOptions {
   /** list each switch's instructions (default true) */
   steps?: boolean;
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export interface Output {
@@ -54,6 +57,8 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
     program,
     maxInsns: o.maxInsns,
     debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
     steps: o.steps !== false || o.json === true,
     retain: false,
     onRecord: (r, symbols) => {

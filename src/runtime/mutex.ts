@@ -9,11 +9,38 @@
 // at GOMAXPROCS=1 the two differ only for goroutines that block while
 // holding a mutex. The queues are plain data on the Runtime (rt.lang): the
 // address of each mutex with waiters, and the g addresses in order.
+//
+// With several Ms, a waiter is queued before it parks: as Go's semacquire
+// does, the mutex's semaRoot lock is held from the queueing through gopark
+// until park_m's unlock function (parkunlock_c) has made it _Gwaiting, and
+// the unlocking side takes the same lock to dequeue, so no M readies a
+// waiter that is still _Grunning.
 import { waitReasonSemacquire } from '../go119/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
+import { lock, unlock } from './lock.ts';
 import { gopark, goready } from './park.ts';
 import type { Runtime } from './runtime.ts';
+import { rootFor } from './sema.ts';
 import { goFatal } from './throw.ts';
+
+/** Park the current goroutine, queued on mutex m, with m's semaRoot lock held until it is parked. */
+function parkOn(rt: Runtime, call: HostCall, m: number, enqueue: () => void): TailCall {
+  const root = rootFor(rt, m);
+  lock(rt, root.lock);
+  enqueue();
+  return gopark(rt, call, { reason: waitReasonSemacquire, unlockf: 'runtime.parkunlock_c', lock: root.addrOf('lock') });
+}
+
+/** Run f under mutex m's semaRoot lock (the waker's side of parkOn). */
+function underRoot<T>(rt: Runtime, m: number, f: () => T): T {
+  const root = rootFor(rt, m);
+  lock(rt, root.lock);
+  try {
+    return f();
+  } finally {
+    unlock(rt, root.lock);
+  }
+}
 
 const LOCKED = 1;
 const WAITER_SHIFT = 3;
@@ -26,9 +53,7 @@ export function mutexLock(rt: Runtime, call: HostCall, m: number): TailCall | un
     return undefined;
   }
   rt.mem.setU32(m, state + (1 << WAITER_SHIFT));
-  const q = (rt.lang.mutexWaiters[m] ??= []);
-  q.push(rt.getg().addr);
-  return gopark(rt, call, { reason: waitReasonSemacquire });
+  return parkOn(rt, call, m, () => (rt.lang.mutexWaiters[m] ??= []).push(rt.getg().addr));
 }
 
 /** (*Mutex).Unlock: "fatal error: sync: unlock of unlocked mutex" when it is not locked. */
@@ -36,9 +61,12 @@ export function mutexUnlock(rt: Runtime, m: number): void {
   const state = rt.mem.u32(m);
   // sync's fatal(): the message, then the running goroutine (as GOTRACEBACK=single shows it)
   if ((state & LOCKED) === 0) goFatal('sync: unlock of unlocked mutex', ['', `goroutine ${rt.getg().goid} [running]:`]);
-  const q = rt.lang.mutexWaiters[m];
-  const next = q?.shift();
-  if (q && q.length === 0) delete rt.lang.mutexWaiters[m];
+  const next = underRoot(rt, m, () => {
+    const q = rt.lang.mutexWaiters[m];
+    const n = q?.shift();
+    if (q && q.length === 0) delete rt.lang.mutexWaiters[m];
+    return n;
+  });
   if (next === undefined) {
     rt.mem.setU32(m, state & ~LOCKED);
     return;
@@ -58,26 +86,30 @@ const RW_WRITER = 0;
 const RW_READERS = 16;
 
 function rwWake(rt: Runtime, m: number): void {
-  const q = rt.lang.rwWaiters[m];
-  if (!q || q.length === 0) return;
-  if (q[0]!.write) {
-    if (rt.mem.u32(m + RW_READERS) !== 0) return;
-    const w = q.shift()!;
-    rt.mem.setU32(m + RW_WRITER, 1);
-    goready(rt, rt.g(w.g));
-  } else {
-    while (q.length > 0 && !q[0]!.write) {
-      const r = q.shift()!;
-      rt.mem.setU32(m + RW_READERS, rt.mem.u32(m + RW_READERS) + 1);
-      goready(rt, rt.g(r.g));
+  const ready = underRoot(rt, m, () => {
+    const q = rt.lang.rwWaiters[m];
+    const out: number[] = [];
+    if (!q || q.length === 0) return out;
+    if (q[0]!.write) {
+      if (rt.mem.u32(m + RW_READERS) !== 0) return out;
+      const w = q.shift()!;
+      rt.mem.setU32(m + RW_WRITER, 1);
+      out.push(w.g);
+    } else {
+      while (q.length > 0 && !q[0]!.write) {
+        const r = q.shift()!;
+        rt.mem.setU32(m + RW_READERS, rt.mem.u32(m + RW_READERS) + 1);
+        out.push(r.g);
+      }
     }
-  }
-  if (q.length === 0) delete rt.lang.rwWaiters[m];
+    if (q.length === 0) delete rt.lang.rwWaiters[m];
+    return out;
+  });
+  for (const g of ready) goready(rt, rt.g(g));
 }
 
 function rwPark(rt: Runtime, call: HostCall, m: number, write: boolean): TailCall {
-  (rt.lang.rwWaiters[m] ??= []).push({ g: rt.getg().addr, write });
-  return gopark(rt, call, { reason: waitReasonSemacquire });
+  return parkOn(rt, call, m, () => (rt.lang.rwWaiters[m] ??= []).push({ g: rt.getg().addr, write }));
 }
 
 /** (*RWMutex).RLock */

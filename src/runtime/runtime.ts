@@ -13,7 +13,9 @@ import { debugChecksEnabled } from './assert.ts';
 import { Heap, type HeapState } from './malloc.ts';
 import { StackAllocator, type StackAllocatorState } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
+import type { MParkNext } from './idle.ts';
 import type { ParkResume } from './park.ts';
+import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 import { type LangState, newLangState } from './iface.ts';
@@ -40,9 +42,25 @@ export class Runtime {
   readonly allgs: number[] = [];
   /** every m, newest first like Go's allm list */
   readonly allm: number[] = [];
-  /** allp: the Ps, by id */
+  /** allp: the Ps, by id (len(allp) = gomaxprocs) */
   allp: number[] = [];
+  /** every P ever made, by id: allp[:cap(allp)] in Go (Ps are never freed, only marked _Pdead) */
+  readonly allpCap: number[] = [];
   gomaxprocs = 0;
+  /** GOMAXPROCS(n) asked for n Ps: procresize at the next startTheWorld (0: no change) */
+  newprocs = 0;
+  /** idlepMask: bit i set while P i is on the idle list (pidleput/pidleget), as Go's pMask words */
+  idlepMask: number[] = [];
+  /** timerpMask: bit i set if P i may have timers (always, until timers are ported) */
+  timerpMask: number[] = [];
+  /** stealOrder (randomOrder): the P count and the numbers coprime to it, for stealWork's enumeration */
+  stealOrder = { count: 0, coprimes: [] as number[] };
+  /** Ms made by newm whose thread newosproc has not started yet (addresses; see newm.ts) */
+  readonly newmPending: number[] = [];
+  /** where an M that slept in the middle of stealWork goes on (m address -> state; steal.ts) */
+  readonly stealResume = new Map<number, StealResume>();
+  /** what an M asleep in mPark does when woken (m address -> who parked it; idle.ts) */
+  readonly mParkNext = new Map<number, MParkNext>();
   /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
@@ -50,7 +68,7 @@ export class Runtime {
   stdout = '';
   stderr = '';
   exitCode: number | undefined;
-  /** the M (address) each emulated thread runs, by thread id */
+  /** the M each emulated thread runs (thread id -> m address), set when the thread first enters the runtime */
   readonly mOfThread = new Map<number, number>();
   /** assert the port's preconditions (assert.ts) */
   readonly debugChecks: boolean;
@@ -64,7 +82,6 @@ export class Runtime {
   readonly noteDeadlines = new Map<number, number>();
   /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
   readonly lang: LangState = newLangState();
-  private fastrandState: bigint;
 
   constructor(
     readonly machine: Machine,
@@ -83,7 +100,6 @@ export class Runtime {
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
-    this.fastrandState = BigInt(opts.seed ?? 1) | 1n;
     this.debugChecks = debugChecksEnabled(opts.debugChecks);
     this.systemFuncs = systemFuncEntries(machine);
   }
@@ -103,11 +119,10 @@ export class Runtime {
     return this.g(this.arch.getg(this.machine.engine, this.mem));
   }
 
-  /** The M of the thread running now. */
+  /** The M of the thread running now: getg().m. */
   curm(): M {
-    const t = this.threads.current;
-    const m = t && this.mOfThread.get(t.id);
-    if (m === undefined) goThrow('curm: no M for the current thread');
+    const m = this.getg().m;
+    if (m === 0) goThrow('curm: the current g has no M');
     return this.m(m);
   }
 
@@ -118,14 +133,48 @@ export class Runtime {
     return this.p(pp);
   }
 
-  /** fastrand: a deterministic xorshift64* stream (Go's is per-M wyrand; only determinism matters here). */
+  /**
+   * Ports stubs.go fastrand: the current M's generator in m.fastrand (a
+   * uint64): wyrand where Go has a 64-bit multiply (amd64), else xorshift64+
+   * over its two 32-bit halves (arm). Seeded per M by mcommoninit from the
+   * run's seed (fastrandSeed).
+   */
   fastrand(): number {
-    let x = this.fastrandState;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & 0xffffffffffffffffn;
-    x ^= x >> 27n;
-    this.fastrandState = x;
-    return Number(((x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 32n);
+    const a = this.curm().addrOf('fastrand');
+    const mem = this.mem;
+    if (this.arch.ptrSize === 8) {
+      const s = (mem.u64(a) + 0xa0761d6478bd642fn) & MASK64;
+      mem.setU64(a, s);
+      const prod = s * (s ^ 0xe7037ed1a0b428dbn);
+      return Number(((prod >> 64n) ^ prod) & 0xffffffffn);
+    }
+    let s1 = mem.u32(a);
+    const s0 = mem.u32(a + 4);
+    s1 = (s1 ^ (s1 << 17)) >>> 0;
+    s1 = (s1 ^ s0 ^ (s1 >>> 7) ^ (s0 >>> 16)) >>> 0;
+    mem.setU32(a, s0);
+    mem.setU32(a + 4, s1);
+    return (s0 + s1) >>> 0;
+  }
+
+  /** Ports fastrandn: fastrand() scaled into [0, n). */
+  fastrandn(n: number): number {
+    return Number((BigInt(this.fastrand()) * BigInt(n)) >> 32n);
+  }
+
+  /**
+   * mcommoninit's seed of m.fastrand: Go hashes the M's id with a random
+   * fastrandseed (lo) and the CPU's tick counter (hi); here both come from
+   * the run's seed, so the same seed gives the same streams.
+   */
+  fastrandSeed(mp: M): void {
+    const seed = BigInt.asUintN(64, BigInt(this.opts.seed ?? 1));
+    const lo = Number(mix64(BigInt(mp.id) ^ seed) & 0xffffffffn);
+    let hi = Number(mix64(BigInt(mp.id) ^ ~seed ^ 0x9e3779b97f4a7c15n) & 0xffffffffn);
+    if ((lo | hi) === 0) hi = 1;
+    // little-endian: hi in the upper half, lo in the lower
+    this.mem.setU32(mp.addrOf('fastrand'), lo >>> 0);
+    this.mem.setU32(mp.addrOf('fastrand') + 4, hi >>> 0);
   }
 
   /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
@@ -181,7 +230,14 @@ export class Runtime {
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
       parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
       noteDeadlines: [...this.noteDeadlines],
-      fastrandState: this.fastrandState,
+      allpCap: [...this.allpCap],
+      newprocs: this.newprocs,
+      idlepMask: [...this.idlepMask],
+      timerpMask: [...this.timerpMask],
+      stealOrder: { count: this.stealOrder.count, coprimes: [...this.stealOrder.coprimes] },
+      newmPending: [...this.newmPending],
+      stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
+      mParkNext: [...this.mParkNext],
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
@@ -204,7 +260,14 @@ export class Runtime {
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
     refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
     refill(this.noteDeadlines, s.noteDeadlines);
-    this.fastrandState = s.fastrandState;
+    this.allpCap.splice(0, this.allpCap.length, ...s.allpCap);
+    this.newprocs = s.newprocs;
+    this.idlepMask = [...s.idlepMask];
+    this.timerpMask = [...s.timerpMask];
+    this.stealOrder = { count: s.stealOrder.count, coprimes: [...s.stealOrder.coprimes] };
+    this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
+    refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
+    refill(this.mParkNext, s.mParkNext);
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
@@ -224,6 +287,16 @@ export class Runtime {
   }
 }
 
+const MASK64 = 0xffffffffffffffffn;
+
+/** splitmix64's finaliser: a bijective mix of 64 bits (for seeding). */
+function mix64(x: bigint): bigint {
+  x = BigInt.asUintN(64, x);
+  x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
+  x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & MASK64;
+  return x ^ (x >> 31n);
+}
+
 /** Runtime.capture(): plain data (maps as entry lists). */
 export interface RuntimeState {
   allgs: number[];
@@ -239,7 +312,14 @@ export interface RuntimeState {
   pendingPanics: [number, { value: string; site: PanicSite }][];
   parkResumes: [number, ParkResume][];
   noteDeadlines: [number, number][];
-  fastrandState: bigint;
+  allpCap: number[];
+  newprocs: number;
+  idlepMask: number[];
+  timerpMask: number[];
+  stealOrder: { count: number; coprimes: number[] };
+  newmPending: number[];
+  stealResume: [number, StealResume][];
+  mParkNext: [number, MParkNext][];
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;

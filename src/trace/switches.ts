@@ -273,10 +273,12 @@ export class SwitchRecorder {
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
-    const mAddr = rt.mOfThread.get(t.id);
+    const fromG = this.getg(regs);
+    // the thread's M: known once it entered the runtime (mstart0), else its g's M (a new M's g0 before mstart0)
+    const gm = fromG !== 0 && rt.mem.contains(fromG, rt.L.sizes.g) ? rt.g(fromG).m : 0;
+    const mAddr = rt.mOfThread.get(t.id) ?? (gm !== 0 ? gm : undefined);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
     const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
-    const fromG = this.getg(regs);
     const rec: SwitchRecord = {
       source: 'emulator',
       arch: arch.name,

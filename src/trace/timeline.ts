@@ -7,6 +7,12 @@
 //     its M's and its P's track;
 //   - instant ('i') events for goroutine creation, parks (with the wait
 //     reason), readies, yields, exits and stack growth;
+//   - with several Ms and Ps: slices for a spinning M ("spinning") and for
+//     an M asleep on m.park ("idle (stopm)") on its M's track, and for a P
+//     released and not yet acquired again ("idle") on its P's track; instant
+//     events for steals (on the thief's M and P), handoffs, Ms made or woken
+//     (newm, startm, startlockedm), thread exits, stop/start the world and
+//     GOMAXPROCS changes;
 //   - args that link each slice to the gogo switch record that started it,
 //     and each park/yield/exit to the mcall record that left the goroutine
 //     (`switch`: the record's seq, as `gogo-emu switches` prints it).
@@ -205,6 +211,8 @@ export class TimelineRecorder {
   private finished = false;
 
   private readonly rt: Runtime;
+  /** open state slices (spinning, idle) by track, `pid:tid` */
+  private readonly states = new Map<string, { name: string; start: number }>();
 
   constructor(
     p: Process,
@@ -271,6 +279,27 @@ export class TimelineRecorder {
     this.emit(ev, this.made++, link && this.previous(link));
   }
 
+  /** Open a state slice on an M or P track (closing what was open there). */
+  private stateOpen(pid: number, tid: number, name: string): void {
+    this.stateClose(pid, tid);
+    (pid === PID_M ? this.ms : this.ps).add(tid);
+    this.states.set(`${pid}:${tid}`, { name, start: this.now() });
+  }
+
+  private stateClose(pid: number, tid: number): void {
+    const key = `${pid}:${tid}`;
+    const s = this.states.get(key);
+    if (!s) return;
+    this.states.delete(key);
+    this.emit({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(this.now() - s.start), cat: 'mp' }, this.made++, undefined);
+  }
+
+  /** An instant event on a given track. */
+  private mark(pid: number, tid: number, name: string, args: Record<string, unknown>): void {
+    (pid === PID_M ? this.ms : this.ps).add(tid);
+    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.now()), cat: 'mp', args }, this.made++, undefined);
+  }
+
   private close(m: number, reason: string): void {
     const s = this.open.get(m);
     if (!s) return;
@@ -327,6 +356,48 @@ export class TimelineRecorder {
       case 'exit':
         for (const m of [...this.open.keys()]) this.close(m, `exit(${e.code})`);
         break;
+      // ---- Ms and Ps ----
+      case 'spinning':
+        if (e.spinning) this.stateOpen(PID_M, e.m, 'spinning');
+        else this.stateClose(PID_M, e.m);
+        break;
+      case 'stopm':
+        this.stateOpen(PID_M, e.m, e.locked ? 'idle (stoplockedm)' : 'idle (stopm)');
+        break;
+      case 'acquirep':
+        this.stateClose(PID_M, e.m);
+        this.stateClose(PID_P, e.p);
+        break;
+      case 'releasep':
+        this.stateOpen(PID_P, e.p, 'idle');
+        break;
+      case 'steal':
+        this.mark(PID_M, e.m, `steal ${e.n} from P${e.from}${e.runnext ? ' (runnext)' : ''}`, { ...e });
+        this.mark(PID_P, e.p, `stole ${e.n} from P${e.from}`, { ...e });
+        break;
+      case 'handoffp':
+        this.mark(PID_M, e.m, `handoff P${e.p} -> ${e.to}`, { p: e.p, to: e.to });
+        break;
+      case 'newm':
+        this.mark(PID_M, e.by, `newm M${e.m}${e.spinning ? ' (spinning)' : ''}`, { ...e });
+        break;
+      case 'startm':
+        this.mark(PID_M, e.by, `wake M${e.m} for P${e.p}${e.spinning ? ' (spinning)' : ''}`, { ...e });
+        break;
+      case 'startlockedm':
+        this.mark(PID_M, e.m, `hand P${e.p} to M${e.to} (locked G${e.goid})`, { ...e });
+        break;
+      case 'mexit':
+        this.stateClose(PID_M, e.m);
+        this.mark(PID_M, e.m, `M${e.m} exits`, { ...e });
+        break;
+      case 'procresize':
+      case 'stoptheworld':
+      case 'starttheworld': {
+        const { m } = this.where();
+        this.mark(PID_M, m, e.kind === 'procresize' ? `GOMAXPROCS ${e.from} -> ${e.to}` : e.kind, { ...e });
+        break;
+      }
       default:
     }
   }
@@ -336,6 +407,10 @@ export class TimelineRecorder {
     if (this.finished) return;
     this.finished = true;
     for (const m of [...this.open.keys()]) this.close(m, 'end of run');
+    for (const k of [...this.states.keys()]) {
+      const [pid, tid] = k.split(':').map(Number) as [number, number];
+      this.stateClose(pid, tid);
+    }
     for (const c of this.pendingNext) for (const w of c.waiting) this.emit(w.ev, w.order, undefined);
     this.pendingNext = [];
   }

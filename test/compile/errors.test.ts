@@ -21,7 +21,7 @@ const UNSUPPORTED: [string, string, string][] = [
   ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv")'],
   ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take integers, bools and strings)'],
-  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
   ['fmt.Fprintln', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Fprintln(nil)\n}\n', 'prog.go:4:2: unsupported: fmt.Fprintln (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf)'],
   ['method expression', 'package main\ntype T int\nfunc (T) M() {}\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:5:7: unsupported: method expressions (T.M)'],
@@ -100,7 +100,7 @@ const GO_ERRORS: [string, string, string][] = [
   ['unknown WaitGroup method', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Foo()\n}\n', 'prog.go:5:5: wg.Foo undefined (type sync.WaitGroup has no field or method Foo)'],
   ['WaitGroup as a value', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\tprintln(wg)\n}\n', 'prog.go:5:10: unsupported: using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)'],
   // names that every JavaScript object has are no runtime functions or methods either
-  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['WaitGroup toString', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.toString()\n}\n', 'prog.go:5:5: wg.toString undefined (type sync.WaitGroup has no field or method toString)'],
   ['defer len', main('\tc := make(chan int)\n\tdefer len(c)'), 'prog.go:4:8: defer discards result of len(c) (value of type int)'],
   ['duplicate case', main('\tx := 1\n\tswitch x {\n\tcase 1:\n\tcase 1:\n\t}'), 'prog.go:6:7: duplicate case 1 (constant of type int) in expression switch'],

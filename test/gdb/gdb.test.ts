@@ -26,7 +26,7 @@ afterAll(() => tmp.cleanup());
 /** The first gogo of a run, as the switch recorder sees it. */
 async function firstGogo(arch: Arch): Promise<SwitchRecord> {
   let rec: SwitchRecorder | undefined;
-  const s = await Session.create({ program: await loadProgram(fixture('pingpong') as string, arch) }, arch, { replay: false, observe: (p) => (rec = new SwitchRecorder(p, { steps: false })) });
+  const s = await Session.create({ program: await loadProgram(fixture('pingpong') as string, arch) }, arch, { replay: false, gomaxprocsEnv: '1', observe: (p) => (rec = new SwitchRecorder(p, { steps: false })) });
   try {
     await s.runUntil();
     return rec!.records.find((r) => r.kind === 'gogo')!;

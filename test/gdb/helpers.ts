@@ -23,7 +23,8 @@ export interface Stub {
 }
 
 export async function startStub(arch: Arch, input: ProgramInput, o: SessionOptions = {}): Promise<Stub> {
-  const session = await Session.create(input, arch, { maxInsns: 50_000_000, ...o });
+  // the tests follow one P (GOMAXPROCS=1): m0, and the M that runs the P while runtime.main is locked to m0 during init
+  const session = await Session.create(input, arch, { maxInsns: 50_000_000, gomaxprocsEnv: '1', ...o });
   const logs: string[] = [];
   const output: string[] = [];
   const server = await GdbServer.listen(session, { port: 0, log: (l) => logs.push(l), output: (_fd, t) => output.push(t) });

@@ -171,21 +171,22 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     const c = await client(s);
     const worker = s.session.symbol('main.worker');
     expect(await c.request(`Z0,${hexAddr(worker)},${arch.name === 'amd64' ? 1 : 4}`)).toBe('OK');
-    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T05', swbreak: '', thread: '2' });
-    expect(await c.request('qfThreadInfo')).toBe('m1,2');
-    expect(text(await c.request('qThreadExtraInfo,2'))).toMatch(/^t2 running/);
+    // (thread 2 is the runtime's M1, made while runtime.main is locked to m0 during init; thread 3 the raw clone)
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T05', swbreak: '', thread: '3' });
+    expect(await c.request('qfThreadInfo')).toBe('m1,2,3');
+    expect(text(await c.request('qThreadExtraInfo,3'))).toMatch(/^t3 running/);
     expect(text(await c.request('qThreadExtraInfo,1'))).toMatch(/^M0 P0 runnable/);
     const marker = tdesc.regs.findIndex((r) => r.name === (arch.name === 'amd64' ? 'rbx' : 'r6'));
     expect(await c.request('Hg1')).toBe('OK');
     expect(await c.request(`p${hexAddr(marker)}`)).toBe(le(7, w));
-    expect(await c.request('Hg2')).toBe('OK');
+    expect(await c.request('Hg3')).toBe('OK');
     expect(unle(await c.request(`p${hexAddr(pcIdx)}`))).toBe(worker);
-    // step thread 2 (Hc) and back
-    expect(await c.request('Hc2')).toBe('OK');
-    expect(stopFields(await c.request('s'))).toMatchObject({ thread: '2' });
-    expect(stopFields(await c.request('bs'))).toMatchObject({ thread: '2', [hexAddr(pcIdx)]: le(worker, w) });
-    // step thread 1 while thread 2 runs on (the rest of its quantum comes first)
-    const [t1, t2] = s.session.process.threads.all;
+    // step thread 3 (Hc) and back
+    expect(await c.request('Hc3')).toBe('OK');
+    expect(stopFields(await c.request('s'))).toMatchObject({ thread: '3' });
+    expect(stopFields(await c.request('bs'))).toMatchObject({ thread: '3', [hexAddr(pcIdx)]: le(worker, w) });
+    // step thread 1 while thread 3 runs on (the rest of its quantum comes first)
+    const [t1, , t2] = s.session.process.threads.all;
     const before = t1!.insns;
     const before2 = t2!.insns;
     expect(stopFields(await c.request('vCont;s:1;c'))).toMatchObject({ sig: 'T05', thread: '1' });
@@ -205,10 +206,12 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
       hits.push(s.session.insns);
       regs.push(await c.request('g'));
     }
-    expect(stopFields(await c.request('bc'))).toMatchObject({ sig: 'T05', swbreak: '', [hexAddr(pcIdx)]: le(gogo, w) });
+    const back = stopFields(await c.request('bc'));
+    expect(back).toMatchObject({ sig: 'T05', swbreak: '', [hexAddr(pcIdx)]: le(gogo, w) });
     expect(s.session.insns).toBe(hits[1]);
     expect(await c.request('g')).toBe(regs[1]);
-    expect(stopFields(await c.request('vCont;s:1'))).toMatchObject({ sig: 'T05' });
+    // step the thread that hit it (the second gogo runs on the runtime's M1, thread 2, while main is locked to m0 in init)
+    expect(stopFields(await c.request(`vCont;s:${back.thread}`))).toMatchObject({ sig: 'T05' });
     expect(stopFields(await c.request('bs'))).toMatchObject({ [hexAddr(pcIdx)]: le(gogo, w) });
     expect(await c.request('g')).toBe(regs[1]);
     expect(stopFields(await c.request('bc'))).toMatchObject({ [hexAddr(pcIdx)]: le(gogo, w) });
@@ -253,7 +256,7 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect(g).toMatch(/^\s+5\s+running\s+M0\s+1\s+runtime\.mcall\+0 /m);
     expect(g).toMatch(/^\s+1\s+runnable\s+-\s+-\s+main\.main\+\d+ .*pingpong\.go:\d+/m);
     expect((await mon('threads')).out).toMatch(/^\*  1  M0 P0 running g5 runtime\.mcall$/m);
-    expect((await mon('sched')).out).toMatch(/^SCHED \d+ms: gomaxprocs=1 idleprocs=0 threads=1[\s\S]*^  G5: status=2\([^)]*\) m=0 /m);
+    expect((await mon('sched')).out).toMatch(/^SCHED \d+ms: gomaxprocs=1 idleprocs=0 threads=2[\s\S]*^  G5: status=2\(.*\) m=0 /m);
     expect((await mon('validate')).out).toMatch(/^last switch: #\d+  gogo  thread 1  M0  P0  g0 -> g5[\s\S]*all invariants hold\n$/);
     expect((await mon('insns')).out).toBe(`instruction ${s.session.insns} (reverse execution reaches back to instruction 0)\n`);
   });

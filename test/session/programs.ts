@@ -16,6 +16,7 @@ import type { ProgramImage } from '../../src/session/process.ts';
 import { afterEach } from 'vitest';
 import { Session, type ProgramInput, type SessionOptions } from '../../src/session/session.ts';
 import { CLONE_STACK, goClone } from '../helpers.ts';
+import type { ProcessEvent } from '../../src/runtime/events.ts';
 
 export const fixture = (name: string): ProgramInput => join(ROOT, 'fixtures', 'programs', `${name}.go`);
 
@@ -119,6 +120,19 @@ workloop:
 `,
 };
 
+/**
+ * The thread that runs main.worker: thread 0 is m0, thread 1 the M that the
+ * runtime makes to run the P while runtime.main is locked to m0 during init
+ * (at GOMAXPROCS=1, the sessions' default here), thread 2 the raw clone.
+ */
+export const WORKER = 2;
+
+/** The main thread's futex wait on main.done (not m0's sleeps during init). */
+export const mainWaitsForWorker = (s: Session) => {
+  const done = s.symbol('main.done');
+  return (e: ProcessEvent) => e.kind === 'wait' && e.thread === 0 && e.addr === done;
+};
+
 /** The two-thread program (see file comment); its marker register is MARKER[arch]. */
 export function twoThreads(arch: Arch): { program: ProgramImage } {
   return {
@@ -154,7 +168,7 @@ export function sessionsClosedAfterEach(): (arch: Arch, input: ProgramInput, o?:
     for (const s of open.splice(0)) s.close();
   });
   return async (arch, input, o = {}) => {
-    const s = await Session.create(input, arch, { maxInsns: 5_000_000, ...o });
+    const s = await Session.create(input, arch, { maxInsns: 5_000_000, gomaxprocsEnv: '1', ...o });
     open.push(s);
     return s;
   };

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Session } from '../../src/session/session.ts';
 import { archCases } from '../helpers.ts';
-import { fixture, sessionsClosedAfterEach, twoThreads } from './programs.ts';
+import { fixture, sessionsClosedAfterEach, twoThreads, WORKER } from './programs.ts';
 
 const session = sessionsClosedAfterEach();
 
@@ -86,12 +86,12 @@ describe.each(archCases)('watchpoints on %s', (_name, arch) => {
     // main.main polls main.done after its loop
     expect(r).toMatchObject({ reason: 'watchpoint', watchpoint: { id: rid, access: 'read', address: done } });
     s.removeWatchpoint(rid);
-    // main.worker (thread 1) reads and writes counts[1]
+    // main.worker (thread WORKER) reads and writes counts[1]
     const aid = s.addWatchpoint(counts + 8, 8, 'access');
     const seen = new Set<string>();
     for (let i = 0; i < 4; i++) {
       const a = await s.runUntil();
-      expect(a).toMatchObject({ reason: 'watchpoint', thread: 1, watchpoint: { id: aid } });
+      expect(a).toMatchObject({ reason: 'watchpoint', thread: WORKER, watchpoint: { id: aid } });
       seen.add(a.watchpoint!.access);
     }
     // amd64's `add [mem], 1` reads first: one stop per instruction, so only reads show
