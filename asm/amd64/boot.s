@@ -78,12 +78,21 @@ done:
     ret
 
 // func mstart()
-// The entry of every M (m0 from rt0_go, the others from clone): runs mstart0
-// (host), which records this frame in g0.sched and enters the scheduler. A
+// The entry of every M (m0 from rt0_go, the others from clone): minit (the
+// signal stack and mask), on m0 initsig (mstartm0), then mstart0 (host),
+// which records this frame in g0.sched and enters the scheduler. A
 // goroutine that exits while locked to the M comes back here through
 // gogo(&g0.sched), to mexit (host), which ends the thread. Never returns.
 // Ports asm_amd64.s:389-391 and the mexit call of proc.go:1356-1396 (mstart0).
 TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
+    call runtime.minit                  // the signal stack and mask, m.procid
+    mov rax, qword ptr fs:[riz*1 - 8]
+    mov rax, qword ptr [rax + g_m]
+    mov rbx, runtime.m0
+    cmp rax, rbx
+    jne notm0
+    call runtime.initsig                // mstartm0: m0 installs the signal handlers
+notm0:
     call runtime.mstart0
     call runtime.mexit
     ret                             // not reached

@@ -198,8 +198,9 @@ ok:
     ret
 
 // newosproc_pending<>: how a runtime host function that made Ms (newm.ts)
-// ends: for each M still without a thread, newosproc(mp) (runtime.newm_next
-// hands them out, then 0); then on to where the host call was going with
+// or asked for preemption signals (preemptM, signal.ts) ends: for each M
+// still without a thread, newosproc(mp) (runtime.newm_next hands them out,
+// then 0); for each M to preempt, signalM(mp, sigPreempt); then on to where the host call was going with
 // every register as it left them: RET to the caller (a return), or to the
 // target of its tail call, which Arch.interpose pushed as our return address.
 // Clobbers: nothing but the flags.
@@ -224,9 +225,16 @@ TEXT runtime.newosproc_pending<>(SB), $120-0
 next:
     call runtime.newm_next              // AX = the next M, or 0
     test rax, rax
-    jz done
+    jz signals
     call runtime.newosproc
     jmp next
+signals:
+    call runtime.signalM_next           // AX = the next M to send sigPreempt (preemptM), or 0
+    test rax, rax
+    jz done
+    mov ebx, 23                         // sigPreempt = SIGURG
+    call runtime.signalM
+    jmp signals
 done:
     mov rax, qword ptr [rsp]
     mov rbx, qword ptr [rsp + 8]

@@ -56,13 +56,21 @@ TEXT runtime.rt0_go(SB), NOSPLIT|NOFRAME|TOPFRAME, $0
     str r0, [r1]
 
 // func mstart()
-// The entry of every M (m0 from rt0_go, the others from clone): runs mstart0
-// (host), which records this frame in g0.sched and enters the scheduler. A
+// The entry of every M (m0 from rt0_go, the others from clone): minit (the
+// signal stack and mask), on m0 initsig (mstartm0), then mstart0 (host),
+// which records this frame in g0.sched and enters the scheduler. A
 // goroutine that exits while locked to the M comes back here through
 // gogo(&g0.sched), to mexit (host), which ends the thread. Never returns.
 // Ports asm_arm.s:209-211 and the mexit call of proc.go:1356-1396 (mstart0).
 TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
     str lr, [sp, #-4]!
+    bl runtime.minit                // the signal stack and mask, m.procid
+    ldr r0, [r10, #g_m]
+    ldr r1, =runtime.m0
+    cmp r0, r1
+    bne notm0
+    bl runtime.initsig              // mstartm0: m0 installs the signal handlers
+notm0:
     bl runtime.mstart0
     bl runtime.mexit
     ldr pc, [sp], #4                // not reached

@@ -225,24 +225,34 @@ ok:
     ldr pc, [sp], #28
 
 // newosproc_pending<>: how a runtime host function that made Ms (newm.ts)
-// ends: for each M still without a thread, newosproc(mp) (runtime.newm_next
-// hands them out, then 0); then on to where the host call was going, which
+// or asked for preemption signals (preemptM, signal.ts) ends: for each M
+// still without a thread, newosproc(mp) (runtime.newm_next hands them out,
+// then 0); for each M to preempt, signalM(mp, sigPreempt); then on to where the host call was going, which
 // Arch.interpose put in R12 (the caller's LR for a return, the target of a
 // tail call), with every other register as the host function left them.
 // Clobbers: nothing but the flags.
 // Ports the newosproc step of proc.go:2145-2172 (newm1), moved to the end of the host call.
 TEXT runtime.newosproc_pending<>(SB), $60-0
     push {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r11, r12, lr}
-    sub sp, sp, #8                  // a call frame: 0 (LR slot), 4 argument/result
+    sub sp, sp, #16                 // a call frame: 0 (LR slot), 4-8 arguments/result
 next:
     bl runtime.newm_next            // 4(R13) = the next M, or 0
     ldr r0, [sp, #4]
     cmp r0, #0
-    beq done
+    beq signals
     bl runtime.newosproc            // newosproc(mp): mp is at 4(R13) already
     b next
+signals:
+    bl runtime.signalM_next         // 4(R13) = the next M to send sigPreempt (preemptM), or 0
+    ldr r0, [sp, #4]
+    cmp r0, #0
+    beq done
+    mov r0, #23                     // sigPreempt = SIGURG
+    str r0, [sp, #8]
+    bl runtime.signalM
+    b signals
 done:
-    add sp, sp, #8
+    add sp, sp, #16
     pop {r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r11, r12, lr}
     bx r12
 

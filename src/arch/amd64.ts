@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.ts';
 import { UC } from '../engine/unicorn.ts';
 import { AMD64_COSTS } from './costs.ts';
 import type { Abi, Arch } from './types.ts';
+import { amd64Signal } from './sigframe_amd64.ts';
 
 // Unicorn's x86 register ids (unicorn/x86.h, Debian 2.0.1).
 const regIds: Record<string, number> = {
@@ -55,6 +56,7 @@ export const amd64: Arch = {
   bpReg: 'rbp',
   lrReg: undefined,
   ctxtReg: 'rdx',
+  signal: amd64Signal,
   switchFacts: {
     helpers: ['runtime.gogo<>', 'runtime.gosave_systemstack_switch<>'],
     gInTLS: true,

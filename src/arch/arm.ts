@@ -6,6 +6,7 @@ import type { Engine } from '../engine/engine.ts';
 import { UC } from '../engine/unicorn.ts';
 import { ARM_COSTS } from './costs.ts';
 import type { Arch } from './types.ts';
+import { armSignal } from './sigframe_arm.ts';
 
 // Unicorn's ARM register ids (unicorn/arm.h, Debian 2.0.1).
 const regIds: Record<string, number> = {
@@ -64,6 +65,7 @@ export const arm: Arch = {
   bpReg: undefined,
   lrReg: 'lr',
   ctxtReg: 'r7',
+  signal: armSignal,
   switchFacts: {
     helpers: ['runtime.gogo<>', 'runtime.gosave_systemstack_switch<>', 'runtime.setg<>', 'runtime.save_g', 'runtime.load_g'],
     gInTLS: false,

@@ -5,6 +5,7 @@ import { arm } from './arm.ts';
 import type { Arch, ArchName } from './types.ts';
 
 export type { Abi, Arch, ArchName } from './types.ts';
+export type { AltStack, SignalArch, SigFrameAddrs } from './signal.ts';
 
 export const ARCHES: Readonly<Record<ArchName, Arch>> = { amd64, arm };
 export const ARCH_NAMES = Object.keys(ARCHES) as ArchName[];

@@ -5,6 +5,7 @@ import type { Arena } from '../engine/arena.ts';
 import type { AsmTarget } from '../engine/asm.ts';
 import type { Disposable, Engine, EngineArch } from '../engine/engine.ts';
 import type { CostTable } from './costs.ts';
+import type { SignalArch } from './signal.ts';
 
 export type ArchName = 'amd64' | 'arm';
 
@@ -65,6 +66,8 @@ export interface Arch extends EngineArch {
   readonly lrReg: string | undefined;
   /** closure context register (DX / R7) */
   readonly ctxtReg: string;
+  /** how the kernel delivers a signal here: the rt_sigframe layout (signal.ts) */
+  readonly signal: SignalArch;
   /** facts about the switching stubs for src/trace (recorder and validator) */
   readonly switchFacts: SwitchFacts;
   /** Keystone / Capstone constants */

@@ -74,7 +74,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, godebug: process.env.GODEBUG, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
     });
 
   program

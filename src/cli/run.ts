@@ -8,7 +8,7 @@ import { reportError, UserError } from '../session/errors.ts';
 import type { Process, ProcessResult } from '../session/process.ts';
 import { readProgramFile } from '../session/program.ts';
 import { runToExit, Session } from '../session/session.ts';
-import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
+import { schedtraceGodebug, type SchedtraceOptions } from '../trace/schedtrace.ts';
 import { TimelineRecorder } from '../trace/timeline.ts';
 
 export interface RunOptions {
@@ -25,8 +25,10 @@ export interface RunOptions {
   observe?: (p: Process) => void;
   /** called when the run has ended (also by a Go fatal error or panic), before the process is closed */
   atEnd?: (p: Process) => void;
-  /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
+  /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds (added after `godebug`'s settings, so they win) */
   schedtrace?: SchedtraceOptions;
+  /** the GODEBUG environment variable (asyncpreemptoff, schedtrace, scheddetail) */
+  godebug?: string;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
   timeline?: string;
   /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
@@ -37,7 +39,6 @@ export interface RunOptions {
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
   let timeline: TimelineRecorder | undefined;
   const observe = (p: Process) => {
-    if (o.schedtrace) attachSchedtrace(p, o.schedtrace);
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
@@ -48,6 +49,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     interleaveSeed: o.interleaveSeed,
     slice: o.slice,
     gomaxprocsEnv: o.gomaxprocsEnv,
+    godebug: [o.godebug, o.schedtrace && schedtraceGodebug(o.schedtrace)].filter(Boolean).join(',') || undefined,
     debugChecks: o.debugChecks,
     observe,
     replay: false,

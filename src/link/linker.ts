@@ -29,6 +29,8 @@ export interface LineEntry {
   line: number;
   /** true for bytes that are data (directives, literal pool) rather than an instruction */
   data?: boolean;
+  /** an async-unsafe instruction (SourceLine.unsafe): the prologue, epilogue and morestack path of compiled code */
+  unsafe?: boolean;
 }
 
 export interface LinkedBlock {
@@ -380,7 +382,7 @@ function lineMap(o: LinkOptions, b: TextBlock, addr: number, code: Uint8Array, d
     }
     if (off >= code.length) throw new AsmSourceError(b.file, l.line, 'line map: ran out of bytes (macro or unsupported pseudo-instruction?)');
     const [insn] = disassemble(o.target, code.subarray(off, Math.min(code.length, off + 16)), addr + off, o.insnUnit);
-    out.push({ addr: addr + off, size: insn!.size, line: l.line });
+    out.push(l.unsafe ? { addr: addr + off, size: insn!.size, line: l.line, unsafe: true } : { addr: addr + off, size: insn!.size, line: l.line });
     decoded.push(insn!);
     off += insn!.size;
   }

@@ -24,6 +24,8 @@ export interface SourceLine {
   text: string;
   /** 1-based line number in the .s file */
   line: number;
+  /** an instruction where the goroutine must not be preempted asynchronously (Go's PCDATA_UnsafePoint) */
+  unsafe?: boolean;
 }
 
 export interface TextBlock {

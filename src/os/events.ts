@@ -31,7 +31,17 @@ export type OsEvent =
   /** a running thread gave its CPU to a thread waiting for one (end of its time slice) */
   | { kind: 'offcpu'; thread: number; cpu: number; clock: number }
   /** a thread's turn on its CPU ended (however: quantum used up, a wait, a yield) at its time `clock` */
-  | { kind: 'quantum'; thread: number; clock: number; insns: number };
+  | { kind: 'quantum'; thread: number; clock: number; insns: number }
+  /** thread `thread` sent signal `sig` to thread `target` (tgkill) */
+  | { kind: 'tgkill'; thread: number; target: number; sig: number; clock: number }
+  /**
+   * signal `sig` was delivered to `thread`, interrupted at `pc`: the rt_sigframe
+   * is at `frame` (siginfo at `info`, ucontext at `uc`, FP state at `fp`) and the
+   * thread now starts `handler` (its registers are the handler's)
+   */
+  | { kind: 'signal'; thread: number; sig: number; pc: number; handler: number; frame: number; info: number; uc: number; fp: number; clock: number }
+  /** `thread` returned from a signal handler (rt_sigreturn) through the frame at `frame`: its registers are back */
+  | { kind: 'sigreturn'; thread: number; frame: number; clock: number };
 
 /** A sink that drops everything (for machines built without a session, e.g. `disasm`). */
 export const NO_EVENTS: EventSink<unknown> = { active: false, emit() {} };

@@ -23,7 +23,9 @@ export const REGIONS = {
   /** stubs and the compiled program (written by the host before running) */
   text: { start: 0x400000, size: 12 * MiB, perms: UC.PROT_READ | UC.PROT_EXEC },
   /** host-function slots, 16 bytes each */
-  host: { start: 0x1000000, size: 64 * 1024, perms: UC.PROT_READ | UC.PROT_EXEC },
+  host: { start: 0x1000000, size: 60 * 1024, perms: UC.PROT_READ | UC.PROT_EXEC },
+  /** the kernel's sigpage: its return-from-signal code (Arch.signal.sigreturnCode), where a handler without SA_RESTORER returns */
+  sigpage: { start: 0x100f000, size: 4096, perms: UC.PROT_READ | UC.PROT_EXEC },
   /** runtime globals: m0, g0, sched, allp, ... */
   data: { start: 0x1010000, size: 1 * MiB - 64 * 1024, perms: UC.PROT_READ | UC.PROT_WRITE },
   /** g, m, p, hchan, sudog, closures and every object of the program (mallocgc; no collector) */

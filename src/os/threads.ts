@@ -56,6 +56,7 @@ import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
 import { REGIONS } from './memmap.ts';
+import { newThreadSignals, type SigAction, type ThreadSignals } from './linux/signal.ts';
 
 /** Modeled cost of entering and leaving any host function. */
 export const HOST_CALL_CYCLES = 20;
@@ -115,6 +116,8 @@ export class Thread {
   readySeq = 0;
   /** nesting depth of critical sections (enterCritical): the OS does not take its CPU away */
   critical = 0;
+  /** its signal mask, pending signals and alternate signal stack (src/os/linux/signal.ts) */
+  signals: ThreadSignals = newThreadSignals();
 
   constructor(
     readonly id: number,
@@ -203,6 +206,7 @@ export interface ThreadData {
   readyAt: number;
   readySeq: number;
   critical: number;
+  signals: ThreadSignals;
   cpu: Uint8Array;
 }
 
@@ -222,6 +226,7 @@ export interface ThreadsData {
   cpuState: Cpu[];
   readyQueue: number[];
   readySeq: number;
+  sigactions: (SigAction | undefined)[];
 }
 
 interface BlockInfo {
@@ -244,6 +249,13 @@ export class Threads {
   /** runnable threads waiting for a CPU (ids), in the order they became ready */
   readonly readyQueue: number[] = [];
   private readySeq = 0;
+  /** the process's signal actions, by signal number (rt_sigaction) */
+  sigactions: (SigAction | undefined)[] = [];
+  /**
+   * Called as a thread gets the CPU, with its registers loaded, before its
+   * next instruction: the OS delivers pending signals here (signal.ts).
+   */
+  beforeQuantum: ((t: Thread) => void) | undefined;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
@@ -265,6 +277,9 @@ export class Threads {
     const { engine, host } = machine;
     const text = REGIONS.text;
     this.hooks.push(engine.hookBlock(text.start, text.start + text.size - 1, (addr, size) => this.onBlock(addr, size)));
+    // the kernel's sigpage runs user-mode instructions too (a handler's return)
+    const sp = REGIONS.sigpage;
+    this.hooks.push(engine.hookBlock(sp.start, sp.start + sp.size - 1, (addr, size) => this.onBlock(addr, size)));
     host.beforeCall = () => {
       if (this.current) this.charge(this.current, HOST_CALL_CYCLES);
     };
@@ -309,6 +324,7 @@ export class Threads {
     t.start = start;
     t.result = 0;
     t.clock = parent.clock;
+    t.signals = newThreadSignals(parent.signals);
     this.all.push(t);
     if (this.events.active) this.events.emit({ kind: 'clone', thread: parent.id, child: t.id, clock: parent.clock });
     this.makeReady(t);
@@ -603,6 +619,7 @@ export class Threads {
     this.enter(t);
     this.quantumLeft = this.quantum();
     this.quanta++;
+    if (t.signals.pending !== 0n) this.beforeQuantum?.(t);
   }
 
   /**
@@ -747,6 +764,7 @@ export class Threads {
         readyAt: t.readyAt,
         readySeq: t.readySeq,
         critical: t.critical,
+        signals: structuredClone(t.signals),
         cpu: new Uint8Array(t.ctx.toBytes()),
       })),
       cpu: new Uint8Array(this.machine.engine.saveCpu()),
@@ -761,6 +779,7 @@ export class Threads {
       cpuState: this.cpuState.map((c) => ({ ...c })),
       readyQueue: [...this.readyQueue],
       readySeq: this.readySeq,
+      sigactions: structuredClone(this.sigactions),
     };
   }
 
@@ -788,6 +807,7 @@ export class Threads {
       t.readyAt = s.readyAt;
       t.readySeq = s.readySeq;
       t.critical = s.critical;
+      t.signals = structuredClone(s.signals);
       t.ctx.fromBytes(s.cpu);
     });
     engine.loadCpu(d.cpu);
@@ -802,6 +822,7 @@ export class Threads {
     d.cpuState.forEach((c, i) => Object.assign(this.cpuState[i]!, c));
     this.readyQueue.splice(0, this.readyQueue.length, ...d.readyQueue);
     this.readySeq = d.readySeq;
+    this.sigactions = structuredClone(d.sigactions);
     this.lastBlock = undefined;
     this.quantumOver = false;
     this.stopRequested = false;

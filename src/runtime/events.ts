@@ -38,7 +38,21 @@ export type RuntimeEvent =
   /** M `m` stopped the world (all Ps _Pgcstop) or started it again */
   | { kind: 'stoptheworld' | 'starttheworld'; m: number; reason: string }
   /** M `m` ends its thread (mexit, after its locked goroutine exited) */
-  | { kind: 'mexit'; m: number };
+  | { kind: 'mexit'; m: number }
+  // ---- sysmon and preemption ----
+  /**
+   * sysmon (on M `m`) at virtual time `now`: goes to sleep for `delayUs`
+   * (its backoff; `idle` rounds without work so far), waits in sysmonwait
+   * (every P idle), or retook P `p` from a system call
+   */
+  | { kind: 'sysmon'; m: number; what: 'sleep' | 'sysmonwait' | 'retake'; delayUs: number; idle: number; now: number; p?: number }
+  /** M `by` asked goroutine `goid` (running on M `m`, P `p`) to stop (preemptone): cooperatively, and with a signal if `async` */
+  | { kind: 'preempt'; goid: number; g: number; m: number; p: number; by: number; async: boolean }
+  /**
+   * the preemption signal reached goroutine `goid` on M `m`, stopped at `pc`
+   * with SP `sp`: asyncPreempt was injected (pushCall), or not and `why`
+   */
+  | { kind: 'asyncpreempt'; goid: number; g: number; m: number; pc: number; sp: number; injected: boolean; why?: string };
 
 /** Everything a process reports: the OS's events and the runtime's. */
 export type ProcessEvent = OsEvent | RuntimeEvent;

@@ -26,6 +26,10 @@ import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startT
 import { newstack } from './stack.ts';
 import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
+import { newm } from './newm.ts';
+import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './preempt.ts';
+import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
+import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
 
 /**
  * Start a panic in the calling goroutine: remember it, then continue in the
@@ -101,8 +105,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.main_start', { abi: 'internal', nargs: 0 }, () => {
     const r = rt();
     r.mainStarted = true;
-    // (sysmon's M is made here: newm(sysmon, nil, -1))
     if (r.curm().addr !== r.m0.addr) goThrow('runtime.main not on m0');
+    // sysmon runs on its own M, without a P (its thread is cloned as this host call ends)
+    newm(r, 'runtime.sysmon', undefined, -1);
   });
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
@@ -210,6 +215,26 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);
   });
+
+  // ---- signals and preemption (signal.ts, preempt.ts) and sysmon (sysmon.ts) ----
+  host.define('runtime.initsig.want', { abi: 'internal', nargs: 1 }, (c) => (initsigWant(Number(c.argInt(0))) ? 1 : 0));
+  host.define('runtime.minit.unblockable', { abi: 'internal', nargs: 2 }, (c) => minitUnblockable(rt(), c.argN(0), c.argN(1)));
+  host.define('runtime.sigaction_failed', { abi: 'internal', nargs: 0 }, () => goThrow('sigaction failed'));
+  host.define('runtime.badsignal', { abi: 'internal', nargs: 0 }, () => goThrow('signal arrived on a thread without a g (badsignal: no cgo, no needm)'));
+  host.define('runtime.sighandler', { abi: 'internal', nargs: 4 }, (c) => {
+    const r = rt();
+    sighandler(r, Number(c.argInt(0)), c.argN(1), c.argN(2), r.g(c.argN(3)));
+  });
+  host.define('runtime.signalM_next', { abi: 'internal', nargs: 0 }, () => signalMNext(rt()));
+  host.define('runtime.asyncPreempt2.fn', { abi: 'internal', nargs: 0 }, () => asyncPreempt2Fn(rt()));
+  host.define('runtime.asyncPreempt2.done', { abi: 'internal', nargs: 0 }, () => asyncPreempt2Done(rt()));
+  host.define('runtime.gopreempt_m', { abi: 'internal', nargs: 1 }, (c) => gopreempt_m(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.preemptPark', { abi: 'internal', nargs: 1 }, (c) => preemptPark(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.sysmon.start', { abi: 'internal', nargs: 1 }, (c) => sysmonStart(rt(), c.argN(0)));
+  host.define('runtime.sysmon.delay', { abi: 'internal', nargs: 1 }, (c) => sysmonDelay(rt(), c.argN(0)));
+  host.define('runtime.sysmon.idle', { abi: 'internal', nargs: 1 }, (c) => sysmonIdle(rt(), c.argN(0)));
+  host.define('runtime.sysmon.woke', { abi: 'internal', nargs: 2 }, (c) => sysmonWoke(rt(), c.argN(0), (Number(c.argInt(1)) & 0xff) !== 0));
+  host.define('runtime.sysmon.work', { abi: 'internal', nargs: 1 }, (c) => sysmonWork(rt(), c.argN(0)));
 
   // (Defined last, so that the slots above keep their addresses.)
   // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----

@@ -27,7 +27,7 @@ import { goThrow } from './throw.ts';
 export const M_G0_STACK = 8192;
 
 /** The functions an M can start with (m.mstartfn holds one's host slot address). */
-export type MStartFn = 'runtime.mspinning';
+export type MStartFn = 'runtime.mspinning' | 'runtime.sysmon';
 
 /**
  * Ports allocm: a new M (in the heap, never freed) with an id (id < 0: the
@@ -87,13 +87,18 @@ export function newmNext(rt: Runtime): number {
   return rt.newmPending.shift() ?? 0;
 }
 
+/** The host functions the glue itself calls, to which the glue must not be interposed again. */
+const GLUE_QUESTIONS = new Set(['runtime.newm_next', 'runtime.signalM_next']);
+
 /**
- * After a runtime host function: if it made Ms, route the end of the call
+ * After a runtime host function: if it made Ms or asked for preemption
+ * signals (preemptM), route the end of the call
  * through the clone glue (HostCall.callFirst). Called by the host table's
  * wrapper for every runtime host function.
  */
 export function startPendingMs(rt: Runtime, call: HostCall): void {
-  if (rt.newmPending.length > 0) call.callFirst(rt.machine.sym('runtime.newosproc_pending<>'));
+  if (GLUE_QUESTIONS.has(call.name)) return; // the glue's own questions: it is running already
+  if (rt.newmPending.length > 0 || rt.preemptPending.length > 0) call.callFirst(rt.machine.sym('runtime.newosproc_pending<>'));
 }
 
 /** newosproc's failure report (clone returned -errno), then throw("newosproc"). */
@@ -108,6 +113,11 @@ export function newosprocFailed(rt: Runtime, ret: number): never {
 /** Ports mspinning: the M was started by startm(spinning): it spins (startm's caller counted it in nmspinning). */
 export function mspinning(rt: Runtime): void {
   rt.curm().spinning = true;
+}
+
+/** Whether m.mstartfn is machine code that never returns (sysmon): mstart0 tail-calls it. */
+export function mstartfnIsLoop(rt: Runtime, mp: M): boolean {
+  return mp.mstartfn !== 0 && mp.mstartfn === rt.machine.sym('runtime.sysmon');
 }
 
 /** Run m.mstartfn (mstart1), dispatched by the host slot address it holds. */

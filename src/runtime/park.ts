@@ -162,8 +162,14 @@ export function gosched(rt: Runtime, call: HostCall): TailCall {
  */
 export function gosched_m(rt: Runtime, call: HostCall, gp: G): TailCall {
   assertOnG0(rt, 'gosched_m');
+  return goschedImpl(rt, call, gp, 'Gosched');
+}
+
+/** Ports goschedImpl (gosched_m's and gopreempt_m's body): gp to the global queue, then schedule; `reason` names the cause in the event. */
+export function goschedImpl(rt: Runtime, call: HostCall, gp: G, reason: string): TailCall {
+  if (gp.atomicstatus !== _Grunning) goThrow('bad g status');
   casgstatus(gp, _Grunning, _Grunnable);
-  if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Grunnable, reason: 'Gosched' });
+  if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Grunnable, reason });
   dropg(rt);
   lock(rt, rt.sched.lock);
   globrunqput(rt, gp);

@@ -19,10 +19,13 @@ import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 import { type LangState, newLangState } from './iface.ts';
+import { type DebugVars, parsedebugvars } from './debug.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
   gomaxprocsEnv?: string;
+  /** the GODEBUG environment variable, as Go would read it (debug.ts) */
+  godebug?: string;
   /** seed of the deterministic fastrand */
   seed?: number;
   /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
@@ -80,6 +83,12 @@ export class Runtime {
   readonly parkResumes = new Map<number, ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
+  /** the GODEBUG variables (parsedebugvars; fixed for the run) */
+  readonly debug: DebugVars;
+  /** schedtrace's starttime: the nanotime of its first line */
+  schedtraceStart: number | undefined;
+  /** Ms that preemptM asked to signal, still to be sent sigPreempt by the glue at the end of the host call (signal.ts) */
+  readonly preemptPending: number[] = [];
   /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
   readonly lang: LangState = newLangState();
 
@@ -101,6 +110,7 @@ export class Runtime {
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
     this.debugChecks = debugChecksEnabled(opts.debugChecks);
+    this.debug = parsedebugvars(opts.godebug);
     this.systemFuncs = systemFuncEntries(machine);
   }
 
@@ -239,6 +249,8 @@ export class Runtime {
       stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
       mParkNext: [...this.mParkNext],
       funcvals: [...this.funcvals],
+      schedtraceStart: this.schedtraceStart,
+      preemptPending: [...this.preemptPending],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
       lang: structuredClone(this.lang),
@@ -269,6 +281,8 @@ export class Runtime {
     refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
     refill(this.mParkNext, s.mParkNext);
     refill(this.funcvals, s.funcvals);
+    this.schedtraceStart = s.schedtraceStart;
+    this.preemptPending.splice(0, this.preemptPending.length, ...s.preemptPending);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
     Object.assign(this.lang, structuredClone(s.lang));
@@ -321,6 +335,8 @@ export interface RuntimeState {
   stealResume: [number, StealResume][];
   mParkNext: [number, MParkNext][];
   funcvals: [string, number][];
+  schedtraceStart: number | undefined;
+  preemptPending: number[];
   heap: HeapState;
   stacks: StackAllocatorState;
   lang: LangState;

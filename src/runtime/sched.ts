@@ -19,7 +19,7 @@ import { resumeParked } from './park.ts';
 import { assertOnG0 } from './assert.ts';
 import { acquirep, gcstopm, pidleput, releasep, resetspinning, startlockedm, stopm, stoplockedm, wakep, decNmspinning } from './idle.ts';
 import { lock, unlock } from './lock.ts';
-import { runMStartFn } from './newm.ts';
+import { mstartfnIsLoop, runMStartFn } from './newm.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
@@ -45,8 +45,9 @@ const isTail = (x: unknown): x is TailCall => typeof x === 'object' && x !== nul
  * systemstack switch to that stack top, and goexit0 of a locked goroutine can
  * return there (to mexit); then m.mstartfn, and for Ms other than m0 the P
  * handed over in m.nextp; then schedule(). Differs: mstart0 and mstart1 are
- * one host function, so g0.sched returns into mstart itself; no minit or
- * signal set-up (no signals yet).
+ * one host function, so g0.sched returns into mstart itself; minit and
+ * m0's initsig run before it, in mstart (asm). An mstartfn that is machine
+ * code (sysmon) is tail-called and never returns.
  */
 export function mstart0(rt: Runtime, call: HostCall): TailCall {
   const t = rt.threads.current!;
@@ -61,6 +62,8 @@ export function mstart0(rt: Runtime, call: HostCall): TailCall {
   g0.sched.pc = rt.arch.lrReg ? call.engine.regN(rt.arch.lrReg) : rt.mem.ptr(call.engine.sp);
   g0.sched.sp = rt.arch.callerSP(call.engine);
   if (rt.events.active) rt.events.emit({ kind: 'mstart', m: m.id, thread: t.id });
+  // sysmon's loop is machine code that never returns (asm/<arch>/sysmon.s)
+  if (mstartfnIsLoop(rt, m)) return call.tailCall(m.mstartfn, [], 'internal');
   runMStartFn(rt, m);
   if (m.addr !== rt.m0.addr) {
     acquirep(rt, rt.p(m.nextp));

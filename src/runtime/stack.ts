@@ -13,6 +13,7 @@ import { _Gcopystack, _Grunning, Defer, type G } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
+import { newstackPreempt } from './preempt.ts';
 
 /** maxstacksize as runtime.main sets it: 1e9 bytes on 64-bit, 2.5e8 on 32-bit; the ceiling is twice that. */
 export function maxstacksize(rt: Runtime): number {
@@ -23,8 +24,9 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 
 /**
  * Ports newstack: checks, then copystack to twice the size, then gogo back
- * into the interrupted prologue. Differs: no preemption requests yet
- * (stackguard0 == stackPreempt comes with sysmon), no funcMaxSPDelta sizing
+ * into the interrupted prologue; a preemption request (stackguard0 ==
+ * stackPreempt, from preemptone) goes to newstackPreempt (preempt.ts).
+ * Differs: no funcMaxSPDelta sizing
  * (a frame bigger than the doubled stack simply grows again at its prologue).
  */
 export function newstack(rt: Runtime, call: HostCall): TailCall {
@@ -39,11 +41,14 @@ export function newstack(rt: Runtime, call: HostCall): TailCall {
   m.morebuf.sp = 0;
   m.morebuf.g = 0;
 
+  const preempt = gp.stackguard0Word === rt.L.consts.stackPreempt;
   const sp = gp.sched.sp;
   if (sp < gp.stack.lo) {
     rt.write(2, `runtime: newstack sp=${hex(sp)} stack=[${hex(gp.stack.lo)}, ${hex(gp.stack.hi)}]\n`);
     goThrow('runtime: split stack overflow');
   }
+  // a preemption request, not a full stack: stop here (or resume if the M cannot stop now)
+  if (preempt) return newstackPreempt(rt, call, gp);
   const oldsize = gp.stack.hi - gp.stack.lo;
   const newsize = oldsize * 2;
   const max = maxstacksize(rt);

@@ -10,18 +10,17 @@
 //
 // A running P stops when its M next reaches the scheduler (findRunnable sees
 // sched.gcwaiting and calls gcstopm; handoffp and stealWork look too).
-// Limitation until preemption is ported: preemptall asks nothing of the
-// running goroutines (no g.preempt / stackPreempt, no signal), so the world
-// stops only once every other P's goroutine blocks, yields or exits; a
-// goroutine that computes without ever doing so holds the stop up (the
-// stopping M sleeps in 100 us steps meanwhile, as Go's does between its
-// preemption attempts).
+// preemptall asks every running goroutine to stop (preemptone: stackPreempt
+// and the preemption signal), so a goroutine that computes without calls is
+// stopped by asynchronous preemption, as in Go; the stopping M sleeps in
+// 100 us steps meanwhile, as Go's does between its preemption attempts.
 import { _Grunning, _Gwaiting, _Pgcstop, _Prunning } from '../go119/index.ts';
 import { pidleget, wakep } from './idle.ts';
 import { lock, unlock } from './lock.ts';
 import { notewakeup } from './lock_futex.ts';
 import { newm } from './newm.ts';
 import { procresize } from './proc.ts';
+import { preemptone } from './preempt.ts';
 import type { Runtime } from './runtime.ts';
 import { semrelease1 } from './sema.ts';
 import { casgstatus, setPStatus } from './status.ts';
@@ -50,11 +49,18 @@ export function stwCasgstatus(rt: Runtime, waiting: boolean): void {
 }
 
 /**
- * Ports preemptall: ask every running goroutine to stop. Not yet: there is
- * no preemption (see the file comment); reports that no request was made.
+ * Ports preemptall: ask every goroutine running on a P to stop
+ * (preemptone: cooperatively, and with a signal unless asyncpreemptoff).
+ * True if a request was made.
  */
-export function preemptall(_rt: Runtime): boolean {
-  return false;
+export function preemptall(rt: Runtime): boolean {
+  let res = false;
+  for (const a of rt.allp) {
+    const pp = rt.p(a);
+    if (pp.status !== _Prunning) continue;
+    if (preemptone(rt, pp)) res = true;
+  }
+  return res;
 }
 
 /**
@@ -98,7 +104,7 @@ export function stopTheWorldCheck(rt: Runtime): void {
  * Ports startTheWorldWithSema (on g0): procresize to newprocs (if GOMAXPROCS
  * asked for a change), then each P with work goes to the M procresize chose
  * for it (woken with the P in m.nextp), or to a new M; then wakep for
- * whatever is left. Differs: no netpoll, sysmon or trace.
+ * whatever is left; sysmon is woken from sysmonwait. Differs: no netpoll or trace.
  */
 export function startTheWorldWithSema(rt: Runtime): void {
   const mp0 = rt.curm();
@@ -112,7 +118,10 @@ export function startTheWorldWithSema(rt: Runtime): void {
   }
   let p1 = procresize(rt, procs);
   s.gcwaiting = 0;
-  // (sysmon, if it waits in sysmonwait, is woken here)
+  if (s.sysmonwait !== 0) {
+    s.sysmonwait = 0;
+    notewakeup(rt, s.addrOf('sysmonnote'));
+  }
   unlock(rt, s.lock);
   if (rt.events.active) rt.events.emit({ kind: 'starttheworld', m: mp0.id, reason: mp0.preemptoff.value() });
   while (p1 !== 0) {

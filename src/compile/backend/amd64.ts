@@ -126,6 +126,7 @@ class Amd64Func {
     const self = asmSymbol(f.name);
     const frameSize = this.locals + 8; // including the saved RBP, as Go counts it
     w.line = f.line;
+    w.unsafe = true; // the stack check and the frame set-up: not async safe points
     if (frameSize <= this.stackSmall) {
       w.op('cmp rsp, qword ptr [r14 + g_stackguard0]');
     } else {
@@ -136,6 +137,7 @@ class Amd64Func {
     w.op('push rbp');
     w.op('mov rbp, rsp');
     if (this.locals > 0) w.op(`sub rsp, ${this.locals}`);
+    w.unsafe = false;
     if (f.ctxtSlot !== null) w.op(`mov ${this.slot(f.ctxtSlot)}, rdx`);
     f.params.forEach((s, i) => {
       if (i < NREG) w.op(`mov ${this.slot(s)}, ${ARG_REGS[i]}`);
@@ -150,6 +152,7 @@ class Amd64Func {
     }
     // Out of line: grow the stack and start over.
     w.line = f.line;
+    w.unsafe = true; // the morestack path
     w.label('.Lmore');
     const sp = split(f.params.length, f.results.length);
     for (let i = 0; i < sp.regArgs; i++) w.op(`mov [rsp + ${8 + sp.spill + 8 * i}], ${ARG_REGS[i]}`);
@@ -312,9 +315,11 @@ class Amd64Func {
         this.f.results.forEach((s, k) => {
           if (k < NREG) w.op(`mov ${ARG_REGS[k]}, ${this.slot(s)}`);
         });
+        w.unsafe = true; // the epilogue
         if (this.locals > 0) w.op(`add rsp, ${this.locals}`);
         w.op('pop rbp');
         w.op('ret');
+        w.unsafe = false;
         return;
       }
     }

@@ -157,6 +157,7 @@ class ArmFunc {
     const T = this.T;
     const self = asmSymbol(f.name);
     w.line = f.line;
+    w.unsafe = true; // the stack check and the frame set-up: not async safe points
     w.op('ldr r1, [r10, #g_stackguard0]');
     if (T <= this.stackSmall) {
       w.op('cmp sp, r1');
@@ -176,6 +177,7 @@ class ArmFunc {
       w.op('sub sp, sp, r11');
       w.op('str lr, [sp]');
     }
+    w.unsafe = false;
     if (f.ctxtSlot !== null) this.storeSlot(f.ctxtSlot, 'r7');
     f.params.forEach((s, i) => {
       w.op(`ldr r0, ${this.spMem(T + 4 + 4 * i)}`);
@@ -186,6 +188,7 @@ class ArmFunc {
       this.inst(i);
     }
     w.line = f.line;
+    w.unsafe = true; // the morestack path
     w.label('.Lmore');
     w.op('mov r3, lr');
     w.op(`bl ${f.ctxtSlot !== null ? ENTRY.morestack.symbol : ENTRY.morestack_noctxt.symbol}`);
@@ -313,11 +316,13 @@ class ArmFunc {
           this.load('r0', { k: 'slot', s });
           w.op(`str r0, ${this.spMem(base + 4 * k)}`);
         });
+        w.unsafe = true; // the epilogue
         if (this.T <= 4095) w.op(`ldr pc, [sp], #${this.T}`);
         else {
           this.constant('r11', this.T);
           w.op('ldr pc, [sp], r11');
         }
+        w.unsafe = false;
         return;
       }
     }

@@ -7,11 +7,13 @@ export class AsmWriter {
   readonly lines: SourceLine[] = [];
   /** the Go source line given to the lines emitted next */
   line = 0;
+  /** the lines emitted next are async-unsafe points (prologue, epilogue, morestack path) */
+  unsafe = false;
   private n = 0;
 
   /** One instruction (or directive) line (unindented: every character counts, see amd64.ts). */
   op(text: string): void {
-    this.lines.push({ text, line: this.line });
+    this.lines.push(this.unsafe ? { text, line: this.line, unsafe: true } : { text, line: this.line });
   }
 
   label(name: string): void {

@@ -13,9 +13,11 @@ import type { Arena } from '../../engine/arena.ts';
 import type { Disposable, Engine } from '../../engine/engine.ts';
 import type { Threads } from '../threads.ts';
 import { EINVAL, ENOSYS } from './errno.ts';
+import { REGIONS } from '../memmap.ts';
 import { futex } from './futex.ts';
 import { clone, exit, exit_group, getpid, gettid, sched_getaffinity, sched_yield } from './thread.ts';
 import { clock_gettime, nanosleep } from './time.ts';
+import { deliverSignals, rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, tgkill } from './signal.ts';
 
 export { EINVAL, ENOSYS } from './errno.ts';
 /** arch_prctl code that sets the FS base (the amd64 TLS pointer) */
@@ -63,11 +65,19 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
   getpid,
   sched_yield,
   sched_getaffinity,
+  rt_sigaction,
+  rt_sigprocmask,
+  sigaltstack,
+  tgkill,
+  rt_sigreturn,
 };
 
 /** Answer the arch's system-call instruction with the handlers above (plus `extra`, which win). */
 export function installSyscalls(c: SyscallContext, extra: Readonly<Record<string, SyscallHandler>> = {}): Disposable {
   const { arch, engine } = c;
+  c.threads.beforeQuantum = (t) => deliverSignals(c, t);
+  const code = arch.signal.sigreturnCode;
+  if (code) c.mem.write(REGIONS.sigpage.start, code); // the kernel's sigpage
   return arch.hookSyscall(engine, () => {
     const { nr, args } = arch.syscallArgs(engine);
     const name = arch.syscallNumbers[nr];
