@@ -39,6 +39,11 @@ export function fixtureGomaxprocs(source: string): string {
   return /^\/\/ GOMAXPROCS=(\d+)$/m.exec(source.split('\n').slice(0, 5).join('\n'))?.[1] ?? '1';
 }
 
+/** A fixture's GODEBUG: the X of a `// GODEBUG=X` line among its first five (tools/record-expected.sh), else undefined. */
+export function fixtureGodebug(source: string): string | undefined {
+  return /^\/\/ GODEBUG=([a-z0-9=,]+)$/m.exec(source.split('\n').slice(0, 5).join('\n'))?.[1];
+}
+
 /** Go's cloneFlags (CLONE_VM|FS|FILES|SIGHAND|SYSVSEM|THREAD). */
 export const CLONE_THREAD_FLAGS = 0x50f00;
 /** Bytes of main.stack, the stack a goClone child runs on. */

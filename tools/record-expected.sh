@@ -28,6 +28,8 @@
 #
 # GOMAXPROCS: a program runs with GOMAXPROCS=N when one of its first lines is
 # `// GOMAXPROCS=N`, else with GOMAXPROCS=1.
+# GODEBUG: a program runs with GODEBUG=X when one of its first lines is
+# `// GODEBUG=X` (e.g. asyncpreemptoff=1), else without GODEBUG.
 #
 # Output: fixtures/expected/<name>.<arch>.json =
 #   {"stdout": "...", "stderr": "...", "exit": N, "stderr_head": "..."}
@@ -134,6 +136,7 @@ for name in "${names[@]}"; do
   src="$progdir/$name.go"
   procs=$(head -5 "$src" | sed -n 's|^// GOMAXPROCS=\([0-9][0-9]*\)$|\1|p' | head -1)
   procs=${procs:-1}
+  godebug=$(head -5 "$src" | sed -n 's|^// GODEBUG=\([a-z0-9=,]*\)$|\1|p' | head -1)
   for arch in $ARCHES; do
     w="$tmp/$name.$arch"
     mkdir -p "$w"
@@ -155,7 +158,7 @@ for name in "${names[@]}"; do
     differs=0
     for ((i = 1; i <= RUNS; i++)); do
       set +e
-      (cd "$w" && env -i PATH=/usr/bin:/bin GOMAXPROCS="$procs" \
+      (cd "$w" && env -i PATH=/usr/bin:/bin GOMAXPROCS="$procs" ${godebug:+GODEBUG="$godebug"} \
         timeout -k 5 "$TIMEOUT" "${run[@]}" ./prog) </dev/null >"$w/out.$i" 2>"$w/err.$i"
       code=$?
       set -e
