@@ -110,7 +110,10 @@ export function sysmonWork(rt: Runtime, locals: number): void {
   const n = retake(rt, now);
   mem.setU32(locals + IDLE, n !== 0 ? 0 : (mem.i32(locals + IDLE) + 1) >>> 0);
   const lasttrace = Number(mem.i64(locals + LASTTRACE));
-  if (rt.debug.schedtrace > 0 && lasttrace + rt.debug.schedtrace * 1_000_000 <= now) {
+  // lasttrace 0: never printed. (Go compares 0 + N ms with a monotonic clock
+  // that counts from the machine's boot, so its first round always prints;
+  // the virtual clock counts from the process's start.)
+  if (rt.debug.schedtrace > 0 && (lasttrace === 0 || lasttrace + rt.debug.schedtrace * 1_000_000 <= now)) {
     mem.setU64(locals + LASTTRACE, BigInt(now));
     schedtrace(rt, rt.debug.scheddetail > 0);
   }
