@@ -9,6 +9,7 @@ import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
 import { debugCommand } from './debug.ts';
 import { demoCommand } from './demo.ts';
+import { demoPreemptCommand } from './demo-preempt.ts';
 import { disasmCommand } from './disasm.ts';
 import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
@@ -151,8 +152,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .command('demo')
     .description('the main job: run a built-in Go program (channel ping-pong) and narrate its goroutine switches')
     .addOption(new Option('--arch <arch>', 'CPU to emulate (default: both, one after the other)').choices(ARCH_NAMES))
-    .action(async (opts: { arch?: string }) => {
-      for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await demoCommand(archByName(name)));
+    .option('--preempt', 'narrate one asynchronous preemption instead: sysmon, the signal frame, asyncPreempt')
+    .action(async (opts: { arch?: string; preempt?: boolean }) => {
+      for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await (opts.preempt ? demoPreemptCommand : demoCommand)(archByName(name)));
     });
 
   program

@@ -40,3 +40,19 @@ describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
     expect(part).toMatch(/two goroutines now compute at the same time/);
   });
 });
+
+describe.each(archCases)('gogo-emu demo --preempt on %s', (_n, arch) => {
+  it('narrates one asynchronous preemption from sysmon to asyncPreempt\'s return, and the invariants hold', async () => {
+    const { demoPreemptCommand } = await import('../../src/cli/demo-preempt.ts');
+    const out = await demoPreemptCommand(arch);
+    expect(out).toContain('  | preempted twice');
+    expect(out).toContain('exit status 0');
+    expect(out).toMatch(/sysmon \(M1, no P\) wakes \d+ times before it acts: usleep\(20, 40, 80, /);
+    expect(out).toMatch(/retake sees P0 still on the same schedtick for over 10 ms: preemptone/);
+    expect(out).toMatch(/tgkill\(pid, tid 1, SIGURG\)/);
+    expect(out).toMatch(/writes an rt_sigframe at 0x[0-9a-f]+ on the gsignal stack .*siginfo\{signo=23, code=-6 \(SI_TKILL\), pid=1\}/);
+    expect(out).toMatch(/rt_sigreturn reloads every register from the frame -- now at runtime\.asyncPreempt\+0/);
+    expect(out).toMatch(/returns to main\.main\.func1\+\d+ -- the interrupted PC/);
+    expect(out).toMatch(/checked: 7 preemption records \(2 signals\) .*: no violation/);
+  });
+});
