@@ -16,6 +16,7 @@ import { formatSchedViolation, SCHED_INVARIANTS, SchedChecker } from '../trace/s
 import type { SwitchRecord } from '../trace/record.ts';
 import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';
+import { checkPreemptions, PREEMPT_INVARIANTS, PreemptionRecorder } from '../trace/preemption.ts';
 
 export interface ValidateOptions {
   stub: string[];
@@ -31,7 +32,7 @@ export interface ValidateOptions {
 
 export async function validateCommand(file: string | undefined, arch: Arch, o: ValidateOptions, io: Output): Promise<number> {
   if (o.list) {
-    const inv = [...invariantsFor(arch), ...SCHED_INVARIANTS.map((i) => ({ name: `sched:${i.name}`, text: i.text }))];
+    const inv = [...invariantsFor(arch), ...PREEMPT_INVARIANTS, ...SCHED_INVARIANTS.map((i) => ({ name: `sched:${i.name}`, text: i.text }))];
     const w = Math.max(...inv.map((i) => i.name.length));
     io.out(inv.map((i) => `${i.name.padEnd(w)}  ${i.text}`).join('\n'));
     return 0;
@@ -51,6 +52,7 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
   // invariant, so that memory stays small on long runs
   let v: Validator | undefined;
   let sched: SchedChecker | undefined;
+  let preempt: PreemptionRecorder | undefined;
   const broken: SwitchRecord[] = [];
   const run = await recordRun({
     arch,
@@ -66,10 +68,15 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
       if (v.check(r).length > 0 && broken.length < 100) broken.push(r);
     },
     // the scheduler's state (several Ms and Ps) at every host call
-    observe: (p) => (sched = new SchedChecker(p)),
+    observe: (p) => {
+      sched = new SchedChecker(p);
+      // signal deliveries, sigreturns and asyncPreempt (src/trace/preemption.ts)
+      preempt = new PreemptionRecorder(p);
+    },
     atEnd: () => sched?.finish(),
   });
   sched?.dispose();
+  preempt?.dispose();
   const rep = (v ?? new Validator(arch, run.symbols)).result;
   const label = `${file} on ${arch.name}${o.stub.length ? ` with ${o.stub.join(', ')}` : ''}`;
   io.out(formatReport(rep, label));
@@ -79,7 +86,14 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
     for (const x of sched.violations.slice(0, 10)) io.out(`  ${formatSchedViolation(x)}`);
     if (sched.violations.length > 0) bad = true;
   }
-  if (bad) {
+  if (preempt && preempt.records.length > 0) {
+    const pv = checkPreemptions(arch, preempt.records);
+    const sigs = preempt.records.filter((r) => r.kind === 'signal').length;
+    io.out(`preemption: ${preempt.records.length} records (${sigs} signal deliveries with their sigreturn and asyncPreempt) against ${PREEMPT_INVARIANTS.length} invariants, ${pv.length} violations`);
+    for (const x of pv.slice(0, 10)) io.out(`  #${x.seq} ${x.kind}: ${x.invariant}: ${x.detail}`);
+    if (pv.length > 0) bad = true;
+  }
+  if (bad && broken.length > 0) {
     const first = broken[0]!;
     io.out(`\nthe first switch that broke an invariant:\n${formatRecordTable(first, run.symbols, { color: o.color })}`);
   }

@@ -121,11 +121,12 @@ workloop:
 };
 
 /**
- * The thread that runs main.worker: thread 0 is m0, thread 1 the M that the
+ * The thread that runs main.worker: thread 0 is m0, thread 1 sysmon's M
+ * (runtime.main makes it first, as go1.19 does), thread 2 the M that the
  * runtime makes to run the P while runtime.main is locked to m0 during init
- * (at GOMAXPROCS=1, the sessions' default here), thread 2 the raw clone.
+ * (at GOMAXPROCS=1, the sessions' default here), thread 3 the raw clone.
  */
-export const WORKER = 2;
+export const WORKER = 3;
 
 /** The main thread's futex wait on main.done (not m0's sleeps during init). */
 export const mainWaitsForWorker = (s: Session) => {

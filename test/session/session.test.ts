@@ -228,10 +228,12 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
     expect(list.map((t) => [t.id, t.tid, t.name, t.state, t.current])).toEqual([
       [0, 1, 'm0', 'waiting', true],
       [1, 2, 't2', 'waiting', false],
-      [2, 3, 't3', 'runnable', false],
+      [2, 3, 't3', 'waiting', false],
+      [3, 4, 't4', 'runnable', false],
     ]);
     expect(list[0]).toMatchObject({ m: 0, goid: 1 });
-    expect(list[1]).toMatchObject({ m: 1 }); // the runtime's idle M, asleep on its m.park
+    expect(list[1]).toMatchObject({ m: 1 }); // sysmon's M, asleep in usleep (nanosleep)
+    expect(list[2]).toMatchObject({ m: 2 }); // the runtime's idle M, asleep on its m.park
     expect(list[WORKER]!.m).toBeUndefined();
     // thread 0 waits right after its futex syscall in main.main; the worker spins in main.worker
     const r0 = s.registers({ thread: 0 });

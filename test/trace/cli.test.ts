@@ -57,7 +57,7 @@ describe.each(archCases)('gogo-emu validate on %s', (name, arch) => {
   it('prints the switches checked per kind and exits 0 on a clean run', async () => {
     const c = capture();
     expect(await validateCommand(goldenProgram('goroutines', arch), arch, { stub: [], color: false, gomaxprocsEnv: '1' }, c.io)).toBe(0);
-    expect(c.out[0]).toMatch(/: 56 switches checked \(gogo 21, mcall 12, systemstack 6, systemstack_ret 5, morestack 4, morestack_noctxt 4, goexit_ret 2, mstart 2\), \d+ invariant checks, 0 violations$/);
+    expect(c.out[0]).toMatch(/: 57 switches checked \(gogo 21, mcall 12, systemstack 6, systemstack_ret 5, morestack 4, morestack_noctxt 4, goexit_ret 2, mstart 3\), \d+ invariant checks, 0 violations$/);
   });
 
   it('--stub replaces a stub; each violation is printed and the exit status is 1', async () => {
