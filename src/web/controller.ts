@@ -116,6 +116,8 @@ export class Controller {
       case 'restart':
         stop = await s.replayTo(0);
         break;
+      default:
+        throw new UserError(`unknown command ${(c as { cmd: string }).cmd}`);
     }
     this.lastStop = stop;
     this.send({ type: 'state', state: this.view() });
