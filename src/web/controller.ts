@@ -81,8 +81,11 @@ export class Controller {
         break;
       case 'stepi': {
         const t = s.threadList().find((x) => x.current)?.id ?? 0;
-        // at a host function's slot, one step is the whole host call (as gdb's stub steps)
+        // a host function's slot is no instruction of the program: one step
+        // runs the whole host call (as gdb's stub steps), and a step that
+        // lands on a slot goes on through it
         stop = atHostSlot(s, t) ? await s.runUntil({ threadAt: t }) : await s.step(1, { thread: t });
+        if (stop.reason === 'step' && s.process.threads.all[t]?.state === 'runnable' && atHostSlot(s, t)) stop = await s.runUntil({ threadAt: t });
         break;
       }
       case 'nextSwitch': {

@@ -157,6 +157,7 @@ export function Timeline(props: { data: TimelineData; cursor?: number; insns: nu
                   data-dur={s.dur}
                   data-name={s.name}
                   data-insns={s.insns}
+                  data-seq={s.seq}
                   onClick={() => jump({ kind: 'slice', s, i })}
                 >
                   <title>{itemLabel({ kind: 'slice', s, i })}</title>
