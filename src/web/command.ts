@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UserError } from '../engine/errors.ts';
-import { readProgramFile } from '../session/program.ts';
+import { archByName } from '../arch/index.ts';
+import { programFromSource, readProgramFile } from '../session/program.ts';
 import { pageHtml, uiAssets } from './assets.ts';
 import { Controller, type ProgramSettings } from './controller.ts';
 import type { ArchName, Reply } from './protocol.ts';
@@ -52,6 +53,8 @@ export async function webCommand(file: string, o: WebOptions, err: (s: string) =
     err(`gogo-emu web: wrote ${o.export} (${Math.round(n / 1024)} KiB): open it in a browser, no server needed`);
     return 0;
   }
+  // a program that does not compile is one line here, not a page that cannot start
+  await programFromSource(settings.source, file, archByName(o.arch));
   let server;
   try {
     server = await startWebServer(settings, { port: o.port });

@@ -20,6 +20,12 @@ const SHORTCUTS: [string, string][] = [
   ['+ / −', 'zoom the timeline (when focused)'],
 ];
 
+/** " (M0, g5)" for the status line: the thread's M and the goroutine in its g register, as far as known. */
+function threadWho(st: ViewState): string {
+  const parts = [st.thread.m !== undefined ? `M${st.thread.m}` : '', st.thread.goid !== undefined ? `g${st.thread.goid}` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
 export function App(props: AppProps) {
   const [program, setProgram] = useState<ProgramInfo>();
   const [timeline, setTimeline] = useState<TimelineData>();
@@ -63,6 +69,11 @@ export function App(props: AppProps) {
             break;
           case 'compileError':
             setCompileError({ message: r.message, line: r.line, col: r.col });
+            // no program loaded yet: the source panel is not there to show it
+            setProgram((p) => {
+              if (!p) setMessage(r.message);
+              return p;
+            });
             setEditing(false);
             setBusy('');
             break;
@@ -197,7 +208,7 @@ export function App(props: AppProps) {
         {closed ? 'disconnected from the server. ' : ''}
         {working ? `${busy}… ` : ''}
         {st
-          ? `instruction ${st.insns}${program ? ` of ${program.end}` : ''} · ${st.reason} · thread ${st.thread.tid}${st.thread.m !== undefined ? ` (M${st.thread.m}` : ' ('}${st.thread.goid !== undefined ? `, g${st.thread.goid})` : ')'} · ${st.where}`
+          ? `instruction ${st.insns}${program ? ` of ${program.end}` : ''} · ${st.reason} · thread ${st.thread.tid}${threadWho(st)} · ${st.where}`
           : ''}
         {program?.truncated ? ` · timeline: ${program.ending}` : ''}
       </p>
