@@ -123,7 +123,9 @@ describe.each(['amd64', 'arm'] as const)('gogo-emu web (%s)', (archName) => {
     expect(await page.locator('.switch .hint').getAttribute('data-where')).toBe('inside');
     const again = await press(page, 'Shift+B');
     expect(again).toEqual({ insns: at.insns, reason: 'switch' });
-    expect((await registerTable(page)).sp ?? (await registerTable(page))[archName === 'amd64' ? 'rsp' : 'sp']).toBeDefined();
+    // at the switch's entry the registers now are the ones the record has at entry
+    const nowCells = await page.locator('table.regs tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-reg'), r.querySelector('td.now')!.textContent]));
+    for (const [r, v] of nowCells) if (rec.entry.regs[r!] !== undefined) expect({ r, v }).toEqual({ r, v: rec.entry.regs[r!] });
   });
 
   it("shows the timeline's goroutine slices as the event stream and `run --timeline` have them, and jumps on a click", async () => {
