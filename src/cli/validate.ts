@@ -17,6 +17,7 @@ import type { SwitchRecord } from '../trace/record.ts';
 import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';
 import { checkPreemptions, PREEMPT_INVARIANTS, PreemptionRecorder } from '../trace/preemption.ts';
+import { loadOraclePreemptions, oraclePreemptPath } from '../trace/oracle-preempt.ts';
 
 export interface ValidateOptions {
   stub: string[];
@@ -43,7 +44,12 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
     const rep = validateRecords(arch, t.records, t.symbols);
     io.out(`${t.path}: ${t.total} records (${t.notSwitches.map((n) => `#${n.seq} ${n.kind}: ${n.reason}`).join('; ')})`);
     io.out(formatReport(rep, `go1.19 oracle (${arch.name})`));
-    return rep.violations.length ? 1 : 0;
+    // the recorded asynchronous preemptions (tools/oracle/preempt.sh)
+    const pre = loadOraclePreemptions(arch);
+    const pv = checkPreemptions(arch, pre);
+    io.out(`${oraclePreemptPath(arch)}: ${pre.length} preemption records (${pre.filter((r) => r.kind === 'signal').length} signal deliveries) against ${PREEMPT_INVARIANTS.length} invariants, ${pv.length} violations`);
+    for (const x of pv.slice(0, 10)) io.out(`  #${x.seq} ${x.kind}: ${x.invariant}: ${x.detail}`);
+    return rep.violations.length || pv.length ? 1 : 0;
   }
   if (file === undefined) throw new UserError('validate: give a program (prog.go or prog.s), or --oracle');
   const stubOverrides = o.stub.flatMap(loadStubFile);

@@ -229,7 +229,8 @@ export function checkPreemptions(arch: Arch, records: readonly PreemptRecord[]):
         }
         if (got !== expect) fail(r, 'sigreturn.regs', `${name} ${hex(got)} != ${hex(expect)}${injected && (name === sp || name === arch.lrReg) ? ' (interrupted, as pushCall changes it)' : ' (interrupted)'}`);
       }
-      for (const [name, v] of Object.entries(s.interruptedFp ?? {})) if (r.fp[name] !== v) fail(r, 'sigreturn.fp', `${name} ${hex(r.fp[name])} != ${hex(v)} (saved in the frame)`);
+      // (a recording may lack some registers: the oracle's gdb reads no XMM registers through qemu's amd64 stub)
+      for (const [name, v] of Object.entries(s.interruptedFp ?? {})) if (r.fp[name] !== undefined && r.fp[name] !== v) fail(r, 'sigreturn.fp', `${name} ${hex(r.fp[name])} != ${hex(v)} (saved in the frame)`);
     }
     if (r.kind === 'asyncPreempt' && want) {
       const ret = arch.lrReg ? r.regs[arch.lrReg] : undefined;
@@ -244,7 +245,7 @@ export function checkPreemptions(arch: Arch, records: readonly PreemptRecord[]):
         } else if (got !== v) fail(r, 'asyncPreempt_ret.regs', `${name} ${hex(got)} != ${hex(v)} (interrupted)`);
       }
       for (const [name, v] of Object.entries(s.interruptedFp ?? {})) {
-        if (!savedByAsyncPreempt(arch, name)) continue;
+        if (!savedByAsyncPreempt(arch, name) || r.fp[name] === undefined) continue;
         if (r.fp[name] !== v) fail(r, 'asyncPreempt_ret.regs', `${name} ${hex(r.fp[name])} != ${hex(v)} (interrupted)`);
       }
     }

@@ -14,4 +14,5 @@ start=$(date +%s)
 "$here/offsets.sh"
 "$here/trace.sh"
 "$here/schedtrace.sh"
+"$here/preempt.sh"
 echo "record-all: done in $(( $(date +%s) - start )) s"
