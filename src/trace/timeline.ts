@@ -409,6 +409,18 @@ export class TimelineRecorder {
         this.stateClose(PID_M, e.m);
         this.mark(PID_M, e.m, `M${e.m} exits`, { ...e });
         break;
+      // sysmon on its own M's track: its sleeps as slices, what it did as instants
+      case 'sysmon':
+        if (e.what === 'retake') this.mark(PID_M, e.m, `sysmon retakes P${e.p} (syscall)`, { ...e });
+        else this.stateOpen(PID_M, e.m, e.what === 'sleep' ? `sysmon usleep(${e.delayUs})` : 'sysmonwait');
+        break;
+      // a preemption: the request and the signal's injection, as instants on the goroutine's M
+      case 'preempt':
+        this.mark(PID_M, e.m, `preempt G${e.goid}${e.async ? ' (+ SIGURG)' : ''}`, { ...e });
+        break;
+      case 'asyncpreempt':
+        this.mark(PID_M, e.m, e.injected ? `SIGURG: G${e.goid} -> asyncPreempt` : `SIGURG: G${e.goid} not at a safe point`, { ...e, pc: rt.machine.describe(e.pc) });
+        break;
       case 'procresize':
       case 'stoptheworld':
       case 'starttheworld': {
