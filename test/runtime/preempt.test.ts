@@ -130,6 +130,14 @@ describe.each(archCases)('preemption on %s', (_n, arch) => {
     expect(v[0]!.detail).toMatch(arch.ptrSize === 8 ? /^rbx / : /^r1 /);
   });
 
+  it('is deterministic: the same run twice gives the same preemption records and events', async () => {
+    const show = (r: Run) => JSON.stringify({ out: r.stderr, recs: r.records, ev: r.events }, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
+    const a = await run(arch, 'asyncpreempt');
+    const b = await run(arch, 'asyncpreempt');
+    expect(a.records.length).toBeGreaterThan(0);
+    expect(show(b)).toBe(show(a));
+  });
+
   it('the invariants catch a sigreturn that does not give back a register', async () => {
     // test hook: as the handler starts, the saved context in the frame loses one register
     const reg = arch.ptrSize === 8 ? 'r12' : 'r5';
