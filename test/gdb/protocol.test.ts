@@ -171,22 +171,22 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     const c = await client(s);
     const worker = s.session.symbol('main.worker');
     expect(await c.request(`Z0,${hexAddr(worker)},${arch.name === 'amd64' ? 1 : 4}`)).toBe('OK');
-    // (thread 2 is the runtime's M1, made while runtime.main is locked to m0 during init; thread 3 the raw clone)
-    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T05', swbreak: '', thread: '3' });
-    expect(await c.request('qfThreadInfo')).toBe('m1,2,3');
-    expect(text(await c.request('qThreadExtraInfo,3'))).toMatch(/^t3 running/);
+    // (thread 2 is sysmon's M1, thread 3 the runtime's M2, made while runtime.main is locked to m0 during init; thread 4 the raw clone)
+    expect(stopFields(await c.request('c'))).toMatchObject({ sig: 'T05', swbreak: '', thread: '4' });
+    expect(await c.request('qfThreadInfo')).toBe('m1,2,3,4');
+    expect(text(await c.request('qThreadExtraInfo,4'))).toMatch(/^t4 running/);
     expect(text(await c.request('qThreadExtraInfo,1'))).toMatch(/^M0 P0 runnable/);
     const marker = tdesc.regs.findIndex((r) => r.name === (arch.name === 'amd64' ? 'rbx' : 'r6'));
     expect(await c.request('Hg1')).toBe('OK');
     expect(await c.request(`p${hexAddr(marker)}`)).toBe(le(7, w));
-    expect(await c.request('Hg3')).toBe('OK');
+    expect(await c.request('Hg4')).toBe('OK');
     expect(unle(await c.request(`p${hexAddr(pcIdx)}`))).toBe(worker);
-    // step thread 3 (Hc) and back
-    expect(await c.request('Hc3')).toBe('OK');
-    expect(stopFields(await c.request('s'))).toMatchObject({ thread: '3' });
-    expect(stopFields(await c.request('bs'))).toMatchObject({ thread: '3', [hexAddr(pcIdx)]: le(worker, w) });
-    // step thread 1 while thread 3 runs on (the rest of its quantum comes first)
-    const [t1, , t2] = s.session.process.threads.all;
+    // step thread 4 (Hc) and back
+    expect(await c.request('Hc4')).toBe('OK');
+    expect(stopFields(await c.request('s'))).toMatchObject({ thread: '4' });
+    expect(stopFields(await c.request('bs'))).toMatchObject({ thread: '4', [hexAddr(pcIdx)]: le(worker, w) });
+    // step thread 1 while thread 4 runs on (the rest of its quantum comes first)
+    const [t1, , , t2] = s.session.process.threads.all;
     const before = t1!.insns;
     const before2 = t2!.insns;
     expect(stopFields(await c.request('vCont;s:1;c'))).toMatchObject({ sig: 'T05', thread: '1' });
@@ -238,7 +238,8 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect((await mon('break-switch mcall goid 5')).out).toBe('continue now stops at mcall of goroutine 5\n');
     expect((await mon('break-switch goid=1')).out).toBe('continue now stops at every switch of goroutine 1\n');
     expect((await mon('break-switch list')).out).toBe('1: mcall of goroutine 5\n2: every switch of goroutine 1\n');
-    expect((await mon('break-switch asyncPreempt')).r).toMatch(/^E\.break-switch asyncPreempt: this runtime does not preempt/);
+    // the runtime has asyncPreempt now: a stop there is accepted (pingpong is never preempted)
+    expect((await mon('break-switch asyncPreempt')).r).toBe('OK');
     expect((await mon('break-switch frob')).r).toMatch(/^E\.break-switch: unknown switch kind frob/);
     expect((await mon('break-switch goid')).r).toMatch(/^E\.break-switch: goid wants a number/);
     // the first switch of goroutine 1: gogo into it
@@ -256,7 +257,7 @@ describe.each(archCases)('the GDB stub on %s', (_name, arch) => {
     expect(g).toMatch(/^\s+5\s+running\s+M0\s+1\s+runtime\.mcall\+0 /m);
     expect(g).toMatch(/^\s+1\s+runnable\s+-\s+-\s+main\.main\+\d+ .*pingpong\.go:\d+/m);
     expect((await mon('threads')).out).toMatch(/^\*  1  M0 P0 running g5 runtime\.mcall$/m);
-    expect((await mon('sched')).out).toMatch(/^SCHED \d+ms: gomaxprocs=1 idleprocs=0 threads=2[\s\S]*^  G5: status=2\(.*\) m=0 /m);
+    expect((await mon('sched')).out).toMatch(/^SCHED \d+ms: gomaxprocs=1 idleprocs=0 threads=3[\s\S]*^  G5: status=2\(.*\) m=0 /m);
     expect((await mon('validate')).out).toMatch(/^last switch: #\d+  gogo  thread 1  M0  P0  g0 -> g5[\s\S]*all invariants hold\n$/);
     expect((await mon('insns')).out).toBe(`instruction ${s.session.insns} (reverse execution reaches back to instruction 0)\n`);
   });
