@@ -209,7 +209,7 @@ ok:
 // sa_restorer = sigreturn). Saves the C callee-saved registers, sets up the
 // Go ABI (g in R14 from TLS, X15 zero) and calls sigtrampgo(sig, info, ctx).
 // Clobbers: nothing the C ABI keeps (BX, BP, R12-R15 are restored).
-// Ports sys_linux_amd64.s:342-363 (PUSH_REGS_HOST_TO_ABI0: cgo/abi_amd64.h).
+// Ports sys_linux_amd64.s:341-363 (PUSH_REGS_HOST_TO_ABI0: cgo/abi_amd64.h).
 TEXT runtime.sigtramp(SB), NOSPLIT|TOPFRAME, $0
     sub rsp, 48                         // PUSH_REGS_HOST_TO_ABI0
     mov qword ptr [rsp + 40], rbp
