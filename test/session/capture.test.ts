@@ -11,11 +11,12 @@ import { twoThreads } from './programs.ts';
 
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
-  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs'],
+  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'debug'],
   Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
   // blocks: the cycle model's cache, derived from code; lastBlock, quantumOver, stopRequested: only set inside a run
-  Threads: ['machine', 'opts', 'events', 'blocks', 'hooks', 'lastBlock', 'quantumOver', 'stopRequested'],
+  // beforeQuantum: the OS's signal delivery, wired once by installSyscalls
+  Threads: ['machine', 'opts', 'events', 'blocks', 'hooks', 'lastBlock', 'quantumOver', 'stopRequested', 'beforeQuantum'],
   Thread: ['id', 'name'],
   HostRegistry: ['arch', 'base', 'capacity', 'entries', 'byName', 'hook', 'engine', 'mem', 'beforeCall', 'interceptCall', 'events', 'currentThread'],
   // subscribers are not run state
@@ -46,7 +47,7 @@ describe.each(archCases)('snapshot contents on %s', (_n, arch) => {
     expect(uncovered('StackAllocator', rt.stacks, c.stacks)).toEqual([]);
     const t = threads.capture();
     expect(uncovered('Threads', threads, t)).toEqual([]);
-    expect(threads.all.length).toBe(3); // m0, the runtime's M1 (init), the raw clone
+    expect(threads.all.length).toBe(4); // m0, sysmon's M1, the runtime's M2 (init), the raw clone
     for (const [i, th] of threads.all.entries()) expect(uncovered('Thread', th, t.threads[i]!)).toEqual([]);
     expect(uncovered('HostRegistry', machine.host, machine.host.capture())).toEqual([]);
     expect(uncovered('EventBus', bus, bus.capture())).toEqual([]);
