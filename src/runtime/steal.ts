@@ -166,7 +166,10 @@ function runqgrab(rt: Runtime, p2: P, into: P, batchHead: number, stealRunNextG:
       }
       return { n: 0, runnext: false };
     }
-    if (n > p2.runqLen / 2) continue; // inconsistent h and t (cannot happen here)
+    // inconsistent h and t: Go reads them again, as another M may be moving
+    // them; a host call is atomic, so here nothing can and Go's retry would
+    // spin for ever: a broken invariant
+    if (n > p2.runqLen / 2) goThrow(`runqgrab: P${p2.id} has runqhead=${h} runqtail=${t}, more than a full queue`);
     for (let i = 0; i < n; i++) into.setRunq((batchHead + i) % into.runqLen, p2.runq((h + i) % p2.runqLen));
     p2.runqhead = (h + n) >>> 0;
     return { n, runnext: false };

@@ -9,9 +9,10 @@
 // Cadence (go1.19): 20 us sleeps while it keeps finding work; after 50
 // rounds in a row without waking anybody (retake returned 0) the sleep
 // doubles each round, up to 10 ms. With every P idle (and no schedtrace),
-// it waits on sched.sysmonnote (sysmonwait) for up to forcegcperiod/2
-// (no timers exist to wake it earlier), until startTheWorld or a syscall
-// exit wakes it. Each round: retake (preempt a G that has run for more
+// it waits on sched.sysmonnote (sysmonwait) until startTheWorld or a
+// syscall exit wakes it (Go's wait ends after forcegcperiod/2 at most, for
+// the forced GC; there is no GC and no timer here, so it has no timeout).
+// Each round: retake (preempt a G that has run for more
 // than forcePreemptNS on its P; hand off a P that stayed in a system call),
 // then GODEBUG=schedtrace's lines when they are due.
 //
@@ -31,7 +32,7 @@ import { setPStatus } from './status.ts';
 
 /** forcePreemptNS: a goroutine that has run this long on its P is preempted (10 ms). */
 export const forcePreemptNS = 10_000_000;
-/** forcegcperiod / 2: the longest sysmonwait sleep (2 minutes / 2) */
+/** forcegcperiod / 2: Go's longest sysmonwait sleep (2 minutes / 2); here only with a timer due */
 const SYSMONWAIT_MAX_NS = 60_000_000_000;
 /** timeSleepUntil with no timers: the latest time (maxWhen) */
 const MAX_WHEN = Number.MAX_SAFE_INTEGER;
@@ -79,8 +80,12 @@ export function sysmonIdle(rt: Runtime, locals: number): number {
     if (next > now) {
       s.sysmonwait = 1;
       unlock(rt, s.lock);
-      let sleep = SYSMONWAIT_MAX_NS;
-      if (next - now < sleep) sleep = next - now;
+      // Go wakes after forcegcperiod/2 for the forced GC, or for the next
+      // timer; neither exists here, so the wait has no timeout (-1) and only
+      // startTheWorld (or a syscall exit) ends it -- and a process where
+      // nothing else can run still ends with every thread parked
+      let sleep = next === MAX_WHEN ? -1 : SYSMONWAIT_MAX_NS;
+      if (sleep >= 0 && next - now < sleep) sleep = next - now;
       rt.mem.setU64(locals + SLEEP, BigInt(sleep));
       if (rt.events.active) rt.events.emit({ kind: 'sysmon', m: rt.curm().id, what: 'sysmonwait', delayUs: Math.floor(sleep / 1000), idle: rt.mem.i32(locals + IDLE), now });
       return 1;

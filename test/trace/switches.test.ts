@@ -28,11 +28,12 @@ function timeline(rs: readonly SwitchRecord[], symbols: SymbolTable): string[] {
 }
 
 describe.each(archCases)('recording switches on %s', (name, arch) => {
-  it('numbers records in order, on thread 1 / M0 or thread 2 / M1 with P0, and counts instructions and cycles from the steps', async () => {
+  it('numbers records in order, on thread 1 / M0, thread 2 / M1 (sysmon: its mstart only) or thread 3 / M2 with P0, and counts instructions and cycles from the steps', async () => {
     const { records } = await recordGolden('goroutines', arch);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
-    // (at GOMAXPROCS=1, M1 runs the P while runtime.main is locked to m0 and blocked in init)
-    expect(new Set(records.map((r) => r.thread))).toEqual(new Set([1, 2]));
+    // (at GOMAXPROCS=1, M2 runs the P while runtime.main is locked to m0 and blocked in init; M1 is sysmon)
+    expect(new Set(records.map((r) => r.thread))).toEqual(new Set([1, 2, 3]));
+    expect(records.filter((r) => r.thread === 2).map((r) => r.kind)).toEqual(['mstart']);
     for (const r of records) {
       expect(r).toMatchObject({ source: 'emulator', arch: name, mId: r.thread - 1 });
       expect(r.pId === 0 || (r.kind === 'mstart' && r.pId === -1), `${r.kind} on P${r.pId}`).toBe(true);
