@@ -104,6 +104,15 @@ export const ENTRY = {
   uint64div: { ...internal('runtime.uint64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
   int64mod: { ...internal('runtime.int64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
   uint64mod: { ...internal('runtime.uint64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  /**
+   * Conversions between 64-bit integers and float64 that the targets have no
+   * instruction for (vlrt.go's names; float64 values travel as their bits,
+   * one int64 word or pair): int64 on 32-bit targets, uint64 on both.
+   */
+  int64tofloat64: { ...internal('runtime.int64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]), only32: true },
+  float64toint64: { ...internal('runtime.float64toint64', 'host', [v('int64', 'f')], [v('int64', 'v')]), only32: true },
+  uint64tofloat64: internal('runtime.uint64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]),
+  float64touint64: internal('runtime.float64touint64', 'host', [v('int64', 'f')], [v('int64', 'v')]),
   /** a shift by a negative count (the backends call it; does not return) */
   panicshift: internal('runtime.panicshift', 'host', []),
   /** the prologue's stack-check path of a closure (keeps the context register) */
@@ -115,6 +124,8 @@ export const ENTRY = {
   printlock: internal('runtime.printlock', 'host', []),
   printunlock: internal('runtime.printunlock', 'host', []),
   printint: internal('runtime.printint', 'host', [v('int64', 'v')]),
+  /** println of a float64 (its bits as an int64: the host reads them from the integer argument words) */
+  printfloat: internal('runtime.printfloat', 'host', [v('int64', 'bits')]),
   /** println of an unsigned integer (uint64) */
   printuint: internal('runtime.printuint', 'host', [v('int64', 'v')]),
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),

@@ -63,6 +63,10 @@ import {
   UINTPTR,
   isBoolean,
   isInteger,
+  isFloat,
+  isNumeric,
+  FLOAT64,
+  UNTYPED_FLOAT,
   isMem,
   isString,
   isUntyped,
@@ -90,6 +94,7 @@ import {
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
 import { intBits, intSigned, isIntKind } from './ints.ts';
+import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
 
 /** The integer types beyond int, uint8/byte and int32/rune. */
 const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
@@ -240,7 +245,7 @@ class Scope {
 
 const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = ['float32', 'float64', 'complex64', 'complex128', 'comparable'];
+const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
 const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
@@ -330,7 +335,7 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ...INT_UNIVERSE];
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ['float64', FLOAT64], ...INT_UNIVERSE];
     for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
@@ -966,7 +971,7 @@ class Checker {
         return this.sendStmt(s.ch, s.value);
       case 'incdec': {
         const v = this.lhs(s.x, true);
-        if (v && !isInteger(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
+        if (v && !isNumeric(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
         return;
       }
       case 'assign':
@@ -1486,7 +1491,7 @@ class Checker {
       if (e.cv === undefined) fail(e.pos, `${e.text} (${this.describeMode(e)}) is not constant`);
       if (spec.type) {
         const t = this.typeOf(spec.type);
-        if (!isInteger(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
+        if (!isNumeric(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
         this.assignable(e, t, 'constant declaration');
       }
       return { type: e.t!, value: e.cv! };
@@ -1641,6 +1646,11 @@ class Checker {
         return;
       case 'int':
         e.t = UNTYPED_INT;
+        e.cv = e.value;
+        e.mode = 'value';
+        return;
+      case 'float':
+        e.t = UNTYPED_FLOAT;
         e.cv = e.value;
         e.mode = 'value';
         return;
@@ -1908,9 +1918,12 @@ class Checker {
       case '-':
       case '+':
       case '^': {
-        if (!isInteger(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
+        if (e.op === '^' ? !isInteger(t) : !isNumeric(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
         e.t = t;
-        if (x.cv !== undefined) {
+        if (isRat(x.cv)) {
+          e.cv = e.op === '-' ? x.cv.neg() : x.cv;
+          this.checkTypedConst(e);
+        } else if (x.cv !== undefined) {
           const v = x.cv as bigint;
           e.cv = e.op === '-' ? -v : e.op === '+' ? v : isIntKind(u.k) && !intSigned(u.k) ? v ^ ((1n << BigInt(intBits(u.k, this.W / 8))) - 1n) : ~v;
           this.checkTypedConst(e);
@@ -1924,6 +1937,12 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
+    if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
+      const f = ratToFloat64(toRat(e.cv as bigint | Rat));
+      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      e.cv = float64ToRat(f);
+      return;
+    }
     if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
       fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
     }
@@ -1972,11 +1991,18 @@ class Checker {
       if (x.cv !== undefined && y.cv !== undefined) e.cv = concat(x.cv as Uint8Array, y.cv as Uint8Array);
       return;
     }
-    if (!isInteger(t)) {
+    if (!isInteger(t) && !(isFloat(t) && (op === '+' || op === '-' || op === '*' || op === '/'))) {
       fail(x.pos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
     }
-    if ((op === '/' || op === '%') && y.cv !== undefined && y.cv === 0n) fail(y.pos, 'invalid operation: division by zero');
+    if ((op === '/' || op === '%') && y.cv !== undefined && (y.cv === 0n || (isRat(y.cv) && y.cv.isZero()))) fail(y.pos, 'invalid operation: division by zero');
     e.t = t;
+    if (isFloat(t) && x.cv !== undefined && y.cv !== undefined) {
+      const a = toRat(x.cv as bigint | Rat);
+      const b = toRat(y.cv as bigint | Rat);
+      e.cv = op === '+' ? a.add(b) : op === '-' ? a.sub(b) : op === '*' ? a.mul(b) : a.div(b);
+      this.checkTypedConst(e);
+      return;
+    }
     if (x.cv !== undefined && y.cv !== undefined) {
       let v = arith(op, x.cv as bigint, y.cv as bigint);
       const tk = under(t).k;
@@ -2178,7 +2204,7 @@ class Checker {
           if (!el.key) fail(el.value.pos, 'missing key in map literal');
           elemValue(el.key, u.key, 'map literal');
           if (el.key.cv !== undefined) {
-            const k = typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
+            const k = isRat(el.key.cv) ? `f${el.key.cv.num}/${el.key.cv.den}` : typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
             if (seen.has(k)) fail(el.key.pos, `duplicate key ${el.key.text} in map literal`);
             seen.add(k);
           }
@@ -2243,7 +2269,7 @@ class Checker {
     const t = isNil(x.t!) ? y.t! : x.t!;
     const u = under(t);
     const ordered = op !== '==' && op !== '!=';
-    if (ordered && !(isInteger(t) || isString(t))) {
+    if (ordered && !(isNumeric(t) || isString(t))) {
       fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
     if (!nilSide) {
@@ -2266,11 +2292,12 @@ class Checker {
     const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
       if (xt.base === yt.base) return;
-      // int and rune constants mix; the result is a rune
-      const num = (b: string) => b === 'int' || b === 'rune';
+      // int, rune and float constants mix; the result is the later kind
+      const num = (b: string) => b === 'int' || b === 'rune' || b === 'float';
       if (num(xt.base) && num(yt.base)) {
-        this.setType(x, UNTYPED_RUNE);
-        this.setType(y, UNTYPED_RUNE);
+        const k = xt.base === 'float' || yt.base === 'float' ? UNTYPED_FLOAT : UNTYPED_RUNE;
+        this.setType(x, k);
+        this.setType(y, k);
         return;
       }
       if (xt.base === 'nil' || yt.base === 'nil') {
@@ -2305,7 +2332,8 @@ class Checker {
     switch (u.base) {
       case 'int':
       case 'rune':
-        return isIntKind(tu.k);
+      case 'float':
+        return isIntKind(tu.k) || tu.k === 'float64';
       case 'bool':
         return tu.k === 'bool';
       case 'nil':
@@ -2335,6 +2363,19 @@ class Checker {
       this.setType(e, target);
       return;
     }
+    if (isInteger(target) && isRat(e.cv)) {
+      if (!e.cv.isInt()) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (truncated)`);
+      e.cv = e.cv.num;
+      if (!fitsIntType(e.cv, target, this.W)) {
+        if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+        fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      }
+    }
+    if (under(target).k === 'float64' && (isRat(e.cv) || typeof e.cv === 'bigint')) {
+      const f = ratToFloat64(toRat(e.cv));
+      if (!Number.isFinite(f)) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      e.cv = float64ToRat(f);
+    }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
       // an operand of a binary operation: types2's "overflows" wording
       if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
@@ -2354,7 +2395,7 @@ class Checker {
     if (from.k === 'untyped') return this.untypedFits(from, to);
     const fu = under(from);
     const tu = under(to);
-    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || isIntKind(t.k);
+    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || t.k === 'float64' || isIntKind(t.k);
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
     if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
@@ -2464,6 +2505,8 @@ class Checker {
         return;
       }
       if (!this.untypedFits(at, t)) cannot();
+      if (isInteger(t) && isRat(a.cv) && !a.cv.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+      if (isInteger(t) && isRat(a.cv) && !fitsIntType(a.cv.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       if (isInteger(t) && typeof a.cv === 'bigint' && !fitsIntType(a.cv, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       this.convertUntyped(a, t, 'conversion');
       if (a.cv !== undefined && tu.k !== 'iface') e.cv = a.cv;
@@ -2474,14 +2517,26 @@ class Checker {
       this.assignableType(at, t) ||
       identical(au, tu) ||
       (au.k === 'ptr' && tu.k === 'ptr' && identical(under(au.elem), under(tu.elem))) ||
-      (isInteger(at) && isInteger(t)) ||
+      (isNumeric(at) && isNumeric(t)) ||
       (isInteger(at) && tu.k === 'string') ||
       (au.k === 'string' && tu.k === 'slice' && this.isByteOrRuneSlice(tu)) ||
       (tu.k === 'string' && au.k === 'slice' && this.isByteOrRuneSlice(au)) ||
       (au.k === 'chan' && tu.k === 'chan' && identical(au.elem, tu.elem));
     if (!ok) cannot();
     if (a.cv !== undefined) {
-      if (isInteger(t) && isInteger(at)) {
+      if (isNumeric(t) && isNumeric(at) && (isFloat(t) || isFloat(at))) {
+        // constant conversions between floats and integers: exact, or an error
+        const r = toRat(a.cv as bigint | Rat);
+        if (isInteger(t)) {
+          if (!r.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          if (!fitsIntType(r.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = r.num;
+        } else {
+          const f = ratToFloat64(r);
+          if (!Number.isFinite(f)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = float64ToRat(f);
+        }
+      } else if (isInteger(t) && isInteger(at)) {
         const v = a.cv as bigint;
         if (!fitsIntType(v, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
         e.cv = v;
@@ -2516,8 +2571,8 @@ class Checker {
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (!isInteger(t) && !isBoolean(t) && !isString(t)) {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take integers, bools and strings)`);
+          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t)) {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools and strings)`);
           }
         }
         e.mode = 'novalue';
@@ -2861,6 +2916,7 @@ function arith(op: string, a: bigint, b: bigint): bigint {
 }
 
 function compareConst(op: string, a: ConstValue, b: ConstValue): boolean {
+  if (isRat(a) || isRat(b)) return compareConst(op, BigInt(toRat(a as bigint | Rat).cmp(toRat(b as bigint | Rat))), 0n);
   if (typeof a === 'object' || typeof b === 'object') {
     // strings compare by bytes
     const c = Buffer.compare(Buffer.from(a as Uint8Array), Buffer.from(b as Uint8Array));

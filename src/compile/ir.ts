@@ -89,6 +89,20 @@ export type InstBody =
    * negative (unsigned); counts of 64 and more give 0 (shl, shru) or the sign (shr).
    */
   | { op: 'pshift'; dir: 'shl' | 'shr' | 'shru'; dst: readonly [number, number]; a: Pair; b: Operand }
+  /**
+   * float64 arithmetic (src/compile/lowerfloat.ts). A float64 is its IEEE bits:
+   * one word on a 64-bit target, two (low, high) on a 32-bit one; dst, a and
+   * b have that many words.
+   */
+  | { op: 'fop'; fop: 'add' | 'sub' | 'mul' | 'div'; dst: readonly number[]; a: readonly Operand[]; b: readonly Operand[] }
+  /** dst = (a <cmp> b) as 0/1 for float64s: IEEE comparisons (NaN compares unequal and unordered) */
+  | { op: 'fcmp'; cmp: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; dst: number; a: readonly Operand[]; b: readonly Operand[] }
+  /**
+   * Conversions between a one-word integer (signed, or `unsigned`) and a
+   * float64: `to: 'float'` converts the word a[0] into the float dst; `to:
+   * 'int'` truncates the float a toward zero into the word dst[0].
+   */
+  | { op: 'fcvt'; to: 'float' | 'int'; unsigned: boolean; dst: readonly number[]; a: readonly Operand[] }
   /** dst = (a <cmp> b) as 0/1 for 64-bit pairs (32-bit targets only; lt.. signed, ltu.. unsigned) */
   | { op: 'pcmp'; cmp: CmpOp; dst: number; a: Pair; b: Pair }
   /** neg: -a; com: ^a (bitwise); not: !a for a 0/1 bool */

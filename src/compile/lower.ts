@@ -33,6 +33,8 @@ import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, typ
 import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
+import { FloatLowering, isFloat64 } from './lowerfloat.ts';
+import { isRat, ratToFloat64, toRat } from './floats.ts';
 import {
   ANY,
   type ConstValue,
@@ -81,7 +83,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -255,6 +257,8 @@ class FnLowerer {
     label: () => this.label(),
     place: (id) => this.place(id),
   });
+  /** float64 arithmetic (lowerfloat.ts) */
+  private readonly floats = new FloatLowering({ W: this.P.W, temp: () => this.temp(), emit: (i) => this.emit(i), label: () => this.label(), place: (id) => this.place(id) }, this.ints);
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -728,7 +732,8 @@ class FnLowerer {
         const p = this.placeOf(s.x);
         const t = s.x.t!;
         const cur = this.loadPlace(p);
-        this.storePlace(p, this.ints.binary(s.op === '++' ? '+' : '-', t, cur, this.ints.constant(1n, t), t));
+        if (isFloat64(t)) this.storePlace(p, this.floats.incdec(s.op as '++' | '--', cur));
+        else this.storePlace(p, this.ints.binary(s.op === '++' ? '+' : '-', t, cur, this.ints.constant(1n, t), t));
         return;
       }
       case 'assign':
@@ -1050,7 +1055,7 @@ class FnLowerer {
         this.line = v.pos.line;
         const m = this.mark();
         if (tag && tagT) {
-          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string';
+          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string' && under(tagT).k !== 'float64';
           if (single) this.emit({ op: 'brcmp', cmp: 'eq', a: tag[0]!, b: this.expr(v)[0]!, when: true, target: body });
           else {
             const skip = this.label();
@@ -1292,7 +1297,7 @@ class FnLowerer {
     const one = (e: Expr) => {
       const t = e.t!;
       const u = under(t);
-      return u.k !== 'string' && u.k !== 'iface' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
+      return u.k !== 'string' && u.k !== 'iface' && u.k !== 'float64' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
     };
     return one(x) && one(y);
   }
@@ -1302,6 +1307,8 @@ class FnLowerer {
   /** A constant of type t. */
   private constVal(v: ConstValue, t: Type): Val {
     if (typeof v === 'boolean') return [imm(v ? 1 : 0)];
+    if (isFloat64(t) && (typeof v === 'bigint' || isRat(v))) return this.floats.constant(ratToFloat64(toRat(v)));
+    if (isRat(v)) throw new Error(`lower: a float constant of type ${t.k}`);
     if (typeof v === 'bigint') return intKindOf(t) ? this.ints.constant(v, t) : [imm(BigInt.asIntN(this.W * 8, v))];
     const s = this.P.stringSym(v, this.line);
     const str: Val = [s ? sym(s) : imm(0), imm(v.length)];
@@ -1381,6 +1388,7 @@ class FnLowerer {
           const p = this.nilCheck(this.expr(e.x)[0]!);
           return this.loadMem(p, 0, e.t!);
         }
+        if (e.op !== '!' && isFloat64(e.t!)) return e.op === '-' ? this.floats.neg(this.expr(e.x)) : this.expr(e.x);
         if (e.op !== '!') return this.ints.unary(e.op, e.t!, this.expr(e.x));
         const x = this.expr(e.x)[0]!;
         const t = this.temp();
@@ -1435,6 +1443,7 @@ class FnLowerer {
   /** x op y for integers (lowerint.ts) and string concatenation. */
   private binary(op: string, t: Type, x: Val, y: Val, yt: Type): Val {
     if (under(t).k === 'string') return this.concat([x, y]);
+    if (isFloat64(t)) return this.floats.binary(op, x, y);
     return this.ints.binary(op, t, x, y, yt);
   }
 
@@ -1482,6 +1491,7 @@ class FnLowerer {
       return this.bin(this.cmpOp(op, xe, ye), x, y);
     }
     const it = xt.k === 'untyped' ? yt : xt;
+    if (isFloat64(it)) return this.floats.compare(op, this.exprTo(xe, it), this.exprTo(ye, it));
     if (intKindOf(it) && intKindOf(xt) && intKindOf(yt)) return this.ints.compare(op, it, this.exprTo(xe, it), this.exprTo(ye, it));
     // strings: ordering through runtime.cmpstring
     if (op !== '==' && op !== '!=') {
@@ -1538,6 +1548,9 @@ class FnLowerer {
         });
         return;
       }
+      case 'float64':
+        this.floats.branchNe(x, y, ne);
+        return;
       default:
         x.forEach((a, i) => this.emit({ op: 'brcmp', cmp: 'ne', a, b: y[i]!, when: true, target: ne }));
     }
@@ -2168,6 +2181,7 @@ class FnLowerer {
     if (tu.k === 'iface') return this.exprTo(a, t);
     const v = this.expr(a);
     const isInt = (x: Type) => intKindOf(x) !== null;
+    if ((isFloat64(t) || isFloat64(at)) && (isInt(tu) || isFloat64(t)) && (isInt(au) || isFloat64(at))) return this.floats.convert(v, at, t);
     if (isInt(tu) && isInt(au)) return this.ints.convert(v, at, t);
     if (tu.k === 'string' && isInt(au)) return this.rtcallValues(ENTRY.intstring, [imm(0), this.ints.int64Arg(v, at)]);
     if (tu.k === 'string' && au.k === 'slice') {
@@ -2198,6 +2212,7 @@ class FnLowerer {
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
           if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
+          if (isFloat64(t)) return { k: 'float', a: this.floats.printArg(v) };
           return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
         });
         return { k: 'print', ln: b === 'println', items };
@@ -2295,7 +2310,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
-        else this.rtcall(it.k === 'uint' ? ENTRY.printuint : ENTRY.printint, [it.a]);
+        else this.rtcall(it.k === 'uint' ? ENTRY.printuint : it.k === 'float' ? ENTRY.printfloat : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
       this.rtcall(ENTRY.printunlock, []);

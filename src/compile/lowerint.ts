@@ -138,12 +138,17 @@ export class IntLowering {
     throw new Error(`lower: integer operator ${op}`);
   }
 
-  /** A runtime function of int64 arguments with one int64 result (pairs on a 32-bit target). */
-  private call64(e: RuntimeEntry, args: Val[]): Val {
+  /**
+   * A runtime function of int64 arguments with one int64 result: a word each
+   * on a 64-bit target, pairs on a 32-bit one.
+   */
+  call64(e: RuntimeEntry, args: Val[]): Val {
     const lo = this.tmp();
-    const hi = this.tmp();
-    this.h.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args: args.map((v) => ({ v: v[0]!, int64: true, hi: v[1]! })), results: [{ dst: lo, hi }] });
-    return [slot(lo), slot(hi)];
+    const pair = this.h.W === 4;
+    const hi = pair ? this.tmp() : undefined;
+    const a: CallArg[] = args.map((v) => (pair ? { v: v[0]!, int64: true, hi: v[1]! } : { v: v[0]!, int64: true }));
+    this.h.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args: a, results: [hi === undefined ? { dst: lo } : { dst: lo, hi }] });
+    return hi === undefined ? [slot(lo)] : [slot(lo), slot(hi)];
   }
 
   /**

@@ -66,6 +66,7 @@ export function kindOf(t: Type, K: (name: string) => number): number {
     case 'uint32':
     case 'uint64':
     case 'uintptr':
+    case 'float64':
       // const_kindInt, const_kindUint8, ... (go_asm.h spells them with a capital)
       return K(`const_kind${u.k[0]!.toUpperCase()}${u.k.slice(1)}`);
     case 'string':

@@ -15,13 +15,14 @@
 // is the list of its scalar leaves, one word each (see leaves()).
 
 import { type IntKind, intBits, intSigned, isIntKind, fitsIntKind } from './ints.ts';
+import { type Rat, isRat, ratString } from './floats.ts';
 export type { IntKind } from './ints.ts';
 
 /** The sync types of the subset. */
 export type SyncName = 'WaitGroup' | 'Mutex' | 'RWMutex' | 'Once';
 
 export type BasicType = {
-  readonly k: IntKind | 'bool' | 'string';
+  readonly k: IntKind | 'float64' | 'bool' | 'string';
   /** how the program named it when that differs from the kind (byte, rune) */
   readonly alias?: 'byte' | 'rune';
 };
@@ -76,7 +77,7 @@ export type Type =
   | { readonly k: 'chan'; readonly dir: 'both' | 'send' | 'recv'; readonly elem: Type }
   | { readonly k: 'func'; readonly params: readonly Type[]; readonly results: readonly Type[]; readonly variadic?: boolean }
   | NamedType
-  | { readonly k: 'untyped'; readonly base: 'int' | 'rune' | 'bool' | 'string' | 'nil' }
+  | { readonly k: 'untyped'; readonly base: 'int' | 'rune' | 'float' | 'bool' | 'string' | 'nil' }
   | { readonly k: 'tuple'; readonly types: readonly Type[] };
 
 export type FuncType = Extract<Type, { k: 'func' }>;
@@ -111,6 +112,8 @@ export const ANY: Type = { k: 'iface', methods: [], alias: 'any' };
 export const EMPTY_IFACE: Type = { k: 'iface', methods: [] };
 export const UNTYPED_INT: Type = { k: 'untyped', base: 'int' };
 export const UNTYPED_RUNE: Type = { k: 'untyped', base: 'rune' };
+export const UNTYPED_FLOAT: Type = { k: 'untyped', base: 'float' };
+export const FLOAT64: Type = { k: 'float64' };
 export const UNTYPED_BOOL: Type = { k: 'untyped', base: 'bool' };
 export const UNTYPED_STRING: Type = { k: 'untyped', base: 'string' };
 export const UNTYPED_NIL: Type = { k: 'untyped', base: 'nil' };
@@ -119,8 +122,8 @@ const STRING_RESULT: FuncType = { k: 'func', params: [], results: [STRING] };
 /** the predeclared error: interface{ Error() string } */
 export const ERROR: NamedType = { k: 'named', name: 'error', pkg: '', under: { k: 'iface', methods: [{ name: 'Error', type: STRING_RESULT }] }, methods: [] };
 
-/** A constant's value: integers are exact (arbitrary precision), strings are bytes. */
-export type ConstValue = bigint | boolean | Uint8Array;
+/** A constant's value: integers are exact (arbitrary precision), floats exact rationals (floats.ts), strings are bytes. */
+export type ConstValue = bigint | boolean | Uint8Array | Rat;
 
 export const isUntyped = (t: Type): t is UntypedType => t.k === 'untyped';
 
@@ -133,6 +136,12 @@ export function isInteger(t: Type): boolean {
   const u = under(t);
   return isIntKind(u.k) || (u.k === 'untyped' && (u.base === 'int' || u.base === 'rune'));
 }
+/** float64, or an untyped float constant */
+export function isFloat(t: Type): boolean {
+  const u = under(t);
+  return u.k === 'float64' || (u.k === 'untyped' && u.base === 'float');
+}
+export const isNumeric = (t: Type): boolean => isInteger(t) || isFloat(t);
 export const isString = (t: Type): boolean => {
   const u = under(t);
   return u.k === 'string' || (u.k === 'untyped' && u.base === 'string');
@@ -173,6 +182,7 @@ function formatType(t: Type, style: 'types2' | 'reflect'): string {
   switch (t.k) {
     case 'bool':
     case 'string':
+    case 'float64':
     case 'int':
     case 'int8':
     case 'int16':
@@ -279,6 +289,8 @@ export function defaultType(t: Type): Type {
       return INT;
     case 'rune':
       return RUNE;
+    case 'float':
+      return FLOAT64;
     case 'bool':
       return BOOL;
     case 'string':
@@ -318,6 +330,7 @@ export function nilable(t: Type): boolean {
 export function sizeOf(t: Type, W: number): number {
   const u = under(t);
   if (isIntKind(u.k)) return intBits(u.k, W) / 8;
+  if (u.k === 'float64') return 8;
   switch (u.k) {
     case 'bool':
       return 1;
@@ -343,6 +356,7 @@ export function alignOf(t: Type, W: number): number {
   const u = under(t);
   // gc aligns 64-bit integers to the register size: 4 bytes on 32-bit targets
   if (isIntKind(u.k)) return Math.min(intBits(u.k, W) / 8, W);
+  if (u.k === 'float64') return Math.min(8, W);
   switch (u.k) {
     case 'bool':
       return 1;
@@ -407,11 +421,11 @@ export function leaves(t: Type, W: number): Leaf[] {
   const w = W as 4 | 8;
   const u = under(t);
   if (isMem(t)) return [{ off: 0, size: w, signed: false }];
-  if (isIntKind(u.k)) {
-    const bytes = intBits(u.k, W) / 8;
+  if (isIntKind(u.k) || u.k === 'float64') {
+    const bytes = u.k === 'float64' ? 8 : intBits(u.k, W) / 8;
     // a 64-bit integer on a 32-bit target: two words, low first
     if (bytes > W) return [{ off: 0, size: w, signed: false }, { off: W, size: w, signed: false }];
-    return [{ off: 0, size: bytes as 1 | 2 | 4 | 8, signed: intSigned(u.k) }];
+    return [{ off: 0, size: bytes as 1 | 2 | 4 | 8, signed: u.k !== 'float64' && intSigned(u.k) }];
   }
   switch (u.k) {
     case 'bool':
@@ -459,7 +473,7 @@ export function isDirectIface(t: Type): boolean {
 /** Does the type hold pointers (ptrdata != 0)? */
 export function hasPointers(t: Type): boolean {
   const u = under(t);
-  if (isIntKind(u.k)) return false;
+  if (isIntKind(u.k) || u.k === 'float64') return false;
   switch (u.k) {
     case 'bool':
     case 'sync':
@@ -488,6 +502,7 @@ export function fitsIntType(v: bigint, t: Type, wordBits: number): boolean {
 
 export function constString(v: ConstValue): string {
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (isRat(v)) return ratString(v);
   return JSON.stringify(new TextDecoder().decode(v));
 }
 

@@ -30,6 +30,7 @@ export const Kind = {
   Uint32: 10,
   Uint64: 11,
   Uintptr: 12,
+  Float64: 14,
   Array: 17,
   Chan: 18,
   Func: 19,
@@ -72,6 +73,11 @@ export function readInt(mem: Arena, kind: number, W: number, addr: number): bigi
   let v = 0n;
   for (let i = k.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
   return k.signed ? BigInt.asIntN(k.size * 8, v) : v;
+}
+
+/** The float64 at addr. */
+export function readFloat64(mem: Arena, addr: number): number {
+  return Buffer.from(mem.read(addr, 8)).readDoubleLE(0);
 }
 
 const KIND_MASK = 31;
@@ -276,6 +282,8 @@ export function valuesEqual(rt: Runtime, t: TypeDesc, a: number, b: number): boo
   switch (t.kind) {
     case Kind.Bool:
       return mem.u8(a) === mem.u8(b);
+    case Kind.Float64:
+      return readFloat64(mem, a) === readFloat64(mem, b);
     case Kind.Ptr:
     case Kind.Chan:
     case Kind.Map:
@@ -344,6 +352,15 @@ export function hashValue(rt: Runtime, t: TypeDesc, p: number, seed: number): nu
       case Kind.Bool:
         mix(mem.u8(p));
         return;
+      case Kind.Float64: {
+        // +0 and -0 are equal keys (f64hash); a NaN never equals anything, whatever its hash
+        const f = readFloat64(mem, p);
+        const b = Buffer.alloc(8);
+        b.writeDoubleLE(f === 0 ? 0 : f);
+        mix(b.readUInt32LE(0));
+        mix(b.readUInt32LE(4));
+        return;
+      }
       case Kind.Ptr:
       case Kind.Chan:
       case Kind.Map: {

@@ -27,6 +27,30 @@ function divide(rt: Runtime, n: bigint, d: bigint, op: 'div' | 'mod'): bigint {
   return op === 'div' ? n / d : n % d;
 }
 
+/** A float64's bits as an int64, and back. */
+function bitsOf(f: number): bigint {
+  const b = Buffer.alloc(8);
+  b.writeDoubleLE(f);
+  return b.readBigInt64LE(0);
+}
+function floatOf(bits: bigint): number {
+  const b = Buffer.alloc(8);
+  b.writeBigInt64LE(BigInt.asIntN(64, bits));
+  return b.readDoubleLE(0);
+}
+
+/**
+ * A float64 truncated toward zero to an integer of `bits` bits. Go leaves
+ * out-of-range conversions implementation-defined; this gives what amd64's
+ * CVTTSD2SI gives for int64 (the smallest int64) and wraps for uint64.
+ */
+function truncate(f: number, signed: boolean): bigint {
+  if (!Number.isFinite(f)) return signed ? -(1n << 63n) : 1n << 63n;
+  const t = BigInt(Math.trunc(f));
+  if (signed) return t >= -(1n << 63n) && t < 1n << 63n ? t : -(1n << 63n);
+  return BigInt.asUintN(64, t);
+}
+
 export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
   const result = (c: HostCall, v: bigint) => c.i64(v);
   defineEntry(host, ENTRY.int64div, (c) => {
@@ -45,4 +69,9 @@ export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
     const [n, d] = operands(c);
     return result(c, divide(rt(), BigInt.asUintN(64, n), BigInt.asUintN(64, d), 'mod'));
   });
+  // conversions (the float64 travels as its bits); Number(bigint) rounds to nearest, ties to even, as Go converts
+  defineEntry(host, ENTRY.int64tofloat64, (c) => result(c, bitsOf(Number(c.argI64(0)))));
+  defineEntry(host, ENTRY.uint64tofloat64, (c) => result(c, bitsOf(Number(BigInt.asUintN(64, c.argI64(0))))));
+  defineEntry(host, ENTRY.float64toint64, (c) => result(c, truncate(floatOf(c.argI64(0)), true)));
+  defineEntry(host, ENTRY.float64touint64, (c) => result(c, truncate(floatOf(c.argI64(0)), false)));
 }

@@ -37,6 +37,7 @@ import { goAsmConst } from '../../go119/goasm.ts';
 import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
+import { emitFloatOp } from './amd64_float.ts';
 
 const ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11'] as const;
 /** The low byte and the 32-bit name of each argument register (for zero-extending bools). */
@@ -69,7 +70,7 @@ export function amd64Backend(arch: Arch): CodegenBackend {
 }
 
 class Amd64Func {
-  private readonly w = new AsmWriter();
+  readonly w = new AsmWriter();
   /** bytes of the outgoing spill area */
   private readonly out: number;
   /** bytes below the saved RBP */
@@ -94,7 +95,7 @@ class Amd64Func {
   }
 
   /** Load an operand into a 64-bit register. */
-  private load(reg: string, o: Operand): void {
+  load(reg: string, o: Operand): void {
     const w = this.w;
     switch (o.k) {
       case 'slot':
@@ -160,7 +161,7 @@ class Amd64Func {
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
   }
 
-  private store(dst: number, reg: string): void {
+  store(dst: number, reg: string): void {
     this.w.op(`mov ${this.slot(dst)}, ${reg}`);
   }
 
@@ -318,6 +319,10 @@ class Amd64Func {
       case 'pshift':
       case 'pcmp':
         throw new Error(`amd64: ${i.op} is for 32-bit targets`);
+      case 'fop':
+      case 'fcmp':
+      case 'fcvt':
+        return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
       case 'ret': {

@@ -33,6 +33,7 @@ import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 import { emitPairOp } from './arm_pair.ts';
+import { emitFloatOp } from './arm_float.ts';
 
 const COND: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge', ltu: 'lo', leu: 'ls', gtu: 'hi', geu: 'hs' };
 const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'orr', xor: 'eor', andnot: 'bic' };
@@ -320,6 +321,10 @@ class ArmFunc {
       case 'pshift':
       case 'pcmp':
         return emitPairOp(this, i);
+      case 'fop':
+      case 'fcmp':
+      case 'fcvt':
+        return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
       case 'ret': {
