@@ -20,7 +20,7 @@ const UNSUPPORTED: [string, string, string][] = [
   ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
   ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv")'],
   ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
-  ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take integers, bools and strings)'],
+  ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take numbers, bools and strings)'],
   ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
   ['fmt.Fprintln', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Fprintln(nil)\n}\n', 'prog.go:4:2: unsupported: fmt.Fprintln (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf)'],
