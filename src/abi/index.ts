@@ -245,6 +245,36 @@ export const ENTRY = {
   /** Atoi(s): the *NumError and *errors.errorString itabs for error are passed in */
   strconvAtoi: internal('strconv.Atoi', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
 
+  // ---- library functions (strings, sort, strconv; src/runtime/strings.ts): the words of their Go arguments and results ----
+  stringsContains: internal('strings.Contains', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsContainsRune: internal('strings.ContainsRune', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'r')], [v('bool', 'ok')]),
+  stringsHasPrefix: internal('strings.HasPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsHasSuffix: internal('strings.HasSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsIndex: internal('strings.Index', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsLastIndex: internal('strings.LastIndex', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsIndexByte: internal('strings.IndexByte', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'c')], [v('int', 'i')]),
+  stringsCount: internal('strings.Count', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'n')]),
+  stringsSplit: internal('strings.Split', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsFields: internal('strings.Fields', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsJoin: internal('strings.Join', 'host', [v('ptr', 'elems'), v('int', 'len'), v('int', 'cap'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsRepeat: internal('strings.Repeat', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'count')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToUpper: internal('strings.ToUpper', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToLower: internal('strings.ToLower', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSpace: internal('strings.TrimSpace', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrim: internal('strings.Trim', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimLeft: internal('strings.TrimLeft', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimRight: internal('strings.TrimRight', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimPrefix: internal('strings.TrimPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSuffix: internal('strings.TrimSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplace: internal('strings.Replace', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplaceAll: internal('strings.ReplaceAll', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen')], [v('ptr', 'p'), v('int', 'n')]),
+  sortInts: internal('sort.Ints', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  sortStrings: internal('sort.Strings', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  strconvFormatInt: internal('strconv.FormatInt', 'host', [v('int64', 'i'), v('int', 'base')], [v('ptr', 'p'), v('int', 'n')]),
+  strconvFormatBool: internal('strconv.FormatBool', 'host', [v('bool', 'b')], [v('ptr', 'p'), v('int', 'n')]),
+  /** ParseInt(s, base, bitSize): the *NumError and *errors.errorString itabs for error are passed in */
+  strconvParseInt: internal('strconv.ParseInt', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'base'), v('int', 'bitSize'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int64', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
+
   // ---- called by name from Go (package runtime, sync.WaitGroup) ----
   Gosched: goFunc('host', { pkg: 'runtime', name: 'Gosched', params: [], results: [] }),
   Goexit: goFunc('asm', { pkg: 'runtime', name: 'Goexit', params: [], results: [] }),

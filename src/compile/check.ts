@@ -247,7 +247,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'strings', 'sort'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (

@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
@@ -2357,10 +2357,31 @@ class FnLowerer {
         const r = this.rtcallValues(ENTRY.strconvAtoi, [a[0]![0]!, a[0]![1]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))]);
         return [[r[0]!], [r[1]!, r[2]!]];
       }
+      case 'strconv.ParseInt': {
+        const ts = [...this.ints.call64Results(), this.temp(), this.temp()];
+        const args: CallArg[] = [a[0]![0]!, a[0]![1]!, a[1]![0]!, a[2]![0]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))].map((v) => ({ v }));
+        const n = ts.length - 2;
+        this.emit({ op: 'call', fn: { k: 'sym', name: ENTRY.strconvParseInt.symbol }, args, results: [n === 2 ? { dst: ts[0]!, hi: ts[1]! } : { dst: ts[0]! }, { dst: ts[n]! }, { dst: ts[n + 1]! }] });
+        return [ts.slice(0, n).map(slot), [slot(ts[n]!), slot(ts[n + 1]!)]];
+      }
       default:
+        if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
+  }
+
+  /**
+   * A library function implemented by its runtime entry (packages.ts
+   * LIBRARY_CALLS): the words of the arguments in order (an int64 as the
+   * entry's int64 argument), the results as the Go results' words.
+   */
+  private libraryCall(e: RuntimeEntry, ft: FuncType, a: Val[]): Val[] {
+    const args: CallArg[] = a.flatMap((v, i) => (under(ft.params[i]!).k === 'int64' ? [this.ints.int64Arg(v, ft.params[i]!)] : v.map((o) => ({ v: o }))));
+    const out: Val[] = ft.results.map((t) => leaves(t, this.W).map(() => slot(this.temp())));
+    const results: CallResult[] = out.flatMap((v, i) => v.map((o, k) => ({ dst: (o as { s: number }).s, bool: k === 0 && under(ft.results[i]!).k === 'bool' })));
+    this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
+    return out;
   }
 
   /**

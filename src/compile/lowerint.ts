@@ -138,6 +138,11 @@ export class IntLowering {
     throw new Error(`lower: integer operator ${op}`);
   }
 
+  /** Slots for an int64 result: one word, or a pair on a 32-bit target. */
+  call64Results(): number[] {
+    return this.h.W === 4 ? [this.tmp(), this.tmp()] : [this.tmp()];
+  }
+
   /**
    * A runtime function of int64 arguments with one int64 result: a word each
    * on a 64-bit target, pairs on a 32-bit one.

@@ -16,6 +16,7 @@ import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
 import { defineLangHosts } from './lang.ts';
 import { defineVlrtHosts } from './vlrt.ts';
+import { defineStringsHosts } from './strings.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
@@ -230,6 +231,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   // ---- 64-bit division on 32-bit targets (vlrt.go) ----
   defineVlrtHosts(host, rt);
+  // ---- strings, sort, strconv ----
+  defineStringsHosts(host, rt);
 }
 
 /** A host function's bool result (1 / 0), or its tail call. */
