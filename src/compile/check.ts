@@ -73,6 +73,7 @@ import {
   lookupFieldOrMethod,
   type Method,
   missingMethod,
+  methodSet,
   type NamedType,
   nilable,
   RUNE,
@@ -1813,7 +1814,7 @@ class Checker {
       }
     }
     this.expr(e.x);
-    if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
+    if (e.x.mode === 'type') return this.methodExpr(e);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
     const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
@@ -1855,6 +1856,26 @@ class Checker {
         fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
       }
     }
+  }
+
+  /**
+   * A method expression T.M or (*T).M: a function value taking the receiver
+   * first. M must be in the method set of the type (go1.19's errors).
+   */
+  private methodExpr(e: Extract<Expr, { kind: 'selector' }>): void {
+    const t = e.x.t!;
+    const entry = methodSet(t).find((m) => m.name === e.sel);
+    if (!entry) {
+      const sel = lookupFieldOrMethod(t, e.sel);
+      if (sel.kind === 'method' && sel.method.ptrRecv) fail(e.selPos, `cannot call pointer method ${e.sel} on ${typeString(t)}`);
+      fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+    }
+    const direct = entry.sel.kind === 'method' && entry.sel.path.length === 0;
+    if (under(t).k === 'iface' || (t.k !== 'ptr' && !direct)) unsupported(e.pos, `method expressions of interface or promoted methods (${e.text})`);
+    e.mode = 'value';
+    e.selection = { kind: 'methodexpr', recvT: t, entry };
+    const ft = entry.type;
+    e.t = { k: 'func', params: [t, ...ft.params], results: ft.results, ...(ft.variadic ? { variadic: true } : {}) };
   }
 
   private funcLit(e: FuncLit): void {

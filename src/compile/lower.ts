@@ -1615,6 +1615,12 @@ class FnLowerer {
     const sel = e.selection!;
     if (sel.kind === 'field') return this.walkPath(this.refOf(e.x), e.x.t!, sel.path).value();
     if (sel.kind === 'method' || sel.kind === 'imethod') return [this.methodValue(e, sel)];
+    if (sel.kind === 'methodexpr') {
+      // T.M is the method itself (receiver words first); (*T).M the method or gc's (*T).M wrapper
+      const m = sel.entry.sel;
+      const symbol = sel.recvT.k !== 'ptr' && m.kind === 'method' ? m.method.symbol : this.P.rtypes.ifaceEntry(sel.recvT, sel.entry).symbol;
+      return [sym(this.P.staticFuncval(symbol, this.line))];
+    }
     throw new Error(`lower: selector ${e.text}`);
   }
 

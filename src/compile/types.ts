@@ -521,6 +521,8 @@ export type Selection =
   | { kind: 'method'; path: PathStep[]; method: Method; recv: NamedType; derefRecv: boolean }
   /** a method of an interface value (possibly an embedded interface field at the end of `path`) */
   | { kind: 'imethod'; path: PathStep[]; index: number; iface: IfaceType; type: FuncType }
+  /** a method expression T.M or (*T).M: the function whose first parameter is the receiver */
+  | { kind: 'methodexpr'; recvT: Type; entry: MethodSetEntry }
   | { kind: 'ambiguous' }
   | { kind: 'none' };
 

@@ -18,13 +18,13 @@ const UNSUPPORTED: [string, string, string][] = [
   ['float32', main('\tvar f float32\n\t_ = f'), 'prog.go:3:8: unsupported: type float32'],
   ['complex128', main('\tvar n complex128\n\t_ = n'), 'prog.go:3:8: unsupported: type complex128'],
   ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
-  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv")'],
+  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv", "strings", "sort")'],
   ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take numbers, bools and strings)'],
   ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
   ['fmt.Fprintln', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Fprintln(nil)\n}\n', 'prog.go:4:2: unsupported: fmt.Fprintln (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf)'],
-  ['method expression', 'package main\ntype T int\nfunc (T) M() {}\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:5:7: unsupported: method expressions (T.M)'],
+  ['method expression of an interface', 'package main\ntype I interface{ M() }\nfunc main() {\n\tf := I.M\n\t_ = f\n}\n', 'prog.go:4:7: unsupported: method expressions of interface or promoted methods (I.M)'],
 ];
 
 // [name, program, go1.19's message]: an error Go reports wins over a construct outside the subset anywhere
@@ -61,6 +61,8 @@ const GO_ERRORS: [string, string, string][] = [
   ['float64 overflow', main('\tvar f float64 = 1e400\n\tprintln(f)'), 'prog.go:3:18: cannot use 1e400 (untyped float constant 1e+400) as float64 value in variable declaration (overflows)'],
   ['float remainder', main('\tx := 1.5\n\tprintln(x % 2)'), 'prog.go:4:10: invalid operation: operator % not defined on x (variable of type float64)'],
   ['mismatched float64 and int', main('\tx := 1.5\n\tvar n int = 2\n\tprintln(x + n)'), 'prog.go:5:10: invalid operation: x + n (mismatched types float64 and int)'],
+  ['method expression needing a pointer receiver', 'package main\n\ntype T struct{ n int }\n\nfunc (t *T) M() {}\n\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:8:9: cannot call pointer method M on T'],
+  ['method expression of no method', 'package main\n\ntype T struct{ n int }\n\nfunc main() {\n\tf := T.Nope\n\t_ = f\n}\n', 'prog.go:6:9: T.Nope undefined (type T has no field or method Nope)'],
   ['mismatched int64 and int32', main('\tx := int64(5)\n\ty := int32(6)\n\tprintln(x + y)'), 'prog.go:5:10: invalid operation: x + y (mismatched types int64 and int32)'],
   ['e14: var b byte = 300; _ = b', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar b byte = 300; _ = b\n}\n', 'prog.go:6:15: cannot use 300 (untyped int constant) as byte value in variable declaration (overflows)'],
   ['e15: p := &P{}; p.Z = 1', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tp := &P{}; p.Z = 1\n}\n', 'prog.go:6:15: p.Z undefined (type *P has no field or method Z)'],
