@@ -93,7 +93,7 @@ import {
   SYNC_TYPES,
   type SyncName,
 } from './types.ts';
-import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { PKG_FUNCS, PKG_TYPES, PKG_VARS, type PkgFunc } from './packages.ts';
 import { intBits, intSigned, isIntKind } from './ints.ts';
 import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
 
@@ -248,7 +248,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'strings', 'sort'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'strings', 'sort', 'io', 'os'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -1796,6 +1796,14 @@ class Checker {
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
         }
+        const pv = PKG_VARS[o.path]?.[e.sel];
+        if (pv) {
+          // os.Stdout, os.Stderr: values (lowered as the address of a static File)
+          e.mode = 'value';
+          e.builtin = `${o.path}.${e.sel}`;
+          e.t = pv.type;
+          return;
+        }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {
           e.mode = 'type';
@@ -1804,7 +1812,7 @@ class Checker {
         }
         const pf: PkgFunc | undefined = PKG_FUNCS[o.path]?.[e.sel];
         if (!pf) {
-          const names = Object.keys(PKG_FUNCS[o.path] ?? {}).map((k) => `${o.path}.${k}`);
+          const names = [...Object.keys(PKG_FUNCS[o.path] ?? {}), ...Object.keys(PKG_VARS[o.path] ?? {}), ...Object.keys(PKG_TYPES[o.path] ?? {})].map((k) => `${o.path}.${k}`);
           unsupported(e.pos, `${o.path}.${e.sel} (supported: ${names.join(', ')})`);
         }
         e.mode = 'builtin';

@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
@@ -210,6 +210,13 @@ class ProgramLowerer {
   }
 
   /** The static funcval of a top-level function (Go's main.f·f): one word, the code address. */
+  /** os.Stdout / os.Stderr: a static *os.File (its fd word) */
+  pkgVar(name: string, line: number): string {
+    const [pkg, v] = name.split('.') as [string, string];
+    const sym = `${pkg}.${v.toLowerCase()}File`;
+    return this.addData(sym, line, [{ k: 'word', v: BigInt(PKG_VARS[pkg]![v]!.fd) }]);
+  }
+
   staticFuncval(fn: string, line: number): string {
     return this.addData(`${fn}.f`, line, [{ k: 'word', v: fn }]);
   }
@@ -1612,6 +1619,7 @@ class FnLowerer {
   }
 
   private selectorValue(e: Extract<Expr, { kind: 'selector' }>): Val {
+    if (e.mode === 'value' && e.builtin) return [sym(this.P.pkgVar(e.builtin, this.line))];
     const sel = e.selection!;
     if (sel.kind === 'field') return this.walkPath(this.refOf(e.x), e.x.t!, sel.path).value();
     if (sel.kind === 'method' || sel.kind === 'imethod') return [this.methodValue(e, sel)];
@@ -2429,6 +2437,18 @@ class FnLowerer {
    * write(1, ...) for the printing forms.
    */
   private fmtCall(name: string, args: Val[]): Val[] {
+    if (name.startsWith('F')) {
+      // Fprint*(w, ...): the text as Sprint* makes it, then w.Write([]byte(text)) through the io.Writer's itab
+      const w = args[0]!;
+      const text = this.fmtCall(`S${name.slice(1)}`, args.slice(1))[0]!;
+      const b = this.rtcallValues(ENTRY.stringtoslicebyte, [imm(0), text[0]!, text[1]!]);
+      const tab = this.nilCheck(w[0]!);
+      const fn = this.temp();
+      this.emit({ op: 'load', dst: fn, base: tab, off: this.P.K('itab_fun') });
+      const r = [this.temp(), this.temp(), this.temp()];
+      this.emit({ op: 'call', fn: { k: 'code', addr: slot(fn) }, args: [w[1]!, ...b].map((v) => ({ v })), results: r.map((dst) => ({ dst })) });
+      return [[slot(r[0]!)], [slot(r[1]!), slot(r[2]!)]];
+    }
     const hasFormat = name === 'Printf' || name === 'Sprintf' || name === 'Errorf';
     const fmtStr: Val = hasFormat ? args[0]! : [imm(0), imm(0)];
     const list = hasFormat ? args[1]! : args[0]!;

@@ -62,8 +62,52 @@ export const NUM_ERROR: NamedType = {
   methods: [{ name: 'Error', ptrRecv: true, type: { k: 'func', params: [], results: [STRING] }, symbol: 'strconv.(*NumError).Error' }],
 };
 
+const BYTES: Type = { k: 'slice', elem: BYTE };
+const WRITE: FuncType = { k: 'func', params: [BYTES], results: [INT, ERROR] };
+
+/** io.Writer */
+export const IO_WRITER: NamedType = { k: 'named', name: 'Writer', pkg: 'io', under: { k: 'iface', methods: [{ name: 'Write', type: WRITE }] }, methods: [] };
+
+/** *os.File: os.Stdout and os.Stderr; its Write is a host function writing to the file descriptor. */
+export const OS_FILE: NamedType = {
+  k: 'named',
+  name: 'File',
+  pkg: 'os',
+  under: { k: 'struct', fields: [{ name: 'fd', type: INT, embedded: false }] },
+  methods: [{ name: 'Write', ptrRecv: true, type: WRITE, symbol: 'os.(*File).Write' }],
+};
+
+/** strings.Builder: go1.19's {addr *Builder; buf []byte}; its methods are host functions over buf. */
+export const BUILDER: NamedType = {
+  k: 'named',
+  name: 'Builder',
+  pkg: 'strings',
+  under: { k: 'struct', fields: [] },
+  methods: [
+    { name: 'Len', ptrRecv: true, type: { k: 'func', params: [], results: [INT] }, symbol: 'strings.(*Builder).Len' },
+    { name: 'Reset', ptrRecv: true, type: { k: 'func', params: [], results: [] }, symbol: 'strings.(*Builder).Reset' },
+    { name: 'String', ptrRecv: true, type: { k: 'func', params: [], results: [STRING] }, symbol: 'strings.(*Builder).String' },
+    { name: 'Write', ptrRecv: true, type: WRITE, symbol: 'strings.(*Builder).Write' },
+    { name: 'WriteByte', ptrRecv: true, type: { k: 'func', params: [BYTE], results: [ERROR] }, symbol: 'strings.(*Builder).WriteByte' },
+    { name: 'WriteRune', ptrRecv: true, type: { k: 'func', params: [RUNE], results: [INT, ERROR] }, symbol: 'strings.(*Builder).WriteRune' },
+    { name: 'WriteString', ptrRecv: true, type: { k: 'func', params: [STRING], results: [INT, ERROR] }, symbol: 'strings.(*Builder).WriteString' },
+  ],
+};
+BUILDER.under = {
+  k: 'struct',
+  fields: [
+    { name: 'addr', type: { k: 'ptr', elem: BUILDER }, embedded: false },
+    { name: 'buf', type: BYTES, embedded: false },
+  ],
+};
+
+/** Package-level variables of the library: os.Stdout, os.Stderr (read-only *os.File values). */
+export const PKG_VARS: Readonly<Record<string, Readonly<Record<string, { type: Type; fd: number }>>>> = {
+  os: { Stdout: { type: { k: 'ptr', elem: OS_FILE }, fd: 1 }, Stderr: { type: { k: 'ptr', elem: OS_FILE }, fd: 2 } },
+};
+
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
-export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR];
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER];
 
 export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
   fmt: {
@@ -74,6 +118,9 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Sprint: fn([anys], [STRING], true),
     Sprintln: fn([anys], [STRING], true),
     Errorf: fn([STRING, anys], [ERROR], true),
+    Fprint: fn([IO_WRITER, anys], [INT, ERROR], true),
+    Fprintf: fn([IO_WRITER, STRING, anys], [INT, ERROR], true),
+    Fprintln: fn([IO_WRITER, anys], [INT, ERROR], true),
   },
   errors: {
     New: fn([STRING], [ERROR]),
@@ -129,4 +176,7 @@ export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntrie
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
   fmt: { Stringer: STRINGER },
   strconv: { NumError: NUM_ERROR },
+  io: { Writer: IO_WRITER },
+  os: { File: OS_FILE },
+  strings: { Builder: BUILDER },
 };

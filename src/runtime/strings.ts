@@ -221,6 +221,59 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
   defineEntry(host, ENTRY.stringsReplace, (c) => ret(replace(str(c, 0), str(c, 2), str(c, 4), Number(c.argInt(6)))));
   defineEntry(host, ENTRY.stringsReplaceAll, (c) => ret(replace(str(c, 0), str(c, 2), str(c, 4), -1)));
 
+  // ---- strings.Builder {addr *Builder; buf []byte}: appends grow buf by doubling (its capacity is not observable here) ----
+  const append = (bp: number, data: Uint8Array): void => {
+    const r = rt();
+    const w = W();
+    let p = r.mem.ptr(bp + w);
+    const len = r.mem.ptr(bp + 2 * w);
+    let cap = r.mem.ptr(bp + 3 * w);
+    if (len + data.length > cap) {
+      cap = Math.max(2 * cap, len + data.length, 8);
+      const q = r.heap.alloc(cap);
+      if (len > 0) r.mem.copyWithin(q, p, len);
+      p = q;
+      r.mem.setPtr(bp + w, p);
+      r.mem.setPtr(bp + 3 * w, cap);
+    }
+    if (data.length > 0) r.mem.write(p + len, data);
+    r.mem.setPtr(bp + 2 * w, len + data.length);
+    r.mem.setPtr(bp, bp);
+  };
+  const bytesArg = (c: HostCall, i: number) => readString(rt(), c.argN(i), c.argN(i + 1));
+  defineEntry(host, ENTRY.builderLen, (c) => rt().mem.ptr(c.argN(0) + 2 * W()));
+  defineEntry(host, ENTRY.builderReset, (c) => rt().mem.fill(c.argN(0), 4 * W(), 0));
+  defineEntry(host, ENTRY.builderString, (c) => [rt().mem.ptr(c.argN(0) + W()), rt().mem.ptr(c.argN(0) + 2 * W())]);
+  defineEntry(host, ENTRY.builderWrite, (c) => {
+    const data = bytesArg(c, 1);
+    append(c.argN(0), data);
+    return [data.length, 0, 0];
+  });
+  defineEntry(host, ENTRY.builderWriteString, (c) => {
+    const data = bytesArg(c, 1);
+    append(c.argN(0), data);
+    return [data.length, 0, 0];
+  });
+  defineEntry(host, ENTRY.builderWriteByte, (c) => {
+    append(c.argN(0), new Uint8Array([Number(c.arg(1) & 0xffn)]));
+    return [0, 0];
+  });
+  defineEntry(host, ENTRY.builderWriteRune, (c) => {
+    const r = Number(c.argInt(1));
+    const valid = r >= 0 && r <= 0x10ffff && !(r >= 0xd800 && r <= 0xdfff);
+    const data = enc.encode(String.fromCodePoint(valid ? r : 0xfffd));
+    append(c.argN(0), data);
+    return [data.length, 0, 0];
+  });
+  // ---- os.(*File).Write: the bytes go to the file descriptor's output, as the write system call's do ----
+  defineEntry(host, ENTRY.osFileWrite, (c) => {
+    const r = rt();
+    const fd = Number(r.mem.word(c.argN(0)));
+    const data = bytesArg(c, 1);
+    r.write(fd, Buffer.from(data).toString('utf8'));
+    return [data.length, 0, 0];
+  });
+
   // ---- sort ----
   defineEntry(host, ENTRY.sortInts, (c) => {
     const r = rt();

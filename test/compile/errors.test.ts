@@ -18,12 +18,13 @@ const UNSUPPORTED: [string, string, string][] = [
   ['float32', main('\tvar f float32\n\t_ = f'), 'prog.go:3:8: unsupported: type float32'],
   ['complex128', main('\tvar n complex128\n\t_ = n'), 'prog.go:3:8: unsupported: type complex128'],
   ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
-  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv", "strings", "sort")'],
+  ['import', 'package main\nimport "bufio"\nfunc main() { _ = bufio.NewReader }\n', 'prog.go:2:8: unsupported: import "bufio" (supported: "runtime", "sync", "fmt", "errors", "strconv", "strings", "sort", "io", "os")'],
+  ['os.Exit', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:3:15: unsupported: os.Exit (supported: os.Stdout, os.Stderr, os.File)'],
   ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take numbers, bools and strings)'],
   ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
-  ['fmt.Fprintln', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Fprintln(nil)\n}\n', 'prog.go:4:2: unsupported: fmt.Fprintln (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf)'],
+  ['fmt.Sscan', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Sscan("1")\n}\n', 'prog.go:4:2: unsupported: fmt.Sscan (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf, fmt.Fprint, fmt.Fprintf, fmt.Fprintln, fmt.Stringer)'],
   ['method expression of an interface', 'package main\ntype I interface{ M() }\nfunc main() {\n\tf := I.M\n\t_ = f\n}\n', 'prog.go:4:7: unsupported: method expressions of interface or promoted methods (I.M)'],
 ];
 
