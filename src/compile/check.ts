@@ -2748,6 +2748,9 @@ class Checker {
         const ft = pf ? pf.type : first === 'runtime' ? RUNTIME_FUNCS[second] : first === 'sync' ? SYNC_METHODS[second as SyncName][third] : undefined;
         if (!ft) unsupported(e.pos, `builtin ${name}`);
         this.args(e, ft, first === 'sync' ? e.fn.text : name);
+        if ((name === 'sort.Slice' || name === 'sort.SliceStable') && !e.spread && e.args[0] && under(e.args[0].t!).k !== 'slice') {
+          unsupported(e.args[0].pos, `${name} of a value that is not a slice (${typeString(e.args[0].t)})`);
+        }
         this.callResult(e, ft);
       }
     }

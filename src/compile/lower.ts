@@ -2371,6 +2371,10 @@ class FnLowerer {
         const r = this.rtcallValues(ENTRY.strconvAtoi, [a[0]![0]!, a[0]![1]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))]);
         return [[r[0]!], [r[1]!, r[2]!]];
       }
+      case 'sort.Slice':
+      case 'sort.SliceStable':
+        this.sortSlice(p.call, a[0]!, a[1]![0]!);
+        return [];
       case 'strconv.ParseInt': {
         const ts = [...this.ints.call64Results(), this.temp(), this.temp()];
         const args: CallArg[] = [a[0]![0]!, a[0]![1]!, a[1]![0]!, a[2]![0]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))].map((v) => ({ v }));
@@ -2383,6 +2387,51 @@ class FnLowerer {
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
+  }
+
+  /**
+   * sort.Slice(x, less) and sort.SliceStable: an insertion sort calling less,
+   * which is what go1.19's pdqsort does for up to 12 elements (so ties keep
+   * Go's order there) and a stable sort in general (SliceStable's order
+   * whatever the length; Slice's for distinct keys). x is the slice boxed in
+   * an interface: its header is read from the box.
+   */
+  private sortSlice(call: CallExpr, x: Val, less: Operand): void {
+    const st = under(call.args[0]!.t!) as Extract<Type, { k: 'slice' }>;
+    const es = sizeOf(st.elem, this.W);
+    const hdr = this.snapshot(this.loadMem(x[1]!, 0, st));
+    const base = hdr[0]!;
+    const n = hdr[1]!;
+    const tmp = this.newObject(st.elem);
+    const i = this.newVar();
+    const j = this.newVar();
+    const outer = this.label();
+    const inner = this.label();
+    const nextI = this.label();
+    const end = this.label();
+    this.emit({ op: 'mov', dst: i, src: imm(1) });
+    this.place(outer);
+    this.emit({ op: 'brcmp', cmp: 'ge', a: slot(i), b: n, when: true, target: end });
+    this.emit({ op: 'mov', dst: j, src: slot(i) });
+    this.place(inner);
+    const m = this.mark();
+    this.emit({ op: 'brcmp', cmp: 'le', a: slot(j), b: imm(0), when: true, target: nextI });
+    const jm1 = this.bin('sub', slot(j), imm(1));
+    const ok = this.temp();
+    this.emit({ op: 'call', fn: { k: 'closure', fv: less }, args: [{ v: slot(j) }, { v: jm1 }], results: [{ dst: ok, bool: true }] });
+    this.emit({ op: 'br', cond: slot(ok), when: false, target: nextI });
+    const pa = this.bin('add', base, this.bin('mul', slot(j), imm(es)));
+    const pb = this.bin('sub', pa, imm(es));
+    this.rtcall(ENTRY.memmove, [tmp, pa, imm(es)]);
+    this.rtcall(ENTRY.memmove, [pa, pb, imm(es)]);
+    this.rtcall(ENTRY.memmove, [pb, tmp, imm(es)]);
+    this.emit({ op: 'bin', bop: 'sub', dst: j, a: slot(j), b: imm(1) });
+    this.release(m);
+    this.jmp(inner);
+    this.place(nextI);
+    this.emit({ op: 'bin', bop: 'add', dst: i, a: slot(i), b: imm(1) });
+    this.jmp(outer);
+    this.place(end);
   }
 
   /**

@@ -11,6 +11,7 @@ export interface PkgFunc {
 
 const anys: Type = { k: 'slice', elem: ANY };
 const STRINGS: Type = { k: 'slice', elem: STRING };
+const LESS: Type = { k: 'func', params: [INT, INT], results: [BOOL] };
 const fn = (params: Type[], results: Type[], variadic = false): PkgFunc => ({ type: variadic ? { k: 'func', params, results, variadic: true } : { k: 'func', params, results } });
 
 /** fmt.Stringer */
@@ -160,6 +161,8 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
   sort: {
     Ints: fn([{ k: 'slice', elem: INT }], []),
     Strings: fn([STRINGS], []),
+    Slice: fn([ANY, LESS], []),
+    SliceStable: fn([ANY, LESS], []),
   },
 };
 
@@ -168,7 +171,7 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
  * (src/abi ENTRY key) with the words of their arguments, by name.
  */
 export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntries([
-  ...['strings', 'sort'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])),
+  ...['strings', 'sort'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])).filter(([n]) => n !== 'sort.Slice' && n !== 'sort.SliceStable'),
   ['strconv.FormatInt', 'strconvFormatInt'],
   ['strconv.FormatBool', 'strconvFormatBool'],
 ]);
