@@ -93,7 +93,7 @@ import {
   SYNC_TYPES,
   type SyncName,
 } from './types.ts';
-import { PKG_FUNCS, PKG_TYPES, PKG_VARS, type PkgFunc } from './packages.ts';
+import { PKG_FUNCS, PKG_TYPES, PKG_VARS, pkgConst, type PkgFunc } from './packages.ts';
 import { intBits, intSigned, isIntKind } from './ints.ts';
 import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
 
@@ -248,7 +248,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'strings', 'sort', 'io', 'os'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'strings', 'sort', 'io', 'os', 'math'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -1795,6 +1795,13 @@ class Checker {
             return;
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
+        }
+        const pc = pkgConst(o.path, e.sel, this.W);
+        if (pc) {
+          e.mode = 'value';
+          e.t = pc.type;
+          e.cv = pc.value;
+          return;
         }
         const pv = PKG_VARS[o.path]?.[e.sel];
         if (pv) {

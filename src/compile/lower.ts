@@ -2440,9 +2440,15 @@ class FnLowerer {
    * entry's int64 argument), the results as the Go results' words.
    */
   private libraryCall(e: RuntimeEntry, ft: FuncType, a: Val[]): Val[] {
-    const args: CallArg[] = a.flatMap((v, i) => (under(ft.params[i]!).k === 'int64' ? [this.ints.int64Arg(v, ft.params[i]!)] : v.map((o) => ({ v: o }))));
+    // int64 and float64 (its bits) are the entry's int64 words: one, or a pair on a 32-bit target
+    const wide = (t: Type) => under(t).k === 'int64' || under(t).k === 'float64';
+    const args: CallArg[] = a.flatMap((v, i) => (wide(ft.params[i]!) ? [v.length === 2 ? { v: v[0]!, int64: true, hi: v[1]! } : { v: v[0]!, int64: true }] : v.map((o) => ({ v: o }))));
     const out: Val[] = ft.results.map((t) => leaves(t, this.W).map(() => slot(this.temp())));
-    const results: CallResult[] = out.flatMap((v, i) => v.map((o, k) => ({ dst: (o as { s: number }).s, bool: k === 0 && under(ft.results[i]!).k === 'bool' })));
+    const results: CallResult[] = out.flatMap((v, i): CallResult[] => {
+      const s = v.map((o) => (o as { s: number }).s);
+      if (wide(ft.results[i]!)) return [s.length === 2 ? { dst: s[0]!, hi: s[1]! } : { dst: s[0]! }];
+      return s.map((dst, k) => ({ dst, bool: k === 0 && under(ft.results[i]!).k === 'bool' }));
+    });
     this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
     return out;
   }

@@ -3,7 +3,8 @@
 // implements them (src/compile/lower.ts, with the runtime's host functions in
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
-import { ANY, BOOL, BYTE, ERROR, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type } from './types.ts';
+import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
+import { parseFloatLit, Rat } from './floats.ts';
 
 export interface PkgFunc {
   readonly type: FuncType;
@@ -158,6 +159,20 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Replace: fn([STRING, STRING, STRING, INT], [STRING]),
     ReplaceAll: fn([STRING, STRING, STRING], [STRING]),
   },
+  math: {
+    Sqrt: fn([FLOAT64], [FLOAT64]),
+    Abs: fn([FLOAT64], [FLOAT64]),
+    Floor: fn([FLOAT64], [FLOAT64]),
+    Ceil: fn([FLOAT64], [FLOAT64]),
+    Trunc: fn([FLOAT64], [FLOAT64]),
+    Mod: fn([FLOAT64, FLOAT64], [FLOAT64]),
+    Max: fn([FLOAT64, FLOAT64], [FLOAT64]),
+    Min: fn([FLOAT64, FLOAT64], [FLOAT64]),
+    Inf: fn([INT], [FLOAT64]),
+    NaN: fn([], [FLOAT64]),
+    IsNaN: fn([FLOAT64], [BOOL]),
+    IsInf: fn([FLOAT64, INT], [BOOL]),
+  },
   sort: {
     Ints: fn([{ k: 'slice', elem: INT }], []),
     Strings: fn([STRINGS], []),
@@ -166,12 +181,44 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
   },
 };
 
+/** Package constants (math): untyped, exact; MaxInt and MinInt follow the target's int size (wordBits). */
+export function pkgConst(pkg: string, name: string, wordBits: number): { type: Type; value: ConstValue } | undefined {
+  if (pkg !== 'math') return undefined;
+  const f = (text: string) => ({ type: UNTYPED_FLOAT, value: parseFloatLit(text)! });
+  const i = (v: bigint) => ({ type: UNTYPED_INT, value: v });
+  switch (name) {
+    case 'Pi':
+      return f('3.14159265358979323846264338327950288419716939937510582097494459');
+    case 'E':
+      return f('2.71828182845904523536028747135266249775724709369995957496696763');
+    case 'Sqrt2':
+      return f('1.41421356237309504880168872420969807856967187537694807317667974');
+    case 'Ln2':
+      return f('0.693147180559945309417232121458176568075500134360255254120680009');
+    case 'MaxFloat64':
+      return { type: UNTYPED_FLOAT, value: new Rat(((1n << 53n) - 1n) << 971n) };
+    case 'SmallestNonzeroFloat64':
+      return { type: UNTYPED_FLOAT, value: new Rat(1n, 1n << 1074n) };
+    case 'MaxInt':
+      return i((1n << BigInt(wordBits - 1)) - 1n);
+    case 'MinInt':
+      return i(-(1n << BigInt(wordBits - 1)));
+    case 'MaxUint':
+      return i((1n << BigInt(wordBits)) - 1n);
+  }
+  const m = /^(Max|Min)(Int|Uint)(8|16|32|64)$/.exec(name);
+  if (!m || (m[1] === 'Min' && m[2] === 'Uint')) return undefined;
+  const bits = BigInt(m[3]!);
+  if (m[2] === 'Uint') return i((1n << bits) - 1n);
+  return i(m[1] === 'Max' ? (1n << (bits - 1n)) - 1n : -(1n << (bits - 1n)));
+}
+
 /**
  * The library functions lowered as a plain call of their runtime entry
  * (src/abi ENTRY key) with the words of their arguments, by name.
  */
 export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntries([
-  ...['strings', 'sort'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])).filter(([n]) => n !== 'sort.Slice' && n !== 'sort.SliceStable'),
+  ...['strings', 'sort', 'math'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])).filter(([n]) => n !== 'sort.Slice' && n !== 'sort.SliceStable'),
   ['strconv.FormatInt', 'strconvFormatInt'],
   ['strconv.FormatBool', 'strconvFormatBool'],
 ]);

@@ -18,7 +18,7 @@ const UNSUPPORTED: [string, string, string][] = [
   ['float32', main('\tvar f float32\n\t_ = f'), 'prog.go:3:8: unsupported: type float32'],
   ['complex128', main('\tvar n complex128\n\t_ = n'), 'prog.go:3:8: unsupported: type complex128'],
   ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
-  ['import', 'package main\nimport "bufio"\nfunc main() { _ = bufio.NewReader }\n', 'prog.go:2:8: unsupported: import "bufio" (supported: "runtime", "sync", "fmt", "errors", "strconv", "strings", "sort", "io", "os")'],
+  ['import', 'package main\nimport "bufio"\nfunc main() { _ = bufio.NewReader }\n', 'prog.go:2:8: unsupported: import "bufio" (supported: "runtime", "sync", "fmt", "errors", "strconv", "strings", "sort", "io", "os", "math")'],
   ['os.Exit', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:3:15: unsupported: os.Exit (supported: os.Stdout, os.Stderr, os.File)'],
   ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take numbers, bools and strings)'],
