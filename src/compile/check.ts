@@ -2058,6 +2058,11 @@ class Checker {
       if (c < 0n) fail(y.pos, `invalid operation: negative shift count ${y.text}`);
       if (isUntyped(yt)) this.convertUntyped(y, INT, 'shift');
     }
+    // an untyped float constant with an integer value shifts as an untyped int
+    if (isRat(x.cv) && x.cv.isInt() && x.t!.k === 'untyped') {
+      x.cv = x.cv.num;
+      this.setType(x, UNTYPED_INT);
+    }
     const xt = x.t!;
     if (!isInteger(xt)) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
     if (x.cv !== undefined && y.cv !== undefined) {
@@ -2400,7 +2405,10 @@ class Checker {
       return;
     }
     if (isInteger(target) && isRat(e.cv)) {
-      if (!e.cv.isInt()) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (truncated)`);
+      if (!e.cv.isInt()) {
+        if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) truncated to ${typeString(target)}`);
+        fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (truncated)`);
+      }
       e.cv = e.cv.num;
       if (!fitsIntType(e.cv, target, this.W)) {
         if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);

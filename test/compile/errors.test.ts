@@ -64,6 +64,7 @@ const GO_ERRORS: [string, string, string][] = [
   ['mismatched float64 and int', main('\tx := 1.5\n\tvar n int = 2\n\tprintln(x + n)'), 'prog.go:5:10: invalid operation: x + n (mismatched types float64 and int)'],
   ['method expression needing a pointer receiver', 'package main\n\ntype T struct{ n int }\n\nfunc (t *T) M() {}\n\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:8:9: cannot call pointer method M on T'],
   ['method expression of no method', 'package main\n\ntype T struct{ n int }\n\nfunc main() {\n\tf := T.Nope\n\t_ = f\n}\n', 'prog.go:6:9: T.Nope undefined (type T has no field or method Nope)'],
+  ['float operand truncated', main('\tn := 3\n\tprintln(n > 2.5)'), 'prog.go:4:14: 2.5 (untyped float constant) truncated to int'],
   ['mismatched int64 and int32', main('\tx := int64(5)\n\ty := int32(6)\n\tprintln(x + y)'), 'prog.go:5:10: invalid operation: x + y (mismatched types int64 and int32)'],
   ['e14: var b byte = 300; _ = b', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar b byte = 300; _ = b\n}\n', 'prog.go:6:15: cannot use 300 (untyped int constant) as byte value in variable declaration (overflows)'],
   ['e15: p := &P{}; p.Z = 1', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tp := &P{}; p.Z = 1\n}\n', 'prog.go:6:15: p.Z undefined (type *P has no field or method Z)'],
