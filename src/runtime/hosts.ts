@@ -118,8 +118,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
   defineEntry(host, ENTRY.GOMAXPROCS, (c) => {
     const r = rt();
-    const n = Number(c.argInt(0));
-    if (n > 1 && n !== r.gomaxprocs) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
+    // a bigint: the message shows the argument exactly (GOMAXPROCS(9223372036854775807))
+    const n = c.argInt(0);
+    if (n > 1n && n !== BigInt(r.gomaxprocs)) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
     return r.gomaxprocs;
   });
   // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
@@ -159,8 +160,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.chancap, (c) => chancap(rt(), c.argN(0)));
 
   // ---- sync.WaitGroup (sync/waitgroup.go over sema.go) ----
-  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
-  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
+  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), c.argInt(1)));
+  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1n));
   defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
   host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
 
