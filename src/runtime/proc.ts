@@ -5,6 +5,7 @@
 import { _Gdead, _Gidle, _Grunnable, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from '../go119/index.ts';
 import { assertLocked, assertOnG0 } from './assert.ts';
 import { lock, unlock } from './lock.ts';
+import { mfastrandinit } from './rand.ts';
 import { runqempty, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus, setPStatus } from './status.ts';
@@ -42,14 +43,15 @@ export function schedinit(rt: Runtime): void {
 }
 
 /**
- * Ports mcommoninit: give mp an id (sched.mnext) and its gsignal g (mpreinit),
- * and link it into allm. id = -1 means "reserve the next id".
+ * Ports mcommoninit: give mp an id (sched.mnext), seed its fastrand (rand.ts),
+ * give it its gsignal g (mpreinit) and link it into allm. id = -1 means "reserve the next id".
  */
 export function mcommoninit(rt: Runtime, mp: M, id: number): void {
   lock(rt, rt.sched.lock);
   if (id >= 0) mp.id = id;
   else mp.id = mReserveID(rt);
   unlock(rt, rt.sched.lock);
+  mfastrandinit(rt, mp.addr, mp.id);
   const gsignal = malg(rt, GSIGNAL_STACK);
   gsignal.m = mp.addr;
   mp.gsignal = gsignal.addr;
@@ -181,6 +183,7 @@ export function newproc1(rt: Runtime, fn: number, callergp: G, callerpc: number)
   gostartcallfn(rt, newg, fn);
   newg.gopc = callerpc;
   newg.startpc = mem.ptr(fn);
+  newg.trackingSeq = rt.fastrand() & 0xff;
   if (rt.isSystemGoroutine(newg)) rt.sched.ngsys += 1;
   casgstatus(newg, _Gdead, _Grunnable);
 

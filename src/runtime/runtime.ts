@@ -16,11 +16,15 @@ import type { RuntimeSink } from './events.ts';
 import type { ParkResume } from './park.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { fastrand, fastrandinit } from './rand.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
   gomaxprocsEnv?: string;
-  /** seed of the deterministic fastrand */
+  /**
+   * the run's random seed: it stands in for the kernel's AT_RANDOM bytes,
+   * from which Go seeds every M's fastrand (rand.ts); default 1
+   */
   seed?: number;
   /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
   debugChecks?: boolean;
@@ -61,7 +65,9 @@ export class Runtime {
   readonly parkResumes = new Map<number, ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
-  private fastrandState: bigint;
+  /** fastrandinit's fastrandseed and alginit's hashkey[0], from the seed (rand.ts) */
+  readonly fastrandseed: bigint;
+  readonly hashkey0: bigint;
 
   constructor(
     readonly machine: Machine,
@@ -79,7 +85,7 @@ export class Runtime {
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
-    this.fastrandState = BigInt(opts.seed ?? 1) | 1n;
+    ({ fastrandseed: this.fastrandseed, hashkey0: this.hashkey0 } = fastrandinit(opts.seed ?? 1, this.arch.ptrSize));
     this.debugChecks = debugChecksEnabled(opts.debugChecks);
     this.systemFuncs = systemFuncEntries(machine);
   }
@@ -114,14 +120,9 @@ export class Runtime {
     return this.p(pp);
   }
 
-  /** fastrand: a deterministic xorshift64* stream (Go's is per-M wyrand; only determinism matters here). */
+  /** fastrand() on the current M (its m.fastrand; rand.ts). */
   fastrand(): number {
-    let x = this.fastrandState;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & 0xffffffffffffffffn;
-    x ^= x >> 27n;
-    this.fastrandState = x;
-    return Number(((x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 32n);
+    return fastrand(this);
   }
 
   /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
@@ -177,7 +178,6 @@ export class Runtime {
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
       parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
       noteDeadlines: [...this.noteDeadlines],
-      fastrandState: this.fastrandState,
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
@@ -199,7 +199,6 @@ export class Runtime {
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
     refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
     refill(this.noteDeadlines, s.noteDeadlines);
-    this.fastrandState = s.fastrandState;
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
@@ -233,7 +232,6 @@ export interface RuntimeState {
   pendingPanics: [number, { value: string; site: PanicSite }][];
   parkResumes: [number, ParkResume][];
   noteDeadlines: [number, number][];
-  fastrandState: bigint;
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;
