@@ -12,8 +12,8 @@
 // not run Keystone again.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { assemble, AssemblyError, disassemble, type AsmTarget } from '../engine/asm.ts';
 import { AsmSourceError, type TextBlock } from './source.ts';
 
@@ -66,10 +66,31 @@ export interface LinkOptions {
 
 const LINKER_VERSION = 1;
 
-export function defaultCacheDir(): string {
-  if (process.env.GOGO_EMU_CACHE) return process.env.GOGO_EMU_CACHE;
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return join(root, '.cache', 'asm');
+/** The environment variable that chooses the assembly cache's directory ('off': no cache). */
+export const CACHE_ENV = 'GOGO_EMU_CACHE';
+
+/**
+ * The directory of the assembled-bytes cache, as the XDG base directory
+ * specification places a user's caches: $GOGO_EMU_CACHE if set ('off' turns
+ * the cache off), else $XDG_CACHE_HOME/gogo-emu/asm (an absolute path only,
+ * as the specification asks), else ~/.cache/gogo-emu/asm; no cache (null)
+ * without a home directory. Never inside the checkout: the tool may be
+ * installed read-only, and one cache serves every checkout.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const own = env[CACHE_ENV];
+  if (own) return own === 'off' ? null : own;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'gogo-emu', 'asm');
+  let home = env.HOME;
+  if (!home || !isAbsolute(home)) {
+    try {
+      home = homedir();
+    } catch {
+      return null;
+    }
+  }
+  return home ? join(home, '.cache', 'gogo-emu', 'asm') : null;
 }
 
 /** The linked text: every block at its address, a symbol table and a line map. */
