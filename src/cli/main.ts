@@ -3,12 +3,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
+import { CACHE_ENV } from '../link/linker.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { compileCommand } from './compile.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { layoutCommand } from './layout.ts';
-import { runCommand } from './run.ts';
+import { godebugSchedtrace, runCommand } from './run.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
 
@@ -17,7 +18,28 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
-const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
+/** --arch: `help` says what the arch is for in this command (only commands that run a program emulate a CPU). */
+const archOption = (help = 'CPU to emulate') => new Option('--arch <arch>', help).choices(ARCH_NAMES).default('amd64');
+
+/** The environment variables gogo-emu reads, for the help of the commands that run programs. */
+export const ENVIRONMENT_HELP = `
+Environment:
+  GOMAXPROCS=n        the number of Ps, read as Go reads it (only 1 is supported so far)
+  GODEBUG=...         schedtrace=MS and scheddetail=1 as --schedtrace MS and --scheddetail
+                      (the flags win; schedtrace=0 is off); Go's other settings are ignored
+  ${CACHE_ENV}=dir  where assembled stubs and programs are cached (default
+                      $XDG_CACHE_HOME/gogo-emu, else ~/.cache/gogo-emu); "off": no cache
+  GOGO_EMU_DEBUG=1    as --debug
+  NO_COLOR            no ANSI colors, even on a terminal`;
+
+/** run's exit statuses (the whole table: src/session/errors.ts). */
+export const RUN_EXIT_HELP = `
+Exit status:
+  0                   main.main returned
+  n                   the program's own status: os.Exit / exit_group (the low 8 bits, as Linux)
+  2                   a Go fatal error (deadlock, stack overflow, ...) or an unrecovered panic, as in Go;
+                      also bad input (file, flag, a construct outside the subset), an emulation
+                      fault, the instruction budget used up (--max-insns), an internal error`;
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
@@ -25,6 +47,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .version(toolVersion(), '-V, --version')
     .option('--debug', "on an internal error, print its stack and how to report it; check the runtime port's preconditions (as GOGO_EMU_DEBUG=1)")
     .showHelpAfterError('(run gogo-emu --help for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
     // commander has printed the usage error, help or version: only the status is left
     .exitOverride((e) => {
       throw new AlreadyReported(e.message, e.exitCode);
@@ -37,7 +60,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .command('disasm')
     .description('disassemble the hand-ported runtime stubs, with the .s file:line of each instruction')
     .argument('[symbol]', 'a stub such as gogo, runtime.mcall or runtime.gogo<> (default: all)')
-    .addOption(archOption())
+    .addOption(archOption('architecture whose stubs to disassemble (nothing runs)'))
     .option('--source', 'also show the original go1.19 block next to the port (needs a local Go installation)')
     .action(async (symbol: string | undefined, opts: { arch: string; source?: boolean }) => {
       out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source }));
@@ -49,13 +72,14 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('<prog.go>', 'a Go source file')
     .addOption(archOption())
     .option('--max-insns <n>', 'stop a runaway program after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
-    .option('--seed <n>', 'seed of the runtime\'s fastrand (same program + arch + seed => same run)', parseCount, 1)
+    .option('--seed <n>', "the run's random seed, in place of the kernel's AT_RANDOM bytes: it seeds every M's fastrand (semaphore treap tickets, g.trackingSeq; with several Ps the work-stealing order); no output of the supported subset depends on it at GOMAXPROCS=1. Same program + arch + GOMAXPROCS + seed => the same run", parseCount, 1)
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
+    .addHelpText('after', `${ENVIRONMENT_HELP}\n${RUN_EXIT_HELP}`)
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
-      const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
+      const schedtrace = opts.schedtrace === undefined ? godebugSchedtrace(process.env.GODEBUG) : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
       process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
     });
 
@@ -63,7 +87,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .command('compile')
     .description('print the assembly generated for a Go program, each Go source line above its instructions')
     .argument('<prog.go>', 'a Go source file')
-    .addOption(archOption())
+    .addOption(archOption('architecture to generate assembly for (nothing runs)'))
     .action(async (file: string, opts: { arch: string }) => {
       out(await compileCommand(file, archByName(opts.arch)));
     });
@@ -71,7 +95,7 @@ export function buildProgram(out: (s: string) => void): Command {
   program
     .command('layout')
     .description('print the go1.19 struct layouts (g, m, p, gobuf, schedt, hchan, ...) with offsets and sizes')
-    .addOption(archOption())
+    .addOption(archOption("architecture whose layouts to print (go1.19's amd64 or arm offsets and sizes)"))
     .option('--json', "a flat map in go_asm.h naming (g_sched, gobuf_sp, g__size, ...), like the compiler's go_asm.h")
     .option('--struct <name>', 'only this struct (e.g. g, gobuf, m, p)')
     .action((opts: { arch: string; json?: boolean; struct?: string }) => {

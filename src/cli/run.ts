@@ -57,6 +57,22 @@ function writeTimeline(path: string, t: TimelineRecorder): void {
   }
 }
 
+/**
+ * GODEBUG's scheduler settings as Go reads them (comma-separated key=value):
+ * schedtrace=MS (0 or less: off) and scheddetail=1; anything else is ignored.
+ */
+export function godebugSchedtrace(godebug: string | undefined): SchedtraceOptions | undefined {
+  let periodMs = 0;
+  let detail = false;
+  for (const kv of (godebug ?? '').split(',')) {
+    const [k, v = ''] = kv.split('=', 2);
+    if (!/^[+-]?\d+$/.test(v)) continue;
+    if (k === 'schedtrace') periodMs = Number(v);
+    else if (k === 'scheddetail') detail = Number(v) === 1;
+  }
+  return periodMs > 0 ? { periodMs, detail } : undefined;
+}
+
 export async function runCommand(file: string, arch: Arch, o: RunOptions): Promise<number> {
   const r = await runSource(readProgramFile(file), file, arch, o);
   process.stdout.write(r.stdout);

@@ -1,0 +1,128 @@
+// Issue 17, "every command as a newcomer meets it": exit statuses and large
+// numbers, --seed, the assembly cache's directory, the help texts, a .s
+// program without main.init. Each test runs on both arches.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli/main.ts';
+import { godebugSchedtrace, runSource } from '../../src/cli/run.ts';
+import { defaultCacheDir } from '../../src/link/linker.ts';
+import { Session } from '../../src/session/session.ts';
+import { archCases, type PerArch } from '../helpers.ts';
+
+/** A .s program: main.init returns, main.main ends the process with a system call. */
+function exitProgram(call: 'exit' | 'exit_group', code: number): PerArch {
+  return {
+    amd64: `TEXT main.init(SB), $0-0\n    ret\nTEXT main.main(SB), $0-0\n    mov edi, ${code}\n    mov eax, ${call === 'exit' ? 60 : 231}\n    syscall\n`,
+    arm: `TEXT main.init(SB), $0-0\n    bx lr\nTEXT main.main(SB), $0-0\n    ldr r0, =${code}\n    mov r7, #${call === 'exit' ? 1 : 248}\n    svc #0\n`,
+  };
+}
+
+/** The help text of a subcommand as `gogo-emu CMD --help` prints it (with the text added after the options). */
+function helpOf(cmd: string): string {
+  const c = buildProgram(() => {}).commands.find((x: Command) => x.name() === cmd)!;
+  let text = '';
+  c.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
+  c.outputHelp();
+  return text;
+}
+
+const MAX_INT: Record<string, string> = { amd64: '9223372036854775807', arm: '2147483647' };
+
+describe.each(archCases)('issue 17 on %s', (name, arch) => {
+  it('exit statuses are 8-bit as on Linux, for exit_group and for the exit of the last thread', async () => {
+    const run = (p: PerArch) => runSource(p[name], 'exit.s', arch, { gomaxprocsEnv: '1' });
+    expect((await run(exitProgram('exit_group', 263))).exitCode).toBe(7);
+    expect((await run(exitProgram('exit', 0x10000f0))).exitCode).toBe(240);
+    expect((await run(exitProgram('exit_group', 256))).exitCode).toBe(0);
+  });
+
+  it('large integers keep their precision in messages (GOMAXPROCS) and in WaitGroup.Add, as Go', async () => {
+    const max = MAX_INT[name]!;
+    const gomaxprocs = await runSource(`package main\n\nimport "runtime"\n\nfunc main() {\n\truntime.GOMAXPROCS(${max})\n}\n`, 'big.go', arch, { gomaxprocsEnv: '1' });
+    expect(gomaxprocs.exitCode).toBe(2);
+    expect(gomaxprocs.stderr).toContain(`runtime.GOMAXPROCS(${max}):`);
+    // Go: the counter is the high 32 bits of state += uint64(delta)<<32
+    // (int64 on amd64: the low 32 bits of MaxInt64 make it -1; int32 on arm: MaxInt32 stays positive)
+    const wg = await runSource(`package main\n\nimport "sync"\n\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Add(${max})\n\tprintln("added")\n}\n`, 'wg.go', arch, { gomaxprocsEnv: '1' });
+    if (name === 'amd64') expect([wg.exitCode, wg.stderr.split('\n')[0]]).toEqual([2, 'panic: sync: negative WaitGroup counter']);
+    else expect([wg.exitCode, wg.stderr]).toEqual([0, 'added\n']);
+  });
+
+  it('--seed drives fastrand: every M seeded from it, each new goroutine draws g.trackingSeq; same seed, same values', async () => {
+    const src = `package main\n\nfunc main() {\n\tdone := make(chan bool)\n\tfor i := 0; i < 8; i++ {\n\t\tgo func() { done <- true }()\n\t}\n\tfor i := 0; i < 8; i++ {\n\t\t<-done\n\t}\n}\n`;
+    const draw = async (seed: number) => {
+      const s = await Session.create({ file: 'seed.go', source: src }, arch, { seed, gomaxprocsEnv: '1', replay: false });
+      try {
+        const seqs: number[] = [];
+        s.bus.on((e) => {
+          if (e.kind === 'gocreate') seqs.push(s.process.rt.g(e.g).trackingSeq);
+        });
+        const stop = await s.runUntil();
+        expect(stop.reason).toBe('exit');
+        const { rt } = s.process;
+        return { seqs, m0: rt.mem.u64(rt.m0.addr + rt.L.off.m.fastrand), stdout: s.result().stderr };
+      } finally {
+        s.close();
+      }
+    };
+    const a = await draw(1);
+    expect(a.seqs).toHaveLength(4 + 8); // runtime.main, forcegchelper, bgsweep, bgscavenge, then the program's 8
+    expect(new Set(a.seqs).size).toBeGreaterThan(6); // not a constant
+    expect(await draw(1)).toEqual(a);
+    const b = await draw(2);
+    expect(b.m0).not.toBe(a.m0);
+    expect(b.seqs).not.toEqual(a.seqs);
+    expect(b.stdout).toBe(a.stdout); // nothing the program prints depends on it
+  });
+
+  describe('the assembly cache', () => {
+    let dir: string;
+    const saved = { ...process.env };
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'gogo-cache-'));
+    });
+    afterEach(() => {
+      process.env = { ...saved };
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("lives in the user's XDG cache directory, or where GOGO_EMU_CACHE says", async () => {
+      delete process.env.GOGO_EMU_CACHE;
+      process.env.XDG_CACHE_HOME = dir;
+      const r = await runSource(`package main\n\nfunc main() {\n\tprintln(${name.length})\n}\n`, 'cache.go', arch, { gomaxprocsEnv: '1' });
+      expect(r.stderr).toBe(`${name.length}\n`);
+      expect(readdirSync(join(dir, 'gogo-emu', 'asm')).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
+
+      expect(defaultCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/gogo-emu/asm');
+      expect(defaultCacheDir({ XDG_CACHE_HOME: 'relative', HOME: '/home/u' })).toBe('/home/u/.cache/gogo-emu/asm');
+      expect(defaultCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/gogo-emu/asm');
+      expect(defaultCacheDir({ GOGO_EMU_CACHE: '/elsewhere', XDG_CACHE_HOME: '/x' })).toBe('/elsewhere');
+      expect(defaultCacheDir({ GOGO_EMU_CACHE: 'off', XDG_CACHE_HOME: '/x' })).toBeNull();
+      expect(existsSync(join(dir, '.cache'))).toBe(false);
+    });
+  });
+
+  it('help: run names GOMAXPROCS, GODEBUG and the exit statuses; --arch says "CPU to emulate" only where a program runs', () => {
+    const run = helpOf('run');
+    for (const w of ['GOMAXPROCS=n', 'GODEBUG=', 'GOGO_EMU_CACHE=', 'Exit status:', 'the low 8 bits', 'AT_RANDOM', 'fastrand']) expect(run).toContain(w);
+    for (const c of ['run', 'switches', 'validate']) expect(helpOf(c)).toMatch(/--arch <arch> +CPU to emulate/);
+    for (const c of ['layout', 'compile', 'disasm']) expect(helpOf(c)).not.toContain('CPU to emulate');
+  });
+
+  it('GODEBUG=schedtrace=MS,scheddetail=1 is read as Go reads it', async () => {
+    expect(godebugSchedtrace('schedtrace=0')).toBeUndefined();
+    expect(godebugSchedtrace('gctrace=1,schedtrace=5')).toEqual({ periodMs: 5, detail: false });
+    expect(godebugSchedtrace('scheddetail=1,schedtrace=2')).toEqual({ periodMs: 2, detail: true });
+    expect(godebugSchedtrace('scheddetail=1')).toBeUndefined();
+    const r = await runSource('package main\n\nfunc main() {\n}\n', 'sched.go', arch, { gomaxprocsEnv: '1', schedtrace: godebugSchedtrace('schedtrace=1') });
+    expect(r.stderr).toMatch(/^SCHED 0ms: gomaxprocs=1 /);
+  });
+
+  it('a .s program without main.init is an error naming the program file, not boot.s', async () => {
+    const src = exitProgram('exit_group', 0)[name].replace(/TEXT main\.init[^\n]*\n[^\n]*\n/, '');
+    await expect(runSource(src, 'nomain.s', arch)).rejects.toThrow(/^nomain\.s: no TEXT main\.init\(SB\): runtime\.main calls main\.init, then main\.main/);
+  });
+});
