@@ -17,6 +17,7 @@ import type { ParkResume } from './park.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 import { fastrand, fastrandinit } from './rand.ts';
+import { ProcessOutput, type OutputSink, type OutputState } from './output.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -28,6 +29,10 @@ export interface RuntimeOptions {
   seed?: number;
   /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
   debugChecks?: boolean;
+  /** where the program's output goes as it is written (output.ts; default: nowhere, only kept) */
+  output?: OutputSink;
+  /** characters of each output stream kept for ProcessResult (default DEFAULT_RETAIN; 0: none) */
+  retainOutput?: number;
 }
 
 export class Runtime {
@@ -49,9 +54,8 @@ export class Runtime {
   /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
-  /** what the program wrote to fd 1 and fd 2 */
-  stdout = '';
-  stderr = '';
+  /** what the program writes to fd 1 and fd 2: to the sink as written, the last part kept (output.ts) */
+  readonly output: ProcessOutput;
   exitCode: number | undefined;
   /** the M (address) each emulated thread runs, by thread id */
   readonly mOfThread = new Map<number, number>();
@@ -87,6 +91,7 @@ export class Runtime {
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
     ({ fastrandseed: this.fastrandseed, hashkey0: this.hashkey0 } = fastrandinit(opts.seed ?? 1, this.arch.ptrSize));
     this.debugChecks = debugChecksEnabled(opts.debugChecks);
+    this.output = new ProcessOutput(opts.output, opts.retainOutput);
     this.systemFuncs = systemFuncEntries(machine);
   }
 
@@ -150,10 +155,20 @@ export class Runtime {
     this.threads.requestExit();
   }
 
-  write(fd: number, s: string): void {
-    if (fd === 1) this.stdout += s;
-    else this.stderr += s;
-    if (this.events.active) this.events.emit({ kind: 'output', fd, text: s });
+  /** Output of the process (the write system call on fd 1 or 2, or the runtime's own messages). */
+  write(fd: number, data: string | Uint8Array): void {
+    this.output.write(fd, data);
+    if (this.events.active) this.events.emit({ kind: 'output', fd, text: typeof data === 'string' ? data : Buffer.from(data).toString('utf8') });
+  }
+
+  /** The kept part of what the process wrote to stdout (output.ts). */
+  get stdout(): string {
+    return this.output.text(1);
+  }
+
+  /** The kept part of what the process wrote to stderr (output.ts). */
+  get stderr(): string {
+    return this.output.text(2);
   }
 
   // ---- snapshots: the TypeScript half of the runtime's state ----------------------
@@ -171,8 +186,7 @@ export class Runtime {
       gomaxprocs: this.gomaxprocs,
       ncpu: this.ncpu,
       mainStarted: this.mainStarted,
-      stdout: this.stdout,
-      stderr: this.stderr,
+      output: this.output.capture(),
       exitCode: this.exitCode,
       mOfThread: [...this.mOfThread],
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
@@ -192,8 +206,7 @@ export class Runtime {
     this.gomaxprocs = s.gomaxprocs;
     this.ncpu = s.ncpu;
     this.mainStarted = s.mainStarted;
-    this.stdout = s.stdout;
-    this.stderr = s.stderr;
+    this.output.restoreFrom(s.output);
     this.exitCode = s.exitCode;
     refill(this.mOfThread, s.mOfThread);
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
@@ -225,8 +238,7 @@ export interface RuntimeState {
   gomaxprocs: number;
   ncpu: number;
   mainStarted: boolean;
-  stdout: string;
-  stderr: string;
+  output: OutputState;
   exitCode: number | undefined;
   mOfThread: [number, number][];
   pendingPanics: [number, { value: string; site: PanicSite }][];

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.ts';
-import { godebugSchedtrace, runSource } from '../../src/cli/run.ts';
+import { godebugSchedtrace, runSource, StdioSink } from '../../src/cli/run.ts';
+import { ProcessOutput, RETAIN_NOTE } from '../../src/runtime/output.ts';
+import type { Process } from '../../src/session/process.ts';
 import { defaultCacheDir } from '../../src/link/linker.ts';
 import { Session } from '../../src/session/session.ts';
 import { archCases, type PerArch } from '../helpers.ts';
@@ -31,7 +33,48 @@ function helpOf(cmd: string): string {
 
 const MAX_INT: Record<string, string> = { amd64: '9223372036854775807', arm: '2147483647' };
 
+describe('program output (issue 17)', () => {
+  it('ProcessOutput keeps a UTF-8 sequence split over writes whole, and nothing with retain 0', () => {
+    const o = new ProcessOutput(undefined, 100);
+    const euro = Buffer.from('€', 'utf8');
+    o.write(1, euro.subarray(0, 1));
+    o.write(1, euro.subarray(1));
+    expect(o.text(1)).toBe('€');
+    const none = new ProcessOutput(undefined, 0);
+    none.write(2, 'x');
+    expect(none.text(2)).toBe('');
+  });
+
+  it('StdioSink keeps the order of stdout and stderr and flushes a pending write within FLUSH_MS', async () => {
+    const got: string[] = [];
+    const stream = (name: string) => ({ write: (d: Uint8Array) => got.push(`${name}:${Buffer.from(d).toString()}`) }) as unknown as NodeJS.WritableStream;
+    const sink = new StdioSink({ stdout: stream('out'), stderr: stream('err') });
+    sink.write(1, 'a');
+    sink.write(1, Buffer.from('b'));
+    sink.write(2, 'c');
+    expect(got).toEqual(['out:ab']);
+    await new Promise((r) => setTimeout(r, StdioSink.FLUSH_MS * 3));
+    expect(got).toEqual(['out:ab', 'err:c']);
+  });
+});
+
 describe.each(archCases)('issue 17 on %s', (name, arch) => {
+  it('streams output to the sink as the program writes it, keeping only the last part in memory', async () => {
+    const src = `package main\n\nfunc main() {\n\tfor i := 0; i < 2000; i++ {\n\t\tprintln("line", i)\n\t}\n\tx := 0\n\tfor i := 0; i < 200000; i++ {\n\t\tx++\n\t}\n\tprintln("done", x > 0)\n}\n`;
+    let p: Process | undefined;
+    const writes: { fd: number; text: string; insns: number }[] = [];
+    const sink = { write: (fd: number, d: Uint8Array | string) => writes.push({ fd, text: typeof d === 'string' ? d : Buffer.from(d).toString('utf8'), insns: p!.threads.totalInsns }) };
+    const r = await runSource(src, 'stream.go', arch, { gomaxprocsEnv: '1', output: sink, retainOutput: 1000, observe: (x) => (p = x) });
+    const all = writes.map((w) => w.text).join('');
+    expect(all).toBe(`${Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join('')}done true\n`);
+    expect(writes.every((w) => w.fd === 2)).toBe(true);
+    // the first line reached the sink long before the run ended (not at exit)
+    expect(writes[0]!.insns).toBeLessThan(r.insns / 4);
+    // kept: the last 1000 characters, after a note saying how much went
+    expect(r.stderr).toBe(RETAIN_NOTE(all.length - 1000) + all.slice(-1000));
+    expect(r.exitCode).toBe(0);
+  });
+
   it('exit statuses are 8-bit as on Linux, for exit_group and for the exit of the last thread', async () => {
     const run = (p: PerArch) => runSource(p[name], 'exit.s', arch, { gomaxprocsEnv: '1' });
     expect((await run(exitProgram('exit_group', 263))).exitCode).toBe(7);
