@@ -113,12 +113,13 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('<prog>', 'a Go program (.go) or TEXT blocks for main.main etc. in the arch\'s assembly (.s)')
     .addOption(archOption())
     .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
-    .option('--stub <name>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart)')
+    .option('--stub <name|file.s>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart); or a .s file of your own stubs (TEXT blocks named as the built-in ones, as validate --stub): run with them and show the switches that ran their code; repeatable', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+    .option('--from <n>', 'start at switch #n (the number each record starts with)', parseCount)
     .option('--limit <n>', 'print at most n switches', parseCount)
-    .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
+    .option('--json', "one JSON object per line: the oracle's field names (fixtures/oracle/trace-<arch>.jsonl), values as hex strings, and `checks`: each invariant the validator evaluated on the switch, true if it held")
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
       quietOnEpipe();
       process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
     });

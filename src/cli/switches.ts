@@ -1,17 +1,24 @@
-// `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo]
-// [--limit N] [--json]`: run a program and print its goroutine switches, one
-// record per hit of a switching stub -- readable tables (changed registers
-// highlighted when stdout is a terminal) or one JSON object per line.
+// `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo|file.s]
+// [--from N] [--limit N] [--json]`: run a program and print its goroutine
+// switches, one record per hit of a switching stub -- readable tables
+// (changed registers highlighted when stdout is a terminal) or one JSON
+// object per line, with the validator's verdict per invariant (`checks`).
+// `--stub file.s` runs the program with the user's own version of stubs
+// (as `validate --stub`) and shows the switches that ran its code.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
-import { loadProgram } from '../session/program.ts';
+import { loadProgram, loadStubFile } from '../session/program.ts';
+import { Validator } from '../trace/validator.ts';
 import { recordRun } from './record-run.ts';
 
 export interface SwitchesOptions {
   goid?: number;
-  stub?: string;
+  /** a stub or kind to show (gogo, mcall, ...), and/or .s files whose TEXT blocks replace built-in stubs */
+  stub?: string | readonly string[];
+  /** start at switch #from (the number each record starts with) */
+  from?: number;
   limit?: number;
   json?: boolean;
   color: boolean;
@@ -39,16 +46,43 @@ export function involvesGoid(r: SwitchRecord, goid: number): boolean {
 
 const STUB_NAMES = [...SWITCH_KINDS, 'goexit'];
 
+/** A --stub value that names a file of stubs (rather than a stub or kind). */
+export const isStubFile = (v: string) => v.endsWith('.s');
+
+/** Did a record run code of one of these blocks (its entry stub or any step)? */
+function ranBlocks(r: SwitchRecord, names: ReadonlySet<string>): boolean {
+  const inside = (sym: string) => names.has(sym.replace(/\+\d+$/, ''));
+  return inside(r.entry.sym) || r.steps.some((s) => inside(s.sym));
+}
+
 export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptions, io: Output): Promise<number> {
-  if (o.stub !== undefined && !STUB_NAMES.includes(o.stub.replace(/^runtime\./, '') as never)) {
-    throw new UserError(`--stub ${o.stub}: not a switching stub (one of ${STUB_NAMES.join(', ')})`);
+  const stubArgs = o.stub === undefined ? [] : typeof o.stub === 'string' ? [o.stub] : [...o.stub];
+  const kinds = stubArgs.filter((v) => !isStubFile(v));
+  for (const k of kinds) {
+    if (!STUB_NAMES.includes(k.replace(/^runtime\./, '') as never)) throw new UserError(`--stub ${k}: not a switching stub (one of ${STUB_NAMES.join(', ')}) nor a .s file of stubs`);
   }
+  const stubOverrides = stubArgs.filter(isStubFile).flatMap(loadStubFile);
+  const own = new Set(stubOverrides.map((b) => b.name));
   const program = await loadProgram(file, arch);
-  const run = await recordRun({ arch, program, maxInsns: o.maxInsns, debugChecks: o.debugChecks, steps: o.steps !== false || o.json === true });
-  const picked = run.records.filter((r) => (o.stub === undefined || matchesStub(r, o.stub)) && (o.goid === undefined || involvesGoid(r, o.goid)));
+  const run = await recordRun({ arch, program, stubOverrides, maxInsns: o.maxInsns, debugChecks: o.debugChecks, steps: o.steps !== false || o.json === true });
+  // the validator sees every record in order (it pairs systemstack switches with their returns)
+  const validator = o.json ? new Validator(arch, run.symbols) : undefined;
+  const checks = new Map<SwitchRecord, Readonly<Record<string, boolean>>>();
+  const picked = run.records.filter((r) => {
+    if (validator) {
+      validator.check(r);
+      checks.set(r, validator.lastChecks);
+    }
+    return (
+      (o.from === undefined || r.seq >= o.from) &&
+      (kinds.length === 0 || kinds.some((k) => matchesStub(r, k))) &&
+      (own.size === 0 || ranBlocks(r, own)) &&
+      (o.goid === undefined || involvesGoid(r, o.goid))
+    );
+  });
   const shown = o.limit === undefined ? picked : picked.slice(0, o.limit);
   for (const r of shown) {
-    if (o.json) io.out(JSON.stringify(recordToJson(r)));
+    if (o.json) io.out(JSON.stringify(recordToJson(r, checks.get(r))));
     else io.out(`${formatRecordTable(r, run.symbols, { color: o.color, steps: o.steps })}\n`);
   }
   if (run.result) {

@@ -1,7 +1,7 @@
 // Issue 17, "every command as a newcomer meets it": exit statuses and large
 // numbers, --seed, the assembly cache's directory, the help texts, a .s
 // program without main.init. Each test runs on both arches.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,7 +10,14 @@ import { buildProgram } from '../../src/cli/main.ts';
 import { godebugSchedtrace, runSource, StdioSink } from '../../src/cli/run.ts';
 import { ProcessOutput, RETAIN_NOTE } from '../../src/runtime/output.ts';
 import type { Process } from '../../src/session/process.ts';
+import { recordRun } from '../../src/cli/record-run.ts';
+import { switchesCommand } from '../../src/cli/switches.ts';
+import { validateCommand } from '../../src/cli/validate.ts';
+import { hexAddress } from '../../src/engine/errors.ts';
 import { defaultCacheDir } from '../../src/link/linker.ts';
+import { ROOT } from '../../src/os/machine.ts';
+import { loadProgram } from '../../src/session/program.ts';
+import { oracleRecord } from '../../src/trace/oracle.ts';
 import { Session } from '../../src/session/session.ts';
 import { archCases, type PerArch } from '../helpers.ts';
 
@@ -167,5 +174,108 @@ describe.each(archCases)('issue 17 on %s', (name, arch) => {
   it('a .s program without main.init is an error naming the program file, not boot.s', async () => {
     const src = exitProgram('exit_group', 0)[name].replace(/TEXT main\.init[^\n]*\n[^\n]*\n/, '');
     await expect(runSource(src, 'nomain.s', arch)).rejects.toThrow(/^nomain\.s: no TEXT main\.init\(SB\): runtime\.main calls main\.init, then main\.main/);
+  });
+});
+
+function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } };
+}
+
+const BROKEN = join(ROOT, 'test', 'trace', 'fixtures');
+const GOLDEN = join(ROOT, 'fixtures', 'golden');
+
+describe.each(archCases)('switches and validate (issue 17) on %s', (name, arch) => {
+  const asmProgram = join(GOLDEN, `goroutines.${name}.s`);
+  const goProgram = join(GOLDEN, 'pingpong.go');
+
+  it('switches --stub FILE runs the user\'s stub and shows the switches that ran it, with its own file:line', async () => {
+    const stub = join(BROKEN, name, 'gogo-no-clear.s');
+    const c = captureIo();
+    expect(await switchesCommand(asmProgram, arch, { stub: [stub], json: true, limit: 3, color: false }, c.io)).toBe(0);
+    expect(c.out).toHaveLength(3);
+    for (const line of c.out) {
+      const j = JSON.parse(line) as { kind: string; steps: { sym: string; src?: string }[]; checks: Record<string, boolean> };
+      expect(j.kind).toBe('gogo');
+      expect(j.steps.some((s) => s.sym.startsWith('runtime.gogo<>+') && s.src?.startsWith(`${stub}:`))).toBe(true);
+      expect(j.checks['gogo.clear_sp']).toBe(false); // the broken line
+      expect(j.checks['gogo.pc']).toBe(true);
+    }
+    // a kind and a file together: both filters (mcall does not run gogo<>)
+    const k = captureIo();
+    await switchesCommand(asmProgram, arch, { stub: ['gogo', stub], limit: 1, color: false }, k.io);
+    expect(k.out[0]).toMatch(/^#\d+ {2}gogo /);
+    const none = captureIo();
+    await switchesCommand(asmProgram, arch, { stub: ['mcall', stub], color: false }, none.io);
+    expect(none.out.join('\n')).toMatch(/^0 of \d+ switches shown \(0 matched\)/);
+  });
+
+  it('switches --from N starts at switch #N; user code shows as symbol+offset and file:line', async () => {
+    const all = captureIo();
+    await switchesCommand(goProgram, arch, { json: true, color: false }, all.io);
+    const recs = all.out.map((l) => JSON.parse(l) as { seq: number; kind: string; exit: { sym: string } });
+    const seqs = recs.map((r) => r.seq);
+    const c = captureIo();
+    await switchesCommand(goProgram, arch, { from: seqs[10]!, json: true, color: false }, c.io);
+    expect(c.out.map((l) => (JSON.parse(l) as { seq: number }).seq)).toEqual(seqs.slice(10));
+    const from = recs.find((r) => r.kind === 'gogo' && r.exit.sym.startsWith('main.'))!.seq;
+    const t = captureIo();
+    await switchesCommand(goProgram, arch, { from, stub: 'gogo', limit: 1, color: false, steps: false }, t.io);
+    // a gogo back into the program: its PC shown with the Go file and line
+    const table = t.out[0]!;
+    expect(table).toMatch(new RegExp(`-> main\\.[\\w.]+\\+\\d+ \\(${goProgram.replace(/[.]/g, '\\.')}:\\d+\\)`));
+    expect(table).toMatch(new RegExp(`<main\\.[\\w.]+\\+\\d+ at ${goProgram.replace(/[.]/g, '\\.')}:\\d+>`));
+  });
+
+  it("switches --json uses the oracle's field names: the oracle loader reads it back, and `checks` holds the validator's verdicts", async () => {
+    const c = captureIo();
+    await switchesCommand(asmProgram, arch, { json: true, color: false }, c.io);
+    const lines = c.out.map((l) => JSON.parse(l) as Record<string, unknown> & { entry: Record<string, unknown>; checks: Record<string, boolean> });
+    const keys = name === 'amd64' ? ['ret_addr_at_sp', 'word_at_sp8'] : ['word_at_sp', 'word_at_sp4'];
+    for (const k of keys) expect(lines[0]!.entry).toHaveProperty(k);
+    expect(lines[0]!.entry).not.toHaveProperty('word_at_sp1');
+    for (const j of lines) {
+      expect(Object.keys(j.checks).length).toBeGreaterThan(0);
+      expect(Object.values(j.checks).every(Boolean)).toBe(true);
+    }
+    const run = await recordRun({ arch, program: await loadProgram(asmProgram, arch) });
+    const back = lines.map((j) => oracleRecord(j as never)!);
+    expect(back.map((r) => [r.entry.atSp, r.entry.atSp1, r.exit.atSp])).toEqual(run.records.map((r) => [r.entry.atSp, r.entry.atSp1, r.exit.atSp]));
+  });
+
+  it('validate: the budget is not a violation (status 2, its own message); a failing program shows its message (status 0)', async () => {
+    const b = captureIo();
+    expect(await validateCommand(asmProgram, arch, { stub: [], maxInsns: 2000, color: false }, b.io)).toBe(2);
+    expect(b.out.join('\n')).toMatch(/0 violations\nthe run stopped at its instruction budget before the program ended \(\d+ switches were checked up to there\)$/);
+    expect(b.err.join('')).toMatch(/^gogo-emu: instruction budget of 2000 exhausted/);
+    const d = captureIo();
+    expect(await validateCommand(join(ROOT, 'fixtures', 'programs', 'deadlock.go'), arch, { stub: [], color: false }, d.io)).toBe(0);
+    expect(d.err.join('')).toContain('fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 [chan receive]:');
+    expect(d.out.join('\n')).toContain('(the program exited with status 2;');
+  });
+
+  it('validate names a stub that runs off its end (exit 1)', async () => {
+    const c = captureIo();
+    expect(await validateCommand(asmProgram, arch, { stub: [join(BROKEN, name, 'gogo-off-end.s')], color: false }, c.io)).toBe(1);
+    expect(c.out.join('\n')).toMatch(/switch #2 gogo (never left its stub: it )?ran off the end of runtime\.gogo<>: its last instruction, runtime\.gogo<>\+\d+ `[^`]+` at .*gogo-off-end\.s:\d+, is not a jump or return, so the CPU went on into /);
+  });
+
+  it('fault addresses print as addresses: near the top of memory as the unsigned value, never 0x-8', async () => {
+    expect(hexAddress(-8)).toBe('0xfffffffffffffff8');
+    expect(hexAddress(0x1000)).toBe('0x1000');
+    const dir = mkdtempSync(join(tmpdir(), 'gogo-stub-'));
+    try {
+      const stub = join(dir, 'fault.s');
+      writeFileSync(stub, name === 'amd64' ? 'TEXT runtime.gogo<>(SB), NOSPLIT, $0\n    xor eax, eax\n    mov rax, qword ptr [rax - 8]\n    jmp rbx\n' : 'TEXT runtime.gogo<>(SB), NOSPLIT, $0\n    mov r0, #0\n    ldr r0, [r0, #-8]\n    bx lr\n');
+      const c = captureIo();
+      expect(await validateCommand(asmProgram, arch, { stub: [stub], color: false }, c.io)).toBe(1);
+      const text = c.out.join('\n');
+      expect(text).toMatch(/switch #2 gogo never left its stub: it faulted at runtime\.gogo<>\+\d+ \((mov rax, qword ptr \[rax - 8\]|ldr r0, \[r0, #-8\])\)/);
+      expect(text).toContain(`at address ${name === 'amd64' ? '0xfffffffffffffff8' : '0xfffffff8'}`);
+      expect(text).not.toContain('0x-');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
