@@ -141,6 +141,11 @@ export const amd64: Arch = {
   returnAddress(e, m) {
     return Number(m.u64(e.sp));
   },
+  callTarget(m, ret) {
+    // E8 rel32: the 5 bytes before the return address
+    if (!m.contains(ret - 5, 5) || m.u8(ret - 5) !== 0xe8) return undefined;
+    return ret + m.i32(ret - 4);
+  },
   doReturn(e, m) {
     const sp = e.sp;
     e.pc = Number(m.u64(sp));

@@ -134,6 +134,12 @@ export interface Arch extends EngineArch {
   setResult(e: Engine, m: Arena, abi: Abi, nargs: number, i: number, v: bigint | number): void;
   /** The return address of a function that was just called ([SP] / LR). */
   returnAddress(e: Engine, m: Arena): number;
+  /**
+   * The target of the direct call that returns to `ret` (CALL rel32 on
+   * amd64, BL on arm, right before `ret`), or undefined when the instruction
+   * there is not one.
+   */
+  callTarget(m: Arena, ret: number): number | undefined;
   /** Perform the plain return of a function that was just called (pop / PC=LR). */
   doReturn(e: Engine, m: Arena): void;
   /**

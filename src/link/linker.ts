@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { assemble, AssemblyError, disassemble, type AsmTarget } from '../engine/asm.ts';
-import { AsmSourceError, type TextBlock } from './source.ts';
+import { AsmSourceError, type GoFuncInfo, type TextBlock } from './source.ts';
 
 export interface LineEntry {
   addr: number;
@@ -34,6 +34,8 @@ export interface LinkedBlock {
   addr: number;
   bytes: Uint8Array;
   lines: LineEntry[];
+  /** a compiled Go function's frame facts (TextBlock.goFunc) */
+  goFunc?: GoFuncInfo;
 }
 
 export interface SourcePos {
@@ -245,7 +247,7 @@ export function link(o: LinkOptions): Image {
         o.base,
         cached.map((c, i) => {
           const b = o.blocks[i]!;
-          return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines };
+          return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines, ...(b.goFunc && { goFunc: b.goFunc }) };
         }),
       );
     } catch {
@@ -293,7 +295,7 @@ function linkFresh(o: LinkOptions): Image {
   const blocks = o.blocks.map((b, i): LinkedBlock => {
     const addr = addrs[i]!;
     const code = bytes[i]!;
-    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code) };
+    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code), ...(b.goFunc && { goFunc: b.goFunc }) };
   });
   return new Image(o.base, blocks);
 }

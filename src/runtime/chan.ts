@@ -9,6 +9,7 @@
 // emits), and elements are copied byte for byte (no write barriers). The code
 // after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
 // execute() from the goroutine's ParkResume record (park.ts).
+import { schedSite } from './traceback.ts';
 import { ENTRY, hostSpec } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
@@ -374,6 +375,6 @@ export function releaseSudog(rt: Runtime, s: Sudog): void {
  * gopanic stub instead of the call site, which runs its deferred calls first.
  */
 export function resumeIntoPanic(rt: Runtime, gp: G, msg: string): void {
-  rt.pendingPanics.set(gp.addr, { value: msg, site: { pc: gp.sched.pc, isReturnAddr: true } });
+  rt.pendingPanics.set(gp.addr, { value: msg, site: schedSite(gp) });
   gp.sched.pc = rt.machine.sym('runtime.gopanic');
 }

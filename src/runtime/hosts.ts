@@ -20,6 +20,7 @@ import { goexit0, goexit1, mstart0 } from './sched.ts';
 import { semacquire1, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { newstack } from './stack.ts';
 import { GoPanic, goThrow } from './throw.ts';
+import { callSite } from './crash.ts';
 
 /**
  * Start a panic in the calling goroutine: remember it, then continue in the
@@ -28,7 +29,7 @@ import { GoPanic, goThrow } from './throw.ts';
  */
 function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
   const gp = rt.getg();
-  rt.pendingPanics.set(gp.addr, { value: p.value, site: { pc: rt.arch.returnAddress(call.engine, call.mem), isReturnAddr: true } });
+  rt.pendingPanics.set(gp.addr, { value: p.value, site: callSite(rt) });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }
 

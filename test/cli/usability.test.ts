@@ -1,7 +1,7 @@
 // Issue 17, "every command as a newcomer meets it": exit statuses and large
 // numbers, --seed, the assembly cache's directory, the help texts, a .s
 // program without main.init. Each test runs on both arches.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -169,6 +169,22 @@ describe.each(archCases)('issue 17 on %s', (name, arch) => {
     expect(godebugSchedtrace('scheddetail=1')).toBeUndefined();
     const r = await runSource('package main\n\nfunc main() {\n}\n', 'sched.go', arch, { gomaxprocsEnv: '1', schedtrace: godebugSchedtrace('schedtrace=1') });
     expect(r.stderr).toMatch(/^SCHED 0ms: gomaxprocs=1 /);
+  });
+
+  it('a fatal error raised in a runtime call is blamed on the user frame that made the call (level 2: fp, sp, pc)', async () => {
+    const src = 'package main\n\nfunc main() {\n\tfor {\n\t\tc := make(chan int, 1000)\n\t\tc <- 1\n\t}\n}\n';
+    const r = await runSource(src, 'oom.go', arch, { gomaxprocsEnv: '1' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^fatal error: out of memory: .*\n\ngoroutine 1 \[running\]:\nmain\.main\(\)\n\t\.\/oom\.go:5 \+0x[0-9a-f]+ fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+\n$/);
+  });
+
+  it('frame offsets are return-address offsets, as Go prints them (even on arm: PC - entry, not PC-1 - entry)', async () => {
+    const file = join(ROOT, 'fixtures', 'programs', 'tracebackpanic.go');
+    const r = await runSource(readFileSync(file, 'utf8'), 'tracebackpanic.go', arch, { gomaxprocsEnv: '1' });
+    const offsets = [...r.stderr.matchAll(/ \+0x([0-9a-f]+)/g)].map((m) => parseInt(m[1]!, 16));
+    expect(offsets).toHaveLength(5); // c, b, a, worker, created by
+    if (name === 'arm') for (const o of offsets) expect(o % 4).toBe(0);
+    expect(r.stderr).not.toContain('(...)');
   });
 
   it('a .s program without main.init is an error naming the program file, not boot.s', async () => {
