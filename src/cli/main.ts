@@ -58,12 +58,13 @@ export function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('disasm')
-    .description('disassemble the hand-ported runtime stubs, with the .s file:line of each instruction')
-    .argument('[symbol]', 'a stub such as gogo, runtime.mcall or runtime.gogo<> (default: all)')
-    .addOption(archOption('architecture whose stubs to disassemble (nothing runs)'))
-    .option('--source', 'also show the original go1.19 block next to the port (needs a local Go installation)')
-    .action(async (symbol: string | undefined, opts: { arch: string; source?: boolean }) => {
-      out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source }));
+    .description("disassemble the hand-ported runtime stubs (or a program's functions), with the .s (.go) file:line of each instruction and go_asm.h names beside raw offsets")
+    .argument('[symbol]', 'a stub such as gogo (with the gogo<> it continues in), runtime.mcall or runtime.gogo<>; main.main and the like with a program (default: all)')
+    .argument('[prog]', "a program (.go or .s) whose functions to disassemble too; alone, all of the program's functions")
+    .addOption(archOption('architecture whose code to disassemble (nothing runs)'))
+    .option('--source', 'also show the original go1.19 block next to the port (needs a local Go 1.19 installation; says so when the one found is another version)')
+    .action(async (symbol: string | undefined, prog: string | undefined, opts: { arch: string; source?: boolean }) => {
+      out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source, program: prog }));
     });
 
   program
@@ -88,8 +89,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .description('print the assembly generated for a Go program, each Go source line above its instructions')
     .argument('<prog.go>', 'a Go source file')
     .addOption(archOption('architecture to generate assembly for (nothing runs)'))
-    .action(async (file: string, opts: { arch: string }) => {
-      out(await compileCommand(file, archByName(opts.arch)));
+    .option('--addresses', 'the program linked as it runs: address, +offset in the function (main.main+401), bytes and the instruction, go_asm.h names beside raw offsets')
+    .action(async (file: string, opts: { arch: string; addresses?: boolean }) => {
+      out(await compileCommand(file, archByName(opts.arch), { addresses: opts.addresses }));
     });
 
   program

@@ -1,7 +1,7 @@
 // Issue 17, "every command as a newcomer meets it": exit statuses and large
 // numbers, --seed, the assembly cache's directory, the help texts, a .s
 // program without main.init. Each test runs on both arches.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,12 +10,15 @@ import { buildProgram } from '../../src/cli/main.ts';
 import { godebugSchedtrace, runSource, StdioSink } from '../../src/cli/run.ts';
 import { ProcessOutput, RETAIN_NOTE } from '../../src/runtime/output.ts';
 import type { Process } from '../../src/session/process.ts';
+import { compileCommand } from '../../src/cli/compile.ts';
+import { disasmCommand } from '../../src/cli/disasm.ts';
 import { recordRun } from '../../src/cli/record-run.ts';
+import { findGoroot, isGo119, sourceView } from '../../src/cli/source.ts';
 import { switchesCommand } from '../../src/cli/switches.ts';
 import { validateCommand } from '../../src/cli/validate.ts';
 import { hexAddress } from '../../src/engine/errors.ts';
 import { defaultCacheDir } from '../../src/link/linker.ts';
-import { ROOT } from '../../src/os/machine.ts';
+import { ROOT, stubBlocks } from '../../src/os/machine.ts';
 import { loadProgram } from '../../src/session/program.ts';
 import { oracleRecord } from '../../src/trace/oracle.ts';
 import { Session } from '../../src/session/session.ts';
@@ -290,6 +293,61 @@ describe.each(archCases)('switches and validate (issue 17) on %s', (name, arch) 
       expect(text).toMatch(/switch #2 gogo never left its stub: it faulted at runtime\.gogo<>\+\d+ \((mov rax, qword ptr \[rax - 8\]|ldr r0, \[r0, #-8\])\)/);
       expect(text).toContain(`at address ${name === 'amd64' ? '0xfffffffffffffff8' : '0xfffffff8'}`);
       expect(text).not.toContain('0x-');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(archCases)('compile and disasm (issue 17) on %s', (name, arch) => {
+  const prog = join(ROOT, 'fixtures', 'programs', 'tracebackpanic.go');
+
+  it('compile --addresses finds main.c+N of a traceback: the call just before that return address', async () => {
+    const r = await runSource(readFileSync(prog, 'utf8'), 'tracebackpanic.go', arch, { gomaxprocsEnv: '1' });
+    const off = parseInt(/main\.c\(.*\)\n\t\S+ \+0x([0-9a-f]+)/.exec(r.stderr)![1]!, 16);
+    const listing = await compileCommand(prog, arch, { addresses: true });
+    const fn = listing.split('\n\nTEXT ').find((b) => b.startsWith('main.c(SB)'))!;
+    const insns = fn.split('\n').filter((l) => /^ {2}0x/.test(l));
+    const at = insns.findIndex((l) => new RegExp(`^ {2}0x[0-9a-f]+ +\\+${off} `).test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(insns[at - 1]).toMatch(/(call|bl) .*<runtime\.panicdivide>/);
+    expect(fn).toMatch(/\n\/\/ \S+tracebackpanic\.go:9 +return x \/ y\n/); // Go lines above their instructions
+    expect(fn).toMatch(/; g_stackguard0=0x[0-9a-f]+/);
+  });
+
+  it("disasm main.main PROG shows the program's code; without the program it says what it needs", async () => {
+    const out = await disasmCommand(arch, 'main.main', { program: prog });
+    expect(out).toMatch(/^TEXT main\.main\(SB\).*tracebackpanic\.go:\d+, 0x[0-9a-f]+, \d+ bytes\n/);
+    expect(out.split('\n').filter((l) => /tracebackpanic\.go:3[2-5]$/.test(l)).length).toBeGreaterThan(5);
+    await expect(disasmCommand(arch, 'main.main')).rejects.toThrow(/main\.main is the program's code: give the program too/);
+    const all = await disasmCommand(arch, prog);
+    for (const f of ['main.a', 'main.b', 'main.c', 'main.worker', 'main.main']) expect(all).toContain(`TEXT ${f}(SB)`);
+    expect(all).not.toContain('TEXT runtime.gogo(SB)');
+  });
+
+  it('disasm --source says when the Go installation it reads is not go1.19', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gogo-goroot-'));
+    try {
+      const block = stubBlocks(arch).find((b) => b.name === 'runtime.gogo')!;
+      const linked = { ...block, addr: 0, bytes: new Uint8Array(), lines: [] };
+      expect(sourceView(linked, block, { dir, version: 'go1.22.0' })[0]).toContain(`(${dir} is go1.22.0, not go1.19:`);
+      expect(sourceView(linked, block, { dir, version: undefined })[0]).toContain(`(${dir} has no VERSION file: it may not be go1.19`);
+      expect(sourceView(linked, block, { dir, version: 'go1.19.8' })[0]).not.toContain('not go1.19');
+      expect([isGo119('go1.19'), isGo119('go1.19.13'), isGo119('go1.190'), isGo119('go1.20.1')]).toEqual([true, true, false, false]);
+      // a GOROOT of another version is passed over for a go1.19 one when there is one
+      mkdirSync(join(dir, 'src', 'runtime'), { recursive: true });
+      writeFileSync(join(dir, 'src', 'runtime', 'proc.go'), '');
+      writeFileSync(join(dir, 'VERSION'), 'go1.22.0\ntime 2024');
+      const saved = process.env.GOROOT;
+      process.env.GOROOT = dir;
+      try {
+        const g = findGoroot()!;
+        if (existsSync('/usr/lib/go-1.19/src/runtime/proc.go')) expect(g.version).toMatch(/^go1\.19/);
+        else expect(g).toEqual({ dir, version: 'go1.22.0' });
+      } finally {
+        if (saved === undefined) delete process.env.GOROOT;
+        else process.env.GOROOT = saved;
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
