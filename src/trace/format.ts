@@ -8,6 +8,7 @@
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
 import { layoutFor } from '../go119/index.ts';
+import { gStatusNames } from '../runtime/status.ts';
 import { GOBUF_FIELDS, subjectGoid, type CpuState, type GobufValues, type GState, type Step, type SwitchRecord, type SymbolTable } from './record.ts';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -124,7 +125,7 @@ function stepRow(symbols: SymbolTable, s: Step, color: boolean): string {
 export function formatRecordTable(r: SwitchRecord, symbols: SymbolTable, o: TableOptions): string {
   const head = recordHeadline(r, symbols);
   const lines = [o.color ? `\x1b[1m${head}\x1b[0m` : head];
-  const g = (st: GState | undefined, what: string) => (st ? `  ${what}: g${st.goid} @${hex(st.addr)} status ${st.status} stack [${hex(st.stackLo)}, ${hex(st.stackHi)})` : undefined);
+  const g = (st: GState | undefined, what: string) => (st ? `  ${what}: g${st.goid} @${hex(st.addr)} status ${gStatusNames[st.status] ?? st.status} stack [${hex(st.stackLo)}, ${hex(st.stackHi)})` : undefined);
   const gl = [g(r.entry.g, 'g at entry'), r.kind === 'gogo' ? g(r.targetG, 'target g') : g(r.exit.g, 'g at exit')].filter((x): x is string => !!x);
   lines.push(...gl);
   if (r.fn !== undefined) lines.push(`  fn ${showValue(symbols, r.fn)} -> fn.fn ${r.fnFn === undefined ? '?' : showValue(symbols, r.fnFn)}`);
