@@ -7,13 +7,17 @@
 // Exit statuses:
 //   0                 the run ended normally (and the command succeeded)
 //   the program's     `gogo-emu run` ends with the status the Go program
-//   own status        passed to os.Exit / exit_group (not an error)
+//   own status        passed to os.Exit / exit_group, its low 8 bits as
+//                     on Linux (not an error)
 //   2 (EXIT_FAILURE)  a Go fatal error or unrecovered panic (as Go); bad input
 //                     (file, flag, program outside the subset); an emulation
 //                     fault; the instruction budget used up; a runaway stub;
 //                     an internal error of the tool
 //   1                 `gogo-emu validate` found a switch that broke an
-//                     invariant (a result of the command, not an error)
+//                     invariant, or a stub that never left (it ran off its
+//                     end, faulted, looped): a result of the command, not an
+//                     error; a validate run stopped by the budget or a fault
+//                     is status 2 with that message
 // A usage error that the argument parser already printed exits 2; --help and
 // --version exit 0 (AlreadyReported).
 import { readFileSync } from 'node:fs';
