@@ -1,6 +1,7 @@
 // Issue 17, "every command as a newcomer meets it": exit statuses and large
 // numbers, --seed, the assembly cache's directory, the help texts, a .s
 // program without main.init. Each test runs on both arches.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,6 +84,35 @@ describe.each(archCases)('issue 17 on %s', (name, arch) => {
     // kept: the last 1000 characters, after a note saying how much went
     expect(r.stderr).toBe(RETAIN_NOTE(all.length - 1000) + all.slice(-1000));
     expect(r.exitCode).toBe(0);
+  });
+
+  it('gogo-emu run writes output while the program runs; Ctrl-C (SIGINT) keeps it and ends with status 130', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gogo-stream-'));
+    try {
+      const file = join(dir, 'spin.go');
+      writeFileSync(file, 'package main\n\nfunc main() {\n\tprintln("started")\n\tx := 0\n\tfor {\n\t\tx++\n\t}\n}\n');
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'gogo-emu.mjs'), 'run', file, '--arch', name], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      const status = await new Promise<number | null>((resolve, reject) => {
+        const guard = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`no output within 60 s: ${err}`));
+        }, 60_000);
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          // the program is still spinning: its first line arrived before any exit
+          if (err.includes('started\n')) child.kill('SIGINT');
+        });
+        child.on('exit', (code) => {
+          clearTimeout(guard);
+          resolve(code);
+        });
+      });
+      expect(err).toBe('started\n');
+      expect(status).toBe(130);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exit statuses are 8-bit as on Linux, for exit_group and for the exit of the last thread', async () => {
