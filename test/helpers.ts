@@ -34,6 +34,11 @@ export function callFrom(m: Machine, pc: number, opts: { count?: number } = {}) 
   return e.run(pc, opts);
 }
 
+/** The GOMAXPROCS a fixture was recorded with: its `// GOMAXPROCS=N` line, else 1 (tools/record-expected.sh). */
+export function fixtureGomaxprocs(source: string): string {
+  return /^\/\/ GOMAXPROCS=(\d+)$/m.exec(source.split('\n').slice(0, 5).join('\n'))?.[1] ?? '1';
+}
+
 /** Go's cloneFlags (CLONE_VM|FS|FILES|SIGHAND|SYSVSEM|THREAD). */
 export const CLONE_THREAD_FLAGS = 0x50f00;
 /** Bytes of main.stack, the stack a goClone child runs on. */

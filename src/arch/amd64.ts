@@ -65,6 +65,7 @@ export const amd64: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0xc3),
+  retInsnText: ['ret', ''],
   costs: AMD64_COSTS,
   insnUnit: 1,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
@@ -157,5 +158,13 @@ export const amd64: Arch = {
       else m.setU64(stackSlot(e, i), BigInt(v));
     });
     e.pc = target;
+  },
+  interpose(e, m, glue, tail) {
+    if (tail) {
+      const sp = e.sp - 8;
+      m.setU64(sp, BigInt(e.pc));
+      e.sp = sp;
+    }
+    e.pc = glue;
   },
 };

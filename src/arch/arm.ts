@@ -74,6 +74,7 @@ export const arm: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
+  retInsnText: ['bx', 'lr'],
   costs: ARM_COSTS,
   insnUnit: 4,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
@@ -152,5 +153,9 @@ export const arm: Arch = {
   tailCall(e, m, _abi, target, args) {
     args.forEach((v, i) => m.setU32(stackSlot(e, i), Number(BigInt.asUintN(32, BigInt(v)))));
     e.pc = target;
+  },
+  interpose(e, _m, glue, tail) {
+    e.setReg('r12', BigInt(tail ? e.pc : e.regN('lr')));
+    e.pc = glue;
   },
 };

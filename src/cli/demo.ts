@@ -3,8 +3,11 @@
 // narrates the first goroutine switches in plain words from the runtime's
 // event stream: who runs, where gogo resumes it (gobuf PC and SP), who parks
 // and why; then the first switches register by register (how to read the
-// tables, one switch instruction by instruction), a schedule summary, and
-// commands to go on with that work from any directory.
+// tables, one switch instruction by instruction) and a schedule summary. A
+// second part runs a program with four computing goroutines at GOMAXPROCS=2
+// (fixtures/programs/spread.go) and narrates how the second P gets work: an
+// M started spinning, its steal. Last, commands to go on with that work from
+// any directory.
 import { existsSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import type { Arch } from '../arch/index.ts';
@@ -19,6 +22,7 @@ import { readProgramFile } from '../session/program.ts';
 import { runSource } from './run.ts';
 
 export const DEMO_PROGRAM = join(ROOT, 'fixtures', 'programs', 'pingpong.go');
+export const DEMO_PROGRAM_2 = join(ROOT, 'fixtures', 'programs', 'spread.go');
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -72,6 +76,7 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number; self?: s
   };
   let recorder: SwitchRecorder | undefined;
   const r = await runSource(readProgramFile(DEMO_PROGRAM), 'pingpong.go', arch, {
+    gomaxprocsEnv: '1', // the narration follows one P
     observe: (p) => {
       rt = p.rt;
       // with steps: one switch is shown instruction by instruction
@@ -91,6 +96,7 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number; self?: s
     ...lines,
     ...switches,
     `summary: ${plural(counts.create, 'goroutine')} created, ${plural(counts.execute, 'execute')} (each one a gogo), ${plural(counts.park, 'park')} (each one an mcall), ${plural(counts.ready, 'ready', 'readies')}, ${plural(counts.grow, 'stack growth')}; ${r.insns} instructions, ${r.cycles} modeled cycles`,
+    ...(await demoTwoPs(arch)),
     ...nextSteps(arch, opts.self ?? selfCommand()),
     '',
   ].join('\n');
@@ -119,9 +125,73 @@ function nextSteps(arch: Arch, self: string): string[] {
     [`${self} disasm gogo --arch ${arch.name}`, 'gogo and gogo<>, instruction by instruction'],
     [`${self} switches ${DEMO_PROGRAM} --arch ${arch.name} --limit 3`, "the register tables of the program's first switches"],
     [`${self} run ${DEMO_PROGRAM} --arch ${arch.name}`, 'the program, as go run runs it'],
+    [`GOMAXPROCS=2 ${self} run ${DEMO_PROGRAM_2} --arch ${arch.name} --timeline spread.json`, 'part 2 with its timeline (open it in ui.perfetto.dev)'],
   ];
   const w = Math.max(...steps.map(([c]) => c.length));
   return ['next (these work from any directory):', ...steps.map(([c, what]) => `  ${c.padEnd(w)}  # ${what}`)];
+}
+
+/**
+ * Part two: spread.go at GOMAXPROCS=2. From main.main on, narrate how the
+ * idle P gets an M and work: wakep starting a spinning M (newm or startm),
+ * the M on its own thread, its spinning, its steal, what it then runs.
+ */
+async function demoTwoPs(arch: Arch): Promise<string[]> {
+  const lines: string[] = [];
+  let rt: Runtime | undefined;
+  let started = false;
+  let stole = false;
+  let after = 0;
+  const threadOf = new Map<number, number>();
+  const say = (s: string) => lines.push(`  ${String(lines.length + 1).padStart(2)}. ${s}`);
+  const onEvent = (e: ProcessEvent) => {
+    if (!rt) return;
+    if (!started && e.kind === 'gocreate' && !rt.machine.describe(e.startpc).startsWith('runtime.')) started = true;
+    if (e.kind === 'mstart') threadOf.set(e.m, e.thread + 1);
+    if (!started || after >= 2) return;
+    switch (e.kind) {
+      case 'gocreate':
+        if (!stole && lines.length < 3) say(`goroutine ${e.parent} makes goroutine ${e.goid} (newproc: into runnext on its P, and wakep, since a P is idle)`);
+        break;
+      case 'newm':
+        say(`M${e.by} makes M${e.m} for P${e.p}${e.spinning ? ', to spin' : ''}: allocm, then newosproc -> runtime.clone, the clone system call (a new emulated thread)`);
+        break;
+      case 'startm':
+        say(`M${e.by} wakes idle M${e.m} with P${e.p}${e.spinning ? ' to spin' : ''} (notewakeup on its m.park: a futex wake)`);
+        break;
+      case 'mstart':
+        if (!stole) say(`M${e.m} starts on thread ${e.thread + 1}: clone's child path set its g0 and TLS, mstart -> mstart1 -> schedule`);
+        break;
+      case 'spinning':
+        if (e.spinning && !stole) say(`M${e.m} is spinning (sched.nmspinning = ${e.nmspinning}): its own run queue and the global one are empty, so it looks at the other Ps`);
+        break;
+      case 'steal':
+        stole = true;
+        say(`M${e.m} on P${e.p} steals ${e.n} goroutine${e.n > 1 ? 's' : ''} from P${e.from}'s run queue (half of it, round ${e.round} of stealWork${e.runnext ? `, its runnext${e.slept ? ' after sleeping 3 us' : ''}` : ''}) and runs goroutine ${e.goid}`);
+        break;
+      case 'execute':
+        if (stole) {
+          after++;
+          say(`goroutine ${e.goid} runs on M${e.m}/P${e.p} (thread ${threadOf.get(e.m) ?? 1})${after === 2 ? ': two goroutines now compute at the same time, on two emulated CPUs' : ''}`);
+        }
+        break;
+      default:
+    }
+  };
+  const r = await runSource(readProgramFile(DEMO_PROGRAM_2), 'spread.go', arch, {
+    gomaxprocsEnv: '2',
+    observe: (p) => {
+      rt = p.rt;
+      p.bus.on(onEvent);
+    },
+  });
+  return [
+    '',
+    `== part 2, GOMAXPROCS=2: ${DEMO_PROGRAM_2.slice(ROOT.length + 1)} (four goroutines that compute)`,
+    ...r.stderr.trimEnd().split('\n').map((l) => `  | ${l}`),
+    `exit status ${r.exitCode}; how the second P gets work:`,
+    ...lines,
+  ];
 }
 
 /**

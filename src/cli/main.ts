@@ -2,14 +2,19 @@
 // and call into the modules that do the work.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
+import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { CACHE_ENV } from '../link/linker.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
+import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
+import { debugCommand } from './debug.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
+import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { godebugSchedtrace, runCommand } from './run.ts';
+import { stepCommand } from './step.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
 
@@ -18,13 +23,25 @@ function parseCount(v: string): number {
   return Number(v);
 }
 
+/** A CPU count: 1 to MAX_CPUS. */
+function parseCpus(v: string): number {
+  const n = parseCount(v);
+  if (n < 1 || n > MAX_CPUS) throw new InvalidArgumentError(`expected 1 to ${MAX_CPUS} CPUs`);
+  return n;
+}
+
+const cpusOption = () =>
+  new Option('--cpus <n>', "the emulated machine's CPU count: sched_getaffinity reports it, so it is Go's default GOMAXPROCS (the GOMAXPROCS environment variable works as in Go)")
+    .argParser(parseCpus)
+    .default(DEFAULT_CPUS);
+
 /** --arch: `help` says what the arch is for in this command (only commands that run a program emulate a CPU). */
 const archOption = (help = 'CPU to emulate') => new Option('--arch <arch>', help).choices(ARCH_NAMES).default('amd64');
 
 /** The environment variables gogo-emu reads, for the help of the commands that run programs. */
 export const ENVIRONMENT_HELP = `
 Environment:
-  GOMAXPROCS=n        the number of Ps, read as Go reads it (only 1 is supported so far)
+  GOMAXPROCS=n        the number of Ps, read as Go reads it (default: the CPU count, --cpus)
   GODEBUG=...         schedtrace=MS and scheddetail=1 as --schedtrace MS and --scheddetail
                       (the flags win; schedtrace=0 is off); Go's other settings are ignored
   ${CACHE_ENV}=dir  where assembled stubs and programs are cached (default
@@ -77,11 +94,28 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
+    .addOption(cpusOption())
+    .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
     .addHelpText('after', `${ENVIRONMENT_HELP}\n${RUN_EXIT_HELP}`)
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? godebugSchedtrace(process.env.GODEBUG) : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+    });
+
+  program
+    .command('explore')
+    .description('run a program under many seeds (fastrand and thread interleaving) and list its distinct outcomes, each with a seed that reproduces it')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--runs <n>', 'how many runs (seeds S, S+1, ...)', parseCount, 20)
+    .option('--seed <n>', 'the first seed', parseCount, 1)
+    .option('--gomaxprocs <n>', 'GOMAXPROCS for every run (default: the GOMAXPROCS environment variable, else the CPU count)', parseCount)
+    .addOption(cpusOption())
+    .option('--max-insns <n>', 'stop a runaway run after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; runs: number; seed: number; gomaxprocs?: number; cpus: number; maxInsns: number }) => {
+      const gomaxprocs = opts.gomaxprocs !== undefined ? String(opts.gomaxprocs) : process.env.GOMAXPROCS;
+      out(await exploreCommand(file, archByName(opts.arch), { runs: opts.runs, seed: opts.seed, gomaxprocs, cpus: opts.cpus, maxInsns: opts.maxInsns, debugChecks: debugChecks() }));
     });
 
   program
@@ -121,9 +155,10 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--json', "one JSON object per line: the oracle's field names (fixtures/oracle/trace-<arch>.jsonl), values as hex strings, and `checks`: each invariant the validator evaluated on the switch, true if it held")
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+    .addOption(cpusOption())
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
-      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -135,8 +170,9 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
-    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
-      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks() }, io);
+    .addOption(cpusOption())
+    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number; cpus: number }) => {
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -145,6 +181,44 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(new Option('--arch <arch>', 'CPU to emulate (default: both, one after the other)').choices(ARCH_NAMES))
     .action(async (opts: { arch?: string }) => {
       for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await demoCommand(archByName(name)));
+    });
+
+  program
+    .command('build')
+    .description('write the exact linked image of a program as an ELF file for gdb (symbols with Go names, DWARF lines to asm/<arch>/*.s and the Go source)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .requiredOption('-o, --output <file.elf>', 'the ELF file to write')
+    .addOption(archOption('architecture whose image to write (nothing runs)'))
+    .action(async (file: string, opts: { arch: string; output: string }) => {
+      out(await buildCommand(file, archByName(opts.arch), opts.output));
+    });
+
+  program
+    .command('debug')
+    .description('serve a program to gdb (remote protocol on 127.0.0.1, reverse execution, monitor commands); attach with gdb-multiarch prog.elf -ex "target remote :PORT"')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--gdb <port>', 'TCP port on 127.0.0.1 (0: any free port)', parseCount, 1234)
+    .option('--elf <file.elf>', 'also write the ELF image for gdb (as gogo-emu build does)')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .option('--seed <n>', "seed of the runtime's fastrand", parseCount, 1)
+    .option('--trace-packets', 'log every remote-protocol packet to stderr')
+    .action(async (file: string, opts: { arch: string; gdb: number; elf?: string; maxInsns: number; seed: number; tracePackets?: boolean }) => {
+      process.exitCode = await debugCommand(file, archByName(opts.arch), { port: opts.gdb, elf: opts.elf, maxInsns: opts.maxInsns, seed: opts.seed, trace: opts.tracePackets, debugChecks: debugChecks() }, io.err);
+    });
+
+  program
+    .command('step')
+    .description('run to a scheduler event, then print instruction steps: registers changed, .s line, Go line (optionally stepping back)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--until <where>', "where to start: 'gogo goid=6', 'mcall', 'switch goid=5', a symbol such as main.main, or insns=N", 'main.main')
+    .option('--count <n>', 'instructions to step', parseCount, 20)
+    .option('--reverse <n>', 'then step back n instructions', parseCount)
+    .option('--goroutines', 'print the goroutines and threads where --until stopped')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; until: string; count: number; reverse?: number; goroutines?: boolean; maxInsns: number }) => {
+      process.exitCode = await stepCommand(file, archByName(opts.arch), { ...opts, debugChecks: debugChecks() }, io);
     });
 
   return program;

@@ -7,7 +7,7 @@ import type { Arch } from '../arch/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { GogoError } from '../session/errors.ts';
-import type { ProcessResult, ProgramImage } from '../session/process.ts';
+import type { Process, ProcessResult, ProgramImage } from '../session/process.ts';
 import { runToExit, Session } from '../session/session.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
@@ -35,8 +35,16 @@ export interface RecordOptions {
   retain?: boolean;
   /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable (default: none, so GOMAXPROCS = the CPU count, as in Go) */
+  gomaxprocsEnv?: string;
+  /** the machine's virtual CPU count (default 4) */
+  cpus?: number;
   /** called with each switch as it completes (e.g. to validate while running) */
   onRecord?: (r: SwitchRecord, symbols: SymbolTable) => void;
+  /** called with the process before it runs (to subscribe more observers) */
+  observe?: (p: Process) => void;
+  /** called when the run has ended, before the process is closed */
+  atEnd?: (p: Process) => void;
 }
 
 /** Boot and run a program, recording every switch. */
@@ -46,12 +54,15 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
     stubOverrides: o.stubOverrides,
     maxInsns: o.maxInsns ?? RECORDING_MAX_INSNS,
     debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
     replay: false,
     observe: (p) => {
       const r = new SwitchRecorder(p, { steps: o.steps, retain: o.retain });
       const cb = o.onRecord;
       if (cb) r.onRecord((x) => cb(x, r.symbols));
       rec = r;
+      o.observe?.(p);
     },
   });
   try {
@@ -66,6 +77,7 @@ export async function recordRun(o: RecordOptions): Promise<RecordedRun> {
       out.error = e;
     }
     out.unfinished = rec!.unfinished();
+    o.atEnd?.(s.process);
     return out;
   } finally {
     rec?.dispose();

@@ -1,7 +1,7 @@
 // `gogo-emu run prog.go [--arch X] [--max-insns N] [--seed N]`: compile a Go
 // program of the supported subset and run it on the emulated CPU like
 // `go run`: its output on stdout/stderr as Go writes it, Go's exit status.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { reportError, UserError } from '../session/errors.ts';
@@ -17,7 +17,15 @@ export interface RunOptions {
   seed?: number;
   /** the GOMAXPROCS environment variable */
   gomaxprocsEnv?: string;
+  /** the machine's virtual CPU count (default 4) */
+  cpus?: number;
+  /** perturb thread quanta with this seed (other interleavings; default off) */
+  interleaveSeed?: number;
+  /** instructions per thread quantum (default 10,000) */
+  slice?: number;
   observe?: (p: Process) => void;
+  /** called when the run has ended (also by a Go fatal error or panic), before the process is closed */
+  atEnd?: (p: Process) => void;
   /** GODEBUG=schedtrace=MS[,scheddetail=1] in virtual milliseconds */
   schedtrace?: SchedtraceOptions;
   /** write a Trace Event Format timeline (Perfetto, chrome://tracing) to this file */
@@ -41,6 +49,9 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
   const s = await Session.create({ file, source }, arch, {
     maxInsns: o.maxInsns,
     seed: o.seed,
+    cpus: o.cpus,
+    interleaveSeed: o.interleaveSeed,
+    slice: o.slice,
     gomaxprocsEnv: o.gomaxprocsEnv,
     debugChecks: o.debugChecks,
     output: o.output,
@@ -50,6 +61,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
   });
   try {
     const { result, error } = await runToExit(s);
+    o.atEnd?.(s.process);
     if (error) {
       // a fault or the budget ends the run: the output so far, then the report
       const r = reportError(error, { process: s.process });
@@ -66,7 +78,7 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
 
 function writeTimeline(path: string, t: TimelineRecorder): void {
   try {
-    writeFileSync(path, JSON.stringify(t.toJSON()));
+    t.writeJSON(path);
   } catch (e) {
     throw new UserError(`--timeline ${path}: ${(e as Error).message}`);
   }

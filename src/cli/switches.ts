@@ -26,6 +26,9 @@ export interface SwitchesOptions {
   /** list each switch's instructions (default true) */
   steps?: boolean;
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export interface Output {
@@ -64,33 +67,48 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
   const stubOverrides = stubArgs.filter(isStubFile).flatMap(loadStubFile);
   const own = new Set(stubOverrides.map((b) => b.name));
   const program = await loadProgram(file, arch);
-  const run = await recordRun({ arch, program, stubOverrides, maxInsns: o.maxInsns, debugChecks: o.debugChecks, steps: o.steps !== false || o.json === true });
-  // the validator sees every record in order (it pairs systemstack switches with their returns)
-  const validator = o.json ? new Validator(arch, run.symbols) : undefined;
-  const checks = new Map<SwitchRecord, Readonly<Record<string, boolean>>>();
-  const picked = run.records.filter((r) => {
-    if (validator) {
-      validator.check(r);
-      checks.set(r, validator.lastChecks);
-    }
-    return (
-      (o.from === undefined || r.seq >= o.from) &&
-      (kinds.length === 0 || kinds.some((k) => matchesStub(r, k))) &&
-      (own.size === 0 || ranBlocks(r, own)) &&
-      (o.goid === undefined || involvesGoid(r, o.goid))
-    );
+  // print each switch as it completes (filtered, up to --limit) and keep none:
+  // memory stays small however long the run
+  let total = 0;
+  let matched = 0;
+  let shown = 0;
+  // with --json the validator sees every record in order (it pairs systemstack switches with their returns)
+  let validator: Validator | undefined;
+  const run = await recordRun({
+    arch,
+    program,
+    stubOverrides,
+    maxInsns: o.maxInsns,
+    debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
+    steps: o.steps !== false || o.json === true,
+    retain: false,
+    onRecord: (r, symbols) => {
+      total++;
+      let checks: Readonly<Record<string, boolean>> | undefined;
+      if (o.json) {
+        validator ??= new Validator(arch, symbols);
+        validator.check(r);
+        checks = validator.lastChecks;
+      }
+      if (o.from !== undefined && r.seq < o.from) return;
+      if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
+      if (own.size > 0 && !ranBlocks(r, own)) return;
+      if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
+      matched++;
+      if (o.limit !== undefined && shown >= o.limit) return;
+      shown++;
+      if (o.json) io.out(JSON.stringify(recordToJson(r, checks)));
+      else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
+    },
   });
-  const shown = o.limit === undefined ? picked : picked.slice(0, o.limit);
-  for (const r of shown) {
-    if (o.json) io.out(JSON.stringify(recordToJson(r, checks.get(r))));
-    else io.out(`${formatRecordTable(r, run.symbols, { color: o.color, steps: o.steps })}\n`);
-  }
   if (run.result) {
     if (run.result.stdout) io.err(run.result.stdout);
     if (run.result.stderr) io.err(run.result.stderr);
   }
   const status = run.result ? `the program exited with status ${run.result.exitCode}` : `the program stopped early: ${run.error?.message}`;
-  if (!o.json) io.out(`${shown.length} of ${run.records.length} switches shown (${picked.length} matched); ${status}`);
+  if (!o.json) io.out(`${shown} of ${total} switches shown (${matched} matched); ${status}`);
   else if (run.error) io.err(`gogo-emu: ${status}`);
   for (const u of run.unfinished) io.err(`gogo-emu: switch #${u.seq} ${u.kind} never left its stub (last instruction: ${u.steps[u.steps.length - 1]?.sym ?? u.entry.sym})`);
   return run.error ? run.error.exitCode : 0;

@@ -17,6 +17,7 @@ import { formatRecordTable } from '../trace/format.ts';
 import { loadOracleTrace } from '../trace/oracle.ts';
 import { loadProgram, loadStubFile } from '../session/program.ts';
 import { recordRun } from './record-run.ts';
+import { formatSchedViolation, SCHED_INVARIANTS, SchedChecker } from '../trace/schedcheck.ts';
 import type { SwitchRecord } from '../trace/record.ts';
 import { formatReport, invariantsFor, validateRecords, Validator } from '../trace/validator.ts';
 import type { Output } from './switches.ts';
@@ -28,11 +29,14 @@ export interface ValidateOptions {
   maxInsns?: number;
   color: boolean;
   debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export async function validateCommand(file: string | undefined, arch: Arch, o: ValidateOptions, io: Output): Promise<number> {
   if (o.list) {
-    const inv = invariantsFor(arch);
+    const inv = [...invariantsFor(arch), ...SCHED_INVARIANTS.map((i) => ({ name: `sched:${i.name}`, text: i.text }))];
     const w = Math.max(...inv.map((i) => i.name.length));
     io.out(inv.map((i) => `${i.name.padEnd(w)}  ${i.text}`).join('\n'));
     return 0;
@@ -51,6 +55,7 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
   // validate each switch as it completes and keep only those that broke an
   // invariant, so that memory stays small on long runs
   let v: Validator | undefined;
+  let sched: SchedChecker | undefined;
   const broken: SwitchRecord[] = [];
   const run = await recordRun({
     arch,
@@ -58,18 +63,29 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
     stubOverrides,
     maxInsns: o.maxInsns,
     debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
     retain: false,
     onRecord: (r, symbols) => {
       v ??= new Validator(arch, symbols);
       if (v.check(r).length > 0 && broken.length < 100) broken.push(r);
     },
+    // the scheduler's state (several Ms and Ps) at every host call
+    observe: (p) => (sched = new SchedChecker(p)),
+    atEnd: () => sched?.finish(),
   });
+  sched?.dispose();
   const rep = (v ?? new Validator(arch, run.symbols)).result;
   const label = `${file} on ${arch.name}${o.stub.length ? ` with ${o.stub.join(', ')}` : ''}`;
   io.out(formatReport(rep, label));
-  // exit 1: a switch broke an invariant, or a stub never left (it ran off its end, faulted, looped)
+  // exit 1: a switch broke an invariant, the scheduler's state broke one, or a stub never left (it ran off its end, faulted, looped)
   let broke = rep.violations.length > 0;
-  if (broke) {
+  if (sched) {
+    io.out(`scheduler state: ${sched.checks} checks of ${SCHED_INVARIANTS.length} invariants at host calls, ${sched.violations.length} violations`);
+    for (const x of sched.violations.slice(0, 10)) io.out(`  ${formatSchedViolation(x)}`);
+    if (sched.violations.length > 0) broke = true;
+  }
+  if (rep.violations.length > 0) {
     const first = broken[0]!;
     const off = ranOffEnd(first, run.symbols, first.exit.pc);
     if (off) io.out(`switch #${first.seq} ${first.kind} ${ranOffText(off)}`);
@@ -77,8 +93,14 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
   }
   const fault = run.error instanceof EmulationFault ? run.error : undefined;
   const faultPc = fault ? BigInt(fault.pc) : undefined;
+  const budget = run.error instanceof BudgetExceeded;
   for (const u of run.unfinished) {
     const last = u.steps[u.steps.length - 1];
+    if (budget) {
+      // cut short by the budget, not a stub that never left (a looping stub is stopped as a runaway switch first)
+      io.out(`switch #${u.seq} ${u.kind} was still in its stub when the budget ran out (after ${u.insns} instructions, at ${last?.sym ?? u.entry.sym}): not checked`);
+      continue;
+    }
     const off = ranOffEnd(u, run.symbols, faultPc);
     if (off) io.out(`switch #${u.seq} ${u.kind} never left its stub: it ${ranOffText(off)}`);
     else if (fault) io.out(`switch #${u.seq} ${u.kind} never left its stub: it faulted at ${run.symbols.describe(BigInt(fault.pc))}${fault.instruction ? ` (${fault.instruction})` : ''}`);
@@ -95,7 +117,7 @@ export async function validateCommand(file: string | undefined, arch: Arch, o: V
   if (run.error) {
     // the run did not end: the budget, a fault, a runaway stub -- an error of the run (status 2), not a violation
     const r = reportError(run.error);
-    const why = run.error instanceof BudgetExceeded ? `the run stopped at its instruction budget before the program ended (${rep.records} switches were checked up to there)` : `the program stopped early: ${run.error.message}`;
+    const why = budget ? `the run stopped at its instruction budget before the program ended (${rep.records} switches were checked up to there)` : `the program stopped early: ${run.error.message}`;
     io.out(why);
     if (!broke) io.err(r.text.trimEnd());
     return broke ? 1 : r.exitCode;

@@ -32,6 +32,7 @@ import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
 import { CompileError, PosError } from './errors.ts';
 import { lowerProgram } from './lower.ts';
+import { goAsmConst } from '../go119/goasm.ts';
 import { parseGo } from './parse.ts';
 
 export { CompileError } from './errors.ts';
@@ -52,7 +53,7 @@ export async function compileProgram(source: string, file: string, arch: Arch): 
   try {
     const ast = await parseGo(source);
     const checked = checkProgram(ast, { wordBits: arch.ptrSize * 8 });
-    const ir = lowerProgram(checked, { ptrSize: arch.ptrSize });
+    const ir = lowerProgram(checked, { ptrSize: arch.ptrSize, K: (n) => goAsmConst(arch, n) });
     const backend = backendFor(arch);
     const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));
     const funcBlocks = funcs.map((f) => backend.func(f, file));

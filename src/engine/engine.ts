@@ -35,8 +35,12 @@ export interface EngineArch {
   describeInsn?(bytes: Uint8Array, address: number): string;
 }
 
-/** The exit sentinel: an address that is never mapped. Returning or jumping to it ends a run cleanly. */
-export const EXIT_SENTINEL = 0xdead0000;
+/**
+ * The exit sentinel: an address that is never mapped. Returning or jumping to
+ * it ends a run cleanly. Above the emulated address space's arena (which ends
+ * at 0xf0000000, src/os/memmap.ts checks it) and below arm's high-vectors page.
+ */
+export const EXIT_SENTINEL = 0xf7ff0000;
 
 export interface Disposable {
   dispose(): void;
@@ -193,6 +197,24 @@ export class Engine {
     return Number(this.reg(name));
   }
 
+  /**
+   * A register of any width by Unicorn id, as the little-endian bytes
+   * Unicorn stores (x87 ST: 10, XMM: 16, segment selectors: 2 to 8):
+   * for registers wider than reg() reads (a debugger's view).
+   */
+  regBytes(id: number, size: number): Uint8Array {
+    const buf = new Uint8Array(Math.max(64, size));
+    this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, buf));
+    return buf.slice(0, size);
+  }
+
+  /** Write a register of any width by Unicorn id (see regBytes). */
+  setRegBytes(id: number, bytes: Uint8Array): void {
+    const buf = new Uint8Array(Math.max(64, bytes.length));
+    buf.set(bytes);
+    this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, buf));
+  }
+
   setReg(name: string, value: bigint | number): void {
     this.setRegById(this.regId(name), value);
   }
@@ -204,17 +226,54 @@ export class Engine {
 
   /** Read several registers in one FFI call (uc_reg_read_batch). */
   regs(names: readonly string[]): Record<string, bigint> {
-    const n = names.length;
-    const ids = Int32Array.from(names, (r) => this.regId(r));
-    const vals = new BigUint64Array(n);
-    const base = koffi.address(vals);
-    const ptrs = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) ptrs[i] = base + BigInt(i * 8);
-    this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+    let b = this.batches.get(names);
+    if (!b) {
+      b = this.registerBatch(names);
+      this.batches.set(names, b);
+    }
+    b.read();
     const out: Record<string, bigint> = {};
     const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
-    names.forEach((r, i) => (out[r] = vals[i]! & mask));
+    const vals = b.values;
+    for (let i = 0; i < names.length; i++) out[names[i]!] = vals[i]! & mask;
     return out;
+  }
+
+  /** batches of the name lists regs() was given (callers pass the same arrays again and again) */
+  private readonly batches = new WeakMap<readonly string[], RegisterBatch>();
+  /** native memory of the register batches, freed by close() */
+  private readonly nativeAllocs: unknown[] = [];
+
+  /**
+   * A fixed list of registers read by one uc_reg_read_batch call into
+   * native memory that is reused (register ids, slot pointers and values are
+   * set up once): for reading registers at every instruction without
+   * allocating. Valid until the engine is closed.
+   */
+  registerBatch(names: readonly string[]): RegisterBatch {
+    const n = names.length;
+    const alloc = (type: string, len: number) => {
+      const p = koffi.alloc(type, Math.max(len, 1));
+      this.nativeAllocs.push(p);
+      return p;
+    };
+    const ids = alloc('int32_t', n);
+    new Int32Array(koffi.view(ids, n * 4)).set(names.map((r) => this.regId(r)));
+    const valsPtr = alloc('uint64_t', n);
+    const values = new BigUint64Array(koffi.view(valsPtr, n * 8));
+    const halves = new Uint32Array(values.buffer);
+    const ptrs = alloc('uint64_t', n);
+    const base = koffi.address(valsPtr);
+    new BigUint64Array(koffi.view(ptrs, n * 8)).set(names.map((_, i) => base + BigInt(i * 8)));
+    return {
+      names,
+      values,
+      halves,
+      read: () => {
+        halves.fill(0); // Unicorn writes only each register's width
+        this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+      },
+    };
   }
 
   setRegs(values: Record<string, bigint | number>): void {
@@ -414,6 +473,20 @@ export class Engine {
     return this.addRawHook(UC.HOOK_MEM_WRITE, uc().HookMem, g, begin, end);
   }
 
+  /**
+   * Call fn(address, size) before each emulated load in [begin, end]
+   * (begin > end: everywhere): Unicorn compares the access's first address
+   * with the range. Sees no TypeScript reads through the arena view. Slow
+   * in the same way as hookMemWrite.
+   */
+  hookMemRead(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
+    const g = this.guard((_h: unknown, _type: number, addr: number | bigint, size: number) => {
+      fn(num(addr), size);
+      return true;
+    }, true);
+    return this.addRawHook(UC.HOOK_MEM_READ, uc().HookMem, g, begin, end);
+  }
+
   /** Observe invalid instructions. Returning true ends the run without an error (Unicorn does not resume). */
   hookInvalidInsn(fn: (pc: number) => boolean | void): Disposable {
     const g = this.guard(() => fn(this.pc) === true, false);
@@ -506,9 +579,22 @@ export class Engine {
     this.swap?.free();
     this.closed = true;
     uc().uc_close(this.handle);
+    for (const p of this.nativeAllocs) koffi.free(p);
+    this.nativeAllocs.length = 0;
     for (const a of this.arenas) a.free();
     this.arenas.length = 0;
   }
+}
+
+/** See Engine.registerBatch. */
+export interface RegisterBatch {
+  readonly names: readonly string[];
+  /** the values of the last read(), one u64 per register (high bits zero beyond the register's width) */
+  readonly values: BigUint64Array;
+  /** the same memory as 32-bit halves, low half first: compare without allocating bigints */
+  readonly halves: Uint32Array;
+  /** read the registers now */
+  read(): void;
 }
 
 class HookHandle implements Disposable {

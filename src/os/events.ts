@@ -25,7 +25,13 @@ export type OsEvent =
   /** a waiting thread can run again (woken by thread `by`, or its deadline came); its call returns `result` */
   | { kind: 'wake'; thread: number; by?: number; timeout: boolean; result: number; clock: number }
   /** a thread ended (exit) */
-  | { kind: 'threadexit'; thread: number; code: number; clock: number };
+  | { kind: 'threadexit'; thread: number; code: number; clock: number }
+  /** a runnable thread got CPU `cpu` at its time `clock`, after waiting `waited` for it */
+  | { kind: 'oncpu'; thread: number; cpu: number; clock: number; waited: number }
+  /** a running thread gave its CPU to a thread waiting for one (end of its time slice) */
+  | { kind: 'offcpu'; thread: number; cpu: number; clock: number }
+  /** a thread's turn on its CPU ended (however: quantum used up, a wait, a yield) at its time `clock` */
+  | { kind: 'quantum'; thread: number; clock: number; insns: number };
 
 /** A sink that drops everything (for machines built without a session, e.g. `disasm`). */
 export const NO_EVENTS: EventSink<unknown> = { active: false, emit() {} };

@@ -87,6 +87,19 @@ export class HostCall {
     this.arch.tailCall(this.engine, this.mem, abi, target, args);
     return { kind: 'tailcall', target };
   }
+
+  /** set by callFirst: code to run when this call ends, before its continuation */
+  first: number | undefined;
+
+  /**
+   * When this host call ends (by return or tail call), run the code at `glue`
+   * before going on (Arch.interpose): glue must keep every register and the
+   * stack above SP as it found them and end by continuing (RET / BX R12).
+   */
+  callFirst(glue: number): void {
+    if (this.first !== undefined && this.first !== glue) throw new Error(`${this.name}: two different codes to run first`);
+    this.first = glue;
+  }
 }
 
 /** HostRegistry.capture(): plain data. */
@@ -189,9 +202,12 @@ export class HostRegistry {
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
     const r = e.fn(call);
-    if (isTailCall(r) || r === undefined) return;
-    const vals = Array.isArray(r) ? r : [r as bigint | number];
-    vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+    const tail = isTailCall(r);
+    if (!tail && r !== undefined) {
+      const vals = Array.isArray(r) ? r : [r as bigint | number];
+      vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+    }
+    if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
   }
 
   // ---- snapshots: the entries and hooks are fixed at install; only the count moves ----

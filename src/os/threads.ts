@@ -8,12 +8,24 @@
 // nominal 1 GHz: a thread's clock is its nanotime().
 //
 // Scheduling: at every scheduling point (a quantum used up, a thread that
-// blocks, yields or exits) the OS runs the runnable thread with the smallest
+// blocks, yields or exits) the OS runs the thread on a CPU with the smallest
 // clock, ties broken by thread id, for one quantum of instructions. So threads
 // advance in step and interleave at quantum granularity; the same inputs give
-// the same interleaving. Every runnable thread behaves as if it had a CPU of
-// its own: the virtual CPU count is what sched_getaffinity reports, it does
-// not (yet) limit how many threads advance together.
+// the same interleaving.
+//
+// CPUs: the machine has `cpus` virtual CPUs (what sched_getaffinity reports),
+// and at most that many threads execute at any virtual instant. A runnable
+// thread holds a CPU (`onCpu`) or waits for one in the ready queue, first come
+// first served (by the time it became ready). A CPU is given up when its thread
+// blocks or exits (the CPU is free from that thread's clock on), and at the
+// end of a quantum when a ready thread has been waiting since before that
+// clock (round robin). A thread that gets a CPU runs from the later of its own
+// clock and the time the CPU became free, so time spent waiting for a CPU
+// passes on its clock without cycles. With no more runnable threads than CPUs
+// nobody ever waits. A thread inside a critical section (enterCritical: the
+// runtime holds one of its locks) keeps its CPU and runs on at the end of its
+// quantum until it leaves the section, as a kernel does not preempt a
+// spinlock holder; it must not block there.
 //
 // Waiting: a thread blocked in a system call is plain data (`wait`: what it
 // waits on and until when) and costs nothing until woken. A woken thread's
@@ -51,6 +63,8 @@ export const HOST_CALL_CYCLES = 20;
 export const DEFAULT_SLICE = 10_000;
 /** The machine's virtual CPU count unless an option says otherwise. */
 export const DEFAULT_CPUS = 4;
+/** The most virtual CPUs a machine can have (what a 1024-bit affinity mask of glibc's cpu_set_t holds). */
+export const MAX_CPUS = 1024;
 
 export type ThreadState = 'runnable' | 'waiting' | 'exited';
 
@@ -92,6 +106,15 @@ export class Thread {
   start: ThreadStart | undefined;
   /** exit status, once exited */
   exitCode: number | undefined;
+  /** the virtual CPU it holds, while it holds one */
+  onCpu: number | undefined;
+  /** the CPU it last held (preferred when it gets one again) */
+  lastCpu: number | undefined;
+  /** while waiting for a CPU: since when (its clock then), and an order among equal times */
+  readyAt = 0;
+  readySeq = 0;
+  /** nesting depth of critical sections (enterCritical): the OS does not take its CPU away */
+  critical = 0;
 
   constructor(
     readonly id: number,
@@ -129,6 +152,12 @@ export interface ThreadsOptions {
    * to explore other interleavings; same seed, same run. Default: off.
    */
   interleaveSeed?: number;
+}
+
+/** One virtual CPU: the thread on it (an id), or idle since `free` (a clock). */
+export interface Cpu {
+  thread: number | undefined;
+  free: number;
 }
 
 /** Why Threads.advance returned. */
@@ -169,6 +198,11 @@ export interface ThreadData {
   result: number | undefined;
   start: ThreadStart | undefined;
   exitCode: number | undefined;
+  onCpu: number | undefined;
+  lastCpu: number | undefined;
+  readyAt: number;
+  readySeq: number;
+  critical: number;
   cpu: Uint8Array;
 }
 
@@ -185,6 +219,9 @@ export interface ThreadsData {
   exitRequested: boolean;
   waitSeq: number;
   perturbState: number;
+  cpuState: Cpu[];
+  readyQueue: number[];
+  readySeq: number;
 }
 
 interface BlockInfo {
@@ -202,6 +239,11 @@ export class Threads {
   totalInsns = 0;
   /** quanta run so far (one per turn on the CPU, however it ended) */
   quanta = 0;
+  /** the virtual CPUs */
+  readonly cpuState: Cpu[];
+  /** runnable threads waiting for a CPU (ids), in the order they became ready */
+  readonly readyQueue: number[] = [];
+  private readySeq = 0;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
@@ -228,6 +270,7 @@ export class Threads {
     };
     host.currentThread = () => this.current?.id ?? -1;
     this.perturbState = (opts.interleaveSeed ?? 0) >>> 0 || 1;
+    this.cpuState = Array.from({ length: this.cpus }, () => ({ thread: undefined, free: 0 }));
   }
 
   get arch(): Arch {
@@ -251,6 +294,7 @@ export class Threads {
     init();
     t.ctx.save();
     this.all.push(t);
+    this.makeReady(t);
     return t;
   }
 
@@ -267,6 +311,7 @@ export class Threads {
     t.clock = parent.clock;
     this.all.push(t);
     if (this.events.active) this.events.emit({ kind: 'clone', thread: parent.id, child: t.id, clock: parent.clock });
+    this.makeReady(t);
     return t;
   }
 
@@ -307,6 +352,7 @@ export class Threads {
    */
   block(t: Thread, w: Omit<Wait, 'seq'>): void {
     if (t !== this.current || t.state !== 'runnable') throw new Error(`block: thread ${t.name} is not the running thread`);
+    if (t.critical > 0) throw new Error(`block: thread ${t.name} blocks inside a critical section`);
     t.state = 'waiting';
     t.wait = { ...w, seq: this.waitSeq++ };
     if (this.events.active) this.events.emit({ kind: 'wait', thread: t.id, on: w.on, addr: w.addr, deadline: w.deadline, clock: t.clock });
@@ -330,6 +376,98 @@ export class Threads {
     t.wait = undefined;
     t.result = result;
     if (this.events.active) this.events.emit({ kind: 'wake', thread: t.id, by, timeout, result, clock: t.clock });
+    this.makeReady(t);
+  }
+
+  // ---- CPUs ------------------------------------------------------------------------
+
+  /** t can run: it waits for a CPU from its clock on (queued by that time, then by arrival). */
+  private makeReady(t: Thread): void {
+    t.readyAt = t.clock;
+    t.readySeq = this.readySeq++;
+    const q = this.readyQueue;
+    let i = q.length;
+    while (i > 0) {
+      const o = this.all[q[i - 1]!]!;
+      if (o.readyAt < t.readyAt || (o.readyAt === t.readyAt && o.readySeq < t.readySeq)) break;
+      i--;
+    }
+    q.splice(i, 0, t.id);
+  }
+
+  /** t leaves its CPU at its clock (it blocked, exited, or its time slice went to a waiting thread). */
+  private releaseCpu(t: Thread): void {
+    if (t.onCpu === undefined) return;
+    const c = this.cpuState[t.onCpu]!;
+    c.thread = undefined;
+    c.free = t.clock;
+    t.lastCpu = t.onCpu;
+    t.onCpu = undefined;
+  }
+
+  /**
+   * The CPU an idle-CPU search gives t: its last CPU if that was free by t's
+   * clock, else the lowest-numbered CPU free by then, else the one that became
+   * free earliest. Undefined when every CPU is busy.
+   */
+  private idleCpuFor(t: Thread): number | undefined {
+    let early: number | undefined;
+    let first: number | undefined;
+    this.cpuState.forEach((c, i) => {
+      if (c.thread !== undefined) return;
+      if (c.free <= t.clock && first === undefined) first = i;
+      if (early === undefined || c.free < this.cpuState[early]!.free) early = i;
+    });
+    const last = t.lastCpu;
+    if (last !== undefined && this.cpuState[last]!.thread === undefined && this.cpuState[last]!.free <= t.clock) return last;
+    return first ?? early;
+  }
+
+  /** Give idle CPUs to the threads waiting longest for one. */
+  private fillIdleCpus(): void {
+    const q = this.readyQueue;
+    while (q.length > 0) {
+      const t = this.all[q[0]!]!;
+      const i = this.idleCpuFor(t);
+      if (i === undefined) return;
+      q.shift();
+      const c = this.cpuState[i]!;
+      const waited = Math.max(0, c.free - t.clock);
+      t.clock = Math.max(t.clock, c.free);
+      c.thread = t.id;
+      t.onCpu = i;
+      if (this.events.active) this.events.emit({ kind: 'oncpu', thread: t.id, cpu: i, clock: t.clock, waited });
+    }
+  }
+
+  /**
+   * After t's quantum: a thread that no longer runs gives up its CPU; one that
+   * still runs gives it to the thread at the head of the ready queue if that
+   * one has been waiting since t's clock or earlier (outside critical sections).
+   */
+  private afterQuantum(t: Thread): void {
+    if (this.events.active) this.events.emit({ kind: 'quantum', thread: t.id, clock: t.clock, insns: t.insns });
+    if (t.state !== 'runnable') {
+      this.releaseCpu(t);
+      return;
+    }
+    this.fillIdleCpus();
+    if (t.critical > 0 || this.readyQueue.length === 0) return;
+    const head = this.all[this.readyQueue[0]!]!;
+    if (head.readyAt > t.clock) return;
+    if (this.events.active) this.events.emit({ kind: 'offcpu', thread: t.id, cpu: t.onCpu!, clock: t.clock });
+    this.releaseCpu(t);
+    this.makeReady(t);
+  }
+
+  /** Enter a critical section: until leaveCritical, t keeps its CPU and runs on past its quantum. */
+  enterCritical(t: Thread): void {
+    t.critical++;
+  }
+
+  leaveCritical(t: Thread): void {
+    if (t.critical <= 0) throw new Error(`leaveCritical: thread ${t.name} is not in a critical section`);
+    t.critical--;
   }
 
   /** A waiting thread's deadline has come: it runs on from there. */
@@ -353,6 +491,7 @@ export class Threads {
   exitThread(t: Thread, code: number): boolean {
     t.state = 'exited';
     t.exitCode = code;
+    t.critical = 0;
     if (this.loaded === t) this.loaded = undefined; // nothing to save any more
     if (this.events.active) this.events.emit({ kind: 'threadexit', thread: t.id, code, clock: t.clock });
     this.endQuantum();
@@ -368,18 +507,20 @@ export class Threads {
   // ---- the timeline ---------------------------------------------------------------
 
   /**
-   * The next thread to run: the runnable thread with the smallest clock (ties
-   * by id). Waiting threads whose deadline is not after that clock wake first
-   * (earliest deadline first); with nothing runnable, time jumps to the
-   * earliest deadline. Undefined when every thread waits without a deadline
-   * (or has exited).
+   * The next thread to run: idle CPUs go to the threads waiting for one, then
+   * the thread on a CPU with the smallest clock (ties by id) runs. Waiting
+   * threads whose deadline is not after that clock wake first (earliest
+   * deadline first); with nothing runnable, time jumps to the earliest
+   * deadline. Undefined when every thread waits without a deadline (or has
+   * exited).
    */
   private pick(): Thread | undefined {
     for (;;) {
+      this.fillIdleCpus();
       let best: Thread | undefined;
       let due: Thread | undefined;
       for (const t of this.all) {
-        if (t.state === 'runnable' && (!best || t.clock < best.clock)) best = t;
+        if (t.state === 'runnable' && t.onCpu !== undefined && (!best || t.clock < best.clock)) best = t;
         const d = t.state === 'waiting' ? t.wait!.deadline : undefined;
         if (d !== undefined && (!due || d < due.wait!.deadline!)) due = t;
       }
@@ -489,7 +630,8 @@ export class Threads {
       if (chunkLeft <= 0) return 'chunk';
       const t = this.current;
       if (this.quantumLeft <= 0 || !t || t.state !== 'runnable') {
-        const next = this.pick();
+        // a thread inside a critical section runs on (see the file comment)
+        const next = t && t.state === 'runnable' && t.critical > 0 ? t : this.pick();
         if (!next) return 'all-parked';
         this.beginQuantum(next);
         continue; // a deadline that woke a thread may have asked for a stop
@@ -514,6 +656,10 @@ export class Threads {
       chunkLeft -= used;
       this.quantumLeft = this.quantumOver ? 0 : this.quantumLeft - used;
       this.quantumOver = false;
+      if (this.quantumLeft <= 0 || t.state !== 'runnable') {
+        this.quantumLeft = 0;
+        this.afterQuantum(t);
+      }
     }
   }
 
@@ -596,6 +742,11 @@ export class Threads {
         result: t.result,
         start: t.start && { ...t.start },
         exitCode: t.exitCode,
+        onCpu: t.onCpu,
+        lastCpu: t.lastCpu,
+        readyAt: t.readyAt,
+        readySeq: t.readySeq,
+        critical: t.critical,
         cpu: new Uint8Array(t.ctx.toBytes()),
       })),
       cpu: new Uint8Array(this.machine.engine.saveCpu()),
@@ -607,6 +758,9 @@ export class Threads {
       exitRequested: this.exitRequested,
       waitSeq: this.waitSeq,
       perturbState: this.perturbState,
+      cpuState: this.cpuState.map((c) => ({ ...c })),
+      readyQueue: [...this.readyQueue],
+      readySeq: this.readySeq,
     };
   }
 
@@ -629,6 +783,11 @@ export class Threads {
       t.result = s.result;
       t.start = s.start && { ...s.start };
       t.exitCode = s.exitCode;
+      t.onCpu = s.onCpu;
+      t.lastCpu = s.lastCpu;
+      t.readyAt = s.readyAt;
+      t.readySeq = s.readySeq;
+      t.critical = s.critical;
       t.ctx.fromBytes(s.cpu);
     });
     engine.loadCpu(d.cpu);
@@ -640,6 +799,9 @@ export class Threads {
     this.exitRequested = d.exitRequested;
     this.waitSeq = d.waitSeq;
     this.perturbState = d.perturbState;
+    d.cpuState.forEach((c, i) => Object.assign(this.cpuState[i]!, c));
+    this.readyQueue.splice(0, this.readyQueue.length, ...d.readyQueue);
+    this.readySeq = d.readySeq;
     this.lastBlock = undefined;
     this.quantumOver = false;
     this.stopRequested = false;

@@ -3,8 +3,10 @@
 // (per-P sudog cache backed by p.sudogbuf, spilling half to sched.sudogcache).
 // hchan and sudog live in emulated memory at their go1.19 layouts.
 //
-// Differs: channel locks are no-ops (one thread runs the scheduler at a
-// time); no select (so no isSelect/selectDone); element types are described
+// c.lock is taken as in Go (lock.ts): released before a send/recv returns,
+// or, when the goroutine blocks, held through gopark until park_m calls
+// chanparkcommit (so no other M can ready it before it is _Gwaiting).
+// Differs: no select (so no isSelect/selectDone); element types are described
 // by a descriptor whose first word is the element size (what the compiler
 // emits), and elements are copied byte for byte (no write barriers). The code
 // after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
@@ -13,6 +15,7 @@ import { schedSite } from './traceback.ts';
 import { ENTRY, hostSpec } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
+import { lock, mutexAt, unlock } from './lock.ts';
 import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
@@ -64,10 +67,14 @@ function memmove(rt: Runtime, dst: number, src: number, n: number): void {
 export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): TailCall | undefined {
   if (cp === 0) return gopark(rt, call, { reason: waitReasonChanSendNilChan }); // blocks forever
   const c = chan(rt, cp);
-  if (c.closed !== 0) panicPlain(rt, 'send on closed channel');
+  lock(rt, c.lock);
+  if (c.closed !== 0) {
+    unlock(rt, c.lock);
+    panicPlain(rt, 'send on closed channel');
+  }
   const sg = dequeue(rt, c.recvq);
   if (sg) {
-    send(rt, c, sg, ep);
+    send(rt, c, sg, ep); // unlocks c
     return undefined;
   }
   if (c.qcount < c.dataqsiz) {
@@ -75,6 +82,7 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
     c.sendx += 1;
     if (c.sendx === c.dataqsiz) c.sendx = 0;
     c.qcount += 1;
+    unlock(rt, c.lock);
     return undefined;
   }
   // block: a sudog on the send queue until a receiver takes the value
@@ -100,8 +108,8 @@ export function chansendResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind
 }
 
 /**
- * Ports send: hand ep's value straight to the receiver waiting in sg and make
- * it runnable (in runnext).
+ * Ports send: hand ep's value straight to the receiver waiting in sg, unlock
+ * c and make the receiver runnable (in runnext).
  */
 function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   if (sg.elem !== 0) {
@@ -109,6 +117,7 @@ function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
     sg.elem = 0;
   }
   const gp = rt.g(sg.g);
+  unlock(rt, c.lock);
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
@@ -123,15 +132,17 @@ function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
 export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, result: boolean): TailCall | boolean {
   if (cp === 0) return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
   const c = chan(rt, cp);
+  lock(rt, c.lock);
   if (c.closed !== 0) {
     if (c.qcount === 0) {
+      unlock(rt, c.lock);
       if (ep !== 0) rt.mem.fill(ep, c.elemsize);
       return false;
     }
   } else {
     const sg = dequeue(rt, c.sendq);
     if (sg) {
-      recv(rt, c, sg, ep);
+      recv(rt, c, sg, ep); // unlocks c
       return true;
     }
   }
@@ -142,6 +153,7 @@ export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, re
     c.recvx += 1;
     if (c.recvx === c.dataqsiz) c.recvx = 0;
     c.qcount -= 1;
+    unlock(rt, c.lock);
     return true;
   }
   // block: a sudog on the receive queue until a sender (or close) fills it
@@ -202,7 +214,8 @@ function wokenFrom(rt: Runtime, g: G, mysg: Sudog): boolean {
 /**
  * Ports recv: take the value from the sender waiting in sg: directly for an
  * unbuffered channel; for a full buffered one, take the head of the buffer
- * and put the sender's value at its tail. Then the sender is made runnable.
+ * and put the sender's value at its tail. Then c is unlocked and the sender
+ * made runnable.
  */
 function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   if (c.dataqsiz === 0) {
@@ -217,6 +230,7 @@ function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   }
   sg.elem = 0;
   const gp = rt.g(sg.g);
+  unlock(rt, c.lock);
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
@@ -225,11 +239,13 @@ function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
 /**
  * Ports chanparkcommit (gopark's unlock function for channels, called by
  * park_m through m.waitunlockf): the goroutine is parked; stack shrinking may
- * look at it again. The channel lock is a no-op here.
+ * look at it again; the channel's lock, held since chansend/chanrecv, is
+ * released.
  */
-export function chanparkcommit(_rt: Runtime, gp: G, _chanLock: number): boolean {
+export function chanparkcommit(rt: Runtime, gp: G, chanLock: number): boolean {
   gp.activeStackChans = true;
   gp.parkingOnChan = 0;
+  unlock(rt, mutexAt(rt, chanLock));
   return true;
 }
 
@@ -241,7 +257,11 @@ export function chanparkcommit(_rt: Runtime, gp: G, _chanLock: number): boolean 
 export function closechan(rt: Runtime, cp: number): void {
   if (cp === 0) panicPlain(rt, 'close of nil channel');
   const c = chan(rt, cp);
-  if (c.closed !== 0) panicPlain(rt, 'close of closed channel');
+  lock(rt, c.lock);
+  if (c.closed !== 0) {
+    unlock(rt, c.lock);
+    panicPlain(rt, 'close of closed channel');
+  }
   c.closed = 1;
   const glist: G[] = [];
   for (let sg = dequeue(rt, c.recvq); sg; sg = dequeue(rt, c.recvq)) {
@@ -261,6 +281,7 @@ export function closechan(rt: Runtime, cp: number): void {
     sg.success = false;
     glist.push(gp);
   }
+  unlock(rt, c.lock);
   while (glist.length > 0) {
     const gp = glist.pop()!;
     gp.schedlink = 0;

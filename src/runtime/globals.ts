@@ -21,6 +21,11 @@ function runtimeGlobals(arch: Arch): GlobalVar[] {
     { name: 'runtime.g0', size: goAsmConst(arch, 'g__size'), align: 8 },
     { name: 'runtime.sched', size: goAsmConst(arch, 'schedt__size'), align: 8 },
     { name: 'runtime.allp', size: 3 * w, align: w }, // slice header: ptr, len, cap
+    // semaphores of stop-the-world (proc.go): uint32s whose Go initial value 1 schedinit stores
+    { name: 'runtime.worldsema', size: 4, align: 4 },
+    { name: 'runtime.gcsema', size: 4, align: 4 },
+    // print.go's lock of one print statement (a runtime.mutex: its key word)
+    { name: 'runtime.debuglock', size: w, align: w },
   ];
 }
 

@@ -14,11 +14,17 @@ import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
+import { defineLangHosts } from './lang.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
-import { goexit0, goexit1, mstart0 } from './sched.ts';
-import { semacquire1, waitGroupAdd, waitGroupWait } from './sema.ts';
+import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
+import { mexit, mParkResume } from './idle.ts';
+import { LockOSThread, lockOSThread, UnlockOSThread, unlockOSThread } from './lockosthread.ts';
+import { mspinning, newmNext, newosprocFailed, startPendingMs } from './newm.ts';
+import { semacquire1, semrelease1, waitGroupAdd, waitGroupWait } from './sema.ts';
+import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startTheWorldWithSema, stopTheWorldCheck, stopTheWorldStop, stwCasgstatus } from './stw.ts';
 import { newstack } from './stack.ts';
+import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
 import { callSite } from './crash.ts';
 
@@ -35,21 +41,26 @@ function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
+  // and may have made Ms whose threads are still to be started (newm.ts)
   const host = {
     arch: registry.arch,
     define(name: string, spec: HostSpec, fn: (c: HostCall) => ReturnType<HostFn>): number {
       return registry.define(name, spec, (c) => {
+        let r: ReturnType<HostFn>;
         try {
-          return fn(c);
+          r = fn(c);
         } catch (e) {
-          if (e instanceof GoPanic && !e.fatal) return startPanic(rt(), c, e);
-          throw e;
+          if (!(e instanceof GoPanic) || e.fatal) throw e;
+          r = startPanic(rt(), c, e);
         }
+        startPendingMs(rt(), c);
+        return r;
       });
     },
   } as HostRegistry;
   defineFatalHosts(host);
-  definePrintHosts(host, (s) => rt().write(2, s));
+  definePrintHosts(host, (s) => rt().write(2, s), rt);
+  defineLangHosts(host, rt);
 
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);
@@ -59,6 +70,20 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   });
   host.define('runtime.schedinit', { abi: 'abi0', nargs: 0 }, () => schedinit(rt()));
   host.define('runtime.mstart0', { abi: 'abi0', nargs: 0 }, (c) => mstart0(rt(), c));
+  host.define('runtime.mexit', { abi: 'abi0', nargs: 0 }, (c) => mexit(rt(), c));
+
+  // ---- Ms and Ps (newm.ts, idle.ts, steal.ts) ----
+  // the clone glue's questions: the next M to start (or 0); a failed clone
+  host.define('runtime.newm_next', { abi: 'internal', nargs: 0 }, () => newmNext(rt()));
+  host.define('runtime.newosproc_failed', { abi: 'internal', nargs: 1 }, (c) => newosprocFailed(rt(), Number(c.argInt(0))));
+  // an M woken from mPark, and one that slept before stealing a runnext
+  host.define('runtime.mPark.resume', { abi: 'internal', nargs: 0 }, (c) => mParkResume(rt(), c));
+  host.define('runtime.stealWork.resume', { abi: 'internal', nargs: 0 }, (c) => stealWorkResume(rt(), c));
+  // m.mstartfn of an M started spinning (called through runMStartFn, never from machine code)
+  host.define('runtime.mspinning', { abi: 'internal', nargs: 0 }, () => mspinning(rt()));
+  // runtime.main's lock of the main goroutine to m0 during initialisation
+  host.define('runtime.lockOSThread', { abi: 'internal', nargs: 0 }, () => lockOSThread(rt()));
+  host.define('runtime.unlockOSThread', { abi: 'internal', nargs: 0 }, () => unlockOSThread(rt()));
 
   // newproc's closure: {fn: newproc.func1, fn, callergp, callerpc}, context in DX / R7.
   host.define('runtime.newproc.func1', { abi: 'internal', nargs: 0 }, (c) => {
@@ -75,14 +100,17 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   // runtime.main's own work before main.init/main.main, and its exit(0) after.
   host.define('runtime.main_start', { abi: 'internal', nargs: 0 }, () => {
-    rt().mainStarted = true;
+    const r = rt();
+    r.mainStarted = true;
+    // (sysmon's M is made here: newm(sysmon, nil, -1))
+    if (r.curm().addr !== r.m0.addr) goThrow('runtime.main not on m0');
   });
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
-  // mallocgc for `new`, closures and heap cells: typ points at a type whose first word is its size.
+  // newobject(typ): mallocgc(typ.size, typ, true) for `new`, &T{}, closures and heap cells (word 0 of typ is its size)
   defineEntry(host, ENTRY.newobject, (c) => {
     const r = rt();
-    return r.heap.alloc(r.mem.ptr(c.argN(0)));
+    return mallocgc(r, r.mem.ptr(c.argN(0)), c.argN(0), true);
   });
 
   // defer: records on g._defer, one per deferred call, tagged with the frame's SP.
@@ -117,13 +145,25 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
   defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
-  defineEntry(host, ENTRY.GOMAXPROCS, (c) => {
-    const r = rt();
-    // a bigint: the message shows the argument exactly (GOMAXPROCS(9223372036854775807))
-    const n = c.argInt(0);
-    if (n > 1n && n !== BigInt(r.gomaxprocs)) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
-    return r.gomaxprocs;
+  defineEntry(host, ENTRY.NumCPU, () => rt().ncpu);
+  defineEntry(host, ENTRY.LockOSThread, () => LockOSThread(rt()));
+  defineEntry(host, ENTRY.UnlockOSThread, () => UnlockOSThread(rt()));
+  // ---- runtime.GOMAXPROCS and stop-the-world: the steps of the glue in asm/<arch>/stw.s (stw.ts) ----
+  host.define('runtime.GOMAXPROCS.read', { abi: 'internal', nargs: 0 }, () => gomaxprocsRead(rt()));
+  host.define('runtime.GOMAXPROCS.setnewprocs', { abi: 'internal', nargs: 1 }, (c) => {
+    // newprocs = int32(n), as Go converts it (GOMAXPROCS(1<<63-1) becomes -1: procresize's invalid arg)
+    rt().newprocs = Number(BigInt.asIntN(32, c.argInt(0)));
   });
+  host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
+  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
+  host.define('runtime.stopTheWorld.preemptoff', { abi: 'internal', nargs: 2 }, (c) => setPreemptoff(rt(), c.argN(0), c.argN(1)));
+  host.define('runtime.stopTheWorld.casgwaiting', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), true));
+  host.define('runtime.stopTheWorld.casgrunning', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), false));
+  host.define('runtime.stopTheWorldWithSema.stop', { abi: 'internal', nargs: 0 }, () => (stopTheWorldStop(rt()) ? 1 : 0));
+  host.define('runtime.stopTheWorldWithSema.check', { abi: 'internal', nargs: 0 }, () => stopTheWorldCheck(rt()));
+  host.define('runtime.preemptall', { abi: 'internal', nargs: 0 }, () => (preemptall(rt()) ? 1 : 0));
+  host.define('runtime.startTheWorldWithSema', { abi: 'internal', nargs: 0 }, () => startTheWorldWithSema(rt()));
+  host.define('runtime.startTheWorld.release', { abi: 'internal', nargs: 0 }, () => startTheWorldRelease(rt()));
   // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
   host.define('runtime.nextdefer', { abi: 'internal', nargs: 0 }, () => {
     const r = rt();

@@ -22,9 +22,10 @@ import type { HostCall, TailCall } from '../os/host.ts';
 import { _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import { chanparkcommit, chanrecvResume, chansendResume } from './chan.ts';
 import { assertOnG0 } from './assert.ts';
-import { lock, unlock } from './lock.ts';
+import { lock, mutexAt, unlock } from './lock.ts';
 import { globrunqput, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
+import { wakep } from './idle.ts';
 import { dropg, execute, schedule } from './sched.ts';
 import { semacquireResume } from './sema.ts';
 import { casgstatus } from './status.ts';
@@ -70,8 +71,9 @@ export function gopark(rt: Runtime, call: HostCall, o: ParkOptions): TailCall {
   return call.tailCall(rt.machine.sym('runtime.mcall'), [rt.funcval('runtime.park_m')], 'internal');
 }
 
-/** Ports parkunlock_c: goparkunlock's unlock function (the lock itself is a no-op here). */
-export function parkunlock_c(_rt: Runtime, _gp: G, _lock: number): boolean {
+/** Ports parkunlock_c: goparkunlock's unlock function: release the lock held through gopark. */
+export function parkunlock_c(rt: Runtime, _gp: G, l: number): boolean {
+  unlock(rt, mutexAt(rt, l));
   return true;
 }
 
@@ -111,29 +113,42 @@ export function park_m(rt: Runtime, call: HostCall, gp: G): TailCall {
   return schedule(rt, call);
 }
 
-/** Carry out what gp's gopark left to do (its ParkResume), before it runs again (execute). */
-export function resumeParked(rt: Runtime, gp: G): void {
+/**
+ * Carry out what gp's gopark left to do (its ParkResume), before it runs
+ * again (execute). False when gp must wait again instead (semacquire woken
+ * without a unit, whose loop parks once more): it is queued again already.
+ */
+export function resumeParked(rt: Runtime, gp: G): boolean {
   const r = rt.parkResumes.get(gp.addr);
-  if (!r) return;
+  if (!r) return true;
   rt.parkResumes.delete(gp.addr);
   switch (r.kind) {
     case 'chansend':
-      return chansendResume(rt, gp, r);
+      chansendResume(rt, gp, r);
+      return true;
     case 'chanrecv':
-      return chanrecvResume(rt, gp, r);
+      chanrecvResume(rt, gp, r);
+      return true;
     case 'semacquire':
       return semacquireResume(rt, gp, r);
   }
 }
 
-/** Ports goready/ready: gp was waiting; make it runnable in the current P's runnext. */
+/**
+ * Ports goready/ready: gp was waiting; make it runnable in the current P's
+ * runnext, and wakep (an idle P may run it). Differs: Go switches to the
+ * system stack for ready; host code needs no stack.
+ */
 export function goready(rt: Runtime, gp: G): void {
   const status = gp.atomicstatus;
-  if (status !== _Gwaiting) goThrow(`bad g->status in ready (goroutine ${gp.goid} is ${status})`);
+  if (status !== _Gwaiting) {
+    rt.write(2, `runtime: gp: gp=0x${gp.addr.toString(16)}, goid=${gp.goid}, status=${status}\n`);
+    goThrow('bad g->status in ready');
+  }
   casgstatus(gp, _Gwaiting, _Grunnable);
   if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Gwaiting, to: _Grunnable });
   runqput(rt, rt.curp(), gp, true);
-  // wakep() would start a spinning M for an idle P; there are no other Ms yet.
+  wakep(rt);
 }
 
 /** Ports Gosched: yield the processor: mcall(gosched_m). */

@@ -11,10 +11,10 @@
 // virtual clock, and fastrand() steps the current M's state with wyrand on
 // amd64 and xorshift64+ on 32-bit arm, as stubs.go does per arch.
 //
-// Who calls fastrand (as in go1.19): newproc1 (g.trackingSeq) and the
-// semaphore treap (the ticket of each new semaRoot node, sema.go). Neither
-// changes what a program of the subset prints at GOMAXPROCS=1; with several
-// Ps, the work-stealing order (findRunnable) and select's poll order would.
+// Who calls fastrand (as in go1.19): newproc1 (g.trackingSeq), the semaphore
+// treap (the ticket of each new semaRoot node, sema.go), makemap (h.hash0,
+// so map iteration order follows the seed) and findRunnable's work stealing
+// (the random start of stealOrder) when there are several Ps.
 //
 // Differs: Go hashes with AES (aeshash) on CPUs that have it and with
 // hash32.go on 32-bit arches; this uses the 64-bit fallback everywhere, with

@@ -113,6 +113,16 @@ export function globrunqput(rt: Runtime, gp: G): void {
   rt.sched.runqsize += 1;
 }
 
+/** Ports globrunqputhead: gp at the head of the global queue. Precondition: sched.lock held. */
+export function globrunqputhead(rt: Runtime, gp: G): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqputhead');
+  const q = rt.sched.runq;
+  gp.schedlink = q.head;
+  q.head = gp.addr;
+  if (q.tail === 0) q.tail = gp.addr;
+  rt.sched.runqsize += 1;
+}
+
 /** Ports globrunqputbatch: a linked batch of n Gs at the tail of the global queue. Precondition: sched.lock held. */
 function globrunqputbatch(rt: Runtime, batch: GQueueLike, n: number): void {
   assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqputbatch');

@@ -13,11 +13,14 @@ import { debugChecksEnabled } from './assert.ts';
 import { Heap, type HeapState } from './malloc.ts';
 import { StackAllocator, type StackAllocatorState } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
+import type { MParkNext } from './idle.ts';
 import type { ParkResume } from './park.ts';
+import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
 import { fastrand, fastrandinit } from './rand.ts';
 import { ProcessOutput, type OutputSink, type OutputState } from './output.ts';
+import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -48,16 +51,32 @@ export class Runtime {
   readonly allgs: number[] = [];
   /** every m, newest first like Go's allm list */
   readonly allm: number[] = [];
-  /** allp: the Ps, by id */
+  /** allp: the Ps, by id (len(allp) = gomaxprocs) */
   allp: number[] = [];
+  /** every P ever made, by id: allp[:cap(allp)] in Go (Ps are never freed, only marked _Pdead) */
+  readonly allpCap: number[] = [];
   gomaxprocs = 0;
+  /** GOMAXPROCS(n) asked for n Ps: procresize at the next startTheWorld (0: no change) */
+  newprocs = 0;
+  /** idlepMask: bit i set while P i is on the idle list (pidleput/pidleget), as Go's pMask words */
+  idlepMask: number[] = [];
+  /** timerpMask: bit i set if P i may have timers (always, until timers are ported) */
+  timerpMask: number[] = [];
+  /** stealOrder (randomOrder): the P count and the numbers coprime to it, for stealWork's enumeration */
+  stealOrder = { count: 0, coprimes: [] as number[] };
+  /** Ms made by newm whose thread newosproc has not started yet (addresses; see newm.ts) */
+  readonly newmPending: number[] = [];
+  /** where an M that slept in the middle of stealWork goes on (m address -> state; steal.ts) */
+  readonly stealResume = new Map<number, StealResume>();
+  /** what an M asleep in mPark does when woken (m address -> who parked it; idle.ts) */
+  readonly mParkNext = new Map<number, MParkNext>();
   /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
   /** what the program writes to fd 1 and fd 2: to the sink as written, the last part kept (output.ts) */
   readonly output: ProcessOutput;
   exitCode: number | undefined;
-  /** the M (address) each emulated thread runs, by thread id */
+  /** the M each emulated thread runs (thread id -> m address), set when the thread first enters the runtime */
   readonly mOfThread = new Map<number, number>();
   /** assert the port's preconditions (assert.ts) */
   readonly debugChecks: boolean;
@@ -72,6 +91,8 @@ export class Runtime {
   /** fastrandinit's fastrandseed and alginit's hashkey[0], from the seed (rand.ts) */
   readonly fastrandseed: bigint;
   readonly hashkey0: bigint;
+  /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
+  readonly lang: LangState = newLangState();
 
   constructor(
     readonly machine: Machine,
@@ -85,6 +106,7 @@ export class Runtime {
     this.mem = machine.mem;
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
+    this.heap.onOutOfMemory = (line) => this.write(2, line);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
@@ -110,11 +132,10 @@ export class Runtime {
     return this.g(this.arch.getg(this.machine.engine, this.mem));
   }
 
-  /** The M of the thread running now. */
+  /** The M of the thread running now: getg().m. */
   curm(): M {
-    const t = this.threads.current;
-    const m = t && this.mOfThread.get(t.id);
-    if (m === undefined) goThrow('curm: no M for the current thread');
+    const m = this.getg().m;
+    if (m === 0) goThrow('curm: the current g has no M');
     return this.m(m);
   }
 
@@ -128,6 +149,11 @@ export class Runtime {
   /** fastrand() on the current M (its m.fastrand; rand.ts). */
   fastrand(): number {
     return fastrand(this);
+  }
+
+  /** Ports fastrandn: fastrand() scaled into [0, n). */
+  fastrandn(n: number): number {
+    return Number((BigInt(this.fastrand()) * BigInt(n)) >> 32n);
   }
 
   /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
@@ -192,9 +218,18 @@ export class Runtime {
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
       parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
       noteDeadlines: [...this.noteDeadlines],
+      allpCap: [...this.allpCap],
+      newprocs: this.newprocs,
+      idlepMask: [...this.idlepMask],
+      timerpMask: [...this.timerpMask],
+      stealOrder: { count: this.stealOrder.count, coprimes: [...this.stealOrder.coprimes] },
+      newmPending: [...this.newmPending],
+      stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
+      mParkNext: [...this.mParkNext],
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
+      lang: structuredClone(this.lang),
     };
   }
 
@@ -212,9 +247,18 @@ export class Runtime {
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
     refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
     refill(this.noteDeadlines, s.noteDeadlines);
+    this.allpCap.splice(0, this.allpCap.length, ...s.allpCap);
+    this.newprocs = s.newprocs;
+    this.idlepMask = [...s.idlepMask];
+    this.timerpMask = [...s.timerpMask];
+    this.stealOrder = { count: s.stealOrder.count, coprimes: [...s.stealOrder.coprimes] };
+    this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
+    refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
+    refill(this.mParkNext, s.mParkNext);
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
+    Object.assign(this.lang, structuredClone(s.lang));
   }
 
   /**
@@ -244,9 +288,18 @@ export interface RuntimeState {
   pendingPanics: [number, { value: string; site: PanicSite }][];
   parkResumes: [number, ParkResume][];
   noteDeadlines: [number, number][];
+  allpCap: number[];
+  newprocs: number;
+  idlepMask: number[];
+  timerpMask: number[];
+  stealOrder: { count: number; coprimes: number[] };
+  newmPending: number[];
+  stealResume: [number, StealResume][];
+  mParkNext: [number, MParkNext][];
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;
+  lang: LangState;
 }
 
 function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {

@@ -10,17 +10,21 @@
 // The pointer-to-pointer walks of queue/dequeue use the addresses of the
 // pointer slots themselves (&root.treap, &t.prev, &t.next).
 //
-// Differs: root locks are no-ops (one thread runs the scheduler at a time);
-// no block/mutex profiling; the table has no cache-line padding; no handoff
+// root.lock is taken as in Go (lock.ts): held from the queueing through
+// gopark until park_m's parkunlock_c releases it.
+// Differs: no block/mutex profiling; the table has no cache-line padding; no handoff
 // (sync.Mutex is outside the subset), so semrelease1 never yields. The code
 // after gopark in semacquire1 is semacquireResume (run by execute() from the
-// goroutine's ParkResume, park.ts): a woken waiter that finds no unit would
-// loop and park again in Go; that cannot happen with WaitGroup (each release
-// is for one waiter) and is reported as a runtime error rather than modelled.
+// goroutine's ParkResume, park.ts). A woken waiter that finds no unit (another
+// goroutine took it first: possible with several Ms, e.g. on gcsema when
+// goroutines call GOMAXPROCS at once) goes round semacquire1's loop and parks
+// again; here it is queued again before it runs, and execute schedules
+// instead of resuming it (it does not briefly run and mcall, as in Go).
 import type { HostCall, TailCall } from '../os/host.ts';
 import { acquireSudog, releaseSudog } from './chan.ts';
 import { SemaRoot, Sudog, waitReasonSemacquire, type G } from '../go119/index.ts';
 import { SEM_TAB_SIZE } from './globals.ts';
+import { lock, unlock } from './lock.ts';
 import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
@@ -56,9 +60,11 @@ export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = fa
   s.releasetime = 0;
   s.acquiretime = 0;
   s.ticket = 0;
+  lock(rt, root.lock);
   root.nwait += 1;
   if (cansemacquire(rt, addr)) {
     root.nwait -= 1;
+    unlock(rt, root.lock);
     releaseSudog(rt, s);
     return undefined;
   }
@@ -71,22 +77,55 @@ export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = fa
   });
 }
 
-/** The rest of semacquire1 once the woken waiter runs again: take the unit, release the sudog. */
-export function semacquireResume(rt: Runtime, _gp: G, r: Extract<ParkResume, { kind: 'semacquire' }>): void {
+/**
+ * The rest of semacquire1 once the woken waiter is about to run: take the
+ * unit (or find it handed over: ticket 1) and release the sudog. Without a
+ * unit, the loop again: queued once more under the root's lock, parked with
+ * the same record (returns false: it must not run).
+ */
+export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'semacquire' }>): boolean {
   const s = sudog(rt, r.sudog);
-  if (!(s.ticket !== 0 || cansemacquire(rt, r.addr))) goThrow('semacquire: woken without a unit (a second park is not modelled)');
-  releaseSudog(rt, s);
+  if (s.ticket !== 0 || cansemacquire(rt, r.addr)) {
+    releaseSudog(rt, s);
+    return true;
+  }
+  const root = rootFor(rt, r.addr);
+  lock(rt, root.lock);
+  root.nwait += 1;
+  if (cansemacquire(rt, r.addr)) {
+    root.nwait -= 1;
+    unlock(rt, root.lock);
+    releaseSudog(rt, s);
+    return true;
+  }
+  queue(rt, root, r.addr, s, false, gp);
+  unlock(rt, root.lock);
+  gp.waitreason = waitReasonSemacquire;
+  rt.parkResumes.set(gp.addr, r);
+  return false;
 }
 
-/** Ports semrelease1 (handoff = false): add a unit and ready the first waiter on addr, if any. */
-export function semrelease1(rt: Runtime, addr: number): void {
+/**
+ * Ports semrelease1: add a unit and ready the first waiter on addr, if any;
+ * with handoff, take the unit for that waiter (s.ticket = 1) so that nobody
+ * else gets it first. Differs: no goyield after a handoff (the callers hold
+ * the M, as startTheWorld does, so Go would not yield either).
+ */
+export function semrelease1(rt: Runtime, addr: number, handoff = false): void {
   const root = rootFor(rt, addr);
   rt.mem.setU32(addr, (rt.mem.u32(addr) + 1) >>> 0);
   if (root.nwait === 0) return;
+  lock(rt, root.lock);
+  if (root.nwait === 0) {
+    unlock(rt, root.lock);
+    return;
+  }
   const s = dequeue(rt, root, addr);
+  if (s) root.nwait -= 1;
+  unlock(rt, root.lock);
   if (!s) return;
-  root.nwait -= 1;
   if (s.ticket !== 0) goThrow('corrupted semaphore ticket');
+  if (handoff && cansemacquire(rt, addr)) s.ticket = 1;
   readyWithTime(rt, s);
 }
 
@@ -96,10 +135,10 @@ function readyWithTime(rt: Runtime, s: Sudog): void {
   goready(rt, rt.g(s.g));
 }
 
-/** Ports semaRoot.queue: add s (the current goroutine) to the waiters on addr. */
-export function queue(rt: Runtime, root: SemaRoot, addr: number, s: Sudog, lifo: boolean): void {
+/** Ports semaRoot.queue: add s (the current goroutine, or gp) to the waiters on addr. */
+export function queue(rt: Runtime, root: SemaRoot, addr: number, s: Sudog, lifo: boolean, gp: G = rt.getg()): void {
   const { mem } = rt;
-  s.g = rt.getg().addr;
+  s.g = gp.addr;
   s.elem = addr;
   s.next = 0;
   s.prev = 0;

@@ -33,7 +33,7 @@ const allowed: Record<number, readonly number[]> = {
   [_Gdead]: [_Grunnable, _Gidle],
   [_Grunnable]: [_Grunning],
   [_Grunning]: [_Grunnable, _Gwaiting, _Gdead, _Gcopystack, _Gsyscall, _Gpreempted],
-  [_Gwaiting]: [_Grunnable, _Gcopystack],
+  [_Gwaiting]: [_Grunnable, _Gcopystack, _Grunning], // -> _Grunning: stopTheWorld's goroutine once the world is stopped
   [_Gcopystack]: [_Grunning, _Gwaiting],
   [_Gsyscall]: [_Grunning, _Grunnable],
   [_Gpreempted]: [_Gwaiting],

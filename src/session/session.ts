@@ -107,11 +107,19 @@ export type StopCondition =
   /** at the entry of a switching stub, before its first instruction */
   | { switch: SwitchFilter }
   /** right after the host call or system call that emitted an event the predicate accepts */
-  | { event: (e: ProcessEvent, seq: number) => boolean };
+  | { event: (e: ProcessEvent, seq: number) => boolean }
+  /**
+   * before thread `threadAt` executes its next instruction in the text
+   * region (at once if it is about to: use it to finish a host call the
+   * thread stands at, or to wait for a thread another one runs before)
+   */
+  | { threadAt: number };
 
 export type StopReason =
   /** a breakpoint, or a runUntil address or symbol */
   | 'breakpoint'
+  /** a watchpoint: right after (or, as asked, right before) the instruction that accessed the watched memory */
+  | 'watchpoint'
   /** step(): the thread executed its instructions */
   | 'step'
   /** an `instructions` target or replayTo */
@@ -138,6 +146,8 @@ export interface StopResult {
   thread: number;
   /** 'breakpoint': the breakpoint's id (none for a runUntil address or symbol) */
   breakpoint?: number;
+  /** 'watchpoint': which one, and the access that hit it (the access's own address and size) */
+  watchpoint?: { id: number; access: 'read' | 'write'; address: number; size: number };
   /** 'switch': which stub, and the goroutines it switches from and (gogo) to */
   switch?: { kind: SwitchStub; stub: string; from?: number; to?: number };
   /** 'event': the event and its sequence number */
@@ -153,6 +163,18 @@ export interface Breakpoint {
   address: number;
   /** the symbol it was set on, if any */
   symbol?: string;
+}
+
+/** What a watchpoint watches for: stores, loads, or both. */
+export type WatchKind = 'write' | 'read' | 'access';
+
+export interface Watchpoint {
+  id: number;
+  address: number;
+  length: number;
+  kind: WatchKind;
+  /** where a hit stops: right after the accessing instruction (default), or right before it, the access not made */
+  stop: 'after' | 'before';
 }
 
 export interface ThreadInfo {
@@ -213,6 +235,8 @@ interface Target {
   addresses: ReadonlySet<number>;
   switches: readonly SwitchFilter[];
   events: readonly ((e: ProcessEvent, seq: number) => boolean)[];
+  /** stop before this thread's next text instruction */
+  threadAt?: number;
   /** stop only at the instruction targets (replay) */
   exact?: boolean;
 }
@@ -222,6 +246,13 @@ let historyIds = 0;
 export class Session {
   private readonly points = new Map<number, Point>();
   private readonly bps = new Map<number, Breakpoint>();
+  private readonly watches = new Map<number, { wp: Watchpoint; hooks: Disposable[] }>();
+  /** the watchpoint hit being stopped at: the accessing instruction and the bytes its stores overwrote */
+  private watchHit: { thread: number; pc: number; undo: { addr: number; old: Uint8Array }[] } | undefined;
+  /** a watchpoint stopped before this instruction of this thread: the next run executes it first, unwatched */
+  private resumeOver: { thread: number; pc: number } | undefined;
+  /** while set, watchpoints ignore this instruction of this thread */
+  private watchSuppress: { thread: number; pc: number } | undefined;
   private nextBp = 1;
   private readonly switchEntries = new Map<number, SwitchStub>();
   private started = false;
@@ -315,6 +346,10 @@ export class Session {
       else if ('symbol' in c) addresses.add(this.symbol(c.symbol));
       else if ('switch' in c) switches.push(c.switch);
       else if ('event' in c) events.push(c.event);
+      else if ('threadAt' in c) {
+        this.thread(c.threadAt);
+        t.threadAt = c.threadAt;
+      }
     }
     return this.drive({ ...t, addresses, switches, events });
   }
@@ -391,6 +426,7 @@ export class Session {
     if (target.exact) temp.length = 0;
     for (const a of temp) this.addPoint(a);
     const unsubscribe = target.events.length ? this.bus.on((e, seq) => this.onEvent(e, seq)) : undefined;
+    const threadHook = target.threadAt !== undefined && !target.exact ? this.hookThreadAt(target.threadAt) : undefined;
     const cur = threads.current;
     this.skip = undefined;
     if (this.lastStop && cur && cur.state === 'runnable') {
@@ -399,6 +435,15 @@ export class Session {
     }
     let lastYield = performance.now();
     try {
+      const over = this.resumeOver;
+      this.resumeOver = undefined;
+      if (over && !target.exact) {
+        const t = threads.all[over.thread];
+        if (t && t.state === 'runnable' && this.pcOf(t) === over.pc) {
+          const early = this.stepUnwatched(over);
+          if (early) return early;
+        }
+      }
       for (;;) {
         const every = this.opts.snapshotEvery ?? AUTO_SNAPSHOT_EVERY;
         const nextAuto = this.replayOn && every > 0 ? (Math.floor(this.insns / every) + 1) * every : Number.POSITIVE_INFINITY;
@@ -413,17 +458,13 @@ export class Session {
         }
         switch (r) {
           case 'exit':
-            return this.end({ reason: 'exit', exitCode: this.process.rt.exitCode ?? 0 });
           case 'all-parked':
-            return this.stopped({ reason: 'parked' });
-          case 'budget': {
-            const max = this.opts.maxInsns!;
-            const pc = this.stopPc();
-            return this.stopped({ reason: 'budget', error: new BudgetExceeded(max, pc, this.process.machine.describe(pc)) });
-          }
+          case 'budget':
+            return this.endOf(r)!;
           case 'stopped': {
             const p = this.pendingStop;
             this.pendingStop = undefined;
+            if (p?.reason === 'watchpoint') return this.watchStop(p);
             if (p) return this.stopped(p);
             break;
           }
@@ -445,11 +486,28 @@ export class Session {
       }
     } finally {
       for (const a of temp) this.dropPoint(a);
+      threadHook?.dispose();
       unsubscribe?.();
       this.target = undefined;
       this.pendingStop = undefined;
       this.skip = undefined;
       this.running = false;
+    }
+  }
+
+  /** How an advance that ran on its own ends: undefined when it merely reached its limit. */
+  private endOf(r: AdvanceResult): StopResult | undefined {
+    switch (r) {
+      case 'exit':
+        return this.end({ reason: 'exit', exitCode: this.process.rt.exitCode ?? 0 });
+      case 'all-parked':
+        return this.stopped({ reason: 'parked' });
+      case 'budget': {
+        const pc = this.stopPc();
+        return this.stopped({ reason: 'budget', error: new BudgetExceeded(this.opts.maxInsns!, pc, this.process.machine.describe(pc)) });
+      }
+      default:
+        return undefined;
     }
   }
 
@@ -581,6 +639,128 @@ export class Session {
     return id;
   }
 
+  /**
+   * Stop when an emulated instruction loads (read), stores (write) or does
+   * either (access) any byte of [address, address+length), in every run
+   * until removed (not in replays): right after that instruction, or with
+   * `stop: 'before'` right before it (its access not made; resuming then
+   * executes it without stopping there again). Memory hooks see the machine
+   * code's accesses only: what the TypeScript runtime reads or writes
+   * through the arena, and the return instruction of a host slot, do not
+   * stop the run. Returns its id (breakpoints and watchpoints share the
+   * numbering).
+   *
+   * How: Unicorn calls the hook before the access; a stop asked for there
+   * ends the run right after the access, with PC still at the instruction
+   * and its register updates not made (measured: a store is done, push and
+   * post-indexed stores have not moved SP or the base register). The
+   * session puts back the bytes the store overwrote, which leaves the
+   * machine exactly before the instruction, then (for 'after') runs that
+   * one instruction of that thread with the watchpoints looking away.
+   */
+  addWatchpoint(address: number, length: number, kind: WatchKind, o: { stop?: 'after' | 'before' } = {}): number {
+    if (!Number.isSafeInteger(length) || length <= 0 || length > PAGE) throw new UserError(`a watchpoint covers 1 to ${PAGE} bytes, not ${length}`);
+    const { engine, mem } = this.process.machine;
+    if (!mem.contains(address, length)) throw new UserError(`0x${address.toString(16)} (+${length}) is outside emulated memory`);
+    const id = this.nextBp++;
+    // Unicorn matches an access by its first address: start the range early enough for a wide access that overlaps the front
+    const lo = Math.max(0, address - 63);
+    const hi = address + length - 1;
+    const hit = (access: 'read' | 'write') => (a: number, size: number) => {
+      if (a + size > address && a < address + length) this.atWatch(id, access, a, size);
+    };
+    const hooks: Disposable[] = [];
+    if (kind !== 'read') hooks.push(engine.hookMemWrite(lo, hi, hit('write')));
+    if (kind !== 'write') hooks.push(engine.hookMemRead(lo, hi, hit('read')));
+    this.watches.set(id, { wp: { id, address, length, kind, stop: o.stop ?? 'after' }, hooks });
+    return id;
+  }
+
+  removeWatchpoint(id: number): boolean {
+    const w = this.watches.get(id);
+    if (!w) return false;
+    this.watches.delete(id);
+    for (const h of w.hooks) h.dispose();
+    return true;
+  }
+
+  watchpoints(): Watchpoint[] {
+    return [...this.watches.values()].map((w) => ({ ...w.wp }));
+  }
+
+  /**
+   * A code hook over the linked text for a `threadAt` condition: stop before
+   * the thread's next instruction there. Code translated before the hook
+   * is dropped so that it sees every instruction; again when it goes.
+   */
+  private hookThreadAt(id: number): Disposable {
+    const { engine, image, threads } = { ...this.process.machine, threads: this.process.threads };
+    const hook = engine.hookCode(image.base, image.end - 1, () => {
+      if (!this.running || this.pendingStop || threads.current?.id !== id) return;
+      this.pendingStop = { reason: 'step' };
+      threads.stopNow();
+    });
+    engine.invalidateCode(image.base, image.end - image.base);
+    return {
+      dispose() {
+        hook.dispose();
+        engine.invalidateCode(image.base, image.end - image.base);
+      },
+    };
+  }
+
+  /** A watchpoint's memory hook, before the access: stop the run right after it (see addWatchpoint). */
+  private atWatch(id: number, access: 'read' | 'write', address: number, size: number): void {
+    if (!this.running || this.pendingStop || this.target?.exact) return;
+    const { threads, machine } = this.process;
+    const t = threads.current;
+    const pc = machine.engine.pc;
+    if (!t || (pc >= REGIONS.host.start && pc < REGIONS.host.start + REGIONS.host.size)) return;
+    const sup = this.watchSuppress;
+    if (sup && sup.thread === t.id && sup.pc === pc) return;
+    const undo = access === 'write' ? [{ addr: address, old: machine.mem.read(address, size) }] : [];
+    this.watchHit = { thread: t.id, pc, undo };
+    this.pendingStop = { reason: 'watchpoint', watchpoint: { id, access, address, size } };
+    threads.stopNow();
+  }
+
+  /**
+   * Run one instruction of a thread with watchpoints and breakpoints looking
+   * away (the instruction a watchpoint stopped at). Returns what ended the
+   * run early, or undefined once it ran.
+   */
+  private stepUnwatched(at: { thread: number; pc: number }): StopResult | undefined {
+    const { threads } = this.process;
+    const t = threads.all[at.thread]!;
+    const saved = this.target;
+    this.target = { reason: 'step', addresses: new Set(), switches: [], events: [], exact: true };
+    this.watchSuppress = at;
+    let r: AdvanceResult;
+    try {
+      r = threads.advance({ thread: { id: t.id, insns: t.insns + 1 } });
+    } catch (e) {
+      return this.crashed(e);
+    } finally {
+      this.watchSuppress = undefined;
+      this.target = saved;
+    }
+    return this.endOf(r);
+  }
+
+  /** A watchpoint's stop, once the run stopped (see addWatchpoint). */
+  private watchStop(p: Omit<StopResult, 'insns' | 'pc' | 'thread'>): StopResult {
+    const hit = this.watchHit!;
+    this.watchHit = undefined;
+    const { mem } = this.process.machine;
+    for (const u of hit.undo.reverse()) mem.write(u.addr, u.old);
+    const w = this.watches.get(p.watchpoint!.id);
+    if (w?.wp.stop === 'before') {
+      this.resumeOver = { thread: hit.thread, pc: hit.pc };
+      return this.stopped(p);
+    }
+    return this.stepUnwatched(hit) ?? this.stopped(p);
+  }
+
   removeBreakpoint(id: number): boolean {
     const bp = this.bps.get(id);
     if (!bp) return false;
@@ -627,7 +807,14 @@ export class Session {
       const m = rt.mOfThread.get(t.id);
       if (m !== undefined) info.m = rt.m(m).id;
       if (t.state !== 'exited') {
-        const g = threads.withRegisters(t, () => this.arch.getg(machine.engine, rt.mem));
+        // before settls there is no g to read (amd64: FS_BASE is still 0)
+        const g = threads.withRegisters(t, () => {
+          try {
+            return this.arch.getg(machine.engine, rt.mem);
+          } catch {
+            return 0;
+          }
+        });
         if (g !== 0 && rt.mem.contains(g, rt.L.sizes.g)) {
           info.g = g;
           info.goid = rt.g(g).goid;
@@ -642,6 +829,23 @@ export class Session {
     const { engine } = this.process.machine;
     const names = o.names ?? this.arch.dumpRegs;
     return this.process.threads.withRegisters(this.live(o.thread), () => engine.regs(names));
+  }
+
+  /**
+   * Registers by Unicorn id at any width, as little-endian bytes (x87, SSE
+   * and VFP registers for a debugger), of a thread (default: the current one).
+   */
+  registerBytes(regs: readonly { id: number; size: number }[], o: { thread?: number } = {}): Uint8Array[] {
+    const { engine } = this.process.machine;
+    return this.process.threads.withRegisters(this.live(o.thread), () => regs.map((r) => engine.regBytes(r.id, r.size)));
+  }
+
+  /** Write a register by Unicorn id (see registerBytes). Starts a new history for replay. */
+  setRegisterBytes(id: number, bytes: Uint8Array, o: { thread?: number } = {}): void {
+    this.idle('setRegisterBytes');
+    const { engine } = this.process.machine;
+    this.process.threads.withRegisters(this.live(o.thread), () => engine.setRegBytes(id, bytes));
+    this.diverge();
   }
 
   /** Write a register of a thread. Starts a new history for replay (see file comment). */
@@ -754,6 +958,7 @@ export class Session {
 
   private restoreState(s: SessionSnapshot): void {
     const { machine, threads, rt, bus } = this.process;
+    this.resumeOver = undefined;
     machine.mem.restore(s.arena);
     threads.restoreFrom(s.threads);
     rt.restoreFrom(s.runtime);
@@ -764,6 +969,7 @@ export class Session {
   }
 
   close(): void {
+    for (const id of [...this.watches.keys()]) this.removeWatchpoint(id);
     this.unsubscribeRestore();
     this.process.machine.host.interceptCall = undefined;
     this.process.close();

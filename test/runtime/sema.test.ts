@@ -20,6 +20,7 @@ describe.each(archCases)('semaRoot treap on %s', (name, arch) => {
       const { rt } = p;
       // queue() records getg() as the waiter: give the thread a g (TLS slot and g register)
       const g = rt.heap.alloc(rt.L.sizes.g);
+      rt.g(g).m = rt.m0.addr; // fastrand (the treap's tickets) is the M's
       const slot = rt.heap.alloc(8);
       rt.mem.setPtr(slot, g);
       arch.setTLS(p.machine.engine, slot);

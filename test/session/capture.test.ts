@@ -12,7 +12,7 @@ import { twoThreads } from './programs.ts';
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
   Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0'],
-  Heap: ['mem', 'start', 'end'],
+  Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
   // blocks: the cycle model's cache, derived from code; lastBlock, quantumOver, stopRequested: only set inside a run
   Threads: ['machine', 'opts', 'events', 'blocks', 'hooks', 'lastBlock', 'quantumOver', 'stopRequested'],
@@ -37,7 +37,7 @@ afterEach(() => {
 
 describe.each(archCases)('snapshot contents on %s', (_n, arch) => {
   it('captures every field that a run changes', async () => {
-    s = await Session.create(twoThreads(arch), arch, { replay: false, maxInsns: 5_000_000 });
+    s = await Session.create(twoThreads(arch), arch, { replay: false, maxInsns: 5_000_000, gomaxprocsEnv: '1' });
     await s.runUntil({ instructions: 50_000 }); // two threads, goroutines, a quantum in progress
     const { rt, threads, machine, bus } = s.process;
     const c = rt.capture();
@@ -46,7 +46,7 @@ describe.each(archCases)('snapshot contents on %s', (_n, arch) => {
     expect(uncovered('StackAllocator', rt.stacks, c.stacks)).toEqual([]);
     const t = threads.capture();
     expect(uncovered('Threads', threads, t)).toEqual([]);
-    expect(threads.all.length).toBe(2);
+    expect(threads.all.length).toBe(3); // m0, the runtime's M1 (init), the raw clone
     for (const [i, th] of threads.all.entries()) expect(uncovered('Thread', th, t.threads[i]!)).toEqual([]);
     expect(uncovered('HostRegistry', machine.host, machine.host.capture())).toEqual([]);
     expect(uncovered('EventBus', bus, bus.capture())).toEqual([]);
@@ -56,7 +56,7 @@ describe.each(archCases)('snapshot contents on %s', (_n, arch) => {
   });
 
   it('captures are plain data: a structured clone restores to the same capture', async () => {
-    s = await Session.create(twoThreads(arch), arch, { replay: false, maxInsns: 5_000_000 });
+    s = await Session.create(twoThreads(arch), arch, { replay: false, maxInsns: 5_000_000, gomaxprocsEnv: '1' });
     await s.runUntil({ instructions: 60_000 });
     const { rt, threads, machine, bus } = s.process;
     const parts = [rt, threads, machine.host, bus] as const;

@@ -13,8 +13,10 @@ import type { Arch } from '../../src/arch/index.ts';
 import { parseAsm } from '../../src/link/source.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import type { ProgramImage } from '../../src/session/process.ts';
-import type { ProgramInput } from '../../src/session/session.ts';
+import { afterEach } from 'vitest';
+import { Session, type ProgramInput, type SessionOptions } from '../../src/session/session.ts';
 import { CLONE_STACK, goClone } from '../helpers.ts';
+import type { ProcessEvent } from '../../src/runtime/events.ts';
 
 export const fixture = (name: string): ProgramInput => join(ROOT, 'fixtures', 'programs', `${name}.go`);
 
@@ -118,6 +120,19 @@ workloop:
 `,
 };
 
+/**
+ * The thread that runs main.worker: thread 0 is m0, thread 1 the M that the
+ * runtime makes to run the P while runtime.main is locked to m0 during init
+ * (at GOMAXPROCS=1, the sessions' default here), thread 2 the raw clone.
+ */
+export const WORKER = 2;
+
+/** The main thread's futex wait on main.done (not m0's sleeps during init). */
+export const mainWaitsForWorker = (s: Session) => {
+  const done = s.symbol('main.done');
+  return (e: ProcessEvent) => e.kind === 'wait' && e.thread === 0 && e.addr === done;
+};
+
 /** The two-thread program (see file comment); its marker register is MARKER[arch]. */
 export function twoThreads(arch: Arch): { program: ProgramImage } {
   return {
@@ -141,4 +156,20 @@ export function faulting(arch: Arch): { program: ProgramImage } {
       ? 'TEXT main.init\n    ret\nTEXT main.main\n    xor eax, eax\n    mov rax, qword ptr [rax + 8]\n    ret\n'
       : 'TEXT main.init\n    bx lr\nTEXT main.main\n    mov r0, #0\n    ldr r0, [r0, #8]\n    bx lr\n';
   return { program: { blocks: parseAsm(src, `fault_${arch.name}.s`), globals: [] } };
+}
+
+/**
+ * A Session factory for a test file: sessions made with it (budget 5M
+ * instructions unless the options say otherwise) are closed after each test.
+ */
+export function sessionsClosedAfterEach(): (arch: Arch, input: ProgramInput, o?: SessionOptions) => Promise<Session> {
+  const open: Session[] = [];
+  afterEach(() => {
+    for (const s of open.splice(0)) s.close();
+  });
+  return async (arch, input, o = {}) => {
+    const s = await Session.create(input, arch, { maxInsns: 5_000_000, gomaxprocsEnv: '1', ...o });
+    open.push(s);
+    return s;
+  };
 }

@@ -4,27 +4,17 @@
 // budget and faults; snapshots restored (twice, out of order) give the same
 // rest of the run byte for byte; replayTo and stepBack land exactly where a
 // straight run stops.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Arch } from '../../src/arch/index.ts';
+import { describe, expect, it } from 'vitest';
 import { EmulationFault } from '../../src/engine/errors.ts';
 import { BudgetExceeded } from '../../src/os/threads.ts';
 import { Process, type ProgramImage } from '../../src/session/process.ts';
 import { loadProgram } from '../../src/session/program.ts';
-import { Session, type ProgramInput, type SessionOptions, type StopResult } from '../../src/session/session.ts';
+import type { Session, StopResult } from '../../src/session/session.ts';
 import { SwitchRecorder } from '../../src/trace/switches.ts';
 import { archCases } from '../helpers.ts';
-import { faulting, fixture, MARKER, twoThreads } from './programs.ts';
+import { faulting, fixture, mainWaitsForWorker, MARKER, sessionsClosedAfterEach, twoThreads, WORKER } from './programs.ts';
 
-const open: Session[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
-});
-
-async function session(arch: Arch, input: ProgramInput, o: SessionOptions = {}): Promise<Session> {
-  const s = await Session.create(input, arch, { maxInsns: 5_000_000, ...o });
-  open.push(s);
-  return s;
-}
+const session = sessionsClosedAfterEach();
 
 /** Every event with its sequence number, as the bus numbers them. */
 function watch(s: Session): string[] {
@@ -58,7 +48,7 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
   it('counts instructions as a plain run does, and a run cut into pieces is the uncut run', async () => {
     for (const input of [fixture('runqoverflow'), twoThreads(arch)]) {
       const program = typeof input === 'string' ? await loadProgram(input, arch) : (input as { program: ProgramImage }).program;
-      const p = await Process.create({ arch, program, maxInsns: 5_000_000 });
+      const p = await Process.create({ arch, program, maxInsns: 5_000_000, gomaxprocsEnv: '1' });
       const plain = p.run();
       p.close();
 
@@ -92,8 +82,9 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
     const s = await session(arch, twoThreads(arch), { replay: false });
     const r = await s.runUntil({ instructions: 25_000 });
     expect(r.insns).toBe(25_000);
-    const [t0, t1] = s.process.threads.all;
-    for (const id of [0, 1, 1, 0]) {
+    const t0 = s.process.threads.all[0];
+    const t1 = s.process.threads.all[WORKER];
+    for (const id of [0, WORKER, WORKER, 0]) {
       const t = id === 0 ? t0! : t1!;
       const before = t.insns;
       const st = await s.step(7, { thread: id });
@@ -231,18 +222,20 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
 
   it("reads and writes any thread's registers (a parked one through its context) and memory; lists threads", async () => {
     const s = await session(arch, twoThreads(arch));
-    const w = await s.runUntil({ event: (e) => e.kind === 'wait' && e.thread === 0 });
+    const w = await s.runUntil({ event: mainWaitsForWorker(s) });
     expect(w).toMatchObject({ reason: 'event', thread: 0 });
     const list = s.threadList();
     expect(list.map((t) => [t.id, t.tid, t.name, t.state, t.current])).toEqual([
       [0, 1, 'm0', 'waiting', true],
-      [1, 2, 't2', 'runnable', false],
+      [1, 2, 't2', 'waiting', false],
+      [2, 3, 't3', 'runnable', false],
     ]);
     expect(list[0]).toMatchObject({ m: 0, goid: 1 });
-    expect(list[1]!.m).toBeUndefined();
-    // thread 0 waits right after its futex syscall in main.main; thread 1 spins in main.worker
+    expect(list[1]).toMatchObject({ m: 1 }); // the runtime's idle M, asleep on its m.park
+    expect(list[WORKER]!.m).toBeUndefined();
+    // thread 0 waits right after its futex syscall in main.main; the worker spins in main.worker
     const r0 = s.registers({ thread: 0 });
-    const r1 = s.registers({ thread: 1 });
+    const r1 = s.registers({ thread: WORKER });
     expect(s.process.machine.describe(Number(r0[arch.pcReg]))).toMatch(/^main\.main\+/);
     expect(s.process.machine.describe(Number(r1[arch.pcReg]))).toMatch(/^main\.worker\+/);
     expect(w.pc).toBe(Number(r0[arch.pcReg]));
@@ -250,7 +243,7 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
     // write the waiting thread's marker: main.main stores it when it resumes
     s.setRegister(MARKER[arch.name]!, 42, { thread: 0 });
     expect(s.registers({ thread: 0, names: [MARKER[arch.name]!] })).toEqual({ [MARKER[arch.name]!]: 42n });
-    expect(s.registers({ thread: 1 })).toEqual(r1);
+    expect(s.registers({ thread: WORKER })).toEqual(r1);
     // memory: main's counter (main is done with it), read and written
     const c0 = s.symbol('main.counts');
     expect(Buffer.from(s.readMemory(c0, 4)).readUInt32LE(0)).toBe(30_000);
@@ -328,21 +321,21 @@ describe.each(archCases)('sessions on %s', (_name, arch) => {
   it("steps one thread back, to where it stood n of its instructions earlier", async () => {
     const s = await session(arch, twoThreads(arch), { snapshotEvery: 20_000 });
     await s.runUntil({ instructions: 90_000 });
-    const t1 = s.process.threads.all[1]!;
+    const t1 = s.process.threads.all[WORKER]!;
     const want = t1.insns - 3;
-    const r = await s.stepBack(3, { thread: 1 });
+    const r = await s.stepBack(3, { thread: WORKER });
     expect(r.reason).toBe('step');
     expect(t1.insns).toBe(want);
     const fresh = await session(arch, twoThreads(arch), { replay: false });
-    await fresh.runUntil({ instructions: 1_000 });
-    await fresh.step(want - fresh.process.threads.all[1]!.insns, { thread: 1 });
+    await fresh.runUntil({ event: (e) => e.kind === 'clone' && e.child === WORKER });
+    await fresh.step(want - fresh.process.threads.all[WORKER]!.insns, { thread: WORKER });
     expect(s.insns).toBe(fresh.insns);
-    expect(s.registers({ thread: 1 })).toEqual(fresh.registers({ thread: 1 }));
+    expect(s.registers({ thread: WORKER })).toEqual(fresh.registers({ thread: WORKER }));
   });
 
   it('a write starts a new history: replay keeps it after the write and undoes it before', async () => {
     const s = await session(arch, twoThreads(arch), { snapshotEvery: 20_000 });
-    await s.runUntil({ event: (e) => e.kind === 'wait' && e.thread === 0 });
+    await s.runUntil({ event: mainWaitsForWorker(s) });
     const at = s.insns;
     s.setRegister(MARKER[arch.name]!, 42, { thread: 0 });
     await toEnd(s);

@@ -57,7 +57,7 @@ export function recordGolden(name: string, arch: Arch, stub?: string): Promise<R
     r = (async () => {
       const program = await loadProgram(goldenProgram(name, arch), arch);
       const stubOverrides = stub ? loadStubFile(join(BROKEN_DIR, arch.name, stub)) : undefined;
-      return recordRun({ arch, program, stubOverrides, maxInsns: 5_000_000 });
+      return recordRun({ arch, program, stubOverrides, maxInsns: 5_000_000, gomaxprocsEnv: '1' });
     })();
     cache.set(key, r);
   }
