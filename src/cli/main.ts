@@ -91,7 +91,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .addOption(archOption())
     .option('--max-insns <n>', 'stop a runaway program after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
     .option('--seed <n>', "the run's random seed, in place of the kernel's AT_RANDOM bytes: it seeds every M's fastrand (semaphore treap tickets, g.trackingSeq; with several Ps the work-stealing order); no output of the supported subset depends on it at GOMAXPROCS=1. Same program + arch + GOMAXPROCS + seed => the same run", parseCount, 1)
-    .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
+    .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds (0: off, as schedtrace=0)", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
     .addOption(cpusOption())

@@ -219,6 +219,9 @@ describe.each(archCases)('issue 17 on %s', (name, arch) => {
     expect(godebugSchedtrace('scheddetail=1')).toBeUndefined();
     const r = await runSource('package main\n\nfunc main() {\n}\n', 'sched.go', arch, { gomaxprocsEnv: '1', schedtrace: godebugSchedtrace('schedtrace=1') });
     expect(r.stderr).toMatch(/^SCHED 0ms: gomaxprocs=1 /);
+    // --schedtrace 0 is off, as schedtrace=0 (with or without scheddetail)
+    const off = await runSource('package main\n\nfunc main() {\n\tprintln("x")\n}\n', 'sched.go', arch, { gomaxprocsEnv: '1', schedtrace: { periodMs: 0, detail: true } });
+    expect(off.stderr).toBe('x\n');
   });
 
   it('a fatal error raised in a runtime call is blamed on the user frame that made the call (level 2: fp, sp, pc)', async () => {
