@@ -66,6 +66,12 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
       // a fault or the budget ends the run: the output so far, then the report
       const r = reportError(error, { process: s.process });
       s.process.rt.output.write(2, r.text);
+      if (timeline && o.timeline) {
+        // the case one most wants to look at: write what was recorded, and say so
+        timeline.stop(error.message.split('\n')[0]!);
+        writeTimeline(o.timeline, timeline);
+        s.process.rt.output.write(2, `gogo-emu: --timeline ${o.timeline}: written up to where the run stopped\n`);
+      }
       return { ...s.result(), cycles: 0, exitCode: r.exitCode };
     }
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);

@@ -26,6 +26,7 @@ function currentSite(rt: Runtime): PanicSite {
 /** Print Go's report for a GoThrow or GoPanic and set status 2; false if `e` is neither. */
 export function reportCrash(rt: Runtime, e: unknown): boolean {
   if (e instanceof GoThrow) {
+    if (rt.events.active) rt.events.emit({ kind: 'fatal', what: e.throwType === 'user' ? 'fatal' : 'throw', message: `fatal error: ${e.what}` });
     rt.write(2, `fatal error: ${e.what}\n`);
     for (const l of e.throwType === 'runtime' && e.dump.length === 0 ? throwContext(rt) : e.dump) rt.write(2, `${l}\n`);
     rt.exitCode = 2;
@@ -35,6 +36,7 @@ export function reportCrash(rt: Runtime, e: unknown): boolean {
     // Go prints the panic, then the panicking goroutine (running), its frames
     // and "created by"; a panic raised by a runtime host function is blamed
     // on its caller.
+    if (rt.events.active) rt.events.emit({ kind: 'fatal', what: 'panic', message: `panic: ${e.value}`, goid: e.goid });
     const site = e.site ?? currentSite(rt);
     let lines = [`goroutine ${e.goid} [running]:`, ...frameLines(rt, site)];
     try {

@@ -36,6 +36,7 @@ import { callSite } from './crash.ts';
 function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
   const gp = rt.getg();
   rt.pendingPanics.set(gp.addr, { value: p.value, site: callSite(rt) });
+  if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: p.value });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }
 
