@@ -30,6 +30,12 @@ async function timelineOf(prog: string, arch: (typeof archCases)[number][1], o: 
   return { r, tf, ev: tf.traceEvents, text };
 }
 
+/** A .s program whose main.main faults (a load from address 0). */
+const FAULT: Record<string, string> = {
+  amd64: 'TEXT main.init(SB), $0-0\n    ret\nTEXT main.main(SB), $0-0\n    xor eax, eax\n    mov rax, qword ptr [rax]\n    ret\n',
+  arm: 'TEXT main.init(SB), $0-0\n    bx lr\nTEXT main.main(SB), $0-0\n    mov r0, #0\n    ldr r0, [r0]\n    bx lr\n',
+};
+
 const slicesOf = (ev: TraceEvent[]) => ev.filter((e) => e.ph === 'X');
 const trackKey = (e: TraceEvent) => `${e.pid}:${e.tid}`;
 
@@ -132,7 +138,7 @@ describe.each(archCases)('timeline on %s', (_n, arch) => {
     expect(new Set(workers.map((s) => s.tid)).size).toBe(4);
   });
 
-  it('a run stopped by the budget still writes what was recorded, and says so; fatal ends and panics are events', async () => {
+  it('a run stopped by the budget or a fault still writes what was recorded, and says so; fatal ends and panics are events', async () => {
     const stopped = await timelineOf('pingpong.go', arch, { maxInsns: 1200 });
     expect(stopped.r.exitCode).toBe(2);
     expect(stopped.r.stderr).toMatch(/gogo-emu: instruction budget of 1200 exhausted[^\n]*\ngogo-emu: --timeline \S+: written up to where the run stopped\n$/);
@@ -141,6 +147,15 @@ describe.each(archCases)('timeline on %s', (_n, arch) => {
     expect(end.map((e) => e.name)).toEqual([expect.stringMatching(/^run stopped: instruction budget of 1200 exhausted/)]);
     expect(slicesOf(stopped.ev).filter((s) => s.pid === PID_P).length).toBeGreaterThan(3);
     expect(Math.max(...slicesOf(stopped.ev).map((s) => s.ts! + s.dur!))).toBeLessThanOrEqual(end[0]!.ts! + 1e-9);
+
+    // ... and so does a run that ends on an emulation fault (main.main loads from address 0)
+    const out = join(dir, `tl${files++}.json`);
+    const fault = await runSource(FAULT[_n], 'fault.s', arch, { gomaxprocsEnv: '1', timeline: out });
+    expect(fault.exitCode).toBe(2);
+    expect(fault.stderr).toMatch(/gogo-emu: --timeline \S+: written up to where the run stopped\n$/);
+    const ft = JSON.parse(readFileSync(out, 'utf8')) as TraceFile;
+    expect(ft.otherData.stopped).toMatch(/^the run stopped before the program ended: emulation fault: read unmapped at address 0x0, /);
+    expect(ft.traceEvents.filter((e) => e.s === 'g').map((e) => e.name)).toEqual([expect.stringMatching(/^run stopped: /)]);
 
     const deadlock = await timelineOf('deadlock.go', arch);
     expect(deadlock.r.exitCode).toBe(2);
