@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,15 +63,17 @@ describe.each(archCases)('gogo-emu demo explains itself on %s (issue 17)', (name
     const out = await demoCommand(arch);
     const cmds = out
       .split('\n')
-      .filter((l) => / (run|switches) \/\S+pingpong\.go /.test(l))
+      .filter((l) => / (run|switches) \/\S+(pingpong|spread)\.go /.test(l))
       .map((l) => l.replace(/\s+#.*$/, '').trim());
-    expect(cmds).toHaveLength(2);
+    expect(cmds).toHaveLength(3);
     const elsewhere = mkdtempSync(join(tmpdir(), 'gogo-demo-'));
     try {
       for (const c of cmds) {
         const r = spawnSync('sh', ['-c', c], { cwd: elsewhere, encoding: 'utf8' });
         expect(r.status, `${c}\n${r.stderr}`).toBe(0);
       }
+      // part 2's timeline, written where the command ran
+      expect(JSON.parse(readFileSync(join(elsewhere, 'spread.json'), 'utf8')).traceEvents.length).toBeGreaterThan(10);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
