@@ -27,7 +27,9 @@
 // see at()). Goroutine slices and instants carry
 // args that link them to switch records (`switch`: the record's seq as
 // `gogo-emu switches` prints it; `stub`): the gogo that started a run, the
-// mcall that left it.
+// mcall that left it. With the `insns` option (the web app, to jump there),
+// args also give the global instruction count where each event happened
+// (`insns`; a slice also gets `endInsns`).
 // Time is the virtual clock (modeled cycles at 1 GHz, so 1 cycle = 1 ns);
 // Trace Event timestamps are microseconds.
 //
@@ -122,6 +124,8 @@ interface OpenSlice {
   start: number;
   /** the gogo record that starts this slice */
   cell: NextCell;
+  /** the instruction count at its start (with the insns option) */
+  insns?: number;
 }
 
 /** Events kept in memory before a sorted run is spilled to a temporary file. */
@@ -273,13 +277,18 @@ export class TimelineRecorder {
 
   private readonly rt: Runtime;
   /** the open state slice of each track (`pid:tid`): M and P states, goroutine states */
-  private readonly states = new Map<string, { name: string; start: number; args?: Record<string, unknown> }>();
+  private readonly states = new Map<string, { name: string; start: number; insns?: number; args?: Record<string, unknown> }>();
   /** the last time used on each track (`pid:tid`; see at()) */
   private readonly trackTime = new Map<string, number>();
 
+  /**
+   * `insns`: the global instruction count now (Threads.totalInsns); when
+   * given, every event's args also say where in the run it happened.
+   */
   constructor(
     p: Process,
     private readonly title: string,
+    private readonly opts: { insns?: () => number } = {},
   ) {
     this.rt = p.rt;
     this.recorder = new SwitchRecorder(p, { steps: false, retain: false });
@@ -325,6 +334,16 @@ export class TimelineRecorder {
     return this.rt.nanotime();
   }
 
+  /** args plus the instruction count now (with the insns option) */
+  private withInsns(args: Record<string, unknown>): Record<string, unknown> {
+    return this.opts.insns ? { ...args, insns: this.opts.insns() } : args;
+  }
+
+  /** a slice's args plus the instruction counts at its start and now (with the insns option) */
+  private withSpan(args: Record<string, unknown> | undefined, insns: number | undefined): Record<string, unknown> | undefined {
+    return this.opts.insns ? { ...args, insns, endInsns: this.opts.insns() } : args;
+  }
+
   /**
    * The time of an event on a track: the clock now, but never before the
    * track's last event. Each thread has its own virtual clock, and an M may
@@ -368,7 +387,7 @@ export class TimelineRecorder {
   private instant(name: string, args: Record<string, unknown>, link?: SwitchKind[], cat = CAT_SCHED): { pid: number; tid: number; ts: number } {
     const track = this.here();
     const at = { ...track, ts: this.at(track.pid, track.tid) };
-    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: at.pid, tid: at.tid, ts: us(at.ts), cat, args };
+    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: at.pid, tid: at.tid, ts: us(at.ts), cat, args: this.withInsns(args) };
     this.emit(ev, this.made++, link && this.previous(link));
     return at;
   }
@@ -378,7 +397,7 @@ export class TimelineRecorder {
     this.stateClose(pid, tid);
     if (pid === PID_M) this.ms.add(tid);
     else if (pid === PID_P) this.ps.add(tid);
-    this.states.set(`${pid}:${tid}`, { name, start: this.at(pid, tid), ...(args && { args }) });
+    this.states.set(`${pid}:${tid}`, { name, start: this.at(pid, tid), insns: this.opts.insns?.(), ...(args && { args }) });
   }
 
   private stateName(pid: number, tid: number): string | undefined {
@@ -391,13 +410,14 @@ export class TimelineRecorder {
     if (!s) return;
     this.states.delete(key);
     const cat = pid === PID_G ? 'gstate' : 'mp';
-    this.emit({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: durUs(s.start, this.at(pid, tid)), cat, ...(s.args && { args: s.args }) }, this.made++, undefined);
+    const args = this.withSpan(s.args, s.insns);
+    this.emit({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: durUs(s.start, this.at(pid, tid)), cat, ...(args && { args }) }, this.made++, undefined);
   }
 
   /** An instant event on a given track. */
   private mark(pid: number, tid: number, name: string, args: Record<string, unknown>): void {
     (pid === PID_M ? this.ms : this.ps).add(tid);
-    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.at(pid, tid)), cat: 'mp', args }, this.made++, undefined);
+    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.at(pid, tid)), cat: 'mp', args: this.withInsns(args) }, this.made++, undefined);
   }
 
   /** A goroutine's track, named at first sight after its start function. */
@@ -425,7 +445,7 @@ export class TimelineRecorder {
     if (!s) return;
     this.open.delete(m);
     const end = this.at(PID_P, s.p);
-    const ev: TraceEvent = { name: s.name, ph: 'X', pid: PID_P, tid: s.p, ts: us(s.start), dur: durUs(s.start, end), cat: CAT_G, args: { goid: s.goid, m: s.m, until: reason } };
+    const ev: TraceEvent = { name: s.name, ph: 'X', pid: PID_P, tid: s.p, ts: us(s.start), dur: durUs(s.start, end), cat: CAT_G, args: this.withSpan({ goid: s.goid, m: s.m, until: reason }, s.insns) };
     const order = this.made++;
     if (s.cell.link) this.emit(ev, order, s.cell.link);
     else s.cell.waiting.push({ ev, order });
@@ -449,7 +469,7 @@ export class TimelineRecorder {
         this.flowFrom.delete(e.goid);
         const start = Math.max(this.at(PID_P, e.p), this.at(PID_M, e.m), this.at(PID_G, e.goid), from?.ts ?? 0);
         for (const [pid, tid] of [[PID_P, e.p], [PID_M, e.m], [PID_G, e.goid]] as const) this.trackTime.set(`${pid}:${tid}`, start);
-        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start, cell });
+        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start, cell, insns: this.opts.insns?.() });
         this.stateOpen(PID_M, e.m, `running on P${e.p}`, { goid: e.goid });
         this.gtrack(e.goid, e.g);
         this.stateOpen(PID_G, e.goid, 'running', { m: e.m, p: e.p });
@@ -555,7 +575,7 @@ export class TimelineRecorder {
   private global(name: string, args: Record<string, unknown>): void {
     const { m } = this.where();
     this.ms.add(m);
-    this.emit({ name, ph: 'i', s: 'g', pid: PID_M, tid: m, ts: us(this.latest()), cat: 'end', args }, this.made++, undefined);
+    this.emit({ name, ph: 'i', s: 'g', pid: PID_M, tid: m, ts: us(this.latest()), cat: 'end', args: this.withInsns(args) }, this.made++, undefined);
   }
 
   /**
