@@ -119,6 +119,21 @@ export const ENTRY = {
   chanrecv1: internal('runtime.chanrecv1', 'host', [v('ptr', 'c'), v('ptr', 'elem')]),
   chanrecv2: internal('runtime.chanrecv2', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'received')]),
   closechan: internal('runtime.closechan', 'host', [v('ptr', 'c')]),
+
+  // ---- select (select.go, chan.go) ----
+  /**
+   * the general select: cas0 points at [nsends+nrecvs]scase{c, elem} (sends
+   * first, receives from the end), order0 at [2*(nsends+nrecvs)]uint16
+   * (pollorder then lockorder); pc0 is 0 (race builds only). Returns the
+   * chosen case (-1: default) and, for a receive, whether a value came.
+   */
+  selectgo: internal('runtime.selectgo', 'host', [v('ptr', 'cas0'), v('ptr', 'order0'), v('ptr', 'pc0'), v('int', 'nsends'), v('int', 'nrecvs'), v('bool', 'block')], [v('int', 'casi'), v('bool', 'recvOK')]),
+  /** `select { case c <- v: ... default: ... }` */
+  selectnbsend: internal('runtime.selectnbsend', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'selected')]),
+  /** `select { case v, ok = <-c: ... default: ... }` */
+  selectnbrecv: internal('runtime.selectnbrecv', 'host', [v('ptr', 'elem'), v('ptr', 'c')], [v('bool', 'selected'), v('bool', 'received')]),
+  /** `select {}`: park for good */
+  block: internal('runtime.block', 'host', []),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 

@@ -81,6 +81,7 @@ import {
   type SyncName,
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { checkSelect } from './select.ts';
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
@@ -1001,6 +1002,21 @@ class Checker {
         return this.withScope(() => this.switchStmt(s));
       case 'typeswitch':
         return this.withScope(() => this.typeSwitchStmt(s));
+      case 'select':
+        return checkSelect(
+          {
+            stmt: (st) => this.stmt(st),
+            clause: (sel, f) => {
+              this.cur.breakables.push(sel);
+              try {
+                this.withScope(f);
+              } finally {
+                this.cur.breakables.pop();
+              }
+            },
+          },
+          s,
+        );
       case 'type':
         for (const spec of s.specs) {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
@@ -1017,7 +1033,7 @@ class Checker {
         const labels = this.cur.labels;
         if (labels.has(s.label)) fail(s.pos, `label ${s.label} already defined at ${labels.get(s.label)!.pos.line}:${labels.get(s.label)!.pos.col}`);
         labels.set(s.label, { pos: s.pos, used: false, stmt: s.stmt });
-        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch') s.stmt.label = s.label;
+        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch' || s.stmt.kind === 'select') s.stmt.label = s.label;
         return this.stmt(s.stmt);
       }
       case 'break':
@@ -2711,6 +2727,8 @@ class Checker {
             return !!last && (last.kind === 'fallthrough' || this.terminating(last));
           })
         );
+      case 'select':
+        return !this.wasBroken(s) && s.clauses.every((c) => this.terminatingList(c.body));
       case 'labeled':
         return this.terminating(s.stmt);
       default:

@@ -12,7 +12,6 @@ import { archCases } from '../helpers.ts';
 const main = (body: string, decls = '') => `package main\n${decls}func main() {\n${body}\n}\n`;
 
 const UNSUPPORTED: [string, string, string][] = [
-  ['select', main('\tselect {}'), 'prog.go:3:2: unsupported: select statements'],
   ['goto', main('L:\n\tgoto L'), 'prog.go:4:2: unsupported: goto statements'],
   ['float', main('\tx := 1.5\n\t_ = x'), 'prog.go:3:7: unsupported: floating-point numbers'],
   ['float type', main('\tvar f float64\n\t_ = f'), 'prog.go:3:8: unsupported: type float64'],
@@ -33,8 +32,8 @@ const PRECEDENCE: [string, string, string][] = [
   ['type error after a float and a select', main('\tx := 1.5\n\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t}\n\tvar s string = 5\n\tprintln(x, s)'), 'prog.go:8:17: cannot use 5 (untyped int constant) as string value in variable declaration'],
   ['unused variable with an unsupported package', 'package main\nimport "time"\nfunc main() {\n\tunused := 3\n\ttime.Sleep(10)\n}\n', 'prog.go:4:2: unused declared but not used'],
   ['unknown package', 'package main\nimport "nosuch/pkg"\nfunc main() {\n\tpkg.X()\n}\n', 'prog.go:2:8: package nosuch/pkg is not in GOROOT (/usr/lib/go-1.19/src/nosuch/pkg)'],
-  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t}\n}\n', 'prog.go:5:2: unsupported: select statements'],
-  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:3:2: unsupported: select statements'],
+  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t\tx := 1.5\n\t\t_ = x\n\t}\n}\n', 'prog.go:7:8: unsupported: floating-point numbers'],
+  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:9:7: unsupported: floating-point numbers'],
   ['a generic function and an undefined name', 'package main\nfunc id[T any](x T) T { return x }\nfunc main() {\n\tprintln(id(1))\n\tprintln(nope)\n}\n', 'prog.go:5:10: undefined: nope'],
 ];
 
@@ -79,6 +78,10 @@ const GO_ERRORS: [string, string, string][] = [
   ['missing return', 'package main\nfunc f(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n}\nfunc main() { println(f(1)) }\n', 'prog.go:6:1: missing return'],
   ['assign bool to int', main('\tx := 1\n\tx = true\n\tprintln(x)'), 'prog.go:4:6: cannot use true (untyped bool constant) as int value in assignment'],
   ['non-boolean condition', main('\tx := 1\n\tif x {\n\t}'), 'prog.go:4:5: non-boolean condition in if statement'],
+  ['select: two defaults', main('\tselect {\n\tdefault:\n\tdefault:\n\t}'), 'prog.go:5:2: multiple defaults (first at 4:2)'],
+  ['select: a case that is no communication', main('\tselect {\n\tcase x := 1:\n\t\t_ = x\n\t}'), 'prog.go:4:7: select case must be send or receive (possibly with assignment)'],
+  ['select: fallthrough', main('\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t\tfallthrough\n\t}'), 'prog.go:6:3: fallthrough statement out of place'],
+  ['select: unused received value', main('\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t}'), 'prog.go:5:7: v declared but not used'],
   ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
   ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
   ['undefined label', main('\tfor {\n\t\tbreak L\n\t}'), 'prog.go:4:9: break label not defined: L'],
