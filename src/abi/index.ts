@@ -134,6 +134,19 @@ export const ENTRY = {
   selectnbrecv: internal('runtime.selectnbrecv', 'host', [v('ptr', 'elem'), v('ptr', 'c')], [v('bool', 'selected'), v('bool', 'received')]),
   /** `select {}`: park for good */
   block: internal('runtime.block', 'host', []),
+
+  // ---- package time over the runtime's timers (time.go, time/sleep.go, time/tick.go; src/runtime/timepkg.ts) ----
+  /** time.Sleep(d): runtime.timeSleep(ns), as time.Sleep is linknamed */
+  timeSleep: internal('runtime.timeSleep', 'host', [v('int64', 'ns')]),
+  /** time.NewTimer(d): a *Timer {C, r} whose r is started */
+  timeNewTimer: internal('time.NewTimer', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  /** time.AfterFunc(d, f): a *Timer that runs `go f()` */
+  timeAfterFunc: internal('time.AfterFunc', 'host', [v('int64', 'd'), v('ptr', 'f')], [v('ptr', 't')]),
+  /** time.NewTicker(d): a *Ticker {C, r} with period d (panics when d <= 0) */
+  timeNewTicker: internal('time.NewTicker', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  timeTimerStop: internal('time.(*Timer).Stop', 'host', [v('ptr', 't')], [v('bool', 'active')]),
+  timeTimerReset: internal('time.(*Timer).Reset', 'host', [v('ptr', 't'), v('int64', 'd')], [v('bool', 'active')]),
+  timeTickerStop: internal('time.(*Ticker).Stop', 'host', [v('ptr', 't')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 

@@ -10,6 +10,8 @@ import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/h
 import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { defineSelectHosts, selparkcommit } from './select.ts';
+import { defineTimeHosts } from './timepkg.ts';
+import { resetForSleep } from './time.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
@@ -199,6 +201,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     return 'selected' in r ? (r.received ? 1 : 0) : r;
   });
   defineSelectHosts(host, rt);
+  defineTimeHosts(host, rt);
   defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chancap, (c) => chancap(rt(), c.argN(0)));
@@ -220,6 +223,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----
   host.define('runtime.chanparkcommit', { abi: 'internal', nargs: 2 }, (c) => (chanparkcommit(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
   host.define('runtime.parkunlock_c', { abi: 'internal', nargs: 2 }, (c) => (parkunlock_c(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.resetForSleep', { abi: 'internal', nargs: 2 }, (c) => (resetForSleep(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
   host.define('runtime.selparkcommit', { abi: 'internal', nargs: 2 }, (c) => (selparkcommit(rt(), rt().g(c.argN(0))) ? 1 : 0));
 
   // ---- notes (lock_futex.go); their sleeps are the futex glue of asm/<arch>/sys_linux.s ----

@@ -29,6 +29,7 @@ import { wakep } from './idle.ts';
 import { dropg, execute, schedule } from './sched.ts';
 import { semacquireResume } from './sema.ts';
 import { selectgoResume, selparkcommit } from './select.ts';
+import { resetForSleep } from './time.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
 
@@ -44,7 +45,7 @@ export type ParkResume =
   | { kind: 'select'; cas0: number; order0: number; ncases: number; norder: number; nsends: number };
 
 /** The unlock functions gopark can be given (host functions, called by address from park_m). */
-export type UnlockF = 'runtime.chanparkcommit' | 'runtime.parkunlock_c' | 'runtime.selparkcommit';
+export type UnlockF = 'runtime.chanparkcommit' | 'runtime.parkunlock_c' | 'runtime.selparkcommit' | 'runtime.resetForSleep';
 
 export interface ParkOptions {
   /** waitReason (go119 waitReason* constants) */
@@ -90,6 +91,8 @@ function callUnlockf(rt: Runtime, fn: number, gp: G, lock: number): boolean {
       return parkunlock_c(rt, gp, lock);
     case 'runtime.selparkcommit':
       return selparkcommit(rt, gp);
+    case 'runtime.resetForSleep':
+      return resetForSleep(rt, gp, lock);
     default:
       return goThrow(`park_m: m.waitunlockf = 0x${fn.toString(16)} (${name ?? rt.machine.describe(fn)}) is not an unlock function`);
   }
