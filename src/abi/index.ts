@@ -56,6 +56,8 @@ export interface RuntimeEntry {
   readonly results: readonly AbiValue[];
   /** set for the functions a Go program calls by name */
   readonly go?: GoSignature;
+  /** called only by code for 32-bit targets (64-bit division: vlrt.go) */
+  readonly only32?: boolean;
 }
 
 const v = (kind: WordKind, name: string): AbiValue => ({ kind, name });
@@ -94,6 +96,14 @@ export const ENTRY = {
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */
   panicdivide: internal('runtime.panicdivide', 'host', []),
+  /**
+   * 64-bit / and % on 32-bit targets (vlrt.go's int64div, uint64div, int64mod,
+   * uint64mod): Go's truncated division, panicdivide on a zero divisor
+   */
+  int64div: { ...internal('runtime.int64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  uint64div: { ...internal('runtime.uint64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  int64mod: { ...internal('runtime.int64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  uint64mod: { ...internal('runtime.uint64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
   /** a shift by a negative count (the backends call it; does not return) */
   panicshift: internal('runtime.panicshift', 'host', []),
   /** the prologue's stack-check path of a closure (keeps the context register) */
@@ -105,6 +115,8 @@ export const ENTRY = {
   printlock: internal('runtime.printlock', 'host', []),
   printunlock: internal('runtime.printunlock', 'host', []),
   printint: internal('runtime.printint', 'host', [v('int64', 'v')]),
+  /** println of an unsigned integer (uint64) */
+  printuint: internal('runtime.printuint', 'host', [v('int64', 'v')]),
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),
   /** a string constant: its bytes and length */
   printstring: internal('runtime.printstring', 'host', [v('ptr', 'p'), v('int', 'n')]),

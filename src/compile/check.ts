@@ -53,6 +53,14 @@ import {
   type IMethod,
   INT,
   INT32,
+  INT8,
+  INT16,
+  INT64,
+  UINT,
+  UINT16,
+  UINT32,
+  UINT64,
+  UINTPTR,
   isBoolean,
   isInteger,
   isMem,
@@ -82,6 +90,10 @@ import {
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
 import { checkSelect } from './select.ts';
+import { intBits, intSigned, isIntKind } from './ints.ts';
+
+/** The integer types beyond int, uint8/byte and int32/rune. */
+const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
@@ -229,7 +241,7 @@ class Scope {
 
 const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
+const UNSUPPORTED_TYPES = ['float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
 const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
@@ -319,7 +331,7 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY]];
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ...INT_UNIVERSE];
     for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
@@ -1916,7 +1928,7 @@ class Checker {
         e.t = t;
         if (x.cv !== undefined) {
           const v = x.cv as bigint;
-          e.cv = e.op === '-' ? -v : e.op === '+' ? v : u.k === 'uint8' ? v ^ 0xffn : ~v;
+          e.cv = e.op === '-' ? -v : e.op === '+' ? v : isIntKind(u.k) && !intSigned(u.k) ? v ^ ((1n << BigInt(intBits(u.k, this.W / 8))) - 1n) : ~v;
           this.checkTypedConst(e);
         }
         return;
@@ -1983,7 +1995,8 @@ class Checker {
     e.t = t;
     if (x.cv !== undefined && y.cv !== undefined) {
       let v = arith(op, x.cv as bigint, y.cv as bigint);
-      if (under(t).k === 'uint8' && op === '^') v &= 0xffn;
+      const tk = under(t).k;
+      if (op === '^' && isIntKind(tk) && !intSigned(tk)) v &= (1n << BigInt(intBits(tk, this.W / 8))) - 1n;
       e.cv = v;
       this.checkTypedConst(e);
     }
@@ -2308,7 +2321,7 @@ class Checker {
     switch (u.base) {
       case 'int':
       case 'rune':
-        return tu.k === 'int' || tu.k === 'uint8' || tu.k === 'int32';
+        return isIntKind(tu.k);
       case 'bool':
         return tu.k === 'bool';
       case 'nil':
@@ -2339,6 +2352,8 @@ class Checker {
       return;
     }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
+      // an operand of a binary operation: types2's "overflows" wording
+      if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
@@ -2355,7 +2370,7 @@ class Checker {
     if (from.k === 'untyped') return this.untypedFits(from, to);
     const fu = under(from);
     const tu = under(to);
-    const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
+    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || isIntKind(t.k);
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
     if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
