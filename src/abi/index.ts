@@ -159,6 +159,16 @@ export const ENTRY = {
   timeTimerStop: internal('time.(*Timer).Stop', 'host', [v('ptr', 't')], [v('bool', 'active')]),
   timeTimerReset: internal('time.(*Timer).Reset', 'host', [v('ptr', 't'), v('int64', 'd')], [v('bool', 'active')]),
   timeTickerStop: internal('time.(*Ticker).Stop', 'host', [v('ptr', 't')]),
+  /** time.Tick(d): NewTicker(d).C, or nil when d <= 0 */
+  timeTick: internal('time.Tick', 'host', [v('int64', 'd')], [v('ptr', 'c')]),
+  /** time.Now(): a Time {wall, ext, loc} on the virtual clock */
+  timeNow: internal('time.Now', 'host', [], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  /** time.Since(t): Now().Sub(t) */
+  timeSince: internal('time.Since', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'd')]),
+  /** t.Sub(u) */
+  timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
+  /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
+  durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 

@@ -90,6 +90,7 @@ import {
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
 import { checkSelect } from './select.ts';
+import { TIME_CONSTS } from './timepkg.ts';
 import { intBits, intSigned, isIntKind } from './ints.ts';
 
 /** The integer types beyond int, uint8/byte and int32/rune. */
@@ -243,7 +244,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'time'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -1800,6 +1801,13 @@ class Checker {
             return;
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
+        }
+        const pc = o.path === 'time' ? TIME_CONSTS[e.sel] : undefined;
+        if (pc) {
+          e.mode = 'value';
+          e.t = pc.type;
+          e.cv = pc.value;
+          return;
         }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {

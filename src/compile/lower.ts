@@ -32,6 +32,7 @@ import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
+import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import {
@@ -2380,6 +2381,7 @@ class FnLowerer {
       }
       default:
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
+        if (p.name.startsWith('time.')) return lowerTimeCall({ W: this.W, temp: () => this.temp(), emit: (i) => this.emit(i) }, p.name.slice(5), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
   }

@@ -15,7 +15,8 @@
 // Differs: these are host functions, not Go code; t.arg holds only its data
 // word (the channel, the func value, the g).
 import { ENTRY, defineEntry, type EntryTable } from '../abi/index.ts';
-import type { HostFn } from '../os/host.ts';
+import type { HostCall, HostFn } from '../os/host.ts';
+import { newString } from './typedesc.ts';
 import { chansend, makechan } from './chan.ts';
 import { newprocOnSystemStack } from './proc.ts';
 import type { Runtime } from './runtime.ts';
@@ -51,6 +52,64 @@ function storeNow(rt: Runtime, a: number): void {
   rt.mem.setU64(a, wall);
   rt.mem.setU64(a + 8, BigInt.asUintN(64, ext));
   rt.mem.setPtr(a + 16, 0);
+}
+
+/** The seconds (since year 1) and nanoseconds of a Time's wall clock (time.go sec, nsec). */
+function wallOf(wall: bigint, ext: bigint): [bigint, bigint] {
+  const nsec = wall & 0x3fffffffn;
+  if ((wall & hasMonotonic) === 0n) return [ext, nsec];
+  return [wallToInternal + ((wall << 1n) & MASK64) >> 31n, nsec];
+}
+const MASK64 = (1n << 64n) - 1n;
+
+/** Ports Time.Sub: the monotonic readings when both have one, else the wall clocks (saturating). */
+function sub(wall: bigint, ext: bigint, uwall: bigint, uext: bigint): bigint {
+  const MIN = -(1n << 63n);
+  const MAX = (1n << 63n) - 1n;
+  const clamp = (d: bigint) => (d < MIN ? MIN : d > MAX ? MAX : d);
+  if ((wall & uwall & hasMonotonic) !== 0n) return clamp(ext - uext);
+  const [s1, n1] = wallOf(wall, ext);
+  const [s2, n2] = wallOf(uwall, uext);
+  return clamp((s1 - s2) * 1_000_000_000n + (n1 - n2));
+}
+
+/** Ports Duration.String: "72h3m0.5s", "1.5ms", "500µs", "0s". */
+export function durationString(d: bigint): string {
+  const neg = d < 0n;
+  let u = neg ? -d : d;
+  // fmtFrac: the fraction of u / 10**prec without trailing zeros (no point when it is 0)
+  const frac = (prec: number): string => {
+    let out = '';
+    let print = false;
+    for (let i = 0; i < prec; i++) {
+      const digit = u % 10n;
+      print = print || digit !== 0n;
+      if (print) out = String(digit) + out;
+      u /= 10n;
+    }
+    return print ? '.' + out : '';
+  };
+  let s: string;
+  if (u < 1_000_000_000n) {
+    if (u === 0n) return '0s';
+    let unit: string;
+    let prec: number;
+    if (u < 1000n) [unit, prec] = ['ns', 0];
+    else if (u < 1_000_000n) [unit, prec] = ['µs', 3];
+    else [unit, prec] = ['ms', 6];
+    const f = frac(prec);
+    s = String(u) + f + unit;
+  } else {
+    const f = frac(9);
+    s = String(u % 60n) + f + 's';
+    u /= 60n;
+    if (u > 0n) {
+      s = String(u % 60n) + 'm' + s;
+      u /= 60n;
+      if (u > 0n) s = String(u) + 'h' + s;
+    }
+  }
+  return neg ? '-' + s : s;
 }
 
 /** Call a timer's function (runOneTimer's f(arg, seq)): host functions by name. */
@@ -149,6 +208,26 @@ export function defineTimeHosts(host: EntryTable<HostFn>, rt: () => Runtime): vo
     const r = rt();
     deltimer(r, timerAt(r, c.argN(0) + W));
   });
+  defineEntry(host, ENTRY.timeTick, (c) => {
+    const r = rt();
+    const d = Number(c.argI64(0));
+    if (d <= 0) return 0;
+    const ch = timeChan(r);
+    newTimer(r, ch, when(r, d), d, 'time.sendTime', ch);
+    return ch;
+  });
+  const w64 = 8 / W;
+  const i64 = (c: HostCall, v: bigint) => c.i64(BigInt.asIntN(64, v));
+  defineEntry(host, ENTRY.timeNow, (c) => {
+    const [wall, ext] = now(rt());
+    return [...c.i64(wall), ...i64(c, ext), 0];
+  });
+  defineEntry(host, ENTRY.timeSince, (c) => {
+    const [wall, ext] = now(rt());
+    return i64(c, sub(wall, ext, BigInt.asUintN(64, c.argI64(0)), c.argI64(w64)));
+  });
+  defineEntry(host, ENTRY.timeSub, (c) => i64(c, sub(BigInt.asUintN(64, c.argI64(0)), c.argI64(w64), BigInt.asUintN(64, c.argI64(2 * w64 + 1)), c.argI64(3 * w64 + 1))));
+  defineEntry(host, ENTRY.durationString, (c) => newString(rt(), new TextEncoder().encode(durationString(c.argI64(0)))));
   // the timer functions: called by runOneTimer by name (callTimerFunc), never from machine code
   host.define('runtime.goroutineReady', { abi: 'internal', nargs: 3 }, () => goThrow('goroutineReady called from machine code'));
   host.define('time.sendTime', { abi: 'internal', nargs: 3 }, () => goThrow('time.sendTime called from machine code'));
