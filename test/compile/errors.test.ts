@@ -89,6 +89,8 @@ const GO_ERRORS: [string, string, string][] = [
   ['select: a case that is no communication', main('\tselect {\n\tcase x := 1:\n\t\t_ = x\n\t}'), 'prog.go:4:7: select case must be send or receive (possibly with assignment)'],
   ['select: fallthrough', main('\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t\tfallthrough\n\t}'), 'prog.go:6:3: fallthrough statement out of place'],
   ['select: unused received value', main('\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t}'), 'prog.go:5:7: v declared but not used'],
+  ['time: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tt, err := time.Parse("2006", "2009")\n\tfmt.Println(t, err)\n}\n', 'prog.go:9:12: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc)'],
+  ['time: Duration is not int', 'package main\n\nimport "time"\n\nfunc main() {\n\tvar x int = time.Second\n\t_ = x\n}\n', 'prog.go:6:14: cannot use time.Second (constant 1000000000 of type time.Duration) as type int in variable declaration'],
   ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
   ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
   ['undefined label', main('\tfor {\n\t\tbreak L\n\t}'), 'prog.go:4:9: break label not defined: L'],
