@@ -244,7 +244,9 @@ export class Runtime {
       newmPending: [...this.newmPending],
       stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
       mParkNext: [...this.mParkNext],
-      poller: { m: this.pollerM, until: this.pollUntil, broken: this.pollBroken },
+      pollerM: this.pollerM,
+      pollUntil: this.pollUntil,
+      pollBroken: this.pollBroken,
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
@@ -275,9 +277,9 @@ export class Runtime {
     this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
     refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
     refill(this.mParkNext, s.mParkNext);
-    this.pollerM = s.poller.m;
-    this.pollUntil = s.poller.until;
-    this.pollBroken = s.poller.broken;
+    this.pollerM = s.pollerM;
+    this.pollUntil = s.pollUntil;
+    this.pollBroken = s.pollBroken;
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
@@ -330,7 +332,9 @@ export interface RuntimeState {
   newmPending: number[];
   stealResume: [number, StealResume][];
   mParkNext: [number, MParkNext][];
-  poller: { m: number; until: number; broken: boolean };
+  pollerM: number;
+  pollUntil: number;
+  pollBroken: boolean;
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;
