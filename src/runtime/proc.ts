@@ -14,6 +14,7 @@ import { casgstatus, setPStatus } from './status.ts';
 import { maxAlloc } from './slice.ts';
 import { resetStealOrder } from './steal.ts';
 import { goThrow } from './throw.ts';
+import { moveTimers, takeTimers } from './time.ts';
 
 /** The gsignal stack size of every M (os_linux.go mpreinit: 32 KiB). */
 const GSIGNAL_STACK = 32 * 1024;
@@ -119,7 +120,7 @@ function pinit(rt: Runtime, pp: P, id: number): void {
  * Ports p.destroy: a P beyond the new GOMAXPROCS gives its goroutines to the
  * head of the global queue (runq from its tail, then runnext, so that they
  * keep their order), its sudog cache and dead Gs (gfpurge) to the global
- * lists, and becomes _Pdead. Differs: no timers, mcache, write barrier buffer
+ * lists, its timers to the current P, and becomes _Pdead. Differs: no mcache, write barrier buffer
  * or trace state. Precondition: sched.lock held, the world stopped.
  */
 function pdestroy(rt: Runtime, pp: P): void {
@@ -131,6 +132,15 @@ function pdestroy(rt: Runtime, pp: P): void {
   if (pp.runnext !== 0) {
     globrunqputhead(rt, rt.g(pp.runnext));
     pp.runnext = 0;
+  }
+  // its timers move to the P of the M doing the resize (moveTimers)
+  if (pp.timers.len > 0) {
+    const plocal = rt.curp();
+    lock(rt, plocal.timersLock);
+    lock(rt, pp.timersLock);
+    moveTimers(rt, plocal, takeTimers(rt, pp));
+    unlock(rt, pp.timersLock);
+    unlock(rt, plocal.timersLock);
   }
   // sudogs: Go drops the P's cached ones (the GC collects them); here they
   // go to the central cache so that they are used again

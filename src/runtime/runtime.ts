@@ -70,6 +70,12 @@ export class Runtime {
   readonly stealResume = new Map<number, StealResume>();
   /** what an M asleep in mPark does when woken (m address -> who parked it; idle.ts) */
   readonly mParkNext = new Map<number, MParkNext>();
+  /** the M waiting for the next timer (Go: blocked in netpoll(delay)), or 0; see sched.ts and time.ts */
+  pollerM = 0;
+  /** sched.pollUntil: when that M's wait ends (0: none) */
+  pollUntil = 0;
+  /** netpollBreak has woken that M already */
+  pollBroken = false;
   /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
@@ -226,6 +232,9 @@ export class Runtime {
       newmPending: [...this.newmPending],
       stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
       mParkNext: [...this.mParkNext],
+      pollerM: this.pollerM,
+      pollUntil: this.pollUntil,
+      pollBroken: this.pollBroken,
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
@@ -255,6 +264,9 @@ export class Runtime {
     this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
     refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
     refill(this.mParkNext, s.mParkNext);
+    this.pollerM = s.pollerM;
+    this.pollUntil = s.pollUntil;
+    this.pollBroken = s.pollBroken;
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
@@ -296,6 +308,9 @@ export interface RuntimeState {
   newmPending: number[];
   stealResume: [number, StealResume][];
   mParkNext: [number, MParkNext][];
+  pollerM: number;
+  pollUntil: number;
+  pollBroken: boolean;
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;
