@@ -5,6 +5,7 @@
 // signatures and the named types they define.
 import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
 import { parseFloatLit, Rat } from './floats.ts';
+import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
 export interface PkgFunc {
   readonly type: FuncType;
@@ -109,7 +110,7 @@ export const PKG_VARS: Readonly<Record<string, Readonly<Record<string, { type: T
 };
 
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
-export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER];
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER, DURATION, TIME, TIMER, TICKER, LOCATION];
 
 export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
   fmt: {
@@ -179,6 +180,7 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Slice: fn([ANY, LESS], []),
     SliceStable: fn([ANY, LESS], []),
   },
+  time: TIME_FUNCS,
 };
 
 /** Package constants (math): untyped, exact; MaxInt and MinInt follow the target's int size (wordBits). */
@@ -229,4 +231,5 @@ export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedTyp
   io: { Writer: IO_WRITER },
   os: { File: OS_FILE },
   strings: { Builder: BUILDER },
+  time: TIME_TYPES,
 };
