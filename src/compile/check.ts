@@ -1836,7 +1836,7 @@ class Checker {
         }
         const pf: PkgFunc | undefined = PKG_FUNCS[o.path]?.[e.sel];
         if (!pf) {
-          const names = [...Object.keys(PKG_FUNCS[o.path] ?? {}), ...Object.keys(PKG_VARS[o.path] ?? {}), ...Object.keys(PKG_TYPES[o.path] ?? {})].map((k) => `${o.path}.${k}`);
+          const names = [...Object.keys(PKG_FUNCS[o.path] ?? {}), ...Object.keys(PKG_VARS[o.path] ?? {})].map((k) => `${o.path}.${k}`);
           unsupported(e.pos, `${o.path}.${e.sel} (supported: ${names.join(', ')})`);
         }
         e.mode = 'builtin';
