@@ -1,0 +1,190 @@
+// The reference side of the differential: real Go 1.19 builds and runs a
+// program the way tools/record-expected.sh records the fixtures (GOROOT's
+// go1.19, GO111MODULE=off, CGO_ENABLED=0, -trimpath, GOMAXPROCS=1, env -i,
+// stdin from /dev/null; arm as GOARCH=arm GOARM=7 under qemu-arm).
+//
+// `go build` is what decides whether Go accepts a program; since gogo-emu's
+// `run` is like `go run`, a package other than main (which `go build` would
+// accept and discard) counts as rejected, with go run's message.
+//
+// Results are cached on disk by (arch, source) so that shrinking, replays of
+// a seed and repeated test runs do not rebuild: $GOGO_FUZZ_GO_CACHE, else
+// $XDG_CACHE_HOME/gogo-emu/fuzz-go, else ~/.cache/gogo-emu/fuzz-go.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ArchName } from '../../../src/arch/index.ts';
+import type { Outcome } from './outcome.ts';
+
+export const GOROOT = '/usr/lib/go-1.19';
+const GO = join(GOROOT, 'bin', 'go');
+
+/** Bumped when what is stored changes. */
+const CACHE_VERSION = 2;
+
+export interface GoAvailability {
+  ok: boolean;
+  /** why not, when !ok */
+  reason?: string;
+}
+
+let availability: Partial<Record<ArchName, GoAvailability>> = {};
+
+/** Whether go1.19 (and qemu-arm for arm) can be used here. */
+export function goAvailable(arch: ArchName): GoAvailability {
+  const known = availability[arch];
+  if (known) return known;
+  let a: GoAvailability = { ok: true };
+  if (!existsSync(GO)) a = { ok: false, reason: `${GO} not found (apt-get install golang-1.19-go)` };
+  else {
+    const v = spawnSync(GO, ['version'], { encoding: 'utf8', env: { ...process.env, GOROOT } });
+    if (!/go1\.19\b/.test(v.stdout ?? '')) a = { ok: false, reason: `${GO} is not go1.19: ${(v.stdout ?? '').trim()}` };
+    else if (arch === 'arm' && spawnSync('qemu-arm', ['--version']).status !== 0) a = { ok: false, reason: 'qemu-arm not found (apt-get install qemu-user)' };
+  }
+  availability = { ...availability, [arch]: a };
+  return a;
+}
+
+export function cacheDir(): string {
+  if (process.env.GOGO_FUZZ_GO_CACHE) return process.env.GOGO_FUZZ_GO_CACHE;
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'gogo-emu', 'fuzz-go');
+}
+
+function cacheKey(arch: ArchName, source: string): string {
+  return createHash('sha256').update(`v${CACHE_VERSION}\0${arch}\0${source}`).digest('hex');
+}
+
+interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Run a command with a wall-clock limit; never throws for a failing command. */
+function run(cmd: string, args: string[], o: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<RunResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: o.cwd, env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    const LIMIT = 8 << 20;
+    const take = (acc: Buffer[]) => (b: Buffer) => {
+      size += b.length;
+      if (size <= LIMIT) acc.push(b);
+    };
+    child.stdout.on('data', take(out));
+    child.stderr.on('data', take(err));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, o.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), timedOut });
+    });
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout: '', stderr: '', timedOut: false });
+    });
+  });
+}
+
+export interface GoOptions {
+  /** wall-clock limit of one run of the binary (default 10 s) */
+  timeoutMs?: number;
+  /** use and fill the on-disk cache (default true) */
+  cache?: boolean;
+  /** run the binary this many times (default 1); more runs detect nondeterminism */
+  runs?: number;
+}
+
+/**
+ * The compiler's error lines as `LINE:COL: message` (or the bare message for
+ * errors without a position), in the order Go printed them.
+ */
+export function goErrorLines(output: string): string[] {
+  const lines: string[] = [];
+  for (const l of output.split('\n')) {
+    if (!l || l.startsWith('# ') || l.startsWith('\t')) continue;
+    const m = /^(?:\.\/)?prog\.go:(\d+:\d+: .*)$/.exec(l);
+    lines.push(m ? m[1]! : l.replace(/^(?:\.\/)?prog\.go:/, ''));
+  }
+  return lines;
+}
+
+/** What real go1.19 does with a program on an arch (build, then run it up to `runs` times). */
+export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {}): Promise<Outcome[]> {
+  const runs = o.runs ?? 1;
+  const key = cacheKey(arch, source);
+  const file = join(cacheDir(), key.slice(0, 2), `${key}.json`);
+  let cached: Outcome[] = [];
+  if (o.cache !== false && existsSync(file)) {
+    try {
+      cached = JSON.parse(readFileSync(file, 'utf8')) as Outcome[];
+      if (cached.length >= runs || cached[0]?.kind === 'reject') return cached;
+    } catch {
+      cached = [];
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gogo-fuzz-go-'));
+  try {
+    writeFileSync(join(dir, 'prog.go'), source);
+    const env: NodeJS.ProcessEnv = {
+      PATH: '/usr/bin:/bin',
+      HOME: process.env.HOME ?? tmpdir(),
+      GOCACHE: process.env.GOCACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'go-build'),
+      GOROOT,
+      GOOS: 'linux',
+      GOARCH: arch,
+      ...(arch === 'arm' ? { GOARM: '7' } : {}),
+      CGO_ENABLED: '0',
+      GO111MODULE: 'off',
+      GOFLAGS: '',
+    };
+    const outcomes: Outcome[] = [...cached];
+    {
+      const b = await run(GO, ['build', '-trimpath', '-o', 'prog', 'prog.go'], { cwd: dir, env, timeoutMs: 120_000 });
+      if (b.timedOut) return [{ kind: 'timeout', detail: 'go build took over 120 s' }];
+      if (b.code !== 0) {
+        const r: Outcome[] = [{ kind: 'reject', errors: goErrorLines(b.stderr + b.stdout) }];
+        store(file, r, o);
+        return r;
+      }
+      if (!existsSync(join(dir, 'prog'))) {
+        // go build accepts a package other than main and writes nothing; go run says:
+        const r: Outcome[] = [{ kind: 'reject', errors: ['package command-line-arguments is not a main package'] }];
+        store(file, r, o);
+        return r;
+      }
+    }
+    while (outcomes.length < runs) {
+      const cmd = arch === 'arm' ? 'qemu-arm' : './prog';
+      const args = arch === 'arm' ? ['./prog'] : [];
+      const r = await run(cmd, args, { cwd: dir, env: { PATH: '/usr/bin:/bin', GOMAXPROCS: '1' }, timeoutMs: o.timeoutMs ?? 10_000 });
+      if (r.timedOut) outcomes.push({ kind: 'timeout', detail: `did not finish in ${(o.timeoutMs ?? 10_000) / 1000} s` });
+      else outcomes.push({ kind: 'run', stdout: r.stdout, stderr: r.stderr, exit: r.code ?? 128 + 9 });
+    }
+    store(file, outcomes, o);
+    return outcomes;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function store(file: string, r: Outcome[], o: GoOptions): void {
+  if (o.cache === false) return;
+  // a timeout may be the machine's load, not the program: not cached
+  if (r.some((x) => x.kind === 'timeout')) return;
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(file, JSON.stringify(r));
+  } catch {
+    // a cache that cannot be written is only slower
+  }
+}
