@@ -146,6 +146,8 @@ class FnLowerer {
   private wrapCount = { go: 0, defer: 0 };
   /** results of calls and receives already performed (see prepare) */
   private readonly hoisted = new Map<Expr, Operand[]>();
+  /** expressions prepare() has walked: expr() prepares every level, so each subtree is walked once, not once per enclosing level */
+  private readonly prepared = new Set<Expr>();
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -679,7 +681,8 @@ class FnLowerer {
    * && or ||, which are conditional) and remembers their results.
    */
   private prepare(e: Expr): void {
-    if (e.cv !== undefined || this.hoisted.has(e)) return;
+    if (e.cv !== undefined || this.hoisted.has(e) || this.prepared.has(e)) return;
+    this.prepared.add(e);
     switch (e.kind) {
       case 'paren':
         return this.prepare(e.x);
