@@ -1,12 +1,50 @@
-// Parsing: tree-sitter-go (through web-tree-sitter) gives a concrete syntax
-// tree; this file turns it into the subset's AST (ast.ts). Every construct the
-// subset lacks is rejected here, at its own position, as
-// `unsupported: <construct>`; a tree with syntax errors gives `syntax error`.
+// Parsing, in two steps:
+// 1. syntax.ts checks the file as `go build` does (the go command's reading
+//    of the package clause and imports, then gc's parser) and reports the
+//    first syntax error with gc's words and position. A file gc rejects
+//    never reaches tree-sitter, whose error-tolerant parser would accept
+//    some of them (`--x`, `i <- 3` as a condition, a second package clause).
+// 2. tree-sitter-go (through web-tree-sitter) gives a concrete syntax tree of
+//    the file, which is then turned into the subset's AST (ast.ts). Every
+//    construct the subset lacks is rejected here, at its own position, as
+//    `unsupported: <construct>`.
+//
+// Positions are Go's: 1-based lines and byte columns (tree-sitter counts
+// UTF-16 code units in JavaScript strings; see Positions). The source text of
+// a node (`text`, for messages) is computed only when a message needs it:
+// copying it into every node costs time and memory quadratic in the nesting
+// depth.
+//
+// Nesting: the conversion here, the checker and the lowering recurse on the
+// depth of the tree. parseGo measures the depth first (without recursion);
+// a file deeper than MAIN_THREAD_DEPTH is refused with TooDeepForThisThread,
+// and compileProgram then compiles it on a thread with a large stack
+// (deep.ts), where the limit is MAX_DEPTH (README, "Limits").
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
 import type { Block, Clause, ConstSpec, Expr, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeExpr, VarSpec } from './ast.ts';
-import { fail, type Pos, unsupported } from './errors.ts';
+import { fail, type Pos, PosError, unsupported } from './errors.ts';
+import { checkSyntax, TooDeep } from './syntax.ts';
+
+/**
+ * The deepest syntax tree (in tree-sitter nodes, which the conversion, the
+ * checker and the lowering recurse on) compiled on the calling thread.
+ */
+export const MAIN_THREAD_DEPTH = 600;
+/** The deepest syntax tree compiled at all (on a large-stack thread). */
+export const MAX_DEPTH = 40_000;
+/** Recursion levels of the syntax recognizer that go with those depths. */
+const RECOGNIZER_MAIN = 1_200;
+const RECOGNIZER_MAX = 120_000;
+
+/** The file is nested too deeply for this thread's stack; compileProgram moves it to a large-stack thread. */
+export class TooDeepForThisThread extends Error {
+  constructor() {
+    super('nested too deeply for the main thread');
+    this.name = 'TooDeepForThisThread';
+  }
+}
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -26,23 +64,138 @@ function goParser(): Promise<Parser> {
   return parserPromise;
 }
 
-/** Parse Go source into the subset's AST. Throws PosError for syntax errors and unsupported constructs. */
-export async function parseGo(source: string): Promise<SourceFile> {
+export interface ParseOptions {
+  /** running on a large-stack thread: allow up to MAX_DEPTH (default: MAIN_THREAD_DEPTH) */
+  deep?: boolean;
+}
+
+/**
+ * Parse Go source into the subset's AST. Throws PosError for syntax errors
+ * and unsupported constructs, TooDeepForThisThread when the file must be
+ * compiled with a larger stack. An error gc reports without stopping before
+ * type checking (a malformed number, an invalid character) is returned in
+ * `softError`: the caller reports it unless the checker finds an earlier one.
+ */
+export async function parseGo(source: string, o: ParseOptions = {}): Promise<SourceFile> {
+  let syn;
+  try {
+    syn = checkSyntax(source, { maxDepth: o.deep ? RECOGNIZER_MAX : RECOGNIZER_MAIN });
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    if (!o.deep) throw new TooDeepForThisThread();
+    fail({ line: e.line, col: e.col }, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
+  }
+  if (syn.first && syn.fatal) fail({ line: syn.first.line, col: syn.first.col }, syn.first.msg);
+  // what gc skipped or could not read is blanked out (same byte length, so positions stay)
+  let text = source;
+  if (syn.blanks.length) {
+    const bytes = new TextEncoder().encode(source);
+    for (const b of syn.blanks) bytes.set(new TextEncoder().encode(b.text), b.start);
+    text = new TextDecoder().decode(bytes);
+  }
   const parser = await goParser();
-  const tree = parser.parse(source);
+  const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const root = tree.rootNode;
-    if (root.hasError) syntaxError(root);
-    return convertFile(root);
+    P = new Positions(text);
+    const deepest = checkDepth(root, o.deep ? MAX_DEPTH : MAIN_THREAD_DEPTH, !o.deep);
+    const soft = syn.first ? new PosError({ line: syn.first.line, col: syn.first.col }, syn.first.msg) : undefined;
+    try {
+      if (root.hasError) syntaxError(root);
+      const file = convertFile(root);
+      file.softError = soft;
+      file.deepest = deepest;
+      return file;
+    } catch (e) {
+      // gc's error comes first unless this one is earlier
+      if (soft && e instanceof PosError && (e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col))) throw soft;
+      throw e;
+    }
   } finally {
     tree.delete();
   }
 }
 
-const pos = (n: TsNode): Pos => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
-const endPos = (n: TsNode): Pos => ({ line: n.endPosition.row + 1, col: n.endPosition.column });
+/**
+ * Positions as Go counts them. tree-sitter's columns are UTF-16 code units
+ * of the JavaScript string; Go's are bytes of UTF-8. Lines of ASCII text
+ * need no conversion.
+ */
+class Positions {
+  private readonly lines: string[];
+  private readonly ascii: boolean[];
+  constructor(readonly text: string) {
+    this.lines = text.split('\n');
+    this.ascii = this.lines.map((l) => /^[\x00-\x7f]*$/.test(l));
+  }
+  at(row: number, column: number): Pos {
+    if (this.ascii[row] !== false) return { line: row + 1, col: column + 1 };
+    return { line: row + 1, col: Buffer.byteLength(this.lines[row]!.slice(0, column)) + 1 };
+  }
+}
+let P = new Positions('');
 
+const pos = (n: TsNode): Pos => P.at(n.startPosition.row, n.startPosition.column);
+const endPos = (n: TsNode): Pos => {
+  const p = P.at(n.endPosition.row, n.endPosition.column);
+  return { line: p.line, col: p.col - 1 };
+};
+/** The source text of a node (web-tree-sitter's node.text copies the rest of the file each time). */
+const textOf = (n: TsNode): string => P.text.slice(n.startIndex, n.endIndex);
+
+/** Give an AST node its `text` (a node's source, for messages), computed when first read. */
+function withText<T extends object>(obj: T, n: TsNode, firstLine = false): T & { text: string } {
+  // a node converted for a child (parentheses, a block statement) keeps its own text
+  if (Object.prototype.hasOwnProperty.call(obj, 'text')) return obj as T & { text: string };
+  const [start, end] = [n.startIndex, n.endIndex];
+  const text = P.text;
+  let cached: string | undefined;
+  Object.defineProperty(obj, 'text', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cached ??= firstLine ? text.slice(start, end).split('\n')[0]! : text.slice(start, end)),
+    set: (v: string) => {
+      cached = v;
+    },
+  });
+  return obj as T & { text: string };
+}
+
+/**
+ * The depth of the tree, without recursion. Past `limit`: on the main thread
+ * TooDeepForThisThread, else an error at the first node that is too deep.
+ */
+function checkDepth(root: TsNode, limit: number, mainThread: boolean): Pos {
+  const c = root.walk();
+  try {
+    let depth = 0;
+    let max = 0;
+    let deepest: Pos = { line: 1, col: 1 };
+    for (;;) {
+      if (depth > max) {
+        max = depth;
+        deepest = pos(c.currentNode);
+      }
+      if (depth > limit) {
+        if (mainThread) throw new TooDeepForThisThread();
+        fail(deepest, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
+      }
+      if (c.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        if (!c.gotoParent()) return deepest;
+        depth--;
+      }
+    }
+  } finally {
+    c.delete();
+  }
+}
+
+/** tree-sitter found an error in a file gc's parser accepts: a gap of the grammar, reported where it is. */
 function syntaxError(root: TsNode): never {
   let found: TsNode | undefined;
   let deepest: TsNode = root;
@@ -59,7 +212,7 @@ function syntaxError(root: TsNode): never {
   if (!found) fail(pos(deepest), 'syntax error');
   if (found.isMissing) fail(pos(found), `syntax error: missing ${found.type}`);
   const first = found.children.find((c) => c && c.type !== 'comment');
-  const tok = (first?.text ?? found.text).split('\n')[0]!.slice(0, 20);
+  const tok = textOf(first ?? found).split('\n')[0]!.slice(0, 20);
   fail(pos(found), `syntax error: unexpected ${tok || 'end of line'}`);
 }
 
@@ -122,7 +275,7 @@ function convertFile(root: TsNode): SourceFile {
     switch (n.type) {
       case 'package_clause': {
         const id = named(n)[0]!;
-        pkg = id.text;
+        pkg = textOf(id);
         pkgPos = pos(id);
         break;
       }
@@ -158,7 +311,7 @@ function convertFuncDecl(n: TsNode): FuncDecl {
   if (!body) fail(pos(nameNode), 'missing function body');
   return {
     pos: pos(n),
-    name: nameNode.text,
+    name: textOf(nameNode),
     namePos: pos(nameNode),
     sig: convertSignature(n),
     body: convertBlock(body),
@@ -193,7 +346,7 @@ function convertParams(list: TsNode): Param[] {
         continue;
       }
       const type = convertType(x.typeNode);
-      for (const nm of [...pending, ...x.names]) out.push({ name: nm.text, pos: pos(nm), type });
+      for (const nm of [...pending, ...x.names]) out.push({ name: textOf(nm), pos: pos(nm), type });
       pending = [];
     }
     if (pending.length > 0) fail(pos(pending[0]!), 'syntax error: mixed named and unnamed parameters');
@@ -204,14 +357,20 @@ function convertParams(list: TsNode): Param[] {
 
 // ---- types ----------------------------------------------------------------------------
 
+type NoText<T> = T extends unknown ? Omit<T, 'text'> : never;
+
 function convertType(n: TsNode): TypeExpr {
-  const base = { pos: pos(n), text: n.text };
+  return withText(convertTypeInner(n), n) as TypeExpr;
+}
+
+function convertTypeInner(n: TsNode): NoText<TypeExpr> {
+  const base = { pos: pos(n) };
   switch (n.type) {
     case 'type_identifier':
     case 'identifier':
-      return { ...base, kind: 'tname', name: n.text };
+      return { ...base, kind: 'tname', name: textOf(n) };
     case 'qualified_type':
-      return { ...base, kind: 'tqual', pkg: must(field(n, 'package'), n, 'package').text, name: must(field(n, 'name'), n, 'type name').text };
+      return { ...base, kind: 'tqual', pkg: textOf(must(field(n, 'package'), n, 'package')), name: textOf(must(field(n, 'name'), n, 'type name')) };
     case 'parenthesized_type':
       return convertType(named(n)[0]!);
     case 'channel_type': {
@@ -238,9 +397,9 @@ function convertType(n: TsNode): TypeExpr {
 /** The bytes of a Go string literal (interpreted or raw). */
 function stringBytes(n: TsNode): Uint8Array {
   if (n.type === 'raw_string_literal') {
-    return new TextEncoder().encode(n.text.slice(1, -1).replace(/\r/g, ''));
+    return new TextEncoder().encode(textOf(n).slice(1, -1).replace(/\r/g, ''));
   }
-  const body = n.text.slice(1, -1);
+  const body = textOf(n).slice(1, -1);
   const out: number[] = [];
   const enc = new TextEncoder();
   for (let i = 0; i < body.length; ) {
@@ -279,14 +438,18 @@ function stringValueText(n: TsNode): string {
 }
 
 function parseIntLit(n: TsNode): bigint {
-  const t = n.text.replace(/_/g, '');
+  const t = textOf(n).replace(/_/g, '');
   if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`);
   if (/^0[oO]/.test(t)) return BigInt(`0o${t.slice(2)}`);
   return BigInt(t);
 }
 
 function convertExpr(n: TsNode): Expr {
-  const base = { pos: pos(n), text: n.text };
+  return withText(convertExprInner(n), n) as Expr;
+}
+
+function convertExprInner(n: TsNode): NoText<Expr> {
+  const base = { pos: pos(n) };
   switch (n.type) {
     case 'identifier':
     case 'true':
@@ -294,7 +457,7 @@ function convertExpr(n: TsNode): Expr {
     case 'nil':
     case 'iota':
     case 'type_identifier':
-      return { ...base, kind: 'ident', name: n.text };
+      return { ...base, kind: 'ident', name: textOf(n) };
     case 'blank_identifier':
       return { ...base, kind: 'ident', name: '_' };
     case 'int_literal':
@@ -331,7 +494,7 @@ function convertExpr(n: TsNode): Expr {
     }
     case 'selector_expression': {
       const f = must(field(n, 'field'), n, 'selector');
-      return { ...base, kind: 'selector', x: convertExpr(must(field(n, 'operand'), n, 'operand')), sel: f.text, selPos: pos(f) };
+      return { ...base, kind: 'selector', x: convertExpr(must(field(n, 'operand'), n, 'operand')), sel: textOf(f), selPos: pos(f) };
     }
     case 'func_literal': {
       const body = must(field(n, 'body'), n, 'function body');
@@ -360,7 +523,7 @@ function isTypeNode(n: TsNode): boolean {
 }
 
 function typeAsExpr(n: TsNode): Expr {
-  return { pos: pos(n), text: n.text, kind: 'typeexpr', type: convertType(n) };
+  return withText({ pos: pos(n), kind: 'typeexpr' as const, type: convertType(n) }, n);
 }
 
 function exprList(n: TsNode | null): Expr[] {
@@ -421,7 +584,8 @@ function constSpecs(n: TsNode): ConstSpec[] {
 }
 
 function identOf(n: TsNode): Ident {
-  return { pos: pos(n), text: n.text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : n.text };
+  const text = textOf(n);
+  return { pos: pos(n), text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : text };
 }
 
 function simpleStmt(n: TsNode | null): Stmt | null {
@@ -429,7 +593,11 @@ function simpleStmt(n: TsNode | null): Stmt | null {
 }
 
 function convertStmt(n: TsNode): Stmt {
-  const base = { pos: pos(n), text: n.text.split('\n')[0]! };
+  return withText(convertStmtInner(n), n, true) as Stmt;
+}
+
+function convertStmtInner(n: TsNode): NoText<Stmt> {
+  const base = { pos: pos(n) };
   switch (n.type) {
     case 'expression_statement':
       return { ...base, kind: 'expr', x: convertExpr(named(n)[0]!) };
@@ -504,14 +672,14 @@ function convertStmt(n: TsNode): Stmt {
       return { ...base, kind: 'switch', init: simpleStmt(field(n, 'initializer')), tag: v ? convertExpr(v) : null, clauses, end: close ? pos(close) : endPos(n) };
     }
     case 'labeled_statement': {
-      const label = must(field(n, 'label'), n, 'label').text;
+      const label = textOf(must(field(n, 'label'), n, 'label'));
       const inner = named(n).find((c) => c.type !== 'label_name');
-      return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, kind: 'empty' } };
+      return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, text: '', kind: 'empty' } };
     }
     case 'break_statement':
     case 'continue_statement': {
       const l = named(n).find((c) => c.type === 'label_name');
-      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? l.text : null, labelPos: l ? pos(l) : undefined };
+      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? textOf(l) : null, labelPos: l ? pos(l) : undefined };
     }
     case 'return_statement':
       return { ...base, kind: 'return', results: exprList(named(n)[0] ?? null) };
