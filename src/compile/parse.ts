@@ -280,8 +280,7 @@ function convertFile(root: TsNode): SourceFile {
         break;
       }
       case 'import_declaration':
-        for (const spec of n.descendantsOfType('import_spec')) {
-          if (!spec) continue;
+        for (const spec of named(n).flatMap((c) => (c.type === 'import_spec' ? [c] : c.type === 'import_spec_list' ? named(c).filter((x) => x.type === 'import_spec') : []))) {
           if (field(spec, 'name')) unsupported(pos(spec), 'named imports');
           const p = must(field(spec, 'path'), spec, 'import path');
           imports.push({ pos: pos(p), path: stringValueText(p) });
@@ -445,7 +444,85 @@ function parseIntLit(n: TsNode): bigint {
 }
 
 function convertExpr(n: TsNode): Expr {
-  return withText(convertExprInner(n), n) as Expr;
+  const e = convertExprInner(n);
+  if (Object.prototype.hasOwnProperty.call(e, 'text')) return e as Expr;
+  // leaves keep their source text; everything else is printed as Go prints
+  // expressions in its messages (see exprText)
+  if (e.kind === 'ident' || e.kind === 'int' || e.kind === 'string') return withText(e, n) as Expr;
+  let cached: string | undefined;
+  Object.defineProperty(e, 'text', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cached ??= exprText(e as Expr)),
+    set: (v: string) => {
+      cached = v;
+    },
+  });
+  return e as Expr;
+}
+
+/**
+ * An expression as gc's messages show it (cmd/compile/internal/syntax's
+ * printer in ShortForm, which types2 uses): binary operators between
+ * blanks, unary ones attached, `func(a, b int) int {…}` for a function
+ * literal, whatever the spacing and line breaks of the source.
+ */
+function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'paren':
+      return `(${e.x.text})`;
+    case 'unary':
+      return `${e.op}${e.x.text}`;
+    case 'binary':
+      return `${e.x.text} ${e.op} ${e.y.text}`;
+    case 'call':
+      return `${e.fn.text}(${e.args.map((a) => a.text).join(', ')})`;
+    case 'selector':
+      return `${e.x.text}.${e.sel}`;
+    case 'funclit':
+      return `func${signatureText(e.sig)} {${e.body.body.length ? '…' : ''}}`;
+    case 'structlit':
+      return 'struct{}{}';
+    case 'typeexpr':
+      return typeText(e.type);
+    default:
+      return '';
+  }
+}
+
+function typeText(t: TypeExpr): string {
+  switch (t.kind) {
+    case 'tname':
+      return t.name;
+    case 'tqual':
+      return `${t.pkg}.${t.name}`;
+    case 'tstruct0':
+      return 'struct{}';
+    case 'tfunc':
+      return `func${signatureText(t.sig)}`;
+    case 'tchan': {
+      const e = t.elem;
+      const inner = t.dir === 'both' && e.kind === 'tchan' && e.dir === 'recv' ? `(${typeText(e)})` : typeText(e);
+      return `${t.dir === 'recv' ? '<-' : ''}chan${t.dir === 'send' ? '<-' : ''} ${inner}`;
+    }
+  }
+}
+
+/** `(a, b int, c bool) (int, bool)`: names sharing one written type are grouped, as gc prints them. */
+function signatureText(sig: Signature): string {
+  const list = (ps: Param[]) =>
+    `(${ps
+      .map((p, i) => {
+        if (!p.name) return typeText(p.type);
+        const next = ps[i + 1];
+        return next && next.name && next.type === p.type ? p.name : `${p.name} ${typeText(p.type)}`;
+      })
+      .join(', ')})`;
+  let s = list(sig.params);
+  const r = sig.results;
+  if (r.length === 1 && !r[0]!.name) s += ` ${typeText(r[0]!.type)}`;
+  else if (r.length) s += ` ${list(r)}`;
+  return s;
 }
 
 function convertExprInner(n: TsNode): NoText<Expr> {
@@ -549,7 +626,9 @@ function statementList(n: TsNode): Stmt[] {
 }
 
 function varSpecs(n: TsNode): VarSpec[] {
-  const specs = n.descendantsOfType('var_spec').filter((x): x is TsNode => !!x);
+  // the declaration's own specs (`var x T` or `var ( ... )`), not those of a
+  // `var` inside a function literal in one of its values
+  const specs = named(n).flatMap((c) => (c.type === 'var_spec' ? [c] : c.type === 'var_spec_list' ? named(c).filter((x) => x.type === 'var_spec') : []));
   return specs.map((s) => {
     const t = field(s, 'type');
     return {
