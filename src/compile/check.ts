@@ -1559,7 +1559,13 @@ class Checker {
       case 'print':
       case 'println':
         for (const a of e.args) {
-          const t = this.value(a);
+          this.expr(a);
+          if (e.args.length === 1 && a.mode !== 'novalue' && a.t?.k === 'tuple') {
+            // println(f()) with a multi-value f prints every result, as gc accepts it
+            for (const x of a.t.types) if (x.k !== 'int' && x.k !== 'bool') unsupported(a.pos, `printing values of type ${typeString(x)} (print/println take ints, bools and string constants)`);
+            continue;
+          }
+          const t = this.singleValue(a);
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             if (t.base !== 'string') this.convertUntyped(a, defaultType(t), `argument to ${name}`);

@@ -848,6 +848,13 @@ class FnLowerer {
       const b = fn.builtin!;
       if (b === 'print' || b === 'println') {
         e.args.forEach((a) => this.prepare(a));
+        const only = e.args.length === 1 ? e.args[0]! : undefined;
+        if (only?.t?.k === 'tuple') {
+          // println(f()) with a multi-value f: every result, in order
+          const types = only.t.types;
+          const vs = this.hoisted.get(unparen(only))!;
+          return { k: 'print', ln: b === 'println', items: vs.map((v, i) => ({ k: types[i]!.k === 'bool' ? 'bool' : 'int', v })) };
+        }
         const items: PrintItem[] = e.args.map((a) => {
           const t = a.t!;
           if (t.k === 'untyped' && t.base === 'string') {
