@@ -245,6 +245,8 @@ class Scanner {
   prec = 0;
   kind: 'int' | 'float' | 'imag' | 'rune' | 'string' = 'int';
   bad = false;
+  /** byte offset of the current token */
+  off = 0;
   /**
    * Byte ranges the scanner skipped or could not read (invalid characters,
    * malformed literals), each with a same-length replacement that tree-sitter
@@ -344,6 +346,7 @@ class Scanner {
       while (this.ch === 0x20 || this.ch === 0x09 || (this.ch === 0x0a && !nlsemi) || this.ch === 0x0d) this.nextch();
       [this.line, this.col] = this.pos();
       this.start();
+      this.off = this.b;
       const c = this.ch;
       if (isLetter(c) || (c >= 0x80 && this.atIdentChar(true))) {
         this.nextch();
@@ -2403,6 +2406,8 @@ class Parser extends Scanner {
   private stmtList(): number {
     let n = 0;
     while (this.tok !== T.EOF && this.tok !== T.Rbrace && this.tok !== T.Case && this.tok !== T.Default) {
+      // an empty statement written as `;` (tree-sitter-go has no rule for one here): blanked out
+      if (this.tok === T.Semi && this.lit === 'semicolon') this.blanks.push({ start: this.off, end: this.off + 1, text: ' ' });
       if (!this.stmtOrNil()) break;
       n++;
       if (!this.got(T.Semi) && this.tok !== T.Rbrace) this.syntaxError('at end of statement');
