@@ -22,7 +22,7 @@ export const GOROOT = '/usr/lib/go-1.19';
 const GO = join(GOROOT, 'bin', 'go');
 
 /** Bumped when what is stored changes. */
-const CACHE_VERSION = 2;
+const CACHE_VERSION = 3;
 
 export interface GoAvailability {
   ok: boolean;
@@ -110,7 +110,16 @@ export interface GoOptions {
  */
 export function goErrorLines(output: string): string[] {
   const lines: string[] = [];
-  for (const l of output.split('\n')) {
+  const all = output.split('\n');
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i]!;
+    // gc's "\thave (...)" / "\twant (...)" detail lines: folded into the
+    // message, as gogo-emu prints them (src/compile/README.md)
+    if (/^\thave /.test(l) && /^\twant /.test(all[i + 1] ?? '') && lines.length) {
+      lines[lines.length - 1] += ` (${l.slice(1)}, ${all[i + 1]!.slice(1)})`;
+      i++;
+      continue;
+    }
     if (!l || l.startsWith('# ') || l.startsWith('\t')) continue;
     const m = /^(?:\.\/)?prog\.go:(\d+:\d+: .*)$/.exec(l);
     lines.push(m ? m[1]! : l.replace(/^(?:\.\/)?prog\.go:/, ''));

@@ -69,9 +69,10 @@ export function errorShape(msg: string): string {
   let s = msg.replace(/^\d+:\d+: /, '').replace(/"[^"]*"/g, '"…"');
   for (let prev = ''; prev !== s; ) {
     prev = s;
-    s = s.replace(/\([^()]*\)/g, '(…)');
+    s = s.replace(/\([^()]*\)/g, '‹›');
   }
   return s
+    .replace(/‹›/g, '(…)')
     .replace(/\b[A-Za-z_]*\d[\w]*\b/g, 'N')
     .replace(/\b\d+\b/g, 'N')
     .slice(0, 80);
