@@ -138,7 +138,7 @@ export class Evaluator {
 
 /** Shrink a failing value with fast-check's shrinker, then its source with the Go-aware reducer. */
 export async function shrinkFailure<T>(g: CaseGen<T>, start: Value<T>, still: (src: string) => Promise<boolean>, o: { maxSteps?: number; log?: (s: string) => void } = {}): Promise<string> {
-  const maxSteps = o.maxSteps ?? 200;
+  const maxSteps = o.maxSteps ?? 100;
   let cur = start;
   let steps = 0;
   outer: while (steps < maxSteps) {
@@ -152,7 +152,7 @@ export async function shrinkFailure<T>(g: CaseGen<T>, start: Value<T>, still: (s
     break;
   }
   o.log?.(`    shrink: ${Math.min(steps, maxSteps)} steps with fast-check`);
-  return reduceGo(g.source(cur.value), still, { maxSteps: 400, log: o.log });
+  return reduceGo(g.source(cur.value), still, { maxSteps: 250, log: o.log });
 }
 
 export function sourceHash(src: string): string {

@@ -22,7 +22,7 @@ export const GOROOT = '/usr/lib/go-1.19';
 const GO = join(GOROOT, 'bin', 'go');
 
 /** Bumped when what is stored changes. */
-const CACHE_VERSION = 3;
+const CACHE_VERSION = 4;
 
 export interface GoAvailability {
   ok: boolean;
@@ -165,8 +165,9 @@ export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {
         store(file, r, o);
         return r;
       }
-      if (!existsSync(join(dir, 'prog'))) {
-        // go build accepts a package other than main and writes nothing; go run says:
+      const head = existsSync(join(dir, 'prog')) ? readFileSync(join(dir, 'prog')).subarray(0, 4).toString('latin1') : '';
+      if (head !== '\x7fELF') {
+        // go build accepts a package other than main (and writes an archive, or nothing); go run says:
         const r: Outcome[] = [{ kind: 'reject', errors: ['package command-line-arguments is not a main package'] }];
         store(file, r, o);
         return r;

@@ -133,13 +133,22 @@ export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } 
   if (emu.kind === 'timeout') return v('budget', '', `gogo-emu: ${emu.detail}; go finished with exit ${g.exit}`);
   if (emu.kind !== 'run') return v('ok', '', '');
   if (sameRun(emu, g)) return v('ok', '', '');
+  // a runtime feature gogo-emu documents as missing (more than one P)
+  const missing = /^.*is not supported yet \(gogo-emu.*$/m.exec(emu.stderr);
+  if (missing) return v('unsupported', errorShape(missing[0]), missing[0]);
   const runs = go.filter((x): x is Extract<Outcome, { kind: 'run' }> => x.kind === 'run');
   if (runs.some((x) => sameRun(x, emu)) || runs.some((x) => !sameRun(x, g))) return v('nondeterministic', '', 'real Go gives different outputs on reruns');
   const a = comparable(emu);
   const b = comparable(g);
   const what = a.exit !== b.exit ? 'exit' : a.stdout !== b.stdout ? 'stdout' : 'stderr';
   const detail = what === 'exit' ? `exit ${a.exit} vs go ${b.exit}; ${firstDiff(a.stderr, b.stderr)}` : what === 'stdout' ? firstDiff(a.stdout, b.stdout) : firstDiff(a.stderr, b.stderr);
-  return v('output', what, detail);
+  // group by the first line where the outputs part (real Go's side), shape only
+  const [x, y] = what === 'stdout' ? [a.stdout, b.stdout] : [a.stderr, b.stderr];
+  const xl = x.split('\n');
+  const yl = y.split('\n');
+  let i = 0;
+  while (i < xl.length && i < yl.length && xl[i] === yl[i]) i++;
+  return v('output', `${what}:${errorShape(yl[i] ?? '(end)')}|${errorShape(xl[i] ?? '(end)')}`, detail);
 }
 
 /**
