@@ -142,7 +142,7 @@ class Gen {
   /** `one`, a package-level variable holding 1: a non-constant int when no other is in scope */
   private usesOne = false;
   private stmtsLeft = 70;
-  private patternsLeft = 3;
+  private patternsLeft = 4;
   private lines: string[] = [];
   private indent = 1;
   private endedHard = false;
@@ -423,7 +423,7 @@ class Gen {
       deep ? 0 : 2, // 9 closure variable
       3, // 10 call statement / multi-value
       1, // 11 defer
-      fn.patterns && this.patternsLeft > 0 && depth <= 1 ? 3 : 0, // 12 goroutine pattern
+      fn.patterns && this.patternsLeft > 0 && depth <= 1 ? (fn.owner ? 2 : 5) : 0, // 12 goroutine pattern
       fn.targets.length ? 2 : 0, // 13 break/continue
       fn.results.length && depth > 0 ? 1 : 0, // 14 early return
       loopsOk && depth <= 1 ? 1 : 0, // 15 labeled nested loops
@@ -990,7 +990,8 @@ class Gen {
       this.stmtsLeft = 12;
       const params: Var[] = sig.params.map((t, i) => ({ name: `p${i}`, kind: t, used: true, ro: recursive }));
       const scope: Scope = { vars: [...params, ...(named ?? []).map((n, i): Var => ({ name: n, kind: sig.results[i]!, used: true }))], parent: pkg };
-      const fn: FnCtx = { results: sig.results, named, targets: [], owner: info, patterns: false, budget: 12 };
+      // functions start goroutines too (not recursive ones: a pattern per level would multiply)
+      const fn: FnCtx = { results: sig.results, named, targets: [], owner: info, patterns: !recursive, budget: 12 };
       if (recursive) {
         this.emit(`if p0 <= 0 || p0 > 20 {`);
         this.emit(`\treturn ${this.intLit().s}`);
