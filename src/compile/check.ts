@@ -294,7 +294,7 @@ class Checker {
     const declare = (name: string, p: Pos, o: Obj) => {
       if (name === '_') return;
       if (this.pkgScope.names.has(name)) fail(p, `${name} redeclared in this block`);
-      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name}`);
+      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
       this.pkgScope.names.set(name, o);
     };
     for (const d of f.decls) {
@@ -1455,7 +1455,10 @@ class Checker {
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx}`);
     }
     if (target.k === 'int' && typeof e.cv === 'bigint' && !fitsInt(e.cv, this.W)) {
-      fail(e.pos, `cannot use ${e.text} (untyped int constant ${e.cv}) as int value in ${ctx} (overflows)`);
+      // as types2 words it: an assignment-like context says where, an operand of an operation only that it overflows;
+      // the constant's value is shown unless the expression is written as that value
+      if (ctx === 'operation') fail(e.pos, `${e.text} (${this.describeMode(e)}) overflows int`);
+      fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as int value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
   }
