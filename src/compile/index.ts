@@ -96,7 +96,7 @@ export async function compileCode(source: string, file: string, arch: Arch, o: C
       // stopping (ast.softError) comes first unless the checker's is earlier
       const soft = ast.softError;
       if (soft && e instanceof PosError) {
-        if (e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col)) throw soft;
+        if (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col)) throw soft;
         // a variable initialized by the malformed literal on its line counts as used for gc
         if (e.pos.line === soft.pos.line && / declared but not used$/.test(e.detail)) throw soft;
       }

@@ -108,8 +108,8 @@ export async function parseGo(source: string, o: ParseOptions = {}): Promise<Sou
       file.deepest = deepest;
       return file;
     } catch (e) {
-      // gc's error comes first unless this one is earlier
-      if (soft && e instanceof PosError && (e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col))) throw soft;
+      // gc's error comes first unless this one is earlier (and is one gc reports: not a construct outside the subset)
+      if (soft && e instanceof PosError && (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col))) throw soft;
       throw e;
     }
   } finally {
