@@ -164,7 +164,17 @@ const precCmp = 3;
 const precAdd = 4;
 const precMul = 5;
 
-const STOPSET = new Set<Tok>([T.Break, T.Const, T.Continue, T.Defer, T.Fallthrough, T.For, T.Go, T.Goto, T.If, T.Return, T.Select, T.Switch, T.Type, T.Var]);
+/** Single-character punctuation: token, and whether a newline after it becomes a semicolon. */
+const PUNCT: Record<number, [Tok, boolean]> = {
+  0x28: [T.Lparen, false],
+  0x5b: [T.Lbrack, false],
+  0x7b: [T.Lbrace, false],
+  0x2c: [T.Comma, false],
+  0x29: [T.Rparen, true],
+  0x5d: [T.Rbrack, true],
+  0x7d: [T.Rbrace, true],
+};
+
 
 // ---- the scanner ----------------------------------------------------------------------------------
 
@@ -379,41 +389,23 @@ class Scanner {
           this.rune();
           this.blankBadLiteral();
           return;
-        case 0x28:
-          this.nextch();
-          this.tok = T.Lparen;
-          return;
+        case 0x28: // ( [ { , and the closing ones (after which a newline is a semicolon)
         case 0x5b:
-          this.nextch();
-          this.tok = T.Lbrack;
-          return;
         case 0x7b:
-          this.nextch();
-          this.tok = T.Lbrace;
-          return;
         case 0x2c:
+        case 0x29:
+        case 0x5d:
+        case 0x7d: {
+          const [tok, nlsemi] = PUNCT[c]!;
           this.nextch();
-          this.tok = T.Comma;
+          this.nlsemi = nlsemi;
+          this.tok = tok;
           return;
+        }
         case 0x3b:
           this.nextch();
           this.lit = 'semicolon';
           this.tok = T.Semi;
-          return;
-        case 0x29:
-          this.nextch();
-          this.nlsemi = true;
-          this.tok = T.Rparen;
-          return;
-        case 0x5d:
-          this.nextch();
-          this.nlsemi = true;
-          this.tok = T.Rbrack;
-          return;
-        case 0x7d:
-          this.nextch();
-          this.nlsemi = true;
-          this.tok = T.Rbrace;
           return;
         case 0x3a:
           this.nextch();

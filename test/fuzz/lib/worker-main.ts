@@ -33,20 +33,19 @@ const add = (which: 1 | 2, s: string) => {
   else err = err.length < LIMIT ? err + s : err;
 };
 
+/** A replacement for process.stdout/stderr.write that keeps what is written. */
+const keeper = (fd: 1 | 2) =>
+  ((chunk: unknown, enc?: unknown, cb?: unknown) => {
+    add(fd, text(chunk, enc));
+    const done = typeof enc === 'function' ? enc : cb;
+    if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
+    return true;
+  }) as typeof process.stdout.write;
+
 function capture(on: boolean): void {
   if (on) {
-    process.stdout.write = ((chunk: unknown, enc?: unknown, cb?: unknown) => {
-      add(1, text(chunk, enc));
-      const done = typeof enc === 'function' ? enc : cb;
-      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
-      return true;
-    }) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: unknown, enc?: unknown, cb?: unknown) => {
-      add(2, text(chunk, enc));
-      const done = typeof enc === 'function' ? enc : cb;
-      if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
-      return true;
-    }) as typeof process.stderr.write;
+    process.stdout.write = keeper(1);
+    process.stderr.write = keeper(2);
     (fs as { writeSync: unknown }).writeSync = ((fd: number, data: unknown, ...rest: unknown[]) => {
       if (fd === 1 || fd === 2) {
         const s = typeof data === 'string' ? data : Buffer.from(data as Uint8Array).toString('utf8', (rest[0] as number) ?? 0, rest[1] === undefined ? undefined : ((rest[0] as number) ?? 0) + (rest[1] as number));
