@@ -61,6 +61,8 @@ export class EmuPool {
 
   private spawn(): Worker {
     const child = fork(ENTRY, [], {
+      // files a command writes at a relative path (--timeline x) land in the scratch directory
+      cwd: this.dir,
       env: { ...process.env, GOMAXPROCS: '1', GOGO_EMU_CACHE: join(this.dir, 'asm-cache'), GOGO_EMU_DEBUG: '' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
