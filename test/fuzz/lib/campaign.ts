@@ -104,15 +104,21 @@ export class Evaluator {
     this.differential = o.go !== false && goAvailable(o.arch).ok;
   }
 
-  async emu(source: string): Promise<{ outcome: Outcome; ms: number }> {
-    return emuOutcome(this.o.pool, source, this.o.arch, { maxInsns: this.o.maxInsns ?? 50_000_000, timeoutMs: this.o.jobTimeoutMs ?? 60_000 });
+  async emu(source: string, scale = 1): Promise<{ outcome: Outcome; ms: number }> {
+    return emuOutcome(this.o.pool, source, this.o.arch, { maxInsns: (this.o.maxInsns ?? 50_000_000) * scale, timeoutMs: (this.o.jobTimeoutMs ?? 60_000) * scale });
   }
 
   async evaluate(source: string, generated: boolean, emu?: { outcome: Outcome; ms: number }): Promise<Omit<CaseResult, 'index' | 'kind'>> {
     const { arch } = this.o;
-    const [e, g] = await Promise.all([emu ?? this.emu(source), this.differential ? goOutcome(source, arch) : Promise.resolve(undefined)]);
+    let [e, g] = await Promise.all([emu ?? this.emu(source), this.differential ? goOutcome(source, arch) : Promise.resolve(undefined)]);
     let go = g;
     let verdict = go ? compare(e.outcome, go, { generated }) : judgeAlone(e.outcome, { generated });
+    if (go && verdict.cls === 'budget') {
+      // Go finished where gogo-emu ran out of its budget: slow, or looping? Ten times the budget tells
+      const again = await this.emu(source, 10);
+      e = again;
+      verdict = compare(again.outcome, go, { generated });
+    }
     if (go && verdict.cls === 'output') {
       // is real Go itself deterministic here? (qemu under load can reorder)
       go = await goOutcome(source, arch, { runs: 5 });
