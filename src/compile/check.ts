@@ -679,6 +679,7 @@ class Checker {
       return;
     }
     this.expr(x);
+    if (x.mode === 'builtin') fail(x.pos, `${x.text} (built-in) must be called`);
     fail(x.pos, `${x.text} (${this.describeMode(x)}) is not used`);
   }
 
@@ -1080,13 +1081,13 @@ class Checker {
         fail(e.pos, `${e.text} (type) is not an expression`);
       // falls through
       case 'pkg':
-        fail(e.pos, `use of package ${e.text} without selector`);
+        fail(e.pos, `use of package ${e.text} not in selector`);
       // falls through
       case 'builtin': {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
         if (b.startsWith('wg.')) unsupported(e.pos, 'method values');
-        fail(e.pos, `${e.text} (built-in function ${b}) must be called`);
+        fail(e.pos, `${e.text} (built-in) must be called`);
       }
       // falls through
       default:
@@ -1679,13 +1680,14 @@ class Checker {
     const t = e.t;
     if (e.mode === 'novalue') return 'no value';
     if (e.mode === 'type') return 'type';
-    if (e.mode === 'builtin') return `built-in function ${e.builtin}`;
+    if (e.mode === 'builtin') return 'built-in';
     if (t && t.k === 'untyped' && t.base === 'nil') return 'untyped nil';
     if (e.cv !== undefined) {
-      const lit = x.kind === 'int' || x.kind === 'string' || (x.kind === 'ident' && (x.name === 'true' || x.name === 'false'));
+      // types2 shows the value unless the expression, as printed, is that value
       const v = constString(e.cv);
-      if (t && isUntyped(t)) return lit || x.text === v ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
-      return lit || x.text === v ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
+      const same = e.text === v;
+      if (t && isUntyped(t)) return same ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
+      return same ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
