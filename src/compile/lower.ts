@@ -632,6 +632,20 @@ class FnLowerer {
 
   // ---- conditions ----------------------------------------------------------------------------------
 
+  /** The value (0 or 1) of a && or || expression, with its short circuit. */
+  private logicalValue(e: Expr): Operand {
+    const t = this.temp();
+    const f = this.label();
+    const end = this.label();
+    this.branch(e, f, false);
+    this.emit({ op: 'mov', dst: t, src: imm(1) });
+    this.jmp(end);
+    this.place(f);
+    this.emit({ op: 'mov', dst: t, src: imm(0) });
+    this.place(end);
+    return slot(t);
+  }
+
   /** Jump to target when e (a bool) is `when`; fall through otherwise. */
   private branch(e: Expr, target: number, when: boolean): void {
     const x = unparen(e);
@@ -691,8 +705,15 @@ class FnLowerer {
         else this.prepare(e.x);
         return;
       case 'binary':
+        if (e.op === '&&' || e.op === '||') {
+          // gc orders a logical expression as a unit: it is evaluated where it
+          // stands (the right operand only if needed), before the calls that
+          // follow it: println(f() || g(), h()) runs f, g, then h
+          this.hoisted.set(e, [this.logicalValue(e)]);
+          return;
+        }
         this.prepare(e.x);
-        if (e.op !== '&&' && e.op !== '||') this.prepare(e.y);
+        this.prepare(e.y);
         return;
       case 'call':
         if (unparen(e.fn).mode === 'type') this.prepare(e.args[0]!);
@@ -725,18 +746,7 @@ class FnLowerer {
         return slot(t);
       }
       case 'binary': {
-        if (e.op === '&&' || e.op === '||') {
-          const t = this.temp();
-          const f = this.label();
-          const end = this.label();
-          this.branch(e, f, false);
-          this.emit({ op: 'mov', dst: t, src: imm(1) });
-          this.jmp(end);
-          this.place(f);
-          this.emit({ op: 'mov', dst: t, src: imm(0) });
-          this.place(end);
-          return slot(t);
-        }
+        if (e.op === '&&' || e.op === '||') return this.hoisted.get(e)?.[0] ?? this.logicalValue(e);
         const x = this.expr(e.x);
         const y = this.expr(e.y);
         return this.arith(e.op, x, y);
