@@ -1577,7 +1577,19 @@ class Parser extends Scanner {
   private callStmt(): void {
     const tok = this.tok === T.Go ? 'go' : 'defer';
     this.next();
-    let x = this.pexpr(null, this.tok === T.Lparen);
+    const [line, col, first] = [this.line, this.col, this.tok];
+    let x: N;
+    try {
+      x = this.pexpr(null, this.tok === T.Lparen);
+    } catch (e) {
+      // A syntax error inside the expression: gc recovers and goes on, and
+      // its error about the expression itself comes first (it is earlier).
+      // Parenthesized, gc keeps the parentheses whatever happened inside.
+      // (Whether a function literal with a broken body still ends up called
+      // depends on gc's recovery, which this recognizer does not follow.)
+      if (e instanceof Stop && first === T.Lparen) this.soft(line, col, `expression in ${tok} must not be parenthesized`);
+      throw e;
+    }
     const t = unparen(x);
     if (t !== x) {
       this.soft(x.line, x.col, `expression in ${tok} must not be parenthesized`);
