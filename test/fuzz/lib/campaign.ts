@@ -35,6 +35,8 @@ export interface CampaignOptions {
   concurrency?: number;
   /** shrink the first failure of each signature (default true) */
   shrink?: boolean;
+  /** wall-clock seconds of shrinking per failure (default 180) */
+  shrinkSeconds?: number;
   /** fixture programs to mutate */
   bases: Map<string, string>;
   /** only these case indices */
@@ -207,7 +209,9 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     for (const [sig, f] of report.failures) {
       const { g, v } = values.get(sig)!;
       o.log?.(`  shrinking ${sig} (case ${f.first.index})`);
-      const still = (src: string) => ev.still(src, g.kind === 'gen', sig);
+      // shrinking is bounded in wall-clock time too (a program that runs to its budget costs seconds per step)
+      const deadline = Date.now() + (o.shrinkSeconds ?? 180) * 1000;
+      const still = async (src: string) => Date.now() < deadline && (await ev.still(src, g.kind === 'gen', sig));
       f.shrunk = await shrinkFailure(g, v, still, { log: o.log });
     }
   }
