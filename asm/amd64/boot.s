@@ -78,11 +78,14 @@ done:
     ret
 
 // func mstart()
-// The entry of every M: runs mstart0 (host), which records this frame in
-// g0.sched and enters the scheduler. Never returns.
-// Ports asm_amd64.s:389-391.
+// The entry of every M (m0 from rt0_go, the others from clone): runs mstart0
+// (host), which records this frame in g0.sched and enters the scheduler. A
+// goroutine that exits while locked to the M comes back here through
+// gogo(&g0.sched), to mexit (host), which ends the thread. Never returns.
+// Ports asm_amd64.s:389-391 and the mexit call of proc.go:1356-1396 (mstart0).
 TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
     call runtime.mstart0
+    call runtime.mexit
     ret                             // not reached
 
 // var mainPC = funcval{runtime.main}: the first goroutine's function.
@@ -132,17 +135,21 @@ TEXT runtime.newproc.abi0(SB), NOSPLIT, $8-8
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). Ports proc.go:145-277 (main), with the
-// runtime part and the exit done by host functions.
+// (runtime.main_exit). As in Go, the main goroutine is locked to m0 while
+// the packages are initialised (lockOSThread .. unlockOSThread). Ports
+// proc.go:145-277 (main), with the runtime part and the exit done by host
+// functions.
 TEXT runtime.main(SB), $8-0
     cmp rsp, qword ptr [r14 + g_stackguard0]
     jbe more
     push rbp
     mov rbp, rsp
     call runtime.main_start
+    call runtime.lockOSThread       // main stays on m0 during initialisation
     call runtime.init.proc          // runtime package init: go forcegchelper()
     call runtime.gcenable           // go bgsweep(c); go bgscavenge(c); <-c; <-c
     call main.init
+    call runtime.unlockOSThread
     call main.main
     call runtime.main_exit
     pop rbp

@@ -56,12 +56,15 @@ TEXT runtime.rt0_go(SB), NOSPLIT|NOFRAME|TOPFRAME, $0
     str r0, [r1]
 
 // func mstart()
-// The entry of every M: runs mstart0 (host), which records this frame in
-// g0.sched and enters the scheduler. Never returns.
-// Ports asm_arm.s:209-211.
+// The entry of every M (m0 from rt0_go, the others from clone): runs mstart0
+// (host), which records this frame in g0.sched and enters the scheduler. A
+// goroutine that exits while locked to the M comes back here through
+// gogo(&g0.sched), to mexit (host), which ends the thread. Never returns.
+// Ports asm_arm.s:209-211 and the mexit call of proc.go:1356-1396 (mstart0).
 TEXT runtime.mstart(SB), NOSPLIT|TOPFRAME, $0
     str lr, [sp, #-4]!
     bl runtime.mstart0
+    bl runtime.mexit
     ldr pc, [sp], #4                // not reached
 
 // var mainPC = funcval{runtime.main}: the first goroutine's function.
@@ -100,17 +103,21 @@ more:
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). Ports proc.go:145-277 (main), with the
-// runtime part and the exit done by host functions.
+// (runtime.main_exit). As in Go, the main goroutine is locked to m0 while
+// the packages are initialised (lockOSThread .. unlockOSThread). Ports
+// proc.go:145-277 (main), with the runtime part and the exit done by host
+// functions.
 TEXT runtime.main(SB), $4-0
     ldr r1, [r10, #g_stackguard0]
     cmp sp, r1
     bls more
     str lr, [sp, #-8]!
     bl runtime.main_start
+    bl runtime.lockOSThread         // main stays on m0 during initialisation
     bl runtime.init.proc            // runtime package init: go forcegchelper()
     bl runtime.gcenable             // go bgsweep(c); go bgscavenge(c); <-c; <-c
     bl main.init
+    bl runtime.unlockOSThread
     bl main.main
     bl runtime.main_exit
     ldr pc, [sp], #8

@@ -39,7 +39,7 @@ export interface GoSignature {
   /** the import path: runtime.Gosched, sync.WaitGroup.Add */
   readonly pkg: 'runtime' | 'sync';
   /** the receiver type of a method (called through a pointer to it) */
-  readonly recv?: 'WaitGroup';
+  readonly recv?: 'WaitGroup' | 'Mutex' | 'RWMutex';
   readonly name: string;
   readonly params: readonly { readonly name: string; readonly type: GoType }[];
   readonly results: readonly GoType[];
@@ -122,14 +122,124 @@ export const ENTRY = {
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 
+  // ---- memory and values (mbarrier.go, alg.go, slice.go, error.go) ----
+  /** copy n bytes (Go's memmove; arrays are copied by value through it) */
+  memmove: internal('runtime.memmove', 'host', [v('ptr', 'to'), v('ptr', 'from'), v('int', 'n')]),
+  /** the bytes of two strings of equal length (s1 == s2 after comparing lengths, as gc compiles it) */
+  memequal: internal('runtime.memequal', 'host', [v('ptr', 'a'), v('ptr', 'b'), v('int', 'size')], [v('bool', 'eq')]),
+  /** two values of type t in memory (stands for the _type.equal function gc generates per type) */
+  typedequal: internal('runtime.typedequal', 'host', [v('ptr', 't'), v('ptr', 'a'), v('ptr', 'b')], [v('bool', 'eq')]),
+  /** make([]T, len, cap): the backing array (panics as Go: "makeslice: len out of range") */
+  makeslice: internal('runtime.makeslice', 'host', [v('ptr', 'et'), v('int', 'len'), v('int', 'cap')], [v('ptr', 'p')]),
+  /** append beyond cap: go1.19's growth (2x below 256 elements, then 1.25x plus size-class rounding) */
+  growslice: internal('runtime.growslice', 'host', [v('ptr', 'et'), v('ptr', 'oldptr'), v('int', 'oldlen'), v('int', 'oldcap'), v('int', 'cap')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  /** copy(dst, src): min of the lengths, in elements of width bytes */
+  slicecopy: internal('runtime.slicecopy', 'host', [v('ptr', 'toPtr'), v('int', 'toLen'), v('ptr', 'fromPtr'), v('int', 'fromLen'), v('int', 'width')], [v('int', 'n')]),
+  /**
+   * a nil pointer dereference: gc lets the load fault and the signal handler
+   * calls panicmem; here compiled code checks the pointer and calls it
+   * (the deferred calls run, and the panic prints Go's [signal SIGSEGV ...] line)
+   */
+  panicmem: internal('runtime.panicmem', 'host', []),
+  /** the bounds-check panics (boundsError codes of error.go): "index out of range [x] with length y" ... */
+  panicIndex: internal('runtime.panicIndex', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSliceAlen: internal('runtime.panicSliceAlen', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSliceAcap: internal('runtime.panicSliceAcap', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSliceB: internal('runtime.panicSliceB', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSlice3Alen: internal('runtime.panicSlice3Alen', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSlice3Acap: internal('runtime.panicSlice3Acap', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSlice3B: internal('runtime.panicSlice3B', 'host', [v('int', 'x'), v('int', 'y')]),
+  panicSlice3C: internal('runtime.panicSlice3C', 'host', [v('int', 'x'), v('int', 'y')]),
+
+  // ---- strings (string.go, utf8.go) ----
+  /** a + b (+ c (+ d)): buf is always 0 here (gc's stack buffer for non-escaping results) */
+  concatstring2: internal('runtime.concatstring2', 'host', [v('ptr', 'buf'), v('ptr', 'a0'), v('int', 'a0len'), v('ptr', 'a1'), v('int', 'a1len')], [v('ptr', 'p'), v('int', 'n')]),
+  concatstring3: internal('runtime.concatstring3', 'host', [v('ptr', 'buf'), v('ptr', 'a0'), v('int', 'a0len'), v('ptr', 'a1'), v('int', 'a1len'), v('ptr', 'a2'), v('int', 'a2len')], [v('ptr', 'p'), v('int', 'n')]),
+  concatstring4: internal('runtime.concatstring4', 'host', [v('ptr', 'buf'), v('ptr', 'a0'), v('int', 'a0len'), v('ptr', 'a1'), v('int', 'a1len'), v('ptr', 'a2'), v('int', 'a2len'), v('ptr', 'a3'), v('int', 'a3len')], [v('ptr', 'p'), v('int', 'n')]),
+  /** five or more strings: a []string */
+  concatstrings: internal('runtime.concatstrings', 'host', [v('ptr', 'buf'), v('ptr', 'a'), v('int', 'len'), v('int', 'cap')], [v('ptr', 'p'), v('int', 'n')]),
+  /** < <= > >= on strings: -1, 0, 1 */
+  cmpstring: internal('runtime.cmpstring', 'host', [v('ptr', 'a'), v('int', 'alen'), v('ptr', 'b'), v('int', 'blen')], [v('int', 'c')]),
+  /** string(rune) */
+  intstring: internal('runtime.intstring', 'host', [v('ptr', 'buf'), v('int64', 'v')], [v('ptr', 'p'), v('int', 'n')]),
+  slicebytetostring: internal('runtime.slicebytetostring', 'host', [v('ptr', 'buf'), v('ptr', 'ptr'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  slicerunetostring: internal('runtime.slicerunetostring', 'host', [v('ptr', 'buf'), v('ptr', 'a'), v('int', 'len'), v('int', 'cap')], [v('ptr', 'p'), v('int', 'n')]),
+  stringtoslicebyte: internal('runtime.stringtoslicebyte', 'host', [v('ptr', 'buf'), v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringtoslicerune: internal('runtime.stringtoslicerune', 'host', [v('ptr', 'buf'), v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  /** for range over a string: the rune at byte k (not ASCII) and the index after it */
+  decoderune: internal('runtime.decoderune', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'k')], [v('int', 'r'), v('int', 'pos')]),
+
+  // ---- maps (map.go) ----
+  makemap: internal('runtime.makemap', 'host', [v('ptr', 't'), v('int', 'hint'), v('ptr', 'h')], [v('ptr', 'hmap')]),
+  /** m[k]: a pointer to the element, or to a zero value */
+  mapaccess1: internal('runtime.mapaccess1', 'host', [v('ptr', 't'), v('ptr', 'h'), v('ptr', 'key')], [v('ptr', 'elem')]),
+  mapaccess2: internal('runtime.mapaccess2', 'host', [v('ptr', 't'), v('ptr', 'h'), v('ptr', 'key')], [v('ptr', 'elem'), v('bool', 'ok')]),
+  /** m[k] = v: the element's slot (the caller stores v) */
+  mapassign: internal('runtime.mapassign', 'host', [v('ptr', 't'), v('ptr', 'h'), v('ptr', 'key')], [v('ptr', 'elem')]),
+  mapdelete: internal('runtime.mapdelete', 'host', [v('ptr', 't'), v('ptr', 'h'), v('ptr', 'key')]),
+  /** for range m: it points at a hiter (go1.19's layout) */
+  mapiterinit: internal('runtime.mapiterinit', 'host', [v('ptr', 't'), v('ptr', 'h'), v('ptr', 'it')]),
+  mapiternext: internal('runtime.mapiternext', 'host', [v('ptr', 'it')]),
+
+  // ---- interfaces (iface.go, alg.go, panic.go) ----
+  /** an interface value to a smaller non-empty interface: the itab (nil stays nil) */
+  convI2I: internal('runtime.convI2I', 'host', [v('ptr', 'inter'), v('ptr', 'tab')], [v('ptr', 'itab')]),
+  /** the itab of a dynamic type for an interface, or 0 when the type lacks a method (iface.go getitab with canfail) */
+  assertE2I2: internal('runtime.assertE2I2', 'host', [v('ptr', 'inter'), v('ptr', 't')], [v('ptr', 'itab')]),
+  /** a failed x.(T) on an empty interface: "interface conversion: interface {} is string, not int" */
+  panicdottypeE: internal('runtime.panicdottypeE', 'host', [v('ptr', 'have'), v('ptr', 'want'), v('ptr', 'iface')]),
+  /** the same for a non-empty interface (have is an itab) */
+  panicdottypeI: internal('runtime.panicdottypeI', 'host', [v('ptr', 'have'), v('ptr', 'want'), v('ptr', 'iface')]),
+  /** == on interface values of the same dynamic type: compare the data (panics on uncomparable types) */
+  efaceeq: internal('runtime.efaceeq', 'host', [v('ptr', 't'), v('ptr', 'x'), v('ptr', 'y')], [v('bool', 'eq')]),
+  ifaceeq: internal('runtime.ifaceeq', 'host', [v('ptr', 'tab'), v('ptr', 'x'), v('ptr', 'y')], [v('bool', 'eq')]),
+  /**
+   * panic(v): gc's call of gopanic(e any); records the value (with its Error
+   * or String result from the table fmt.methods made) and continues in the
+   * gopanic stub
+   */
+  panicvalue: internal('runtime.panicvalue', 'host', [v('ptr', 'type'), v('ptr', 'data'), v('ptr', 'table')]),
+  /** x.(I) to a non-empty interface: the itab, or a panic ("interface conversion: T is not I: missing method M") */
+  assertE2I: internal('runtime.assertE2I', 'host', [v('ptr', 'inter'), v('ptr', 't')], [v('ptr', 'itab')]),
+
+  // ---- output (sys_linux_*.s) ----
+  /** write(fd, p, n): the write system call, from machine code (fmt's output to os.Stdout) */
+  write1: internal('runtime.write1', 'asm', [v('int', 'fd'), v('ptr', 'p'), v('int', 'n')], [v('int', 'r')]),
+
+  // ---- fmt, errors, strconv (see src/runtime/fmt.ts, strconv.ts) ----
+  /** the Error/String methods fmt will call for these arguments: a table of {fn, recv, result} and its length */
+  fmtMethods: internal('fmt.methods', 'host', [v('int', 'mode'), v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs')], [v('ptr', 'table'), v('int', 'n')]),
+  /** Sprint/Sprintln/Sprintf (mode 0/1/2/3) of the arguments, using the table's method results */
+  fmtFormat: internal('fmt.format', 'host', [v('int', 'mode'), v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs'), v('ptr', 'table'), v('int', 'ntable')], [v('ptr', 'p'), v('int', 'n')]),
+  /** Errorf: the error value, *errors.errorString or with %w *fmt.wrapError (their itabs for error are passed in) */
+  fmtErrorf: internal('fmt.Errorf', 'host', [v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs'), v('ptr', 'table'), v('int', 'ntable'), v('ptr', 'errStringTab'), v('ptr', 'wrapErrorTab')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  errorStringError: internal('errors.(*errorString).Error', 'host', [v('ptr', 'e')], [v('ptr', 'p'), v('int', 'n')]),
+  wrapErrorError: internal('fmt.(*wrapError).Error', 'host', [v('ptr', 'e')], [v('ptr', 'p'), v('int', 'n')]),
+  wrapErrorUnwrap: internal('fmt.(*wrapError).Unwrap', 'host', [v('ptr', 'e')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  numErrorError: internal('strconv.(*NumError).Error', 'host', [v('ptr', 'e')], [v('ptr', 'p'), v('int', 'n')]),
+  strconvItoa: internal('strconv.Itoa', 'host', [v('int', 'i')], [v('ptr', 'p'), v('int', 'n')]),
+  strconvQuote: internal('strconv.Quote', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  /** Atoi(s): the *NumError and *errors.errorString itabs for error are passed in */
+  strconvAtoi: internal('strconv.Atoi', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
+
   // ---- called by name from Go (package runtime, sync.WaitGroup) ----
   Gosched: goFunc('host', { pkg: 'runtime', name: 'Gosched', params: [], results: [] }),
   Goexit: goFunc('asm', { pkg: 'runtime', name: 'Goexit', params: [], results: [] }),
   NumGoroutine: goFunc('host', { pkg: 'runtime', name: 'NumGoroutine', params: [], results: ['int'] }),
-  GOMAXPROCS: goFunc('host', { pkg: 'runtime', name: 'GOMAXPROCS', params: [{ name: 'n', type: 'int' }], results: ['int'] }),
+  GOMAXPROCS: goFunc('asm', { pkg: 'runtime', name: 'GOMAXPROCS', params: [{ name: 'n', type: 'int' }], results: ['int'] }),
+  NumCPU: goFunc('host', { pkg: 'runtime', name: 'NumCPU', params: [], results: ['int'] }),
+  LockOSThread: goFunc('host', { pkg: 'runtime', name: 'LockOSThread', params: [], results: [] }),
+  UnlockOSThread: goFunc('host', { pkg: 'runtime', name: 'UnlockOSThread', params: [], results: [] }),
   wgAdd: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Add', params: [{ name: 'delta', type: 'int' }], results: [] }),
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
+  /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
+  mutexLock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
+  mutexUnlock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
+  rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),
+  rwRUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RUnlock', params: [], results: [] }),
+  rwLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
+  rwUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
 } as const satisfies Record<string, RuntimeEntry>;
 
 /** The list, in the order above. */

@@ -65,6 +65,7 @@ export const amd64: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0xc3),
+  retInsnText: ['ret', ''],
   costs: AMD64_COSTS,
   insnUnit: 1,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
@@ -90,6 +91,11 @@ export const amd64: Arch = {
   setSyscallResult(e, r) {
     e.setReg('rax', BigInt.asUintN(64, r));
   },
+  syscallReturnPC(e) {
+    // the SYSCALL hook sees RIP at the 2-byte instruction; Unicorn steps over it afterwards
+    return e.pc + 2;
+  },
+  cloneTlsArg: 4,
   setThreadPointer(e, v) {
     e.setReg('fs_base', v);
   },
@@ -147,5 +153,13 @@ export const amd64: Arch = {
       else m.setU64(stackSlot(e, i), BigInt(v));
     });
     e.pc = target;
+  },
+  interpose(e, m, glue, tail) {
+    if (tail) {
+      const sp = e.sp - 8;
+      m.setU64(sp, BigInt(e.pc));
+      e.sp = sp;
+    }
+    e.pc = glue;
   },
 };

@@ -78,6 +78,7 @@ export const arm: Arch = {
   },
   asm: asmTarget,
   retInsn: Uint8Array.of(0x1e, 0xff, 0x2f, 0xe1), // bx lr
+  retInsnText: ['bx', 'lr'],
   costs: ARM_COSTS,
   insnUnit: 4,
   describeInsn: (bytes, address) => disassembleOne(asmTarget, bytes, address),
@@ -111,6 +112,11 @@ export const arm: Arch = {
   setSyscallResult(e, r) {
     e.setReg('r0', BigInt.asUintN(32, r));
   },
+  syscallReturnPC(e) {
+    // the SVC exception is taken with PC already past the instruction
+    return e.pc;
+  },
+  cloneTlsArg: 3,
   setThreadPointer(e, v) {
     e.setReg('tpidruro', v);
   },
@@ -146,5 +152,9 @@ export const arm: Arch = {
   tailCall(e, m, _abi, target, args) {
     args.forEach((v, i) => m.setU32(stackSlot(e, i), Number(BigInt.asUintN(32, BigInt(v)))));
     e.pc = target;
+  },
+  interpose(e, _m, glue, tail) {
+    e.setReg('r12', BigInt(tail ? e.pc : e.regN('lr')));
+    e.pc = glue;
   },
 };

@@ -71,6 +71,8 @@ export interface Arch extends EngineArch {
   readonly asm: AsmTarget;
   /** bytes of the plain return instruction that fills a host slot */
   readonly retInsn: Uint8Array;
+  /** retInsn as Capstone prints it (mnemonic, operands), so host slots decode without Capstone */
+  readonly retInsnText: readonly [mnemonic: string, opStr: string];
   /** modeled cycles per instruction, by mnemonic (see costs.ts) */
   readonly costs: CostTable;
   /** instruction size for disassembly fallbacks (1 on x86, 4 on arm) */
@@ -101,6 +103,14 @@ export interface Arch extends EngineArch {
   syscallArgs(e: Engine): { nr: number; args: bigint[] };
   /** Store a system call's result (negative: -errno) in the result register. */
   setSyscallResult(e: Engine, r: bigint): void;
+  /** From inside the system-call hook: the address of the instruction after the system-call instruction. */
+  syscallReturnPC(e: Engine): number;
+  /**
+   * Which argument of clone(2) carries the new thread pointer (CLONE_SETTLS):
+   * the kernel's order differs (x86-64: flags, stack, parent_tid, child_tid,
+   * tls; arm: flags, stack, parent_tid, tls, child_tid).
+   */
+  readonly cloneTlsArg: number;
   /** Set the thread pointer register the arch's TLS uses (amd64 FS_BASE, arm TPIDRURO). */
   setThreadPointer(e: Engine, v: bigint): void;
   /** getg(): the current g as the runtime sees it (amd64: the TLS slot FS:-8; arm: R10). */
@@ -134,4 +144,14 @@ export interface Arch extends EngineArch {
    * PC = target; the return address is kept, so target returns to our caller.
    */
   tailCall(e: Engine, m: Arena, abi: Abi, target: number, args: readonly (bigint | number)[]): void;
+  /**
+   * Run the code at `glue` before the continuation of a host function that has
+   * just finished: its plain return (tail = false) or the tail call it set up
+   * (tail = true, PC = the target, arguments in place). amd64: a tail call's
+   * target is pushed as the glue's return address, a return leaves the
+   * caller's return address where it is, so the glue's RET continues either
+   * way; arm: R12 = the continuation (the target, or LR for a return), which
+   * the glue jumps to (BX R12) after restoring every other register.
+   */
+  interpose(e: Engine, m: Arena, glue: number, tail: boolean): void;
 }

@@ -2,7 +2,9 @@
 // ping-pong over unbuffered channels, fixtures/programs/pingpong.go) and
 // narrates the first goroutine switches in plain words from the runtime's
 // event stream: who runs, where gogo resumes it (gobuf PC and SP), who parks
-// and why; then a schedule summary.
+// and why; then a schedule summary. A second part runs a program with four
+// computing goroutines at GOMAXPROCS=2 (fixtures/programs/spread.go) and
+// narrates how the second P gets work: an M started spinning, its steal.
 import { join } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { ROOT } from '../os/machine.ts';
@@ -12,9 +14,11 @@ import type { ProcessEvent } from '../runtime/events.ts';
 import { formatRecordTable, showValue } from '../trace/format.ts';
 import type { SwitchRecord, SymbolTable } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
-import { readProgram, runSource } from './run.ts';
+import { readProgramFile } from '../session/program.ts';
+import { runSource } from './run.ts';
 
 export const DEMO_PROGRAM = join(ROOT, 'fixtures', 'programs', 'pingpong.go');
+export const DEMO_PROGRAM_2 = join(ROOT, 'fixtures', 'programs', 'spread.go');
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -67,7 +71,8 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     }
   };
   let recorder: SwitchRecorder | undefined;
-  const r = await runSource(readProgram(DEMO_PROGRAM), 'pingpong.go', arch, {
+  const r = await runSource(readProgramFile(DEMO_PROGRAM), 'pingpong.go', arch, {
+    gomaxprocsEnv: '1', // the narration follows one P
     observe: (p) => {
       rt = p.rt;
       recorder = new SwitchRecorder(p, { steps: false });
@@ -86,9 +91,73 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     ...lines,
     ...switches,
     `summary: ${counts.create} goroutines created, ${counts.execute} executes (each one a gogo), ${counts.park} parks (each one an mcall), ${counts.ready} readies, ${counts.grow} stack growths; ${r.insns} instructions, ${r.cycles} modeled cycles`,
+    ...(await demoTwoPs(arch)),
     `next: gogo-emu disasm gogo --arch ${arch.name}    gogo-emu run ${DEMO_PROGRAM.slice(ROOT.length + 1)} --arch ${arch.name}`,
     '',
   ].join('\n');
+}
+
+/**
+ * Part two: spread.go at GOMAXPROCS=2. From main.main on, narrate how the
+ * idle P gets an M and work: wakep starting a spinning M (newm or startm),
+ * the M on its own thread, its spinning, its steal, what it then runs.
+ */
+async function demoTwoPs(arch: Arch): Promise<string[]> {
+  const lines: string[] = [];
+  let rt: Runtime | undefined;
+  let started = false;
+  let stole = false;
+  let after = 0;
+  const threadOf = new Map<number, number>();
+  const say = (s: string) => lines.push(`  ${String(lines.length + 1).padStart(2)}. ${s}`);
+  const onEvent = (e: ProcessEvent) => {
+    if (!rt) return;
+    if (!started && e.kind === 'gocreate' && !rt.machine.describe(e.startpc).startsWith('runtime.')) started = true;
+    if (e.kind === 'mstart') threadOf.set(e.m, e.thread + 1);
+    if (!started || after >= 2) return;
+    switch (e.kind) {
+      case 'gocreate':
+        if (!stole && lines.length < 3) say(`goroutine ${e.parent} makes goroutine ${e.goid} (newproc: into runnext on its P, and wakep, since a P is idle)`);
+        break;
+      case 'newm':
+        say(`M${e.by} makes M${e.m} for P${e.p}${e.spinning ? ', to spin' : ''}: allocm, then newosproc -> runtime.clone, the clone system call (a new emulated thread)`);
+        break;
+      case 'startm':
+        say(`M${e.by} wakes idle M${e.m} with P${e.p}${e.spinning ? ' to spin' : ''} (notewakeup on its m.park: a futex wake)`);
+        break;
+      case 'mstart':
+        if (!stole) say(`M${e.m} starts on thread ${e.thread + 1}: clone's child path set its g0 and TLS, mstart -> mstart1 -> schedule`);
+        break;
+      case 'spinning':
+        if (e.spinning && !stole) say(`M${e.m} is spinning (sched.nmspinning = ${e.nmspinning}): its own run queue and the global one are empty, so it looks at the other Ps`);
+        break;
+      case 'steal':
+        stole = true;
+        say(`M${e.m} on P${e.p} steals ${e.n} goroutine${e.n > 1 ? 's' : ''} from P${e.from}'s run queue (half of it, round ${e.round} of stealWork${e.runnext ? `, its runnext${e.slept ? ' after sleeping 3 us' : ''}` : ''}) and runs goroutine ${e.goid}`);
+        break;
+      case 'execute':
+        if (stole) {
+          after++;
+          say(`goroutine ${e.goid} runs on M${e.m}/P${e.p} (thread ${threadOf.get(e.m) ?? 1})${after === 2 ? ': two goroutines now compute at the same time, on two emulated CPUs' : ''}`);
+        }
+        break;
+      default:
+    }
+  };
+  const r = await runSource(readProgramFile(DEMO_PROGRAM_2), 'spread.go', arch, {
+    gomaxprocsEnv: '2',
+    observe: (p) => {
+      rt = p.rt;
+      p.bus.on(onEvent);
+    },
+  });
+  return [
+    '',
+    `== part 2, GOMAXPROCS=2: ${DEMO_PROGRAM_2.slice(ROOT.length + 1)} (four goroutines that compute)`,
+    ...r.stderr.trimEnd().split('\n').map((l) => `  | ${l}`),
+    `exit status ${r.exitCode}; how the second P gets work:`,
+    ...lines,
+  ];
 }
 
 /**

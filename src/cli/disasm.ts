@@ -1,15 +1,12 @@
 // `gogo-emu disasm [symbol] --arch X`: the stubs as assembled, one line per
 // instruction with its address, bytes, text and the .s file:line it came from.
 import type { Arch } from '../arch/index.ts';
-import { disassemble, initAsm } from '../engine/asm.ts';
-import { UserError } from '../engine/errors.ts';
+import { disassemble } from '../engine/asm.ts';
 import type { LinkedBlock } from '../link/linker.ts';
-import { HostRegistry } from '../os/host.ts';
-import { emptyProgramBlocks, linkImage, stubBlocks } from '../os/machine.ts';
-import { HOST_SLOTS, REGIONS } from '../os/memmap.ts';
-import { dataSymbols } from '../runtime/globals.ts';
+import { stubBlocks } from '../os/machine.ts';
+import { UserError } from '../session/errors.ts';
+import { linkedImage } from '../session/program.ts';
 import { findGoroot, sourceView } from './source.ts';
-import { defineRuntimeHosts } from '../runtime/hosts.ts';
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -32,12 +29,7 @@ export function formatBlock(arch: Arch, b: LinkedBlock, nameOf: (addr: number) =
 }
 
 export async function disasmCommand(arch: Arch, symbol: string | undefined, opts: { source?: boolean } = {}): Promise<string> {
-  await initAsm();
-  const host = new HostRegistry(arch, REGIONS.host.start, HOST_SLOTS);
-  defineRuntimeHosts(host, () => {
-    throw new Error('disasm links the runtime but never runs it');
-  });
-  const image = linkImage({ arch, host, blocks: [...stubBlocks(arch), ...emptyProgramBlocks(arch)], data: dataSymbols(arch).addrs });
+  const { image, host } = await linkedImage(arch);
   let blocks = image.blocks.filter((b) => !b.file.startsWith('<'));
   if (symbol) {
     const want = symbol.includes('.') ? [symbol] : [`runtime.${symbol}`, symbol];

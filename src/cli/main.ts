@@ -1,42 +1,53 @@
 // The gogo-emu command line (commander). Commands stay thin: they parse flags
 // and call into the modules that do the work.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
-import { CompileError } from '../compile/errors.ts';
-import { AssemblyError } from '../engine/asm.ts';
-import { EmulationFault, UserError } from '../engine/errors.ts';
-import { AsmSourceError } from '../link/source.ts';
-import { ROOT } from '../os/machine.ts';
+import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
+import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
+import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
+import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
+import { debugCommand } from './debug.ts';
 import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
+import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { runCommand } from './run.ts';
+import { stepCommand } from './step.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
-
-function version(): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/** Default instruction budget of `run`: ~1-2 minutes of emulation at worst. */
-export const DEFAULT_MAX_INSNS = 2_000_000_000;
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
   return Number(v);
 }
 
+/** A CPU count: 1 to MAX_CPUS. */
+function parseCpus(v: string): number {
+  const n = parseCount(v);
+  if (n < 1 || n > MAX_CPUS) throw new InvalidArgumentError(`expected 1 to ${MAX_CPUS} CPUs`);
+  return n;
+}
+
 const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
+const cpusOption = () =>
+  new Option('--cpus <n>', "the emulated machine's CPU count: sched_getaffinity reports it, so it is Go's default GOMAXPROCS (the GOMAXPROCS environment variable works as in Go)")
+    .argParser(parseCpus)
+    .default(DEFAULT_CPUS);
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
     .description('Run Go programs on an emulated x86-64 or ARM CPU and watch the Go scheduler switch goroutines at the register level.')
-    .version(version(), '-V, --version')
+    .version(toolVersion(), '-V, --version')
+    .option('--debug', "on an internal error, print its stack and how to report it; check the runtime port's preconditions (as GOGO_EMU_DEBUG=1)")
     .showHelpAfterError('(run gogo-emu --help for usage)')
-    .exitOverride();
+    // commander has printed the usage error, help or version: only the status is left
+    .exitOverride((e) => {
+      throw new AlreadyReported(e.message, e.exitCode);
+    });
+
+  // --debug turns the runtime's debug checks on; without it GOGO_EMU_DEBUG decides
+  const debugChecks = () => ((program.opts() as { debug?: boolean }).debug ? true : undefined);
 
   program
     .command('disasm')
@@ -58,10 +69,27 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string }) => {
+    .addOption(cpusOption())
+    .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+    });
+
+  program
+    .command('explore')
+    .description('run a program under many seeds (fastrand and thread interleaving) and list its distinct outcomes, each with a seed that reproduces it')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--runs <n>', 'how many runs (seeds S, S+1, ...)', parseCount, 20)
+    .option('--seed <n>', 'the first seed', parseCount, 1)
+    .option('--gomaxprocs <n>', 'GOMAXPROCS for every run (default: the GOMAXPROCS environment variable, else the CPU count)', parseCount)
+    .addOption(cpusOption())
+    .option('--max-insns <n>', 'stop a runaway run after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; runs: number; seed: number; gomaxprocs?: number; cpus: number; maxInsns: number }) => {
+      const gomaxprocs = opts.gomaxprocs !== undefined ? String(opts.gomaxprocs) : process.env.GOMAXPROCS;
+      out(await exploreCommand(file, archByName(opts.arch), { runs: opts.runs, seed: opts.seed, gomaxprocs, cpus: opts.cpus, maxInsns: opts.maxInsns, debugChecks: debugChecks() }));
     });
 
   program
@@ -96,12 +124,13 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
     .option('--stub <name>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart)')
     .option('--limit <n>', 'print at most n switches', parseCount)
-    .option('--json', 'one JSON object per line (values as hex strings, like ../shared/oracle)')
+    .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
     .option('--no-steps', 'leave out the instruction listing of each switch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number }) => {
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
+    .addOption(cpusOption())
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
-      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
+      process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -110,11 +139,12 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('[prog]', 'a Go program (.go) or TEXT blocks for main.main etc. (.s)')
     .addOption(archOption())
     .option('--stub <file.s>', 'replace built-in stubs by the TEXT blocks of this file (same symbol names); repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .option('--oracle', 'validate ../shared/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
+    .option('--oracle', 'validate fixtures/oracle/trace-<arch>.jsonl, the switches recorded from the real go1.19 runtime')
     .option('--list', 'list the invariants that apply on the arch')
-    .option('--max-insns <n>', 'instruction budget', parseCount, 200_000_000)
-    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number }) => {
-      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color() }, io);
+    .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
+    .addOption(cpusOption())
+    .action(async (file: string | undefined, opts: { arch: string; stub: string[]; oracle?: boolean; list?: boolean; maxInsns: number; cpus: number }) => {
+      process.exitCode = await validateCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
 
   program
@@ -125,15 +155,45 @@ export function buildProgram(out: (s: string) => void): Command {
       for (const name of opts.arch ? [opts.arch] : ARCH_NAMES) out(await demoCommand(archByName(name)));
     });
 
-  return program;
-}
+  program
+    .command('build')
+    .description('write the exact linked image of a program as an ELF file for gdb (symbols with Go names, DWARF lines to asm/<arch>/*.s and the Go source)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .requiredOption('-o, --output <file.elf>', 'the ELF file to write')
+    .addOption(archOption())
+    .action(async (file: string, opts: { arch: string; output: string }) => {
+      out(await buildCommand(file, archByName(opts.arch), opts.output));
+    });
 
-/** One line for errors a user can act on; no stack traces. */
-function describeError(e: unknown): string {
-  if (e instanceof UserError || e instanceof AsmSourceError || e instanceof AssemblyError || e instanceof CompileError) return `gogo-emu: ${e.message}`;
-  if (e instanceof EmulationFault) return `gogo-emu: ${e.message}`;
-  const msg = e instanceof Error ? e.message : String(e);
-  return `gogo-emu: internal error: ${msg}${process.env.GOGO_EMU_DEBUG ? `\n${(e as Error).stack}` : ' (set GOGO_EMU_DEBUG=1 for a stack trace)'}`;
+  program
+    .command('debug')
+    .description('serve a program to gdb (remote protocol on 127.0.0.1, reverse execution, monitor commands); attach with gdb-multiarch prog.elf -ex "target remote :PORT"')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--gdb <port>', 'TCP port on 127.0.0.1 (0: any free port)', parseCount, 1234)
+    .option('--elf <file.elf>', 'also write the ELF image for gdb (as gogo-emu build does)')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .option('--seed <n>', "seed of the runtime's fastrand", parseCount, 1)
+    .option('--trace-packets', 'log every remote-protocol packet to stderr')
+    .action(async (file: string, opts: { arch: string; gdb: number; elf?: string; maxInsns: number; seed: number; tracePackets?: boolean }) => {
+      process.exitCode = await debugCommand(file, archByName(opts.arch), { port: opts.gdb, elf: opts.elf, maxInsns: opts.maxInsns, seed: opts.seed, trace: opts.tracePackets, debugChecks: debugChecks() }, io.err);
+    });
+
+  program
+    .command('step')
+    .description('run to a scheduler event, then print instruction steps: registers changed, .s line, Go line (optionally stepping back)')
+    .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
+    .addOption(archOption())
+    .option('--until <where>', "where to start: 'gogo goid=6', 'mcall', 'switch goid=5', a symbol such as main.main, or insns=N", 'main.main')
+    .option('--count <n>', 'instructions to step', parseCount, 20)
+    .option('--reverse <n>', 'then step back n instructions', parseCount)
+    .option('--goroutines', 'print the goroutines and threads where --until stopped')
+    .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
+    .action(async (file: string, opts: { arch: string; until: string; count: number; reverse?: number; goroutines?: boolean; maxInsns: number }) => {
+      process.exitCode = await stepCommand(file, archByName(opts.arch), { ...opts, debugChecks: debugChecks() }, io);
+    });
+
+  return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -141,12 +201,13 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // commander already printed the message (or help/version)
-      process.exitCode = e.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.stderr.write(`${describeError(e)}\n`);
-    process.exitCode = 2;
+    const r = reportError(e, { debug: debugWanted(program, argv) });
+    if (r.text) process.stderr.write(r.text);
+    process.exitCode = r.exitCode;
   }
+}
+
+/** --debug anywhere on the command line (also when parsing failed before commander saw it), or GOGO_EMU_DEBUG=1. */
+function debugWanted(program: Command, argv: readonly string[]): boolean {
+  return !!program.opts().debug || argv.slice(2).includes('--debug') || process.env.GOGO_EMU_DEBUG === '1';
 }

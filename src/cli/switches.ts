@@ -6,7 +6,8 @@ import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
-import { loadProgram, recordRun } from './record-run.ts';
+import { loadProgram } from '../session/program.ts';
+import { recordRun } from './record-run.ts';
 
 export interface SwitchesOptions {
   goid?: number;
@@ -17,6 +18,10 @@ export interface SwitchesOptions {
   maxInsns?: number;
   /** list each switch's instructions (default true) */
   steps?: boolean;
+  debugChecks?: boolean;
+  /** the GOMAXPROCS environment variable and the machine's CPU count (see RecordOptions) */
+  gomaxprocsEnv?: string;
+  cpus?: number;
 }
 
 export interface Output {
@@ -42,20 +47,37 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
     throw new UserError(`--stub ${o.stub}: not a switching stub (one of ${STUB_NAMES.join(', ')})`);
   }
   const program = await loadProgram(file, arch);
-  const run = await recordRun({ arch, program, maxInsns: o.maxInsns, steps: o.steps !== false || o.json === true });
-  const picked = run.records.filter((r) => (o.stub === undefined || matchesStub(r, o.stub)) && (o.goid === undefined || involvesGoid(r, o.goid)));
-  const shown = o.limit === undefined ? picked : picked.slice(0, o.limit);
-  for (const r of shown) {
-    if (o.json) io.out(JSON.stringify(recordToJson(r)));
-    else io.out(`${formatRecordTable(r, run.symbols, { color: o.color, steps: o.steps })}\n`);
-  }
+  // print each switch as it completes (filtered, up to --limit) and keep none:
+  // memory stays small however long the run
+  let total = 0;
+  let matched = 0;
+  let shown = 0;
+  const run = await recordRun({
+    arch,
+    program,
+    maxInsns: o.maxInsns,
+    debugChecks: o.debugChecks,
+    gomaxprocsEnv: o.gomaxprocsEnv,
+    cpus: o.cpus,
+    steps: o.steps !== false || o.json === true,
+    retain: false,
+    onRecord: (r, symbols) => {
+      total++;
+      if ((o.stub !== undefined && !matchesStub(r, o.stub)) || (o.goid !== undefined && !involvesGoid(r, o.goid))) return;
+      matched++;
+      if (o.limit !== undefined && shown >= o.limit) return;
+      shown++;
+      if (o.json) io.out(JSON.stringify(recordToJson(r)));
+      else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
+    },
+  });
   if (run.result) {
     if (run.result.stdout) io.err(run.result.stdout);
     if (run.result.stderr) io.err(run.result.stderr);
   }
   const status = run.result ? `the program exited with status ${run.result.exitCode}` : `the program stopped early: ${run.error?.message}`;
-  if (!o.json) io.out(`${shown.length} of ${run.records.length} switches shown (${picked.length} matched); ${status}`);
+  if (!o.json) io.out(`${shown} of ${total} switches shown (${matched} matched); ${status}`);
   else if (run.error) io.err(`gogo-emu: ${status}`);
   for (const u of run.unfinished) io.err(`gogo-emu: switch #${u.seq} ${u.kind} never left its stub (last instruction: ${u.steps[u.steps.length - 1]?.sym ?? u.entry.sym})`);
-  return run.error ? 2 : 0;
+  return run.error ? run.error.exitCode : 0;
 }

@@ -4,7 +4,7 @@
 // fills in the annotation fields marked "set by the checker".
 import type { Pos, PosError } from './errors.ts';
 import type { FuncInfo, Obj } from './check.ts';
-import type { ConstValue, Type } from './types.ts';
+import type { ConstValue, Selection, Type } from './types.ts';
 
 interface Node {
   pos: Pos;
@@ -19,7 +19,20 @@ export type TypeExpr =
   | (Node & { kind: 'tqual'; pkg: string; name: string })
   | (Node & { kind: 'tchan'; dir: 'both' | 'send' | 'recv'; elem: TypeExpr })
   | (Node & { kind: 'tfunc'; sig: Signature })
-  | (Node & { kind: 'tstruct0' });
+  | (Node & { kind: 'tslice'; elem: TypeExpr })
+  /** len null: `[...]T` (only in a composite literal) */
+  | (Node & { kind: 'tarray'; len: Expr | null; elem: TypeExpr })
+  | (Node & { kind: 'tptr'; elem: TypeExpr })
+  | (Node & { kind: 'tmap'; key: TypeExpr; elem: TypeExpr })
+  | (Node & { kind: 'tstruct'; fields: FieldDecl[] })
+  | (Node & { kind: 'tiface'; methods: { name: string; pos: Pos; sig: Signature }[]; embeds: TypeExpr[] });
+
+/** One line of a struct type: `a, b T`, or an embedded `T` / `*T` (names null). */
+export interface FieldDecl {
+  pos: Pos;
+  names: { name: string; pos: Pos }[] | null;
+  type: TypeExpr;
+}
 
 export interface Param {
   name: string | null;
@@ -30,6 +43,8 @@ export interface Param {
 export interface Signature {
   params: Param[];
   results: Param[];
+  /** the last parameter is `...T` (its type expression is T) */
+  variadic?: boolean;
 }
 
 // ---- expressions ------------------------------------------------------------------
@@ -47,6 +62,8 @@ export interface ExprInfo {
    * runtime.Gosched etc., or a sync.WaitGroup method as `wg.Add`
    */
   builtin?: string;
+  /** a selector's field path or method (set by the checker) */
+  selection?: Selection;
 }
 
 export type Ident = Node & ExprInfo & { kind: 'ident'; name: string; obj?: Obj };
@@ -61,8 +78,26 @@ export type Expr =
   | (Node & ExprInfo & { kind: 'selector'; x: Expr; sel: string; selPos: Pos })
   | FuncLit
   | (Node & ExprInfo & { kind: 'paren'; x: Expr })
-  | (Node & ExprInfo & { kind: 'structlit' })
-  | (Node & ExprInfo & { kind: 'typeexpr'; type: TypeExpr });
+  | (Node & ExprInfo & { kind: 'typeexpr'; type: TypeExpr })
+  | (Node & ExprInfo & { kind: 'rune'; value: bigint })
+  | (Node & ExprInfo & { kind: 'index'; x: Expr; index: Expr })
+  | (Node & ExprInfo & { kind: 'slice'; x: Expr; lo: Expr | null; hi: Expr | null; max: Expr | null })
+  | CompositeLit
+  /** x.(T); type null for the `x.(type)` of a type switch */
+  | (Node & ExprInfo & { kind: 'assert'; x: Expr; type: TypeExpr | null });
+
+/** `T{...}`; type null for an element of an enclosing literal whose type is implied. */
+export type CompositeLit = Node &
+  ExprInfo & {
+    kind: 'composite';
+    type: TypeExpr | null;
+    /** field: the struct field (set by the checker); index: the array or slice index (set by the checker) */
+    elems: { key: Expr | null; value: Expr; pos: Pos; field?: number; index?: number }[];
+    /** set by the checker: an elided `&T` in an enclosing literal's element (the literal is a pointer) */
+    implicitAddr?: boolean;
+    /** position of the closing brace (Go reports missing elements there) */
+    rbrace: Pos;
+  };
 
 export type CallExpr = Node &
   ExprInfo & {
@@ -71,6 +106,10 @@ export type CallExpr = Node &
     args: Expr[];
     /** position of the closing parenthesis (Go reports argument-count errors there) */
     rparen: Pos;
+    /** f(xs...) */
+    ellipsis?: boolean;
+    /** set by the checker: f(g()) where g's results are f's arguments (f has several parameters or is variadic) */
+    spread?: boolean;
   };
 
 export type FuncLit = Node &
@@ -117,13 +156,14 @@ export interface Clause {
 }
 
 /** Statements that `break` can leave (set up by the checker for labels and plain breaks). */
-export type Breakable = ForStmt | RangeStmt | SwitchStmt;
+export type Breakable = ForStmt | RangeStmt | SwitchStmt | TypeSwitchStmt;
 
 export type ForStmt = Node & { kind: 'for'; init: Stmt | null; cond: Expr | null; post: Stmt | null; body: Block; label?: string };
 export type RangeStmt = Node & {
   kind: 'range';
-  /** the iteration variable, if any */
+  /** the iteration variables, if any */
   key: Expr | null;
+  value: Expr | null;
   /** `for k := range ch` (true) or `for k = range ch` (false) */
   define: boolean;
   x: Expr;
@@ -131,6 +171,28 @@ export type RangeStmt = Node & {
   label?: string;
 };
 export type SwitchStmt = Node & { kind: 'switch'; init: Stmt | null; tag: Expr | null; clauses: Clause[]; end: Pos; label?: string };
+
+/** One clause of a type switch: `case T1, T2:` (a null type is `nil`), or default (types null). */
+export interface TypeClause {
+  pos: Pos;
+  types: (TypeExpr | null)[] | null;
+  body: Stmt[];
+  /** set by the checker: the clause's own variable `v` of `switch v := x.(type)` */
+  v?: import('./check.ts').VarObj;
+  /** set by the checker: the types of `types` (null for nil) */
+  resolved?: (Type | null)[];
+}
+
+export type TypeSwitchStmt = Node & {
+  kind: 'typeswitch';
+  init: Stmt | null;
+  /** `v` in `switch v := x.(type)` */
+  bind: Ident | null;
+  x: Expr;
+  clauses: TypeClause[];
+  end: Pos;
+  label?: string;
+};
 
 export type Stmt =
   | (Node & { kind: 'expr'; x: Expr })
@@ -145,12 +207,27 @@ export type Stmt =
   | ForStmt
   | RangeStmt
   | SwitchStmt
+  | TypeSwitchStmt
+  | (Node & { kind: 'type'; specs: TypeSpec[] })
   | (Node & { kind: 'labeled'; label: string; stmt: Stmt })
   | (Node & { kind: 'break' | 'continue'; label: string | null; labelPos?: Pos; /** set by the checker */ target?: Breakable })
   | (Node & { kind: 'return'; results: Expr[] })
   | (Node & { kind: 'go' | 'defer'; call: CallExpr })
   | (Node & { kind: 'fallthrough' })
-  | (Node & { kind: 'empty' });
+  | (Node & { kind: 'empty' })
+  /** a statement outside the subset (see BadNode) */
+  | (Node & { kind: 'bad' } & BadNode);
+
+/**
+ * A statement or declaration the parser could not convert (a construct
+ * outside the subset): the error, the names it declares, and every name it
+ * mentions (so that variables and imports it uses count as used).
+ */
+export interface BadNode {
+  err: import('./errors.ts').UnsupportedError;
+  declares: { name: string; pos: Pos; what: 'var' | 'func' | 'type' | 'const' }[];
+  idents: string[];
+}
 
 export type IfStmt = Extract<Stmt, { kind: 'if' }>;
 
@@ -159,12 +236,26 @@ export type IfStmt = Extract<Stmt, { kind: 'if' }>;
 export interface ImportSpec {
   pos: Pos;
   path: string;
+  /** import name "path" (an alias; _ and . are outside the subset) */
+  name?: string;
+  namePos?: Pos;
+}
+
+/** `type T U` (alias: `type T = U`) */
+export interface TypeSpec {
+  pos: Pos;
+  name: string;
+  namePos: Pos;
+  type: TypeExpr;
+  alias: boolean;
 }
 
 export interface FuncDecl {
   pos: Pos;
   name: string;
   namePos: Pos;
+  /** a method's receiver: `(t T)` / `(t *T)` (name null when unnamed) */
+  recv?: { name: string | null; pos: Pos; ptr: boolean; typeName: string; typePos: Pos };
   sig: Signature;
   body: Block;
   /** set by the checker */
@@ -172,7 +263,7 @@ export interface FuncDecl {
 }
 
 /** Package-level declarations in source order (the order of initialization, see check.ts). */
-export type TopDecl = { kind: 'func'; decl: FuncDecl } | { kind: 'var'; spec: VarSpec } | { kind: 'const'; spec: ConstSpec };
+export type TopDecl = { kind: 'func'; decl: FuncDecl } | { kind: 'var'; spec: VarSpec } | { kind: 'const'; spec: ConstSpec } | { kind: 'type'; spec: TypeSpec } | ({ kind: 'bad'; pos: Pos } & BadNode);
 
 export interface SourceFile {
   pkg: string;

@@ -27,30 +27,62 @@ import type {
   Signature,
   SourceFile,
   Stmt,
+  CompositeLit,
   TypeExpr,
+  TypeSpec,
+  TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, type Pos, PosError, unsupported } from './errors.ts';
+import { fail, type Pos, PosError, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
+  ANY,
   BOOL,
+  BYTE,
   type ChanType,
+  comparable,
   type ConstValue,
   constString,
   defaultType,
+  ERROR,
+  type Field,
   fitsInt,
+  fitsIntType,
   type FuncType,
   identical,
+  type IfaceType,
+  type IMethod,
   INT,
+  INT32,
+  isBoolean,
+  isInteger,
+  isMem,
+  isString,
   isUntyped,
+  lookupFieldOrMethod,
+  type Method,
+  missingMethod,
+  type NamedType,
+  nilable,
+  RUNE,
+  type Selection,
+  STRING,
   STRUCT0,
   type Type,
   typeString,
+  UINT8,
+  under,
+  type UntypedType,
   UNTYPED_BOOL,
   UNTYPED_INT,
   UNTYPED_NIL,
+  UNTYPED_RUNE,
   UNTYPED_STRING,
-  WAITGROUP,
+  SYNC_TYPES,
+  type SyncName,
 } from './types.ts';
+import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+
+const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
 // ---- objects -------------------------------------------------------------------------
 
@@ -67,8 +99,12 @@ export interface VarObj {
   captured: boolean;
   /** parameters and results are never "unused" */
   isParam: boolean;
+  /** its address is taken (&x, a pointer method called on it, an array sliced): it lives in a heap cell */
+  addrTaken?: boolean;
   /** link symbol of a package-level variable */
   global?: string;
+  /** declared by a construct outside the subset: uses of it are skipped */
+  invalid?: UnsupportedError;
 }
 
 export interface ConstObj {
@@ -77,6 +113,7 @@ export interface ConstObj {
   pos: Pos;
   type: Type;
   value: ConstValue;
+  invalid?: UnsupportedError;
 }
 
 export interface FuncObj {
@@ -85,7 +122,9 @@ export interface FuncObj {
   pos: Pos;
   type: FuncType;
   symbol: string;
-  decl: FuncDecl;
+  /** null for a function declared outside the subset (see BadNode) */
+  decl: FuncDecl | null;
+  invalid?: UnsupportedError;
 }
 
 export interface PkgObj {
@@ -93,7 +132,10 @@ export interface PkgObj {
   name: string;
   path: string;
   pos: Pos;
+  /** the alias's position (import f "fmt") */
+  namePos?: Pos;
   used: boolean;
+  invalid?: UnsupportedError;
 }
 
 export type Obj =
@@ -101,10 +143,21 @@ export type Obj =
   | ConstObj
   | FuncObj
   | PkgObj
-  | { kind: 'type'; name: string; type: Type | null }
+  | TypeObj
   | { kind: 'builtin'; name: string }
   | { kind: 'nil' }
   | { kind: 'iota' };
+
+export interface TypeObj {
+  kind: 'type';
+  name: string;
+  /** null: a predeclared type outside the subset */
+  type: Type | null;
+  /** a package-level declaration not yet resolved */
+  spec?: TypeSpec;
+  state?: 'todo' | 'resolving' | 'done';
+  invalid?: UnsupportedError;
+}
 
 /** Everything the code generator needs to know about one function (declared or literal). */
 export interface FuncInfo {
@@ -127,6 +180,8 @@ export interface FuncInfo {
   /** prefix for the names of function literals inside (main.f.func, main.f.func1.) */
   litPrefix: string;
   litCount: number;
+  /** a method: the receiver is parameter 0 (of the named type or a pointer to it) */
+  recv?: { named: NamedType; ptr: boolean };
 }
 
 export interface VarInit {
@@ -138,8 +193,10 @@ export interface VarInit {
 
 export interface CheckedProgram {
   file: SourceFile;
-  /** every declared function except init functions, in source order */
+  /** every declared function and method except init functions, in source order */
   funcs: FuncInfo[];
+  /** every named type of the program (package-level and local), for method tables */
+  namedTypes: NamedType[];
   /** user `func init()`s in source order (symbols main.init.0, main.init.1, ...) */
   initFuncs: FuncInfo[];
   /** package-level variables */
@@ -169,12 +226,27 @@ class Scope {
   }
 }
 
-const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make'];
-const UNSUPPORTED_BUILTINS = ['append', 'copy', 'delete', 'new', 'panic', 'recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = [
-  'string', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr',
-  'byte', 'rune', 'float32', 'float64', 'complex64', 'complex128', 'error', 'any', 'comparable',
-];
+const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
+const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
+const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
+/** The packages a program may import. */
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+/** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
+const STD_PACKAGES = new Set(
+  (
+    'archive/tar archive/zip bufio bytes compress/bzip2 compress/flate compress/gzip compress/lzw compress/zlib container/heap container/list container/ring context ' +
+    'crypto crypto/aes crypto/cipher crypto/des crypto/dsa crypto/ecdsa crypto/ed25519 crypto/elliptic crypto/hmac crypto/md5 crypto/rand crypto/rc4 crypto/rsa crypto/sha1 ' +
+    'crypto/sha256 crypto/sha512 crypto/subtle crypto/tls crypto/x509 crypto/x509/pkix database/sql database/sql/driver debug/buildinfo debug/dwarf debug/elf debug/gosym ' +
+    'debug/macho debug/pe debug/plan9obj embed encoding encoding/ascii85 encoding/asn1 encoding/base32 encoding/base64 encoding/binary encoding/csv encoding/gob encoding/hex ' +
+    'encoding/json encoding/pem encoding/xml errors expvar flag fmt go/ast go/build go/build/constraint go/constant go/doc go/doc/comment go/format go/importer go/parser ' +
+    'go/printer go/scanner go/token go/types hash hash/adler32 hash/crc32 hash/crc64 hash/fnv hash/maphash html html/template image image/color image/color/palette ' +
+    'image/draw image/gif image/jpeg image/png index/suffixarray io io/fs io/ioutil log log/syslog math math/big math/bits math/cmplx math/rand mime mime/multipart ' +
+    'mime/quotedprintable net net/http net/http/cgi net/http/cookiejar net/http/fcgi net/http/httptest net/http/httptrace net/http/httputil net/http/pprof net/mail ' +
+    'net/netip net/rpc net/rpc/jsonrpc net/smtp net/textproto net/url os os/exec os/signal os/user path path/filepath plugin reflect regexp regexp/syntax runtime ' +
+    'runtime/cgo runtime/debug runtime/metrics runtime/pprof runtime/race runtime/trace sort strconv strings sync sync/atomic syscall testing testing/fstest ' +
+    'testing/iotest testing/quick text/scanner text/tabwriter text/template text/template/parse time time/tzdata unicode unicode/utf16 unicode/utf8 unsafe'
+  ).split(' '),
+);
 
 /** The Go signatures of the entries in src/abi that programs call by name, by name. */
 function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<string, FuncType>> {
@@ -186,13 +258,18 @@ function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<s
 
 /** runtime.F a program may call (the list in src/abi) */
 const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
-/** the methods of sync.WaitGroup (the list in src/abi) */
-const WG_METHODS = goFuncTypes(goEntries('sync', 'WaitGroup'));
+/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (lowered inline) */
+const SYNC_METHODS: Readonly<Record<SyncName, Readonly<Record<string, FuncType>>>> = {
+  WaitGroup: goFuncTypes(goEntries('sync', 'WaitGroup')),
+  Mutex: goFuncTypes(goEntries('sync', 'Mutex')),
+  RWMutex: goFuncTypes(goEntries('sync', 'RWMutex')),
+  Once: { Do: { k: 'func', params: [{ k: 'func', params: [], results: [] }], results: [] } },
+};
 /** "Add, Done and Wait" */
-const WG_METHOD_LIST = Object.keys(WG_METHODS).join(', ').replace(/, ([^,]*)$/, ' and $1');
+const methodList = (n: SyncName) => Object.keys(SYNC_METHODS[n]).join(', ').replace(/, ([^,]*)$/, ' and $1');
 
 /** Builtins whose result must be used (they cannot be go/defer'ed or be statements). */
-const VALUE_BUILTINS = new Set(['len', 'cap', 'make']);
+const VALUE_BUILTINS = new Set(['len', 'cap', 'make', 'append', 'new']);
 
 const ARITH = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '&^']);
 const COMPARE = new Set(['==', '!=', '<', '<=', '>', '>=']);
@@ -241,8 +318,8 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    u.names.set('int', { kind: 'type', name: 'int', type: INT });
-    u.names.set('bool', { kind: 'type', name: 'bool', type: BOOL });
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY]];
+    for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
     u.names.set('false', { kind: 'const', name: 'false', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: false });
@@ -280,10 +357,14 @@ class Checker {
     const fileScope = new Scope(this.universe);
     const pkgs: PkgObj[] = [];
     for (const imp of f.imports) {
-      if (imp.path !== 'runtime' && imp.path !== 'sync') unsupported(imp.pos, `import "${imp.path}" (only "runtime" and "sync" are supported)`);
-      if (fileScope.names.has(imp.path)) fail(imp.pos, `${imp.path} redeclared in this block`);
-      const p: PkgObj = { kind: 'pkg', name: imp.path, path: imp.path, pos: imp.pos, used: false };
-      fileScope.names.set(imp.path, p);
+      if (!STD_PACKAGES.has(imp.path)) fail(imp.pos, `package ${imp.path} is not in GOROOT (/usr/lib/go-1.19/src/${imp.path})`);
+      const name = imp.name ?? imp.path.slice(imp.path.lastIndexOf('/') + 1);
+      if (fileScope.names.has(name)) fail(imp.namePos ?? imp.pos, `${name} redeclared in this block`);
+      const p: PkgObj = { kind: 'pkg', name, path: imp.path, pos: imp.pos, namePos: imp.namePos, used: false };
+      // a package outside the subset is recorded (reported only if Go finds no error) and its uses are skipped
+      if (!PACKAGES.includes(imp.path)) this.guard(() => unsupported(imp.pos, `import "${imp.path}" (supported: ${PACKAGES.map((x) => `"${x}"`).join(', ')})`), [p]);
+      else if (name === '_' || name === '.') this.guard(() => unsupported(imp.namePos!, name === '_' ? 'blank imports' : 'dot imports'), [p]);
+      fileScope.names.set(name, p);
       pkgs.push(p);
     }
     // Package scope: functions, variables and constants, in any order.
@@ -297,16 +378,42 @@ class Checker {
       if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
       this.pkgScope.names.set(name, o);
     };
+    const methodDecls: FuncDecl[] = [];
+    const EMPTY_SIG: FuncType = { k: 'func', params: [], results: [] };
     for (const d of f.decls) {
+      if (d.kind === 'bad') {
+        this.unsupportedErrors.push(d.err);
+        for (const x of d.declares) {
+          const o: Obj =
+            x.what === 'func'
+              ? { kind: 'func', name: x.name, pos: x.pos, type: EMPTY_SIG, symbol: `main.${x.name}`, decl: null, invalid: d.err }
+              : x.what === 'type'
+                ? { kind: 'type', name: x.name, type: null, invalid: d.err }
+                : x.what === 'const'
+                  ? { kind: 'const', name: x.name, pos: x.pos, type: UNTYPED_INT, value: 0n, invalid: d.err }
+                  : { kind: 'var', name: x.name, pos: x.pos, type: INT, owner: null, used: true, captured: false, isParam: false, invalid: d.err };
+          declare(x.name, x.pos, o);
+          if (x.name === 'main' && o.kind === 'func') funcObjs.push(o);
+        }
+        for (const name of d.idents) {
+          const o = fileScope.names.get(name);
+          if (o && o.kind === 'pkg') o.used = true;
+        }
+        continue;
+      }
       if (d.kind === 'func') {
         const fd = d.decl;
+        if (fd.recv) {
+          methodDecls.push(fd);
+          continue;
+        }
         if (fd.name === 'init') {
           if (fd.sig.params.length || fd.sig.results.length) fail(fd.namePos, 'func init must have no arguments and no return values');
           initDecls.push(fd);
           continue;
         }
         if (fd.name === 'main' && (fd.sig.params.length || fd.sig.results.length)) fail(fd.namePos, 'func main must have no arguments and no return values');
-        const o: FuncObj = { kind: 'func', name: fd.name, pos: fd.namePos, type: this.signature(fd.sig), symbol: `main.${fd.name}`, decl: fd };
+        const o: FuncObj = { kind: 'func', name: fd.name, pos: fd.namePos, type: EMPTY_SIG, symbol: `main.${fd.name}`, decl: fd };
         declare(fd.name, fd.namePos, o);
         funcObjs.push(o);
       } else if (d.kind === 'var') {
@@ -320,6 +427,11 @@ class Checker {
           return v;
         });
         this.specVars.set(d.spec, vars);
+      } else if (d.kind === 'type') {
+        const sp = d.spec;
+        const o: TypeObj = { kind: 'type', name: sp.name, type: null, spec: sp, state: 'todo' };
+        if (!sp.alias) o.type = this.newNamed(sp.name, undefined);
+        declare(sp.name, sp.namePos, o);
       } else {
         d.spec.names.forEach((n, i) => {
           const c: ConstObj = { kind: 'const', name: n.name, pos: n.pos, type: UNTYPED_INT, value: 0n };
@@ -331,28 +443,63 @@ class Checker {
     }
     if (!funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
 
-    // Constants and variable initializers (package-level code runs in main.init).
-    for (const c of this.lazyConsts.keys()) this.resolveConst(c);
-    for (const d of f.decls) if (d.kind === 'var') this.resolveVarSpec(d.spec);
+    // Types, then methods (they may refer to each other), then function signatures.
+    // (A construct outside the subset in one of them makes that object invalid, and checking goes on.)
+    for (const d of f.decls) {
+      if (d.kind !== 'type') continue;
+      const o = this.pkgScope.names.get(d.spec.name) as TypeObj;
+      if (this.guard(() => this.resolveTypeObj(o), [o])) this.checkRecursive(d.spec);
+    }
+    const methods: ReturnType<Checker['declareMethod']>[] = [];
+    for (const fd of methodDecls) this.guard(() => methods.push(this.declareMethod(fd)), []);
+    for (const o of funcObjs) if (o.decl && !o.invalid) this.guard(() => (o.type = this.signature(o.decl!.sig)), [o]);
 
-    // Function bodies.
+    // Constants and variable initializers (package-level code runs in main.init).
+    for (const c of this.lazyConsts.keys()) this.guard(() => this.resolveConst(c), [c]);
+    for (const d of f.decls) if (d.kind === 'var') this.guard(() => this.resolveVarSpec(d.spec), this.specVars.get(d.spec)!.filter((v): v is VarObj => !!v));
+
+    // Function and method bodies, in source order.
     const funcs: FuncInfo[] = [];
     for (const o of funcObjs) {
+      if (o.invalid || !o.decl) continue;
       const sink: RefSink = new Set();
       this.funcRefs.set(o, sink);
       funcs.push(this.funcBody(o.decl, o.type, o.symbol, sink));
     }
+    for (const m of methods) {
+      const sink: RefSink = new Set();
+      funcs.push(this.funcBody(m.decl, m.codeType, m.method.symbol, sink, { named: m.named, ptr: m.method.ptrRecv }));
+    }
+    funcs.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
     const initFuncs = initDecls.map((fd, i) => this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set()));
 
-    for (const p of pkgs) if (!p.used) this.soft.push(new PosError(p.pos, `imported and not used: "${p.path}"`));
+    for (const p of pkgs) {
+      if (p.used || p.name === '_') continue;
+      const aliased = p.name !== p.path.slice(p.path.lastIndexOf('/') + 1);
+      this.soft.push(new PosError(aliased ? p.namePos! : p.pos, aliased ? `imported and not used: "${p.path}" as ${p.name}` : `imported and not used: "${p.path}"`));
+    }
     this.reportSoft();
-    return { file: f, funcs, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
+    return { file: f, funcs, namedTypes: this.namedTypes, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
   }
 
   private reportSoft(): void {
-    if (this.soft.length === 0) return;
-    const first = [...this.soft].sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col)[0]!;
-    throw first;
+    const byPos = (a: PosError, b: PosError) => a.pos.line - b.pos.line || a.pos.col - b.pos.col;
+    if (this.soft.length > 0) throw [...this.soft].sort(byPos)[0]!;
+    // no error Go would report: the first construct outside the subset
+    if (this.unsupportedErrors.length > 0) throw [...this.unsupportedErrors].sort(byPos)[0]!;
+  }
+
+  /** Run a package-level step; a construct outside the subset marks `o` invalid instead of stopping. */
+  private guard(f: () => void, o: { invalid?: UnsupportedError }[]): boolean {
+    try {
+      f();
+      return true;
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+      for (const x of o) x.invalid = e;
+      return false;
+    }
   }
 
   /** Go's initialization order: declaration order, except that a variable waits for the variables its initializer uses (directly or through functions). */
@@ -437,15 +584,102 @@ class Checker {
   private signature(sig: Signature): FuncType {
     const params = sig.params.map((p) => this.valueType(p.type));
     const results = sig.results.map((p) => this.valueType(p.type));
-    if (params.length > 9) unsupported(sig.params[9]!.pos, 'functions with more than 9 parameters');
-    if (results.length > 9) unsupported(sig.results[9]!.pos, 'functions with more than 9 results');
+    if (sig.variadic) {
+      params[params.length - 1] = { k: 'slice', elem: params[params.length - 1]! };
+      return { k: 'func', params, results, variadic: true };
+    }
     return { k: 'func', params, results };
+  }
+
+  // ---- named types and methods ------------------------------------------------------------
+
+  private readonly namedTypes: NamedType[] = [];
+  private localTypeCount = 0;
+  /** method bodies -> their declarations (to find the receiver when checking the body) */
+  private readonly methodBodies = new Map<Block, FuncDecl>();
+
+  private newNamed(name: string, localId: number | undefined): NamedType {
+    const t: NamedType = localId === undefined ? { k: 'named', name, pkg: 'main', under: STRUCT0, methods: [] } : { k: 'named', name, pkg: 'main', under: STRUCT0, methods: [], localId };
+    this.namedTypes.push(t);
+    return t;
+  }
+
+  /** Resolve a type declaration's type (package-level declarations are resolved on first use, in any order). */
+  private resolveTypeObj(o: TypeObj): void {
+    if (!o.spec || o.state === 'done') return;
+    if (o.state === 'resolving') {
+      if (o.spec.alias) fail(o.spec.namePos, `invalid recursive type alias ${o.name}`);
+      return; // a named type may refer to itself (through pointers, slices, ...): its object exists already
+    }
+    o.state = 'resolving';
+    const saved = this.scope;
+    if (!this.fn) this.scope = this.pkgScope;
+    try {
+      const t = this.typeOf(o.spec.type);
+      if (o.spec.alias) o.type = t;
+      else {
+        const n = o.type as NamedType;
+        n.under = under(t);
+        if (t.k === 'named' && t.under === STRUCT0 && (this.pkgScope.names.get(t.name) as TypeObj | undefined)?.state === 'resolving') {
+          fail(o.spec.namePos, `invalid recursive type ${o.name}`);
+        }
+      }
+    } finally {
+      this.scope = saved;
+    }
+    o.state = 'done';
+  }
+
+  /** A type that contains itself (not through a pointer, slice, map, chan or func): Go's "invalid recursive type". */
+  private checkRecursive(spec: TypeSpec): void {
+    const o = this.pkgScope.names.get(spec.name);
+    if (o && o.kind === 'type' && o.type && o.type.k === 'named' && this.containsDirect(o.type)) fail(spec.namePos, `invalid recursive type ${spec.name}`);
+  }
+
+  private containsDirect(self: NamedType): boolean {
+    const seen = new Set<Type>();
+    const visit = (t: Type): boolean => {
+      if (t === self) return true;
+      if (seen.has(t)) return false;
+      seen.add(t);
+      const u = under(t);
+      if (u.k === 'struct') return u.fields.some((f) => visit(f.type));
+      if (u.k === 'array') return visit(u.elem);
+      return false;
+    };
+    const u = self.under;
+    if (u.k === 'struct') return u.fields.some((f) => visit(f.type));
+    if (u.k === 'array') return visit(u.elem);
+    return false;
+  }
+
+  /** Attach a method declaration to its receiver's named type. */
+  private declareMethod(fd: FuncDecl): { decl: FuncDecl; named: NamedType; method: Method; codeType: FuncType } {
+    const r = fd.recv!;
+    const o = this.pkgScope.lookup(r.typeName);
+    if (!o) fail(r.typePos, `undefined: ${r.typeName}`);
+    skipIfInvalid(o);
+    if (o.kind !== 'type') fail(r.typePos, `${r.typeName} is not a type`);
+    if (!o.type) fail(r.typePos, `cannot define new methods on non-local type ${r.typeName}`);
+    const named = o.type;
+    if (named.k !== 'named' || named.pkg !== 'main') fail(r.typePos, `cannot define new methods on non-local type ${typeString(named)}`);
+    if (named.under.k === 'ptr' || named.under.k === 'iface') fail(r.typePos, `invalid receiver type ${r.typeName} (pointer or interface type)`);
+    if (fd.name !== '_' && named.methods.some((m) => m.name === fd.name)) fail(fd.namePos, `method ${r.typeName}.${fd.name} already declared`);
+    if (named.under.k === 'struct' && named.under.fields.some((f) => f.name === fd.name)) fail(fd.namePos, `field and method with the same name ${fd.name}`);
+    const type = this.signature(fd.sig);
+    const symbol = r.ptr ? `main.(*${named.name}).${fd.name}` : `main.${named.name}.${fd.name}`;
+    const method: Method = { name: fd.name, ptrRecv: r.ptr, type, symbol, line: fd.pos.line };
+    if (fd.name !== '_') named.methods.push(method);
+    named.methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const recvType: Type = r.ptr ? { k: 'ptr', elem: named } : named;
+    this.methodBodies.set(fd.body, fd);
+    return { decl: fd, named, method, codeType: { ...type, params: [recvType, ...type.params] } };
   }
 
   /** A type usable for variables, parameters and results. */
   private valueType(te: TypeExpr): Type {
     const t = this.typeOf(te);
-    if (t.k === 'waitgroup') unsupported(te.pos, 'passing or storing a sync.WaitGroup by value (declare it with var and call its methods)');
+    if (t.k === 'sync') unsupported(te.pos, `passing or storing a ${typeString(t)} by value (declare it with var and call its methods)`);
     return t;
   }
 
@@ -454,7 +688,9 @@ class Checker {
       case 'tname': {
         const o = this.lookup(te.name);
         if (!o) fail(te.pos, `undefined: ${te.name}`);
+        skipIfInvalid(o);
         if (o.kind !== 'type') fail(te.pos, `${te.name} is not a type`);
+        this.resolveTypeObj(o);
         if (!o.type) unsupported(te.pos, `type ${te.name}`);
         return o.type;
       }
@@ -463,20 +699,98 @@ class Checker {
         if (!o) fail(te.pos, `undefined: ${te.pkg}`);
         if (o.kind !== 'pkg') fail(te.pos, `${te.text} is not a type`);
         o.used = true;
-        if (o.path === 'sync' && te.name === 'WaitGroup') return WAITGROUP;
+        skipIfInvalid(o);
+        if (o.path === 'sync' && te.name in SYNC_TYPES) return SYNC_TYPES[te.name as SyncName];
+        const t = PKG_TYPES[o.path]?.[te.name];
+        if (t) return t;
+        if (PKG_FUNCS[o.path]?.[te.name]) fail(te.pos, `${te.text} is not a type`);
         unsupported(te.pos, `type ${te.pkg}.${te.name}`);
       }
       // falls through (unreachable: unsupported throws)
       case 'tchan': {
         const elem = this.typeOf(te.elem);
-        if (elem.k === 'waitgroup') unsupported(te.elem.pos, 'channels of sync.WaitGroup');
+        if (elem.k === 'sync') unsupported(te.elem.pos, `channels of ${typeString(elem)}`);
         return { k: 'chan', dir: te.dir, elem };
       }
       case 'tfunc':
         return this.signature(te.sig);
-      case 'tstruct0':
-        return STRUCT0;
+      case 'tslice':
+        return { k: 'slice', elem: this.valueType(te.elem) };
+      case 'tarray': {
+        if (!te.len) fail(te.pos, 'invalid use of [...] array (outside a composite literal)');
+        const n = this.arrayLength(te.len);
+        return { k: 'array', elem: this.valueType(te.elem), len: n };
+      }
+      case 'tptr':
+        return { k: 'ptr', elem: this.typeOf(te.elem) };
+      case 'tmap': {
+        const key = this.valueType(te.key);
+        const elem = this.valueType(te.elem);
+        if (!this.typeResolving(key) && !comparable(key)) fail(te.key.pos, `invalid map key type ${typeString(key)}`);
+        return { k: 'map', key, elem };
+      }
+      case 'tstruct': {
+        const fields: Field[] = [];
+        const seen = new Map<string, Pos>();
+        for (const fd of te.fields) {
+          // a struct may hold a sync.WaitGroup (used through its address)
+          const ft = this.typeOf(fd.type);
+          const t = ft.k === 'sync' ? ft : this.valueType(fd.type);
+          const add = (name: string, p: Pos, embedded: boolean) => {
+            if (name !== '_' && seen.has(name)) fail(p, `${name} redeclared`);
+            seen.set(name, p);
+            fields.push({ name, type: t, embedded });
+          };
+          if (fd.names) for (const n of fd.names) add(n.name, n.pos, false);
+          else {
+            // an embedded field is named after its type: T, *T, pkg.T
+            let base = fd.type;
+            if (base.kind === 'tptr') base = base.elem;
+            if (base.kind !== 'tname' && base.kind !== 'tqual') fail(fd.type.pos, 'embedded field type must be a type name');
+            if (t.k === 'ptr' && (under(t.elem).k === 'ptr' || under(t.elem).k === 'iface')) fail(fd.type.pos, 'embedded field type cannot be a pointer to an interface');
+            add(base.name, fd.pos, true);
+          }
+        }
+        return fields.length === 0 ? STRUCT0 : { k: 'struct', fields };
+      }
+      case 'tiface': {
+        const methods: IMethod[] = [];
+        const add = (m: IMethod, p: Pos) => {
+          const prev = methods.find((x) => x.name === m.name);
+          if (prev) {
+            if (identical(prev.type, m.type)) return;
+            fail(p, `duplicate method ${m.name}`);
+          }
+          methods.push(m);
+        };
+        for (const m of te.methods) add({ name: m.name, type: this.signature(m.sig) }, m.pos);
+        for (const e of te.embeds) {
+          const t = this.typeOf(e);
+          const u = under(t);
+          if (u.k !== 'iface') fail(e.pos, `cannot use ${typeString(t)} as interface: not an interface`);
+          for (const m of u.methods) add(m, e.pos);
+        }
+        methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return { k: 'iface', methods };
+      }
     }
+  }
+
+  /** Is t a named type whose declaration is being resolved (its properties are not known yet)? */
+  private typeResolving(t: Type): boolean {
+    if (t.k !== 'named') return false;
+    const o = this.pkgScope.names.get(t.name);
+    return !!o && o.kind === 'type' && o.state === 'resolving';
+  }
+
+  /** The constant length of an array type. */
+  private arrayLength(e: Expr): number {
+    const t = this.value(e);
+    if (e.cv === undefined) fail(e.pos, `array length ${e.text} (${this.describeMode(e)}) must be constant`);
+    if (typeof e.cv !== 'bigint' || !(isInteger(t))) fail(e.pos, `array length ${e.text} (${this.describeMode(e)}) must be integer`);
+    if (e.cv < 0n) fail(e.pos, `invalid array length ${e.text} (untyped int constant ${e.cv})`);
+    if (e.cv > 1n << 28n) unsupported(e.pos, `arrays of ${e.cv} elements`);
+    return Number(e.cv);
   }
 
   private lookup(name: string): Obj | undefined {
@@ -505,8 +819,9 @@ class Checker {
     };
   }
 
-  private funcBody(fd: FuncDecl, type: FuncType, symbol: string, sink: RefSink): FuncInfo {
+  private funcBody(fd: FuncDecl, type: FuncType, symbol: string, sink: RefSink, recv?: FuncInfo['recv']): FuncInfo {
     const info = this.newFuncInfo(symbol, null, type, fd.pos, fd.body, false);
+    if (recv) info.recv = recv;
     fd.info = info;
     this.refSink = sink;
     this.locals = [];
@@ -531,7 +846,10 @@ class Checker {
     const scope = new Scope(outer);
     this.scope = scope;
     const mk = (name: string, pos: Pos, type: Type): VarObj => ({ kind: 'var', name, pos, type, owner: info, used: false, captured: false, isParam: true });
-    info.params = sig.params.map((p, i) => {
+    const sigParams = [...sig.params];
+    const decl = info.recv ? this.methodBodies.get(body) : undefined;
+    if (decl?.recv) sigParams.unshift({ name: decl.recv.name, pos: decl.recv.pos, type: { kind: 'tname', name: decl.recv.typeName, pos: decl.recv.typePos, text: decl.recv.typeName } });
+    info.params = sigParams.map((p, i) => {
       if (!p.name || p.name === '_') return null;
       const v = mk(p.name, p.pos, info.type.params[i]!);
       this.declareLocal(scope, v);
@@ -590,8 +908,44 @@ class Checker {
     }
   }
 
+  /**
+   * Check a statement. A construct outside the subset (in it, or one it
+   * depends on) does not stop checking: it is recorded, the statement is
+   * skipped (the names it declares exist, invalid, and the names it mentions
+   * count as used), and checking goes on, so that an error Go would report
+   * anywhere in the program wins (see run()).
+   */
   private stmt(s: Stmt): void {
+    try {
+      this.stmtChecked(s);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      this.skip(e, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
+      (s as { skipped?: boolean }).skipped = true;
+    }
+  }
+
+  /** Record an unsupported construct, mark the names it mentions as used and declare what it declares (invalid). */
+  private skip(e: UnsupportedError, idents: string[], declares: { name: string; pos: Pos; what: string }[]): void {
+    if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+    for (const name of idents) {
+      const o = this.lookup(name);
+      if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+    }
+    if (!this.fn) return;
+    for (const d of declares) {
+      if (this.scope.names.has(d.name)) continue;
+      const v: VarObj = { kind: 'var', name: d.name, pos: d.pos, type: INT, owner: this.cur.info, used: true, captured: false, isParam: false, invalid: e };
+      this.scope.names.set(d.name, v);
+    }
+  }
+
+  private readonly unsupportedErrors: UnsupportedError[] = [];
+
+  private stmtChecked(s: Stmt): void {
     switch (s.kind) {
+      case 'bad':
+        throw s.err;
       case 'empty':
         return;
       case 'expr':
@@ -600,7 +954,7 @@ class Checker {
         return this.sendStmt(s.ch, s.value);
       case 'incdec': {
         const v = this.lhs(s.x, true);
-        if (v && v.type.k !== 'int') fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
+        if (v && !isInteger(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
         return;
       }
       case 'assign':
@@ -645,11 +999,25 @@ class Checker {
         return this.withScope(() => this.rangeStmt(s));
       case 'switch':
         return this.withScope(() => this.switchStmt(s));
+      case 'typeswitch':
+        return this.withScope(() => this.typeSwitchStmt(s));
+      case 'type':
+        for (const spec of s.specs) {
+          const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
+          if (!spec.alias) o.type = this.newNamed(spec.name, ++this.localTypeCount);
+          if (spec.name !== '_') {
+            if (this.scope.names.has(spec.name)) fail(spec.namePos, `${spec.name} redeclared in this block`);
+            this.scope.names.set(spec.name, o);
+          }
+          this.resolveTypeObj(o);
+          if (o.type?.k === 'named' && this.containsDirect(o.type)) fail(spec.namePos, `invalid recursive type ${spec.name}`);
+        }
+        return;
       case 'labeled': {
         const labels = this.cur.labels;
         if (labels.has(s.label)) fail(s.pos, `label ${s.label} already defined at ${labels.get(s.label)!.pos.line}:${labels.get(s.label)!.pos.col}`);
         labels.set(s.label, { pos: s.pos, used: false, stmt: s.stmt });
-        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch') s.stmt.label = s.label;
+        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch') s.stmt.label = s.label;
         return this.stmt(s.stmt);
       }
       case 'break':
@@ -721,25 +1089,107 @@ class Checker {
 
   private rangeStmt(s: Extract<Stmt, { kind: 'range' }>): void {
     const t = this.value(s.x);
-    if (t.k !== 'chan') {
-      fail(s.x.pos, `cannot range over ${this.describe(s.x)}`);
+    const u = under(this.derefArray(t));
+    let keyT: Type;
+    let valT: Type | null = null;
+    switch (u.k) {
+      case 'chan':
+        if (u.dir === 'send') fail(s.x.pos, `invalid operation: range ${s.x.text} receive from send-only channel`);
+        if (s.value) fail(s.value.pos, `range over ${this.describe(s.x)} permits only one iteration variable`);
+        keyT = u.elem;
+        break;
+      case 'slice':
+      case 'array':
+        keyT = INT;
+        valT = u.elem;
+        break;
+      case 'string':
+        keyT = INT;
+        valT = RUNE;
+        break;
+      case 'untyped':
+        if (u.base === 'string') {
+          this.convertUntyped(s.x, STRING, 'range');
+          keyT = INT;
+          valT = RUNE;
+          break;
+        }
+        return fail(s.x.pos, `cannot range over ${this.describe(s.x)}`);
+      case 'map':
+        keyT = u.key;
+        valT = u.elem;
+        break;
+      default:
+        fail(s.x.pos, `cannot range over ${this.describe(s.x)}`);
     }
-    if (t.dir === 'send') fail(s.x.pos, `invalid operation: range ${s.x.text} receive from send-only channel`);
-    if (s.key) {
+    const bind = (e: Expr | null, vt: Type) => {
+      if (!e) return;
       if (s.define) {
-        const id = s.key as Ident;
-        if (id.kind !== 'ident') fail(s.key.pos, `non-name ${s.key.text} on left side of :=`);
+        const id = e as Ident;
+        if (id.kind !== 'ident') fail(e.pos, `non-name ${e.text} on left side of :=`);
         if (id.name !== '_') {
-          const v: VarObj = { kind: 'var', name: id.name, pos: id.pos, type: t.elem, owner: this.cur.info, used: false, captured: false, isParam: false };
+          const v: VarObj = { kind: 'var', name: id.name, pos: id.pos, type: vt, owner: this.cur.info, used: false, captured: false, isParam: false };
           id.obj = v;
           this.declareLocal(this.scope, v);
         }
       } else {
-        const v = this.lhs(s.key, false);
-        if (v && !this.assignableType(t.elem, v.type)) fail(s.key.pos, `cannot assign ${typeString(t.elem)} to ${s.key.text} (variable of type ${typeString(v.type)}) in range`);
+        const v = this.lhs(e, false);
+        if (v && !this.assignableType(vt, v.type)) fail(e.pos, `cannot assign ${typeString(vt)} to ${e.text} (variable of type ${typeString(v.type)}) in range`);
+      }
+    };
+    bind(s.key, keyT);
+    if (valT) bind(s.value, valT);
+    this.loopBody(s, s.body);
+  }
+
+  private typeSwitchStmt(s: TypeSwitchStmt): void {
+    if (s.init) this.stmt(s.init);
+    const xt = this.value(s.x);
+    if (under(xt).k !== 'iface') fail(s.x.pos, `${this.describe(s.x)} is not an interface`);
+    const iface = under(xt) as IfaceType;
+    let defaults = 0;
+    const seen: { t: Type | null; pos: Pos }[] = [];
+    const vars: VarObj[] = [];
+    for (const c of s.clauses) {
+      let single: Type | null = null;
+      if (c.types === null) {
+        if (++defaults > 1) fail(c.pos, 'multiple defaults in switch');
+      } else {
+        c.resolved = [];
+        for (const te of c.types) {
+          const t = te ? this.typeOf(te) : null;
+          c.resolved.push(t);
+          if (t && under(t).k !== 'iface') {
+            const mm = missingMethod(t, iface);
+            if (mm) fail(te!.pos, `impossible type switch case: ${this.describe(s.x)} cannot have dynamic type ${typeString(t)} (${mm.wrongType ? `wrong type for ${mm.name} method` : mm.ptrRecv ? `${mm.name} method has pointer receiver` : `missing ${mm.name} method`})`);
+          }
+          const dup = seen.find((x) => (x.t === null ? t === null : t !== null && identical(x.t, t)));
+          if (dup) fail(te ? te.pos : c.pos, `duplicate case ${te ? typeString(t!) : 'nil'} in type switch`);
+          seen.push({ t, pos: te ? te.pos : c.pos });
+        }
+        if (c.types.length === 1 && c.types[0] !== null) single = this.typeOf(c.types[0]!);
+      }
+      const f = this.cur;
+      f.breakables.push(s);
+      const saved = this.scope;
+      this.scope = new Scope(saved);
+      try {
+        if (s.bind && s.bind.name !== '_') {
+          const v: VarObj = { kind: 'var', name: s.bind.name, pos: s.bind.pos, type: single ?? xt, owner: f.info, used: false, captured: false, isParam: true };
+          c.v = v;
+          vars.push(v);
+          this.scope.names.set(v.name, v);
+        }
+        for (const st of c.body) {
+          if (st.kind === 'fallthrough') fail(st.pos, 'cannot fallthrough in type switch');
+          this.stmt(st);
+        }
+      } finally {
+        this.scope = saved;
+        f.breakables.pop();
       }
     }
-    this.loopBody(s, s.body);
+    if (s.bind && s.bind.name !== '_' && !vars.some((v) => v.used)) this.soft.push(new PosError(s.bind.pos, `${s.bind.name} declared but not used`));
   }
 
   private switchStmt(s: Extract<Stmt, { kind: 'switch' }>): void {
@@ -879,11 +1329,16 @@ class Checker {
    */
   private multiValue(e: Expr, n: number): Type[] {
     const x = unparen(e);
-    if (n === 2 && x.kind === 'unary' && x.op === '<-') {
+    const commaOk = (x.kind === 'unary' && x.op === '<-') || x.kind === 'assert' || x.kind === 'index';
+    if (n === 2 && commaOk) {
       this.expr(x);
-      x.mode = 'commaok';
-      if (e !== x) e.mode = 'commaok';
-      return [x.t!, BOOL];
+      if (x.kind !== 'index' || under(x.x.t!).k === 'map') {
+        x.mode = 'commaok';
+        if (e !== x) Object.assign(e, { mode: 'commaok', t: x.t });
+        return [x.t!, BOOL];
+      }
+      this.singleValue(x);
+      fail(e.pos, `assignment mismatch: ${n} variables but 1 value`);
     }
     const t = this.exprMulti(e);
     const count = !t ? 0 : t.k === 'tuple' ? t.types.length : 1;
@@ -933,10 +1388,9 @@ class Checker {
         const t = this.value(r);
         if (t.k === 'untyped') {
           if (t.base === 'nil') fail(r.pos, 'use of untyped nil in assignment');
-          if (t.base === 'string') this.noStrings(r);
           this.convertUntyped(r, defaultType(t), 'assignment');
         }
-        if (r.t!.k === 'waitgroup') unsupported(r.pos, 'copying a sync.WaitGroup');
+        if (r.t!.k === 'sync') unsupported(r.pos, `copying a ${typeString(r.t)}`);
         return r.t!;
       });
     } else if (s.rhs.length === 1) {
@@ -974,7 +1428,7 @@ class Checker {
   private varSpecTypes(spec: VarSpec): Type[] {
     const n = spec.names.length;
     const declared = spec.type ? this.typeOf(spec.type) : null;
-    if (declared && declared.k === 'waitgroup' && spec.values.length > 0) unsupported(spec.values[0]!.pos, 'initializing a sync.WaitGroup');
+    if (declared && declared.k === 'sync' && spec.values.length > 0) unsupported(spec.values[0]!.pos, `initializing a ${typeString(declared)}`);
     if (spec.values.length === 0) {
       if (!declared) fail(spec.pos, 'missing type or init expr');
       return spec.names.map(() => declared);
@@ -990,10 +1444,9 @@ class Checker {
         }
         if (t.k === 'untyped') {
           if (t.base === 'nil') fail(v.pos, 'use of untyped nil in variable declaration');
-          if (t.base === 'string') this.noStrings(v);
           this.convertUntyped(v, defaultType(t), 'variable declaration');
         }
-        if (v.t!.k === 'waitgroup') unsupported(v.pos, 'copying a sync.WaitGroup');
+        if (v.t!.k === 'sync') unsupported(v.pos, `copying a ${typeString(v.t)}`);
         return v.t!;
       });
     } else if (spec.values.length === 1) {
@@ -1022,7 +1475,7 @@ class Checker {
       if (e.cv === undefined) fail(e.pos, `${e.text} (${this.describeMode(e)}) is not constant`);
       if (spec.type) {
         const t = this.typeOf(spec.type);
-        if (t.k !== 'int' && t.k !== 'bool') unsupported(spec.type.pos, `constants of type ${typeString(t)}`);
+        if (!isInteger(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
         this.assignable(e, t, 'constant declaration');
       }
       return { type: e.t!, value: e.cv! };
@@ -1033,8 +1486,12 @@ class Checker {
 
   // ---- assignment targets ---------------------------------------------------------------------
 
-  /** The variable an assignment writes (null for `_`). `use` marks it as read too (x += 1, x++). */
-  private lhs(e: Expr, use: boolean): VarObj | null {
+  /**
+   * The location an assignment writes (null for `_`): a variable, `*p`, a
+   * field, an element of an array, slice or map. `use` marks a variable as
+   * read too (x += 1, x++).
+   */
+  private lhs(e: Expr, use: boolean): { type: Type } | null {
     const x = unparen(e);
     if (x.kind === 'ident') {
       if (x.name === '_') {
@@ -1043,10 +1500,11 @@ class Checker {
       }
       const o = this.lookup(x.name);
       if (!o) fail(x.pos, `undefined: ${x.name}`);
+      skipIfInvalid(o);
       x.obj = o;
       if (o.kind === 'var') {
         if (o.global) this.resolveGlobalRef(o);
-        if (o.type.k === 'waitgroup') unsupported(x.pos, 'assigning to a sync.WaitGroup');
+        if (o.type.k === 'sync') unsupported(x.pos, `assigning to a ${typeString(o.type)}`);
         this.noteVarRef(o);
         if (use) o.used = true;
         x.t = o.type;
@@ -1061,7 +1519,61 @@ class Checker {
       fail(x.pos, `cannot assign to ${x.name} (neither addressable nor a map index expression)`);
     }
     this.expr(x);
+    if (x.mode !== 'value' && x.mode !== 'commaok') this.singleValue(x);
+    if (x.kind === 'index' && under(this.derefArray(x.x.t!)).k === 'map') {
+      x.mode = 'value';
+      if (e !== x) Object.assign(e, { t: x.t, mode: 'value' });
+      return { type: x.t! };
+    }
+    if (this.addressable(x)) {
+      if (e !== x) Object.assign(e, { t: x.t, mode: x.mode });
+      return { type: x.t! };
+    }
+    if (x.kind === 'selector' && x.selection?.kind === 'field') {
+      let root = unparen(x.x);
+      while (root.kind === 'selector' && root.selection?.kind === 'field' && !root.selection.path.some((p) => p.deref)) root = unparen(root.x);
+      if (root.kind === 'index' && under(root.x.t!).k === 'map') fail(x.pos, `cannot assign to struct field ${x.text} in map`);
+    }
+    if (x.kind === 'index' && isString(x.x.t!)) fail(x.pos, `cannot assign to ${x.text} (value of type ${typeString(x.t)})`);
     fail(x.pos, `cannot assign to ${x.text} (neither addressable nor a map index expression)`);
+  }
+
+  /** Go's addressability: variables, pointer indirections, fields of addressable structs, elements of slices and addressable arrays. */
+  private addressable(e: Expr): boolean {
+    const x = unparen(e);
+    switch (x.kind) {
+      case 'ident':
+        return x.obj?.kind === 'var';
+      case 'unary':
+        return x.op === '*';
+      case 'selector':
+        if (x.selection?.kind !== 'field') return false;
+        return x.selection.path.some((p) => p.deref) || this.addressable(x.x);
+      case 'index': {
+        const u = under(x.x.t!);
+        if (u.k === 'slice') return true;
+        if (u.k === 'ptr') return true;
+        if (u.k === 'array') return this.addressable(x.x);
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Mark the variable whose storage an addressable expression denotes (if any) as address-taken: it moves to a heap cell. */
+  private takeAddress(e: Expr): void {
+    const x = unparen(e);
+    if (x.kind === 'ident' && x.obj?.kind === 'var') x.obj.addrTaken = true;
+    else if (x.kind === 'selector' && x.selection?.kind === 'field' && !x.selection.path.some((p) => p.deref)) this.takeAddress(x.x);
+    else if (x.kind === 'index' && under(x.x.t!).k === 'array') this.takeAddress(x.x);
+  }
+
+  /** A pointer to an array is indexed, sliced and ranged over like the array. */
+  private derefArray(t: Type): Type {
+    const u = under(t);
+    if (u.k === 'ptr' && under(u.elem).k === 'array') return u.elem;
+    return t;
   }
 
   // ---- expressions ------------------------------------------------------------------------------
@@ -1086,14 +1598,14 @@ class Checker {
       case 'builtin': {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
-        if (b.startsWith('wg.')) unsupported(e.pos, 'method values');
+        if (b.startsWith('sync.')) unsupported(e.pos, 'method values');
         fail(e.pos, `${e.text} (built-in) must be called`);
       }
       // falls through
       default:
         if (e.t && e.t.k === 'tuple') fail(e.pos, `multiple-value ${e.text} (value of type ${typeString(e.t)}) in single-value context`);
         if (e.mode === 'commaok') e.mode = 'value';
-        if (e.t && e.t.k === 'waitgroup') unsupported(e.pos, `using a sync.WaitGroup as a value (only its methods ${WG_METHOD_LIST} can be called)`);
+        if (e.t && e.t.k === 'sync') unsupported(e.pos, `using a ${typeString(e.t)} as a value (only its methods ${methodList(e.t.name)} can be called)`);
         return e.t!;
     }
   }
@@ -1114,9 +1626,15 @@ class Checker {
         e.cv = e.x.cv;
         e.mode = e.x.mode;
         e.builtin = e.x.builtin;
+        e.selection = e.x.selection;
         return;
       case 'int':
         e.t = UNTYPED_INT;
+        e.cv = e.value;
+        e.mode = 'value';
+        return;
+      case 'rune':
+        e.t = UNTYPED_RUNE;
         e.cv = e.value;
         e.mode = 'value';
         return;
@@ -1139,14 +1657,18 @@ class Checker {
         return this.selector(e);
       case 'funclit':
         return this.funcLit(e);
-      case 'structlit':
-        e.t = STRUCT0;
-        e.mode = 'value';
-        return;
       case 'typeexpr':
         e.t = this.typeOf(e.type);
         e.mode = 'type';
         return;
+      case 'index':
+        return this.index(e);
+      case 'slice':
+        return this.sliceExpr(e);
+      case 'composite':
+        return this.composite(e, null);
+      case 'assert':
+        return this.assertExpr(e);
     }
   }
 
@@ -1154,6 +1676,7 @@ class Checker {
     if (e.name === '_') fail(e.pos, 'cannot use _ as value');
     const o = this.lookup(e.name);
     if (!o) fail(e.pos, `undefined: ${e.name}`);
+    skipIfInvalid(o);
     e.obj = o;
     switch (o.kind) {
       case 'var':
@@ -1175,6 +1698,7 @@ class Checker {
         e.mode = 'value';
         return;
       case 'type':
+        this.resolveTypeObj(o);
         if (!o.type) unsupported(e.pos, `type ${o.name}`);
         e.t = o.type;
         e.mode = 'type';
@@ -1231,6 +1755,7 @@ class Checker {
       const o = this.lookup(x.name);
       if (o && o.kind === 'pkg') {
         o.used = true;
+        skipIfInvalid(o);
         x.obj = o;
         x.mode = 'pkg';
         if (o.path === 'runtime') {
@@ -1241,26 +1766,74 @@ class Checker {
           e.t = ft;
           return;
         }
-        if (e.sel === 'WaitGroup') {
+        if (o.path === 'sync') {
+          if (e.sel in SYNC_TYPES) {
+            e.mode = 'type';
+            e.t = SYNC_TYPES[e.sel as SyncName];
+            return;
+          }
+          unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
+        }
+        const pt = PKG_TYPES[o.path]?.[e.sel];
+        if (pt) {
           e.mode = 'type';
-          e.t = WAITGROUP;
+          e.t = pt;
           return;
         }
-        unsupported(e.pos, `sync.${e.sel} (only sync.WaitGroup is supported)`);
+        const pf: PkgFunc | undefined = PKG_FUNCS[o.path]?.[e.sel];
+        if (!pf) {
+          const names = Object.keys(PKG_FUNCS[o.path] ?? {}).map((k) => `${o.path}.${k}`);
+          unsupported(e.pos, `${o.path}.${e.sel} (supported: ${names.join(', ')})`);
+        }
+        e.mode = 'builtin';
+        e.builtin = `${o.path}.${e.sel}`;
+        e.t = pf.type;
+        return;
       }
     }
     this.expr(e.x);
+    if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
-    if (t.k === 'waitgroup') {
-      const m = WG_METHODS[e.sel];
-      if (!m) fail(e.selPos, `${e.text} undefined (type sync.WaitGroup has no field or method ${e.sel})`);
+    const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
+    if (st) {
+      const m = Object.hasOwn(SYNC_METHODS[st.name], e.sel) ? SYNC_METHODS[st.name][e.sel] : undefined;
+      if (!m) fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
       e.mode = 'builtin';
-      e.builtin = `wg.${e.sel}`;
+      e.builtin = `sync.${st.name}.${e.sel}`;
       e.t = m;
       return;
     }
-    fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+    const sel = e.sel === '_' ? ({ kind: 'none' } as Selection) : lookupFieldOrMethod(t, e.sel);
+    e.mode = 'value';
+    switch (sel.kind) {
+      case 'field':
+        e.selection = sel;
+        e.t = sel.type;
+        return;
+      case 'method': {
+        // a pointer method on a value reached without a pointer needs the value's address
+        if (sel.method.ptrRecv && !sel.derefRecv) {
+          if (!this.addressable(e.x)) fail(e.pos, `cannot call pointer method ${e.sel} on ${typeString(t)}`);
+          this.takeAddress(e.x);
+        }
+        e.selection = sel;
+        e.t = sel.method.type;
+        return;
+      }
+      case 'imethod':
+        e.selection = sel;
+        e.t = sel.type;
+        return;
+      case 'ambiguous':
+        fail(e.selPos, `ambiguous selector ${e.text}`);
+      // falls through (unreachable)
+      default: {
+        const u = under(t);
+        if (u.k === 'ptr' && under(u.elem).k === 'iface') fail(e.selPos, `${e.text} undefined (type ${typeString(t)} is pointer to interface, not interface)`);
+        fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+      }
+    }
   }
 
   private funcLit(e: FuncLit): void {
@@ -1275,28 +1848,60 @@ class Checker {
   }
 
   private unary(e: Extract<Expr, { kind: 'unary' }>): void {
-    const t = this.value(e.x);
     const x = e.x;
+    if (e.op === '&') {
+      const ux = unparen(x);
+      e.mode = 'value';
+      if (ux.kind === 'composite') {
+        this.expr(ux);
+        e.t = { k: 'ptr', elem: ux.t! };
+        return;
+      }
+      // &wg: the address of a sync.WaitGroup is a value (its only use besides its methods)
+      this.expr(x);
+      const t = x.t && x.t.k === 'sync' && x.mode === 'value' ? x.t : this.singleValue(x);
+      if (!this.addressable(x)) fail(e.pos, `invalid operation: cannot take address of ${this.describe(x)}`);
+      this.takeAddress(x);
+      e.t = { k: 'ptr', elem: t };
+      return;
+    }
+    if (e.op === '*') {
+      this.expr(x);
+      if (x.mode === 'type') {
+        e.mode = 'type';
+        e.t = { k: 'ptr', elem: x.t! };
+        return;
+      }
+      const t = this.singleValue(x);
+      e.mode = 'value';
+      if (t.k === 'untyped' && t.base === 'nil') fail(e.pos, 'invalid operation: cannot indirect nil');
+      const u = under(t);
+      if (u.k !== 'ptr') fail(e.pos, `invalid operation: cannot indirect ${this.describe(x)}`);
+      e.t = u.elem;
+      return;
+    }
+    const t = this.value(x);
     e.mode = 'value';
+    const u = under(t);
     switch (e.op) {
       case '<-':
-        if (t.k !== 'chan') fail(x.pos, `invalid operation: cannot receive from non-channel ${this.describe(x)}`);
-        if (t.dir === 'send') fail(x.pos, `invalid operation: cannot receive from send-only channel ${this.describe(x)}`);
-        e.t = t.elem;
+        if (u.k !== 'chan') fail(x.pos, `invalid operation: cannot receive from non-channel ${this.describe(x)}`);
+        if (u.dir === 'send') fail(x.pos, `invalid operation: cannot receive from send-only channel ${this.describe(x)}`);
+        e.t = u.elem;
         return;
       case '!':
-        if (t.k !== 'bool' && !(t.k === 'untyped' && t.base === 'bool')) fail(x.pos, `invalid operation: operator ! not defined on ${this.describe(x)}`);
+        if (!isBoolean(t)) fail(x.pos, `invalid operation: operator ! not defined on ${this.describe(x)}`);
         e.t = t;
         if (x.cv !== undefined) e.cv = !x.cv;
         return;
       case '-':
       case '+':
       case '^': {
-        if (t.k !== 'int' && !(t.k === 'untyped' && t.base === 'int')) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
+        if (!isInteger(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
         e.t = t;
         if (x.cv !== undefined) {
           const v = x.cv as bigint;
-          e.cv = e.op === '-' ? -v : e.op === '+' ? v : ~v;
+          e.cv = e.op === '-' ? -v : e.op === '+' ? v : u.k === 'uint8' ? v ^ 0xffn : ~v;
           this.checkTypedConst(e);
         }
         return;
@@ -1308,8 +1913,8 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
-    if (e.t && e.t.k === 'int' && typeof e.cv === 'bigint' && !fitsInt(e.cv, this.W)) {
-      fail(e.pos, `${e.text} (constant ${e.cv} of type int) overflows int`);
+    if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
+      fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
     }
   }
 
@@ -1318,17 +1923,17 @@ class Checker {
     const { x, y, op } = e;
     e.mode = 'value';
     if (op === '&&' || op === '||') {
+      this.matchTypes(e, x, y);
       for (const o of [x, y]) {
-        const t = o.t!;
-        if (t.k !== 'bool' && !(t.k === 'untyped' && t.base === 'bool')) fail(o.pos, `invalid operation: operator ${op} not defined on ${this.describe(o)}`);
+        if (!isBoolean(o.t!)) fail(o.pos, `invalid operation: operator ${op} not defined on ${this.describe(o)}`);
       }
       if (x.cv !== undefined && y.cv !== undefined) {
-        e.t = isUntyped(x.t!) && isUntyped(y.t!) ? UNTYPED_BOOL : BOOL;
+        e.t = x.t;
         e.cv = op === '&&' ? (x.cv as boolean) && (y.cv as boolean) : (x.cv as boolean) || (y.cv as boolean);
         return;
       }
-      for (const o of [x, y]) if (isUntyped(o.t!)) o.t = BOOL;
-      e.t = BOOL;
+      for (const o of [x, y]) if (isUntyped(o.t!)) this.setType(o, BOOL);
+      e.t = x.t;
       return;
     }
     if (op === '<<' || op === '>>') return this.shift(e);
@@ -1343,20 +1948,28 @@ class Checker {
       return;
     }
     if (!ARITH.has(op)) unsupported(e.opPos, `operator ${op}`);
+    for (const [a, b] of [[x, y], [y, x]] as const) {
+      // an untyped constant against an interface takes its default type: mismatched types
+      if (isUntyped(a.t!) && (a.t as UntypedType).base !== 'nil' && under(b.t!).k === 'iface') {
+        fail(e.pos, `invalid operation: ${exprString(e)} (mismatched types ${typeString(x === a ? defaultType(a.t!) : x.t)} and ${typeString(y === a ? defaultType(a.t!) : y.t)})`);
+      }
+    }
     this.matchTypes(e, x, y);
     const t = x.t!;
-    if (t.k === 'untyped' && t.base === 'string' && op === '+') {
+    if (isString(t) && op === '+') {
       e.t = t;
       if (x.cv !== undefined && y.cv !== undefined) e.cv = concat(x.cv as Uint8Array, y.cv as Uint8Array);
       return;
     }
-    if (t.k !== 'int' && !(t.k === 'untyped' && t.base === 'int')) {
+    if (!isInteger(t)) {
       fail(x.pos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
     }
     if ((op === '/' || op === '%') && y.cv !== undefined && y.cv === 0n) fail(y.pos, 'invalid operation: division by zero');
     e.t = t;
     if (x.cv !== undefined && y.cv !== undefined) {
-      e.cv = arith(op, x.cv as bigint, y.cv as bigint);
+      let v = arith(op, x.cv as bigint, y.cv as bigint);
+      if (under(t).k === 'uint8' && op === '^') v &= 0xffn;
+      e.cv = v;
       this.checkTypedConst(e);
     }
   }
@@ -1364,15 +1977,15 @@ class Checker {
   private shift(e: Extract<Expr, { kind: 'binary' }>): void {
     const { x, y, op } = e;
     const yt = y.t!;
-    if (yt.k === 'untyped' && yt.base !== 'int') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
-    if (yt.k !== 'int' && !(yt.k === 'untyped' && yt.base === 'int')) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
+    if (yt.k === 'untyped' && yt.base !== 'int' && yt.base !== 'rune') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
+    if (!isInteger(yt)) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
     if (y.cv !== undefined) {
       const c = y.cv as bigint;
       if (c < 0n) fail(y.pos, `invalid operation: negative shift count ${y.text}`);
       if (isUntyped(yt)) this.convertUntyped(y, INT, 'shift');
     }
     const xt = x.t!;
-    if (xt.k !== 'int' && !(xt.k === 'untyped' && xt.base === 'int')) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
+    if (!isInteger(xt)) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
     if (x.cv !== undefined && y.cv !== undefined) {
       const c = y.cv as bigint;
       if (c > 10000n) fail(y.pos, `invalid shift count ${y.text}`);
@@ -1383,7 +1996,218 @@ class Checker {
     }
     // A non-constant shift of an untyped constant: the constant becomes an int.
     if (isUntyped(xt)) this.convertUntyped(x, INT, 'shift');
-    e.t = INT;
+    e.t = x.t;
+  }
+
+  // ---- index, slice, composite literal, type assertion --------------------------------------
+
+  /** An index operand: an integer (constant: not negative, below `len` when given). */
+  private checkIndex(i: Expr, len: number | null, what = 'index'): void {
+    const t = this.value(i);
+    if (!isInteger(t)) fail(i.pos, `invalid argument: ${what} ${this.describe(i)} must be integer`);
+    if (i.cv !== undefined) {
+      const v = i.cv as bigint;
+      if (v < 0n) fail(i.pos, `invalid argument: ${what} ${i.text} (${this.describeMode(i)}) must not be negative`);
+      if (len !== null && v >= BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len}]`);
+    }
+    if (isUntyped(t)) this.convertUntyped(i, INT, 'index');
+  }
+
+  private index(e: Extract<Expr, { kind: 'index' }>): void {
+    const xt = this.value(e.x);
+    const u = under(this.derefArray(xt));
+    e.mode = 'value';
+    switch (u.k) {
+      case 'string':
+      case 'untyped':
+        if (u.k === 'untyped' && u.base !== 'string') break;
+        this.checkIndex(e.index, e.x.cv !== undefined ? (e.x.cv as Uint8Array).length : null);
+        if (isUntyped(xt)) this.convertUntyped(e.x, STRING, 'index');
+        e.t = BYTE;
+        return;
+      case 'slice':
+        this.checkIndex(e.index, null);
+        e.t = u.elem;
+        return;
+      case 'array':
+        this.checkIndex(e.index, u.len);
+        e.t = u.elem;
+        return;
+      case 'map':
+        this.value(e.index);
+        this.assignable(e.index, u.key, 'map index');
+        e.t = u.elem;
+        return;
+    }
+    fail(e.x.pos, `invalid operation: cannot index ${this.describe(e.x)}`);
+  }
+
+  private sliceExpr(e: Extract<Expr, { kind: 'slice' }>): void {
+    const xt = this.value(e.x);
+    const u = under(this.derefArray(xt));
+    e.mode = 'value';
+    let len: number | null = null;
+    if (u.k === 'string' || (u.k === 'untyped' && u.base === 'string')) {
+      if (e.max) fail(e.max.pos, `invalid operation: 3-index slice of string`);
+      if (e.x.cv !== undefined) len = (e.x.cv as Uint8Array).length;
+      if (isUntyped(xt)) this.convertUntyped(e.x, STRING, 'slice expression');
+      e.t = isUntyped(xt) ? STRING : xt;
+    } else if (u.k === 'slice') {
+      e.t = xt;
+    } else if (u.k === 'array') {
+      if (under(xt).k === 'array') {
+        if (!this.addressable(e.x)) fail(e.pos, `invalid operation: ${e.x.text} (slice of unaddressable value)`);
+        this.takeAddress(e.x);
+      }
+      len = u.len;
+      e.t = { k: 'slice', elem: u.elem };
+    } else {
+      fail(e.x.pos, `cannot slice ${this.describe(e.x)}`);
+    }
+    const consts: bigint[] = [];
+    for (const i of [e.lo, e.hi, e.max]) {
+      if (!i) continue;
+      this.checkIndex(i, null);
+      if (i.cv !== undefined) {
+        const v = i.cv as bigint;
+        if (len !== null && v > BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len + 1}]`);
+        if (consts.length && v < consts[consts.length - 1]!) fail(i.pos, `invalid slice indices: ${v} < ${consts[consts.length - 1]}`);
+        consts.push(v);
+      }
+    }
+  }
+
+  /**
+   * A composite literal. `hint` is the element type of an enclosing literal
+   * when the literal's own type is elided (`{1, 2}` in `[]P{{1, 2}}`); an
+   * elided `&T` makes the literal a pointer (implicitAddr).
+   */
+  private composite(e: CompositeLit, hint: Type | null): void {
+    let t: Type;
+    if (e.type) {
+      if (e.type.kind === 'tarray' && e.type.len === null) {
+        t = { k: 'array', elem: this.valueType(e.type.elem), len: this.maxIndex(e) };
+      } else {
+        t = this.typeOf(e.type);
+      }
+    } else {
+      if (!hint) fail(e.pos, 'invalid composite literal type: missing type');
+      t = hint;
+      if (under(t).k === 'ptr') {
+        e.implicitAddr = true;
+        t = (under(t) as Extract<Type, { k: 'ptr' }>).elem;
+      }
+    }
+    const u = under(t);
+    e.mode = 'value';
+    e.t = e.implicitAddr ? { k: 'ptr', elem: t } : t; // (for messages about the literal)
+    const elemValue = (v: Expr, want: Type, ctx: string) => {
+      const uv = unparen(v);
+      if (uv.kind === 'composite' && !uv.type) {
+        this.composite(uv, want);
+        if (uv !== v) Object.assign(v, { t: uv.t, mode: uv.mode });
+      } else this.value(v);
+      this.assignable(v, want, ctx);
+    };
+    switch (u.k) {
+      case 'struct': {
+        const tn = typeString(t);
+        const lit = exprString(e);
+        if (e.elems.length === 0) break;
+        const keyed = e.elems[0]!.key !== null;
+        if (keyed) {
+          const seen = new Set<string>();
+          for (const el of e.elems) {
+            if (!el.key) fail(el.value.pos, 'mixture of field:value and value elements in struct literal');
+            const k = unparen(el.key);
+            if (k.kind !== 'ident') fail(k.pos, `invalid field name ${k.text} in struct literal`);
+            const idx = u.fields.findIndex((f) => f.name === k.name);
+            if (idx < 0) fail(k.pos, `unknown field '${k.name}' in struct literal of type ${tn}`);
+            if (seen.has(k.name)) fail(k.pos, `duplicate field name ${k.name} in struct literal`);
+            seen.add(k.name);
+            k.mode = 'value';
+            (el as { field?: number }).field = idx;
+            elemValue(el.value, u.fields[idx]!.type, 'struct literal');
+          }
+        } else {
+          e.elems.forEach((el, i) => {
+            if (el.key) fail(el.key.pos, 'mixture of field:value and value elements in struct literal');
+            if (i >= u.fields.length) fail(el.value.pos, `too many values in ${lit}`);
+            (el as { field?: number }).field = i;
+            elemValue(el.value, u.fields[i]!.type, 'struct literal');
+          });
+          if (e.elems.length < u.fields.length) fail(e.rbrace, `too few values in ${lit}`);
+        }
+        break;
+      }
+      case 'array':
+      case 'slice': {
+        let idx = 0;
+        const seen = new Set<number>();
+        for (const el of e.elems) {
+          if (el.key) {
+            this.checkIndex(el.key, u.k === 'array' ? u.len : null);
+            if (el.key.cv === undefined) fail(el.key.pos, `index ${el.key.text} must be integer constant`);
+            idx = Number(el.key.cv as bigint);
+          } else if (u.k === 'array' && idx >= u.len) {
+            fail(el.value.pos, `index ${idx} is out of bounds (>= ${u.len})`);
+          }
+          if (seen.has(idx)) fail(el.key?.pos ?? el.value.pos, `duplicate index ${idx} in array or slice literal`);
+          seen.add(idx);
+          (el as { index?: number }).index = idx;
+          idx++;
+          elemValue(el.value, u.elem, 'array or slice literal');
+        }
+        break;
+      }
+      case 'map': {
+        const seen = new Set<string>();
+        for (const el of e.elems) {
+          if (!el.key) fail(el.value.pos, 'missing key in map literal');
+          elemValue(el.key, u.key, 'map literal');
+          if (el.key.cv !== undefined) {
+            const k = typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
+            if (seen.has(k)) fail(el.key.pos, `duplicate key ${el.key.text} in map literal`);
+            seen.add(k);
+          }
+          elemValue(el.value, u.elem, 'map literal');
+        }
+        break;
+      }
+      default:
+        fail(e.type?.pos ?? e.pos, `invalid composite literal type ${typeString(t)}`);
+    }
+    e.t = e.implicitAddr ? { k: 'ptr', elem: t } : t;
+  }
+
+  /** The length of `[...]T{...}`: one past the largest index. */
+  private maxIndex(e: CompositeLit): number {
+    let idx = 0;
+    let max = 0;
+    for (const el of e.elems) {
+      if (el.key) {
+        this.checkIndex(el.key, null);
+        if (el.key.cv === undefined) fail(el.key.pos, `index ${el.key.text} must be integer constant`);
+        idx = Number(el.key.cv as bigint);
+      }
+      idx++;
+      max = Math.max(max, idx);
+    }
+    return max;
+  }
+
+  private assertExpr(e: Extract<Expr, { kind: 'assert' }>): void {
+    if (!e.type) fail(e.pos, 'invalid syntax tree: use of .(type) outside type switch');
+    const xt = this.value(e.x);
+    const u = under(xt);
+    if (u.k !== 'iface') fail(e.x.pos, `invalid operation: ${e.x.text} (${this.describeMode(e.x)}) is not an interface`);
+    const t = this.typeOf(e.type);
+    if (under(t).k !== 'iface') {
+      const mm = missingMethod(t, u);
+      if (mm) fail(e.type.pos, `impossible type assertion: ${e.text} ${typeString(t)} does not implement ${typeString(xt)} (${mm.wrongType ? `wrong type for ${mm.name} method` : mm.ptrRecv ? `${mm.name} method has pointer receiver` : `missing ${mm.name} method`})`);
+    }
+    e.t = t;
+    e.mode = 'value';
   }
 
   /** Operands of == != < <= > >= ; converts untyped operands. */
@@ -1391,17 +2215,33 @@ class Checker {
     const text = whole?.text ?? `${x.text} ${op} ${y.text}`;
     const xt = x.t!;
     const yt = y.t!;
-    if (xt.k === 'untyped' && xt.base === 'nil' && yt.k === 'untyped' && yt.base === 'nil') fail(at, `invalid operation: ${text} (operator ${op} not defined on nil)`);
-    const nilSide = (xt.k === 'untyped' && xt.base === 'nil') || (yt.k === 'untyped' && yt.base === 'nil');
+    const isNil = (t: Type) => t.k === 'untyped' && t.base === 'nil';
+    if (isNil(xt) && isNil(yt)) fail(at, `invalid operation: ${text} (operator ${op} not defined on nil)`);
+    const nilSide = isNil(xt) || isNil(yt);
+    // an interface compares with a value of a type that implements it
+    if (!isUntyped(xt) && !isUntyped(yt) && !identical(xt, yt) && (this.assignableType(xt, yt) || this.assignableType(yt, xt))) {
+      if (under(xt).k !== 'iface' && under(yt).k !== 'iface') this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
+      for (const o of [x, y]) {
+        if (under(o.t!).k !== 'iface' && !comparable(o.t!)) fail(at, `invalid operation: ${text} (incomparable types in type set)`);
+      }
+      if (op !== '==' && op !== '!=') fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
+      return;
+    }
     this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
-    const t = x.t!.k === 'untyped' && x.t!.base === 'nil' ? y.t! : x.t!;
+    const t = isNil(x.t!) ? y.t! : x.t!;
+    const u = under(t);
     const ordered = op !== '==' && op !== '!=';
-    if (ordered && !(t.k === 'int' || (t.k === 'untyped' && t.base !== 'bool' && t.base !== 'nil'))) {
+    if (ordered && !(isInteger(t) || isString(t))) {
       fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
-    if (t.k === 'func' && !nilSide) fail(at, `invalid operation: ${text} (func can only be compared to nil)`);
-    if (t.k === 'struct0') unsupported(at, 'comparing struct{} values');
-    if (t.k === 'untyped' && t.base === 'string') unsupported(at, 'comparing strings');
+    if (!nilSide) {
+      const what = u.k === 'func' ? 'func' : u.k === 'slice' ? 'slice' : u.k === 'map' ? 'map' : null;
+      const where = whole?.pos ?? x.pos;
+      if (what) fail(where, `invalid operation: ${text} (${what} can only be compared to nil)`);
+      if (!comparable(t)) fail(where, `invalid operation: ${text} (${typeString(t)} cannot be compared)`);
+    } else if (!nilable(t) && !isUntyped(t)) {
+      fail(isNil(xt) ? x.pos : y.pos, `invalid operation: ${text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
+    }
   }
 
   /**
@@ -1413,8 +2253,18 @@ class Checker {
     const yt = y.t!;
     const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
-      if (xt.base !== yt.base) mismatch(e.pos);
-      return;
+      if (xt.base === yt.base) return;
+      // int and rune constants mix; the result is a rune
+      const num = (b: string) => b === 'int' || b === 'rune';
+      if (num(xt.base) && num(yt.base)) {
+        this.setType(x, UNTYPED_RUNE);
+        this.setType(y, UNTYPED_RUNE);
+        return;
+      }
+      if (xt.base === 'nil' || yt.base === 'nil') {
+        fail(e.pos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
+      }
+      mismatch(e.pos);
     }
     if (isUntyped(xt)) {
       if (!this.untypedFits(xt, yt)) mismatch(x.pos);
@@ -1433,16 +2283,23 @@ class Checker {
     }
   }
 
-  private untypedFits(u: Extract<Type, { k: 'untyped' }>, t: Type): boolean {
+  /** Can an untyped value of this kind become a value of type t (range aside)? */
+  private untypedFits(u: UntypedType, t: Type): boolean {
+    const tu = under(t);
+    if (tu.k === 'iface') {
+      if (u.base === 'nil') return true;
+      return missingMethod(defaultType(u), tu) === null;
+    }
     switch (u.base) {
       case 'int':
-        return t.k === 'int';
+      case 'rune':
+        return tu.k === 'int' || tu.k === 'uint8' || tu.k === 'int32';
       case 'bool':
-        return t.k === 'bool';
+        return tu.k === 'bool';
       case 'nil':
-        return t.k === 'chan' || t.k === 'func';
+        return nilable(t);
       case 'string':
-        return false;
+        return tu.k === 'string';
     }
   }
 
@@ -1450,16 +2307,27 @@ class Checker {
   private convertUntyped(e: Expr, target: Type, ctx: string): void {
     const t = e.t!;
     if (t.k !== 'untyped') return;
-    if (t.base === 'string') this.noStrings(e);
     if (!this.untypedFits(t, target)) {
       if (t.base === 'nil') fail(e.pos, `cannot use nil as ${typeString(target)} value in ${ctx}`);
+      if (under(target).k === 'iface') {
+        // types2 gives the constant its default type first, then fails the typed assignment
+        const dt = defaultType(t);
+        const mode = e.cv !== undefined ? `constant of type ${typeString(dt)}` : `value of type ${typeString(dt)}`;
+        fail(e.pos, `cannot use ${exprString(e)} (${mode}) as type ${typeString(target)} in ${ctx}${this.implementsDetail(dt, target)}`);
+      }
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx}`);
     }
-    if (target.k === 'int' && typeof e.cv === 'bigint' && !fitsInt(e.cv, this.W)) {
+    if (under(target).k === 'iface') {
+      // a constant stored in an interface has its default type
+      if (t.base !== 'nil') return this.convertUntyped(e, defaultType(t), ctx);
+      this.setType(e, target);
+      return;
+    }
+    if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
       // as types2 words it: an assignment-like context says where, an operand of an operation only that it overflows;
       // the constant's value is shown unless the expression is written as that value
-      if (ctx === 'operation') fail(e.pos, `${e.text} (${this.describeMode(e)}) overflows int`);
-      fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as int value in ${ctx} (overflows)`);
+      if (ctx === 'operation') fail(e.pos, `${e.text} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+      fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
   }
@@ -1469,22 +2337,34 @@ class Checker {
     if (e.kind === 'paren') this.setType(e.x, t);
   }
 
-  private noStrings(e: Expr): never {
-    unsupported(e.pos, 'string values (string literals and constants can only be printed with print/println)');
-  }
-
+  /** Go's assignability of a value of type `from` to a variable of type `to`. */
   private assignableType(from: Type, to: Type): boolean {
     if (identical(from, to)) return true;
-    if (from.k === 'chan' && to.k === 'chan' && from.dir === 'both' && identical(from.elem, to.elem)) return true;
     if (from.k === 'untyped') return this.untypedFits(from, to);
+    const fu = under(from);
+    const tu = under(to);
+    const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
+    if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
+    if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
+    if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
     return false;
+  }
+
+  /** Why `from` is not assignable to interface `to`, as Go words it (": T does not implement I (...)"), or ''. */
+  private implementsDetail(from: Type, to: Type): string {
+    const tu = under(to);
+    if (tu.k !== 'iface' || from.k === 'untyped') return '';
+    const mm = missingMethod(from, tu);
+    if (!mm) return '';
+    const why = mm.wrongType ? `wrong type for ${mm.name} method` : mm.ptrRecv ? `${mm.name} method has pointer receiver` : `missing ${mm.name} method`;
+    return `: ${typeString(from)} does not implement ${typeString(to)} (${why})`;
   }
 
   /** e (already checked, single value) must be assignable to `to`. */
   private assignable(e: Expr, to: Type, ctx: string): void {
     const t = e.t!;
     if (isUntyped(t)) return this.convertUntyped(e, to, ctx);
-    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as type ${typeString(to)} in ${ctx}`);
+    if (!this.assignableType(t, to)) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as type ${typeString(to)} in ${ctx}${this.implementsDetail(t, to)}`);
   }
 
   // ---- calls ---------------------------------------------------------------------------------
@@ -1492,13 +2372,13 @@ class Checker {
   private call(e: CallExpr): void {
     const fn = unparen(e.fn);
     this.expr(fn);
-    if (fn !== e.fn) Object.assign(e.fn, { t: fn.t, mode: fn.mode, builtin: fn.builtin });
+    if (fn !== e.fn) Object.assign(e.fn, { t: fn.t, mode: fn.mode, builtin: fn.builtin, selection: fn.selection });
     if (fn.mode === 'type') return this.conversion(e, fn.t!);
     if (fn.mode === 'builtin') return this.builtinCall(e, fn.builtin!);
     const ft = this.singleValue(fn);
-    if (ft.k !== 'func') fail(e.pos, `invalid operation: cannot call non-function ${this.describe(fn)}`);
-    this.args(e, ft, fn.text);
-    this.callResult(e, ft);
+    if (under(ft).k !== 'func') fail(e.pos, `invalid operation: cannot call non-function ${this.describe(fn)}`);
+    this.args(e, under(ft) as FuncType, fn.text);
+    this.callResult(e, under(ft) as FuncType);
   }
 
   private callResult(e: CallExpr, ft: FuncType): void {
@@ -1511,28 +2391,44 @@ class Checker {
     }
   }
 
+  /** The parameter list of a signature as Go prints it in "want (...)". */
+  private paramList(ft: FuncType): string {
+    return `(${ft.params.map((p, i) => (ft.variadic && i === ft.params.length - 1 ? `...${haveString((p as Extract<Type, { k: 'slice' }>).elem)}` : haveString(p))).join(', ')})`;
+  }
+
   private args(e: CallExpr, ft: FuncType, name: string): void {
     const want = ft.params;
-    const typeString = haveString;
-    const wantS = `(${want.map(typeString).join(', ')})`;
-    if (e.args.length === 1 && want.length > 1) {
+    const wantS = this.paramList(ft);
+    const nfixed = ft.variadic ? want.length - 1 : want.length;
+    const paramType = (i: number): Type => (ft.variadic && i >= nfixed ? (want[nfixed] as Extract<Type, { k: 'slice' }>).elem : want[i]!);
+    if (e.ellipsis && !ft.variadic) {
+      this.value(e.args[e.args.length - 1]!);
+      fail(e.args[e.args.length - 1]!.pos, `have (...) used with non-variadic function ${name}`);
+    }
+    if (e.args.length === 1 && (want.length > 1 || ft.variadic) && !e.ellipsis) {
       const t = this.exprMulti(e.args[0]!);
       if (t && t.k === 'tuple') {
-        if (t.types.length !== want.length) fail(e.args[0]!.pos, `${t.types.length < want.length ? 'not enough' : 'too many'} arguments in call to ${name} (have ${typeString(t)}, want ${wantS})`);
+        if (t.types.length < nfixed || (!ft.variadic && t.types.length > want.length)) fail(e.args[0]!.pos, `${t.types.length < want.length ? 'not enough' : 'too many'} arguments in call to ${name} (have ${haveString(t)}, want ${wantS})`);
         t.types.forEach((at, i) => {
-          if (!this.assignableType(at, want[i]!)) fail(e.args[0]!.pos, `cannot use ${e.args[0]!.text} (value of type ${typeString(at)}) as ${typeString(want[i])} value in argument to ${name}`);
+          if (!this.assignableType(at, paramType(i))) fail(e.args[0]!.pos, `cannot use ${e.args[0]!.text} (value of type ${haveString(at)}) as ${typeString(paramType(i))} value in argument to ${name}`);
         });
+        e.spread = true;
         return;
       }
-      if (t) return fail(e.args[0]!.pos, `not enough arguments in call to ${name} (have (${typeString(t)}), want ${wantS})`);
+      if (t && !ft.variadic) return fail(e.args[0]!.pos, `not enough arguments in call to ${name} (have (${haveString(t)}), want ${wantS})`);
     }
     const have = e.args.map((a) => this.value(a));
-    if (have.length !== want.length) {
-      const haveS = `(${have.map(typeString).join(', ')})`;
-      if (have.length < want.length) fail(e.args.length ? e.args[e.args.length - 1]!.pos : e.pos, `not enough arguments in call to ${name} (have ${haveS}, want ${wantS})`);
-      fail(e.args[want.length]!.pos, `too many arguments in call to ${name} (have ${haveS}, want ${wantS})`);
+    const haveS = () => `(${have.map(haveString).join(', ')}${e.ellipsis ? '...' : ''})`;
+    if (e.ellipsis) {
+      if (have.length !== want.length) fail(have.length < want.length ? e.rparen : e.args[want.length]!.pos, `${have.length < want.length ? 'not enough' : 'too many'} arguments in call to ${name} (have ${haveS()}, want ${wantS})`);
+      e.args.forEach((a, i) => this.assignable(a, want[i]!, `argument to ${name}`));
+      return;
     }
-    e.args.forEach((a, i) => this.assignable(a, want[i]!, `argument to ${name}`));
+    if (have.length < nfixed || (!ft.variadic && have.length > want.length)) {
+      if (have.length < nfixed) fail(e.args.length ? e.args[e.args.length - 1]!.pos : e.pos, `not enough arguments in call to ${name} (have ${haveS()}, want ${wantS})`);
+      fail(e.args[want.length]!.pos, `too many arguments in call to ${name} (have ${haveS()}, want ${wantS})`);
+    }
+    e.args.forEach((a, i) => this.assignable(a, paramType(i), `argument to ${name}`));
   }
 
   private conversion(e: CallExpr, t: Type): void {
@@ -1541,23 +2437,65 @@ class Checker {
     const at = this.value(a);
     e.mode = 'value';
     e.t = t;
+    const tu = under(t);
+    const cannot = () => fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
     if (isUntyped(at)) {
-      if (!this.untypedFits(at, t)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+      // string(rune constant) is a constant string
+      if ((at.base === 'int' || at.base === 'rune') && tu.k === 'string') {
+        const v = a.cv as bigint;
+        const ok = v >= 0n && v <= 0x10ffffn && !(v >= 0xd800n && v <= 0xdfffn);
+        this.convertUntyped(a, defaultType(at), 'conversion');
+        e.cv = new TextEncoder().encode(String.fromCodePoint(ok ? Number(v) : 0xfffd));
+        return;
+      }
+      if (at.base === 'string' && tu.k === 'slice' && this.isByteOrRuneSlice(tu)) {
+        this.convertUntyped(a, STRING, 'conversion');
+        return;
+      }
+      if (!this.untypedFits(at, t)) cannot();
+      if (isInteger(t) && typeof a.cv === 'bigint' && !fitsIntType(a.cv, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       this.convertUntyped(a, t, 'conversion');
-      if (a.cv !== undefined) e.cv = a.cv;
+      if (a.cv !== undefined && tu.k !== 'iface') e.cv = a.cv;
       return;
     }
-    if (!this.assignableType(at, t) && !(at.k === 'chan' && t.k === 'chan' && identical(at.elem, t.elem))) {
-      fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+    const au = under(at);
+    const ok =
+      this.assignableType(at, t) ||
+      identical(au, tu) ||
+      (au.k === 'ptr' && tu.k === 'ptr' && identical(under(au.elem), under(tu.elem))) ||
+      (isInteger(at) && isInteger(t)) ||
+      (isInteger(at) && tu.k === 'string') ||
+      (au.k === 'string' && tu.k === 'slice' && this.isByteOrRuneSlice(tu)) ||
+      (tu.k === 'string' && au.k === 'slice' && this.isByteOrRuneSlice(au)) ||
+      (au.k === 'chan' && tu.k === 'chan' && identical(au.elem, tu.elem));
+    if (!ok) cannot();
+    if (a.cv !== undefined) {
+      if (isInteger(t) && isInteger(at)) {
+        const v = a.cv as bigint;
+        if (!fitsIntType(v, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+        e.cv = v;
+      } else if (isInteger(at) && tu.k === 'string') {
+        const v = a.cv as bigint;
+        const valid = v >= 0n && v <= 0x10ffffn && !(v >= 0xd800n && v <= 0xdfffn);
+        e.cv = new TextEncoder().encode(String.fromCodePoint(valid ? Number(v) : 0xfffd));
+      } else if (tu.k !== 'slice' && tu.k !== 'iface') {
+        e.cv = a.cv;
+      }
     }
-    if (a.cv !== undefined) e.cv = a.cv;
+  }
+
+  private isByteOrRuneSlice(u: Type): boolean {
+    if (u.k !== 'slice') return false;
+    const k = under(u.elem).k;
+    return k === 'uint8' || k === 'int32';
   }
 
   private builtinCall(e: CallExpr, name: string): void {
     const nargs = (n: number, max = n) => {
-      if (e.args.length < n) fail(e.rparen, `not enough arguments for ${e.text} (expected ${n}, found ${e.args.length})`);
-      if (e.args.length > max) fail(e.args[max]!.pos, `too many arguments for ${e.text} (expected ${max}, found ${e.args.length})`);
+      if (e.args.length < n) fail(e.pos, `invalid operation: not enough arguments for ${exprString(e)} (expected ${n}, found ${e.args.length})`);
+      if (e.args.length > max) fail(e.pos, `invalid operation: too many arguments for ${exprString(e)} (expected ${max}, found ${e.args.length})`);
     };
+    if (e.ellipsis && name !== 'append' && !name.includes('.')) fail(e.pos, `invalid operation: invalid use of ... with built-in ${name}`);
     e.mode = 'value';
     switch (name) {
       case 'print':
@@ -1566,15 +2504,15 @@ class Checker {
           this.expr(a);
           if (e.args.length === 1 && a.mode !== 'novalue' && a.t?.k === 'tuple') {
             // println(f()) with a multi-value f prints every result, as gc accepts it
-            for (const x of a.t.types) if (x.k !== 'int' && x.k !== 'bool') unsupported(a.pos, `printing values of type ${typeString(x)} (print/println take ints, bools and string constants)`);
+            for (const x of a.t.types) if (!isInteger(x) && !isBoolean(x) && !isString(x)) unsupported(a.pos, `printing values of type ${typeString(x)} (print/println take integers, bools and strings)`);
             continue;
           }
           const t = this.singleValue(a);
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
-            if (t.base !== 'string') this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (t.k !== 'int' && t.k !== 'bool') {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take ints, bools and string constants)`);
+            this.convertUntyped(a, defaultType(t), `argument to ${name}`);
+          } else if (!isInteger(t) && !isBoolean(t) && !isString(t)) {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take integers, bools and strings)`);
           }
         }
         e.mode = 'novalue';
@@ -1586,18 +2524,27 @@ class Checker {
         const a = e.args[0]!;
         const t = this.value(a);
         e.t = INT;
-        if (name === 'len' && t.k === 'untyped' && t.base === 'string') {
-          e.cv = BigInt((a.cv as Uint8Array).length);
-          e.t = UNTYPED_INT;
+        const u = under(this.derefArray(t));
+        if (name === 'len' && isString(t)) {
+          if (a.cv !== undefined) {
+            e.cv = BigInt((a.cv as Uint8Array).length);
+            if (isUntyped(t)) this.convertUntyped(a, STRING, 'argument to len');
+          }
           return;
         }
-        if (t.k !== 'chan') fail(a.pos, `invalid argument: ${this.describe(a)} for ${name}`);
-        return;
+        if (u.k === 'array') {
+          // the length of an array is a constant when evaluating the operand has no effects
+          if (!this.hasCallsOrReceives(a)) e.cv = BigInt(u.len);
+          return;
+        }
+        if (u.k === 'slice' || u.k === 'chan' || (name === 'len' && u.k === 'map')) return;
+        fail(a.pos, `invalid argument: ${this.describe(a)} for ${name}`);
       }
+      // falls through (unreachable)
       case 'close': {
         nargs(1);
         const a = e.args[0]!;
-        const t = this.value(a);
+        const t = under(this.value(a));
         if (t.k !== 'chan') fail(a.pos, `invalid operation: non-chan argument ${this.describe(a)} to close`);
         if (t.dir === 'recv') fail(a.pos, `invalid operation: cannot close receive-only channel ${this.describe(a)}`);
         e.mode = 'novalue';
@@ -1610,24 +2557,133 @@ class Checker {
         this.expr(te);
         if (te.mode !== 'type') fail(te.pos, `${te.text} is not a type`);
         const t = te.t!;
-        if (t.k !== 'chan') unsupported(te.pos, `make(${typeString(t)}) (only channels can be made)`);
-        nargs(1, 2);
-        if (e.args.length === 2) {
-          const n = e.args[1]!;
+        const u = under(t);
+        if (u.k !== 'chan' && u.k !== 'slice' && u.k !== 'map') fail(te.pos, `invalid argument: cannot make ${te.text}; type must be slice, map, or channel`);
+        if (u.k === 'slice') {
+          if (e.args.length < 2) fail(e.pos, `invalid operation: ${e.text} expects 2 or 3 arguments; found ${e.args.length}`);
+          if (e.args.length > 3) fail(e.pos, `invalid operation: ${e.text} expects 2 or 3 arguments; found ${e.args.length}`);
+        } else if (e.args.length > 2) {
+          fail(e.pos, `invalid operation: ${e.text} expects 1 or 2 arguments; found ${e.args.length}`);
+        }
+        const sizes = e.args.slice(1);
+        for (const n of sizes) {
           const nt = this.value(n);
-          if (nt.k !== 'int' && !(nt.k === 'untyped' && nt.base === 'int')) fail(n.pos, `cannot convert ${this.describe(n)} to int`);
+          if (!isInteger(nt)) fail(n.pos, `cannot convert ${this.describe(n)} to type int`);
           if (n.cv !== undefined && (n.cv as bigint) < 0n) fail(n.pos, `invalid argument: index ${n.text} (constant of type int) must not be negative`);
           this.convertUntyped(n, INT, 'argument to make');
+        }
+        if (sizes.length === 2 && sizes[0]!.cv !== undefined && sizes[1]!.cv !== undefined && (sizes[0]!.cv as bigint) > (sizes[1]!.cv as bigint)) {
+          fail(sizes[0]!.pos, `invalid argument: length and capacity swapped`);
         }
         e.t = t;
         return;
       }
+      case 'new': {
+        nargs(1);
+        const te = e.args[0]!;
+        this.expr(te);
+        if (te.mode !== 'type') fail(te.pos, `${te.text} is not a type`);
+        e.t = { k: 'ptr', elem: te.t! };
+        return;
+      }
+      case 'append': {
+        if (e.args.length === 0) fail(e.rparen, 'not enough arguments for append() (expected 1, found 0)');
+        const s = e.args[0]!;
+        const st = this.value(s);
+        if (st.k === 'untyped' && st.base === 'nil') fail(s.pos, 'first argument to append must be a typed slice; have untyped nil');
+        const su = under(st);
+        if (su.k !== 'slice') fail(s.pos, `first argument to append must be a slice; have ${this.describe(s)}`);
+        e.t = st;
+        if (e.ellipsis) {
+          if (e.args.length !== 2) fail(e.pos, `can only use ... with final argument in list`);
+          const r = e.args[1]!;
+          const rt = this.value(r);
+          // append([]byte, string...) is allowed
+          if (under(su.elem).k === 'uint8' && isString(rt)) {
+            if (isUntyped(rt)) this.convertUntyped(r, STRING, 'argument to append');
+            return;
+          }
+          if (isUntyped(rt) && rt.base === 'nil') return this.convertUntyped(r, st, 'argument to append');
+          if (under(rt).k !== 'slice' || !identical(under(rt).k === 'slice' ? (under(rt) as Extract<Type, { k: 'slice' }>).elem : rt, su.elem)) {
+            fail(r.pos, `cannot use ${r.text} (${this.describeMode(r)}) as type []${typeString(su.elem)} in argument to append`);
+          }
+          return;
+        }
+        for (const a of e.args.slice(1)) {
+          this.value(a);
+          this.assignable(a, su.elem, 'argument to append');
+        }
+        return;
+      }
+      case 'copy': {
+        nargs(2);
+        const [d, s] = e.args as [Expr, Expr];
+        const dt = this.value(d);
+        const st = this.value(s);
+        e.t = INT;
+        const du = under(dt);
+        if (du.k !== 'slice') fail(d.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
+        if (isString(st) && under(du.elem).k === 'uint8') {
+          if (isUntyped(st)) this.convertUntyped(s, STRING, 'argument to copy');
+          return;
+        }
+        const su = under(st);
+        if (su.k !== 'slice') fail(d.pos, `invalid argument: copy expects slice arguments; found ${this.describe(d)} and ${this.describe(s)}`);
+        if (!identical(su.elem, du.elem)) fail(d.pos, `invalid argument: arguments to copy ${this.describe(d)} and ${this.describe(s)} have different element types ${typeString(du.elem)} and ${typeString(su.elem)}`);
+        return;
+      }
+      case 'delete': {
+        nargs(2);
+        const [m, k] = e.args as [Expr, Expr];
+        const mt = under(this.value(m));
+        if (mt.k !== 'map') fail(m.pos, `invalid argument: ${this.describe(m)} is not a map`);
+        this.value(k);
+        this.assignable(k, mt.key, 'argument to delete');
+        e.mode = 'novalue';
+        e.t = undefined;
+        return;
+      }
+      case 'panic': {
+        nargs(1);
+        const a = e.args[0]!;
+        const t = this.value(a);
+        if (t.k === 'untyped' && t.base === 'nil') unsupported(a.pos, 'panic(nil)');
+        this.assignable(a, EMPTY_IFACE_T, 'argument to panic');
+        e.mode = 'novalue';
+        e.t = undefined;
+        return;
+      }
       default: {
-        const ft = name.startsWith('runtime.') ? RUNTIME_FUNCS[name.slice(8)] : WG_METHODS[name.slice(3)];
+        const pf = PKG_FUNCS[name.split('.')[0]!]?.[name.split('.')[1]!];
+        const [first, second, third] = name.split('.') as [string, string, string];
+        const ft = pf ? pf.type : first === 'runtime' ? RUNTIME_FUNCS[second] : first === 'sync' ? SYNC_METHODS[second as SyncName][third] : undefined;
         if (!ft) unsupported(e.pos, `builtin ${name}`);
-        this.args(e, ft, name.startsWith('wg.') ? e.fn.text : name);
+        this.args(e, ft, first === 'sync' ? e.fn.text : name);
         this.callResult(e, ft);
       }
+    }
+  }
+
+  /** Does evaluating e involve a call (other than a constant conversion or len/cap) or a receive? */
+  private hasCallsOrReceives(e: Expr): boolean {
+    const x = unparen(e);
+    switch (x.kind) {
+      case 'call': {
+        const f = unparen(x.fn);
+        if (f.mode === 'type') return x.args.some((a) => this.hasCallsOrReceives(a));
+        if (f.mode === 'builtin' && (f.builtin === 'len' || f.builtin === 'cap')) return x.args.some((a) => this.hasCallsOrReceives(a));
+        return true;
+      }
+      case 'unary':
+        return x.op === '<-' || this.hasCallsOrReceives(x.x);
+      case 'binary':
+        return this.hasCallsOrReceives(x.x) || this.hasCallsOrReceives(x.y);
+      case 'selector':
+        return this.hasCallsOrReceives(x.x);
+      case 'index':
+        return this.hasCallsOrReceives(x.x) || this.hasCallsOrReceives(x.index);
+      default:
+        return false;
     }
   }
 
@@ -1639,6 +2695,8 @@ class Checker {
   }
 
   private terminating(s: Stmt): boolean {
+    // a skipped statement (outside the subset) may well terminate: no "missing return" because of it
+    if ((s as { skipped?: boolean }).skipped) return true;
     switch (s.kind) {
       case 'return':
         return true;
@@ -1648,6 +2706,12 @@ class Checker {
         return s.else !== null && this.terminatingList(s.then.body) && this.terminating(s.else);
       case 'for':
         return s.cond === null && !this.wasBroken(s);
+      case 'typeswitch':
+        return !this.wasBroken(s) && s.clauses.some((c) => c.types === null) && s.clauses.every((c) => this.terminatingList(c.body));
+      case 'expr': {
+        const x = unparen(s.x);
+        return x.kind === 'call' && unparen(x.fn).mode === 'builtin' && unparen(x.fn).builtin === 'panic';
+      }
       case 'switch':
         return (
           !this.wasBroken(s) &&
@@ -1672,7 +2736,7 @@ class Checker {
 
   /** `x (variable of type int)`, `1 (untyped int constant)`, ... as types2 words them. */
   private describe(e: Expr): string {
-    return `${e.text} (${this.describeMode(e)})`;
+    return `${exprString(e)} (${this.describeMode(e)})`;
   }
 
   private describeMode(e: Expr): string {
@@ -1692,6 +2756,72 @@ class Checker {
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
+}
+
+/**
+ * An expression as types2 writes it in messages: the source, with the
+ * elements of composite literals and the bodies of function literals shown
+ * as … (an elided literal type as its underlying type).
+ */
+function exprString(e: Expr): string {
+  let text = e.text;
+  const seen = new Set<unknown>();
+  const visit = (x: unknown): void => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) return x.forEach(visit);
+    const o = x as Expr;
+    if (o.kind === 'composite') {
+      const head = o.type ? o.type.text : o.t ? typeString(o.implicitAddr ? under(o.t).k === 'ptr' ? (under(o.t) as Extract<Type, { k: 'ptr' }>).elem : o.t : under(o.t)) : '';
+      text = text.replace(o.text, o.elems.length ? `${head}{…}` : `${head}{}`);
+      return;
+    }
+    if (o.kind === 'funclit') {
+      text = text.replace(o.text, `${o.text.slice(0, o.text.indexOf('{')).trim()} {…}`);
+      return;
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 't' && k !== 'obj' && k !== 'info' && k !== 'selection') visit(v);
+  };
+  visit(e);
+  return text;
+}
+
+/** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */
+function skipIfInvalid(o: Obj): void {
+  const inv = (o as { invalid?: UnsupportedError }).invalid;
+  if (inv) throw new SkippedError(inv.pos, inv.detail);
+}
+
+/** Every identifier an AST node mentions (to mark what a skipped statement uses). */
+function identsIn(node: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    if (o.kind === 'ident' && typeof o.name === 'string') out.push(o.name);
+    if (o.kind === 'tname' && typeof o.name === 'string') out.push(o.name);
+    if (o.kind === 'tqual' && typeof o.pkg === 'string') out.push(o.pkg);
+    for (const [k, v] of Object.entries(o)) {
+      // skip the checker's annotations (objects, types, function info)
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
+      visit(v);
+    }
+  };
+  visit(node);
+  return out;
+}
+
+/** The names a statement declares (:= and var), for a skipped statement. */
+function declaredBy(s: Stmt): { name: string; pos: Pos; what: string }[] {
+  if (s.kind === 'define') return s.lhs.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' }));
+  if (s.kind === 'var') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' })));
+  return [];
 }
 
 /** A type in a "have (...)" list: Go calls untyped numeric constants "number". */
@@ -1727,7 +2857,11 @@ function arith(op: string, a: bigint, b: bigint): bigint {
 }
 
 function compareConst(op: string, a: ConstValue, b: ConstValue): boolean {
-  if (typeof a === 'object' || typeof b === 'object') return false;
+  if (typeof a === 'object' || typeof b === 'object') {
+    // strings compare by bytes
+    const c = Buffer.compare(Buffer.from(a as Uint8Array), Buffer.from(b as Uint8Array));
+    return compareConst(op, BigInt(c), 0n);
+  }
   switch (op) {
     case '==':
       return a === b;

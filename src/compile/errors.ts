@@ -43,6 +43,17 @@ export function fail(pos: Pos, detail: string): never {
   throw new PosError(pos, detail);
 }
 
+/**
+ * A construct outside the subset. Go reports errors in a program before
+ * anything is compiled, so these do not stop checking: the parser and the
+ * checker record them, skip the construct, and report the first one only
+ * when the program has no error Go would report (src/compile/check.ts).
+ */
+export class UnsupportedError extends PosError {}
+
+/** A construct that depends on one outside the subset (skipped; the first cause is reported). */
+export class SkippedError extends UnsupportedError {}
+
 export function unsupported(pos: Pos, what: string): never {
-  throw new PosError(pos, `unsupported: ${what}`);
+  throw new UnsupportedError(pos, `unsupported: ${what}`);
 }

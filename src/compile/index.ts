@@ -32,6 +32,7 @@ import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
 import { CompileError, PosError } from './errors.ts';
 import { lowerProgram } from './lower.ts';
+import { goAsmConst } from '../go119/goasm.ts';
 import { compileOnLargeStack } from './deep.ts';
 import { parseGo, TooDeepForThisThread } from './parse.ts';
 
@@ -103,7 +104,7 @@ export async function compileCode(source: string, file: string, arch: Arch, o: C
       throw e;
     }
     if (ast.softError) throw ast.softError;
-    const ir = lowerProgram(checked, { ptrSize: arch.ptrSize });
+    const ir = lowerProgram(checked, { ptrSize: arch.ptrSize, K: (n) => goAsmConst(arch, n) });
     const backend = backendFor(arch);
     const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));
     const funcBlocks = funcs.map((f) => backend.func(f, file));

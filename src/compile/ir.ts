@@ -25,13 +25,18 @@ export type Operand =
    */
   | { readonly k: 'frame'; readonly s: number };
 
-export type CmpOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+/** Comparisons: signed (lt .. ge) and unsigned (ltu .. geu, for bounds checks). */
+export type CmpOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'ltu' | 'leu' | 'gtu' | 'geu';
 export type BinOp = 'add' | 'sub' | 'mul' | 'and' | 'or' | 'xor' | 'andnot' | CmpOp;
 
 /** The comparison that is true exactly when `c` is false. */
-export const NEGATE: Readonly<Record<CmpOp, CmpOp>> = { eq: 'ne', ne: 'eq', lt: 'ge', ge: 'lt', le: 'gt', gt: 'le' };
+export const NEGATE: Readonly<Record<CmpOp, CmpOp>> = { eq: 'ne', ne: 'eq', lt: 'ge', ge: 'lt', le: 'gt', gt: 'le', ltu: 'geu', geu: 'ltu', leu: 'gtu', gtu: 'leu' };
 
-export type Callee = { readonly k: 'sym'; readonly name: string } | { readonly k: 'closure'; readonly fv: Operand };
+/**
+ * What a call calls: a symbol, a closure (through its funcval, with the
+ * closure context register set), or a code address (a method from an itab).
+ */
+export type Callee = { readonly k: 'sym'; readonly name: string } | { readonly k: 'closure'; readonly fv: Operand } | { readonly k: 'code'; readonly addr: Operand };
 
 export interface CallArg {
   v: Operand;
@@ -42,9 +47,12 @@ export interface CallArg {
 export interface CallResult {
   /** the slot that receives the result; null to drop it */
   dst: number | null;
-  /** a Go bool: only its low byte is defined */
+  /** a Go bool or uint8: only its low byte is defined */
   bool?: boolean;
 }
+
+/** Bytes of a memory access: a word (the default), a 32-bit value, a byte. */
+export type AccessSize = 1 | 4 | 8;
 
 export type InstBody =
   | { op: 'mov'; dst: number; src: Operand }
@@ -63,9 +71,13 @@ export type InstBody =
   | { op: 'shl' | 'shr'; dst: number; a: Operand; b: Operand }
   /** neg: -a; com: ^a (bitwise); not: !a for a 0/1 bool */
   | { op: 'neg' | 'com' | 'not'; dst: number; a: Operand }
-  /** dst = the word (or zero-extended byte) at address(base) + off */
-  | { op: 'load'; dst: number; base: Operand; off: number; byte?: boolean }
-  | { op: 'store'; base: Operand; off: number; src: Operand }
+  /**
+   * dst = the value at address(base) + off: a word by default; `size` 1 or 4
+   * loads a narrower value, zero-extended (sign-extended when `signed`)
+   */
+  | { op: 'load'; dst: number; base: Operand; off: number; size?: AccessSize; signed?: boolean }
+  /** store the low `size` bytes (default: a word) of src at address(base) + off */
+  | { op: 'store'; base: Operand; off: number; src: Operand; size?: AccessSize }
   | { op: 'label'; id: number }
   | { op: 'jmp'; target: number }
   /** jump to target when (cond != 0) === when */
@@ -107,6 +119,8 @@ export interface DataBlock {
 export type DataItem =
   /** one machine word: a number or the address of a symbol */
   | { k: 'word'; v: bigint | string }
+  /** a 1-, 2- or 4-byte integer (type descriptor fields: hash, kind, counts) */
+  | { k: 'int'; size: 1 | 2 | 4; v: number }
   | { k: 'bytes'; b: Uint8Array };
 
 /**

@@ -7,7 +7,8 @@
 // 2. tree-sitter-go (through web-tree-sitter) gives a concrete syntax tree of
 //    the file, which is then turned into the subset's AST (ast.ts). Every
 //    construct the subset lacks is rejected here, at its own position, as
-//    `unsupported: <construct>`.
+//    `unsupported: <construct>` (a placeholder node that keeps the error, so
+//    that the checker still reports Go's own errors first).
 //
 // Positions are Go's: 1-based lines and byte columns (tree-sitter counts
 // UTF-16 code units in JavaScript strings; see Positions). The source text of
@@ -23,8 +24,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
-import type { Block, Clause, ConstSpec, Expr, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeExpr, VarSpec } from './ast.ts';
-import { fail, type Pos, PosError, unsupported } from './errors.ts';
+import type { BadNode, Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
+import { fail, type Pos, PosError, unsupported, UnsupportedError } from './errors.ts';
 import { checkSyntax, TooDeep } from './syntax.ts';
 
 /**
@@ -144,22 +145,10 @@ const endPos = (n: TsNode): Pos => {
 /** The source text of a node (web-tree-sitter's node.text copies the rest of the file each time). */
 const textOf = (n: TsNode): string => P.text.slice(n.startIndex, n.endIndex);
 
-/** Give an AST node its `text` (a node's source, for messages), computed when first read. */
-function withText<T extends object>(obj: T, n: TsNode, firstLine = false): T & { text: string } {
-  // a node converted for a child (parentheses, a block statement) keeps its own text
-  if (Object.prototype.hasOwnProperty.call(obj, 'text')) return obj as T & { text: string };
-  const [start, end] = [n.startIndex, n.endIndex];
-  const text = P.text;
-  let cached: string | undefined;
-  Object.defineProperty(obj, 'text', {
-    enumerable: true,
-    configurable: true,
-    get: () => (cached ??= firstLine ? text.slice(start, end).split('\n')[0]! : text.slice(start, end)),
-    set: (v: string) => {
-      cached = v;
-    },
-  });
-  return obj as T & { text: string };
+/** The first line of a node's source text (a statement's, for messages). */
+function firstLine(n: TsNode): string {
+  const nl = P.text.indexOf('\n', n.startIndex);
+  return P.text.slice(n.startIndex, nl >= 0 && nl < n.endIndex ? nl : n.endIndex);
 }
 
 /**
@@ -234,32 +223,15 @@ function must(n: TsNode | null, parent: TsNode, what: string): TsNode {
 
 /** Human names for tree-sitter node types that the subset rejects. */
 const UNSUPPORTED: Record<string, string> = {
-  map_type: 'map types',
-  slice_type: 'slice types',
-  array_type: 'array types',
-  implicit_length_array_type: 'array types',
-  pointer_type: 'pointer types',
-  interface_type: 'interface types',
-  struct_type: 'struct types (only struct{} is supported)',
   generic_type: 'generic types',
   negated_type: 'type constraints',
-  type_declaration: 'type declarations',
-  method_declaration: 'methods',
   select_statement: 'select statements',
   goto_statement: 'goto statements',
-  type_switch_statement: 'type switches',
-  index_expression: 'index expressions',
-  slice_expression: 'slice expressions',
-  type_assertion_expression: 'type assertions',
   type_instantiation_expression: 'generics',
   float_literal: 'floating-point numbers',
   imaginary_literal: 'complex numbers',
-  rune_literal: 'rune literals',
-  composite_literal: 'composite literals (only struct{}{} is supported)',
-  variadic_argument: 'variadic calls (...)',
-  variadic_parameter_declaration: 'variadic functions',
   receive_statement: 'select statements',
-  type_conversion_expression: 'type conversions',
+  type_parameter_list: 'generic types',
 };
 
 function rejectNode(n: TsNode): never {
@@ -274,6 +246,14 @@ function convertFile(root: TsNode): SourceFile {
   const imports: SourceFile['imports'] = [];
   const decls: TopDecl[] = [];
   for (const n of named(root)) {
+    try {
+      convertTop(n);
+    } catch (e) {
+      if (!(e instanceof UnsupportedError)) throw e;
+      decls.push({ kind: 'bad', pos: pos(n), ...badNode(n, e) });
+    }
+  }
+  function convertTop(n: TsNode): void {
     switch (n.type) {
       case 'package_clause': {
         const id = named(n)[0]!;
@@ -283,13 +263,19 @@ function convertFile(root: TsNode): SourceFile {
       }
       case 'import_declaration':
         for (const spec of named(n).flatMap((c) => (c.type === 'import_spec' ? [c] : c.type === 'import_spec_list' ? named(c).filter((x) => x.type === 'import_spec') : []))) {
-          if (field(spec, 'name')) unsupported(pos(spec), 'named imports');
           const p = must(field(spec, 'path'), spec, 'import path');
-          imports.push({ pos: pos(p), path: stringValueText(p) });
+          const nm = field(spec, 'name');
+          imports.push(nm ? { pos: pos(p), path: stringValueText(p), name: textOf(nm), namePos: pos(nm) } : { pos: pos(p), path: stringValueText(p) });
         }
         break;
       case 'function_declaration':
         decls.push({ kind: 'func', decl: convertFuncDecl(n) });
+        break;
+      case 'method_declaration':
+        decls.push({ kind: 'func', decl: convertMethodDecl(n) });
+        break;
+      case 'type_declaration':
+        for (const spec of typeSpecs(n)) decls.push({ kind: 'type', spec });
         break;
       case 'var_declaration':
         for (const s of varSpecs(n)) decls.push({ kind: 'var', spec: s });
@@ -319,17 +305,54 @@ function convertFuncDecl(n: TsNode): FuncDecl {
   };
 }
 
+/** `func (r T) Name(...) ...` / `func (r *T) ...` */
+function convertMethodDecl(n: TsNode): FuncDecl {
+  const recvList = must(field(n, 'receiver'), n, 'receiver');
+  const rs = named(recvList);
+  // gc reports these at the method's name (the token after the receiver list)
+  if (rs.length !== 1) fail(pos(field(n, 'name') ?? recvList), rs.length ? 'method has multiple receivers' : 'method has no receiver');
+  const r = rs[0]!;
+  if (r.type !== 'parameter_declaration') rejectNode(r);
+  let t = must(field(r, 'type'), r, 'receiver type');
+  while (t.type === 'parenthesized_type') t = named(t)[0]!;
+  let ptr = false;
+  if (t.type === 'pointer_type') {
+    ptr = true;
+    t = named(t)[0]!;
+    while (t.type === 'parenthesized_type') t = named(t)[0]!;
+  }
+  if (t.type === 'generic_type') unsupported(pos(t), 'generic types');
+  if (t.type !== 'type_identifier') fail(pos(t), `invalid receiver type ${textOf(t)}`);
+  const names = r.childrenForFieldName('name').filter((x): x is TsNode => !!x);
+  const d = convertFuncDecl(n);
+  return { ...d, recv: { name: names[0] ? (names[0].type === 'blank_identifier' ? '_' : textOf(names[0])) : null, pos: pos(r), ptr, typeName: textOf(t), typePos: pos(t) } };
+}
+
+/** The specs of a type declaration: `type T U`, `type T = U`, `type ( ... )`. */
+function typeSpecs(n: TsNode): TypeSpec[] {
+  return named(n).map((s) => {
+    if (s.type !== 'type_spec' && s.type !== 'type_alias') rejectNode(s);
+    if (field(s, 'type_parameters')) unsupported(pos(field(s, 'type_parameters')!), 'generic types');
+    const nm = must(field(s, 'name'), s, 'type name');
+    return { pos: pos(s), name: textOf(nm), namePos: pos(nm), type: convertType(must(field(s, 'type'), s, 'type')), alias: s.type === 'type_alias' };
+  });
+}
+
 function convertSignature(n: TsNode): Signature {
-  const params = convertParams(must(field(n, 'parameters'), n, 'parameters'));
+  const plist = must(field(n, 'parameters'), n, 'parameters');
+  const params = convertParams(plist);
   const r = field(n, 'result');
   let results: Param[] = [];
   if (r) results = r.type === 'parameter_list' ? convertParams(r) : [{ name: null, pos: pos(r), type: convertType(r) }];
-  return { params, results };
+  const decls = named(plist);
+  const vi = decls.findIndex((d) => d.type === 'variadic_parameter_declaration');
+  if (vi >= 0 && vi !== decls.length - 1) fail(pos(decls[vi]!), 'can only use ... with final parameter in list');
+  return vi >= 0 ? { params, results, variadic: true } : { params, results };
 }
 
 function convertParams(list: TsNode): Param[] {
   const decls = named(list).map((d) => {
-    if (d.type !== 'parameter_declaration') rejectNode(d);
+    if (d.type !== 'parameter_declaration' && d.type !== 'variadic_parameter_declaration') rejectNode(d);
     const typeNode = must(field(d, 'type'), d, 'parameter type');
     return { d, typeNode, names: d.childrenForFieldName('name').filter((x): x is TsNode => !!x) };
   });
@@ -358,14 +381,8 @@ function convertParams(list: TsNode): Param[] {
 
 // ---- types ----------------------------------------------------------------------------
 
-type NoText<T> = T extends unknown ? Omit<T, 'text'> : never;
-
 function convertType(n: TsNode): TypeExpr {
-  return withText(convertTypeInner(n), n) as TypeExpr;
-}
-
-function convertTypeInner(n: TsNode): NoText<TypeExpr> {
-  const base = { pos: pos(n) };
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'type_identifier':
     case 'identifier':
@@ -383,10 +400,52 @@ function convertTypeInner(n: TsNode): NoText<TypeExpr> {
     }
     case 'function_type':
       return { ...base, kind: 'tfunc', sig: convertSignature(n) };
+    default:
+      return convertCompositeType(n);
+  }
+}
+
+/** Slice, array, pointer, map, struct and interface types. */
+function convertCompositeType(n: TsNode): TypeExpr {
+  const base = { pos: pos(n), text: textOf(n) };
+  switch (n.type) {
+    case 'slice_type':
+      return { ...base, kind: 'tslice', elem: convertType(must(field(n, 'element'), n, 'element type')) };
+    case 'array_type':
+      return { ...base, kind: 'tarray', len: convertExpr(must(field(n, 'length'), n, 'array length')), elem: convertType(must(field(n, 'element'), n, 'element type')) };
+    case 'implicit_length_array_type':
+      return { ...base, kind: 'tarray', len: null, elem: convertType(must(field(n, 'element'), n, 'element type')) };
+    case 'pointer_type':
+      return { ...base, kind: 'tptr', elem: convertType(must(named(n)[0] ?? null, n, 'pointer base type')) };
+    case 'map_type':
+      return { ...base, kind: 'tmap', key: convertType(must(field(n, 'key'), n, 'key type')), elem: convertType(must(field(n, 'value'), n, 'element type')) };
     case 'struct_type': {
+      const fields: FieldDecl[] = [];
       const fl = named(n)[0];
-      if (fl && named(fl).length > 0) rejectNode(n);
-      return { ...base, kind: 'tstruct0' };
+      for (const f of fl ? named(fl) : []) {
+        if (f.type !== 'field_declaration') continue;
+        const names = f.childrenForFieldName('name').filter((x): x is TsNode => !!x);
+        let t = convertType(must(field(f, 'type'), f, 'field type'));
+        // an embedded *T: tree-sitter-go keeps the star as a token of the field
+        if (names.length === 0 && f.children.some((x) => x?.type === '*')) t = { pos: pos(f), text: textOf(f), kind: 'tptr', elem: t };
+        fields.push({ pos: pos(f), names: names.length ? names.map((x) => ({ name: textOf(x), pos: pos(x) })) : null, type: t });
+      }
+      return { ...base, kind: 'tstruct', fields };
+    }
+    case 'interface_type': {
+      const methods: { name: string; pos: Pos; sig: Signature }[] = [];
+      const embeds: TypeExpr[] = [];
+      for (const c of named(n)) {
+        if (c.type === 'method_elem') {
+          const nm = must(field(c, 'name'), c, 'method name');
+          methods.push({ name: textOf(nm), pos: pos(nm), sig: convertSignature(c) });
+        } else if (c.type === 'type_elem') {
+          const ts = named(c);
+          if (ts.length !== 1) unsupported(pos(c), 'type constraints');
+          embeds.push(convertType(ts[0]!));
+        } else rejectNode(c);
+      }
+      return { ...base, kind: 'tiface', methods, embeds };
     }
     default:
       rejectNode(n);
@@ -447,20 +506,20 @@ function parseIntLit(n: TsNode): bigint {
 
 function convertExpr(n: TsNode): Expr {
   const e = convertExprInner(n);
-  if (Object.prototype.hasOwnProperty.call(e, 'text')) return e as Expr;
-  // leaves keep their source text; everything else is printed as Go prints
-  // expressions in its messages (see exprText)
-  if (e.kind === 'ident' || e.kind === 'int' || e.kind === 'string') return withText(e, n) as Expr;
-  let cached: string | undefined;
-  Object.defineProperty(e, 'text', {
-    enumerable: true,
-    configurable: true,
-    get: () => (cached ??= exprText(e as Expr)),
-    set: (v: string) => {
-      cached = v;
-    },
-  });
-  return e as Expr;
+  // operators, calls, selectors and function literals are printed as gc
+  // prints expressions in its messages (see exprText); the rest keep their source
+  if (e.kind === 'paren' || e.kind === 'unary' || e.kind === 'binary' || e.kind === 'call' || e.kind === 'selector' || e.kind === 'funclit') {
+    let cached: string | undefined;
+    Object.defineProperty(e, 'text', {
+      enumerable: true,
+      configurable: true,
+      get: () => (cached ??= exprText(e)),
+      set: (v: string) => {
+        cached = v;
+      },
+    });
+  }
+  return e;
 }
 
 /**
@@ -478,17 +537,13 @@ function exprText(e: Expr): string {
     case 'binary':
       return `${e.x.text} ${e.op} ${e.y.text}`;
     case 'call':
-      return `${e.fn.text}(${e.args.map((a) => a.text).join(', ')})`;
+      return `${e.fn.text}(${e.args.map((a) => a.text).join(', ')}${'ellipsis' in e && e.ellipsis ? '...' : ''})`;
     case 'selector':
       return `${e.x.text}.${e.sel}`;
     case 'funclit':
       return `func${signatureText(e.sig)} {${e.body.body.length ? '…' : ''}}`;
-    case 'structlit':
-      return 'struct{}{}';
-    case 'typeexpr':
-      return typeText(e.type);
     default:
-      return '';
+      return e.text;
   }
 }
 
@@ -498,8 +553,6 @@ function typeText(t: TypeExpr): string {
       return t.name;
     case 'tqual':
       return `${t.pkg}.${t.name}`;
-    case 'tstruct0':
-      return 'struct{}';
     case 'tfunc':
       return `func${signatureText(t.sig)}`;
     case 'tchan': {
@@ -507,6 +560,14 @@ function typeText(t: TypeExpr): string {
       const inner = t.dir === 'both' && e.kind === 'tchan' && e.dir === 'recv' ? `(${typeText(e)})` : typeText(e);
       return `${t.dir === 'recv' ? '<-' : ''}chan${t.dir === 'send' ? '<-' : ''} ${inner}`;
     }
+    case 'tslice':
+      return `[]${typeText(t.elem)}`;
+    case 'tptr':
+      return `*${typeText(t.elem)}`;
+    case 'tmap':
+      return `map[${typeText(t.key)}]${typeText(t.elem)}`;
+    default:
+      return t.text;
   }
 }
 
@@ -515,9 +576,11 @@ function signatureText(sig: Signature): string {
   const list = (ps: Param[]) =>
     `(${ps
       .map((p, i) => {
-        if (!p.name) return typeText(p.type);
+        const last = sig.variadic && ps === sig.params && i === ps.length - 1;
+        const ty = last ? `...${typeText(p.type)}` : typeText(p.type);
+        if (!p.name) return ty;
         const next = ps[i + 1];
-        return next && next.name && next.type === p.type ? p.name : `${p.name} ${typeText(p.type)}`;
+        return next && next.name && next.type === p.type ? p.name : `${p.name} ${ty}`;
       })
       .join(', ')})`;
   let s = list(sig.params);
@@ -527,8 +590,8 @@ function signatureText(sig: Signature): string {
   return s;
 }
 
-function convertExprInner(n: TsNode): NoText<Expr> {
-  const base = { pos: pos(n) };
+function convertExprInner(n: TsNode): Expr {
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'identifier':
     case 'true':
@@ -551,7 +614,6 @@ function convertExprInner(n: TsNode): NoText<Expr> {
     }
     case 'unary_expression': {
       const op = must(field(n, 'operator'), n, 'operator').type;
-      if (op === '&' || op === '*') unsupported(pos(n), `pointers (unary ${op})`);
       return { ...base, kind: 'unary', op, x: convertExpr(must(field(n, 'operand'), n, 'operand')) };
     }
     case 'binary_expression': {
@@ -568,8 +630,12 @@ function convertExprInner(n: TsNode): NoText<Expr> {
     case 'call_expression': {
       if (field(n, 'type_arguments')) unsupported(pos(n), 'generics');
       const argsNode = must(field(n, 'arguments'), n, 'arguments');
-      const args = named(argsNode).map((a) => (isTypeNode(a) ? typeAsExpr(a) : convertExpr(a)));
-      return { ...base, kind: 'call', fn: convertExpr(must(field(n, 'function'), n, 'function')), args, rparen: endPos(argsNode) };
+      const argNodes = named(argsNode);
+      const va = argNodes.findIndex((a) => a.type === 'variadic_argument');
+      if (va >= 0 && va !== argNodes.length - 1) fail(pos(argNodes[va]!), 'syntax error: ... must be the final argument');
+      const args = argNodes.map((a) => (a.type === 'variadic_argument' ? convertExpr(named(a)[0]!) : isTypeNode(a) ? typeAsExpr(a) : convertExpr(a)));
+      const call = { ...base, kind: 'call' as const, fn: convertExpr(must(field(n, 'function'), n, 'function')), args, rparen: endPos(argsNode) };
+      return va >= 0 ? { ...call, ellipsis: true } : call;
     }
     case 'selector_expression': {
       const f = must(field(n, 'field'), n, 'selector');
@@ -579,22 +645,89 @@ function convertExprInner(n: TsNode): NoText<Expr> {
       const body = must(field(n, 'body'), n, 'function body');
       return { ...base, kind: 'funclit', sig: convertSignature(n), body: convertBlock(body) };
     }
-    case 'composite_literal': {
-      const t = must(field(n, 'type'), n, 'type');
-      const body = must(field(n, 'body'), n, 'literal body');
-      if (t.type === 'struct_type' && named(t).every((fl) => named(fl).length === 0) && named(body).length === 0) {
-        return { ...base, kind: 'structlit' };
-      }
-      return rejectNode(t.type in UNSUPPORTED && t.type !== 'struct_type' ? t : n);
-    }
     case 'channel_type':
     case 'function_type':
     case 'qualified_type':
     case 'parenthesized_type':
+    case 'slice_type':
+    case 'array_type':
+    case 'map_type':
+    case 'pointer_type':
+    case 'struct_type':
+    case 'interface_type':
       return typeAsExpr(n);
+    default:
+      return convertCompositeExpr(n);
+  }
+}
+
+/** Rune literals, index, slice, composite literal, type assertion and conversion expressions. */
+function convertCompositeExpr(n: TsNode): Expr {
+  const base = { pos: pos(n), text: textOf(n) };
+  switch (n.type) {
+    case 'rune_literal':
+      return { ...base, kind: 'rune', value: runeValue(n) };
+    case 'index_expression':
+      return { ...base, kind: 'index', x: convertExpr(must(field(n, 'operand'), n, 'operand')), index: convertExpr(must(field(n, 'index'), n, 'index')) };
+    case 'slice_expression': {
+      const opt = (f: string) => {
+        const c = field(n, f);
+        return c ? convertExpr(c) : null;
+      };
+      const max = opt('capacity');
+      const hi = opt('end');
+      if (max && !hi) fail(pos(n), 'middle index required in 3-index slice');
+      return { ...base, kind: 'slice', x: convertExpr(must(field(n, 'operand'), n, 'operand')), lo: opt('start'), hi, max };
+    }
+    case 'composite_literal':
+      return compositeLit(n, convertType(must(field(n, 'type'), n, 'type')));
+    case 'type_assertion_expression':
+      return { ...base, kind: 'assert', x: convertExpr(must(field(n, 'operand'), n, 'operand')), type: convertType(must(field(n, 'type'), n, 'type')) };
+    case 'type_conversion_expression': {
+      const t = must(field(n, 'type'), n, 'type');
+      const arg = convertExpr(must(field(n, 'operand'), n, 'operand'));
+      const close = n.children.filter((c): c is TsNode => !!c && c.type === ')').pop();
+      return { ...base, kind: 'call', fn: typeAsExpr(t), args: [arg], rparen: close ? pos(close) : endPos(n) };
+    }
     default:
       return rejectNode(n);
   }
+}
+
+/** `T{...}` or, for a nested element, `{...}` (type null). */
+function compositeLit(n: TsNode, type: TypeExpr | null): CompositeLit {
+  const body = type ? must(field(n, 'body'), n, 'literal body') : n;
+  const elem = (le: TsNode): Expr => {
+    const inner = named(le)[0];
+    if (!inner) fail(pos(le), 'syntax error: missing element');
+    return inner.type === 'literal_value' ? compositeLit(inner, null) : convertExpr(inner);
+  };
+  const elems = named(body).map((c) => {
+    if (c.type === 'keyed_element') {
+      const k = must(field(c, 'key'), c, 'key');
+      return { key: elem(k), value: elem(must(field(c, 'value'), c, 'value')), pos: pos(c) };
+    }
+    return { key: null, value: elem(c), pos: pos(c) };
+  });
+  const close = body.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+  return { pos: pos(n), text: textOf(n), kind: 'composite', type, elems, rbrace: close ? pos(close) : endPos(n) };
+}
+
+/** The value of a rune literal ('a', '\n', '\x41', '\u00e9', '\377'). */
+function runeValue(n: TsNode): bigint {
+  const body = textOf(n).slice(1, -1);
+  if (body[0] !== '\\') {
+    const cp = body.codePointAt(0);
+    if (cp === undefined || String.fromCodePoint(cp).length !== body.length) fail(pos(n), 'more than one character in rune literal');
+    return BigInt(cp);
+  }
+  const e = body[1]!;
+  const simple: Record<string, number> = { a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11, '\\': 92, "'": 39 };
+  if (e in simple && body.length === 2) return BigInt(simple[e]!);
+  if (e === 'x' && body.length === 4) return BigInt(parseInt(body.slice(2), 16));
+  if ((e === 'u' && body.length === 6) || (e === 'U' && body.length === 10)) return BigInt(parseInt(body.slice(2), 16));
+  if (e >= '0' && e <= '7' && body.length === 4) return BigInt(parseInt(body.slice(1), 8));
+  fail(pos(n), 'unknown escape sequence');
 }
 
 function isTypeNode(n: TsNode): boolean {
@@ -602,7 +735,7 @@ function isTypeNode(n: TsNode): boolean {
 }
 
 function typeAsExpr(n: TsNode): Expr {
-  return withText({ pos: pos(n), kind: 'typeexpr' as const, type: convertType(n) }, n);
+  return { pos: pos(n), text: textOf(n), kind: 'typeexpr', type: convertType(n) };
 }
 
 function exprList(n: TsNode | null): Expr[] {
@@ -617,14 +750,51 @@ function convertBlock(n: TsNode): Block {
   const body: Stmt[] = [];
   for (const c of named(n)) {
     if (c.type === 'statement_list') body.push(...statementList(c));
-    else body.push(convertStmt(c));
+    else body.push(convertOrBad(c));
   }
   const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
   return { kind: 'block', pos: pos(n), text: '{...}', body, end: close ? pos(close) : endPos(n) };
 }
 
 function statementList(n: TsNode): Stmt[] {
-  return named(n).map(convertStmt);
+  return named(n).map(convertOrBad);
+}
+
+/** A statement, or (outside the subset) a placeholder that keeps the error for later (see BadNode). */
+function convertOrBad(n: TsNode): Stmt {
+  try {
+    return convertStmt(n);
+  } catch (e) {
+    if (!(e instanceof UnsupportedError)) throw e;
+    return { pos: pos(n), text: firstLine(n), kind: 'bad', ...badNode(n, e) };
+  }
+}
+
+/** What a construct outside the subset declares and mentions. */
+function badNode(n: TsNode, err: UnsupportedError): BadNode {
+  const declares: BadNode['declares'] = [];
+  const add = (x: TsNode | null, what: BadNode['declares'][number]['what']) => {
+    if (x && textOf(x) !== '_') declares.push({ name: textOf(x), pos: pos(x), what });
+  };
+  switch (n.type) {
+    case 'short_var_declaration':
+      for (const x of named(field(n, 'left') ?? n)) if (x.type === 'identifier') add(x, 'var');
+      break;
+    case 'var_declaration':
+      for (const sp of n.descendantsOfType('var_spec')) for (const x of sp?.childrenForFieldName('name') ?? []) add(x, 'var');
+      break;
+    case 'const_declaration':
+      for (const sp of n.descendantsOfType('const_spec')) for (const x of sp?.childrenForFieldName('name') ?? []) add(x, 'const');
+      break;
+    case 'type_declaration':
+      for (const sp of named(n)) add(field(sp, 'name'), 'type');
+      break;
+    case 'function_declaration':
+      add(field(n, 'name'), 'func');
+      break;
+  }
+  const idents = n.descendantsOfType(['identifier', 'type_identifier', 'package_identifier']).map((x) => (x ? textOf(x) : ''));
+  return { err, declares, idents };
 }
 
 function varSpecs(n: TsNode): VarSpec[] {
@@ -664,6 +834,28 @@ function constSpecs(n: TsNode): ConstSpec[] {
   return out;
 }
 
+/** `switch [init;] [v :=] x.(type) { case T1, T2: ... default: ... }` */
+function typeSwitch(n: TsNode): Stmt {
+  const alias = exprList(field(n, 'alias'));
+  if (alias.length > 1) fail(alias[1]!.pos, 'syntax error: unexpected comma');
+  const bind = alias[0] ?? null;
+  if (bind && bind.kind !== 'ident') fail(bind.pos, `invalid variable name ${bind.text} in type switch`);
+  const clauses: TypeClause[] = [];
+  for (const c of named(n)) {
+    if (c.type !== 'type_case' && c.type !== 'default_case') continue;
+    const body = named(c).filter((x) => x.type === 'statement_list').flatMap(statementList);
+    if (c.type === 'default_case') {
+      clauses.push({ pos: pos(c), types: null, body });
+      continue;
+    }
+    const types = c.childrenForFieldName('type').filter((x): x is TsNode => !!x && x.isNamed).map((t) => (textOf(t) === 'nil' ? null : convertType(t)));
+    clauses.push({ pos: pos(c), types, body });
+  }
+  const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+  const x = convertExpr(must(field(n, 'value'), n, 'switch value'));
+  return { pos: pos(n), text: firstLine(n), kind: 'typeswitch', init: simpleStmt(field(n, 'initializer')), bind: bind as Ident | null, x, clauses, end: close ? pos(close) : endPos(n) };
+}
+
 function identOf(n: TsNode): Ident {
   const text = textOf(n);
   return { pos: pos(n), text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : text };
@@ -674,11 +866,7 @@ function simpleStmt(n: TsNode | null): Stmt | null {
 }
 
 function convertStmt(n: TsNode): Stmt {
-  return withText(convertStmtInner(n), n, true) as Stmt;
-}
-
-function convertStmtInner(n: TsNode): NoText<Stmt> {
-  const base = { pos: pos(n) };
+  const base = { pos: pos(n), text: firstLine(n) };
   switch (n.type) {
     case 'expression_statement':
       return { ...base, kind: 'expr', x: convertExpr(named(n)[0]!) };
@@ -735,9 +923,9 @@ function convertStmtInner(n: TsNode): NoText<Stmt> {
       }
       if (head.type === 'range_clause') {
         const left = exprList(field(head, 'left'));
-        if (left.length > 1) unsupported(left[1]!.pos, 'range with two iteration variables (only channels can be ranged over)');
+        if (left.length > 2) fail(left[2]!.pos, 'range clause permits at most two iteration variables');
         const define = head.children.some((c) => c?.type === ':=');
-        return { ...base, kind: 'range', key: left[0] ?? null, define, x: convertExpr(must(field(head, 'right'), head, 'range expression')), body };
+        return { ...base, kind: 'range', key: left[0] ?? null, value: left[1] ?? null, define, x: convertExpr(must(field(head, 'right'), head, 'range expression')), body };
       }
       return { ...base, kind: 'for', init: null, cond: convertExpr(head), post: null, body };
     }
@@ -755,7 +943,7 @@ function convertStmtInner(n: TsNode): NoText<Stmt> {
     case 'labeled_statement': {
       const label = textOf(must(field(n, 'label'), n, 'label'));
       const inner = named(n).find((c) => c.type !== 'label_name');
-      return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, text: '', kind: 'empty' } };
+      return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, kind: 'empty' } };
     }
     case 'break_statement':
     case 'continue_statement': {
@@ -776,6 +964,10 @@ function convertStmtInner(n: TsNode): NoText<Stmt> {
     }
     case 'fallthrough_statement':
       return { ...base, kind: 'fallthrough' };
+    case 'type_declaration':
+      return { ...base, kind: 'type', specs: typeSpecs(n) };
+    case 'type_switch_statement':
+      return typeSwitch(n);
     case 'empty_statement':
       return { ...base, kind: 'empty' };
     default:

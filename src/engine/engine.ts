@@ -7,9 +7,13 @@
 //   `until` inside code and never Unicorn's `timeout` (ENGINE-NOTES §1, §5);
 // - hooks are disposables; their callbacks stay registered until disposed;
 // - an exception thrown by a hook stops the emulator and is rethrown after
-//   uc_emu_start returns; a fault becomes an EmulationFault.
+//   uc_emu_start returns; a fault becomes an EmulationFault;
+// - snapshots: CPU state as plain bytes (saveCpu/loadCpu, EngineContext
+//   toBytes/fromBytes) and arena snapshots of dirty pages (Arena.snapshot);
+//   a restore drops the translated code of rewritten executable pages.
 import type { TypeObject } from 'koffi';
-import { Arena, PAGE } from './arena.ts';
+import { Arena, PAGE, type ArenaOptions } from './arena.ts';
+import type { ArenaSnapshot } from './snapshot.ts';
 import { EmulationFault, UcError } from './errors.ts';
 import { koffi, MEM_ACCESS, UC, UC_ERR, uc, ucCtl } from './unicorn.ts';
 
@@ -31,8 +35,12 @@ export interface EngineArch {
   describeInsn?(bytes: Uint8Array, address: number): string;
 }
 
-/** The exit sentinel: an address that is never mapped. Returning or jumping to it ends a run cleanly. */
-export const EXIT_SENTINEL = 0xdead0000;
+/**
+ * The exit sentinel: an address that is never mapped. Returning or jumping to
+ * it ends a run cleanly. Above the emulated address space's arena (which ends
+ * at 0xf0000000, src/os/memmap.ts checks it) and below arm's high-vectors page.
+ */
+export const EXIT_SENTINEL = 0xf7ff0000;
 
 export interface Disposable {
   dispose(): void;
@@ -104,8 +112,8 @@ export class Engine {
    * given permissions per region. `regions` are offsets relative to base; the
    * whole arena is mapped read/write/exec when regions is omitted.
    */
-  mapArena(base: number, size: number, regions?: { start: number; size: number; perms: number }[]): Arena {
-    const arena = new Arena(base, size, this.arch.wordSize);
+  mapArena(base: number, size: number, regions?: { start: number; size: number; perms: number }[], options?: ArenaOptions): Arena {
+    const arena = new Arena(base, size, this.arch.wordSize, options);
     const parts = regions ?? [{ start: base, size: arena.size, perms: UC.PROT_ALL }];
     for (const r of parts) {
       if (r.start % PAGE || r.size % PAGE) throw new Error(`region 0x${r.start.toString(16)}+0x${r.size.toString(16)} is not page aligned`);
@@ -114,8 +122,31 @@ export class Engine {
       const ptr = koffi.as(koffi.address(arena.hostPtr) + BigInt(off), 'void *');
       this.check('uc_mem_map_ptr', uc().uc_mem_map_ptr(this.handle, BigInt(r.start), r.size, r.perms, ptr));
     }
+    // A restore rewrites pages behind Unicorn's back: drop translated code of
+    // the rewritten pages that are mapped executable (ENGINE-NOTES: code
+    // writes through the view need TB_REMOVE_CACHE). Only executable regions,
+    // and one call per region piece: Unicorn 2.0.1 translates the start
+    // address as an instruction fetch, and separately mapped regions need not
+    // be contiguous inside Unicorn.
+    const exec = parts.filter((r) => r.perms & UC.PROT_EXEC);
+    if (exec.length) arena.onRestore((written) => this.invalidatePages(base, written, exec));
     this.arenas.push(arena);
     return arena;
+  }
+
+  private invalidatePages(base: number, pages: Uint32Array, exec: readonly { start: number; size: number }[]): void {
+    for (let i = 0; i < pages.length; ) {
+      let j = i + 1;
+      while (j < pages.length && pages[j] === pages[j - 1]! + 1) j++;
+      const lo = base + pages[i]! * PAGE;
+      const hi = base + (pages[j - 1]! + 1) * PAGE;
+      for (const r of exec) {
+        const a = Math.max(lo, r.start);
+        const b = Math.min(hi, r.start + r.size);
+        if (a < b) this.invalidateCode(a, b - a);
+      }
+      i = j;
+    }
   }
 
   /** Read emulated memory through Unicorn (works for any mapped address). */
@@ -166,6 +197,24 @@ export class Engine {
     return Number(this.reg(name));
   }
 
+  /**
+   * A register of any width by Unicorn id, as the little-endian bytes
+   * Unicorn stores (x87 ST: 10, XMM: 16, segment selectors: 2 to 8):
+   * for registers wider than reg() reads (a debugger's view).
+   */
+  regBytes(id: number, size: number): Uint8Array {
+    const buf = new Uint8Array(Math.max(64, size));
+    this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, buf));
+    return buf.slice(0, size);
+  }
+
+  /** Write a register of any width by Unicorn id (see regBytes). */
+  setRegBytes(id: number, bytes: Uint8Array): void {
+    const buf = new Uint8Array(Math.max(64, bytes.length));
+    buf.set(bytes);
+    this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, buf));
+  }
+
   setReg(name: string, value: bigint | number): void {
     this.setRegById(this.regId(name), value);
   }
@@ -177,17 +226,54 @@ export class Engine {
 
   /** Read several registers in one FFI call (uc_reg_read_batch). */
   regs(names: readonly string[]): Record<string, bigint> {
-    const n = names.length;
-    const ids = Int32Array.from(names, (r) => this.regId(r));
-    const vals = new BigUint64Array(n);
-    const base = koffi.address(vals);
-    const ptrs = new BigUint64Array(n);
-    for (let i = 0; i < n; i++) ptrs[i] = base + BigInt(i * 8);
-    this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+    let b = this.batches.get(names);
+    if (!b) {
+      b = this.registerBatch(names);
+      this.batches.set(names, b);
+    }
+    b.read();
     const out: Record<string, bigint> = {};
     const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
-    names.forEach((r, i) => (out[r] = vals[i]! & mask));
+    const vals = b.values;
+    for (let i = 0; i < names.length; i++) out[names[i]!] = vals[i]! & mask;
     return out;
+  }
+
+  /** batches of the name lists regs() was given (callers pass the same arrays again and again) */
+  private readonly batches = new WeakMap<readonly string[], RegisterBatch>();
+  /** native memory of the register batches, freed by close() */
+  private readonly nativeAllocs: unknown[] = [];
+
+  /**
+   * A fixed list of registers read by one uc_reg_read_batch call into
+   * native memory that is reused (register ids, slot pointers and values are
+   * set up once): for reading registers at every instruction without
+   * allocating. Valid until the engine is closed.
+   */
+  registerBatch(names: readonly string[]): RegisterBatch {
+    const n = names.length;
+    const alloc = (type: string, len: number) => {
+      const p = koffi.alloc(type, Math.max(len, 1));
+      this.nativeAllocs.push(p);
+      return p;
+    };
+    const ids = alloc('int32_t', n);
+    new Int32Array(koffi.view(ids, n * 4)).set(names.map((r) => this.regId(r)));
+    const valsPtr = alloc('uint64_t', n);
+    const values = new BigUint64Array(koffi.view(valsPtr, n * 8));
+    const halves = new Uint32Array(values.buffer);
+    const ptrs = alloc('uint64_t', n);
+    const base = koffi.address(valsPtr);
+    new BigUint64Array(koffi.view(ptrs, n * 8)).set(names.map((_, i) => base + BigInt(i * 8)));
+    return {
+      names,
+      values,
+      halves,
+      read: () => {
+        halves.fill(0); // Unicorn writes only each register's width
+        this.check('uc_reg_read_batch', uc().uc_reg_read_batch(this.handle, ids, ptrs, n));
+      },
+    };
   }
 
   setRegs(values: Record<string, bigint | number>): void {
@@ -224,6 +310,90 @@ export class Engine {
   contextOp(op: 'save' | 'restore', ctx: unknown): void {
     const f = op === 'save' ? uc().uc_context_save : uc().uc_context_restore;
     this.check(`uc_context_${op}`, f(this.handle, ctx));
+  }
+
+  private scratch: EngineContext | undefined;
+  private header: Buffer | undefined;
+
+  /** Bytes of a uc_context of this engine (uc_context_size): 5544 on x86-64, 4316 on ARM (Unicorn 2.0.1). */
+  get contextSize(): number {
+    return Number(uc().uc_context_size(this.handle));
+  }
+
+  /**
+   * @internal The first 16 bytes every context of this engine starts with
+   * (Unicorn 2.0.1's struct uc_context: size_t data size, uc_mode, uc_arch).
+   */
+  contextHeader(): Buffer {
+    this.scratch ??= this.newContext();
+    this.header ??= this.scratch.toBytes().subarray(0, 16);
+    return this.header;
+  }
+
+  /**
+   * The current CPU state (every register, including FS_BASE / TPIDRURO) as
+   * plain bytes that outlive any context object. Restore with loadCpu, on this
+   * engine or another one of the same arch in the same Unicorn build: the
+   * bytes are Unicorn's raw CPU state, not a stable format. Cost
+   * (tools/bench-snapshot.ts): 4-8 us, mostly allocating the returned
+   * buffer; loadCpu 0.7-2 us.
+   */
+  saveCpu(): Buffer {
+    this.scratch ??= this.newContext();
+    this.scratch.save();
+    return this.scratch.toBytes();
+  }
+
+  /** Load a CPU state taken by saveCpu (or EngineContext.toBytes). */
+  loadCpu(bytes: Uint8Array): void {
+    this.scratch ??= this.newContext();
+    this.scratch.fromBytes(bytes);
+    this.scratch.restore();
+  }
+
+  private swap: EngineContext | undefined;
+  private swapped = false;
+
+  /**
+   * Run fn with the registers saved in `ctx` (a parked thread's) loaded in
+   * the CPU, so that reg/setReg and anything written against the Engine
+   * (arch helpers) work on them; with `save`, ctx then takes the registers
+   * as fn left them. The CPU's own registers are put back afterwards, also
+   * when fn throws. Not from inside a hook, and not nested. Cost: a save
+   * and a restore of ctx and of the CPU (about a microsecond each).
+   */
+  withContext<R>(ctx: EngineContext, fn: () => R, o: { save?: boolean } = {}): R {
+    if (this.swapped) throw new Error('withContext: already inside withContext');
+    this.swap ??= this.newContext();
+    this.swap.save();
+    this.swapped = true;
+    try {
+      ctx.restore();
+      const r = fn();
+      if (o.save) ctx.save();
+      return r;
+    } finally {
+      this.swap.restore();
+      this.swapped = false;
+    }
+  }
+
+  // ---- snapshots -------------------------------------------------------------------
+
+  /**
+   * The engine's part of a run snapshot: the current registers and every
+   * mapped arena (dirty pages only, see Arena.snapshot). Contexts of parked
+   * threads are the caller's to add (EngineContext.toBytes). Call between runs.
+   */
+  snapshot(): EngineSnapshot {
+    return { cpu: this.saveCpu(), arenas: this.arenas.map((a) => a.snapshot()) };
+  }
+
+  /** Restore registers and memory of an engine snapshot (translated code of rewritten code pages is dropped). */
+  restore(s: EngineSnapshot): void {
+    if (s.arenas.length !== this.arenas.length) throw new Error(`snapshot has ${s.arenas.length} arenas, the engine ${this.arenas.length}`);
+    this.arenas.forEach((a, i) => a.restore(s.arenas[i]!));
+    this.loadCpu(s.cpu);
   }
 
   // ---- hooks -----------------------------------------------------------------
@@ -287,6 +457,34 @@ export class Engine {
       return fn({ kind: MEM_ACCESS[type] ?? `access type ${type}`, address: num(addr), size }) === true;
     }, false);
     return this.addRawHook(UC.HOOK_MEM_INVALID, uc().HookMem, g, 1, 0);
+  }
+
+  /**
+   * Call fn(address, size, value) before each emulated store in [begin, end]
+   * (begin > end: everywhere). Sees no TypeScript writes through the arena
+   * view. Slow: a JS call per store made a store loop 3.6-6.5x slower (1M
+   * stores: 83-98 ms -> 348-539 ms, tools/probe-dirty-tracking.ts).
+   */
+  hookMemWrite(begin: number, end: number, fn: (address: number, size: number, value: bigint) => void): Disposable {
+    const g = this.guard((_h: unknown, _type: number, addr: number | bigint, size: number, value: number | bigint) => {
+      fn(num(addr), size, BigInt(value));
+      return true;
+    }, true);
+    return this.addRawHook(UC.HOOK_MEM_WRITE, uc().HookMem, g, begin, end);
+  }
+
+  /**
+   * Call fn(address, size) before each emulated load in [begin, end]
+   * (begin > end: everywhere): Unicorn compares the access's first address
+   * with the range. Sees no TypeScript reads through the arena view. Slow
+   * in the same way as hookMemWrite.
+   */
+  hookMemRead(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
+    const g = this.guard((_h: unknown, _type: number, addr: number | bigint, size: number) => {
+      fn(num(addr), size);
+      return true;
+    }, true);
+    return this.addRawHook(UC.HOOK_MEM_READ, uc().HookMem, g, begin, end);
   }
 
   /** Observe invalid instructions. Returning true ends the run without an error (Unicorn does not resume). */
@@ -377,11 +575,26 @@ export class Engine {
   close(): void {
     if (this.closed) return;
     for (const h of [...this.hooks]) this.removeHook(h);
+    this.scratch?.free();
+    this.swap?.free();
     this.closed = true;
     uc().uc_close(this.handle);
+    for (const p of this.nativeAllocs) koffi.free(p);
+    this.nativeAllocs.length = 0;
     for (const a of this.arenas) a.free();
     this.arenas.length = 0;
   }
+}
+
+/** See Engine.registerBatch. */
+export interface RegisterBatch {
+  readonly names: readonly string[];
+  /** the values of the last read(), one u64 per register (high bits zero beyond the register's width) */
+  readonly values: BigUint64Array;
+  /** the same memory as 32-bit halves, low half first: compare without allocating bigints */
+  readonly halves: Uint32Array;
+  /** read the registers now */
+  read(): void;
 }
 
 class HookHandle implements Disposable {
@@ -395,22 +608,59 @@ class HookHandle implements Disposable {
   }
 }
 
+/** What Engine.snapshot returns: plain data. */
+export interface EngineSnapshot {
+  /** the current registers (Engine.saveCpu) */
+  readonly cpu: Buffer;
+  /** one per mapped arena, in mapping order */
+  readonly arenas: readonly ArenaSnapshot[];
+}
+
 /** A saved CPU state (uc_context): all registers, including FS_BASE / TPIDRURO. */
 export class EngineContext {
   private freed = false;
+  private readonly size: number;
+  /** the uc_context's memory, viewed once (a koffi.view per call costs microseconds) */
+  private readonly mem: Uint8Array;
   constructor(
     private readonly engine: Engine,
     private readonly ctx: unknown,
-  ) {}
+  ) {
+    this.size = engine.contextSize;
+    this.mem = new Uint8Array(koffi.view(ctx, this.size));
+  }
   save(): void {
+    this.live();
     this.engine.contextOp('save', this.ctx);
   }
   restore(): void {
+    this.live();
     this.engine.contextOp('restore', this.ctx);
+  }
+  /**
+   * A copy of the saved state as plain bytes: the whole uc_context, which in
+   * Unicorn 2.0.1 is a 16-byte header (data size, mode, arch) and a memcpy
+   * of the CPU state (no arch-specific save hook on x86-64 or ARM; no host
+   * pointers found in it). It outlives this object.
+   */
+  toBytes(): Buffer {
+    this.live();
+    return Buffer.from(this.mem);
+  }
+  /** Overwrite the saved state with bytes from toBytes / Engine.saveCpu (then restore() loads it). */
+  fromBytes(bytes: Uint8Array): void {
+    this.live();
+    if (bytes.length !== this.size) throw new Error(`CPU state of ${bytes.length} bytes, this ${this.engine.arch.name} engine's are ${this.size}`);
+    const hdr = this.engine.contextHeader();
+    if (Buffer.compare(bytes.subarray(0, hdr.length), hdr) !== 0) throw new Error(`CPU state was not saved by a ${this.engine.arch.name} engine of this Unicorn`);
+    this.mem.set(bytes);
   }
   free(): void {
     if (this.freed) return;
     this.freed = true;
     uc().uc_context_free(this.ctx);
+  }
+  private live(): void {
+    if (this.freed) throw new Error('context is freed');
   }
 }

@@ -1,6 +1,9 @@
 // Raw bindings to Debian's libunicorn2 (Unicorn 2.0.1) through koffi.
 // Only this file talks to koffi; engine.ts wraps it in a typed API.
-// Signatures and constants follow ../shared/docs/ENGINE-NOTES.md (measured there).
+// Signatures and constants follow docs/ENGINE-NOTES.md (measured there).
+// GOGO_EMU_LIBUNICORN names another build to load instead (a path, or a
+// name the dynamic linker finds), e.g. Unicorn 2.1.x for comparisons (the
+// README's "Unicorn version" section).
 import koffi, { type LibraryHandle } from 'koffi';
 
 export const UC = {
@@ -65,11 +68,18 @@ export type Ptr = unknown; // an opaque native pointer as koffi hands it out
 
 let lib: ReturnType<typeof load> | undefined;
 
+/** The Unicorn library loaded: GOGO_EMU_LIBUNICORN, else Debian's libunicorn.so.2. */
+export function unicornLibrary(): string {
+  return process.env.GOGO_EMU_LIBUNICORN || 'libunicorn.so.2';
+}
+
 function load() {
   let so: LibraryHandle;
+  const name = unicornLibrary();
   try {
-    so = koffi.load('libunicorn.so.2');
+    so = koffi.load(name);
   } catch (e) {
+    if (name !== 'libunicorn.so.2') throw new Error(`cannot load ${name} (GOGO_EMU_LIBUNICORN): ${(e as Error).message}`);
     throw new Error(
       `cannot load libunicorn.so.2 (Unicorn 2): ${(e as Error).message}. ` +
         'Install it with: apt-get install -y libunicorn2 (npm test / npm run demo do this when run as root)',
@@ -90,6 +100,7 @@ function load() {
     uc_open: so.func('int uc_open(int arch, int mode, _Out_ void **uc)'),
     uc_close: so.func('int uc_close(void *uc)'),
     uc_strerror: so.func('const char *uc_strerror(int code)'),
+    uc_version: so.func('unsigned int uc_version(_Out_ unsigned int *major, _Out_ unsigned int *minor)'),
     uc_mem_map_ptr: so.func('int uc_mem_map_ptr(void *uc, uint64_t addr, size_t size, uint32_t perms, void *ptr)'),
     uc_mem_unmap: so.func('int uc_mem_unmap(void *uc, uint64_t addr, size_t size)'),
     uc_mem_read: so.func('int uc_mem_read(void *uc, uint64_t addr, _Out_ uint8_t *bytes, size_t n)'),
@@ -104,6 +115,7 @@ function load() {
     ),
     uc_hook_del: so.func('int uc_hook_del(void *uc, size_t hh)'),
     uc_ctl: so.func('int uc_ctl(void *uc, uint32_t control, ...)'),
+    uc_context_size: so.func('size_t uc_context_size(void *uc)'),
     uc_context_alloc: so.func('int uc_context_alloc(void *uc, _Out_ void **ctx)'),
     uc_context_save: so.func('int uc_context_save(void *uc, void *ctx)'),
     uc_context_restore: so.func('int uc_context_restore(void *uc, void *ctx)'),
@@ -120,6 +132,12 @@ export function uc() {
 }
 
 export { koffi };
+
+/** "2.0.1" or the like: the version of the Unicorn library loaded (uc_version; the patch level is in its result's low byte). */
+export function unicornVersion(): string {
+  const v = uc().uc_version(null, null) as number;
+  return `${(v >> 24) & 0xff}.${(v >> 16) & 0xff}.${(v >> 8) & 0xff}`;
+}
 
 /** UC_CTL(type, nr_args, rw) as in unicorn.h. */
 export function ucCtl(type: number, nargs: number, rw: number): number {

@@ -2,7 +2,7 @@
 // offsets and sizes (g_sched, gobuf_sp, m_tls, g__size, ...) and runtime
 // constants (const__Grunning, const_stackPreempt, ...). Generated from the
 // real compiler by tools/gen-goasm.sh into goasm/<arch>.json; the test
-// test/go119/goasm.test.ts checks them against ../shared/oracle.
+// test/go119/goasm.test.ts checks them against fixtures/oracle (recorded by tools/oracle).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

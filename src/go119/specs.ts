@@ -387,6 +387,14 @@ export const SPECS = {
       c: ['sudog_c', '*hchan'],
     },
   },
+  // sema.go: a hash bucket of the semaphore table (the root of a treap of sudogs)
+  semaRoot: {
+    fields: {
+      lock: ['semaRoot_lock', 'mutex'],
+      treap: ['semaRoot_treap', '*sudog'],
+      nwait: ['semaRoot_nwait', 'uint32'],
+    },
+  },
   _defer: {
     fields: {
       started: ['_defer_started', 'bool'],
@@ -495,6 +503,8 @@ export class Layout {
   readonly off: Offsets;
   /** struct sizes: L.sizes.g === g__size */
   readonly sizes: Sizes;
+  /** the array fields of each struct: L.arrays.p.runq.len === 256 (named loads for the views' element accessors) */
+  readonly arrays: { readonly [S in StructName]: Readonly<Record<string, FieldInfo>> };
   readonly consts: RuntimeConsts;
   private readonly infos: ReadonlyMap<StructName, StructInfo>;
   private readonly byField: ReadonlyMap<StructName, ReadonlyMap<string, FieldInfo>>;
@@ -541,9 +551,11 @@ export class Layout {
       }
     };
 
+    const asmOffsets = asmOffsetsByStruct(asm);
     const infos = new Map<StructName, StructInfo>();
     const byField = new Map<StructName, Map<string, FieldInfo>>();
     const off = {} as Record<StructName, Record<string, number>>;
+    const arrays = {} as Record<StructName, Record<string, FieldInfo>>;
     for (const s of names) {
       const spec: StructSpec = SPECS[s];
       const fields: FieldInfo[] = [];
@@ -562,11 +574,13 @@ export class Layout {
         spec.size === undefined
           ? { struct: s, size: sizes[s], asm: `${s}__size`, fields }
           : { struct: s, size: sizes[s], derived: derivedExpr(spec.size), fields };
-      checkStruct(info, asm);
+      checkStruct(info, asmOffsets);
       infos.set(s, info);
       byField.set(s, new Map(fields.map((f) => [f.name, f])));
       off[s] = Object.fromEntries(fields.map((f) => [f.name, f.offset]));
+      arrays[s] = Object.fromEntries(fields.filter((f) => f.len !== undefined).map((f) => [f.name, f]));
     }
+    this.arrays = arrays;
     this.infos = infos;
     this.byField = byField;
     this.off = off as unknown as Offsets;
@@ -629,17 +643,35 @@ function evaluate(expr: string, num: (name: string) => number, ptrSize: number):
 }
 
 /**
+ * The numeric go_asm.h constants named <struct>_<field> (not <struct>__size),
+ * by struct name, for the structs of SPECS: one pass over go_asm.h.
+ */
+function asmOffsetsByStruct(asm: ReadonlyMap<string, number | string>): Map<string, number[]> {
+  const structs = Object.keys(SPECS).sort((a, b) => b.length - a.length); // longest prefix first
+  const out = new Map<string, number[]>();
+  for (const [k, v] of asm) {
+    if (typeof v !== 'number') continue;
+    for (const s of structs) {
+      if (k.startsWith(`${s}_`) && k !== `${s}__size`) {
+        const list = out.get(s) ?? [];
+        list.push(v);
+        out.set(s, list);
+      }
+    }
+  }
+  return out;
+}
+
+/**
  * Consistency of one struct: fields in offset order, none running into the
  * next offset go_asm.h knows for this struct (or the struct's end), and each
  * anonymous nested struct exactly filling its gap.
  */
-function checkStruct(info: StructInfo, asm: ReadonlyMap<string, number | string>): void {
+function checkStruct(info: StructInfo, asmOffsets: ReadonlyMap<string, readonly number[]>): void {
   const s = info.struct;
   const known = new Set<number>([info.size]);
   for (const f of info.fields) known.add(f.offset);
-  if (info.asm !== undefined) {
-    for (const [k, v] of asm) if (k.startsWith(`${s}_`) && k !== `${s}__size` && typeof v === 'number') known.add(v);
-  }
+  if (info.asm !== undefined) for (const v of asmOffsets.get(s) ?? []) known.add(v);
   const boundaries = [...known].sort((a, b) => a - b);
   let prev = -1;
   for (const f of info.fields) {

@@ -3,7 +3,7 @@
 // setters are generated from the tables in specs.ts, at the offsets of the
 // Layout for the arch. See specs.ts for how each Go type is read and written.
 import type { Arena } from '../engine/arena.ts';
-import { classify, SCALAR_KIND, SPECS, type FieldName, type FieldsOf, type Layout, type ScalarKind, type StructName, type StructSpec } from './specs.ts';
+import { classify, SCALAR_KIND, SPECS, type FieldInfo, type FieldName, type FieldsOf, type Layout, type ScalarKind, type StructName, type StructSpec } from './specs.ts';
 
 type ScalarGoType = keyof typeof SCALAR_KIND | `*${string}` | `func${string}`;
 /** the view class a nested-struct Go type reads as */
@@ -89,20 +89,32 @@ export abstract class StructView<S extends StructName> {
 
   /** address of element i of an array field, bounds-checked */
   protected elemAddr(field: FieldName<S>, i: number): number {
-    const f = this.L.field(this.struct, field);
-    if (!Number.isInteger(i) || i < 0 || i >= f.len!) {
-      throw new RangeError(`${this.struct}.${field}[${i}]: index out of range [0, ${f.len})`);
-    }
-    return this.addr + f.offset + i * f.elemSize!;
+    return elemAt(this, this.L.field(this.struct, field), i);
   }
+}
 
-  protected readPtr(a: number): number {
-    return this.mem.ptr(a);
+/** address of element i of the array field f of v, bounds-checked */
+function elemAt(v: AnyView, f: FieldInfo, i: number): number {
+  if (!Number.isInteger(i) || i < 0 || i >= f.len!) {
+    throw new RangeError(`${v.struct}.${f.name}[${i}]: index out of range [0, ${f.len})`);
   }
+  return v.addr + f.offset + i * f.elemSize!;
+}
 
-  protected writePtr(a: number, v: number, label: string): void {
-    writeScalar(this.mem, a, 'ptr', v, label);
+/** element i of a pointer array field */
+function readElem(v: AnyView, f: FieldInfo, i: number): number {
+  const a = elemAt(v, f, i);
+  return v.mem.wordSize === 8 ? readPtr64(v.mem, a) : v.mem.u32(a);
+}
+
+/** store a pointer in element i of a pointer array field (checked like a uintptr field) */
+function writeElem(v: AnyView, f: FieldInfo, i: number, x: number): void {
+  const a = elemAt(v, f, i);
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x < 0 || (v.mem.wordSize === 4 && x > 0xffff_ffff)) {
+    writePtrWord(v.mem, a, x, `${v.struct}.${f.name}[${i}]`); // throws with the message
   }
+  if (v.mem.wordSize === 8) write64(v.mem, a, x);
+  else v.mem.setU32(a, x);
 }
 
 export type AnyView = StructView<StructName>;
@@ -152,10 +164,10 @@ export class M extends StructView<'m'> {
   }
   /** m.tls[i] */
   tls(i: number): number {
-    return this.readPtr(this.elemAddr('tls', i));
+    return readElem(this, this.L.arrays.m.tls!, i);
   }
   setTls(i: number, v: number): void {
-    this.writePtr(this.elemAddr('tls', i), v, `m.tls[${i}]`);
+    writeElem(this, this.L.arrays.m.tls!, i, v);
   }
 }
 export interface M extends Accessors<'m'> {}
@@ -166,28 +178,28 @@ export class P extends StructView<'p'> {
 
   /** number of slots in p.runq (256) */
   get runqLen(): number {
-    return this.L.field('p', 'runq').len!;
+    return this.L.arrays.p.runq!.len!;
   }
   /** p.runq[i] (a guintptr); callers reduce indices modulo runqLen as Go does */
   runq(i: number): number {
-    return this.readPtr(this.elemAddr('runq', i));
+    return readElem(this, this.L.arrays.p.runq!, i);
   }
   setRunq(i: number, gp: number): void {
-    this.writePtr(this.elemAddr('runq', i), gp, `p.runq[${i}]`);
+    writeElem(this, this.L.arrays.p.runq!, i, gp);
   }
   /** p.sudogbuf[i] */
   sudogbuf(i: number): number {
-    return this.readPtr(this.elemAddr('sudogbuf', i));
+    return readElem(this, this.L.arrays.p.sudogbuf!, i);
   }
   setSudogbuf(i: number, s: number): void {
-    this.writePtr(this.elemAddr('sudogbuf', i), s, `p.sudogbuf[${i}]`);
+    writeElem(this, this.L.arrays.p.sudogbuf!, i, s);
   }
   /** p.deferpoolbuf[i] */
   deferpoolbuf(i: number): number {
-    return this.readPtr(this.elemAddr('deferpoolbuf', i));
+    return readElem(this, this.L.arrays.p.deferpoolbuf!, i);
   }
   setDeferpoolbuf(i: number, d: number): void {
-    this.writePtr(this.elemAddr('deferpoolbuf', i), d, `p.deferpoolbuf[${i}]`);
+    writeElem(this, this.L.arrays.p.deferpoolbuf!, i, d);
   }
 }
 export interface P extends Accessors<'p'> {}
@@ -266,6 +278,12 @@ export class Sudog extends StructView<'sudog'> {
 }
 export interface Sudog extends Accessors<'sudog'> {}
 
+/** A bucket of the semaphore table (runtime.semaRoot): a treap of sudogs by address, and its waiter count. */
+export class SemaRoot extends StructView<'semaRoot'> {
+  static readonly struct = 'semaRoot';
+}
+export interface SemaRoot extends Accessors<'semaRoot'> {}
+
 /** A deferred call record (runtime._defer). */
 export class Defer extends StructView<'_defer'> {
   static readonly struct = '_defer';
@@ -324,6 +342,7 @@ export const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
   hchan: HChan,
   waitq: WaitQ,
   sudog: Sudog,
+  semaRoot: SemaRoot,
   _defer: Defer,
   _panic: Panic,
   note: Note,
@@ -334,11 +353,29 @@ export const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
 
 // ---------------------------------------------------------------------------
 // Scalar access
+//
+// Every field gets its own getter and setter, generated once per field with
+// new Function: the field's name is a constant property key (`this.off.goid`,
+// a monomorphic load: every Layout's offsets of one struct have the same
+// shape) and the read or write of its kind is written out, so no accessor
+// shares inline caches with another field's (a single closure shared by all
+// fields made every load megamorphic). Reads of 8-byte words combine two
+// 32-bit halves (no BigInt). The checks stay: a value that does not fit the
+// field's Go type throws RangeError (TypeError for a non-integer or a
+// non-boolean), and an int64/uint64 beyond 2^53 throws RangeError on read.
 
 const TWO32 = 0x1_0000_0000;
 
 function rangeError(label: string, v: unknown, type: string): RangeError {
   return new RangeError(`${label}: ${String(v)} does not fit ${type}`);
+}
+
+function notSafeInteger(label: string, v: unknown): TypeError {
+  return new TypeError(`${label}: expected a safe integer, got ${String(v)}`);
+}
+
+function notBoolean(label: string, v: unknown): TypeError {
+  return new TypeError(`${label}: expected a boolean, got ${String(v)}`);
 }
 
 function readU64(mem: Arena, a: number, label: string): number {
@@ -358,90 +395,106 @@ function readI64(mem: Arena, a: number, label: string): number {
   return v;
 }
 
+/** a 64-bit pointer word as a number: exact below 2^53, rounded above (as Number(bigint) rounds) */
+function readPtr64(mem: Arena, a: number): number {
+  return mem.u32(a + 4) * TWO32 + mem.u32(a);
+}
+
 /** writes a safe integer as 64 bits (two's complement), low half first */
 function write64(mem: Arena, a: number, v: number): void {
   mem.setU32(a, v >>> 0);
   mem.setU32(a + 4, Math.floor(v / TWO32) >>> 0);
 }
 
-function readScalar(mem: Arena, a: number, kind: ScalarKind, label: string): number | boolean {
+/** a pointer-sized word, checked like a uintptr field */
+function writePtrWord(mem: Arena, a: number, v: number, label: string): void {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw notSafeInteger(label, v);
+  if (mem.wordSize === 8) {
+    if (v < 0) throw rangeError(label, v, 'uintptr (as a number)');
+    write64(mem, a, v);
+  } else {
+    if (v < 0 || v > 0xffff_ffff) throw rangeError(label, v, 'uintptr (32-bit)');
+    mem.setU32(a, v);
+  }
+}
+
+/** the helpers generated accessors call (passed to new Function by name) */
+const HELPERS = { readU64, readI64, readPtr64, write64, rangeError, notSafeInteger, notBoolean };
+
+/** JS source of a getter body for a field of `kind` at address `a` (a local) */
+function readSource(kind: ScalarKind, label: string): string {
+  const L = JSON.stringify(label);
   switch (kind) {
     case 'bool':
-      return mem.u8(a) !== 0;
+      return 'return mem.u8(a) !== 0;';
     case 'u8':
-      return mem.u8(a);
+      return 'return mem.u8(a);';
     case 'i8':
-      return (mem.u8(a) << 24) >> 24;
+      return 'return (mem.u8(a) << 24) >> 24;';
     case 'u16':
-      return mem.u16(a);
+      return 'return mem.u16(a);';
     case 'u32':
-      return mem.u32(a);
+      return 'return mem.u32(a);';
     case 'i32':
-      return mem.i32(a);
+      return 'return mem.i32(a);';
     case 'u64':
-      return readU64(mem, a, label);
+      return `return readU64(mem, a, ${L});`;
     case 'i64':
-      return readI64(mem, a, label);
+      return `return readI64(mem, a, ${L});`;
     case 'int':
-      return mem.wordSize === 8 ? readI64(mem, a, label) : mem.i32(a);
+      return `return mem.wordSize === 8 ? readI64(mem, a, ${L}) : mem.i32(a);`;
     case 'uint':
-      return mem.wordSize === 8 ? readU64(mem, a, label) : mem.u32(a);
+      return `return mem.wordSize === 8 ? readU64(mem, a, ${L}) : mem.u32(a);`;
     case 'ptr':
-      return mem.ptr(a);
+      return 'return mem.wordSize === 8 ? readPtr64(mem, a) : mem.u32(a);';
   }
 }
 
-function checkRange(v: number, lo: number, hi: number, type: string, label: string): void {
-  if (v < lo || v > hi) throw rangeError(label, v, type);
-}
-
-function writeScalar(mem: Arena, a: number, kind: ScalarKind, v: number | boolean, label: string): void {
-  if (kind === 'bool') {
-    if (typeof v !== 'boolean') throw new TypeError(`${label}: expected a boolean, got ${String(v)}`);
-    mem.setU8(a, v ? 1 : 0);
-    return;
-  }
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new TypeError(`${label}: expected a safe integer, got ${String(v)}`);
-  const wide = mem.wordSize === 8;
+/** JS source of a setter body storing `v` in a field of `kind` at address `a` (checked as writeScalar did) */
+function writeSource(kind: ScalarKind, label: string): string {
+  const L = JSON.stringify(label);
+  if (kind === 'bool') return `if (typeof v !== 'boolean') throw notBoolean(${L}, v); mem.setU8(a, v ? 1 : 0);`;
+  const check = (lo: string, hi: string, type: string) => `if (v < ${lo} || v > ${hi}) throw rangeError(${L}, v, ${JSON.stringify(type)});`;
+  const safe = `if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw notSafeInteger(${L}, v);`;
+  const MAX = 'Number.MAX_SAFE_INTEGER';
   switch (kind) {
     case 'u8':
-      checkRange(v, 0, 0xff, 'uint8', label);
-      return mem.setU8(a, v);
+      return `${safe} ${check('0', '0xff', 'uint8')} mem.setU8(a, v);`;
     case 'i8':
-      checkRange(v, -0x80, 0x7f, 'int8', label);
-      return mem.setU8(a, v & 0xff);
+      return `${safe} ${check('-0x80', '0x7f', 'int8')} mem.setU8(a, v & 0xff);`;
     case 'u16':
-      checkRange(v, 0, 0xffff, 'uint16', label);
-      return mem.setU16(a, v);
+      return `${safe} ${check('0', '0xffff', 'uint16')} mem.setU16(a, v);`;
     case 'u32':
-      checkRange(v, 0, 0xffff_ffff, 'uint32', label);
-      return mem.setU32(a, v);
+      return `${safe} ${check('0', '0xffffffff', 'uint32')} mem.setU32(a, v);`;
     case 'i32':
-      checkRange(v, -0x8000_0000, 0x7fff_ffff, 'int32', label);
-      return mem.setU32(a, v);
+      return `${safe} ${check('-0x80000000', '0x7fffffff', 'int32')} mem.setU32(a, v);`;
     case 'u64':
-      checkRange(v, 0, Number.MAX_SAFE_INTEGER, 'uint64 (as a number)', label);
-      return write64(mem, a, v);
+      return `${safe} ${check('0', MAX, 'uint64 (as a number)')} write64(mem, a, v);`;
     case 'i64':
-      return write64(mem, a, v);
+      return `${safe} write64(mem, a, v);`;
     case 'int':
-      if (wide) return write64(mem, a, v);
-      checkRange(v, -0x8000_0000, 0x7fff_ffff, 'int (32-bit)', label);
-      return mem.setU32(a, v);
+      return `${safe} if (mem.wordSize === 8) { write64(mem, a, v); return; } ${check('-0x80000000', '0x7fffffff', 'int (32-bit)')} mem.setU32(a, v);`;
     case 'uint':
-    case 'ptr':
-      if (wide) {
-        checkRange(v, 0, Number.MAX_SAFE_INTEGER, kind === 'ptr' ? 'uintptr (as a number)' : 'uint (as a number)', label);
-        return write64(mem, a, v);
-      }
-      checkRange(v, 0, 0xffff_ffff, kind === 'ptr' ? 'uintptr (32-bit)' : 'uint (32-bit)', label);
-      return mem.setU32(a, v);
+    case 'ptr': {
+      const what = kind === 'ptr' ? 'uintptr' : 'uint';
+      return `${safe} if (mem.wordSize === 8) { ${check('0', MAX, `${what} (as a number)`)} write64(mem, a, v); return; } ${check('0', '0xffffffff', `${what} (32-bit)`)} mem.setU32(a, v);`;
+    }
   }
 }
 
-/** Puts a getter (and for scalars a setter) for every table row on the view's prototype. */
+/** name usable in a generated function's name ('p.gFree' -> p_gFree) */
+const ident = (s: string) => s.replace(/\W/g, '_');
+
+/**
+ * Puts a getter (and for scalars a setter) for every table row on the view's
+ * prototype. One new Function per struct makes all of its accessors: each is
+ * still a function of its own (its own inline caches), and V8 compiles each
+ * only when first called.
+ */
 function installAccessors(cls: ViewClass, struct: StructName): void {
   const spec: StructSpec = SPECS[struct];
+  const entries: string[] = [];
+  const views = new Map<string, ViewClass>(); // parameter name -> nested view class
   for (const [name, [, goType]] of Object.entries(spec.fields)) {
     const label = `${struct}.${name}`;
     const c = classify(goType);
@@ -449,26 +502,20 @@ function installAccessors(cls: ViewClass, struct: StructName): void {
     if (Object.hasOwn(cls.prototype, name) || name in StructView.prototype || RESERVED.has(name)) {
       throw new Error(`layout: ${struct}.${name} collides with a member of ${cls.name}`);
     }
+    const key = JSON.stringify(name); // a constant key: a named load
+    const fn = `${ident(struct)}_${ident(name)}`;
+    const at = `const mem = this.mem; const a = this.addr + this.off[${key}];`;
     if (c.t === 'scalar') {
-      const kind = c.kind;
-      Object.defineProperty(cls.prototype, name, {
-        enumerable: true,
-        get(this: AnyView) {
-          return readScalar(this.mem, this.addr + (this.off as Record<string, number>)[name]!, kind, label);
-        },
-        set(this: AnyView, v: number | boolean) {
-          writeScalar(this.mem, this.addr + (this.off as Record<string, number>)[name]!, kind, v, label);
-        },
-      });
+      entries.push(`${key}: { get: function get_${fn}() { ${at} ${readSource(c.kind, label)} }, set: function set_${fn}(v) { ${at} ${writeSource(c.kind, label)} } }`);
     } else {
-      const View = VIEW_CLASSES[c.struct];
-      Object.defineProperty(cls.prototype, name, {
-        enumerable: true,
-        get(this: AnyView) {
-          return new View(this.L, this.mem, this.addr + (this.off as Record<string, number>)[name]!);
-        },
-      });
+      const param = `View_${ident(c.struct)}`;
+      views.set(param, VIEW_CLASSES[c.struct]);
+      entries.push(`${key}: { get: function get_${fn}() { return new ${param}(this.L, this.mem, this.addr + this.off[${key}]); } }`);
     }
+  }
+  const make = new Function(...Object.keys(HELPERS), ...views.keys(), `return {\n${entries.join(',\n')}\n};`) as (...a: unknown[]) => Record<string, PropertyDescriptor>;
+  for (const [name, d] of Object.entries(make(...Object.values(HELPERS), ...views.values()))) {
+    Object.defineProperty(cls.prototype, name, { enumerable: true, ...d });
   }
 }
 /** instance properties of StructView (not on its prototype) */
@@ -478,4 +525,3 @@ for (const [struct, cls] of Object.entries(VIEW_CLASSES) as [StructName, ViewCla
   if (cls.struct !== struct) throw new Error(`layout: ${cls.name}.struct is ${cls.struct}, expected ${struct}`);
   installAccessors(cls, struct);
 }
-

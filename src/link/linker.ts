@@ -9,12 +9,17 @@
 // instruction line, sized data for .quad/.long/.short/.byte, padding for
 // alignment, and the rest of a block (arm literal pools) belongs to its TEXT line.
 // Results are cached on disk by a hash of every input, so a cold start does
-// not run Keystone again.
+// not run Keystone again: with the bytes the cache keeps each instruction's
+// decoding (mnemonic and operands), which it hands to the disassembler's
+// memory (rememberDecoding), so a run from the cache needs neither Keystone
+// nor Capstone. linkLazily() loads Keystone only on a cache miss; link()
+// expects it loaded then (loadKeystone / initAsm).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble, AssemblyError, disassemble, type AsmTarget } from '../engine/asm.ts';
+import { assemble, AssemblyError, disassemble, loadKeystone, rememberDecoding, type AsmTarget, type CsInsn } from '../engine/asm.ts';
 import { AsmSourceError, type TextBlock } from './source.ts';
 
 export interface LineEntry {
@@ -64,7 +69,7 @@ export interface LinkOptions {
   cacheDir?: string | null;
 }
 
-const LINKER_VERSION = 1;
+const LINKER_VERSION = 2;
 
 export function defaultCacheDir(): string {
   if (process.env.GOGO_EMU_CACHE) return process.env.GOGO_EMU_CACHE;
@@ -145,7 +150,7 @@ function prelude(body: string, self: string, addrs: ReadonlyMap<string, number>)
     const a = addrs.get(name);
     if (a === undefined) continue;
     seen.add(name);
-    out.push(`${name.includes('<') ? `"${name}"` : name} = 0x${a.toString(16)}`);
+    out.push(`${/^[A-Za-z_.$][\w.$]*$/.test(name) ? name : `"${name}"`} = 0x${a.toString(16)}`);
   }
   return out.join('\n');
 }
@@ -182,7 +187,7 @@ function assembleBlock(o: LinkOptions, b: TextBlock, addr: number, addrs: Readon
   checkDataPlacement(o, b);
   const src = blockSource(b, o.constants);
   // The block's own name is a label at its first byte, so self references work.
-  const selfLabel = `${b.name.includes('<') ? `"${b.name}"` : b.name}:`;
+  const selfLabel = `${/^[A-Za-z_.$][\w.$]*$/.test(b.name) ? b.name : `"${b.name}"`}:`;
   try {
     return assemble(o.target, `${selfLabel}\n${src}`, addr, prelude(src, b.name, addrs));
   } catch (e) {
@@ -196,55 +201,118 @@ function assembleBlock(o: LinkOptions, b: TextBlock, addr: number, addrs: Readon
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 
+/** versions of the assembler and disassembler packages: part of the cache key */
+let toolVersions: string | undefined;
+function asmToolVersions(): string {
+  if (toolVersions === undefined) {
+    const require = createRequire(import.meta.url);
+    toolVersions = ['@alexaltea/keystone-js', '@alexaltea/capstone-js']
+      .map((p) => {
+        try {
+          return `${p}@${(require(`${p}/package.json`) as { version: string }).version}`;
+        } catch {
+          return `${p}@?`;
+        }
+      })
+      .join(' ');
+  }
+  return toolVersions;
+}
+
 function cacheKey(o: LinkOptions): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ v: LINKER_VERSION, t: o.target, u: o.insnUnit, base: o.base, align: o.align ?? 16 }));
+  h.update(JSON.stringify({ v: LINKER_VERSION, tools: asmToolVersions(), t: o.target, u: o.insnUnit, base: o.base, align: o.align ?? 16 }));
   for (const b of o.blocks) h.update(JSON.stringify([b.name, b.file, b.line, b.header, b.body]));
   h.update(JSON.stringify([...(o.externals ?? new Map()).entries()].sort()));
   h.update(JSON.stringify([...(o.constants ?? new Map()).entries()].sort()));
   return h.digest('hex');
 }
 
+/** One instruction of a cached block: offset in the block, size, mnemonic, operands. */
+type CachedInsn = [off: number, size: number, mnemonic: string, opStr: string];
+
 interface CachedBlock {
   name: string;
   addr: number;
   hex: string;
   lines: LineEntry[];
+  insns: CachedInsn[];
 }
 
-/** Link blocks into an Image (from the cache when the same inputs were linked before). */
-export function link(o: LinkOptions): Image {
+/** The cache file for these inputs ('' when caching is off). */
+function cacheFile(o: LinkOptions): string {
   const dir = o.cacheDir === undefined ? defaultCacheDir() : o.cacheDir;
-  const key = dir ? cacheKey(o) : '';
-  const file = dir ? join(dir, `${key}.json`) : '';
-  if (file && existsSync(file)) {
-    try {
-      const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedBlock[];
-      return new Image(
-        o.base,
-        cached.map((c, i) => {
-          const b = o.blocks[i]!;
-          return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines };
-        }),
+  return dir ? join(dir, `${cacheKey(o)}.json`) : '';
+}
+
+/** The image from the cache, with its decodings remembered; undefined on a miss. */
+function fromCache(o: LinkOptions, file: string): Image | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as CachedBlock[];
+    if (!Array.isArray(cached) || cached.length !== o.blocks.length) return undefined;
+    const blocks = cached.map((c, i): LinkedBlock => {
+      const b = o.blocks[i]!;
+      return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines };
+    });
+    cached.forEach((c, i) => {
+      const b = blocks[i]!;
+      rememberDecoding(
+        o.target,
+        c.insns.map(([off, size, mnemonic, opStr]) => ({ address: b.addr + off, size, bytes: b.bytes.subarray(off, off + size), mnemonic, opStr })),
       );
-    } catch {
-      // fall through and relink
-    }
+    });
+    return new Image(o.base, blocks);
+  } catch {
+    return undefined; // unreadable: link again
   }
-  const image = linkFresh(o);
-  if (file) {
-    try {
-      mkdirSync(dir!, { recursive: true });
-      const data: CachedBlock[] = image.blocks.map((b) => ({ name: b.name, addr: b.addr, hex: Buffer.from(b.bytes).toString('hex'), lines: b.lines }));
-      writeFileSync(file, JSON.stringify(data));
-    } catch {
-      // a read-only checkout still works, just without the cache
-    }
+}
+
+function toCache(file: string, image: Image, insns: CsInsn[][]): void {
+  if (!file) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const data: CachedBlock[] = image.blocks.map((b, i) => ({
+      name: b.name,
+      addr: b.addr,
+      hex: Buffer.from(b.bytes).toString('hex'),
+      lines: b.lines,
+      insns: insns[i]!.map((x): CachedInsn => [x.address - b.addr, x.size, x.mnemonic, x.opStr]),
+    }));
+    // write then rename, so that a concurrent reader never sees half a file
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(data));
+    renameSync(tmp, file);
+  } catch {
+    // a read-only checkout still works, just without the cache
   }
+}
+
+/**
+ * Link blocks into an Image (from the cache when the same inputs were linked
+ * before). On a cache miss Keystone must be loaded (loadKeystone, initAsm).
+ */
+export function link(o: LinkOptions): Image {
+  const file = cacheFile(o);
+  const cached = fromCache(o, file);
+  if (cached) return cached;
+  const { image, insns } = linkFresh(o);
+  toCache(file, image, insns);
   return image;
 }
 
-function linkFresh(o: LinkOptions): Image {
+/** link(), loading Keystone first when the cache misses. */
+export async function linkLazily(o: LinkOptions): Promise<Image> {
+  const file = cacheFile(o);
+  const cached = fromCache(o, file);
+  if (cached) return cached;
+  await loadKeystone();
+  const { image, insns } = linkFresh(o);
+  toCache(file, image, insns);
+  return image;
+}
+
+function linkFresh(o: LinkOptions): { image: Image; insns: CsInsn[][] } {
   const align = o.align ?? 16;
   const names = new Set<string>();
   for (const b of o.blocks) {
@@ -269,18 +337,21 @@ function linkFresh(o: LinkOptions): Image {
     bytes = o.blocks.map((b, i) => assembleBlock(o, b, layout[i]!, table));
     bytes.forEach((b, i) => (reserved[i] = Math.max(reserved[i]!, b.length)));
   }
+  const insns: CsInsn[][] = [];
   const blocks = o.blocks.map((b, i): LinkedBlock => {
     const addr = addrs[i]!;
     const code = bytes[i]!;
-    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code) };
+    const decoded: CsInsn[] = [];
+    insns.push(decoded);
+    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code, decoded) };
   });
-  return new Image(o.base, blocks);
+  return { image: new Image(o.base, blocks), insns };
 }
 
 const DATA_SIZES: Record<string, number> = { '.quad': 8, '.long': 4, '.int': 4, '.short': 2, '.byte': 1 };
 
-/** Walk the source lines against the decoded bytes (see the file comment). */
-function lineMap(o: LinkOptions, b: TextBlock, addr: number, code: Uint8Array): LineEntry[] {
+/** Walk the source lines against the decoded bytes (see the file comment); each instruction line's decoding goes to `decoded`. */
+function lineMap(o: LinkOptions, b: TextBlock, addr: number, code: Uint8Array, decoded: CsInsn[]): LineEntry[] {
   const out: LineEntry[] = [];
   let off = 0;
   for (const l of b.body) {
@@ -310,6 +381,7 @@ function lineMap(o: LinkOptions, b: TextBlock, addr: number, code: Uint8Array): 
     if (off >= code.length) throw new AsmSourceError(b.file, l.line, 'line map: ran out of bytes (macro or unsupported pseudo-instruction?)');
     const [insn] = disassemble(o.target, code.subarray(off, Math.min(code.length, off + 16)), addr + off, o.insnUnit);
     out.push({ addr: addr + off, size: insn!.size, line: l.line });
+    decoded.push(insn!);
     off += insn!.size;
   }
   if (off < code.length) out.push({ addr: addr + off, size: code.length - off, line: b.line, data: true });

@@ -17,6 +17,7 @@
 // `ldr rX, =value` literal pools go after the block on arm.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { UserError } from '../engine/errors.ts';
 
 export interface SourceLine {
   /** the text with the comment removed */
@@ -39,7 +40,8 @@ export interface TextBlock {
   endLine?: number;
 }
 
-export class AsmSourceError extends Error {
+/** A problem in a .s file (a stub, a program or a --stub file): bad input at file:line. */
+export class AsmSourceError extends UserError {
   constructor(
     readonly file: string,
     readonly line: number,

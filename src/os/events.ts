@@ -1,4 +1,5 @@
-// Events of the emulated OS (host calls, program output, process exit) and
+// Events of the emulated OS (host calls, program output, process exit,
+// threads made, waiting and woken on the virtual timeline) and
 // the sink interface that every lower layer emits into. The session layer
 // owns the one bus that implements it (src/session/bus.ts); the OS and the
 // runtime only see this interface, so they never import upward. With no
@@ -16,7 +17,21 @@ export type OsEvent =
   /** the program wrote to a file descriptor */
   | { kind: 'output'; fd: number; text: string }
   /** the process ended with this status */
-  | { kind: 'exit'; code: number };
+  | { kind: 'exit'; code: number }
+  /** thread `thread` made thread `child` (clone) at its time `clock` */
+  | { kind: 'clone'; thread: number; child: number; clock: number }
+  /** a thread blocked in a system call: on a futex word, or asleep; until `deadline` if given */
+  | { kind: 'wait'; thread: number; on: 'futex' | 'nanosleep'; addr?: number; deadline?: number; clock: number }
+  /** a waiting thread can run again (woken by thread `by`, or its deadline came); its call returns `result` */
+  | { kind: 'wake'; thread: number; by?: number; timeout: boolean; result: number; clock: number }
+  /** a thread ended (exit) */
+  | { kind: 'threadexit'; thread: number; code: number; clock: number }
+  /** a runnable thread got CPU `cpu` at its time `clock`, after waiting `waited` for it */
+  | { kind: 'oncpu'; thread: number; cpu: number; clock: number; waited: number }
+  /** a running thread gave its CPU to a thread waiting for one (end of its time slice) */
+  | { kind: 'offcpu'; thread: number; cpu: number; clock: number }
+  /** a thread's turn on its CPU ended (however: quantum used up, a wait, a yield) at its time `clock` */
+  | { kind: 'quantum'; thread: number; clock: number; insns: number };
 
 /** A sink that drops everything (for machines built without a session, e.g. `disasm`). */
 export const NO_EVENTS: EventSink<unknown> = { active: false, emit() {} };

@@ -4,25 +4,22 @@
 // Each host function gets a 16-byte slot in a host region; the slot holds the
 // arch's plain return instruction (`ret` / `bx lr`). One UC_HOOK_CODE over the
 // region dispatches slot index -> TypeScript function, which reads its
-// arguments per the arch ABI and ends in one of three ways:
+// arguments per the arch ABI and ends in one of two ways:
 //   - return: results are stored and the slot's own return instruction runs;
 //   - tail call: PC is redirected to an emulated function (call.tailCall), with
-//     the arguments placed per that function's ABI; it returns to our caller;
-//   - block: the function is a generator and yields a Block. The dispatcher
-//     stops the emulator with PC still at the slot and records the pending
-//     call; the thread layer parks the M and later calls resume(), which runs
-//     the generator on and then performs the return itself (no re-dispatch).
+//     the arguments placed per that function's ABI; it returns to our caller.
+// A host function never waits: one that must ends with a tail call into asm
+// glue that makes the waiting system call (futex, nanosleep) and then calls
+// back into a host function (DESIGN.md, "Waiting is a syscall"). So every
+// waiting point is machine code and no host call is ever in progress while
+// its thread is off the CPU.
 import type { Abi, Arch } from '../arch/index.ts';
-import type { Arena } from '../engine/arena.ts';
+import { type Arena, OutsideArena } from '../engine/arena.ts';
+import { EmulationFault } from '../engine/errors.ts';
 import type { Disposable, Engine } from '../engine/engine.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 
 export const HOST_SLOT_SIZE = 16;
-
-/** What a blocking host function yields: why the M must wait. */
-export interface Block {
-  reason: string;
-}
 
 /** Returned by call.tailCall(); the PC has already been redirected. */
 export interface TailCall {
@@ -33,7 +30,7 @@ export interface TailCall {
 /** A result value, several results, a tail call, or nothing. */
 export type HostResult = void | undefined | bigint | number | readonly (bigint | number)[] | TailCall;
 
-export type HostFn = (call: HostCall) => HostResult | Generator<Block, HostResult, unknown>;
+export type HostFn = (call: HostCall) => HostResult;
 
 export interface HostSpec {
   /** calling convention of the Go function this implements */
@@ -80,23 +77,35 @@ export class HostCall {
     return BigInt.asIntN(64, this.arg(i) | (this.arg(i + 1) << 32n));
   }
 
+  /** An int64 as argument words for tailCall (low word first where pointers are 32 bits). */
+  i64(v: bigint | number): bigint[] {
+    const u = BigInt.asUintN(64, BigInt(v));
+    return this.arch.ptrSize === 8 ? [u] : [u & 0xffffffffn, u >> 32n];
+  }
+
   /** Redirect into an emulated function (see file comment). */
   tailCall(target: number, args: readonly (bigint | number)[] = [], abi: Abi = 'abi0'): TailCall {
     this.arch.tailCall(this.engine, this.mem, abi, target, args);
     return { kind: 'tailcall', target };
   }
+
+  /** set by callFirst: code to run when this call ends, before its continuation */
+  first: number | undefined;
+
+  /**
+   * When this host call ends (by return or tail call), run the code at `glue`
+   * before going on (Arch.interpose): glue must keep every register and the
+   * stack above SP as it found them and end by continuing (RET / BX R12).
+   */
+  callFirst(glue: number): void {
+    if (this.first !== undefined && this.first !== glue) throw new Error(`${this.name}: two different codes to run first`);
+    this.first = glue;
+  }
 }
 
-/** A host call that blocked: the thread layer owns it until resume(). */
-export interface PendingHostCall {
-  readonly name: string;
-  readonly reason: string;
-  readonly call: HostCall;
-  readonly gen: Generator<Block, HostResult, unknown>;
-}
-
-function isGenerator(x: unknown): x is Generator<Block, HostResult, unknown> {
-  return typeof x === 'object' && x !== null && typeof (x as Generator).next === 'function' && typeof (x as Generator).throw === 'function';
+/** HostRegistry.capture(): plain data. */
+export interface HostRegistryState {
+  calls: number;
 }
 
 function isTailCall(x: unknown): x is TailCall {
@@ -109,10 +118,22 @@ export class HostRegistry {
   private hook: Disposable | undefined;
   private engine: Engine | undefined;
   private mem: Arena | undefined;
-  /** set when the last dispatched call blocked; taken by the thread layer */
-  pending: PendingHostCall | undefined;
   /** called first on every dispatch by the one owner (the thread layer charges the call's cost) */
   beforeCall: (() => void) | undefined;
+  /**
+   * Called before a host function runs; returning true means "not now": the
+   * interceptor has stopped the CPU (a breakpoint on the slot), the function
+   * is not called and runs when execution resumes at the slot. Set by the
+   * session layer.
+   */
+  interceptCall: ((pc: number) => boolean) | undefined;
+  /**
+   * Host calls dispatched so far: each is one instruction executed in the
+   * host region (the slot's, whether it returned or tail-called), which
+   * Unicorn's instruction count includes and the thread layer's text count
+   * does not.
+   */
+  calls = 0;
   /** where 'hostcall' events go (the session's bus) */
   events: EventSink<OsEvent> = NO_EVENTS;
   /** the thread id reported with 'hostcall' events */
@@ -176,51 +197,38 @@ export class HostRegistry {
     const i = (pc - this.base) / HOST_SLOT_SIZE;
     const e = this.entries[i];
     if (!e || !Number.isInteger(i)) throw new Error(`jump into the host region at 0x${pc.toString(16)}, not a host function`);
+    if (this.interceptCall?.(pc)) return;
+    this.calls++;
     this.beforeCall?.();
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
-    const r = e.fn(call);
-    if (isGenerator(r)) {
-      this.step(e.name, call, r, undefined, false);
-      return;
+    try {
+      const r = e.fn(call);
+      const tail = isTailCall(r);
+      if (!tail && r !== undefined) {
+        const vals = Array.isArray(r) ? r : [r as bigint | number];
+        vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+      }
+      if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
+    } catch (x) {
+      // the emulated code handed the host an address outside memory (a stack
+      // pointer or a pointer a broken stub corrupted): a fault of the program,
+      // as the same access by the real runtime would be, not of the tool
+      if (x instanceof OutsideArena) {
+        throw new EmulationFault('host access outside memory', pc, x.addr, `host function ${e.name}`, this.engine!.dump(), `${e.name} accessed ${x.len} bytes at 0x${x.addr.toString(16)}, outside the emulated memory`);
+      }
+      throw x;
     }
-    this.finish(call, r, false);
   }
 
-  private step(name: string, call: HostCall, gen: Generator<Block, HostResult, unknown>, value: unknown, returnNow: boolean): void {
-    const s = gen.next(value);
-    if (s.done) {
-      this.finish(call, s.value, returnNow);
-      return;
-    }
-    this.pending = { name, reason: s.value.reason, call, gen };
-    this.engine!.stop();
+  // ---- snapshots: the entries and hooks are fixed at install; only the count moves ----
+
+  capture(): HostRegistryState {
+    return { calls: this.calls };
   }
 
-  /** Store the results; when the slot's return instruction will not run (after a block), return by hand. */
-  private finish(call: HostCall, r: HostResult, returnNow: boolean): void {
-    if (isTailCall(r)) return;
-    if (r !== undefined) {
-      const vals = Array.isArray(r) ? r : [r as bigint | number];
-      vals.forEach((v, i) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, i, v));
-    }
-    if (returnNow) this.arch.doReturn(call.engine, call.mem);
-  }
-
-  /**
-   * Continue a blocked call (the thread's CPU context must be current). Runs the
-   * generator on with `value`; if it blocks again, it is pending again.
-   */
-  resume(p: PendingHostCall, value?: unknown): void {
-    if (this.pending === p) this.pending = undefined;
-    this.step(p.name, p.call, p.gen, value, true);
-  }
-
-  /** Take the pending blocked call, if the last run ended on one. */
-  takePending(): PendingHostCall | undefined {
-    const p = this.pending;
-    this.pending = undefined;
-    return p;
+  restoreFrom(s: HostRegistryState): void {
+    this.calls = s.calls;
   }
 
   dispose(): void {

@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
-import { initAsm } from '../engine/asm.ts';
+import { rememberDecoding } from '../engine/asm.ts';
 import { Engine } from '../engine/engine.ts';
-import { Image, link } from '../link/linker.ts';
+import { Image, link, linkLazily, type LinkOptions } from '../link/linker.ts';
 import { loadAsmDir, type TextBlock } from '../link/source.ts';
 import { goAsmNumbers } from '../go119/goasm.ts';
 import { HostRegistry } from './host.ts';
@@ -40,9 +40,8 @@ export interface ImageOptions {
   cacheDir?: string | null;
 }
 
-/** Link TEXT blocks at the start of the text region, with host slots and go_asm.h constants. */
-export function linkImage(o: ImageOptions): Image {
-  const image = link({
+function linkOptions(o: ImageOptions): LinkOptions {
+  return {
     target: o.arch.asm,
     insnUnit: o.arch.insnUnit,
     base: REGIONS.text.start,
@@ -50,10 +49,27 @@ export function linkImage(o: ImageOptions): Image {
     externals: new Map([...o.host.symbols(), ...(o.data ?? [])]),
     constants: goAsmNumbers(o.arch),
     cacheDir: o.cacheDir,
-  });
+  };
+}
+
+function checkTextSize(image: Image): Image {
   const limit = REGIONS.text.start + REGIONS.text.size;
   if (image.end > limit) throw new Error(`text is ${image.end - REGIONS.text.start} bytes; the text region holds ${REGIONS.text.size}`);
   return image;
+}
+
+/**
+ * Link TEXT blocks at the start of the text region, with host slots and
+ * go_asm.h constants. Keystone must be loaded in case the cache misses
+ * (initAsm); Machine.create uses linkImageLazily instead.
+ */
+export function linkImage(o: ImageOptions): Image {
+  return checkTextSize(link(linkOptions(o)));
+}
+
+/** linkImage, loading Keystone only when the linker's cache misses. */
+export async function linkImageLazily(o: ImageOptions): Promise<Image> {
+  return checkTextSize(await linkLazily(linkOptions(o)));
 }
 
 export interface MachineOptions {
@@ -78,10 +94,13 @@ export class Machine {
   ) {}
 
   static async create(o: MachineOptions): Promise<Machine> {
-    await initAsm();
     const host = new HostRegistry(o.arch, REGIONS.host.start, HOST_SLOTS);
     o.defineHosts?.(host);
-    const image = linkImage({ arch: o.arch, host, blocks: o.blocks, data: o.data, cacheDir: o.cacheDir });
+    const image = await linkImageLazily({ arch: o.arch, host, blocks: o.blocks, data: o.data, cacheDir: o.cacheDir });
+    // host slots hold the return instruction: known decodings for the cycle model
+    const [mnemonic, opStr] = o.arch.retInsnText;
+    const ret = o.arch.retInsn;
+    rememberDecoding(o.arch.asm, [...host.symbols().values()].map((address) => ({ address, size: ret.length, bytes: ret, mnemonic, opStr })));
     const engine = new Engine(o.arch);
     try {
       o.arch.initCpu(engine);

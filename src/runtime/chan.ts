@@ -3,13 +3,19 @@
 // (per-P sudog cache backed by p.sudogbuf, spilling half to sched.sudogcache).
 // hchan and sudog live in emulated memory at their go1.19 layouts.
 //
-// Differs: channel locks are no-ops (one thread runs the scheduler at a
-// time); no select (so no isSelect/selectDone); element types are described
+// c.lock is taken as in Go (lock.ts): released before a send/recv returns,
+// or, when the goroutine blocks, held through gopark until park_m calls
+// chanparkcommit (so no other M can ready it before it is _Gwaiting).
+// Differs: no select (so no isSelect/selectDone); element types are described
 // by a descriptor whose first word is the element size (what the compiler
-// emits), and elements are copied byte for byte (no write barriers).
+// emits), and elements are copied byte for byte (no write barriers). The code
+// after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
+// execute() from the goroutine's ParkResume record (park.ts).
+import { ENTRY, hostSpec } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
-import { goready, gopark } from './park.ts';
+import { lock, mutexAt, unlock } from './lock.ts';
+import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
@@ -60,10 +66,14 @@ function memmove(rt: Runtime, dst: number, src: number, n: number): void {
 export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): TailCall | undefined {
   if (cp === 0) return gopark(rt, call, { reason: waitReasonChanSendNilChan }); // blocks forever
   const c = chan(rt, cp);
-  if (c.closed !== 0) panicPlain(rt, 'send on closed channel');
+  lock(rt, c.lock);
+  if (c.closed !== 0) {
+    unlock(rt, c.lock);
+    panicPlain(rt, 'send on closed channel');
+  }
   const sg = dequeue(rt, c.recvq);
   if (sg) {
-    send(rt, c, sg, ep);
+    send(rt, c, sg, ep); // unlocks c
     return undefined;
   }
   if (c.qcount < c.dataqsiz) {
@@ -71,27 +81,34 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
     c.sendx += 1;
     if (c.sendx === c.dataqsiz) c.sendx = 0;
     c.qcount += 1;
+    unlock(rt, c.lock);
     return undefined;
   }
   // block: a sudog on the send queue until a receiver takes the value
   const mysg = enqueueSelf(rt, c, c.sendq, ep);
   return gopark(rt, call, {
     reason: waitReasonChanSend,
-    unlockf: chanparkcommit,
-    onResume: (g) => {
-      const closed = !wokenFrom(rt, g, mysg);
-      if (closed) {
-        if (c.closed === 0) goThrow('chansend: spurious wakeup');
-        // the panic happens in the woken goroutine, as in Go
-        resumeIntoPanic(rt, g, 'send on closed channel');
-      }
-    },
+    unlockf: 'runtime.chanparkcommit',
+    lock: c.addrOf('lock'),
+    resume: { kind: 'chansend', sudog: mysg.addr, c: c.addr },
   });
 }
 
 /**
- * Ports send: hand ep's value straight to the receiver waiting in sg and make
- * it runnable (in runnext).
+ * The rest of chansend once the blocked sender runs again: release the
+ * sudog; if a close (not a receiver) woke it, panic in that goroutine, as in Go.
+ */
+export function chansendResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'chansend' }>): void {
+  const closed = !wokenFrom(rt, gp, sudog(rt, r.sudog));
+  if (closed) {
+    if (chan(rt, r.c).closed === 0) goThrow('chansend: spurious wakeup');
+    resumeIntoPanic(rt, gp, 'send on closed channel');
+  }
+}
+
+/**
+ * Ports send: hand ep's value straight to the receiver waiting in sg, unlock
+ * c and make the receiver runnable (in runnext).
  */
 function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   if (sg.elem !== 0) {
@@ -99,31 +116,33 @@ function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
     sg.elem = 0;
   }
   const gp = rt.g(sg.g);
+  unlock(rt, c.lock);
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
 }
 
 /**
- * Ports chanrecv (block = true). `onResult(received)` delivers chanrecv2's
- * result: at once, or when the parked receiver is resumed.
+ * Ports chanrecv (block = true). Returns whether a value was received (false:
+ * the channel is closed and drained) or, when the receiver must block, the
+ * tail call of gopark; `result` says whether the caller wants that flag
+ * (chanrecv2) once the parked receiver runs again.
  */
-export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, deliver: (g: G, received: boolean) => void): TailCall | undefined {
+export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, result: boolean): TailCall | boolean {
   if (cp === 0) return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
   const c = chan(rt, cp);
-  const self = rt.getg();
+  lock(rt, c.lock);
   if (c.closed !== 0) {
     if (c.qcount === 0) {
+      unlock(rt, c.lock);
       if (ep !== 0) rt.mem.fill(ep, c.elemsize);
-      deliver(self, false);
-      return undefined;
+      return false;
     }
   } else {
     const sg = dequeue(rt, c.sendq);
     if (sg) {
-      recv(rt, c, sg, ep);
-      deliver(self, true);
-      return undefined;
+      recv(rt, c, sg, ep); // unlocks c
+      return true;
     }
   }
   if (c.qcount > 0) {
@@ -133,16 +152,30 @@ export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, de
     c.recvx += 1;
     if (c.recvx === c.dataqsiz) c.recvx = 0;
     c.qcount -= 1;
-    deliver(self, true);
-    return undefined;
+    unlock(rt, c.lock);
+    return true;
   }
   // block: a sudog on the receive queue until a sender (or close) fills it
   const mysg = enqueueSelf(rt, c, c.recvq, ep);
   return gopark(rt, call, {
     reason: waitReasonChanReceive,
-    unlockf: chanparkcommit,
-    onResume: (g) => deliver(g, wokenFrom(rt, g, mysg)),
+    unlockf: 'runtime.chanparkcommit',
+    lock: c.addrOf('lock'),
+    resume: { kind: 'chanrecv', sudog: mysg.addr, result },
   });
+}
+
+/**
+ * The rest of chanrecv once the blocked receiver runs again: release the
+ * sudog and, for chanrecv2, put the received flag where the caller will look
+ * once gogo resumes it (where that is follows chanrecv2's entry in src/abi).
+ */
+export function chanrecvResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'chanrecv' }>): void {
+  const received = wokenFrom(rt, gp, sudog(rt, r.sudog));
+  if (r.result) {
+    const spec = hostSpec(ENTRY.chanrecv2, rt.arch.ptrSize);
+    rt.arch.setParkedResult(rt.mem, gp.sched, spec.abi, spec.nargs, 0, received ? 1 : 0);
+  }
 }
 
 /**
@@ -180,7 +213,8 @@ function wokenFrom(rt: Runtime, g: G, mysg: Sudog): boolean {
 /**
  * Ports recv: take the value from the sender waiting in sg: directly for an
  * unbuffered channel; for a full buffered one, take the head of the buffer
- * and put the sender's value at its tail. Then the sender is made runnable.
+ * and put the sender's value at its tail. Then c is unlocked and the sender
+ * made runnable.
  */
 function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   if (c.dataqsiz === 0) {
@@ -195,15 +229,22 @@ function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   }
   sg.elem = 0;
   const gp = rt.g(sg.g);
+  unlock(rt, c.lock);
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
 }
 
-/** Ports chanparkcommit: the goroutine is parked; stack shrinking may look at it again. */
-function chanparkcommit(gp: G): boolean {
+/**
+ * Ports chanparkcommit (gopark's unlock function for channels, called by
+ * park_m through m.waitunlockf): the goroutine is parked; stack shrinking may
+ * look at it again; the channel's lock, held since chansend/chanrecv, is
+ * released.
+ */
+export function chanparkcommit(rt: Runtime, gp: G, chanLock: number): boolean {
   gp.activeStackChans = true;
   gp.parkingOnChan = 0;
+  unlock(rt, mutexAt(rt, chanLock));
   return true;
 }
 
@@ -215,7 +256,11 @@ function chanparkcommit(gp: G): boolean {
 export function closechan(rt: Runtime, cp: number): void {
   if (cp === 0) panicPlain(rt, 'close of nil channel');
   const c = chan(rt, cp);
-  if (c.closed !== 0) panicPlain(rt, 'close of closed channel');
+  lock(rt, c.lock);
+  if (c.closed !== 0) {
+    unlock(rt, c.lock);
+    panicPlain(rt, 'close of closed channel');
+  }
   c.closed = 1;
   const glist: G[] = [];
   for (let sg = dequeue(rt, c.recvq); sg; sg = dequeue(rt, c.recvq)) {
@@ -235,6 +280,7 @@ export function closechan(rt: Runtime, cp: number): void {
     sg.success = false;
     glist.push(gp);
   }
+  unlock(rt, c.lock);
   while (glist.length > 0) {
     const gp = glist.pop()!;
     gp.schedlink = 0;

@@ -8,7 +8,37 @@ export type RuntimeEvent =
   | { kind: 'gostatus'; goid: number; g: number; from: number; to: number; reason?: string }
   | { kind: 'execute'; goid: number; g: number; m: number; p: number }
   | { kind: 'goexit'; goid: number; g: number }
-  | { kind: 'stackgrow'; goid: number; g: number; oldSize: number; newSize: number };
+  | { kind: 'stackgrow'; goid: number; g: number; oldSize: number; newSize: number }
+  // ---- Ms and Ps (M and P numbers are their ids; -1: none) ----
+  /** M `by` made M `m` (newm) to run P `p`; `spinning`: it starts as a spinning M */
+  | { kind: 'newm'; m: number; by: number; p: number; spinning: boolean }
+  /** M `m` starts on emulated thread `thread` (mstart) */
+  | { kind: 'mstart'; m: number; thread: number }
+  /** M `by` woke idle M `m` to run P `p` (startm); `spinning`: to look for work */
+  | { kind: 'startm'; by: number; m: number; p: number; spinning: boolean }
+  /** M `m` has nothing to do and sleeps on m.park (stopm), or a locked M waits for its goroutine (stoplockedm) */
+  | { kind: 'stopm'; m: number; locked: boolean }
+  /** M `m` went spinning (looking for work to steal) or stopped spinning; nmspinning after the change */
+  | { kind: 'spinning'; m: number; spinning: boolean; nmspinning: number }
+  /**
+   * M `m` with P `p` stole `n` goroutines from P `from` in stealWork's round
+   * `round` (0-3), running goroutine `goid` next; `runnext`: it took P
+   * `from`'s runnext (only in the last round), after sleeping first (`slept`,
+   * go1.19's usleep(3)) when that P was running
+   */
+  | { kind: 'steal'; m: number; p: number; from: number; n: number; runnext: boolean; slept: boolean; round: number; goid: number }
+  /** M `m` handed P `p` off (handoffp): to an M it starts or wakes, to the idle list, or stopped for stop-the-world */
+  | { kind: 'handoffp'; m: number; p: number; to: 'm' | 'idle' | 'gcstop' }
+  /** M `m` took P `p` (acquirep) or let it go (releasep) */
+  | { kind: 'acquirep' | 'releasep'; m: number; p: number }
+  /** M `m` gave its P to the M that locked goroutine `goid` (startlockedm) */
+  | { kind: 'startlockedm'; m: number; to: number; p: number; goid: number }
+  /** GOMAXPROCS changed from `from` to `to` Ps (procresize) */
+  | { kind: 'procresize'; from: number; to: number }
+  /** M `m` stopped the world (all Ps _Pgcstop) or started it again */
+  | { kind: 'stoptheworld' | 'starttheworld'; m: number; reason: string }
+  /** M `m` ends its thread (mexit, after its locked goroutine exited) */
+  | { kind: 'mexit'; m: number };
 
 /** Everything a process reports: the OS's events and the runtime's. */
 export type ProcessEvent = OsEvent | RuntimeEvent;

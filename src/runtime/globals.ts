@@ -1,7 +1,8 @@
 // The runtime's package-level variables that stubs or the TS runtime address
 // directly, placed at fixed addresses at the start of the data region (sizes
 // from go_asm.h): runtime.m0, runtime.g0 and runtime.sched as in Go's data
-// segment. Everything else the runtime allocates lives in the heap region.
+// segment; the runtime's tables (runtime.semtable) follow the program's
+// variables. Everything else the runtime allocates lives in the heap region.
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
 import { goAsmConst } from '../go119/goasm.ts';
@@ -20,7 +21,23 @@ function runtimeGlobals(arch: Arch): GlobalVar[] {
     { name: 'runtime.g0', size: goAsmConst(arch, 'g__size'), align: 8 },
     { name: 'runtime.sched', size: goAsmConst(arch, 'schedt__size'), align: 8 },
     { name: 'runtime.allp', size: 3 * w, align: w }, // slice header: ptr, len, cap
+    // semaphores of stop-the-world (proc.go): uint32s whose Go initial value 1 schedinit stores
+    { name: 'runtime.worldsema', size: 4, align: 4 },
+    { name: 'runtime.gcsema', size: 4, align: 4 },
+    // print.go's lock of one print statement (a runtime.mutex: its key word)
+    { name: 'runtime.debuglock', size: w, align: w },
   ];
+}
+
+/** sema.go semTabSize: the number of semaRoots in the semaphore table (a prime). */
+export const SEM_TAB_SIZE = 251;
+
+/**
+ * The runtime's tables, laid out after the program's variables: sema.go's
+ * semtable, SEM_TAB_SIZE semaRoots (without Go's cache-line padding).
+ */
+function runtimeTables(arch: Arch): GlobalVar[] {
+  return [{ name: 'runtime.semtable', size: SEM_TAB_SIZE * goAsmConst(arch, 'semaRoot__size'), align: 8 }];
 }
 
 /** Lay out globals from `start`; returns name -> address and the first free address. */
@@ -38,5 +55,5 @@ export function layoutGlobals(vars: readonly GlobalVar[], start: number): { addr
 
 /** The runtime's globals followed by the program's (e.g. compiled package-level vars). */
 export function dataSymbols(arch: Arch, programVars: readonly GlobalVar[] = []): { addrs: Map<string, number>; end: number } {
-  return layoutGlobals([...runtimeGlobals(arch), ...programVars], REGIONS.data.start);
+  return layoutGlobals([...runtimeGlobals(arch), ...programVars, ...runtimeTables(arch)], REGIONS.data.start);
 }

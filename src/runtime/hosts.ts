@@ -7,16 +7,24 @@
 // `gogo-emu disasm` (which links but never runs).
 import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
-import { chancap, chanlen, chanrecv, chansend, closechan, makechan } from './chan.ts';
+import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
-import { gopark, gosched, gosched_m, park_m } from './park.ts';
+import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
+import { getproccount } from './os_linux.ts';
+import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
+import { defineLangHosts } from './lang.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
-import { goexit0, goexit1, mstart0 } from './sched.ts';
-import { semacquire, waitGroupAdd, waitGroupWait } from './sema.ts';
+import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
+import { mexit, mParkResume } from './idle.ts';
+import { LockOSThread, lockOSThread, UnlockOSThread, unlockOSThread } from './lockosthread.ts';
+import { mspinning, newmNext, newosprocFailed, startPendingMs } from './newm.ts';
+import { semacquire1, semrelease1, waitGroupAdd, waitGroupWait } from './sema.ts';
+import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startTheWorldWithSema, stopTheWorldCheck, stopTheWorldStop, stwCasgstatus } from './stw.ts';
 import { newstack } from './stack.ts';
+import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
 
 /**
@@ -32,28 +40,49 @@ function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
+  // and may have made Ms whose threads are still to be started (newm.ts)
   const host = {
     arch: registry.arch,
     define(name: string, spec: HostSpec, fn: (c: HostCall) => ReturnType<HostFn>): number {
       return registry.define(name, spec, (c) => {
+        let r: ReturnType<HostFn>;
         try {
-          return fn(c);
+          r = fn(c);
         } catch (e) {
-          if (e instanceof GoPanic && !e.fatal) return startPanic(rt(), c, e);
-          throw e;
+          if (!(e instanceof GoPanic) || e.fatal) throw e;
+          r = startPanic(rt(), c, e);
         }
+        startPendingMs(rt(), c);
+        return r;
       });
     },
   } as HostRegistry;
   defineFatalHosts(host);
-  definePrintHosts(host, (s) => rt().write(2, s));
+  definePrintHosts(host, (s) => rt().write(2, s), rt);
+  defineLangHosts(host, rt);
 
   // runtime·args(argc, argv): remembered for os.Args (not used by the subset).
   host.define('runtime.args', { abi: 'abi0', nargs: 2 }, () => undefined);
   // osinit: the emulated machine's CPU count (GOMAXPROCS default).
-  host.define('runtime.osinit', { abi: 'abi0', nargs: 0 }, () => undefined);
+  host.define('runtime.osinit', { abi: 'abi0', nargs: 0 }, () => {
+    rt().ncpu = getproccount(rt());
+  });
   host.define('runtime.schedinit', { abi: 'abi0', nargs: 0 }, () => schedinit(rt()));
   host.define('runtime.mstart0', { abi: 'abi0', nargs: 0 }, (c) => mstart0(rt(), c));
+  host.define('runtime.mexit', { abi: 'abi0', nargs: 0 }, (c) => mexit(rt(), c));
+
+  // ---- Ms and Ps (newm.ts, idle.ts, steal.ts) ----
+  // the clone glue's questions: the next M to start (or 0); a failed clone
+  host.define('runtime.newm_next', { abi: 'internal', nargs: 0 }, () => newmNext(rt()));
+  host.define('runtime.newosproc_failed', { abi: 'internal', nargs: 1 }, (c) => newosprocFailed(rt(), Number(c.argInt(0))));
+  // an M woken from mPark, and one that slept before stealing a runnext
+  host.define('runtime.mPark.resume', { abi: 'internal', nargs: 0 }, (c) => mParkResume(rt(), c));
+  host.define('runtime.stealWork.resume', { abi: 'internal', nargs: 0 }, (c) => stealWorkResume(rt(), c));
+  // m.mstartfn of an M started spinning (called through runMStartFn, never from machine code)
+  host.define('runtime.mspinning', { abi: 'internal', nargs: 0 }, () => mspinning(rt()));
+  // runtime.main's lock of the main goroutine to m0 during initialisation
+  host.define('runtime.lockOSThread', { abi: 'internal', nargs: 0 }, () => lockOSThread(rt()));
+  host.define('runtime.unlockOSThread', { abi: 'internal', nargs: 0 }, () => unlockOSThread(rt()));
 
   // newproc's closure: {fn: newproc.func1, fn, callergp, callerpc}, context in DX / R7.
   host.define('runtime.newproc.func1', { abi: 'internal', nargs: 0 }, (c) => {
@@ -70,14 +99,17 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   // runtime.main's own work before main.init/main.main, and its exit(0) after.
   host.define('runtime.main_start', { abi: 'internal', nargs: 0 }, () => {
-    rt().mainStarted = true;
+    const r = rt();
+    r.mainStarted = true;
+    // (sysmon's M is made here: newm(sysmon, nil, -1))
+    if (r.curm().addr !== r.m0.addr) goThrow('runtime.main not on m0');
   });
   host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
 
-  // mallocgc for `new`, closures and heap cells: typ points at a type whose first word is its size.
+  // newobject(typ): mallocgc(typ.size, typ, true) for `new`, &T{}, closures and heap cells (word 0 of typ is its size)
   defineEntry(host, ENTRY.newobject, (c) => {
     const r = rt();
-    return r.heap.alloc(r.mem.ptr(c.argN(0)));
+    return mallocgc(r, r.mem.ptr(c.argN(0)), c.argN(0), true);
   });
 
   // defer: records on g._defer, one per deferred call, tagged with the frame's SP.
@@ -112,12 +144,24 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
   defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
-  defineEntry(host, ENTRY.GOMAXPROCS, (c) => {
-    const r = rt();
-    const n = Number(c.argInt(0));
-    if (n > 1 && n !== r.gomaxprocs) goThrow(`runtime.GOMAXPROCS(${n}): more than one P is not supported yet (gogo-emu runs one M)`);
-    return r.gomaxprocs;
+  defineEntry(host, ENTRY.NumCPU, () => rt().ncpu);
+  defineEntry(host, ENTRY.LockOSThread, () => LockOSThread(rt()));
+  defineEntry(host, ENTRY.UnlockOSThread, () => UnlockOSThread(rt()));
+  // ---- runtime.GOMAXPROCS and stop-the-world: the steps of the glue in asm/<arch>/stw.s (stw.ts) ----
+  host.define('runtime.GOMAXPROCS.read', { abi: 'internal', nargs: 0 }, () => gomaxprocsRead(rt()));
+  host.define('runtime.GOMAXPROCS.setnewprocs', { abi: 'internal', nargs: 1 }, (c) => {
+    rt().newprocs = Number(c.argInt(0));
   });
+  host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
+  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
+  host.define('runtime.stopTheWorld.preemptoff', { abi: 'internal', nargs: 2 }, (c) => setPreemptoff(rt(), c.argN(0), c.argN(1)));
+  host.define('runtime.stopTheWorld.casgwaiting', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), true));
+  host.define('runtime.stopTheWorld.casgrunning', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), false));
+  host.define('runtime.stopTheWorldWithSema.stop', { abi: 'internal', nargs: 0 }, () => (stopTheWorldStop(rt()) ? 1 : 0));
+  host.define('runtime.stopTheWorldWithSema.check', { abi: 'internal', nargs: 0 }, () => stopTheWorldCheck(rt()));
+  host.define('runtime.preemptall', { abi: 'internal', nargs: 0 }, () => (preemptall(rt()) ? 1 : 0));
+  host.define('runtime.startTheWorldWithSema', { abi: 'internal', nargs: 0 }, () => startTheWorldWithSema(rt()));
+  host.define('runtime.startTheWorld.release', { abi: 'internal', nargs: 0 }, () => startTheWorldRelease(rt()));
   // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
   host.define('runtime.nextdefer', { abi: 'internal', nargs: 0 }, () => {
     const r = rt();
@@ -142,17 +186,13 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
   defineEntry(host, ENTRY.chansend1, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
-  defineEntry(host, ENTRY.chanrecv1, (c) => chanrecv(rt(), c, c.argN(0), c.argN(1), () => undefined));
+  defineEntry(host, ENTRY.chanrecv1, (c) => {
+    const r = chanrecv(rt(), c, c.argN(0), c.argN(1), false);
+    return typeof r === 'boolean' ? undefined : r;
+  });
   defineEntry(host, ENTRY.chanrecv2, (c) => {
-    const r = rt();
-    let parked = false;
-    let received = false;
-    const t = chanrecv(r, c, c.argN(0), c.argN(1), (g, ok) => {
-      if (parked) r.arch.setParkedResult(r.mem, g.sched, c.spec.abi, c.spec.nargs, 0, ok ? 1 : 0);
-      else received = ok;
-    });
-    parked = t !== undefined;
-    return t ?? (received ? 1 : 0);
+    const r = chanrecv(rt(), c, c.argN(0), c.argN(1), true);
+    return typeof r === 'boolean' ? (r ? 1 : 0) : r;
   });
   defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
@@ -162,7 +202,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
   defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
   defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
-  host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire(rt(), c, c.argN(0)));
+  host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
 
   defineEntry(host, ENTRY.panicdivide, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);
@@ -170,4 +210,25 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);
   });
+
+  // (Defined last, so that the slots above keep their addresses.)
+  // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----
+  host.define('runtime.chanparkcommit', { abi: 'internal', nargs: 2 }, (c) => (chanparkcommit(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.parkunlock_c', { abi: 'internal', nargs: 2 }, (c) => (parkunlock_c(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+
+  // ---- notes (lock_futex.go); their sleeps are the futex glue of asm/<arch>/sys_linux.s ----
+  const w64 = 8 / registry.arch.ptrSize; // argument words of an int64
+  host.define('runtime.noteclear', { abi: 'internal', nargs: 1 }, (c) => noteclear(rt(), c.argN(0)));
+  host.define('runtime.notewakeup', { abi: 'internal', nargs: 1 }, (c) => notewakeup(rt(), c.argN(0)));
+  host.define('runtime.notesleep', { abi: 'internal', nargs: 1 }, (c) => notesleep(rt(), c, c.argN(0)));
+  // notetsleep(n *note, ns int64) bool, and the same signature after each sleep
+  host.define('runtime.notetsleep', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep(rt(), c, c.argN(0), Number(c.argI64(1)))));
+  host.define('runtime.notetsleep.recheck', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep_recheck(rt(), c, c.argN(0), Number(c.argI64(1)))));
+  // timediv(v int64, div int32, rem *int32) int32: arm's timespec.setNsec
+  host.define('runtime.timediv', { abi: 'internal', nargs: w64 + 2 }, (c) => timediv(rt(), c.argI64(0), Number(BigInt.asIntN(32, c.arg(w64))), c.argN(w64 + 1)));
+}
+
+/** A host function's bool result (1 / 0), or its tail call. */
+function boolOrTail(r: boolean | TailCall): number | TailCall {
+  return typeof r === 'boolean' ? (r ? 1 : 0) : r;
 }

@@ -1,11 +1,16 @@
 // Creating Gs, Ms and Ps: ports of go1.19 proc.go schedinit, mcommoninit,
-// procresize, acquirep, malg, allgadd, newproc1, gfput, gfget. Each function
-// names its Go counterpart and says where it differs. Single-threaded host
-// code: Go's locks and atomics are plain operations here.
-import { _Gdead, _Gidle, _Grunnable, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from '../go119/index.ts';
-import { runqput } from './runq.ts';
+// mReserveID, procresize (with p.init, p.destroy, gfpurge), malg, allgadd,
+// newproc1, gfput, gfget. Each function names its Go counterpart and says
+// where it differs. Host code runs without interruption: Go's atomics are
+// plain operations here (its locks: lock.ts).
+import { _Gdead, _Gidle, _Grunnable, _Pdead, _Pgcstop, _Pidle, _Prunning, _GoidCacheBatch, G, type M, type P } from '../go119/index.ts';
+import { assertLocked, assertOnG0 } from './assert.ts';
+import { acquirep, mget, pidleput, pMaskClear, pMaskSet, wakep } from './idle.ts';
+import { lock, unlock } from './lock.ts';
+import { globrunqputhead, runqempty, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
-import { casgstatus } from './status.ts';
+import { casgstatus, setPStatus } from './status.ts';
+import { resetStealOrder } from './steal.ts';
 import { goThrow } from './throw.ts';
 
 /** The gsignal stack size of every M (os_linux.go mpreinit: 32 KiB). */
@@ -17,95 +22,197 @@ const GFREE_MOVE = 32;
 const MAX_M_COUNT = 10000;
 
 /**
- * Ports schedinit (the parts that shape scheduling): maxmcount, mcommoninit of
- * m0, GOMAXPROCS from the environment variable (else ncpu), procresize.
- * Differs: no allocator/GC/signal/module initialisation (not modelled).
+ * Ports string.go atoi32 (through atoi64): an optional '-' and decimal
+ * digits, nothing else (no '+', no spaces), within int32.
  */
-export function schedinit(rt: Runtime): void {
-  rt.sched.maxmcount = MAX_M_COUNT;
-  mcommoninit(rt, rt.m0, -1);
-  rt.sched.lastpoll = rt.nanotime();
-  let procs = rt.ncpu;
-  const env = rt.opts.gomaxprocsEnv;
-  if (env !== undefined && /^[+-]?\d+$/.test(env.trim()) && Number(env) > 0) procs = Number(env);
-  // Ps beyond the first would need Ms (startm, wakep, work stealing): not yet.
-  if (procs > 1) goThrow(`GOMAXPROCS=${procs}: more than one P is not supported yet (gogo-emu runs one M and one P)`);
-  if (procresize(rt, procs) !== 0) goThrow('unknown runnable goroutine during bootstrap');
+export function atoi32(s: string | undefined): number | undefined {
+  if (s === undefined || s === '') return undefined;
+  let neg = false;
+  if (s[0] === '-') {
+    neg = true;
+    s = s.slice(1);
+  }
+  if (!/^[0-9]*$/.test(s)) return undefined;
+  let un = 0n;
+  for (const c of s) {
+    un = un * 10n + BigInt(c.charCodeAt(0) - 48);
+    if (un > 1n << 64n) return undefined; // overflow
+  }
+  const n = neg ? -un : un;
+  if (n < -(1n << 31n) || n >= 1n << 31n) return undefined;
+  return Number(n);
 }
 
 /**
- * Ports mcommoninit: give mp an id (sched.mnext) and its gsignal g (mpreinit),
- * and link it into allm. id = -1 means "reserve the next id".
+ * Ports schedinit (the parts that shape scheduling): maxmcount, mcommoninit of
+ * m0, then GOMAXPROCS: ncpu (what sched_getaffinity reported to osinit), or
+ * the GOMAXPROCS environment variable when it is a positive int32, and
+ * procresize. Differs: no allocator/GC/signal/module initialisation (not
+ * modelled).
+ */
+export function schedinit(rt: Runtime): void {
+  // the initial values of two package variables (Go's data section holds them)
+  rt.mem.setU32(rt.machine.sym('runtime.worldsema'), 1);
+  rt.mem.setU32(rt.machine.sym('runtime.gcsema'), 1);
+  rt.sched.maxmcount = MAX_M_COUNT;
+  mcommoninit(rt, rt.m0, -1);
+  lock(rt, rt.sched.lock);
+  rt.sched.lastpoll = rt.nanotime();
+  let procs = rt.ncpu;
+  const n = atoi32(rt.opts.gomaxprocsEnv);
+  if (n !== undefined && n > 0) procs = n;
+  if (procresize(rt, procs) !== 0) goThrow('unknown runnable goroutine during bootstrap');
+  unlock(rt, rt.sched.lock);
+}
+
+/**
+ * Ports mcommoninit: give mp an id (sched.mnext; id = -1 reserves the next
+ * one), seed its fastrand (Runtime.fastrandSeed), make its gsignal g
+ * (mpreinit) and link it into allm.
  */
 export function mcommoninit(rt: Runtime, mp: M, id: number): void {
+  lock(rt, rt.sched.lock);
   if (id >= 0) mp.id = id;
   else mp.id = mReserveID(rt);
+  rt.fastrandSeed(mp);
   const gsignal = malg(rt, GSIGNAL_STACK);
   gsignal.m = mp.addr;
   mp.gsignal = gsignal.addr;
+  gsignal.stackguard1 = gsignal.stack.lo + rt.L.consts._StackGuard;
   mp.alllink = rt.allm[0] ?? 0;
   rt.allm.unshift(mp.addr);
+  unlock(rt, rt.sched.lock);
 }
 
-/** Ports mReserveID: the next M id, checking sched.maxmcount. */
-function mReserveID(rt: Runtime): number {
+/** Ports mReserveID: the next M id, checking sched.maxmcount. Precondition: sched.lock held. */
+export function mReserveID(rt: Runtime): number {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'mReserveID');
   const id = rt.sched.mnext;
   rt.sched.mnext = id + 1;
-  if (rt.sched.mnext - rt.sched.nmfreed > rt.sched.maxmcount) goThrow(`thread exhaustion: program exceeds ${rt.sched.maxmcount}-thread limit`);
+  if (rt.sched.mnext - rt.sched.nmfreed > rt.sched.maxmcount) {
+    rt.write(2, `runtime: program exceeds ${rt.sched.maxmcount}-thread limit\n`);
+    goThrow('thread exhaustion');
+  }
   return id;
 }
 
 /**
- * Ports procresize: make nprocs Ps (allp), give the current M allp[0]
- * (acquirep) and put the others on the idle list. Returns the list of Ps with
- * local work (always empty at start-up). Differs: Ps are only ever added
- * (a second call with a smaller count throws), and mcache/timers are not modelled.
+ * Ports p.init: a P (new, or _Pdead and used again) gets its id and
+ * _Pgcstop; it may get timers, and it is not idle. Differs: no mcache, write
+ * barrier buffer or race context.
+ */
+function pinit(rt: Runtime, pp: P, id: number): void {
+  pp.id = id;
+  setPStatus(pp, pp.status, _Pgcstop);
+  const cache = pp.sudogcache;
+  cache.array = pp.addrOf('sudogbuf');
+  cache.len = 0;
+  cache.cap = rt.L.field('p', 'sudogbuf').len!;
+  pMaskSet(rt.timerpMask, id);
+  pMaskClear(rt.idlepMask, id);
+}
+
+/**
+ * Ports p.destroy: a P beyond the new GOMAXPROCS gives its goroutines to the
+ * head of the global queue (runq from its tail, then runnext, so that they
+ * keep their order), its sudog cache and dead Gs (gfpurge) to the global
+ * lists, and becomes _Pdead. Differs: no timers, mcache, write barrier buffer
+ * or trace state. Precondition: sched.lock held, the world stopped.
+ */
+function pdestroy(rt: Runtime, pp: P): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'p.destroy');
+  while (pp.runqhead !== pp.runqtail) {
+    pp.runqtail = (pp.runqtail - 1) >>> 0;
+    globrunqputhead(rt, rt.g(pp.runq(pp.runqtail % pp.runqLen)));
+  }
+  if (pp.runnext !== 0) {
+    globrunqputhead(rt, rt.g(pp.runnext));
+    pp.runnext = 0;
+  }
+  // sudogs: Go drops the P's cached ones (the GC collects them); here they
+  // go to the central cache so that they are used again
+  const cache = pp.sudogcache;
+  for (let i = 0; i < cache.len; i++) {
+    const sa = pp.sudogbuf(i);
+    rt.mem.setPtr(sa + rt.L.off.sudog.next, rt.sched.sudogcache);
+    rt.sched.sudogcache = sa;
+    pp.setSudogbuf(i, 0);
+  }
+  cache.len = 0;
+  gfpurge(rt, pp);
+  setPStatus(pp, pp.status, _Pdead);
+}
+
+/** Ports gfpurge: all of the P's dead Gs to the global free lists. */
+function gfpurge(rt: Runtime, pp: P): void {
+  const sf = rt.sched.gFree;
+  while (pp.gFree.n !== 0) {
+    const g = rt.g(pp.gFree.head);
+    pp.gFree.head = g.schedlink;
+    pp.gFree.n -= 1;
+    const list = g.stack.lo === 0 ? sf.noStack : sf.stack;
+    g.schedlink = list.head;
+    list.head = g.addr;
+    sf.n += 1;
+  }
+}
+
+/**
+ * Ports procresize: make nprocs Ps. New Ps (or _Pdead ones used again) are
+ * initialised; Ps beyond nprocs are destroyed (their work moves to the
+ * global queue). The current M keeps its P if it survives, else takes allp[0].
+ * Every other P goes idle if its run queue is empty, or onto the returned
+ * list (linked through p.link, each with an idle M in p.m if there is one)
+ * for startTheWorld to run. Returns the first P of that list (0: none).
+ * Differs: no mcache, trace or GC CPU limiter. Precondition: sched.lock held,
+ * the world stopped (every P _Pgcstop, or new).
  */
 export function procresize(rt: Runtime, nprocs: number): number {
-  if (nprocs < rt.allp.length) goThrow('procresize: shrinking GOMAXPROCS is not supported');
-  const pSize = rt.L.sizes.p;
-  for (let i = rt.allp.length; i < nprocs; i++) {
-    const pp = rt.p(rt.heap.alloc(pSize));
-    pp.id = i;
-    pp.status = _Pgcstop;
-    rt.allp.push(pp.addr);
-  }
-  rt.gomaxprocs = nprocs;
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'procresize');
+  const old = rt.gomaxprocs;
+  if (old < 0 || nprocs <= 0) goThrow('procresize: invalid arg');
+  const now = rt.nanotime();
+  if (rt.sched.procresizetime !== 0) rt.sched.totaltime += old * (now - rt.sched.procresizetime);
+  rt.sched.procresizetime = now;
+  if (rt.events.active && old !== nprocs) rt.events.emit({ kind: 'procresize', from: old, to: nprocs });
+
+  // grow allp (Ps once made are kept: allp[:cap])
+  for (let i = rt.allpCap.length; i < nprocs; i++) rt.allpCap.push(rt.heap.alloc(rt.L.sizes.p));
+  rt.allp = rt.allpCap.slice(0, Math.max(old, nprocs));
+  for (let i = old; i < nprocs; i++) pinit(rt, rt.p(rt.allp[i]!), i);
+
   const m = rt.curm();
   if (m.p !== 0 && rt.p(m.p).id < nprocs) {
-    rt.p(m.p).status = _Prunning;
+    // continue to use the current P
+    setPStatus(rt.p(m.p), rt.p(m.p).status, _Prunning);
   } else {
+    // release the current P (it is being destroyed) and take allp[0]
+    if (m.p !== 0) rt.p(m.p).m = 0;
     m.p = 0;
     const pp = rt.p(rt.allp[0]!);
     pp.m = 0;
-    pp.status = _Pidle;
-    acquirep(rt, m, pp);
+    setPStatus(pp, pp.status, _Pidle);
+    acquirep(rt, pp);
   }
-  // The other Ps go to the idle list, highest id first, so that pidleget
-  // hands out the lowest id first (as Go's loop does).
+  for (let i = nprocs; i < old; i++) pdestroy(rt, rt.p(rt.allp[i]!));
+  rt.allp = rt.allp.slice(0, nprocs);
+
+  let runnablePs = 0;
   for (let i = nprocs - 1; i >= 0; i--) {
     const pp = rt.p(rt.allp[i]!);
     if (pp.addr === m.p) continue;
-    pp.status = _Pidle;
-    pidleput(rt, pp);
+    setPStatus(pp, pp.status, _Pidle);
+    if (runqempty(pp)) {
+      pidleput(rt, pp);
+    } else {
+      pp.m = mget(rt)?.addr ?? 0;
+      pp.link = runnablePs;
+      runnablePs = pp.addr;
+    }
   }
-  return 0;
-}
-
-/** Ports acquirep / wirep: associate pp with mp and make it _Prunning. */
-export function acquirep(rt: Runtime, mp: M, pp: P): void {
-  if (mp.p !== 0) goThrow('wirep: already in go');
-  if (pp.m !== 0 || pp.status !== _Pidle) goThrow(`wirep: p->m=${pp.m} p->status=${pp.status}`);
-  mp.p = pp.addr;
-  pp.m = mp.addr;
-  pp.status = _Prunning;
-}
-
-/** Ports pidleput: pp onto sched.pidle. */
-export function pidleput(rt: Runtime, pp: P): void {
-  pp.link = rt.sched.pidle;
-  rt.sched.pidle = pp.addr;
-  rt.sched.npidle += 1;
+  resetStealOrder(rt, nprocs);
+  rt.gomaxprocs = nprocs;
+  return runnablePs;
 }
 
 /**
@@ -141,6 +248,7 @@ export function allgadd(rt: Runtime, gp: G): void {
  * Precondition: on the system stack with a P.
  */
 export function newproc1(rt: Runtime, fn: number, callergp: G, callerpc: number): G {
+  assertOnG0(rt, 'newproc1');
   if (fn === 0) goThrow('go of nil func value');
   const pp = rt.curp();
   let newg = gfget(rt, pp);
@@ -260,10 +368,14 @@ export function gcount(rt: Runtime): number {
   return n < 1 ? 1 : n;
 }
 
-/** Ports newproc's closure body (newproc.func1): newproc1 + runqput(next) on the caller's P. */
+/**
+ * Ports newproc's closure body (newproc.func1): newproc1 + runqput(next) on
+ * the caller's P; once runtime.main has started, wakep (an idle P may run it).
+ */
 export function newprocOnSystemStack(rt: Runtime, fn: number, callergp: G, callerpc: number): G {
   const newg = newproc1(rt, fn, callergp, callerpc);
   runqput(rt, rt.curp(), newg, true);
+  if (rt.mainStarted) wakep(rt);
   return newg;
 }
 

@@ -1,9 +1,13 @@
 // Run queues: each P's 256-slot ring plus runnext, and the global queue
 // sched.runq. Ports of proc.go (go1.19) runqput, runqputslow, runqget,
 // runqempty, globrunqput, globrunqputbatch, globrunqget. Only one thread
-// touches the scheduler at a time here, so Go's atomics and sched.lock become
-// plain reads and writes; the order of operations is Go's.
+// touches the scheduler at a time here, so Go's atomics become plain reads
+// and writes; sched.lock is taken as Go takes it (lock.ts), and the
+// preconditions are asserted under debug checks (assert.ts). The order of
+// operations is Go's.
 import type { G, P } from '../go119/index.ts';
+import { assertLocked, assertOwnerP } from './assert.ts';
+import { lock, unlock } from './lock.ts';
 import type { Runtime } from './runtime.ts';
 import { goThrow } from './throw.ts';
 
@@ -36,6 +40,7 @@ function gqueuePop(rt: Runtime, q: GQueueLike): number {
  * Precondition: executed only by the owner P.
  */
 export function runqput(rt: Runtime, pp: P, gp: G, next: boolean): void {
+  assertOwnerP(rt, pp, 'runqput');
   let g = gp.addr;
   if (next) {
     const old = pp.runnext;
@@ -64,7 +69,9 @@ function runqputslow(rt: Runtime, pp: P, gp: number, h: number, t: number): bool
   pp.runqhead = (h + n) >>> 0;
   batch.push(gp);
   for (let i = 0; i < n; i++) rt.g(batch[i]!).schedlink = batch[i + 1]!;
+  lock(rt, rt.sched.lock);
   globrunqputbatch(rt, { head: batch[0]!, tail: batch[n]! }, n + 1);
+  unlock(rt, rt.sched.lock);
   return true;
 }
 
@@ -72,8 +79,10 @@ function runqputslow(rt: Runtime, pp: P, gp: number, h: number, t: number): bool
  * Ports runqget: take the next G from pp's local queue, runnext first. Returns
  * [gp, inheritTime]: a G from runnext inherits the time slice of the one that
  * readied it (schedtick is not incremented for it).
+ * Precondition: executed only by the owner P.
  */
 export function runqget(rt: Runtime, pp: P): [G | undefined, boolean] {
+  assertOwnerP(rt, pp, 'runqget');
   const next = pp.runnext;
   if (next !== 0) {
     pp.runnext = 0;
@@ -97,14 +106,26 @@ export function runqsize(pp: P): number {
   return ((pp.runqtail - pp.runqhead) >>> 0) + (pp.runnext !== 0 ? 1 : 0);
 }
 
-/** Ports globrunqput: gp at the tail of the global queue. Precondition: sched.lock held (trivially). */
+/** Ports globrunqput: gp at the tail of the global queue. Precondition: sched.lock held. */
 export function globrunqput(rt: Runtime, gp: G): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqput');
   gqueuePushBack(rt, rt.sched.runq, gp.addr);
   rt.sched.runqsize += 1;
 }
 
-/** Ports globrunqputbatch: a linked batch of n Gs at the tail of the global queue. */
+/** Ports globrunqputhead: gp at the head of the global queue. Precondition: sched.lock held. */
+export function globrunqputhead(rt: Runtime, gp: G): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqputhead');
+  const q = rt.sched.runq;
+  gp.schedlink = q.head;
+  q.head = gp.addr;
+  if (q.tail === 0) q.tail = gp.addr;
+  rt.sched.runqsize += 1;
+}
+
+/** Ports globrunqputbatch: a linked batch of n Gs at the tail of the global queue. Precondition: sched.lock held. */
 function globrunqputbatch(rt: Runtime, batch: GQueueLike, n: number): void {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqputbatch');
   const q = rt.sched.runq;
   rt.g(batch.tail).schedlink = 0;
   if (q.tail !== 0) rt.g(q.tail).schedlink = batch.head;
@@ -117,8 +138,10 @@ function globrunqputbatch(rt: Runtime, batch: GQueueLike, n: number): void {
  * Ports globrunqget: take a fair share of the global queue (runqsize /
  * gomaxprocs + 1, at most max when max > 0, at most half a local queue):
  * return the first and put the rest on pp's local queue.
+ * Precondition: sched.lock held.
  */
 export function globrunqget(rt: Runtime, pp: P, max: number): G | undefined {
+  assertLocked(rt, rt.sched.lock, 'sched.lock', 'globrunqget');
   const s = rt.sched;
   if (s.runqsize === 0) return undefined;
   let n = Math.trunc(s.runqsize / rt.gomaxprocs) + 1;

@@ -7,19 +7,26 @@
 import type { Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
-import type { Thread, Threads } from '../os/threads.ts';
+import type { Threads } from '../os/threads.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
-import { Heap } from './malloc.ts';
-import { StackAllocator } from './stackalloc.ts';
+import { debugChecksEnabled } from './assert.ts';
+import { Heap, type HeapState } from './malloc.ts';
+import { StackAllocator, type StackAllocatorState } from './stackalloc.ts';
 import type { RuntimeSink } from './events.ts';
+import type { MParkNext } from './idle.ts';
+import type { ParkResume } from './park.ts';
+import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
   gomaxprocsEnv?: string;
   /** seed of the deterministic fastrand */
   seed?: number;
+  /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
+  debugChecks?: boolean;
 }
 
 export class Runtime {
@@ -35,21 +42,46 @@ export class Runtime {
   readonly allgs: number[] = [];
   /** every m, newest first like Go's allm list */
   readonly allm: number[] = [];
-  /** allp: the Ps, by id */
+  /** allp: the Ps, by id (len(allp) = gomaxprocs) */
   allp: number[] = [];
+  /** every P ever made, by id: allp[:cap(allp)] in Go (Ps are never freed, only marked _Pdead) */
+  readonly allpCap: number[] = [];
   gomaxprocs = 0;
-  /** the emulated machine's CPU count (osinit) */
+  /** GOMAXPROCS(n) asked for n Ps: procresize at the next startTheWorld (0: no change) */
+  newprocs = 0;
+  /** idlepMask: bit i set while P i is on the idle list (pidleput/pidleget), as Go's pMask words */
+  idlepMask: number[] = [];
+  /** timerpMask: bit i set if P i may have timers (always, until timers are ported) */
+  timerpMask: number[] = [];
+  /** stealOrder (randomOrder): the P count and the numbers coprime to it, for stealWork's enumeration */
+  stealOrder = { count: 0, coprimes: [] as number[] };
+  /** Ms made by newm whose thread newosproc has not started yet (addresses; see newm.ts) */
+  readonly newmPending: number[] = [];
+  /** where an M that slept in the middle of stealWork goes on (m address -> state; steal.ts) */
+  readonly stealResume = new Map<number, StealResume>();
+  /** what an M asleep in mPark does when woken (m address -> who parked it; idle.ts) */
+  readonly mParkNext = new Map<number, MParkNext>();
+  /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
   /** what the program wrote to fd 1 and fd 2 */
   stdout = '';
   stderr = '';
   exitCode: number | undefined;
-  /** the M each emulated thread runs */
-  readonly mOfThread = new Map<Thread, number>();
+  /** the M each emulated thread runs (thread id -> m address), set when the thread first enters the runtime */
+  readonly mOfThread = new Map<number, number>();
+  /** assert the port's preconditions (assert.ts) */
+  readonly debugChecks: boolean;
+  /** entry addresses of the functions a system goroutine starts at (isSystemGoroutine) */
+  private readonly systemFuncs: ReadonlySet<number>;
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
-  private fastrandState: bigint;
+  /** what each parked goroutine does when it runs again (g address -> record; park.ts) */
+  readonly parkResumes = new Map<number, ParkResume>();
+  /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
+  readonly noteDeadlines = new Map<number, number>();
+  /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
+  readonly lang: LangState = newLangState();
 
   constructor(
     readonly machine: Machine,
@@ -63,11 +95,13 @@ export class Runtime {
     this.mem = machine.mem;
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
+    this.heap.onOutOfMemory = (line) => this.write(2, line);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
-    this.fastrandState = BigInt(opts.seed ?? 1) | 1n;
+    this.debugChecks = debugChecksEnabled(opts.debugChecks);
+    this.systemFuncs = systemFuncEntries(machine);
   }
 
   g(addr: number): G {
@@ -85,11 +119,10 @@ export class Runtime {
     return this.g(this.arch.getg(this.machine.engine, this.mem));
   }
 
-  /** The M of the thread running now. */
+  /** The M of the thread running now: getg().m. */
   curm(): M {
-    const t = this.threads.current;
-    const m = t && this.mOfThread.get(t);
-    if (m === undefined) goThrow('curm: no M for the current thread');
+    const m = this.getg().m;
+    if (m === 0) goThrow('curm: the current g has no M');
     return this.m(m);
   }
 
@@ -100,19 +133,53 @@ export class Runtime {
     return this.p(pp);
   }
 
-  /** fastrand: a deterministic xorshift64* stream (Go's is per-M wyrand; only determinism matters here). */
+  /**
+   * Ports stubs.go fastrand: the current M's generator in m.fastrand (a
+   * uint64): wyrand where Go has a 64-bit multiply (amd64), else xorshift64+
+   * over its two 32-bit halves (arm). Seeded per M by mcommoninit from the
+   * run's seed (fastrandSeed).
+   */
   fastrand(): number {
-    let x = this.fastrandState;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & 0xffffffffffffffffn;
-    x ^= x >> 27n;
-    this.fastrandState = x;
-    return Number(((x * 0x2545f4914f6cdd1dn) & 0xffffffffffffffffn) >> 32n);
+    const a = this.curm().addrOf('fastrand');
+    const mem = this.mem;
+    if (this.arch.ptrSize === 8) {
+      const s = (mem.u64(a) + 0xa0761d6478bd642fn) & MASK64;
+      mem.setU64(a, s);
+      const prod = s * (s ^ 0xe7037ed1a0b428dbn);
+      return Number(((prod >> 64n) ^ prod) & 0xffffffffn);
+    }
+    let s1 = mem.u32(a);
+    const s0 = mem.u32(a + 4);
+    s1 = (s1 ^ (s1 << 17)) >>> 0;
+    s1 = (s1 ^ s0 ^ (s1 >>> 7) ^ (s0 >>> 16)) >>> 0;
+    mem.setU32(a, s0);
+    mem.setU32(a + 4, s1);
+    return (s0 + s1) >>> 0;
   }
 
-  /** nanotime(): the current thread's clock (modeled cycles at 1 GHz). */
+  /** Ports fastrandn: fastrand() scaled into [0, n). */
+  fastrandn(n: number): number {
+    return Number((BigInt(this.fastrand()) * BigInt(n)) >> 32n);
+  }
+
+  /**
+   * mcommoninit's seed of m.fastrand: Go hashes the M's id with a random
+   * fastrandseed (lo) and the CPU's tick counter (hi); here both come from
+   * the run's seed, so the same seed gives the same streams.
+   */
+  fastrandSeed(mp: M): void {
+    const seed = BigInt.asUintN(64, BigInt(this.opts.seed ?? 1));
+    const lo = Number(mix64(BigInt(mp.id) ^ seed) & 0xffffffffn);
+    let hi = Number(mix64(BigInt(mp.id) ^ ~seed ^ 0x9e3779b97f4a7c15n) & 0xffffffffn);
+    if ((lo | hi) === 0) hi = 1;
+    // little-endian: hi in the upper half, lo in the lower
+    this.mem.setU32(mp.addrOf('fastrand'), lo >>> 0);
+    this.mem.setU32(mp.addrOf('fastrand') + 4, hi >>> 0);
+  }
+
+  /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
   nanotime(): number {
-    return this.threads.current?.cycles ?? 0;
+    return this.threads.current?.clock ?? 0;
   }
 
   private readonly funcvals = new Map<string, number>();
@@ -141,12 +208,140 @@ export class Runtime {
     if (this.events.active) this.events.emit({ kind: 'output', fd, text: s });
   }
 
+  // ---- snapshots: the TypeScript half of the runtime's state ----------------------
+  // Everything else (g, m, p, schedt, hchan, sudog, semaRoot ...) is emulated
+  // memory and goes with the arena. Fixed at creation and not captured: L,
+  // mem, arch, machine, threads, opts, events, sched/m0/g0 (views at fixed
+  // addresses), debugChecks, systemFuncs.
+
+  /** Plain data (structuredClone-able) of every field that changes during a run. */
+  capture(): RuntimeState {
+    return {
+      allgs: [...this.allgs],
+      allm: [...this.allm],
+      allp: [...this.allp],
+      gomaxprocs: this.gomaxprocs,
+      ncpu: this.ncpu,
+      mainStarted: this.mainStarted,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      exitCode: this.exitCode,
+      mOfThread: [...this.mOfThread],
+      pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
+      parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
+      noteDeadlines: [...this.noteDeadlines],
+      allpCap: [...this.allpCap],
+      newprocs: this.newprocs,
+      idlepMask: [...this.idlepMask],
+      timerpMask: [...this.timerpMask],
+      stealOrder: { count: this.stealOrder.count, coprimes: [...this.stealOrder.coprimes] },
+      newmPending: [...this.newmPending],
+      stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
+      mParkNext: [...this.mParkNext],
+      funcvals: [...this.funcvals],
+      heap: this.heap.capture(),
+      stacks: this.stacks.capture(),
+      lang: structuredClone(this.lang),
+    };
+  }
+
+  /** Go back to a capture() of this runtime. */
+  restoreFrom(s: RuntimeState): void {
+    this.allgs.splice(0, this.allgs.length, ...s.allgs);
+    this.allm.splice(0, this.allm.length, ...s.allm);
+    this.allp = [...s.allp];
+    this.gomaxprocs = s.gomaxprocs;
+    this.ncpu = s.ncpu;
+    this.mainStarted = s.mainStarted;
+    this.stdout = s.stdout;
+    this.stderr = s.stderr;
+    this.exitCode = s.exitCode;
+    refill(this.mOfThread, s.mOfThread);
+    refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
+    refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
+    refill(this.noteDeadlines, s.noteDeadlines);
+    this.allpCap.splice(0, this.allpCap.length, ...s.allpCap);
+    this.newprocs = s.newprocs;
+    this.idlepMask = [...s.idlepMask];
+    this.timerpMask = [...s.timerpMask];
+    this.stealOrder = { count: s.stealOrder.count, coprimes: [...s.stealOrder.coprimes] };
+    this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
+    refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
+    refill(this.mParkNext, s.mParkNext);
+    refill(this.funcvals, s.funcvals);
+    this.heap.restoreFrom(s.heap);
+    this.stacks.restoreFrom(s.stacks);
+    Object.assign(this.lang, structuredClone(s.lang));
+  }
+
   /**
-   * Ports isSystemGoroutine (without the fixup for the finalizer goroutine): a
-   * goroutine started at a runtime function other than runtime.main.
+   * Ports traceback.go isSystemGoroutine: a goroutine whose start function is
+   * in package runtime, except runtime.main (the main goroutine). Go looks
+   * the function up (findfunc) and tests its name; here startpc, always the
+   * entry of the function passed to newproc, is looked up in the set of
+   * runtime entry addresses made once at start-up (systemFuncEntries).
+   * Differs: no handleAsyncEvent (wasm) and no finalizer goroutine (runfinq).
    */
   isSystemGoroutine(gp: G): boolean {
-    const name = this.machine.describe(gp.startpc);
-    return name.startsWith('runtime.') && !name.startsWith('runtime.main+') && name !== 'runtime.main';
+    return this.systemFuncs.has(gp.startpc);
   }
+}
+
+const MASK64 = 0xffffffffffffffffn;
+
+/** splitmix64's finaliser: a bijective mix of 64 bits (for seeding). */
+function mix64(x: bigint): bigint {
+  x = BigInt.asUintN(64, x);
+  x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
+  x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & MASK64;
+  return x ^ (x >> 31n);
+}
+
+/** Runtime.capture(): plain data (maps as entry lists). */
+export interface RuntimeState {
+  allgs: number[];
+  allm: number[];
+  allp: number[];
+  gomaxprocs: number;
+  ncpu: number;
+  mainStarted: boolean;
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+  mOfThread: [number, number][];
+  pendingPanics: [number, { value: string; site: PanicSite }][];
+  parkResumes: [number, ParkResume][];
+  noteDeadlines: [number, number][];
+  allpCap: number[];
+  newprocs: number;
+  idlepMask: number[];
+  timerpMask: number[];
+  stealOrder: { count: number; coprimes: number[] };
+  newmPending: number[];
+  stealResume: [number, StealResume][];
+  mParkNext: [number, MParkNext][];
+  funcvals: [string, number][];
+  heap: HeapState;
+  stacks: StackAllocatorState;
+  lang: LangState;
+}
+
+function refill<K, V>(m: Map<K, V>, entries: readonly (readonly [K, V])[]): void {
+  m.clear();
+  for (const [k, v] of entries) m.set(k, v);
+}
+
+/**
+ * The entry addresses of the runtime's functions other than runtime.main:
+ * every runtime.* TEXT block of the linked image (forcegchelper, bgsweep,
+ * bgscavenge, ...) and every runtime.* host function (so that a program's
+ * `go runtime.Gosched()`, which gc compiles as newproc of the runtime
+ * function itself, starts a system goroutine, as in Go).
+ */
+export function systemFuncEntries(machine: Machine): Set<number> {
+  const isRuntime = (name: string) => name.startsWith('runtime.') && name !== 'runtime.main';
+  const entries = new Set<number>();
+  for (const b of machine.image.blocks) if (isRuntime(b.name)) entries.add(b.addr);
+  for (const [name, addr] of machine.host.symbols()) if (isRuntime(name)) entries.add(addr);
+  return entries;
 }

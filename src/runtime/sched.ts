@@ -1,94 +1,212 @@
 // One round of scheduling: ports of go1.19 proc.go mstart0/mstart1, schedule,
-// findRunnable (1.19 already returns tryWakeP), execute, goexit1/goexit0,
-// gdestroy, dropg. A scheduling decision ends in gogo(&gp.sched): the host
-// function that decided tail-calls the gogo stub, so the switch itself is
-// machine code.
+// findRunnable, execute, goexit1/goexit0, dropg. A scheduling decision ends
+// in gogo(&gp.sched): the host function that decided tail-calls the gogo
+// stub, so the switch itself is machine code. go1.19's findRunnable already
+// returns (gp, inheritTime, tryWakeP); this port follows that shape.
+//
+// An M that finds nothing to do sleeps (stopm: a futex sleep on m.park), and
+// one that steals a running P's runnext first sleeps 3 us: both end the host
+// call with a tail call into asm glue, and the search goes on in the host
+// function the glue enters afterwards (runtime.mPark.resume in idle.ts,
+// runtime.stealWork.resume here), from state kept as plain data.
+//
+// How host calls, tail calls, the asm glue and waits fit together (and which
+// file ports which Go function): src/runtime/README.md. Read it beside
+// proc.go.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gdead, _Gpreempted, _Grunnable, _Grunning, _Gsyscall, _Gwaiting, type G, type P } from '../go119/index.ts';
-import { takeResume } from './park.ts';
+import { _Gdead, _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
+import { resumeParked } from './park.ts';
+import { assertOnG0 } from './assert.ts';
+import { acquirep, gcstopm, pidleput, releasep, resetspinning, startlockedm, stopm, stoplockedm, wakep, decNmspinning } from './idle.ts';
+import { lock, unlock } from './lock.ts';
+import { runMStartFn } from './newm.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
-import { goFatal, goThrow } from './throw.ts';
-import { tracebackothers } from './traceback.ts';
+import { checkRunqsNoP, stealResume, stealWork, type StealResult } from './steal.ts';
+import { goThrow } from './throw.ts';
 
 /** Every this many schedticks, findRunnable looks at the global queue first (fairness). */
 const GLOBAL_QUEUE_CHECK_TICKS = 61;
 
+/** What findRunnable found: the goroutine, whether it inherits the time slice, whether to wake a P. */
+interface Found {
+  gp: G;
+  inheritTime: boolean;
+  tryWakeP: boolean;
+}
+
+const isTail = (x: unknown): x is TailCall => typeof x === 'object' && x !== null && (x as TailCall).kind === 'tailcall';
+
 /**
  * Ports mstart0 + mstart1: the M's g0 stack guard, then g0.sched records the
  * frame of mstart (the caller of this host function) so that mcall and
- * systemstack switch to that stack top, then schedule(). Differs: mstart1's
- * "caller" is mstart itself, since mstart0/mstart1 are one host function.
+ * systemstack switch to that stack top, and goexit0 of a locked goroutine can
+ * return there (to mexit); then m.mstartfn, and for Ms other than m0 the P
+ * handed over in m.nextp; then schedule(). Differs: mstart0 and mstart1 are
+ * one host function, so g0.sched returns into mstart itself; no minit or
+ * signal set-up (no signals yet).
  */
 export function mstart0(rt: Runtime, call: HostCall): TailCall {
+  const t = rt.threads.current!;
   const g0 = rt.getg();
-  const m = rt.curm();
-  if (g0.addr !== m.g0) goThrow('mstart0: not on g0');
+  const m = rt.m(g0.m);
+  rt.mOfThread.set(t.id, m.addr);
+  if (g0.addr !== m.g0) goThrow('bad runtime·mstart');
   g0.stackguard0 = g0.stack.lo + rt.L.consts._StackGuard;
   g0.stackguard1 = g0.stackguard0;
   // mstart1: record the caller's frame in g0.sched
   g0.sched.g = g0.addr;
   g0.sched.pc = rt.arch.lrReg ? call.engine.regN(rt.arch.lrReg) : rt.mem.ptr(call.engine.sp);
   g0.sched.sp = rt.arch.callerSP(call.engine);
+  if (rt.events.active) rt.events.emit({ kind: 'mstart', m: m.id, thread: t.id });
+  runMStartFn(rt, m);
+  if (m.addr !== rt.m0.addr) {
+    acquirep(rt, rt.p(m.nextp));
+    m.nextp = 0;
+  }
   return schedule(rt, call);
 }
 
 /**
  * Ports schedule: find a runnable goroutine and execute it. Never returns:
- * ends in a tail call of gogo. Differs: no locked Ms, no GC stop, no
- * spinning Ms (one M per P; more Ms come with GOMAXPROCS > 1).
+ * ends in a tail call of gogo, or of the glue of a sleep. An M locked to a
+ * goroutine (LockOSThread) runs only that one: it waits for it
+ * (stoplockedm). Differs: no cgo check.
  */
 export function schedule(rt: Runtime, call: HostCall): TailCall {
   const m = rt.curm();
   if (m.locks !== 0) goThrow('schedule: holding locks');
+  if (m.lockedg !== 0) return stoplockedm(rt, call); // then execute(m.lockedg, false): mParkResume
+  return scheduleTop(rt, call);
+}
+
+/** schedule from its `top` label: findRunnable and what follows. */
+export function scheduleTop(rt: Runtime, call: HostCall): TailCall {
+  const m = rt.curm();
   const pp = rt.p(m.p);
   pp.preempt = false;
-  const [gp, inheritTime] = findRunnable(rt, pp);
-  return execute(rt, call, gp, inheritTime);
+  // a spinning M has no local work (checked before anything can ready a goroutine here)
+  if (m.spinning && (pp.runnext !== 0 || pp.runqhead !== pp.runqtail)) goThrow('schedule: spinning with local work');
+  return scheduleFound(rt, call, findRunnable(rt, call));
+}
+
+/** findRunnable from its `top` label, then the rest of schedule (after stopm, gcstopm). */
+export function findRunnableThenSchedule(rt: Runtime, call: HostCall): TailCall {
+  return scheduleFound(rt, call, findRunnable(rt, call));
+}
+
+/** runtime.stealWork.resume: the steal goes on after runqgrab's sleep, then findRunnable and schedule. */
+export function stealWorkResume(rt: Runtime, call: HostCall): TailCall {
+  return scheduleFound(rt, call, findRunnable(rt, call, stealResume(rt, call)));
 }
 
 /**
- * Ports findRunnable: every 61st schedtick the global queue first (so that a
- * busy local queue cannot starve it), then the local queue (runnext first),
- * then the global queue. Differs: no timers, netpoll, GC workers or work
- * stealing yet; with nothing to run it reports the deadlock (checkdead).
+ * The rest of schedule once findRunnable has found gp: an M that was
+ * spinning stops (resetspinning, which may wake another); a goroutine locked
+ * to another M is handed to that M with this P (startlockedm); else execute.
  */
-export function findRunnable(rt: Runtime, pp: P): [G, boolean] {
-  if (pp.schedtick % GLOBAL_QUEUE_CHECK_TICKS === 0 && rt.sched.runqsize > 0) {
-    const gp = globrunqget(rt, pp, 1);
-    if (gp) return [gp, false];
-  }
-  const [gp, inheritTime] = runqget(rt, pp);
-  if (gp) return [gp, inheritTime];
-  if (rt.sched.runqsize !== 0) {
-    const g = globrunqget(rt, pp, 0);
-    if (g) return [g, false];
-  }
-  return checkdead(rt);
+function scheduleFound(rt: Runtime, call: HostCall, r: Found | TailCall): TailCall {
+  if (isTail(r)) return r;
+  const m = rt.curm();
+  if (m.spinning) resetspinning(rt);
+  // (sched.disable.user: schedEnableUser is not ported)
+  if (r.tryWakeP) wakep(rt);
+  if (r.gp.lockedm !== 0) return startlockedm(rt, call, r.gp); // then `goto top`: mParkResume
+  return execute(rt, call, r.gp, r.inheritTime);
 }
 
 /**
- * Ports checkdead for the case it is reached here: no goroutine can run and
- * nothing can wake one (no timers, no other Ms). Either every user goroutine
- * has exited (main called Goexit) or they all wait: a deadlock. Go prints the
- * waiting goroutines after the message.
+ * Ports findRunnable: a goroutine to run, from (in order) the global queue
+ * every 61st schedtick, the local queue (runnext first), the global queue,
+ * and other Ps' queues (stealWork, while fewer than half the busy Ps have a
+ * spinning M). With nothing found, the P goes idle; a spinning M drops its
+ * spinning state and checks every P once more (work may have been queued
+ * while it was still counted as spinning), then the M stops (stopm) and
+ * looks again when woken. `steal`: go on inside stealWork after its sleep.
+ * Differs: no timers, netpoll, GC workers, trace reader or finalizers (their
+ * places are marked).
  */
-export function checkdead(rt: Runtime): never {
-  let grunning = 0;
-  for (const a of rt.allgs) {
-    const gp = rt.g(a);
-    if (rt.isSystemGoroutine(gp)) continue;
-    const s = gp.atomicstatus;
-    if (s === _Gwaiting || s === _Gpreempted) grunning++;
-    else if (s === _Grunnable || s === _Grunning || s === _Gsyscall) {
-      rt.write(2, `runtime: checkdead: find g ${gp.goid} in status ${s}\n`);
-      goThrow('checkdead: runnable g');
+function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found | TailCall {
+  const mp = rt.curm();
+  const s = rt.sched;
+  for (;;) {
+    // top:
+    const pp = rt.p(mp.p);
+    let stole = steal;
+    steal = undefined;
+    if (!stole) {
+      if (s.gcwaiting !== 0) return gcstopm(rt, call); // then `goto top` when woken
+      // (pp.runSafePointFn, checkTimers, the trace reader and GC workers go here)
+      // now and then the global queue first, for fairness
+      if (pp.schedtick % GLOBAL_QUEUE_CHECK_TICKS === 0 && s.runqsize > 0) {
+        lock(rt, s.lock);
+        const gp = globrunqget(rt, pp, 1);
+        unlock(rt, s.lock);
+        if (gp) return { gp, inheritTime: false, tryWakeP: false };
+      }
+      // (the finalizer goroutine would be woken here)
+      const [lgp, inheritTime] = runqget(rt, pp);
+      if (lgp) return { gp: lgp, inheritTime, tryWakeP: false };
+      if (s.runqsize !== 0) {
+        lock(rt, s.lock);
+        const gp = globrunqget(rt, pp, 0);
+        unlock(rt, s.lock);
+        if (gp) return { gp, inheritTime: false, tryWakeP: false };
+      }
+      // (the non-blocking netpoll goes here)
+      // spinning Ms: at most half as many as busy Ps
+      const procs = rt.gomaxprocs;
+      if (mp.spinning || 2 * s.nmspinning < procs - s.npidle) {
+        if (!mp.spinning) {
+          mp.spinning = true;
+          s.nmspinning += 1;
+          if (rt.events.active) rt.events.emit({ kind: 'spinning', m: mp.id, spinning: true, nmspinning: s.nmspinning });
+        }
+        stole = stealWork(rt, call);
+      }
     }
+    if (stole) {
+      if (isTail(stole)) return stole;
+      if (stole.gp) return { gp: stole.gp, inheritTime: false, tryWakeP: false };
+      if (stole.newWork) continue; // goto top
+    }
+    // nothing to do. (Idle-time GC marking and wasm's beforeIdle go here.)
+    const allpSnapshot = rt.allp.slice();
+    const idlepMaskSnapshot = rt.idlepMask.slice();
+    lock(rt, s.lock);
+    if (s.gcwaiting !== 0) {
+      unlock(rt, s.lock);
+      continue;
+    }
+    if (s.runqsize !== 0) {
+      const gp = globrunqget(rt, pp, 0)!;
+      unlock(rt, s.lock);
+      return { gp, inheritTime: false, tryWakeP: false };
+    }
+    if (releasep(rt).addr !== pp.addr) goThrow('findrunnable: wrong p');
+    pidleput(rt, pp);
+    unlock(rt, s.lock);
+    // From spinning to not spinning: drop nmspinning first, then look at every
+    // P's queue again, so that work queued meanwhile is not missed.
+    if (mp.spinning) {
+      mp.spinning = false;
+      decNmspinning(rt, 'findrunnable: negative nmspinning');
+      if (rt.events.active) rt.events.emit({ kind: 'spinning', m: mp.id, spinning: false, nmspinning: s.nmspinning });
+      const p2 = checkRunqsNoP(rt, allpSnapshot, idlepMaskSnapshot);
+      if (p2) {
+        acquirep(rt, p2);
+        mp.spinning = true;
+        s.nmspinning += 1;
+        if (rt.events.active) rt.events.emit({ kind: 'spinning', m: mp.id, spinning: true, nmspinning: s.nmspinning });
+        continue;
+      }
+      // (idle-priority GC work and timers (checkTimersNoP) are checked here)
+    }
+    // (the blocking netpoll until the next timer goes here)
+    return stopm(rt, call, 'findRunnable'); // then `goto top`
   }
-  if (grunning === 0) goFatal('no goroutines (main called runtime.Goexit) - deadlock!');
-  goFatal('all goroutines are asleep - deadlock!', tracebackothers(rt));
 }
 
 /**
@@ -107,8 +225,14 @@ export function execute(rt: Runtime, call: HostCall, gp: G, inheritTime: boolean
   const pp = rt.p(m.p);
   if (!inheritTime) pp.schedtick = (pp.schedtick + 1) >>> 0;
   if (rt.events.active) rt.events.emit({ kind: 'execute', goid: gp.goid, g: gp.addr, m: m.id, p: pp.id });
-  // the rest of the blocking call gp parked in (park.ts), before gp resumes
-  takeResume(rt, gp)?.(gp);
+  // the rest of the blocking call gp parked in (its ParkResume, park.ts), before gp resumes
+  if (!resumeParked(rt, gp)) {
+    // semacquire's loop parks it again (sema.ts): it never gets to run; schedule instead
+    casgstatus(gp, _Grunning, _Gwaiting);
+    if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Gwaiting, reason: waitReasonString(gp.waitreason) });
+    dropg(rt);
+    return schedule(rt, call);
+  }
   return call.tailCall(rt.machine.sym('runtime.gogo'), [gp.sched.addr], 'abi0');
 }
 
@@ -120,8 +244,12 @@ export function goexit1(rt: Runtime, call: HostCall): TailCall {
 /**
  * Ports goexit0 (on g0, gp = the goroutine that finished): mark it dead,
  * clear what it held (gdestroy), put it on the P's free list and schedule.
+ * A goroutine that exits while locked to its M (LockOSThread without
+ * UnlockOSThread) takes the thread with it: gogo(&g0.sched) returns into
+ * mstart, which calls mexit.
  */
 export function goexit0(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'goexit0');
   const m = rt.curm();
   casgstatus(gp, _Grunning, _Gdead);
   if (rt.isSystemGoroutine(gp)) rt.sched.ngsys -= 1;
@@ -137,8 +265,12 @@ export function goexit0(rt: Runtime, call: HostCall, gp: G): TailCall {
   gp.param = 0;
   if (rt.events.active) rt.events.emit({ kind: 'goexit', goid: gp.goid, g: gp.addr });
   dropg(rt);
-  if (locked) goThrow('goexit0: exiting a locked goroutine is not supported');
+  if (locked && m.lockedInt !== 0) {
+    rt.write(2, `invalid m->lockedInt = ${m.lockedInt}\n`);
+    goThrow('internal lockOSThread error');
+  }
   gfput(rt, rt.p(m.p), gp);
+  if (locked) return call.tailCall(rt.machine.sym('runtime.gogo'), [rt.g(m.g0).sched.addr], 'abi0');
   return schedule(rt, call);
 }
 

@@ -13,6 +13,13 @@ export interface StackRange {
   hi: number;
 }
 
+/** StackAllocator.capture(): the bump pointer, the free stacks by size, the bytes in use. */
+export interface StackAllocatorState {
+  next: number;
+  pools: [number, number[]][];
+  inUse: number;
+}
+
 export class StackAllocator {
   private next: number;
   private readonly pools = new Map<number, number[]>();
@@ -39,6 +46,18 @@ export class StackAllocator {
     }
     this.inUse += n;
     return { lo, hi: lo + n };
+  }
+
+  /** Plain data of the allocator's state (the stacks themselves are the arena's). */
+  capture(): StackAllocatorState {
+    return { next: this.next, pools: [...this.pools].map(([n, l]) => [n, [...l]]), inUse: this.inUse };
+  }
+
+  restoreFrom(s: StackAllocatorState): void {
+    this.next = s.next;
+    this.pools.clear();
+    for (const [n, l] of s.pools) this.pools.set(n, [...l]);
+    this.inUse = s.inUse;
   }
 
   /** stackfree(stk) */

@@ -1,8 +1,11 @@
 // Fatal runtime errors, as Go's throw() reports them: "fatal error: <msg>".
 // The CLI prints the message (plus a dump of G/M/P state when the runtime
-// attaches one) and exits with status 2, as Go does.
+// attaches one) and exits with status 2, as Go does. Both classes here are
+// outcomes of the Go program (GogoError kind 'program'), not errors of the
+// tool: Process.run turns them into the program's own stderr (crash.ts).
+import { GogoError } from '../engine/errors.ts';
 
-export class GoThrow extends Error {
+export class GoThrow extends GogoError {
   constructor(
     readonly what: string,
     /** extra lines printed after the message (state dump) */
@@ -14,7 +17,7 @@ export class GoThrow extends Error {
      */
     readonly throwType: 'runtime' | 'user' = 'runtime',
   ) {
-    super(`fatal error: ${what}`);
+    super('program', `fatal error: ${what}`);
     this.name = 'GoThrow';
   }
 }
@@ -43,14 +46,14 @@ export interface PanicSite {
  * "panic: <msg>", a blank line and the goroutine, and exits with status 2.
  * recover is outside the subset.
  */
-export class GoPanic extends Error {
+export class GoPanic extends GogoError {
   constructor(
     readonly value: string,
     readonly goid: number,
     readonly site?: PanicSite,
     readonly fatal = false,
   ) {
-    super(`panic: ${value}`);
+    super('program', `panic: ${value}`);
     this.name = 'GoPanic';
   }
 }

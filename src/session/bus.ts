@@ -34,6 +34,15 @@ export class EventBus<E extends { kind: string }> {
     for (const l of this.listeners) l(e, seq);
   }
 
+  /** The bus's part of a run snapshot: the next sequence number (subscribers are not run state). */
+  capture(): { seq: number } {
+    return { seq: this.seq };
+  }
+
+  restoreFrom(s: { seq: number }): void {
+    this.seq = s.seq;
+  }
+
   get active(): boolean {
     return this.listeners.length > 0;
   }

@@ -1,5 +1,6 @@
 // Loading the switches recorded from the real go1.19 runtime
-// (../shared/oracle/trace-<arch>.jsonl, see its README "Trace format") as
+// (fixtures/oracle/trace-<arch>.jsonl, recorded by tools/oracle/trace.sh; see
+// tools/oracle/README.md "Trace format") as
 // normalized switch records, so that the validator checks them with the same
 // code as ours.
 //
@@ -30,7 +31,7 @@ import { UserError } from '../engine/errors.ts';
 import { ROOT } from '../os/machine.ts';
 import type { CpuState, GobufValues, GState, Step, SwitchKind, SwitchRecord, SymbolTable, SystemstackPath } from './record.ts';
 
-export const ORACLE_DIR = join(ROOT, '..', 'shared', 'oracle');
+export const ORACLE_DIR = join(ROOT, 'fixtures', 'oracle');
 
 export function oracleTracePath(arch: ArchName): string {
   return join(ORACLE_DIR, `trace-${arch}.jsonl`);
@@ -214,9 +215,9 @@ function oracleSymbols(arch: ArchName, lines: Json[]): SymbolTable {
   };
 }
 
-/** Load ../shared/oracle/trace-<arch>.jsonl (or `file`). */
+/** Load fixtures/oracle/trace-<arch>.jsonl (or `file`). */
 export function loadOracleTrace(arch: ArchName, file = oracleTracePath(arch)): OracleTrace {
-  if (!existsSync(file)) throw new UserError(`oracle trace ${file} not found (expected ../shared/oracle/trace-${arch}.jsonl next to the repository)`);
+  if (!existsSync(file)) throw new UserError(`oracle trace ${file} not found (fixtures/oracle/trace-${arch}.jsonl; tools/oracle/trace.sh records it)`);
   const lines = readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '')

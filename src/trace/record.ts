@@ -1,7 +1,7 @@
 // The switch record: one hit of a switching stub (gogo, mcall, systemstack,
 // morestack, ...), normalized so that the same validator code checks records
 // made by our recorder (switches.ts, from the emulator) and records loaded
-// from the real go1.19 runtime (oracle.ts, ../shared/oracle/trace-<arch>.jsonl).
+// from the real go1.19 runtime (oracle.ts, fixtures/oracle/trace-<arch>.jsonl).
 //
 // Values are bigints (registers and addresses; amd64 registers exceed 2^53).
 // Symbol names follow our asm/ spelling: `runtime.gogo`, `runtime.gogo<>`,

@@ -1,10 +1,14 @@
 // GODEBUG=schedtrace=N / scheddetail=1 for emulated programs. Ports proc.go
 // schedtrace (go1.19): the same line formats, on stderr like Go. Go prints
-// from sysmon; here the check runs at every host call against the virtual
-// clock (modeled cycles at 1 GHz): the first line when runtime.main starts
+// from sysmon; here the check runs at every host call and quantum end against
+// the virtual clock (modeled cycles at 1 GHz): the first line when runtime.main starts
 // (where Go starts sysmon), then whenever `periodMs` virtual milliseconds
-// have passed since the last one. The numbers are the emulator's own state
-// (one M today, so threads=1 and no sysmon among the Ms).
+// have passed since the last one (on whichever thread makes the host call).
+// The numbers are read from the live state of every M, P and G: threads is
+// mcount() (Ms made and not exited), idlethreads the idle M list, each P's
+// and M's fields as Go prints them, Ms newest first. Differs: there is no
+// sysmon M yet, so threads is one less than Go's and the M ids after M0 are
+// Go's minus one.
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Process } from '../session/process.ts';
 import { waitReasonString } from '../go119/index.ts';
@@ -24,7 +28,7 @@ function localQueueLen(rt: Runtime, p: number): number {
 export function schedtraceLines(rt: Runtime, elapsedMs: number, detailed: boolean): string[] {
   const s = rt.sched;
   const out: string[] = [];
-  let head = `SCHED ${elapsedMs}ms: gomaxprocs=${rt.gomaxprocs} idleprocs=${s.npidle} threads=${rt.allm.length} spinningthreads=${s.nmspinning} idlethreads=${s.nmidle} runqueue=${s.runqsize}`;
+  let head = `SCHED ${elapsedMs}ms: gomaxprocs=${rt.gomaxprocs} idleprocs=${s.npidle} threads=${s.mnext - s.nmfreed} spinningthreads=${s.nmspinning} idlethreads=${s.nmidle} runqueue=${s.runqsize}`;
   if (detailed) {
     out.push(`${head} gcwaiting=${s.gcwaiting} nmidlelocked=${s.nmidlelocked} stopwait=${s.stopwait} sysmonwait=${s.sysmonwait}`);
   } else {
@@ -62,7 +66,9 @@ export function attachSchedtrace(p: Process, o: SchedtraceOptions): void {
   let starttime: number | undefined;
   let lasttrace = 0;
   const period = o.periodMs * 1e6;
-  p.bus.onKind(['hostcall'], () => {
+  // at every host call, and at the end of every thread's quantum (so that
+  // goroutines that compute without calling the runtime are sampled too)
+  p.bus.onKind(['hostcall', 'quantum'], () => {
     if (!rt.mainStarted) return;
     const now = rt.nanotime();
     if (starttime === undefined) starttime = now;

@@ -25,7 +25,8 @@
 import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
-import type { Disposable } from '../engine/engine.ts';
+import type { Disposable, RegisterBatch } from '../engine/engine.ts';
+import { GogoError } from '../engine/errors.ts';
 import type { Machine } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
 import type { Thread } from '../os/threads.ts';
@@ -73,6 +74,8 @@ function symOf(m: Machine, addr: number): string {
 interface InsnInfo {
   size: number;
   insn: string;
+  /** a system call instruction (may move the TLS base: arch_prctl) */
+  syscall: boolean;
   sym: string;
   file?: string;
   line?: number;
@@ -83,9 +86,23 @@ interface InsnInfo {
 interface OpenSwitch {
   rec: SwitchRecord;
   members: ReadonlySet<string>;
-  prevRegs: Record<string, bigint>;
-  prevTls: bigint | undefined;
+  /** the registers before `last` ran, as RegisterBatch.halves (two u32 per register) */
+  before: Uint32Array;
+  /** the TLS g slot's word before `last` ran, as two u32 halves (undefined: not readable) */
+  beforeTls: [lo: number, hi: number] | undefined;
+  /**
+   * address of the TLS g slot (FS_BASE - 8 on amd64), read once per switch:
+   * only a system call (arch_prctl) moves it, and then it is read again
+   */
+  tlsSlot: number | undefined;
   last: Step | undefined;
+  /** the instruction of the latest step */
+  lastInfo: InsnInfo | undefined;
+  /**
+   * with steps off: the latest step, not made into a Step yet (only the last
+   * one of a switch is kept, so only that one is made: materialize())
+   */
+  lazyPc: number | undefined;
   /** the g a stub switches away from (getg at entry) */
   fromG: number;
 }
@@ -102,10 +119,10 @@ interface PendingReturn {
 export const MAX_SWITCH_INSNS = 100_000;
 
 /** A stub that never leaves (a broken branch looping inside it): ends the run. */
-export class RunawaySwitch extends Error {
+export class RunawaySwitch extends GogoError {
   constructor(readonly record: SwitchRecord) {
     const last = record.steps[record.steps.length - 1];
-    super(`switch #${record.seq} ${record.kind} ran ${record.insns} instructions without leaving ${record.stub} and its helpers (last at ${last?.sym ?? '?'})`);
+    super('runaway', `switch #${record.seq} ${record.kind} ran ${record.insns} instructions without leaving ${record.stub} and its helpers (last at ${last?.sym ?? '?'})`);
     this.name = 'RunawaySwitch';
   }
 }
@@ -139,6 +156,11 @@ export class SwitchRecorder {
   private readonly listeners: ((r: SwitchRecord) => void)[] = [];
   private readonly unsubscribe: () => void;
   private seq = 0;
+  /** the last instruction the code hook saw: (thread, pc, global count) */
+  private lastFire: { t: Thread; pc: number; insns: number } | undefined;
+  /** the arch's dump registers, read at every instruction of a switch without allocating */
+  private readonly batch: RegisterBatch;
+  private readonly pcIndex: number;
 
   readonly rt: Runtime;
 
@@ -152,6 +174,8 @@ export class SwitchRecorder {
     this.arch = rt.arch;
     this.symbols = machineSymbols(this.machine);
     const { image, engine } = this.machine;
+    this.batch = engine.registerBatch(this.arch.dumpRegs);
+    this.pcIndex = this.arch.dumpRegs.indexOf(this.arch.pcReg);
 
     const hooked = new Set<string>([...ENTRY_STUBS.map(([s]) => s), ...this.arch.switchFacts.helpers, GOEXIT, ...Object.values(CONTINUES_INTO).flat()]);
     for (const name of hooked) {
@@ -184,7 +208,10 @@ export class SwitchRecorder {
    * the instruction budget). Their exit is the state at their last step.
    */
   unfinished(): SwitchRecord[] {
-    return [...this.open.values()].map((o) => o.rec);
+    return [...this.open.values()].map((o) => {
+      this.materialize(o);
+      return o.rec;
+    });
   }
 
   dispose(): void {
@@ -198,6 +225,14 @@ export class SwitchRecorder {
   private onCode(pc: number, size: number): void {
     const t = this.rt.threads.current;
     if (!t) return;
+    // The same instruction again with no block run in between: a session
+    // stopped the run before it (a breakpoint after this hook) and resumed.
+    // It runs once; record it once. (A loop back to it is a new block, which
+    // the count includes.)
+    const insns = this.rt.threads.totalInsns;
+    const last = this.lastFire;
+    if (last && last.t === t && last.pc === pc && last.insns === insns) return;
+    this.lastFire = { t, pc, insns };
     const o = this.open.get(t);
     if (o) {
       if (this.isMember(o, pc)) {
@@ -238,10 +273,12 @@ export class SwitchRecorder {
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
-    const mAddr = rt.mOfThread.get(t);
+    const fromG = this.getg(regs);
+    // the thread's M: known once it entered the runtime (mstart0), else its g's M (a new M's g0 before mstart0)
+    const gm = fromG !== 0 && rt.mem.contains(fromG, rt.L.sizes.g) ? rt.g(fromG).m : 0;
+    const mAddr = rt.mOfThread.get(t.id) ?? (gm !== 0 ? gm : undefined);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
     const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
-    const fromG = this.getg(regs);
     const rec: SwitchRecord = {
       source: 'emulator',
       arch: arch.name,
@@ -286,7 +323,8 @@ export class SwitchRecorder {
         break;
       }
     }
-    const o: OpenSwitch = { rec, members, prevRegs: regs, prevTls: entry.tlsG, last: undefined, fromG };
+    const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
+    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG };
     this.open.set(t, o);
     this.pushStep(o, pc, size);
   }
@@ -300,46 +338,86 @@ export class SwitchRecorder {
   }
 
   private step(o: OpenSwitch, pc: number, size: number): void {
-    const regs = this.readRegs();
-    this.finishStep(o, regs);
+    this.batch.read();
+    // what the previous instruction changed: needed for every kept step; with
+    // steps off only the last one is kept, and close() works it out
+    if (this.opts.steps !== false) this.finishStep(o);
+    else this.rememberBefore(o);
     this.pushStep(o, pc, size);
   }
 
-  /** What the previous instruction changed. */
-  private finishStep(o: OpenSwitch, regs: Record<string, bigint>): void {
-    const { pcReg } = this.arch;
+  /** Set o.last.changed from o.before and the registers just read (this.batch); they become o.before. */
+  private finishStep(o: OpenSwitch): void {
     if (o.last) {
+      const { dumpRegs } = this.arch;
+      const now = this.batch.halves;
+      const before = o.before;
+      const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
       const ch: Record<string, bigint> = {};
-      for (const [k, v] of Object.entries(regs)) if (k !== pcReg && o.prevRegs[k] !== v) ch[k] = v;
+      for (let i = 0; i < dumpRegs.length; i++) {
+        if (i !== this.pcIndex && (now[2 * i] !== before[2 * i] || now[2 * i + 1] !== before[2 * i + 1])) ch[dumpRegs[i]!] = this.batch.values[i]! & mask;
+      }
       if (this.arch.switchFacts.gInTLS) {
-        const tls = this.tlsG();
-        if (tls !== o.prevTls && tls !== undefined) ch.tls_g = tls;
-        o.prevTls = tls;
+        if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
+        const tls = this.tlsHalves(o.tlsSlot);
+        const b = o.beforeTls;
+        if (tls !== undefined && (b === undefined || b[0] !== tls[0] || b[1] !== tls[1])) ch.tls_g = BigInt(tls[1]) * 0x1_0000_0000n + BigInt(tls[0]);
       }
       o.last.changed = ch;
     }
-    o.prevRegs = regs;
+    this.rememberBefore(o);
+  }
+
+  /** The registers just read (this.batch) and the TLS word become o.before. */
+  private rememberBefore(o: OpenSwitch): void {
+    o.before.set(this.batch.halves);
+    if (this.arch.switchFacts.gInTLS) {
+      if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
+      o.beforeTls = this.tlsHalves(o.tlsSlot);
+    }
+  }
+
+  /** The word in the TLS g slot as u32 halves, or undefined where this.word() gives undefined. */
+  private tlsHalves(slot: number | undefined): [number, number] | undefined {
+    const w = this.arch.ptrSize;
+    const mem = this.rt.mem;
+    if (slot === undefined || slot === 0 || !mem.contains(slot, w)) return undefined;
+    return [mem.u32(slot), w === 8 ? mem.u32(slot + 4) : 0];
   }
 
   private pushStep(o: OpenSwitch, pc: number, size: number): void {
     const info = this.insnInfo(pc, size);
-    const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
-    if (info.file !== undefined) {
-      s.file = info.file;
-      s.line = info.line;
-    }
-    o.last = s;
+    o.lastInfo = info;
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
-    if (this.opts.steps !== false && o.rec.insns <= 1000) o.rec.steps.push(s);
-    else o.rec.steps[o.rec.steps.length ? o.rec.steps.length - 1 : 0] = s;
-    if (o.rec.insns > MAX_SWITCH_INSNS) throw new RunawaySwitch(o.rec);
+    if (this.opts.steps === false) {
+      o.lazyPc = pc;
+    } else {
+      const s = makeStep(pc, info);
+      o.last = s;
+      if (o.rec.insns <= 1000) o.rec.steps.push(s);
+      else o.rec.steps[o.rec.steps.length - 1] = s;
+    }
+    if (o.rec.insns > MAX_SWITCH_INSNS) {
+      this.materialize(o);
+      throw new RunawaySwitch(o.rec);
+    }
+  }
+
+  /** With steps off: make the latest step a Step, the record's only one. */
+  private materialize(o: OpenSwitch): void {
+    if (o.lazyPc === undefined || !o.lastInfo) return;
+    const s = makeStep(o.lazyPc, o.lastInfo);
+    o.lazyPc = undefined;
+    o.last = s;
+    o.rec.steps[0] = s;
   }
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {
     this.open.delete(t);
+    this.materialize(o);
     const regs = this.readRegs();
-    this.finishStep(o, regs);
+    this.finishStep(o);
     const rec = o.rec;
     rec.exit = this.cpu(pc, regs);
     switch (rec.kind) {
@@ -374,8 +452,14 @@ export class SwitchRecorder {
 
   // ---- reading state --------------------------------------------------------
 
+  /** Read the dump registers (into this.batch) and return them by name. */
   private readRegs(): Record<string, bigint> {
-    return this.machine.engine.regs(this.arch.dumpRegs);
+    const b = this.batch;
+    b.read();
+    const out: Record<string, bigint> = {};
+    const mask = this.arch.regBytes === 4 ? 0xffffffffn : 0xffffffffffffffffn;
+    for (let i = 0; i < b.names.length; i++) out[b.names[i]!] = b.values[i]! & mask;
+    return out;
   }
 
   private word(addr: number): bigint | undefined {
@@ -456,6 +540,7 @@ export class SwitchRecorder {
       i = {
         size,
         insn: d ? `${d.mnemonic} ${d.opStr}`.trim() : '?',
+        syscall: d?.mnemonic === 'syscall',
         sym: symOf(machine, pc),
         cycles: d ? costOf(arch.costs, d.mnemonic) : 1,
       };
@@ -467,6 +552,15 @@ export class SwitchRecorder {
     }
     return i;
   }
+}
+
+function makeStep(pc: number, info: InsnInfo): Step {
+  const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
+  if (info.file !== undefined) {
+    s.file = info.file;
+    s.line = info.line;
+  }
+  return s;
 }
 
 /** BootOptions.observe helper: record switches of the process being created. */

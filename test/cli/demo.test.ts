@@ -29,4 +29,14 @@ describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
     expect(out).toMatch(/g5\.sched \(before -> written\)/);
     expect(out).toMatch(new RegExp(`\\n {2}${arch.spReg} +0x[0-9a-f]+ +0x[0-9a-f]+ {2}\\*`));
   });
+
+  it('narrates a second P getting work at GOMAXPROCS=2: a spinning M made or woken, its steal', async () => {
+    const out = await demoCommand(arch);
+    const part = out.slice(out.indexOf('== part 2, GOMAXPROCS=2'));
+    expect(part).toMatch(/exit status 0; how the second P gets work:/);
+    expect(part).toMatch(/M\d makes M\d for P\d, to spin: allocm, then newosproc -> runtime\.clone|wakes idle M\d with P\d to spin/);
+    expect(part).toMatch(/M\d is spinning \(sched\.nmspinning = \d\)/);
+    expect(part).toMatch(/M\d on P(\d) steals \d goroutines? from P(?!\1)\d's run queue/);
+    expect(part).toMatch(/two goroutines now compute at the same time/);
+  });
 });

@@ -12,26 +12,60 @@ import { archCases } from '../helpers.ts';
 const main = (body: string, decls = '') => `package main\n${decls}func main() {\n${body}\n}\n`;
 
 const UNSUPPORTED: [string, string, string][] = [
-  ['map', main('\tm := map[int]int{}\n\t_ = m'), 'prog.go:3:7: unsupported: map types'],
-  ['struct type', 'package main\ntype T struct{ x int }\nfunc main() {}\n', 'prog.go:2:1: unsupported: type declarations'],
-  ['method', 'package main\nfunc (x T) f() {}\nfunc main() {}\n', 'prog.go:2:1: unsupported: methods'],
   ['select', main('\tselect {}'), 'prog.go:3:2: unsupported: select statements'],
-  ['string variable', main('\ts := "hi"\n\tprintln(s)'), 'prog.go:3:7: unsupported: string values (string literals and constants can only be printed with print/println)'],
-  ['string type', main('\tvar s string\n\t_ = s'), 'prog.go:3:8: unsupported: type string'],
   ['goto', main('L:\n\tgoto L'), 'prog.go:4:2: unsupported: goto statements'],
-  ['slice', main('\tvar s []int\n\t_ = s'), 'prog.go:3:8: unsupported: slice types'],
   ['float', main('\tx := 1.5\n\t_ = x'), 'prog.go:3:7: unsupported: floating-point numbers'],
-  ['pointer', main('\tx := 1\n\tp := &x\n\t_ = p'), 'prog.go:4:7: unsupported: pointers (unary &)'],
-  ['import', 'package main\nimport "fmt"\nfunc main() { fmt.Println(1) }\n', 'prog.go:2:8: unsupported: import "fmt" (only "runtime" and "sync" are supported)'],
-  ['panic', main('\tpanic(1)'), 'prog.go:3:2: unsupported: builtin panic'],
-  ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take ints, bools and string constants)'],
-  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
-  ['sync.Mutex', 'package main\nimport "sync"\nfunc main() {\n\tvar mu sync.Mutex\n\t_ = mu\n}\n', 'prog.go:4:9: unsupported: type sync.Mutex'],
-  ['ten parameters', 'package main\nfunc f(a, b, c, d, e, f, g, h, i, j int) {}\nfunc main() {}\n', 'prog.go:2:35: unsupported: functions with more than 9 parameters'],
+  ['float type', main('\tvar f float64\n\t_ = f'), 'prog.go:3:8: unsupported: type float64'],
+  ['int64', main('\tvar n int64\n\t_ = n'), 'prog.go:3:8: unsupported: type int64'],
+  ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
+  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "fmt", "errors", "strconv")'],
+  ['recover', main('\trecover()'), 'prog.go:3:2: unsupported: builtin recover'],
+  ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take integers, bools and strings)'],
+  ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
+  ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
+  ['fmt.Fprintln', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Fprintln(nil)\n}\n', 'prog.go:4:2: unsupported: fmt.Fprintln (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf)'],
+  ['method expression', 'package main\ntype T int\nfunc (T) M() {}\nfunc main() {\n\tf := T.M\n\t_ = f\n}\n', 'prog.go:5:7: unsupported: method expressions (T.M)'],
 ];
 
-// [name, program, go1.19's message]
+// [name, program, go1.19's message]: an error Go reports wins over a construct outside the subset anywhere
+const PRECEDENCE: [string, string, string][] = [
+  ['unused import before a select', 'package main\nimport (\n\t"fmt"\n\t"os"\n)\nfunc main() {\n\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t\tprintln(v)\n\t}\n}\n', 'prog.go:3:2: imported and not used: "fmt"'],
+  ['type error after a float and a select', main('\tx := 1.5\n\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t}\n\tvar s string = 5\n\tprintln(x, s)'), 'prog.go:8:17: cannot use 5 (untyped int constant) as string value in variable declaration'],
+  ['unused variable with an unsupported package', 'package main\nimport "time"\nfunc main() {\n\tunused := 3\n\ttime.Sleep(10)\n}\n', 'prog.go:4:2: unused declared but not used'],
+  ['unknown package', 'package main\nimport "nosuch/pkg"\nfunc main() {\n\tpkg.X()\n}\n', 'prog.go:2:8: package nosuch/pkg is not in GOROOT (/usr/lib/go-1.19/src/nosuch/pkg)'],
+  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t}\n}\n', 'prog.go:5:2: unsupported: select statements'],
+  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:3:2: unsupported: select statements'],
+  ['a generic function and an undefined name', 'package main\nfunc id[T any](x T) T { return x }\nfunc main() {\n\tprintln(id(1))\n\tprintln(nope)\n}\n', 'prog.go:5:10: undefined: nope'],
+];
+
 const GO_ERRORS: [string, string, string][] = [
+  // the language's types, checked against go1.19.8's messages
+  ['e1: var s []int = []string{"a"}', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar s []int = []string{"a"}\n}\n', 'prog.go:6:16: cannot use []string{…} (value of type []string) as type []int in variable declaration'],
+  ['e2: s := []int{1}; s.Foo()', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ts := []int{1}; s.Foo()\n}\n', 'prog.go:6:19: s.Foo undefined (type []int has no field or method Foo)'],
+  ['e3: m := map[string]int{}; m[1] = 2', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tm := map[string]int{}; m[1] = 2\n}\n', 'prog.go:6:27: cannot use 1 (untyped int constant) as string value in map index'],
+  ['e5: p := P{1, 2, 3}; _ = p', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tp := P{1, 2, 3}; _ = p\n}\n', 'prog.go:6:15: too many values in P{…}'],
+  ['e6: p := P{Z: 1}; _ = p', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tp := P{Z: 1}; _ = p\n}\n', 'prog.go:6:9: unknown field \'Z\' in struct literal of type P'],
+  ['e8: s := "abc"; s[0] = x', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ts := "abc"; s[0] = \'x\'\n}\n', 'prog.go:6:14: cannot assign to s[0] (value of type byte)'],
+  ['e9: a := [3]int{}; a[5] = 1', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ta := [3]int{}; a[5] = 1\n}\n', 'prog.go:6:19: invalid argument: index 5 out of bounds [0:3]'],
+  ['e10: var i interface{} = 1; n := i + 1; _ = n', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar i interface{} = 1; n := i + 1; _ = n\n}\n', 'prog.go:6:30: invalid operation: i + 1 (mismatched types interface{} and int)'],
+  ['e11: x := []int{1}; y := x == x; _ = y', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tx := []int{1}; y := x == x; _ = y\n}\n', 'prog.go:6:22: invalid operation: x == x (slice can only be compared to nil)'],
+  ['e13: s := "a" + 1; _ = s', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ts := "a" + 1; _ = s\n}\n', 'prog.go:6:7: invalid operation: "a" + 1 (mismatched types untyped string and untyped int)'],
+  ['e14: var b byte = 300; _ = b', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar b byte = 300; _ = b\n}\n', 'prog.go:6:15: cannot use 300 (untyped int constant) as byte value in variable declaration (overflows)'],
+  ['e15: p := &P{}; p.Z = 1', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tp := &P{}; p.Z = 1\n}\n', 'prog.go:6:15: p.Z undefined (type *P has no field or method Z)'],
+  ['e19: for i, v := range 10 { _, _ = i, v }', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tfor i, v := range 10 { _, _ = i, v }\n}\n', 'prog.go:6:20: cannot range over 10 (untyped int constant)'],
+  ['e20: c := make(chan int); for k, v := range c', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tc := make(chan int); for k, v := range c { _, _ = k, v }\n}\n', 'prog.go:6:30: range over c (variable of type chan int) permits only one iteration variable'],
+  ['e21: var m map[[]int]int; _ = m', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar m map[[]int]int; _ = m\n}\n', 'prog.go:6:12: invalid map key type []int'],
+  ['e22: x := append(1, 2); _ = x', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tx := append(1, 2); _ = x\n}\n', 'prog.go:6:14: first argument to append must be a slice; have 1 (untyped int constant)'],
+  ['e23: copy(1, 2)', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tcopy(1, 2)\n}\n', 'prog.go:6:7: invalid argument: copy expects slice arguments; found 1 (untyped int constant) and 2 (untyped int constant)'],
+  ['e24: delete(map[int]int{}, "a")', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tdelete(map[int]int{}, "a")\n}\n', 'prog.go:6:24: cannot use "a" (untyped string constant) as int value in argument to delete'],
+  ['e25: var x struct{ a int }; x.b = 1', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar x struct{ a int }; x.b = 1\n}\n', 'prog.go:6:27: x.b undefined (type struct{a int} has no field or method b)'],
+  ['e26: len(1, 2)', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tlen(1, 2)\n}\n', 'prog.go:6:2: invalid operation: too many arguments for len(1, 2) (expected 1, found 2)'],
+  ['e27: var s []int; s = append(s, "x")', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar s []int; s = append(s, "x")\n}\n', 'prog.go:6:29: cannot use "x" (untyped string constant) as int value in argument to append'],
+  ['e28: type T int; var t T = 1; var n int = t; ', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ttype T int; var t T = 1; var n int = t; _ = n\n}\n', 'prog.go:6:39: cannot use t (variable of type T) as type int in variable declaration'],
+  ['f1: _ = len()', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\t_ = len()\n}\n', 'prog.go:6:6: invalid operation: not enough arguments for len() (expected 1, found 0)'],
+  ['f3: x := []P{{1, 2}, {3}}; _ = x', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tx := []P{{1, 2}, {3}}; _ = x\n}\n', 'prog.go:6:21: too few values in struct{X int; Y int}{…}'],
+  ['f8: var m map[string]int = map[string]string', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar m map[string]int = map[string]string{}; _ = m\n}\n', 'prog.go:6:25: cannot use map[string]string{} (value of type map[string]string) as type map[string]int in variable declaration'],
+
   ['undefined', main('\tprintln(y)'), 'prog.go:3:10: undefined: y'],
   ['mismatched types', main('\tx := 1\n\tb := true\n\tprintln(x + b)'), 'prog.go:5:10: invalid operation: x + b (mismatched types int and bool)'],
   ['int vs untyped bool', main('\tx := 1\n\tprintln(x == true)'), 'prog.go:4:15: invalid operation: x == true (mismatched types int and untyped bool)'],
@@ -66,7 +100,7 @@ const GO_ERRORS: [string, string, string][] = [
   ['unknown WaitGroup method', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.Foo()\n}\n', 'prog.go:5:5: wg.Foo undefined (type sync.WaitGroup has no field or method Foo)'],
   ['WaitGroup as a value', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\tprintln(wg)\n}\n', 'prog.go:5:10: unsupported: using a sync.WaitGroup as a value (only its methods Add, Done and Wait can be called)'],
   // names that every JavaScript object has are no runtime functions or methods either
-  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS)'],
+  ['runtime.constructor', 'package main\nimport "runtime"\nfunc main() {\n\truntime.constructor()\n}\n', 'prog.go:4:2: unsupported: runtime.constructor (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['WaitGroup toString', 'package main\nimport "sync"\nfunc main() {\n\tvar wg sync.WaitGroup\n\twg.toString()\n}\n', 'prog.go:5:5: wg.toString undefined (type sync.WaitGroup has no field or method toString)'],
   ['defer len', main('\tc := make(chan int)\n\tdefer len(c)'), 'prog.go:4:8: defer discards result of len(c) (value of type int)'],
   ['duplicate case', main('\tx := 1\n\tswitch x {\n\tcase 1:\n\tcase 1:\n\t}'), 'prog.go:6:7: duplicate case 1 (constant of type int) in expression switch'],
@@ -92,6 +126,10 @@ async function errorOf(src: string, arch: (typeof archCases)[number][1]): Promis
 
 describe.each(archCases)('compile errors on %s', (_name, arch) => {
   it.each(UNSUPPORTED)('unsupported: %s', async (_n, src, want) => {
+    expect((await errorOf(src, arch)).message).toBe(want);
+  });
+
+  it.each(PRECEDENCE)('Go\'s error first: %s', async (_n, src, want) => {
     expect((await errorOf(src, arch)).message).toBe(want);
   });
 

@@ -16,6 +16,7 @@ import { Machine } from '../../src/os/machine.ts';
 import { REGIONS } from '../../src/os/memmap.ts';
 import { goAsmConst } from '../../src/go119/goasm.ts';
 import { definePrintHosts } from '../../src/runtime/print.ts';
+import { DEFAULT_MAX_INSNS } from '../../src/session/budget.ts';
 
 export class TestPanic extends Error {}
 
@@ -31,6 +32,13 @@ export interface HarnessOptions {
   file?: string;
   maxInsns?: number;
 }
+
+/**
+ * The harness's budget for each call (main.init, main.main, each goroutine)
+ * (a tenth of a plain run's): its programs are small code-generation checks,
+ * so one that runs longer is stuck.
+ */
+const HARNESS_MAX_INSNS = DEFAULT_MAX_INSNS / 10;
 
 const STACK_SIZE = 64 << 20;
 const GOROUTINE_STACK = 1 << 20;
@@ -166,7 +174,7 @@ export async function runCompiled(arch: Arch, compiled: CompiledProgram, o: Harn
     mem.setPtr(tlsSlot, gAddr);
     arch.setTLS(e, tlsSlot);
     e.setReg(arch.gReg, gAddr);
-    let budget = o.maxInsns ?? 200_000_000;
+    let budget = o.maxInsns ?? HARNESS_MAX_INSNS;
     const call = (pc: number, stackLo: number, stackSize: number, ctxt = 0) => {
       setStack(stackLo, stackSize);
       const top = stackLo + stackSize - 64;

@@ -15,7 +15,7 @@ const programs = readdirSync(dir)
 
 describe.each(archCases)('compiled programs on the runtime (%s)', (_name, arch) => {
   it.each(programs)('%s', async (prog) => {
-    const r = await runSource(readFileSync(join(dir, `${prog}.go`), 'utf8'), `${prog}.go`, arch, { maxInsns: 500_000_000 });
+    const r = await runSource(readFileSync(join(dir, `${prog}.go`), 'utf8'), `${prog}.go`, arch, { maxInsns: 500_000_000, gomaxprocsEnv: '1' });
     expect({ stderr: r.stderr, exit: r.exitCode }).toEqual({ stderr: readFileSync(join(dir, `${prog}.out`), 'utf8'), exit: 0 });
   });
 });

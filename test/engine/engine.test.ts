@@ -130,7 +130,7 @@ describe.each(archCases)('engine on %s', (_name, arch) => {
     expect(err).toBeInstanceOf(EmulationFault);
     const f = err as EmulationFault;
     expect(f.pc).toBe(faulting);
-    expect(f.kind).toBe('read unmapped');
+    expect(f.fault).toBe('read unmapped');
     expect(f.address).toBe(8);
     expect(f.instruction).toMatch(/\[r(ax|0)/);
     expect(f.registers[arch.pcReg]).toBe(BigInt(faulting));

@@ -1,6 +1,6 @@
 // src/go119/goasm/<arch>.json (our go_asm.h constants) against the oracle the
-// real go1.19 compiler produced: ../shared/oracle/offsets-<arch>.json, beside
-// the repository. Missing oracle = failure, not a skip: CI always has it.
+// real go1.19 compiler produced: fixtures/oracle/offsets-<arch>.json, recorded
+// by tools/oracle/offsets.sh. Missing oracle = failure, not a skip.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +9,12 @@ import { ARCHES, type ArchName } from '../../src/arch/index.ts';
 import { goAsm } from '../../src/go119/goasm.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const oracleDir = resolve(repoRoot, '../shared/oracle');
+const oracleDir = resolve(repoRoot, 'fixtures/oracle');
 
 function oracle(arch: ArchName): Record<string, number | string> {
   const file = resolve(oracleDir, `offsets-${arch}.json`);
   if (!existsSync(file)) {
-    throw new Error(`oracle file ${file} is missing: the go1.19 oracle must be checked out as ../shared/oracle beside the repository`);
+    throw new Error(`oracle file ${file} is missing: record it with tools/oracle/offsets.sh`);
   }
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, number | string>;
 }
@@ -29,7 +29,7 @@ describe.each(['amd64', 'arm'] as const)('go_asm.h constants (%s)', (name) => {
   const arch = ARCHES[name];
 
   it('the oracle is present', () => {
-    expect(existsSync(oracleDir), `oracle directory ${oracleDir} is missing (expected ../shared/oracle beside the repo)`).toBe(true);
+    expect(existsSync(oracleDir), `oracle directory ${oracleDir} is missing (record it with tools/oracle/record-all.sh)`).toBe(true);
   });
 
   it('every runtime field offset, struct size and constant equals the oracle', () => {

@@ -160,7 +160,7 @@ function withMain(arch: string, target: string): string {
 
 async function run(arch: (typeof archCases)[number][1], src: string, opts: { maxInsns?: number } = {}) {
   const events: ProcessEvent[] = [];
-  const p = await Process.create({ arch, program: { blocks: parseAsm(src, `main_${arch.name}.s`), globals: [] }, maxInsns: opts.maxInsns ?? 5_000_000, observe: (p) => p.bus.on((e) => events.push(e)) });
+  const p = await Process.create({ arch, program: { blocks: parseAsm(src, `main_${arch.name}.s`), globals: [] }, maxInsns: opts.maxInsns ?? 5_000_000, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => events.push(e)) });
   try {
     return { ...p.run(), events };
   } finally {

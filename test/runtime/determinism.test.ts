@@ -27,17 +27,15 @@ describe.each(archCases)('determinism on %s', (_n, arch) => {
 });
 
 describe.each(archCases)('GOMAXPROCS on %s', (_n, arch) => {
-  const prog = 'package main\n\nimport "runtime"\n\nfunc main() {\n\tprintln(runtime.GOMAXPROCS(0))\n\tprintln(runtime.GOMAXPROCS(1))\n\truntime.GOMAXPROCS(2)\n}\n';
-  it('reports the current value, accepts 1, and says clearly that more Ps are not supported yet', async () => {
-    const r = await runSource(prog, 'gmp.go', arch, {});
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^1\n1\nfatal error: runtime\.GOMAXPROCS\(2\): more than one P is not supported yet/);
+  const prog = 'package main\n\nimport "runtime"\n\nfunc main() {\n\tprintln(runtime.GOMAXPROCS(0))\n\tprintln(runtime.GOMAXPROCS(1))\n\tprintln(runtime.GOMAXPROCS(3))\n\tprintln(runtime.GOMAXPROCS(-1), runtime.NumCPU())\n}\n';
+  it('defaults to the CPU count, and changes at run time (returning the previous value)', async () => {
+    expect((await runSource(prog, 'gmp.go', arch, {})).stderr).toBe('4\n4\n1\n3 4\n');
+    expect((await runSource(prog, 'gmp.go', arch, { cpus: 2 })).stderr).toBe('2\n2\n1\n3 2\n');
   });
-  it('reads the GOMAXPROCS environment variable as Go does and refuses more than one P', async () => {
-    const r = await runSource(prog.replace('\truntime.GOMAXPROCS(2)\n', ''), 'gmp.go', arch, { gomaxprocsEnv: '3' });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/^fatal error: GOMAXPROCS=3: more than one P is not supported yet/);
-    const ok = await runSource(prog.replace('\truntime.GOMAXPROCS(2)\n', ''), 'gmp.go', arch, { gomaxprocsEnv: 'junk' });
-    expect(ok.stderr).toBe('1\n1\n');
+  it('reads the GOMAXPROCS environment variable as Go does (a positive int32; anything else means the CPU count)', async () => {
+    const first = async (env: string) => (await runSource(prog, 'gmp.go', arch, { gomaxprocsEnv: env, cpus: 6 })).stderr.split('\n')[0];
+    expect(await first('3')).toBe('3');
+    expect(await first('12')).toBe('12');
+    for (const bad of ['junk', '0', '-2', '+2', ' 2', '2 ', '4294967297', '']) expect(await first(bad), JSON.stringify(bad)).toBe('6');
   });
 });

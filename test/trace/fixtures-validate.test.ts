@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/os/machine.ts';
-import { loadProgram, recordRun } from '../../src/cli/record-run.ts';
+import { recordRun } from '../../src/cli/record-run.ts';
+import { RECORDING_MAX_INSNS } from '../../src/session/budget.ts';
+import { loadProgram } from '../../src/session/program.ts';
 import { formatViolation, validateRecords } from '../../src/trace/validator.ts';
 import { archCases } from '../helpers.ts';
 
@@ -16,7 +18,7 @@ const programs = readdirSync(dir)
 
 describe.each(archCases)('validate every fixture on %s', (_n, arch) => {
   it.each(programs)('%s', async (file) => {
-    const run = await recordRun({ arch, program: await loadProgram(join(dir, file), arch), steps: false, maxInsns: 200_000_000 });
+    const run = await recordRun({ arch, program: await loadProgram(join(dir, file), arch), steps: false, maxInsns: RECORDING_MAX_INSNS });
     expect(run.error).toBeUndefined();
     const rep = validateRecords(arch, run.records, run.symbols);
     expect(rep.violations.map((v) => formatViolation(v))).toEqual([]);

@@ -4,7 +4,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Arch } from '../../src/arch/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
-import { loadProgram, loadStubFile, recordRun, type RecordedRun } from '../../src/cli/record-run.ts';
+import { recordRun, type RecordedRun } from '../../src/cli/record-run.ts';
+import { loadProgram, loadStubFile } from '../../src/session/program.ts';
 
 export const GOLDEN_DIR = join(ROOT, 'fixtures', 'golden');
 export const BROKEN_DIR = join(ROOT, 'test', 'trace', 'fixtures');
@@ -56,7 +57,7 @@ export function recordGolden(name: string, arch: Arch, stub?: string): Promise<R
     r = (async () => {
       const program = await loadProgram(goldenProgram(name, arch), arch);
       const stubOverrides = stub ? loadStubFile(join(BROKEN_DIR, arch.name, stub)) : undefined;
-      return recordRun({ arch, program, stubOverrides, maxInsns: 5_000_000 });
+      return recordRun({ arch, program, stubOverrides, maxInsns: 5_000_000, gomaxprocsEnv: '1' });
     })();
     cache.set(key, r);
   }

@@ -3,12 +3,18 @@
 // Calling convention (Go's internal ABI): integer arguments and results in
 // RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11; R14 holds g (never written);
 // RDX is the closure context on entry; a closure is called through its
-// funcval with RDX = funcval and `call [rdx]`. The caller reserves an 8-byte
-// spill slot per register argument at the bottom of its outgoing area, where
-// the callee's morestack path saves the arguments.
+// funcval with RDX = funcval and `call [rdx]`, a method from an itab with
+// `call r12`. Words beyond the ninth argument (or result) word go on the
+// stack: at the bottom of the caller's outgoing area the stack-assigned
+// argument words, then the stack-assigned result words, then an 8-byte spill
+// slot per register argument, where the callee's morestack path saves the
+// register arguments. (ABIInternal assigns whole arguments to registers or
+// to the stack; here the split is by word, which only matters to code
+// compiled by this compiler.)
 //
 // Frame (after the prologue, growing down):
-//   [rbp+16+8i]       spill slots of our arguments (the caller's area)
+//   [rbp+16+8i]       stack arguments, stack results, spill slots of our
+//                     register arguments (the caller's area)
 //   [rbp+8]           return address
 //   [rbp]             caller's RBP (the frame-pointer chain)
 //   [rsp+out+8s]      slot s (every variable and temporary)
@@ -38,7 +44,18 @@ const BYTE_REG: Record<string, [string, string]> = {
   rax: ['al', 'eax'], rbx: ['bl', 'ebx'], rcx: ['cl', 'ecx'], rdi: ['dil', 'edi'], rsi: ['sil', 'esi'],
   r8: ['r8b', 'r8d'], r9: ['r9b', 'r9d'], r10: ['r10b', 'r10d'], r11: ['r11b', 'r11d'],
 };
-const SETCC: Record<string, string> = { eq: 'e', ne: 'ne', lt: 'l', le: 'le', gt: 'g', ge: 'ge' };
+const SETCC: Record<string, string> = { eq: 'e', ne: 'ne', lt: 'l', le: 'le', gt: 'g', ge: 'ge', ltu: 'b', leu: 'be', gtu: 'a', geu: 'ae' };
+const NREG = ARG_REGS.length;
+
+/** How the words of a call's arguments and results are split between registers and the stack. */
+function split(nargs: number, nres: number) {
+  const regArgs = Math.min(nargs, NREG);
+  const stackArgs = nargs - regArgs;
+  const stackRes = nres - Math.min(nres, NREG);
+  /** bytes of the caller's outgoing area this call needs */
+  const area = 8 * (stackArgs + stackRes + regArgs);
+  return { regArgs, stackArgs, stackRes, area, spill: 8 * (stackArgs + stackRes) };
+}
 const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'or', xor: 'xor' };
 
 const fitsImm32 = (v: bigint) => v >= -(1n << 31n) && v < 1n << 31n;
@@ -62,10 +79,9 @@ class Amd64Func {
     private readonly f: IrFunc,
     private readonly stackSmall: number,
   ) {
-    let maxArgs = 0;
-    for (const i of f.body) if (i.op === 'call') maxArgs = Math.max(maxArgs, i.args.length);
-    if (f.params.length > ARG_REGS.length || f.results.length > ARG_REGS.length) throw new Error(`${f.name}: more than ${ARG_REGS.length} arguments or results`);
-    this.out = 8 * maxArgs;
+    let out = 0;
+    for (const i of f.body) if (i.op === 'call') out = Math.max(out, split(i.args.length, i.results.length).area);
+    this.out = out;
     this.locals = this.out + 8 * f.nslots;
   }
 
@@ -121,7 +137,13 @@ class Amd64Func {
     w.op('mov rbp, rsp');
     if (this.locals > 0) w.op(`sub rsp, ${this.locals}`);
     if (f.ctxtSlot !== null) w.op(`mov ${this.slot(f.ctxtSlot)}, rdx`);
-    f.params.forEach((s, i) => w.op(`mov ${this.slot(s)}, ${ARG_REGS[i]}`));
+    f.params.forEach((s, i) => {
+      if (i < NREG) w.op(`mov ${this.slot(s)}, ${ARG_REGS[i]}`);
+      else {
+        w.op(`mov rax, [rbp + ${16 + 8 * (i - NREG)}]`);
+        w.op(`mov ${this.slot(s)}, rax`);
+      }
+    });
     for (const i of f.body) {
       w.line = i.line;
       this.inst(i);
@@ -129,9 +151,10 @@ class Amd64Func {
     // Out of line: grow the stack and start over.
     w.line = f.line;
     w.label('.Lmore');
-    f.params.forEach((_, i) => w.op(`mov [rsp + ${8 + 8 * i}], ${ARG_REGS[i]}`));
+    const sp = split(f.params.length, f.results.length);
+    for (let i = 0; i < sp.regArgs; i++) w.op(`mov [rsp + ${8 + sp.spill + 8 * i}], ${ARG_REGS[i]}`);
     w.op(`call ${f.ctxtSlot !== null ? ENTRY.morestack.symbol : ENTRY.morestack_noctxt.symbol}`);
-    f.params.forEach((_, i) => w.op(`mov ${ARG_REGS[i]}, [rsp + ${8 + 8 * i}]`));
+    for (let i = 0; i < sp.regArgs; i++) w.op(`mov ${ARG_REGS[i]}, [rsp + ${8 + sp.spill + 8 * i}]`);
     w.op(`jmp ${self}`);
     const argSize = 8 * (f.params.length + f.results.length);
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
@@ -231,18 +254,25 @@ class Amd64Func {
         this.store(i.dst, 'rax');
         return;
       }
-      case 'load':
+      case 'load': {
         this.load('r11', i.base);
-        w.op(i.byte ? `movzx eax, byte ptr [r11 + ${i.off}]` : `mov rax, [r11 + ${i.off}]`);
+        const m = `[r11 + ${i.off}]`;
+        if (i.size === 1) w.op(i.signed ? `movsx rax, byte ptr ${m}` : `movzx eax, byte ptr ${m}`);
+        else if (i.size === 4) w.op(i.signed ? `movsxd rax, dword ptr ${m}` : `mov eax, dword ptr ${m}`);
+        else w.op(`mov rax, ${m}`);
         this.store(i.dst, 'rax');
         return;
+      }
       case 'store': {
         this.load('r11', i.base);
+        const size = i.size ?? 8;
+        const ptr = size === 1 ? 'byte ptr' : size === 4 ? 'dword ptr' : 'qword ptr';
         if (i.src.k === 'imm' && fitsImm32(i.src.v)) {
-          w.op(`mov qword ptr [r11 + ${i.off}], ${i.src.v}`);
+          const v = size === 1 ? BigInt.asIntN(8, i.src.v) : size === 4 ? BigInt.asIntN(32, i.src.v) : i.src.v;
+          w.op(`mov ${ptr} [r11 + ${i.off}], ${v}`);
         } else {
           this.load('rax', i.src);
-          w.op(`mov [r11 + ${i.off}], rax`);
+          w.op(`mov [r11 + ${i.off}], ${size === 1 ? 'al' : size === 4 ? 'eax' : 'rax'}`);
         }
         return;
       }
@@ -272,27 +302,52 @@ class Amd64Func {
       }
       case 'call':
         return this.call(i);
-      case 'ret':
-        this.f.results.forEach((s, k) => w.op(`mov ${ARG_REGS[k]}, ${this.slot(s)}`));
+      case 'ret': {
+        const sp = split(this.f.params.length, this.f.results.length);
+        this.f.results.forEach((s, k) => {
+          if (k < NREG) return;
+          w.op(`mov rax, ${this.slot(s)}`);
+          w.op(`mov [rsp + ${this.locals + 16 + 8 * (sp.stackArgs + k - NREG)}], rax`);
+        });
+        this.f.results.forEach((s, k) => {
+          if (k < NREG) w.op(`mov ${ARG_REGS[k]}, ${this.slot(s)}`);
+        });
         if (this.locals > 0) w.op(`add rsp, ${this.locals}`);
         w.op('pop rbp');
         w.op('ret');
         return;
+      }
     }
   }
 
   private call(i: Extract<Inst, { op: 'call' }>): void {
     const w = this.w;
-    if (i.args.length > ARG_REGS.length) throw new Error(`${this.f.name}: call with more than ${ARG_REGS.length} arguments`);
-    i.args.forEach((a, k) => this.load(ARG_REGS[k]!, a.v));
+    const sp = split(i.args.length, i.results.length);
+    // stack-assigned argument words first (rax is free until the registers are loaded)
+    i.args.forEach((a, k) => {
+      if (k < NREG) return;
+      this.load('rax', a.v);
+      w.op(`mov [rsp + ${8 * (k - NREG)}], rax`);
+    });
+    if (i.fn.k === 'code') this.load('r12', i.fn.addr);
+    i.args.forEach((a, k) => {
+      if (k < NREG) this.load(ARG_REGS[k]!, a.v);
+    });
     if (i.fn.k === 'sym') {
       w.op(`call ${asmSymbol(i.fn.name)}`);
+    } else if (i.fn.k === 'code') {
+      w.op('call r12');
     } else {
       this.load('rdx', i.fn.fv);
       w.op('call qword ptr [rdx]');
     }
     i.results.forEach((r: CallResult, k) => {
       if (r.dst === null) return;
+      if (k >= NREG) {
+        w.op(`mov rax, [rsp + ${8 * (sp.stackArgs + k - NREG)}]`);
+        this.store(r.dst, 'rax');
+        return;
+      }
       const reg = ARG_REGS[k]!;
       if (r.bool) {
         const [b, d] = BYTE_REG[reg]!;

@@ -5,8 +5,9 @@
 // own SP and finds the results right after the arguments; 0(R13) of every
 // frame holds that frame's saved LR. R10 holds g (never written), R7 is the
 // closure context on entry, and a closure is called with R7 = funcval,
-// `ldr r11, [r7]; blx r11`. int is 32 bits; an int64 argument (printint)
-// takes two words, low word first.
+// `ldr r11, [r7]; blx r11` (a method from an itab: `blx r11` with R11 = the
+// code address). int is 32 bits; an int64 argument (printint) takes two
+// words, low word first.
 //
 // Frame of T bytes (after `str lr, [sp, #-T]!`):
 //   [sp+T+4+4i]       argument word i (then the results) in the caller's frame
@@ -32,7 +33,7 @@ import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
 
-const COND: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge' };
+const COND: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge', ltu: 'lo', leu: 'ls', gtu: 'hi', geu: 'hs' };
 const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'orr', xor: 'eor', andnot: 'bic' };
 
 /** Is v an ARM modified immediate (an 8-bit value rotated right by an even amount)? */
@@ -126,6 +127,14 @@ class ArmFunc {
         return;
       }
     }
+  }
+
+  /** The memory operand [r11, #off] (R11 holds the base address); large offsets go through R12. */
+  private baseMem(off: number): string {
+    if (off >= 0 && off <= 4095) return `[r11, #${off}]`;
+    this.constant('r12', off);
+    this.w.op('add r11, r11, r12');
+    return '[r11]';
   }
 
   private storeSlot(s: number, reg: string): void {
@@ -268,13 +277,13 @@ class ArmFunc {
       }
       case 'load':
         this.load('r11', i.base);
-        w.op(`${i.byte ? 'ldrb' : 'ldr'} r0, [r11, #${i.off}]`);
+        w.op(`${i.size === 1 ? 'ldrb' : 'ldr'} r0, ${this.baseMem(i.off)}`);
         this.storeSlot(i.dst, 'r0');
         return;
       case 'store':
         this.load('r0', i.src);
         this.load('r11', i.base);
-        w.op(`str r0, [r11, #${i.off}]`);
+        w.op(`${i.size === 1 ? 'strb' : 'str'} r0, ${this.baseMem(i.off)}`);
         return;
       case 'label':
         w.label(`.L${i.id}`);
@@ -327,6 +336,9 @@ class ArmFunc {
     }
     if (i.fn.k === 'sym') {
       w.op(`bl ${asmSymbol(i.fn.name)}`);
+    } else if (i.fn.k === 'code') {
+      this.load('r11', i.fn.addr);
+      w.op('blx r11');
     } else {
       this.load('r7', i.fn.fv);
       w.op('ldr r11, [r7]');

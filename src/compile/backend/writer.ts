@@ -31,6 +31,9 @@ export function dataBlock(d: DataBlock, file: string, wordDirective: string): Te
     if (it.k === 'word') {
       const v = typeof it.v === 'string' ? asmSymbol(it.v) : String(it.v);
       body.push({ text: `${wordDirective} ${v}`, line: d.line });
+    } else if (it.k === 'int') {
+      const dir = it.size === 1 ? '.byte' : it.size === 2 ? '.short' : '.long';
+      body.push({ text: `${dir} ${it.v >>> 0}`, line: d.line });
     } else {
       for (let i = 0; i < it.b.length; i += 16) {
         body.push({ text: `.byte ${[...it.b.subarray(i, i + 16)].join(', ')}`, line: d.line });

@@ -1,14 +1,23 @@
 // The emulated Linux system call layer (DESIGN.md, "src/os"): one table of
 // handlers by call name, shared by both arches. The arch module supplies only
 // the numbers and the register convention (Arch.syscallNumbers, syscallArgs,
-// setSyscallResult); what a call does lives here. A call this table does not
-// implement returns -ENOSYS, as a kernel without it would.
+// setSyscallResult); what a call does lives here and in the files next to it
+// (futex.ts, time.ts, thread.ts). A call this table does not implement
+// returns -ENOSYS, as a kernel without it would.
+//
+// A handler returns the call's result (-errno on failure), or undefined when
+// the calling thread blocked or ended: the result of a blocked call is kept
+// with the thread and delivered when it runs again (threads.ts).
 import type { Arch } from '../../arch/index.ts';
 import type { Arena } from '../../engine/arena.ts';
 import type { Disposable, Engine } from '../../engine/engine.ts';
+import type { Threads } from '../threads.ts';
+import { EINVAL, ENOSYS } from './errno.ts';
+import { futex } from './futex.ts';
+import { clone, exit, exit_group, getpid, gettid, sched_getaffinity, sched_yield } from './thread.ts';
+import { clock_gettime, nanosleep } from './time.ts';
 
-export const ENOSYS = 38n;
-export const EINVAL = 22n;
+export { EINVAL, ENOSYS } from './errno.ts';
 /** arch_prctl code that sets the FS base (the amd64 TLS pointer) */
 export const ARCH_SET_FS = 0x1002n;
 
@@ -16,7 +25,7 @@ export const ARCH_SET_FS = 0x1002n;
 export interface LinuxProcess {
   /** bytes written to a file descriptor */
   write(fd: number, bytes: Uint8Array): void;
-  /** exit / exit_group: the process ends with this status (the low 8 bits, as wait(2) reports it) */
+  /** the process ends with this status (exit_group, or exit of its last thread; the low 8 bits, as wait(2) reports it) */
   exit(code: number): void;
 }
 
@@ -25,10 +34,12 @@ export interface SyscallContext {
   readonly engine: Engine;
   readonly mem: Arena;
   readonly proc: LinuxProcess;
+  /** the process's threads and the virtual clock; `threads.current` made the call */
+  readonly threads: Threads;
 }
 
-/** A system call: the six argument registers in, the result (or -errno) out. */
-export type SyscallHandler = (args: bigint[], c: SyscallContext) => bigint;
+/** A system call: the six argument registers in; the result (or -errno) out, or undefined if the thread blocked or ended. */
+export type SyscallHandler = (args: bigint[], c: SyscallContext) => bigint | undefined;
 
 /** The system calls the emulated OS implements, by name. */
 export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
@@ -37,19 +48,21 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
     c.proc.write(Number(fd), c.mem.read(Number(p), len));
     return BigInt(len);
   },
-  exit([code], c) {
-    c.proc.exit(Number(BigInt.asUintN(8, code!)));
-    return 0n;
-  },
-  exit_group([code], c) {
-    c.proc.exit(Number(BigInt.asUintN(8, code!)));
-    return 0n;
-  },
+  exit,
+  exit_group,
   arch_prctl([code, addr], c) {
     if (code !== ARCH_SET_FS) return -EINVAL; // only ARCH_SET_FS is used by Go's settls
     c.arch.setThreadPointer(c.engine, addr!);
     return 0n;
   },
+  clone,
+  futex,
+  nanosleep,
+  clock_gettime,
+  gettid,
+  getpid,
+  sched_yield,
+  sched_getaffinity,
 };
 
 /** Answer the arch's system-call instruction with the handlers above (plus `extra`, which win). */
@@ -59,6 +72,7 @@ export function installSyscalls(c: SyscallContext, extra: Readonly<Record<string
     const { nr, args } = arch.syscallArgs(engine);
     const name = arch.syscallNumbers[nr];
     const h = name === undefined ? undefined : (extra[name] ?? SYSCALL_HANDLERS[name]);
-    arch.setSyscallResult(engine, h ? h(args, c) : -ENOSYS);
+    const r = h ? h(args, c) : -ENOSYS;
+    if (r !== undefined) arch.setSyscallResult(engine, r);
   });
 }

@@ -165,7 +165,7 @@ export function hostCrash(r: CliResult): string | undefined {
   if (r.died) return r.died;
   if (r.exit >= 128) return `exit status ${r.exit}`;
   const all = `${r.stdout}\n${r.stderr}`;
-  const internal = /^.*internal error.*$/im.exec(all);
+  const internal = /^.*internal error:.*$/im.exec(all);
   if (internal) return internal[0];
   const stack = JS_STACK.exec(all);
   if (stack) return `JavaScript stack trace: ${all.split('\n').find((l) => l.trim())?.trim() ?? ''} ${stack[0].trim()}`;

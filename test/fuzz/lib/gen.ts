@@ -27,7 +27,6 @@
 // return, calls only to functions declared before (no cycles) except
 // counted self-recursion, package-level initializers only refer to what is
 // initialized before them.
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 
 type T = 'int' | 'bool';
@@ -982,11 +981,6 @@ class Gen {
       if (this.lines.length === 0) this.emit(`println(${JSON.stringify('done')})`);
       this.closeScope(mainScope);
     });
-    if (this.usesGosched) {
-      // Gosched goes through the global run queue: start in a known phase of
-      // the scheduler's every-61-ticks check (see fixtures/programs/runqoverflow.go)
-      mainBody.unshift('\tsyncTicks()');
-    }
     this.endedHard = false;
 
     // function bodies, each calling only earlier functions (and maybe itself, counting down)
@@ -1050,18 +1044,9 @@ class Gen {
     parts.push(...funcTexts);
     if (initText) parts.push(initText);
     parts.push(`func main() {\n${mainBody.join('\n')}\n}`);
-    if (this.usesGosched) parts.push(SYNC_TICKS);
     return `${parts.join('\n\n')}\n`;
   }
 }
-
-/** syncTicks() of fixtures/programs/runqoverflow.go (its comments explain it), used as is. */
-const SYNC_TICKS = (() => {
-  const src = readFileSync(new URL('../../../fixtures/programs/runqoverflow.go', import.meta.url), 'utf8');
-  const m = /^func syncTicks\(\) \{$[\s\S]*?^\}$/m.exec(src);
-  if (!m) throw new Error('fixtures/programs/runqoverflow.go: no func syncTicks');
-  return `// syncTicks: see fixtures/programs/runqoverflow.go\n${m[0]}`;
-})();
 
 /** The Go program for a choice sequence, for an int of `bits` bits (64 on amd64, 32 on arm). */
 export function generateProgram(choices: readonly number[], bits: number): string {

@@ -1,0 +1,90 @@
+// The standard-library functions and types a program may use besides
+// runtime and sync.WaitGroup: fmt, errors and strconv. The compiler
+// implements them (src/compile/lower.ts, with the runtime's host functions in
+// src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
+// signatures and the named types they define.
+import { ANY, ERROR, type FuncType, INT, type NamedType, STRING, type Type } from './types.ts';
+
+export interface PkgFunc {
+  readonly type: FuncType;
+}
+
+const anys: Type = { k: 'slice', elem: ANY };
+const fn = (params: Type[], results: Type[], variadic = false): PkgFunc => ({ type: variadic ? { k: 'func', params, results, variadic: true } : { k: 'func', params, results } });
+
+/** fmt.Stringer */
+export const STRINGER: NamedType = { k: 'named', name: 'Stringer', pkg: 'fmt', under: { k: 'iface', methods: [{ name: 'String', type: { k: 'func', params: [], results: [STRING] } }] }, methods: [] };
+
+/**
+ * errors.New's result: *errors.errorString. Its Error method is a runtime
+ * host function (errors.(*errorString).Error).
+ */
+export const ERROR_STRING: NamedType = {
+  k: 'named',
+  name: 'errorString',
+  pkg: 'errors',
+  under: { k: 'struct', fields: [{ name: 's', type: STRING, embedded: false }] },
+  methods: [{ name: 'Error', ptrRecv: true, type: { k: 'func', params: [], results: [STRING] }, symbol: 'errors.(*errorString).Error' }],
+};
+
+/** fmt.Errorf's result when the format has %w: *fmt.wrapError (Error and Unwrap are host functions). */
+export const WRAP_ERROR: NamedType = {
+  k: 'named',
+  name: 'wrapError',
+  pkg: 'fmt',
+  under: {
+    k: 'struct',
+    fields: [
+      { name: 'msg', type: STRING, embedded: false },
+      { name: 'err', type: ERROR, embedded: false },
+    ],
+  },
+  methods: [
+    { name: 'Error', ptrRecv: true, type: { k: 'func', params: [], results: [STRING] }, symbol: 'fmt.(*wrapError).Error' },
+    { name: 'Unwrap', ptrRecv: true, type: { k: 'func', params: [], results: [ERROR] }, symbol: 'fmt.(*wrapError).Unwrap' },
+  ],
+};
+
+/** strconv.Atoi's error: *strconv.NumError (Error is a host function). */
+export const NUM_ERROR: NamedType = {
+  k: 'named',
+  name: 'NumError',
+  pkg: 'strconv',
+  under: {
+    k: 'struct',
+    fields: [
+      { name: 'Func', type: STRING, embedded: false },
+      { name: 'Num', type: STRING, embedded: false },
+      { name: 'Err', type: ERROR, embedded: false },
+    ],
+  },
+  methods: [{ name: 'Error', ptrRecv: true, type: { k: 'func', params: [], results: [STRING] }, symbol: 'strconv.(*NumError).Error' }],
+};
+
+/** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR];
+
+export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
+  fmt: {
+    Println: fn([anys], [INT, ERROR], true),
+    Printf: fn([STRING, anys], [INT, ERROR], true),
+    Print: fn([anys], [INT, ERROR], true),
+    Sprintf: fn([STRING, anys], [STRING], true),
+    Sprint: fn([anys], [STRING], true),
+    Sprintln: fn([anys], [STRING], true),
+    Errorf: fn([STRING, anys], [ERROR], true),
+  },
+  errors: {
+    New: fn([STRING], [ERROR]),
+  },
+  strconv: {
+    Itoa: fn([INT], [STRING]),
+    Atoi: fn([STRING], [INT, ERROR]),
+    Quote: fn([STRING], [STRING]),
+  },
+};
+
+export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
+  fmt: { Stringer: STRINGER },
+  strconv: { NumError: NUM_ERROR },
+};

@@ -1,0 +1,1039 @@
+// fmt: a port of go1.19 fmt/print.go and format.go (Print, Println, Printf,
+// Sprint, Sprintln, Sprintf, Errorf; verbs v +v #v T d s q t x X c o b U p,
+// flags + - # space 0, width, precision, argument indexes, %w, the %!verb(...)
+// error forms), plus strconv's Quote and Itoa/Atoi (strconv.ts uses them).
+//
+// The arguments are go1.19 interface values in emulated memory (a []any);
+// values are read through the compiler's type descriptors (typedesc.ts), the
+// way fmt reads them through reflect. Maps print with their keys sorted as
+// internal/fmtsort sorts them.
+//
+// Methods: fmt calls Error() and String() (handleMethods). A host function
+// cannot call back into emulated code, so formatting takes two host calls
+// around emulated code (see lowering, fmtCall): fmt.methods walks the
+// arguments exactly as formatting will and returns the table of method calls
+// it needs ({fn, receiver, result string} per call, in a heap block); the
+// compiled code calls each (fn is the method's itab entry, the receiver an
+// interface data word) and stores the results; fmt.format walks again and
+// takes the results in the same order. Nothing is kept between the calls but
+// the table in emulated memory. (Like Go, the methods run before the output is
+// written, since fmt buffers; a panicking method is not caught.)
+import type { Runtime } from './runtime.ts';
+import { K, Kind, readString, typeAt, type TypeDesc } from './typedesc.ts';
+import { mapEntries } from './map.ts';
+import { decodeRune, encodeRune } from './slice.ts';
+
+// ---- strconv.Quote (strconv/quote.go) ------------------------------------------------------
+
+/** unicode.IsPrint, as strconv.IsPrint decides it (letters, marks, numbers, punctuation, symbols, ASCII space). */
+export function isPrint(r: number): boolean {
+  if (r < 0x80) return r >= 0x20 && r < 0x7f;
+  if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) return false;
+  if (r === 0xad) return false;
+  return /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(String.fromCodePoint(r));
+}
+
+const HEX = '0123456789abcdef';
+
+/** appendQuotedWith: a Go-quoted string (quote " or '), escaping as strconv does. */
+export function quoteWith(b: Uint8Array, quote: number, asciiOnly: boolean): string {
+  let out = String.fromCharCode(quote);
+  for (let k = 0; k < b.length; ) {
+    const [r, next] = decodeRune(b, k);
+    const width = next - k;
+    k = next;
+    if (width === 1 && r === 0xfffd) {
+      out += `\\x${HEX[b[k - 1]! >> 4]}${HEX[b[k - 1]! & 15]}`;
+      continue;
+    }
+    out += escapeRune(r, quote, asciiOnly);
+  }
+  return out + String.fromCharCode(quote);
+}
+
+function escapeRune(r: number, quote: number, asciiOnly: boolean): string {
+  if (r === quote || r === 0x5c) return `\\${String.fromCodePoint(r)}`;
+  if (asciiOnly ? r < 0x80 && isPrint(r) : isPrint(r)) return String.fromCodePoint(r);
+  switch (r) {
+    case 7:
+      return '\\a';
+    case 8:
+      return '\\b';
+    case 12:
+      return '\\f';
+    case 10:
+      return '\\n';
+    case 13:
+      return '\\r';
+    case 9:
+      return '\\t';
+    case 11:
+      return '\\v';
+  }
+  if (r < 0x20 || r === 0x7f) return `\\x${HEX[r >> 4]}${HEX[r & 15]}`;
+  if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) r = 0xfffd;
+  if (r < 0x10000) return `\\u${r.toString(16).padStart(4, '0')}`;
+  return `\\U${r.toString(16).padStart(8, '0')}`;
+}
+
+export function quoteRune(r: number, asciiOnly: boolean): string {
+  if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff) || r < 0) r = 0xfffd;
+  return `'${escapeRune(r, 0x27, asciiOnly)}'`;
+}
+
+/** strconv.CanBackquote */
+function canBackquote(b: Uint8Array): boolean {
+  for (let k = 0; k < b.length; ) {
+    const [r, next] = decodeRune(b, k);
+    const w = next - k;
+    k = next;
+    if (w > 1) {
+      if (r === 0xfeff) return false;
+      continue;
+    }
+    if (r === 0xfffd) return false;
+    if ((r < 0x20 && r !== 9) || r === 0x60 || r === 0x7f) return false;
+  }
+  return true;
+}
+
+const enc = new TextEncoder();
+const utf8 = (s: string) => enc.encode(s);
+function runeCount(b: Uint8Array): number {
+  let n = 0;
+  for (let k = 0; k < b.length; n++) k = decodeRune(b, k)[1];
+  return n;
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+/** A value to format: its type and where it is (the address of the value in memory). */
+interface Value {
+  t: TypeDesc;
+  addr: number;
+  /** reached through an unexported struct field (reflect's CanInterface is false: no methods) */
+  noIface?: boolean;
+}
+
+/** A method call fmt needs, and (in the second pass) its result. */
+interface MethodCall {
+  fn: number;
+  recv: number;
+}
+
+/** The Error/String method fmt would call for a value of dynamic type t: the itab entry, or 0. */
+function methodEntry(t: TypeDesc, name: 'Error' | 'String'): number {
+  const m = t.methods.find((x) => x.name === name && x.sig === 'func() string');
+  return m ? m.ifn : 0;
+}
+
+interface FmtFlags {
+  widPresent: boolean;
+  precPresent: boolean;
+  minus: boolean;
+  plus: boolean;
+  sharp: boolean;
+  space: boolean;
+  zero: boolean;
+  plusV: boolean;
+  sharpV: boolean;
+  wid: number;
+  prec: number;
+}
+
+const clearFlags = (): FmtFlags => ({ widPresent: false, precPresent: false, minus: false, plus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, prec: 0 });
+
+/** One Printf/Print/Println run (Go's pp with its fmt). */
+class Printer {
+  buf: number[] = [];
+  f: FmtFlags = clearFlags();
+  /** what a bad verb reports: the top-level argument (argTop) or the value being printed */
+  private arg: Value | null = null;
+  private argTop = false;
+  private erroring = false;
+  wrapErrs = false;
+  /** the %w operand of Errorf: its eface words */
+  wrapped: { type: number; data: number } | null = null;
+  /** the method calls, in order: recorded (first pass) or answered (second pass) */
+  readonly calls: MethodCall[] = [];
+  private next = 0;
+
+  constructor(
+    private readonly rt: Runtime,
+    /** the results of the method calls (second pass), or null (first pass: record) */
+    private readonly results: string[] | null,
+  ) {}
+
+  private get W(): number {
+    return this.rt.arch.ptrSize;
+  }
+  private get mem() {
+    return this.rt.mem;
+  }
+
+  private write(s: string | Uint8Array | number[]): void {
+    if (typeof s === 'string') this.buf.push(...utf8(s));
+    else for (const b of s) this.buf.push(b);
+  }
+
+  /** Call a method (first pass: record it; second pass: its result). */
+  private callMethod(fn: number, recv: number): Uint8Array {
+    if (!this.results) {
+      this.calls.push({ fn, recv });
+      return new Uint8Array(0);
+    }
+    const r = this.results[this.next++];
+    if (r === undefined) throw new Error('fmt: more method calls than recorded');
+    return utf8(r);
+  }
+
+  // ---- padding (format.go) ----
+
+  private writePadding(n: number): void {
+    if (n <= 0) return;
+    const c = this.f.zero ? 0x30 : 0x20;
+    for (let i = 0; i < n; i++) this.buf.push(c);
+  }
+
+  private pad(b: Uint8Array | number[]): void {
+    const bytes = b instanceof Uint8Array ? b : Uint8Array.from(b);
+    if (!this.f.widPresent || this.f.wid === 0) {
+      this.write(bytes);
+      return;
+    }
+    const width = this.f.wid - runeCount(bytes);
+    if (!this.f.minus) {
+      this.writePadding(width);
+      this.write(bytes);
+    } else {
+      this.write(bytes);
+      this.writePadding(width);
+    }
+  }
+
+  private padString(s: string | Uint8Array): void {
+    this.pad(typeof s === 'string' ? utf8(s) : s);
+  }
+
+  private fmtBoolean(v: boolean): void {
+    this.padString(v ? 'true' : 'false');
+  }
+
+  /** fmtInteger (format.go): u is the magnitude source (signed values as bigint). */
+  private fmtIntegerBase(v: bigint, base: number, isSigned: boolean, verb: string, upper: boolean): void {
+    const f = this.f;
+    const negative = isSigned && v < 0n;
+    let u = negative ? -v : v;
+    let prec = 0;
+    if (f.precPresent) {
+      prec = f.prec;
+      if (prec === 0 && u === 0n) {
+        const oldZero = f.zero;
+        f.zero = false;
+        this.writePadding(f.wid);
+        f.zero = oldZero;
+        return;
+      }
+    } else if (f.zero && f.widPresent) {
+      prec = f.wid;
+      if (negative || f.plus || f.space) prec--;
+    }
+    const digits = upper ? '0123456789ABCDEFX' : '0123456789abcdefx';
+    let s = '';
+    if (u === 0n) s = '0';
+    while (u > 0n) {
+      s = digits[Number(u % BigInt(base))] + s;
+      u /= BigInt(base);
+    }
+    while (s.length < prec) s = `0${s}`;
+    if (f.sharp) {
+      if (base === 2) s = `0b${s}`;
+      else if (base === 8 && s[0] !== '0') s = `0${s}`;
+      else if (base === 16) s = `0${digits[16]}${s}`;
+    }
+    if (verb === 'O') s = `0o${s}`;
+    if (negative) s = `-${s}`;
+    else if (f.plus) s = `+${s}`;
+    else if (f.space) s = ` ${s}`;
+    const oldZero = f.zero;
+    f.zero = false;
+    this.padString(s);
+    f.zero = oldZero;
+  }
+
+  private truncate(b: Uint8Array): Uint8Array {
+    if (!this.f.precPresent) return b;
+    let n = this.f.prec;
+    for (let k = 0; k < b.length; ) {
+      n--;
+      if (n < 0) return b.subarray(0, k);
+      k = decodeRune(b, k)[1];
+    }
+    return b;
+  }
+
+  private fmtS(b: Uint8Array): void {
+    this.padString(this.truncate(b));
+  }
+
+  private fmtSbx(b: Uint8Array, upper: boolean): void {
+    const f = this.f;
+    const digits = upper ? '0123456789ABCDEFX' : '0123456789abcdefx';
+    let length = b.length;
+    if (f.precPresent && f.prec < length) length = f.prec;
+    let width = 2 * length;
+    if (width > 0) {
+      if (f.space) {
+        if (f.sharp) width *= 2;
+        width += length - 1;
+      } else if (f.sharp) width += 2;
+    } else {
+      if (f.widPresent) this.writePadding(f.wid);
+      return;
+    }
+    if (f.widPresent && f.wid > width && !f.minus) this.writePadding(f.wid - width);
+    let out = '';
+    if (f.sharp) out += `0${digits[16]}`;
+    for (let i = 0; i < length; i++) {
+      if (f.space && i > 0) {
+        out += ' ';
+        if (f.sharp) out += `0${digits[16]}`;
+      }
+      const c = b[i]!;
+      out += digits[c >> 4]! + digits[c & 15]!;
+    }
+    this.write(out);
+    if (f.widPresent && f.wid > width && f.minus) this.writePadding(f.wid - width);
+  }
+
+  private fmtQ(b: Uint8Array): void {
+    const s = this.truncate(b);
+    if (this.f.sharp && canBackquote(s)) this.padString(Uint8Array.from([0x60, ...s, 0x60]));
+    else this.padString(quoteWith(s, 0x22, this.f.plus));
+  }
+
+  private fmtC(c: bigint): void {
+    const r = c > 0x10ffffn || c < 0n ? 0xfffd : Number(c);
+    this.pad(encodeRune(r));
+  }
+
+  private fmtQc(c: bigint): void {
+    const r = c > 0x10ffffn || c < 0n ? 0xfffd : Number(c);
+    this.padString(quoteRune(r, this.f.plus));
+  }
+
+  private fmtUnicode(u: bigint): void {
+    const f = this.f;
+    let s = `U+${u.toString(16).toUpperCase().padStart(f.precPresent && f.prec > 4 ? f.prec : 4, '0')}`;
+    if (f.sharp && u <= 0x10ffffn && isPrint(Number(u))) s += ` '${String.fromCodePoint(Number(u))}'`;
+    const oldZero = f.zero;
+    f.zero = false;
+    this.padString(s);
+    f.zero = oldZero;
+  }
+
+  // ---- print.go ----
+
+  private badVerb(verb: string): void {
+    this.erroring = true;
+    this.write(`%!${verb}(`);
+    if (this.arg) {
+      const a = this.arg;
+      this.write(a.t.string);
+      this.write('=');
+      if (this.argTop) this.printArg(a, 'v');
+      else this.printValue(a, 'v', 0);
+    } else {
+      this.write('<nil>');
+    }
+    this.write(')');
+    this.erroring = false;
+  }
+
+  private fmtInteger(v: bigint, isSigned: boolean, verb: string): void {
+    switch (verb) {
+      case 'v':
+        if (this.f.sharpV && !isSigned) this.fmt0x64(v, true);
+        else this.fmtIntegerBase(v, 10, isSigned, verb, false);
+        return;
+      case 'd':
+        return this.fmtIntegerBase(v, 10, isSigned, verb, false);
+      case 'b':
+        return this.fmtIntegerBase(v, 2, isSigned, verb, false);
+      case 'o':
+      case 'O':
+        return this.fmtIntegerBase(v, 8, isSigned, verb, false);
+      case 'x':
+        return this.fmtIntegerBase(v, 16, isSigned, verb, false);
+      case 'X':
+        return this.fmtIntegerBase(v, 16, isSigned, verb, true);
+      case 'c':
+        return this.fmtC(v);
+      case 'q':
+        return this.fmtQc(v);
+      case 'U':
+        return this.fmtUnicode(v);
+      default:
+        return this.badVerb(verb);
+    }
+  }
+
+  private fmt0x64(v: bigint, leading0x: boolean): void {
+    const sharp = this.f.sharp;
+    this.f.sharp = leading0x;
+    this.fmtIntegerBase(v, 16, false, 'v', false);
+    this.f.sharp = sharp;
+  }
+
+  private fmtString(b: Uint8Array, verb: string): void {
+    switch (verb) {
+      case 'v':
+        if (this.f.sharpV) this.fmtQ(b);
+        else this.fmtS(b);
+        return;
+      case 's':
+        return this.fmtS(b);
+      case 'x':
+        return this.fmtSbx(b, false);
+      case 'X':
+        return this.fmtSbx(b, true);
+      case 'q':
+        return this.fmtQ(b);
+      default:
+        return this.badVerb(verb);
+    }
+  }
+
+  private fmtBytes(b: Uint8Array, verb: string, typeString: string, v: Value): void {
+    switch (verb) {
+      case 'v':
+      case 'd':
+        if (this.f.sharpV) {
+          this.write(typeString);
+          if (b === null) {
+            this.write('(nil)');
+            return;
+          }
+          this.write('{');
+          b.forEach((c, i) => {
+            if (i > 0) this.write(', ');
+            this.fmt0x64(BigInt(c), true);
+          });
+          this.write('}');
+          return;
+        }
+        this.write('[');
+        b.forEach((c, i) => {
+          if (i > 0) this.write(' ');
+          this.fmtIntegerBase(BigInt(c), 10, false, verb, false);
+        });
+        this.write(']');
+        return;
+      case 's':
+      case 'x':
+      case 'X':
+      case 'q':
+        return this.fmtString(b, verb);
+      default:
+        return this.printValue(v, verb, 0);
+    }
+  }
+
+  private fmtPointer(p: number, verb: string): void {
+    switch (verb) {
+      case 'v':
+        if (this.f.sharpV) {
+          this.write('(');
+          this.write(this.arg?.t.string ?? '');
+          this.write(')(');
+          if (p === 0) this.write('nil');
+          else this.fmt0x64(BigInt(p), true);
+          this.write(')');
+        } else if (p === 0) this.padString('<nil>');
+        else this.fmt0x64(BigInt(p), !this.f.sharp);
+        return;
+      case 'p':
+        return this.fmt0x64(BigInt(p), !this.f.sharp);
+      case 'b':
+      case 'o':
+      case 'd':
+      case 'x':
+      case 'X':
+        return this.fmtInteger(BigInt(p), false, verb);
+      default:
+        return this.badVerb(verb);
+    }
+  }
+
+  /** An interface value's dynamic value (null for nil): its type and the address of the value. */
+  private ifaceValue(t: TypeDesc, addr: number): Value | null {
+    const W = this.W;
+    const tab = this.mem.ptr(addr);
+    if (tab === 0) return null;
+    const dyn = typeAt(this.rt, t.methods.length > 0 ? this.mem.ptr(tab + this.itabTypeOff()) : tab);
+    return this.dataValue(dyn, addr + W);
+  }
+
+  private itabTypeOff(): number {
+    return K(this.rt)('itab__type');
+  }
+
+  /** The value whose interface data word is at `dataAddr`. */
+  private dataValue(t: TypeDesc, dataAddr: number): Value {
+    // a pointer-shaped value is the data word itself; otherwise the word points at the value
+    return t.direct ? { t, addr: dataAddr } : { t, addr: this.mem.ptr(dataAddr) };
+  }
+
+  /** The interface data word for a value (its receiver in an itab call). */
+  private dataWord(v: Value): number {
+    return v.t.direct ? this.mem.ptr(v.addr) : v.addr;
+  }
+
+  /** handleMethods: %w, then error, then Stringer, for the verbs that take them. */
+  private handleMethods(v: Value, verb: string): { handled: boolean; verb: string } {
+    if (this.erroring) return { handled: false, verb };
+    if (verb === 'w') {
+      const isErr = methodEntry(v.t, 'Error') !== 0;
+      if (!isErr || !this.wrapErrs || this.wrapped) {
+        this.wrapped = null;
+        this.wrapErrs = false;
+        this.badVerb(verb);
+        return { handled: true, verb };
+      }
+      this.wrapped = { type: v.t.addr, data: this.dataWord(v) };
+      verb = 'v';
+    }
+    if (this.f.sharpV) return { handled: false, verb };
+    if (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q') {
+      for (const name of ['Error', 'String'] as const) {
+        const fn = methodEntry(v.t, name);
+        if (fn) {
+          this.fmtString(this.callMethod(fn, this.dataWord(v)), verb);
+          return { handled: true, verb };
+        }
+      }
+    }
+    return { handled: false, verb };
+  }
+
+  /** printArg: a top-level argument (an interface value's dynamic value, or null for nil). */
+  printArg(v: Value | null, verb: string): void {
+    this.arg = v;
+    this.argTop = true;
+    if (!v) {
+      if (verb === 'T' || verb === 'v') this.padString('<nil>');
+      else this.badVerb(verb);
+      return;
+    }
+    if (verb === 'T') return this.fmtS(utf8(v.t.string));
+    if (verb === 'p') return this.fmtPointerValue(v, 'p');
+    // unnamed basic types are formatted directly, others after handleMethods
+    const k = v.t.kind;
+    if (!v.t.named) {
+      switch (k) {
+        case Kind.Bool:
+        case Kind.Int:
+        case Kind.Int32:
+        case Kind.Uint8:
+        case Kind.String:
+          return this.printValue(v, verb, 0);
+        case Kind.Slice:
+          if (v.t.elem.kind === Kind.Uint8 && !v.t.elem.named) {
+            const { p, n } = this.sliceHeader(v.addr);
+            return this.fmtBytes(n === 0 ? new Uint8Array(0) : this.mem.read(p, n), verb, '[]byte', v);
+          }
+      }
+    }
+    const h = this.handleMethods(v, verb);
+    if (!h.handled) this.printValue(v, h.verb, 0);
+  }
+
+  private fmtPointerValue(v: Value, verb: string): void {
+    const k = v.t.kind;
+    if (k === Kind.Ptr || k === Kind.Chan || k === Kind.Map || k === Kind.Func) return this.fmtPointer(this.mem.ptr(v.addr), verb);
+    if (k === Kind.Slice) return this.fmtPointer(this.mem.ptr(v.addr), verb);
+    return this.badVerb(verb);
+  }
+
+  private sliceHeader(addr: number): { p: number; n: number } {
+    return { p: this.mem.ptr(addr), n: this.mem.ptr(addr + this.W) };
+  }
+
+  private intOf(v: Value): bigint {
+    switch (v.t.kind) {
+      case Kind.Int:
+        return this.W === 8 ? this.mem.i64(v.addr) : BigInt(this.mem.i32(v.addr));
+      case Kind.Int32:
+        return BigInt(this.mem.i32(v.addr));
+      case Kind.Uint8:
+        return BigInt(this.mem.u8(v.addr));
+      default:
+        return 0n;
+    }
+  }
+
+  /** printValue (print.go): by kind, recursively; methods of nested values at depth > 0. */
+  printValue(v: Value, verb: string, depth: number): void {
+    if (depth > 0 && !v.noIface) {
+      this.arg = v;
+      this.argTop = true;
+      const h = this.handleMethods(v, verb);
+      if (h.handled) return;
+      verb = h.verb;
+    }
+    this.arg = v;
+    this.argTop = false;
+    const t = v.t;
+    const mem = this.mem;
+    const W = this.W;
+    switch (t.kind) {
+      case Kind.Bool:
+        if (verb === 't' || verb === 'v') return this.fmtBoolean(mem.u8(v.addr) !== 0);
+        return this.badVerb(verb);
+      case Kind.Int:
+      case Kind.Int32:
+        return this.fmtInteger(this.intOf(v), true, verb);
+      case Kind.Uint8:
+        return this.fmtInteger(this.intOf(v), false, verb);
+      case Kind.String:
+        return this.fmtString(readString(this.rt, mem.ptr(v.addr), mem.ptr(v.addr + W)), verb);
+      case Kind.Map: {
+        const hp = mem.ptr(v.addr);
+        if (this.f.sharpV) {
+          this.write(t.string);
+          if (hp === 0) {
+            this.write('(nil)');
+            return;
+          }
+          this.write('{');
+        } else this.write('map[');
+        const entries = sortMapKeys(this.rt, t.key, mapEntries(this.rt, t, hp));
+        entries.forEach((e, i) => {
+          if (i > 0) this.write(this.f.sharpV ? ', ' : ' ');
+          this.printValue({ t: t.key, addr: e.key, noIface: v.noIface }, verb, depth + 1);
+          this.write(':');
+          this.printValue({ t: t.elem, addr: e.elem, noIface: v.noIface }, verb, depth + 1);
+        });
+        this.write(this.f.sharpV ? '}' : ']');
+        return;
+      }
+      case Kind.Struct: {
+        if (this.f.sharpV) this.write(t.string);
+        this.write('{');
+        t.fields.forEach((fd, i) => {
+          if (i > 0) this.write(this.f.sharpV ? ', ' : ' ');
+          if (this.f.plusV || this.f.sharpV) {
+            this.write(fd.name);
+            this.write(':');
+          }
+          this.printValue({ t: fd.type, addr: v.addr + fd.offset, noIface: v.noIface || !fd.exported }, verb, depth + 1);
+        });
+        this.write('}');
+        return;
+      }
+      case Kind.Interface: {
+        const inner = this.ifaceValue(t, v.addr);
+        if (!inner) {
+          if (this.f.sharpV) {
+            this.write(t.string);
+            this.write('(nil)');
+          } else this.padString('<nil>');
+          return;
+        }
+        return this.printValue({ ...inner, noIface: v.noIface }, verb, depth + 1);
+      }
+      case Kind.Array:
+      case Kind.Slice: {
+        const isSlice = t.kind === Kind.Slice;
+        const et = t.elem;
+        const base = isSlice ? mem.ptr(v.addr) : v.addr;
+        const n = isSlice ? mem.ptr(v.addr + W) : t.len;
+        if ((verb === 's' || verb === 'q' || verb === 'x' || verb === 'X') && et.kind === Kind.Uint8) {
+          return this.fmtBytes(n === 0 ? new Uint8Array(0) : mem.read(base, n), verb, t.string, v);
+        }
+        // [a b c], or Go syntax with %#v: []int{1, 2}, []int(nil)
+        const sharpV = this.f.sharpV;
+        if (sharpV) {
+          this.write(t.string);
+          if (isSlice && base === 0) {
+            this.write('(nil)');
+            return;
+          }
+        }
+        this.write(sharpV ? '{' : '[');
+        for (let i = 0; i < n; i++) {
+          if (i > 0) this.write(sharpV ? ', ' : ' ');
+          this.printValue({ t: et, addr: base + i * et.size, noIface: v.noIface }, verb, depth + 1);
+        }
+        this.write(sharpV ? '}' : ']');
+        return;
+      }
+      case Kind.Ptr: {
+        const p = mem.ptr(v.addr);
+        if (depth === 0 && p !== 0) {
+          const ek = t.elem.kind;
+          if (ek === Kind.Array || ek === Kind.Slice || ek === Kind.Struct || ek === Kind.Map) {
+            this.write('&');
+            this.printValue({ t: t.elem, addr: p, noIface: v.noIface }, verb, depth + 1);
+            return;
+          }
+        }
+        return this.fmtPointer(p, verb);
+      }
+      case Kind.Chan:
+      case Kind.Func:
+        return this.fmtPointer(mem.ptr(v.addr), verb);
+      default:
+        this.write(`?${t.string}?`);
+    }
+  }
+
+
+  /** doPrint: Print's spacing (between operands when neither is a string). */
+  doPrint(args: (Value | null)[]): void {
+    let prevString = false;
+    args.forEach((a, i) => {
+      const isString = !!a && a.t.kind === Kind.String;
+      if (i > 0 && !isString && !prevString) this.write(' ');
+      this.printArg(a, 'v');
+      prevString = isString;
+    });
+  }
+
+  /** doPrintln: spaces between all operands, a newline at the end. */
+  doPrintln(args: (Value | null)[]): void {
+    args.forEach((a, i) => {
+      if (i > 0) this.write(' ');
+      this.printArg(a, 'v');
+    });
+    this.write('\n');
+  }
+
+  /** doPrintf: the format's verbs applied to the arguments. */
+  doPrintf(format: Uint8Array, args: (Value | null)[]): void {
+    const end = format.length;
+    let argNum = 0;
+    let afterIndex = false;
+    let reordered = false;
+    let goodArgNum = true;
+    const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+    const parsenum = (start: number, stop: number): { num: number; ok: boolean; i: number } => {
+      if (start >= stop) return { num: 0, ok: false, i: stop };
+      let num = 0;
+      let i = start;
+      let ok = false;
+      for (; i < stop && isDigit(format[i]); i++) {
+        if (num > 1e6) return { num: 0, ok: false, i: stop };
+        num = num * 10 + (format[i]! - 0x30);
+        ok = true;
+      }
+      return { num, ok, i };
+    };
+    const argNumber = (argNum: number, i: number): { argNum: number; i: number; found: boolean } => {
+      if (i >= end || format[i] !== 0x5b) return { argNum, i, found: false };
+      reordered = true;
+      // parseArgNumber(format[i:])
+      let index = 0;
+      let wid = 1;
+      let ok = false;
+      if (end - i >= 3) {
+        for (let j = 1; i + j < end; j++) {
+          if (format[i + j] === 0x5d) {
+            const p = parsenum(i + 1, i + j);
+            if (!p.ok || p.i !== i + j) {
+              index = 0;
+              wid = j + 1;
+              ok = false;
+            } else {
+              index = p.num - 1;
+              wid = j + 1;
+              ok = true;
+            }
+            break;
+          }
+        }
+      }
+      if (ok && index >= 0 && index < args.length) return { argNum: index, i: i + wid, found: true };
+      goodArgNum = false;
+      return { argNum, i: i + wid, found: ok };
+    };
+    const intArg = (n: number): { v: number; ok: boolean; n: number } => {
+      if (n >= args.length) return { v: 0, ok: false, n };
+      const a = args[n];
+      if (!a || (a.t.kind !== Kind.Int && a.t.kind !== Kind.Int32 && a.t.kind !== Kind.Uint8)) return { v: 0, ok: false, n: n + 1 };
+      const v = Number(this.intOf(a));
+      const ok = v >= -1e6 && v <= 1e6;
+      return { v: ok ? v : 0, ok, n: n + 1 };
+    };
+    const vFlags = () => {
+      this.f.sharpV = this.f.sharp;
+      this.f.sharp = false;
+      this.f.plusV = this.f.plus;
+      this.f.plus = false;
+    };
+    let i = 0;
+    formatLoop: while (i < end) {
+      goodArgNum = true;
+      const lasti = i;
+      while (i < end && format[i] !== 0x25) i++;
+      if (i > lasti) this.write(format.subarray(lasti, i));
+      if (i >= end) break;
+      i++; // skip %
+      this.f = clearFlags();
+      simpleFormat: for (; i < end; i++) {
+        const c = format[i]!;
+        switch (c) {
+          case 0x23:
+            this.f.sharp = true;
+            break;
+          case 0x30:
+            this.f.zero = !this.f.minus;
+            break;
+          case 0x2b:
+            this.f.plus = true;
+            break;
+          case 0x2d:
+            this.f.minus = true;
+            this.f.zero = false;
+            break;
+          case 0x20:
+            this.f.space = true;
+            break;
+          default:
+            // the common case: a lower-case verb with no width, precision or index
+            if (c >= 0x61 && c <= 0x7a && argNum < args.length) {
+              if (c === 0x76) vFlags();
+              this.printArg(args[argNum]!, String.fromCharCode(c));
+              argNum++;
+              i++;
+              continue formatLoop;
+            }
+            break simpleFormat;
+        }
+      }
+      let a = argNumber(argNum, i);
+      argNum = a.argNum;
+      i = a.i;
+      afterIndex = a.found;
+      if (i < end && format[i] === 0x2a) {
+        i++;
+        const r = intArg(argNum);
+        this.f.wid = r.v;
+        this.f.widPresent = r.ok;
+        argNum = r.n;
+        if (!r.ok) this.write('%!(BADWIDTH)');
+        if (this.f.wid < 0) {
+          this.f.wid = -this.f.wid;
+          this.f.minus = true;
+          this.f.zero = false;
+        }
+        afterIndex = false;
+      } else {
+        const p = parsenum(i, end);
+        this.f.wid = p.num;
+        this.f.widPresent = p.ok;
+        i = p.ok ? p.i : i;
+        if (afterIndex && this.f.widPresent) goodArgNum = false;
+      }
+      if (i + 1 <= end && format[i] === 0x2e) {
+        i++;
+        if (afterIndex) goodArgNum = false;
+        a = argNumber(argNum, i);
+        argNum = a.argNum;
+        i = a.i;
+        afterIndex = a.found;
+        if (i < end && format[i] === 0x2a) {
+          i++;
+          const r = intArg(argNum);
+          this.f.prec = r.v;
+          this.f.precPresent = r.ok;
+          argNum = r.n;
+          if (this.f.prec < 0) {
+            this.f.prec = 0;
+            this.f.precPresent = false;
+          }
+          if (!r.ok) this.write('%!(BADPREC)');
+          afterIndex = false;
+        } else {
+          const p = parsenum(i, end);
+          this.f.prec = p.num;
+          this.f.precPresent = true;
+          i = p.ok ? p.i : i;
+        }
+      }
+      if (!afterIndex) {
+        a = argNumber(argNum, i);
+        argNum = a.argNum;
+        i = a.i;
+        afterIndex = a.found;
+      }
+      if (i >= end) {
+        this.write('%!(NOVERB)');
+        break;
+      }
+      const [r, nexti] = format[i]! < 0x80 ? [format[i]!, i + 1] : decodeRune(format, i);
+      i = nexti;
+      const verb = String.fromCodePoint(r);
+      if (verb === '%') {
+        this.write('%');
+        continue;
+      }
+      if (!goodArgNum) {
+        this.write(`%!${verb}(BADINDEX)`);
+        continue;
+      }
+      if (argNum >= args.length) {
+        this.write(`%!${verb}(MISSING)`);
+        continue;
+      }
+      if (verb === 'v') vFlags();
+      this.printArg(args[argNum]!, verb);
+      argNum++;
+    }
+    if (!reordered && argNum < args.length) {
+      this.f = clearFlags();
+      this.write('%!(EXTRA ');
+      for (let k = argNum; k < args.length; k++) {
+        if (k > argNum) this.write(', ');
+        const arg = args[k]!;
+        if (!arg) this.write('<nil>');
+        else {
+          this.write(arg.t.string);
+          this.write('=');
+          this.printArg(arg, 'v');
+        }
+      }
+      this.write(')');
+    }
+  }
+
+  /** The arguments: a []any at (p, n) as dynamic values. */
+  argsOf(p: number, n: number): (Value | null)[] {
+    const out: (Value | null)[] = [];
+    const W = this.W;
+    for (let i = 0; i < n; i++) {
+      const e = p + i * 2 * W;
+      const t = this.mem.ptr(e);
+      out.push(t === 0 ? null : this.dataValue(typeAt(this.rt, t), e + W));
+    }
+    return out;
+  }
+
+  /** printpanics: an error's Error(), else a Stringer's String() (one call at most). */
+  panicMethod(v: Value | null): void {
+    if (!v) return;
+    for (const name of ['Error', 'String'] as const) {
+      const fn = methodEntry(v.t, name);
+      if (fn) {
+        this.write(this.callMethod(fn, this.dataWord(v)));
+        return;
+      }
+    }
+  }
+}
+
+/** internal/fmtsort's order of map keys: numbers, strings by bytes, bools false first, structs and arrays field by field. */
+function sortMapKeys(rt: Runtime, kt: TypeDesc, entries: { key: number; elem: number }[]): { key: number; elem: number }[] {
+  const mem = rt.mem;
+  const W = rt.arch.ptrSize;
+  const cmp = (t: TypeDesc, a: number, b: number): number => {
+    switch (t.kind) {
+      case Kind.Int: {
+        const x = W === 8 ? mem.i64(a) : BigInt(mem.i32(a));
+        const y = W === 8 ? mem.i64(b) : BigInt(mem.i32(b));
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
+      case Kind.Int32:
+        return mem.i32(a) - mem.i32(b);
+      case Kind.Uint8:
+      case Kind.Bool:
+        return mem.u8(a) - mem.u8(b);
+      case Kind.String:
+        return Buffer.compare(Buffer.from(readString(rt, mem.ptr(a), mem.ptr(a + W))), Buffer.from(readString(rt, mem.ptr(b), mem.ptr(b + W))));
+      case Kind.Ptr:
+      case Kind.Chan:
+        return mem.ptr(a) - mem.ptr(b);
+      case Kind.Struct:
+        for (const f of t.fields) {
+          const c = cmp(f.type, a + f.offset, b + f.offset);
+          if (c !== 0) return c;
+        }
+        return 0;
+      case Kind.Array:
+        for (let i = 0; i < t.len; i++) {
+          const c = cmp(t.elem, a + i * t.elem.size, b + i * t.elem.size);
+          if (c !== 0) return c;
+        }
+        return 0;
+      case Kind.Interface: {
+        const ta = mem.ptr(a);
+        const tb = mem.ptr(b);
+        if (ta === 0 || tb === 0) return ta === 0 ? (tb === 0 ? 0 : -1) : 1;
+        const da = typeAt(rt, t.methods.length ? mem.ptr(ta + (W === 8 ? 8 : 4)) : ta);
+        const db = typeAt(rt, t.methods.length ? mem.ptr(tb + (W === 8 ? 8 : 4)) : tb);
+        if (da.addr !== db.addr) return da.addr - db.addr;
+        const pa = da.direct ? a + W : mem.ptr(a + W);
+        const pb = db.direct ? b + W : mem.ptr(b + W);
+        return cmp(da, pa, pb);
+      }
+      default:
+        return 0;
+    }
+  };
+  return [...entries].sort((x, y) => cmp(kt, x.key, y.key));
+}
+
+// ---- the host functions' work ---------------------------------------------------------------------
+
+/** Print / Println / Printf / Errorf / a panic value: what `mode` formats. */
+export const FMT_MODE = { print: 0, println: 1, printf: 2, errorf: 3, panic: 4 } as const;
+
+function run(rt: Runtime, mode: number, format: Uint8Array, argsP: number, nargs: number, results: string[] | null): Printer {
+  const p = new Printer(rt, results);
+  const args = p.argsOf(argsP, nargs);
+  if (mode === FMT_MODE.print) p.doPrint(args);
+  else if (mode === FMT_MODE.println) p.doPrintln(args);
+  else if (mode === FMT_MODE.panic) p.panicMethod(args[0] ?? null);
+  else {
+    p.wrapErrs = mode === FMT_MODE.errorf;
+    p.doPrintf(format, args);
+  }
+  return p;
+}
+
+/** fmt.methods: the table of method calls formatting will make ({fn, recv, result ptr, result len} per entry). */
+export function fmtMethods(rt: Runtime, mode: number, fp: number, fn: number, argsP: number, nargs: number): [number, number] {
+  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, null);
+  const n = p.calls.length;
+  if (n === 0) return [0, 0];
+  const W = rt.arch.ptrSize;
+  const table = rt.heap.alloc(n * 4 * W);
+  p.calls.forEach((c, i) => {
+    rt.mem.setPtr(table + i * 4 * W, c.fn);
+    rt.mem.setPtr(table + i * 4 * W + W, c.recv);
+  });
+  return [table, n];
+}
+
+function tableResults(rt: Runtime, table: number, n: number): string[] {
+  const W = rt.arch.ptrSize;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = table + i * 4 * W;
+    out.push(Buffer.from(readString(rt, rt.mem.ptr(e + 2 * W), rt.mem.ptr(e + 3 * W))).toString('utf8'));
+  }
+  return out;
+}
+
+/** fmt.format: the formatted bytes, using the n method results of the table, and the %w operand (Errorf). */
+export function fmtFormat(rt: Runtime, mode: number, fp: number, fn: number, argsP: number, nargs: number, table: number, n: number): { bytes: Uint8Array; wrapped: { type: number; data: number } | null } {
+  const results = table === 0 ? [] : tableResults(rt, table, n);
+  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, results);
+  return { bytes: Uint8Array.from(p.buf), wrapped: p.wrapped };
+}
+
+/** The text after "panic: " for a panic value (eface words), with its Error/String result from the table. */
+export function panicText(rt: Runtime, table: number): string | null {
+  if (table === 0) return null;
+  return tableResults(rt, table, 1)[0]!;
+}
