@@ -18,7 +18,10 @@ export function goroutineheader(gp: G): string {
 
 /** One frame for `pc`: "fn()" and "\tfile:line +0xoff". A return address is looked up at pc-1, as Go does. */
 export function frameLines(rt: Runtime, pc: number, isReturnAddr: boolean): string[] {
-  const pos = rt.machine.image.lookup(isReturnAddr ? pc - 1 : pc);
+  // a goroutine that never ran resumes at its function's entry, which is no
+  // return address (gentraceback backs up only from pc > entry)
+  const here = isReturnAddr ? rt.machine.image.lookup(pc) : undefined;
+  const pos = here && here.offset === 0 ? here : rt.machine.image.lookup(isReturnAddr ? pc - 1 : pc);
   if (!pos) return [`${rt.machine.describe(pc)}()`, `\t?:0 pc=0x${pc.toString(16)}`];
   const file = pos.file.endsWith('.go') && !pos.file.startsWith('/') && !pos.file.startsWith('.') ? `./${pos.file}` : pos.file;
   return [`${pos.symbol}(...)`, `\t${file}:${pos.line} +0x${pos.offset.toString(16)}`];

@@ -11,7 +11,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { ArchName } from '../../../src/arch/index.ts';
 import { type EmuPool, emuOutcome } from './emu.ts';
 import { choicesArb, generateProgram } from './gen.ts';
-import { goAvailable, goOutcome } from './golang.ts';
+import { goAvailable, goOutcome, goPrefetch } from './golang.ts';
 import { applyMutant, type Mutant, mutantArb } from './mutate.ts';
 import { compare, FAILURE_CLASSES, judgeAlone, type Outcome, type Verdict, type VerdictClass } from './outcome.ts';
 import { reduceGo } from './reduce.ts';
@@ -33,6 +33,8 @@ export interface CampaignOptions {
   jobTimeoutMs?: number;
   /** programs in flight at once */
   concurrency?: number;
+  /** programs per chunk (real Go builds a chunk in one batch; default 48) */
+  chunk?: number;
   /** shrink the first failure of each signature (default true) */
   shrink?: boolean;
   /** wall-clock seconds of shrinking per failure (default 180) */
@@ -175,13 +177,15 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
   const report: CampaignReport = { arch: o.arch, seed: o.seed, runs: 0, byKind: { gen: 0, mut: 0 }, counts: {}, examples: {}, failures: new Map(), differential: ev.differential, ms: 0 };
   const values = new Map<string, { g: CaseGen<unknown>; v: Value<unknown> }>();
   const indices = o.only ?? Array.from({ length: o.runs }, (_, i) => i);
-  let next = 0;
   let done = 0;
-  const one = async (i: number) => {
+  const make = (i: number) => {
     const kind = kinds[i % kinds.length]!;
     const g = gens[kind] as CaseGen<unknown>;
     const v = g.arb.generate(new fc.Random(xoroshiro128plus(caseSeed(o.seed, i))), undefined);
-    const r: CaseResult = { index: i, kind, ...(await ev.evaluate(g.source(v.value), kind === 'gen')) };
+    return { i, kind, g, v, source: g.source(v.value) };
+  };
+  const one = async ({ i, kind, g, v, source }: ReturnType<typeof make>) => {
+    const r: CaseResult = { index: i, kind, ...(await ev.evaluate(source, kind === 'gen')) };
     report.runs++;
     report.byKind[kind]++;
     const cls = r.verdict.cls;
@@ -200,10 +204,27 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
     done++;
     if (done % 100 === 0) o.log?.(`  ${o.arch}: ${done}/${indices.length} (${Math.round((Date.now() - t0) / 1000)} s) ${JSON.stringify(report.counts)}`);
   };
-  const workers = Array.from({ length: Math.max(1, o.concurrency ?? 2) }, async () => {
-    while (next < indices.length) await one(indices[next++]!);
-  });
-  await Promise.all(workers);
+  // in chunks: real Go builds the next chunk's programs in one batch (goPrefetch)
+  // while gogo-emu runs the current one
+  const CHUNK = o.chunk ?? 48;
+  const chunks: number[][] = [];
+  for (let c = 0; c < indices.length; c += CHUNK) chunks.push(indices.slice(c, c + CHUNK));
+  const prepared = chunks.map(() => undefined as undefined | Promise<ReturnType<typeof make>[]>);
+  const prepare = (k: number) =>
+    (prepared[k] ??= (async () => {
+      const cases = chunks[k]!.map(make);
+      if (ev.differential) await goPrefetch(cases.map((c) => c.source), o.arch);
+      return cases;
+    })());
+  for (let k = 0; k < chunks.length; k++) {
+    const cases = await prepare(k);
+    if (k + 1 < chunks.length) void prepare(k + 1);
+    let next = 0;
+    const workers = Array.from({ length: Math.max(1, o.concurrency ?? 2) }, async () => {
+      while (next < cases.length) await one(cases[next++]!);
+    });
+    await Promise.all(workers);
+  }
 
   if (o.shrink !== false) {
     for (const [sig, f] of report.failures) {

@@ -173,7 +173,8 @@ export function hostCrash(r: CliResult): string | undefined {
   return undefined;
 }
 
-const BUDGET = /^gogo-emu: .*instruction budget.*$/m;
+/** gogo-emu stopped a runaway run: its instruction budget or its wall-clock time limit */
+const BUDGET = /^gogo-emu: .*(instruction budget|time limit).*$/m;
 
 /** The outcome of `gogo-emu run prog.go` from what the command printed. */
 export function runOutcome(r: CliResult, file: string): Outcome {
@@ -196,7 +197,9 @@ export async function emuOutcome(pool: EmuPool, source: string, arch: ArchName, 
   const name = o.name ?? `prog-${process.pid}-${Math.random().toString(36).slice(2)}`;
   const path = pool.file(`${name}.go`, source);
   try {
-    const r = await pool.cli(['run', path, '--arch', arch, '--max-insns', String(o.maxInsns)], o.timeoutMs);
+    // gogo-emu's own time limit ends a slow runaway cleanly well before the pool calls it a hang
+    const limit = Math.max(1, Math.round((o.timeoutMs ?? 60_000) / 2000));
+    const r = await pool.cli(['run', path, '--arch', arch, '--max-insns', String(o.maxInsns), '--time-limit', String(limit)], o.timeoutMs);
     return { outcome: runOutcome(r, path), ms: r.ms };
   } finally {
     rmSync(path, { force: true });

@@ -10,6 +10,10 @@
 // Results are cached on disk by (arch, source) so that shrinking, replays of
 // a seed and repeated test runs do not rebuild: $GOGO_FUZZ_GO_CACHE, else
 // $XDG_CACHE_HOME/gogo-emu/fuzz-go, else ~/.cache/gogo-emu/fuzz-go.
+// `goPrefetch` fills the cache for many programs with one `go build` (each
+// program its own main package, `go build -o dir/ ./p0 ./p1 ...`): the go
+// command's start-up and the linker's work are shared; a program whose
+// result the batch does not tell for certain is built alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,8 +134,7 @@ export function goErrorLines(output: string): string[] {
 /** What real go1.19 does with a program on an arch (build, then run it up to `runs` times). */
 export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {}): Promise<Outcome[]> {
   const runs = o.runs ?? 1;
-  const key = cacheKey(arch, source);
-  const file = join(cacheDir(), key.slice(0, 2), `${key}.json`);
+  const file = cacheFile(arch, source);
   let cached: Outcome[] = [];
   if (o.cache !== false && existsSync(file)) {
     try {
@@ -144,21 +147,9 @@ export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {
   const dir = mkdtempSync(join(tmpdir(), 'gogo-fuzz-go-'));
   try {
     writeFileSync(join(dir, 'prog.go'), source);
-    const env: NodeJS.ProcessEnv = {
-      PATH: '/usr/bin:/bin',
-      HOME: process.env.HOME ?? tmpdir(),
-      GOCACHE: process.env.GOCACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'go-build'),
-      GOROOT,
-      GOOS: 'linux',
-      GOARCH: arch,
-      ...(arch === 'arm' ? { GOARM: '7' } : {}),
-      CGO_ENABLED: '0',
-      GO111MODULE: 'off',
-      GOFLAGS: '',
-    };
     const outcomes: Outcome[] = [...cached];
     {
-      const b = await run(GO, ['build', '-trimpath', '-o', 'prog', 'prog.go'], { cwd: dir, env, timeoutMs: 120_000 });
+      const b = await run(GO, ['build', '-trimpath', '-o', 'prog', 'prog.go'], { cwd: dir, env: goEnv(arch), timeoutMs: 120_000 });
       if (b.timedOut) return [{ kind: 'timeout', detail: 'go build took over 120 s' }];
       if (b.code !== 0) {
         const r: Outcome[] = [{ kind: 'reject', errors: goErrorLines(b.stderr + b.stdout) }];
@@ -173,17 +164,106 @@ export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {
         return r;
       }
     }
-    while (outcomes.length < runs) {
-      const cmd = arch === 'arm' ? 'qemu-arm' : './prog';
-      const args = arch === 'arm' ? ['./prog'] : [];
-      const r = await run(cmd, args, { cwd: dir, env: { PATH: '/usr/bin:/bin', GOMAXPROCS: '1' }, timeoutMs: o.timeoutMs ?? 10_000 });
-      if (r.timedOut) outcomes.push({ kind: 'timeout', detail: `did not finish in ${(o.timeoutMs ?? 10_000) / 1000} s` });
-      else outcomes.push({ kind: 'run', stdout: r.stdout, stderr: r.stderr, exit: r.code ?? 128 + 9 });
-    }
+    while (outcomes.length < runs) outcomes.push(await runBinary(dir, './prog', arch, o.timeoutMs ?? 10_000));
     store(file, outcomes, o);
     return outcomes;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The cache file of a program's outcome. */
+function cacheFile(arch: ArchName, source: string): string {
+  const key = cacheKey(arch, source);
+  return join(cacheDir(), key.slice(0, 2), `${key}.json`);
+}
+
+function goEnv(arch: ArchName): NodeJS.ProcessEnv {
+  return {
+    PATH: '/usr/bin:/bin',
+    HOME: process.env.HOME ?? tmpdir(),
+    GOCACHE: process.env.GOCACHE ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'go-build'),
+    GOROOT,
+    GOOS: 'linux',
+    GOARCH: arch,
+    ...(arch === 'arm' ? { GOARM: '7' } : {}),
+    CGO_ENABLED: '0',
+    GO111MODULE: 'off',
+    GOFLAGS: '',
+  };
+}
+
+/** Run a built binary once as the differential does (GOMAXPROCS=1; qemu-arm for arm). */
+async function runBinary(dir: string, bin: string, arch: ArchName, timeoutMs: number): Promise<Outcome> {
+  const cmd = arch === 'arm' ? 'qemu-arm' : bin;
+  const args = arch === 'arm' ? [bin] : [];
+  const r = await run(cmd, args, { cwd: dir, env: { PATH: '/usr/bin:/bin', GOMAXPROCS: '1' }, timeoutMs });
+  if (r.timedOut) return { kind: 'timeout', detail: `did not finish in ${timeoutMs / 1000} s` };
+  return { kind: 'run', stdout: r.stdout, stderr: r.stderr, exit: r.code ?? 128 + 9 };
+}
+
+/**
+ * Fill the cache for `sources` on `arch` with batched builds (up to `batch`
+ * programs per go build). Programs already cached are skipped; a program
+ * the batch leaves unclear (no binary and no error under its own heading,
+ * e.g. an import the go command refuses for the whole build) is built alone
+ * by goOutcome. Never throws.
+ */
+export async function goPrefetch(sources: readonly string[], arch: ArchName, o: { batch?: number; timeoutMs?: number } = {}): Promise<void> {
+  const todo = [...new Set(sources)].filter((s) => !existsSync(cacheFile(arch, s)));
+  const batch = o.batch ?? 24;
+  for (let at = 0; at < todo.length; at += batch) {
+    const part = todo.slice(at, at + batch);
+    const dir = mkdtempSync(join(tmpdir(), 'gogo-fuzz-gob-'));
+    try {
+      part.forEach((src, i) => {
+        mkdirSync(join(dir, `p${i}`));
+        writeFileSync(join(dir, `p${i}`, 'prog.go'), src);
+      });
+      const b = await run(GO, ['build', '-trimpath', '-o', 'out/', ...part.map((_, i) => `./p${i}`)], { cwd: dir, env: goEnv(arch), timeoutMs: 300_000 });
+      if (b.timedOut) continue;
+      // the error lines of each package, under its "# _/dir/pN" heading, as a lone build would print them
+      const errs = new Map<number, string[]>();
+      let cur = -1;
+      for (const l of (b.stderr + b.stdout).split('\n')) {
+        const h = /^# .*\/p(\d+)$/.exec(l);
+        if (h) {
+          cur = Number(h[1]);
+          errs.set(cur, []);
+          continue;
+        }
+        if (l.startsWith('# ')) cur = -1;
+        else if (cur >= 0) errs.get(cur)!.push(l.replace(new RegExp(`^(\\./)?p${cur}/prog\\.go:`), './prog.go:'));
+      }
+      // the binaries run two at a time
+      let nextRun = 0;
+      const settle = async (i: number) => {
+        const src = part[i]!;
+        const file = cacheFile(arch, src);
+        const bin = join(dir, 'out', `p${i}`);
+        const lines = errs.get(i);
+        if (existsSync(bin)) {
+          if (readFileSync(bin).subarray(0, 4).toString('latin1') !== '\x7fELF') return;
+          const r = await runBinary(dir, bin, arch, o.timeoutMs ?? 10_000);
+          // tracebacks name the file by its package path: as a lone build names it
+          const path = `_${dir}/p${i}/prog.go`;
+          if (r.kind === 'run') store(file, [{ ...r, stdout: r.stdout.split(path).join('./prog.go'), stderr: r.stderr.split(path).join('./prog.go') }], {});
+          else store(file, [r], {});
+        } else if (lines && lines.length && lines.every((l) => /^(\.\/prog\.go:|\t|$)/.test(l) || /^too many errors$/.test(l))) {
+          store(file, [{ kind: 'reject', errors: goErrorLines(lines.join('\n')) }], {});
+        } else if (b.code === 0) {
+          // built without a binary: not a main package (go run's message, as goOutcome gives it)
+          store(file, [{ kind: 'reject', errors: ['package command-line-arguments is not a main package'] }], {});
+        }
+      };
+      await Promise.all([0, 1].map(async () => {
+        while (nextRun < part.length) await settle(nextRun++);
+      }));
+    } catch {
+      // whatever is left uncached is built alone later
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
