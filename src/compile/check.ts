@@ -2266,13 +2266,22 @@ class Checker {
       }
       mismatch(e.pos);
     }
+    // types2's mayConvert: an untyped constant of a kind that may convert to
+    // the other operand's type but does not is "cannot convert"; one of
+    // another kind (bool, string, nil) is a mismatch (go1.19 has no pointer rule yet)
+    const notConvertible = (u: Expr, ut: UntypedType, t: Type) => {
+      const tk = under(t).k;
+      const may = ut.base !== 'nil' && tk !== 'iface' && (ut.base === 'bool') === isBoolean(t) && (ut.base === 'string') === isString(t);
+      if (may) fail(u.pos, `cannot convert ${u.text} (${this.describeMode(u)}) to ${typeString(t)}`);
+      mismatch(u.pos);
+    };
     if (isUntyped(xt)) {
-      if (!this.untypedFits(xt, yt)) mismatch(x.pos);
+      if (!this.untypedFits(xt, yt)) notConvertible(x, xt, yt);
       this.convertUntyped(x, yt, 'operation');
       return;
     }
     if (isUntyped(yt)) {
-      if (!this.untypedFits(yt, xt)) mismatch(y.pos);
+      if (!this.untypedFits(yt, xt)) notConvertible(y, yt, xt);
       this.convertUntyped(y, xt, 'operation');
       return;
     }
