@@ -150,7 +150,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- runtime.GOMAXPROCS and stop-the-world: the steps of the glue in asm/<arch>/stw.s (stw.ts) ----
   host.define('runtime.GOMAXPROCS.read', { abi: 'internal', nargs: 0 }, () => gomaxprocsRead(rt()));
   host.define('runtime.GOMAXPROCS.setnewprocs', { abi: 'internal', nargs: 1 }, (c) => {
-    rt().newprocs = Number(c.argInt(0));
+    // newprocs is an int32 in go1.19 (GOMAXPROCS stores int32(n)): 1<<31 wraps negative and procresize throws "invalid arg"
+    rt().newprocs = Number(BigInt.asIntN(32, c.argInt(0)));
   });
   host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
   host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
