@@ -2335,7 +2335,8 @@ class Checker {
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
       // as types2 words it: an assignment-like context says where, an operand of an operation only that it overflows;
       // the constant's value is shown unless the expression is written as that value
-      if (ctx === 'operation') fail(e.pos, `${e.text} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+      // (types2's isValidIndex converts indices and make's sizes the same way)
+      if (ctx === 'operation' || ctx === 'index' || ctx === 'argument to make') fail(e.pos, `${e.text} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
