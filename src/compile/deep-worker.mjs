@@ -1,9 +1,11 @@
 // The worker thread of deep.ts: compiles one program with a large stack.
 // TypeScript is loaded through tsx, as bin/gogo-emu.mjs does.
 import { parentPort, workerData } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
+// the checkout's tsconfig, whatever the current directory (as bin/gogo-emu.mjs does)
+register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
 const { compileCode } = await import('./index.ts');
 const { PosError } = await import('./errors.ts');
 const { archByName } = await import('../arch/index.ts');

@@ -17,14 +17,13 @@
 //   rax    0x0
 //   ...
 //
-// and exit status 2. Differs from Go: each goroutine shows its top frame only
-// (as every traceback of gogo-emu does, runtime/traceback.ts); a goroutine
-// running on another M shows where that thread stopped; SIGINT, which kills
+// and exit status 2. Differs from Go: a goroutine running on another M shows
+// where that thread stopped (Go signals every M); SIGINT, which kills
 // a Go program without a word, gets the same report here (the program is
 // emulated: the user wants to see where it was); the time limit prints
 // gogo-emu's own line first.
 import { _Grunning } from '../go119/index.ts';
-import { frameLines, goroutineheader, tracebackothers } from '../runtime/traceback.ts';
+import { traceback, tracebackothers } from '../runtime/traceback.ts';
 import type { Session } from './session.ts';
 
 /** The signals a run reports; sigtable's names in runtime/sigtab_linux_generic.go. */
@@ -48,8 +47,8 @@ export function signalDump(s: Session, signal: StopSignal): string {
     const gp = rt.g(t.g);
     if (rt.isSystemGoroutine(gp) || gp.atomicstatus !== _Grunning || running.has(gp.addr)) continue;
     running.add(gp.addr);
-    const tpc = threads.withRegisters(threads.all[t.id]!, () => machine.engine.pc);
-    lines.push('', goroutineheader(gp), ...frameLines(rt, tpc, false));
+    const start = threads.withRegisters(threads.all[t.id]!, () => ({ pc: machine.engine.pc, isReturnAddr: false, sp: machine.engine.sp }));
+    lines.push('', ...traceback(rt, gp, { start, status: 'running' }));
   }
   for (const l of tracebackothers(rt)) {
     lines.push(l);

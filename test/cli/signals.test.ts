@@ -15,7 +15,11 @@ const SPIN = join(ROOT, 'test/cli/programs/spin.go');
 const REGS = { amd64: /\nrip {4}0x[0-9a-f]+\n/, arm: /\npc {5}0x[0-9a-f]+\n/ };
 
 const dumpOf = (name: string) =>
-  new RegExp(`^spinning\\n${name}\\nPC=0x[0-9a-f]+ m=0 sigcode=0\\n\\ngoroutine 1 \\[running\\]:\\nmain\\.spin\\(\\.\\.\\.\\)\\n\\t.*spin\\.go:6 \\+0x[0-9a-f]+\\n\\ngoroutine \\d+ \\[(runnable|chan receive)\\]:\\nmain\\.main\\.func1\\(\\.\\.\\.\\)\\n\\t.*spin\\.go:13 \\+0x[0-9a-f]+\\n\\n`);
+  new RegExp(
+    `^spinning\\n${name}\\nPC=0x[0-9a-f]+ m=0 sigcode=0\\n\\n` +
+      `goroutine 1 \\[running\\]:\\nmain\\.spin\\(0x[0-9a-f]+\\??\\)\\n\\t.*spin\\.go:6 \\+0x[0-9a-f]+\\nmain\\.main\\(\\)\\n\\t.*spin\\.go:15 \\+0x[0-9a-f]+\\n\\n` +
+      `goroutine \\d+ \\[(runnable|chan receive)\\]:\\nmain\\.main\\.func1\\(\\)\\n\\t.*spin\\.go:13( \\+0x[0-9a-f]+)?\\ncreated by main\\.main\\n\\t.*spin\\.go:13 \\+0x[0-9a-f]+\\n\\n`,
+  );
 
 describe.each(ARCH_NAMES)('ending a run from outside on %s', (arch) => {
   it.each([
