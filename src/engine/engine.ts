@@ -417,13 +417,48 @@ export class Engine {
   removeHook(h: HookHandle): void {
     if (!this.hooks.delete(h)) return;
     if (!this.closed) this.check('uc_hook_del', uc().uc_hook_del(this.handle, h.hh));
-    koffi.unregister(h.cb);
+    if (h.cb !== undefined) koffi.unregister(h.cb as Parameters<typeof koffi.unregister>[0]);
+    h.slow?.dispose();
   }
+
+  /**
+   * A block-hook function in JavaScript as a native function pointer (for
+   * machine code to call, e.g. BlockCounter's slow path), guarded like every
+   * hook. Unregistered with the native hook it is given to.
+   */
+  registerBlockCallback(fn: (address: number, size: number) => void): { pointer: unknown; dispose(): void } {
+    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
+    const cb = koffi.register(g, koffi.pointer(uc().HookCode as TypeObject));
+    return { pointer: cb, dispose: () => koffi.unregister(cb) };
+  }
+
+  /**
+   * A hook whose callback is machine code at `code` (called with `ud` as its
+   * user data); `slow`, if given, is released with it.
+   */
+  addNativeHook(type: number, code: unknown, ud: unknown, begin: number, end: number, slow?: { dispose(): void }): Disposable {
+    const hh = [0];
+    const rc = (uc().uc_hook_add as (...a: unknown[]) => number)(this.handle, hh, type, code, ud, BigInt(begin), BigInt(end));
+    if (rc !== UC_ERR.OK) {
+      slow?.dispose();
+      this.check('uc_hook_add', rc);
+    }
+    const h = new HookHandle(this, Number(hh[0]), undefined, slow);
+    this.hooks.add(h);
+    return h;
+  }
+
+  /**
+   * Called first whenever a JavaScript hook runs (before its function): the
+   * owner of native counters folds them in so that hooks see them current.
+   */
+  onHookEntry: (() => void) | undefined;
 
   /** Wrap a hook body: an exception is stashed, the emulator stopped, and rethrown by run(). */
   private guard<A extends unknown[], R>(fn: (...a: A) => R, fallback: R): (...a: A) => R {
     return (...a: A) => {
       try {
+        this.onHookEntry?.();
         return fn(...a);
       } catch (e) {
         if (this.pendingError === undefined) this.pendingError = e;
@@ -601,7 +636,10 @@ class HookHandle implements Disposable {
   constructor(
     private readonly engine: Engine,
     readonly hh: number,
-    readonly cb: bigint,
+    /** the registered JavaScript callback (none for machine code) */
+    readonly cb: unknown,
+    /** a JavaScript callback the machine code calls, released with the hook */
+    readonly slow?: { dispose(): void },
   ) {}
   dispose(): void {
     this.engine.removeHook(this);

@@ -1,0 +1,254 @@
+// A block counter: a UC_HOOK_BLOCK that adds, for every translated block
+// Unicorn runs, the block's instruction count and cost to two accumulators,
+// from a table computed once by the caller (no JavaScript per block).
+//
+// The table has one 64-bit entry per byte offset from `base`: at an
+// instruction boundary (the start of an instruction, or the end of one), the
+// cumulative cost of the instructions before it in its low 32 bits and their
+// cumulative count in its high 32 bits; everywhere else all ones. A block
+// [addr, addr+size) whose two ends are boundaries costs entry[end] -
+// entry[start] (one subtraction gives both halves: the low half never
+// borrows, the costs being cumulative). Any other block -- outside the table,
+// an end that is not a boundary -- and every block while `stopSoon` is set
+// goes to the caller's JavaScript function `slow` instead, with the same
+// arguments as a block hook. Both paths record the last block's address and
+// size (for a run that stops inside it).
+//
+// On an x86-64 Linux host the hook is 99 bytes of machine code in an
+// executable page (no compiler needed at install time); elsewhere, or with
+// GOGO_EMU_BLOCK_HOOK=js, a JavaScript hook does the same over the same memory.
+//
+// The accumulators are read and cleared by the caller (take()) between runs
+// and whenever a JavaScript hook runs (Engine.onHookEntry), so that whoever
+// reads instruction counts during a run sees them up to date.
+import type { Disposable, Engine } from './engine.ts';
+import { koffi, uc, UC } from './unicorn.ts';
+
+// The hook, System V AMD64: rdi = uc, rsi = address, edx = size, rcx = the
+// state below (u64 words: 0 base, 1 limit, 2 table, 4 cost, 5 insns, 6 last
+// address, 7 last size, 8 stop flag, 9 slow function). Assembled with
+// Keystone (test/engine/blockcount.test.ts assembles it again and compares):
+//
+//     mov rax, rsi
+//     sub rax, qword ptr [rcx]          ; offset of the block
+//     cmp qword ptr [rcx + 64], 0       ; stopSoon: the slow path stops
+//     jne slow
+//     cmp rax, qword ptr [rcx + 8]
+//     ja slow
+//     mov r9d, edx
+//     add r9, rax                       ; offset of its end
+//     cmp r9, qword ptr [rcx + 8]
+//     ja slow
+//     mov r10, qword ptr [rcx + 16]
+//     mov r11, qword ptr [r10 + rax*8]
+//     cmp r11, -1
+//     je slow
+//     mov r8, qword ptr [r10 + r9*8]
+//     cmp r8, -1
+//     je slow
+//     sub r8, r11
+//     mov r9d, r8d
+//     shr r8, 32
+//     add qword ptr [rcx + 32], r9      ; cost
+//     add qword ptr [rcx + 40], r8      ; instructions
+//     mov qword ptr [rcx + 48], rsi
+//     mov r9d, edx
+//     mov qword ptr [rcx + 56], r9
+//     ret
+//   slow:
+//     mov qword ptr [rcx + 48], rsi
+//     mov r9d, edx
+//     mov qword ptr [rcx + 56], r9
+//     jmp qword ptr [rcx + 72]
+export const BLOCK_HOOK_X64_SOURCE = `mov rax, rsi
+sub rax, qword ptr [rcx]
+cmp qword ptr [rcx + 64], 0
+jne slow
+cmp rax, qword ptr [rcx + 8]
+ja slow
+mov r9d, edx
+add r9, rax
+cmp r9, qword ptr [rcx + 8]
+ja slow
+mov r10, qword ptr [rcx + 16]
+mov r11, qword ptr [r10 + rax*8]
+cmp r11, -1
+je slow
+mov r8, qword ptr [r10 + r9*8]
+cmp r8, -1
+je slow
+sub r8, r11
+mov r9d, r8d
+shr r8, 32
+add qword ptr [rcx + 32], r9
+add qword ptr [rcx + 40], r8
+mov qword ptr [rcx + 48], rsi
+mov r9d, edx
+mov qword ptr [rcx + 56], r9
+ret
+slow:
+mov qword ptr [rcx + 48], rsi
+mov r9d, edx
+mov qword ptr [rcx + 56], r9
+jmp qword ptr [rcx + 72]`;
+
+export const BLOCK_HOOK_X64 =
+  '4889f0482b0148837940007548483b410877424189d14901c14c3b490877364c8b51104d8b1cc24983fbff74284f8b04ca4983f8ff741e4d29d84589c149c1e8204c0149204c014128488971304189d14c894938c3488971304189d14c894938ff6148';
+
+const W = { base: 0, limit: 1, table: 2, cost: 4, insns: 5, lastAddr: 6, lastSize: 7, stop: 8, slow: 9 } as const;
+const WORDS = 10;
+/** a table entry that is no boundary */
+export const NOT_A_BOUNDARY = 0xffffffff;
+
+/** The machine code page, made once per process (undefined: not on this host). */
+let codePage: unknown | null | undefined;
+
+function nativeCode(): unknown | undefined {
+  if (codePage !== undefined) return codePage ?? undefined;
+  codePage = null;
+  if (process.arch !== 'x64' || process.platform !== 'linux' || process.env.GOGO_EMU_BLOCK_HOOK === 'js') return undefined;
+  const code = Buffer.from(BLOCK_HOOK_X64, 'hex');
+  const PAGE = 4096;
+  const p = uc().mmap(null, PAGE, 3 /* RW */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+  if (p === null || koffi.address(p) === 0xffffffffffffffffn) return undefined;
+  new Uint8Array(koffi.view(p, PAGE)).set(code);
+  if (uc().mprotect(p, PAGE, 5 /* R+X */) !== 0) {
+    uc().munmap(p, PAGE);
+    return undefined;
+  }
+  codePage = p; // kept for the life of the process (shared by every engine)
+  return p;
+}
+
+export type SlowBlock = (address: number, size: number) => void;
+
+export class BlockCounter implements Disposable {
+  /** whether the per-block work is machine code (else a JavaScript hook) */
+  readonly native: boolean;
+  /** the state as 32-bit halves (word i: [2i] low, [2i+1] high) */
+  private readonly s: Uint32Array;
+  /** the table as 32-bit halves: [2k] cost, [2k+1] instructions */
+  readonly table: Uint32Array;
+  private readonly limit: number;
+  private readonly hook: Disposable;
+  private readonly allocs: unknown[] = [];
+  private disposed = false;
+
+  /**
+   * Count blocks in [begin, end] (inclusive) with a table of `limit + 1`
+   * entries for offsets 0..limit from `base`; fill `table` before running.
+   */
+  constructor(
+    private readonly engine: Engine,
+    begin: number,
+    end: number,
+    readonly base: number,
+    limit: number,
+    slow: SlowBlock,
+  ) {
+    this.limit = limit;
+    const state = koffi.alloc('uint64_t', WORDS);
+    const tab = koffi.alloc('uint64_t', limit + 1);
+    this.allocs.push(state, tab);
+    this.s = new Uint32Array(koffi.view(state, WORDS * 8));
+    this.s.fill(0);
+    this.table = new Uint32Array(koffi.view(tab, (limit + 1) * 8));
+    this.table.fill(NOT_A_BOUNDARY);
+    this.setWord(W.base, base);
+    this.setWord(W.limit, limit);
+    const words = new BigUint64Array(this.s.buffer, this.s.byteOffset, WORDS);
+    words[W.table] = koffi.address(tab);
+    const code = nativeCode();
+    this.native = code !== undefined;
+    if (code !== undefined) {
+      const cb = engine.registerBlockCallback(slow);
+      words[W.slow] = koffi.address(cb.pointer);
+      this.hook = engine.addNativeHook(UC.HOOK_BLOCK, code, state, begin, end, cb);
+    } else {
+      this.hook = engine.hookBlock(begin, end, (addr, size) => this.jsBlock(addr, size, slow));
+    }
+  }
+
+  private setWord(i: number, v: number): void {
+    this.s[2 * i] = v >>> 0;
+    this.s[2 * i + 1] = Math.floor(v / 2 ** 32);
+  }
+
+  private word(i: number): number {
+    return this.s[2 * i]! + this.s[2 * i + 1]! * 2 ** 32;
+  }
+
+  /** The JavaScript twin of the machine code. */
+  private jsBlock(addr: number, size: number, slow: SlowBlock): void {
+    this.setWord(W.lastAddr, addr);
+    this.setWord(W.lastSize, size);
+    const off = addr - this.base;
+    const e = off + size;
+    const t = this.table;
+    if (this.s[2 * W.stop] !== 0 || off < 0 || e > this.limit || t[2 * off] === NOT_A_BOUNDARY || t[2 * e] === NOT_A_BOUNDARY) {
+      slow(addr, size);
+      return;
+    }
+    this.setWord(W.cost, this.word(W.cost) + t[2 * e]! - t[2 * off]!);
+    this.setWord(W.insns, this.word(W.insns) + t[2 * e + 1]! - t[2 * off + 1]!);
+  }
+
+  /** Cost accumulated since the last take() (read it before takeInsns). */
+  get cost(): number {
+    return this.word(W.cost);
+  }
+
+  /** Instructions accumulated since the last take(). */
+  get insns(): number {
+    return this.word(W.insns);
+  }
+
+  /** Whether anything was accumulated since the last take(). */
+  get pending(): boolean {
+    return this.s[2 * W.insns] !== 0 || this.s[2 * W.insns + 1] !== 0;
+  }
+
+  /** Clear the accumulators (after reading cost and insns). */
+  take(): void {
+    this.s[2 * W.cost] = 0;
+    this.s[2 * W.cost + 1] = 0;
+    this.s[2 * W.insns] = 0;
+    this.s[2 * W.insns + 1] = 0;
+  }
+
+  /** The last block either path saw (size 0: none since forgetLast). */
+  get lastAddr(): number {
+    return this.word(W.lastAddr);
+  }
+  get lastSize(): number {
+    return this.word(W.lastSize);
+  }
+  forgetLast(): void {
+    this.setWord(W.lastAddr, 0);
+    this.setWord(W.lastSize, 0);
+  }
+
+  /** While set, every block goes to the slow path. */
+  set slowAll(on: boolean) {
+    this.s[2 * W.stop] = on ? 1 : 0;
+  }
+
+  /** The table's cost and instruction count of [off, end) if both are boundaries. */
+  span(off: number, end: number): { cost: number; insns: number } | undefined {
+    const t = this.table;
+    if (off < 0 || end > this.limit || off > end || t[2 * off] === NOT_A_BOUNDARY || t[2 * end] === NOT_A_BOUNDARY) return undefined;
+    return { cost: t[2 * end]! - t[2 * off]!, insns: t[2 * end + 1]! - t[2 * off + 1]! };
+  }
+
+  /** Stop using the table: every block takes the slow path from now on. */
+  disableTable(): void {
+    this.table.fill(NOT_A_BOUNDARY);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.hook.dispose();
+    for (const p of this.allocs) koffi.free(p);
+  }
+}
