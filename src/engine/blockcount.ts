@@ -106,7 +106,7 @@ let codePage: unknown | null | undefined;
 function nativeCode(): unknown | undefined {
   if (codePage !== undefined) return codePage ?? undefined;
   codePage = null;
-  if (process.arch !== 'x64' || process.platform !== 'linux' || process.env.GOGO_EMU_BLOCK_HOOK === 'js') return undefined;
+  if (process.arch !== 'x64' || process.platform !== 'linux') return undefined;
   const code = Buffer.from(BLOCK_HOOK_X64, 'hex');
   const PAGE = 4096;
   const p = uc().mmap(null, PAGE, 3 /* RW */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
@@ -158,7 +158,7 @@ export class BlockCounter implements Disposable {
     this.setWord(W.limit, limit);
     const words = new BigUint64Array(this.s.buffer, this.s.byteOffset, WORDS);
     words[W.table] = koffi.address(tab);
-    const code = nativeCode();
+    const code = process.env.GOGO_EMU_BLOCK_HOOK === 'js' ? undefined : nativeCode();
     this.native = code !== undefined;
     if (code !== undefined) {
       const cb = engine.registerBlockCallback(slow);
