@@ -2,19 +2,22 @@
 // Unicorn runs, the block's instruction count and cost to two accumulators,
 // from a table computed once by the caller (no JavaScript per block).
 //
-// The table has one 64-bit entry per byte offset from `base`: at an
-// instruction boundary (the start of an instruction, or the end of one), the
-// cumulative cost of the instructions before it in its low 32 bits and their
+// Two tables have one 64-bit entry per byte offset from `base`: `starts` at
+// the start of each instruction, `ends` at the end of each, the cumulative
+// cost of the instructions before that point in its low 32 bits and their
 // cumulative count in its high 32 bits; everywhere else all ones. A block
-// [addr, addr+size) whose two ends are boundaries costs entry[end] -
-// entry[start] (one subtraction gives both halves: the low half never
-// borrows, the costs being cumulative). Any other block -- outside the table,
-// an end that is not a boundary -- and every block while `stopSoon` is set
+// [addr, addr+size) that starts at an instruction's start and ends at an
+// instruction's end costs ends[end] - starts[start] (one subtraction gives
+// both halves: the low half never borrows, the costs being cumulative).
+// (Two tables, not one of boundaries: bytes between an instruction's end and
+// the next one's start -- data -- must not count as nothing when they run.)
+// Any other block -- outside the tables, an end that is no instruction's
+// end -- and every block while `slowAll` (a stop asked for) is set
 // goes to the caller's JavaScript function `slow` instead, with the same
 // arguments as a block hook. Both paths record the last block's address and
 // size (for a run that stops inside it).
 //
-// On an x86-64 Linux host the hook is 99 bytes of machine code in an
+// On an x86-64 Linux host the hook is 103 bytes of machine code in an
 // executable page (no compiler needed at install time); elsewhere, or with
 // GOGO_EMU_BLOCK_HOOK=js, a JavaScript hook does the same over the same memory.
 //
@@ -25,13 +28,13 @@ import type { Disposable, Engine } from './engine.ts';
 import { koffi, uc, UC } from './unicorn.ts';
 
 // The hook, System V AMD64: rdi = uc, rsi = address, edx = size, rcx = the
-// state below (u64 words: 0 base, 1 limit, 2 table, 4 cost, 5 insns, 6 last
-// address, 7 last size, 8 stop flag, 9 slow function). Assembled with
+// state below (u64 words: 0 base, 1 limit, 2 starts, 3 ends, 4 cost, 5 insns,
+// 6 last address, 7 last size, 8 slowAll flag, 9 slow function). Assembled with
 // Keystone (test/engine/blockcount.test.ts assembles it again and compares):
 //
 //     mov rax, rsi
 //     sub rax, qword ptr [rcx]          ; offset of the block
-//     cmp qword ptr [rcx + 64], 0       ; stopSoon: the slow path stops
+//     cmp qword ptr [rcx + 64], 0       ; slowAll (a stop asked for)
 //     jne slow
 //     cmp rax, qword ptr [rcx + 8]
 //     ja slow
@@ -40,10 +43,11 @@ import { koffi, uc, UC } from './unicorn.ts';
 //     cmp r9, qword ptr [rcx + 8]
 //     ja slow
 //     mov r10, qword ptr [rcx + 16]
-//     mov r11, qword ptr [r10 + rax*8]
+//     mov r11, qword ptr [r10 + rax*8]  ; starts[offset]
 //     cmp r11, -1
 //     je slow
-//     mov r8, qword ptr [r10 + r9*8]
+//     mov r10, qword ptr [rcx + 24]
+//     mov r8, qword ptr [r10 + r9*8]    ; ends[end]
 //     cmp r8, -1
 //     je slow
 //     sub r8, r11
@@ -74,6 +78,7 @@ mov r10, qword ptr [rcx + 16]
 mov r11, qword ptr [r10 + rax*8]
 cmp r11, -1
 je slow
+mov r10, qword ptr [rcx + 24]
 mov r8, qword ptr [r10 + r9*8]
 cmp r8, -1
 je slow
@@ -93,9 +98,9 @@ mov qword ptr [rcx + 56], r9
 jmp qword ptr [rcx + 72]`;
 
 export const BLOCK_HOOK_X64 =
-  '4889f0482b0148837940007548483b410877424189d14901c14c3b490877364c8b51104d8b1cc24983fbff74284f8b04ca4983f8ff741e4d29d84589c149c1e8204c0149204c014128488971304189d14c894938c3488971304189d14c894938ff6148';
+  '4889f0482b014883794000754c483b410877464189d14901c14c3b4908773a4c8b51104d8b1cc24983fbff742c4c8b51184f8b04ca4983f8ff741e4d29d84589c149c1e8204c0149204c014128488971304189d14c894938c3488971304189d14c894938ff6148';
 
-const W = { base: 0, limit: 1, table: 2, cost: 4, insns: 5, lastAddr: 6, lastSize: 7, stop: 8, slow: 9 } as const;
+const W = { base: 0, limit: 1, starts: 2, ends: 3, cost: 4, insns: 5, lastAddr: 6, lastSize: 7, stop: 8, slow: 9 } as const;
 const WORDS = 10;
 /** a table entry that is no boundary */
 export const NOT_A_BOUNDARY = 0xffffffff;
@@ -127,16 +132,17 @@ export class BlockCounter implements Disposable {
   readonly native: boolean;
   /** the state as 32-bit halves (word i: [2i] low, [2i+1] high) */
   private readonly s: Uint32Array;
-  /** the table as 32-bit halves: [2k] cost, [2k+1] instructions */
-  readonly table: Uint32Array;
+  /** the tables as 32-bit halves: [2k] cost, [2k+1] instructions */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
   private readonly limit: number;
   private readonly hook: Disposable;
   private readonly allocs: unknown[] = [];
   private disposed = false;
 
   /**
-   * Count blocks in [begin, end] (inclusive) with a table of `limit + 1`
-   * entries for offsets 0..limit from `base`; fill `table` before running.
+   * Count blocks in [begin, end] (inclusive) with tables of `limit + 1`
+   * entries for offsets 0..limit from `base`; fill them before running.
    */
   constructor(
     private readonly engine: Engine,
@@ -148,16 +154,20 @@ export class BlockCounter implements Disposable {
   ) {
     this.limit = limit;
     const state = koffi.alloc('uint64_t', WORDS);
-    const tab = koffi.alloc('uint64_t', limit + 1);
-    this.allocs.push(state, tab);
+    const starts = koffi.alloc('uint64_t', limit + 1);
+    const ends = koffi.alloc('uint64_t', limit + 1);
+    this.allocs.push(state, starts, ends);
     this.s = new Uint32Array(koffi.view(state, WORDS * 8));
     this.s.fill(0);
-    this.table = new Uint32Array(koffi.view(tab, (limit + 1) * 8));
-    this.table.fill(NOT_A_BOUNDARY);
+    this.starts = new Uint32Array(koffi.view(starts, (limit + 1) * 8));
+    this.ends = new Uint32Array(koffi.view(ends, (limit + 1) * 8));
+    this.starts.fill(NOT_A_BOUNDARY);
+    this.ends.fill(NOT_A_BOUNDARY);
     this.setWord(W.base, base);
     this.setWord(W.limit, limit);
     const words = new BigUint64Array(this.s.buffer, this.s.byteOffset, WORDS);
-    words[W.table] = koffi.address(tab);
+    words[W.starts] = koffi.address(starts);
+    words[W.ends] = koffi.address(ends);
     const code = process.env.GOGO_EMU_BLOCK_HOOK === 'js' ? undefined : nativeCode();
     this.native = code !== undefined;
     if (code !== undefined) {
@@ -184,13 +194,14 @@ export class BlockCounter implements Disposable {
     this.setWord(W.lastSize, size);
     const off = addr - this.base;
     const e = off + size;
-    const t = this.table;
-    if (this.s[2 * W.stop] !== 0 || off < 0 || e > this.limit || t[2 * off] === NOT_A_BOUNDARY || t[2 * e] === NOT_A_BOUNDARY) {
+    const a = this.starts;
+    const z = this.ends;
+    if (this.s[2 * W.stop] !== 0 || off < 0 || e > this.limit || a[2 * off] === NOT_A_BOUNDARY || z[2 * e] === NOT_A_BOUNDARY) {
       slow(addr, size);
       return;
     }
-    this.setWord(W.cost, this.word(W.cost) + t[2 * e]! - t[2 * off]!);
-    this.setWord(W.insns, this.word(W.insns) + t[2 * e + 1]! - t[2 * off + 1]!);
+    this.setWord(W.cost, this.word(W.cost) + z[2 * e]! - a[2 * off]!);
+    this.setWord(W.insns, this.word(W.insns) + z[2 * e + 1]! - a[2 * off + 1]!);
   }
 
   /** Cost accumulated since the last take() (read it before takeInsns). */
@@ -233,16 +244,18 @@ export class BlockCounter implements Disposable {
     this.s[2 * W.stop] = on ? 1 : 0;
   }
 
-  /** The table's cost and instruction count of [off, end) if both are boundaries. */
+  /** The tables' cost and instruction count of [off, end) if an instruction starts at off and one ends at end. */
   span(off: number, end: number): { cost: number; insns: number } | undefined {
-    const t = this.table;
-    if (off < 0 || end > this.limit || off > end || t[2 * off] === NOT_A_BOUNDARY || t[2 * end] === NOT_A_BOUNDARY) return undefined;
-    return { cost: t[2 * end]! - t[2 * off]!, insns: t[2 * end + 1]! - t[2 * off + 1]! };
+    const a = this.starts;
+    const z = this.ends;
+    if (off < 0 || end > this.limit || off >= end || a[2 * off] === NOT_A_BOUNDARY || z[2 * end] === NOT_A_BOUNDARY) return undefined;
+    return { cost: z[2 * end]! - a[2 * off]!, insns: z[2 * end + 1]! - a[2 * off + 1]! };
   }
 
-  /** Stop using the table: every block takes the slow path from now on. */
+  /** Stop using the tables: every block takes the slow path from now on. */
   disableTable(): void {
-    this.table.fill(NOT_A_BOUNDARY);
+    this.starts.fill(NOT_A_BOUNDARY);
+    this.ends.fill(NOT_A_BOUNDARY);
   }
 
   dispose(): void {

@@ -6,25 +6,28 @@
 // Every instruction of the image gets its modeled cost (costOf, as the
 // JavaScript path charges it) and the table marks each instruction's start and
 // end with the cumulative cost and count of the instructions before it, in
-// address order over the whole image. Instructions are the ones the linker
-// decoded for its line map (no Capstone when the image came from the cache);
-// data lines (literal pools, .quad tables) are no boundaries inside; bytes of a
-// block that no line covers are decoded as the JavaScript path would decode
-// them. A block Unicorn translates runs from a boundary to a boundary of this
-// decoding, so table and JavaScript charge it the same; a block that does not
-// (code written at run time, see Threads.codeChanged) takes the JavaScript path.
+// address order over the whole image (one table of starts, one of ends).
+// Instructions are the ones the linker decoded for its line map (no Capstone
+// when the image came from the cache); data lines (literal pools, .quad
+// tables, and `.byte` lines that are code in disguise) have no instruction
+// start or end inside or at their end, so a block that runs data takes the
+// JavaScript path; bytes of a block that no line covers are decoded as the
+// JavaScript path would decode them. A block Unicorn translates from an
+// instruction's start to an instruction's end of this decoding is charged the
+// same by table and JavaScript; any other block (one that runs data, code
+// written at run time: see Threads.codeChanged) takes the JavaScript path.
 import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
 import type { Image } from '../link/linker.ts';
 import type { Machine } from './machine.ts';
 
-/** Fill `table` (BlockCounter.table, for offsets from `base`) for every instruction of `image`. */
-export function fillCostTable(table: Uint32Array, base: number, image: Image, arch: Arch): void {
+/** Fill `starts` and `ends` (BlockCounter's tables, for offsets from `base`) for every instruction of `image`. */
+export function fillCostTable(starts: Uint32Array, ends: Uint32Array, base: number, image: Image, arch: Arch): void {
   let cost = 0;
   let insns = 0;
-  const limit = table.length / 2 - 1;
-  const mark = (addr: number) => {
+  const limit = starts.length / 2 - 1;
+  const mark = (table: Uint32Array, addr: number) => {
     const k = addr - base;
     if (k < 0 || k > limit) throw new Error(`cost table: address 0x${addr.toString(16)} outside the image`);
     table[2 * k] = cost;
@@ -33,10 +36,10 @@ export function fillCostTable(table: Uint32Array, base: number, image: Image, ar
   const costs = arch.costs;
   const charge = (bytes: Uint8Array, addr: number) => {
     for (const i of disassemble(arch.asm, bytes, addr, arch.insnUnit)) {
-      mark(i.address);
+      mark(starts, i.address);
       cost += costOf(costs, i.mnemonic);
       insns++;
-      mark(i.address + i.size);
+      mark(ends, i.address + i.size);
     }
   };
   const blocks = [...image.blocks].sort((a, b) => a.addr - b.addr);

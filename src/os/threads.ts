@@ -278,7 +278,7 @@ export class Threads {
     const text = REGIONS.text;
     const limit = machine.image.end - text.start;
     this.counter = new BlockCounter(engine, text.start, text.start + text.size - 1, text.start, limit, (addr, size) => this.onBlock(addr, size));
-    if (opts.costTable !== false) fillCostTable(this.counter.table, text.start, machine.image, machine.arch);
+    if (opts.costTable !== false) fillCostTable(this.counter.starts, this.counter.ends, text.start, machine.image, machine.arch);
     engine.onHookEntry = () => this.sync();
     host.beforeCall = () => {
       if (this.current) this.charge(this.current, HOST_CALL_CYCLES);
