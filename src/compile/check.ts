@@ -53,6 +53,14 @@ import {
   type IMethod,
   INT,
   INT32,
+  INT8,
+  INT16,
+  INT64,
+  UINT,
+  UINT16,
+  UINT32,
+  UINT64,
+  UINTPTR,
   isBoolean,
   isInteger,
   isMem,
@@ -81,6 +89,12 @@ import {
   type SyncName,
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { checkSelect } from './select.ts';
+import { TIME_CONSTS } from './timepkg.ts';
+import { intBits, intSigned, isIntKind } from './ints.ts';
+
+/** The integer types beyond int, uint8/byte and int32/rune. */
+const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
@@ -228,9 +242,9 @@ class Scope {
 
 const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
+const UNSUPPORTED_TYPES = ['float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'time'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -318,7 +332,7 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY]];
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ...INT_UNIVERSE];
     for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
@@ -1001,6 +1015,21 @@ class Checker {
         return this.withScope(() => this.switchStmt(s));
       case 'typeswitch':
         return this.withScope(() => this.typeSwitchStmt(s));
+      case 'select':
+        return checkSelect(
+          {
+            stmt: (st) => this.stmt(st),
+            clause: (sel, f) => {
+              this.cur.breakables.push(sel);
+              try {
+                this.withScope(f);
+              } finally {
+                this.cur.breakables.pop();
+              }
+            },
+          },
+          s,
+        );
       case 'type':
         for (const spec of s.specs) {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
@@ -1017,7 +1046,7 @@ class Checker {
         const labels = this.cur.labels;
         if (labels.has(s.label)) fail(s.pos, `label ${s.label} already defined at ${labels.get(s.label)!.pos.line}:${labels.get(s.label)!.pos.col}`);
         labels.set(s.label, { pos: s.pos, used: false, stmt: s.stmt });
-        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch') s.stmt.label = s.label;
+        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch' || s.stmt.kind === 'select') s.stmt.label = s.label;
         return this.stmt(s.stmt);
       }
       case 'break':
@@ -1773,6 +1802,13 @@ class Checker {
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
         }
+        const pc = o.path === 'time' ? TIME_CONSTS[e.sel] : undefined;
+        if (pc) {
+          e.mode = 'value';
+          e.t = pc.type;
+          e.cv = pc.value;
+          return;
+        }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {
           e.mode = 'type';
@@ -1900,7 +1936,7 @@ class Checker {
         e.t = t;
         if (x.cv !== undefined) {
           const v = x.cv as bigint;
-          e.cv = e.op === '-' ? -v : e.op === '+' ? v : u.k === 'uint8' ? v ^ 0xffn : ~v;
+          e.cv = e.op === '-' ? -v : e.op === '+' ? v : isIntKind(u.k) && !intSigned(u.k) ? v ^ ((1n << BigInt(intBits(u.k, this.W / 8))) - 1n) : ~v;
           this.checkTypedConst(e);
         }
         return;
@@ -1967,7 +2003,8 @@ class Checker {
     e.t = t;
     if (x.cv !== undefined && y.cv !== undefined) {
       let v = arith(op, x.cv as bigint, y.cv as bigint);
-      if (under(t).k === 'uint8' && op === '^') v &= 0xffn;
+      const tk = under(t).k;
+      if (op === '^' && isIntKind(tk) && !intSigned(tk)) v &= (1n << BigInt(intBits(tk, this.W / 8))) - 1n;
       e.cv = v;
       this.checkTypedConst(e);
     }
@@ -2292,7 +2329,7 @@ class Checker {
     switch (u.base) {
       case 'int':
       case 'rune':
-        return tu.k === 'int' || tu.k === 'uint8' || tu.k === 'int32';
+        return isIntKind(tu.k);
       case 'bool':
         return tu.k === 'bool';
       case 'nil':
@@ -2323,6 +2360,8 @@ class Checker {
       return;
     }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
+      // an operand of a binary operation: types2's "overflows" wording
+      if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
@@ -2339,7 +2378,7 @@ class Checker {
     if (from.k === 'untyped') return this.untypedFits(from, to);
     const fu = under(from);
     const tu = under(to);
-    const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
+    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || isIntKind(t.k);
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
     if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
@@ -2711,6 +2750,8 @@ class Checker {
             return !!last && (last.kind === 'fallthrough' || this.terminating(last));
           })
         );
+      case 'select':
+        return !this.wasBroken(s) && s.clauses.every((c) => this.terminatingList(c.body));
       case 'labeled':
         return this.terminating(s.stmt);
       default:

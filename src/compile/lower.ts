@@ -31,7 +31,10 @@ import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj 
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { lowerSelect, type SelectLowerHooks } from './select.ts';
+import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
+import { intKindOf, IntLowering } from './lowerint.ts';
 import {
   ANY,
   type ConstValue,
@@ -80,7 +83,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'int' | 'bool'; v: Operand } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -246,6 +249,14 @@ class FnLowerer {
   private wrapCount = { go: 0, defer: 0 };
   /** results of calls and receives already performed (see prepare) */
   private readonly hoisted = new Map<Expr, Val[]>();
+  /** arithmetic by integer type (lowerint.ts) */
+  private readonly ints = new IntLowering({
+    W: this.P.W,
+    temp: () => this.temp(),
+    emit: (i) => this.emit(i),
+    label: () => this.label(),
+    place: (id) => this.place(id),
+  });
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -718,8 +729,8 @@ class FnLowerer {
       case 'incdec': {
         const p = this.placeOf(s.x);
         const t = s.x.t!;
-        const cur = this.loadPlace(p)[0]!;
-        this.storePlace(p, [this.norm(t, this.bin(s.op === '++' ? 'add' : 'sub', cur, imm(1)))]);
+        const cur = this.loadPlace(p);
+        this.storePlace(p, this.ints.binary(s.op === '++' ? '+' : '-', t, cur, this.ints.constant(1n, t), t));
         return;
       }
       case 'assign':
@@ -774,6 +785,8 @@ class FnLowerer {
         return this.switchStmt(s);
       case 'typeswitch':
         return this.typeSwitchStmt(s);
+      case 'select':
+        return lowerSelect(this.selectHooks(), s);
       case 'labeled':
         return this.stmt(s.stmt);
       case 'break':
@@ -790,6 +803,35 @@ class FnLowerer {
       case 'fallthrough':
         return; // handled by switchStmt
     }
+  }
+
+  /** What select.ts needs of this lowerer. */
+  private selectHooks(): SelectLowerHooks {
+    return {
+      W: this.W,
+      setLine: (l) => {
+        this.line = l;
+      },
+      newVar: () => this.newVar(),
+      newBlock: (n) => this.newBlock(n),
+      label: () => this.label(),
+      place: (id) => this.place(id),
+      jmp: (id) => this.jmp(id),
+      emit: (i) => this.emit(i),
+      rtcall: (e, args, dsts) => this.rtcall(e, args, dsts),
+      prepare: (e) => this.prepare(e),
+      expr: (e) => this.expr(e),
+      exprTo: (e, t) => this.exprTo(e, t),
+      elemAddr: (et, v) => this.elemAddr(et, v),
+      elemIsWord: (et) => this.elemIsWord(et),
+      loadMem: (b, off, t) => this.loadMem(b, off, t),
+      newObject: (t) => this.newObject(t),
+      zeroVal: (t) => this.zeroVal(t),
+      setReceived: (x, vals) => this.hoisted.set(x, vals),
+      stmt: (st) => this.stmt(st),
+      stmts: (list) => this.stmts(list),
+      setBreak: (st, brk) => this.targets.set(st, { brk }),
+    };
   }
 
   /** The types a list of expressions yields as n values (for := of a multi-value call). */
@@ -983,7 +1025,7 @@ class FnLowerer {
   /** Is a channel element one word in a slot (int, pointer, bool, struct{}, ...)? */
   private elemIsWord(et: Type): boolean {
     const ls = leaves(et, this.W);
-    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || ls[0]!.size === 1)));
+    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || (ls[0]!.size === 1 && !ls[0]!.signed))));
   }
 
   private rangeMap(s: Extract<Stmt, { kind: 'range' }>, mt: MapType): void {
@@ -1199,17 +1241,21 @@ class FnLowerer {
    * `copy`, values are in fresh temporaries (for parallel assignment).
    */
   private values(list: Expr[], n: number, types: readonly Type[], copy = false): Val[] {
-    let vals: Val[];
+    let vals: Val[] = [];
     if (list.length === n) {
       list.forEach((e) => this.prepare(e));
       vals = list.map((e, i) => this.exprTo(e, types[i] ?? e.t!));
       if (copy && n > 1) vals = vals.map((v) => this.snapshot(v));
     } else {
       const e = unparen(list[0]!);
-      if (e.kind === 'unary' && e.op === '<-') vals = this.recv(e.x, true);
+      const commaOk = (e.kind === 'unary' && e.op === '<-') || e.kind === 'index' || e.kind === 'assert';
+      if (e.kind === 'unary' && e.op === '<-') vals = this.hoisted.get(e) ?? this.recv(e.x, true); // (a select case's receive is done already)
       else if (e.kind === 'index') vals = this.mapIndex(e, true);
       else if (e.kind === 'assert') vals = this.assert(e, true);
-      else {
+      if (commaOk) {
+        // the value of a comma-ok form as the variable's type (`x, ok = <-c` with x an interface)
+        if (types[0] && e.t && e.t.k !== 'tuple') vals[0] = this.convert(vals[0]!, e.t, types[0]);
+      } else {
         vals = this.callExpr(e as CallExpr);
         const rt = (e.t as Extract<Type, { k: 'tuple' }>).types;
         vals = vals.map((v, i) => this.convert(v, rt[i]!, types[i] ?? rt[i]!));
@@ -1261,10 +1307,21 @@ class FnLowerer {
       this.prepare(x);
       const a = this.expr(x.x)[0]!;
       const b = this.expr(x.y)[0]!;
-      this.emit({ op: 'brcmp', cmp: CMPOPS[x.op]!, a, b, when, target });
+      this.emit({ op: 'brcmp', cmp: this.cmpOp(x.op, x.x, x.y), a, b, when, target });
       return;
     }
     this.emit({ op: 'br', cond: this.expr(x)[0]!, when, target });
+  }
+
+  /** The IR comparison for op on x and y: unsigned for unsigned integers. */
+  private cmpOp(op: string, x: Expr, y: Expr): CmpOp {
+    const t = x.t!.k === 'untyped' ? y.t! : x.t!;
+    return intKindOf(t) ? this.ints.cmpOp(op, t) : CMPOPS[op]!;
+  }
+
+  /** An integer expression used as an index, length or capacity: one word. */
+  private intWord(e: Expr): Operand {
+    return this.ints.toWord(this.expr(e), e.t!);
   }
 
   /** Is a comparison of x and y a comparison of single words (ints, bools, pointers, channels)? */
@@ -1282,7 +1339,7 @@ class FnLowerer {
   /** A constant of type t. */
   private constVal(v: ConstValue, t: Type): Val {
     if (typeof v === 'boolean') return [imm(v ? 1 : 0)];
-    if (typeof v === 'bigint') return [imm(BigInt.asIntN(this.W * 8, v))];
+    if (typeof v === 'bigint') return intKindOf(t) ? this.ints.constant(v, t) : [imm(BigInt.asIntN(this.W * 8, v))];
     const s = this.P.stringSym(v, this.line);
     const str: Val = [s ? sym(s) : imm(0), imm(v.length)];
     if (under(t).k === 'iface') return this.convert(str, STRING, t);
@@ -1361,11 +1418,11 @@ class FnLowerer {
           const p = this.nilCheck(this.expr(e.x)[0]!);
           return this.loadMem(p, 0, e.t!);
         }
+        if (e.op !== '!') return this.ints.unary(e.op, e.t!, this.expr(e.x));
         const x = this.expr(e.x)[0]!;
-        if (e.op === '+') return [x];
         const t = this.temp();
-        this.emit({ op: e.op === '-' ? 'neg' : e.op === '^' ? 'com' : 'not', dst: t, a: x });
-        return [e.op === '!' ? slot(t) : this.norm(e.t!, slot(t))];
+        this.emit({ op: 'not', dst: t, a: x });
+        return [slot(t)];
       }
       case 'binary': {
         if (e.op === '&&' || e.op === '||') {
@@ -1412,27 +1469,10 @@ class FnLowerer {
     }
   }
 
-  /** Narrow an integer result to its type: uint8 keeps 8 bits, int32 32 (sign-extended) where the word is wider. */
-  private norm(t: Type, v: Operand): Operand {
-    const k = under(t).k;
-    if (k === 'uint8') return this.bin('and', v, imm(0xff));
-    if (k === 'int32' && this.W === 8) {
-      const a = this.temp();
-      this.emit({ op: 'shl', dst: a, a: v, b: imm(32) });
-      const b = this.temp();
-      this.emit({ op: 'shr', dst: b, a: slot(a), b: imm(32) });
-      return slot(b);
-    }
-    return v;
-  }
-
-  /** x op y for integers (narrowed to t) and string concatenation. */
+  /** x op y for integers (lowerint.ts) and string concatenation. */
   private binary(op: string, t: Type, x: Val, y: Val, yt: Type): Val {
     if (under(t).k === 'string') return this.concat([x, y]);
-    const r = this.arith(op, x[0]!, y[0]!);
-    // results that can leave the type's range wrap (& | ^ &^ % >> of normalized operands cannot)
-    const wraps = op === '+' || op === '-' || op === '*' || op === '<<' || op === '/';
-    return [wraps ? this.norm(t, r) : r];
+    return this.ints.binary(op, t, x, y, yt);
   }
 
   /** x op y on words (and ==, != on any word). */
@@ -1476,8 +1516,10 @@ class FnLowerer {
     if (this.isWordCompare(xe, ye)) {
       const x = this.expr(xe)[0]!;
       const y = this.expr(ye)[0]!;
-      return this.arith(op, x, y);
+      return this.bin(this.cmpOp(op, xe, ye), x, y);
     }
+    const it = xt.k === 'untyped' ? yt : xt;
+    if (intKindOf(it) && intKindOf(xt) && intKindOf(yt)) return this.ints.compare(op, it, this.exprTo(xe, it), this.exprTo(ye, it));
     // strings: ordering through runtime.cmpstring
     if (op !== '==' && op !== '!=') {
       const x = this.exprTo(xe, STRING);
@@ -1534,7 +1576,7 @@ class FnLowerer {
         return;
       }
       default:
-        this.emit({ op: 'brcmp', cmp: 'ne', a: x[0]!, b: y[0]!, when: true, target: ne });
+        x.forEach((a, i) => this.emit({ op: 'brcmp', cmp: 'ne', a, b: y[i]!, when: true, target: ne }));
     }
   }
 
@@ -1656,7 +1698,7 @@ class FnLowerer {
   /** s[i]: bounds-checked byte load. */
   private stringIndex(e: Extract<Expr, { kind: 'index' }>): Operand {
     const s = this.expr(e.x);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, s[1]!);
     const r = this.temp();
     this.emit({ op: 'load', dst: r, base: this.bin('add', s[0]!, i), off: 0, size: 1 });
@@ -1728,7 +1770,7 @@ class FnLowerer {
       len = imm(at.len);
       et = at.elem;
     } else throw new Error(`lower: index of ${u.k}`);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, len);
     const size = sizeOf(et, this.W);
     if (i.k === 'imm') return { k: 'mem', base, off: Number(i.v) * size, t: et };
@@ -1759,19 +1801,19 @@ class FnLowerer {
       cap = imm(at.len);
       es = sizeOf(at.elem, this.W);
     }
-    const lo = e.lo ? this.expr(e.lo)[0]! : imm(0);
+    const lo = e.lo ? this.intWord(e.lo) : imm(0);
     let hi: Operand;
     let max: Operand;
     // gc's checks, from the last index down; the length kinds for arrays and strings, the capacity kinds for slices
     const isSlice = u.k === 'slice';
     if (e.max) {
-      max = this.expr(e.max)[0]!;
-      hi = this.expr(e.hi!)[0]!;
+      max = this.intWord(e.max);
+      hi = this.intWord(e.hi!);
       this.boundsCheck(isSlice ? 'slice3Acap' : 'slice3Alen', max, cap, 'leu');
       this.boundsCheck('slice3B', hi, max, 'leu');
       this.boundsCheck('slice3C', lo, hi, 'leu');
     } else {
-      hi = e.hi ? this.expr(e.hi)[0]! : len;
+      hi = e.hi ? this.intWord(e.hi) : len;
       max = cap;
       if (e.hi) this.boundsCheck(isSlice ? 'sliceAcap' : 'sliceAlen', hi, cap, 'leu');
       this.boundsCheck('sliceB', lo, hi, 'leu');
@@ -1837,17 +1879,17 @@ class FnLowerer {
     const t = e.args[0]!.t!;
     const u = under(t);
     if (u.k === 'chan') {
-      const size = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const size = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makechan, [sym(this.P.chanType(u.elem, this.line)), size])];
     }
     if (u.k === 'map') {
-      const hint = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const hint = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makemap, [this.typeSym(t), hint, imm(0)])];
     }
     if (u.k === 'slice') {
       e.args.slice(1).forEach((a) => this.prepare(a));
-      const len = this.expr(e.args[1]!)[0]!;
-      const cap = e.args.length > 2 ? this.expr(e.args[2]!)[0]! : len;
+      const len = this.intWord(e.args[1]!);
+      const cap = e.args.length > 2 ? this.intWord(e.args[2]!) : len;
       const p = this.rtcallValue(ENTRY.makeslice, [this.typeSym(u.elem), len, cap]);
       return [p, len, cap];
     }
@@ -2162,9 +2204,9 @@ class FnLowerer {
     const au = under(at);
     if (tu.k === 'iface') return this.exprTo(a, t);
     const v = this.expr(a);
-    const isInt = (k: string) => k === 'int' || k === 'uint8' || k === 'int32';
-    if (isInt(tu.k) && isInt(au.k)) return [this.norm(t, v[0]!)];
-    if (tu.k === 'string' && isInt(au.k)) return this.rtcallValues(ENTRY.intstring, [imm(0), { v: v[0]!, int64: true }]);
+    const isInt = (x: Type) => intKindOf(x) !== null;
+    if (isInt(tu) && isInt(au)) return this.ints.convert(v, at, t);
+    if (tu.k === 'string' && isInt(au)) return this.rtcallValues(ENTRY.intstring, [imm(0), this.ints.int64Arg(v, at)]);
     if (tu.k === 'string' && au.k === 'slice') {
       if (under(au.elem).k === 'uint8') return this.rtcallValues(ENTRY.slicebytetostring, [imm(0), v[0]!, v[1]!]);
       return this.rtcallValues(ENTRY.slicerunetostring, [imm(0), v[0]!, v[1]!, v[2]!]);
@@ -2192,7 +2234,8 @@ class FnLowerer {
           }
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
-          return { k: under(t).k === 'bool' ? 'bool' : 'int', v: v[0]! };
+          if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
+          return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
         });
         return { k: 'print', ln: b === 'println', items };
       }
@@ -2289,7 +2332,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
-        else this.rtcall(ENTRY.printint, [{ v: it.v, int64: true }]);
+        else this.rtcall(it.k === 'uint' ? ENTRY.printuint : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
       this.rtcall(ENTRY.printunlock, []);
@@ -2297,7 +2340,7 @@ class FnLowerer {
     }
     if (p.k === 'special') return this.emitSpecial(p);
     const resultWords = p.results.map((t) => leaves(t, this.W));
-    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !isMem(p.results[i]!) })));
+    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !l.signed && !isMem(p.results[i]!) })));
     this.emit({ op: 'call', fn: p.fn, args: p.args, results });
     const out: Val[] = [];
     let k = 0;
@@ -2338,6 +2381,7 @@ class FnLowerer {
       }
       default:
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
+        if (p.name.startsWith('time.')) return lowerTimeCall({ W: this.W, temp: () => this.temp(), emit: (i) => this.emit(i) }, p.name.slice(5), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
   }
@@ -2449,14 +2493,15 @@ class FnLowerer {
 
   /** Replace every slot operand of a plan (through `f`). */
   private mapPlan(p: Plan, f: (o: Operand) => Operand): Plan {
+    const mapArg = (a: CallArg): CallArg => (a.hi ? { ...a, v: f(a.v), hi: f(a.hi) } : { ...a, v: f(a.v) });
     switch (p.k) {
       case 'print':
-        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : { ...it, v: f(it.v) })) };
+        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
       case 'special':
         return { ...p, args: p.args.map((v) => v.map(f)) };
       case 'call': {
         const fn: Callee = p.fn.k === 'closure' ? { k: 'closure', fv: f(p.fn.fv) } : p.fn.k === 'code' ? { k: 'code', addr: f(p.fn.addr) } : p.fn;
-        return { ...p, fn, args: p.args.map((a) => ({ ...a, v: f(a.v) })) };
+        return { ...p, fn, args: p.args.map(mapArg) };
       }
     }
   }

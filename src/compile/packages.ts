@@ -4,6 +4,7 @@
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
 import { ANY, ERROR, type FuncType, INT, type NamedType, STRING, type Type } from './types.ts';
+import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
 export interface PkgFunc {
   readonly type: FuncType;
@@ -62,7 +63,7 @@ export const NUM_ERROR: NamedType = {
 };
 
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
-export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR];
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, DURATION, TIME, TIMER, TICKER, LOCATION];
 
 export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
   fmt: {
@@ -82,9 +83,11 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Atoi: fn([STRING], [INT, ERROR]),
     Quote: fn([STRING], [STRING]),
   },
+  time: TIME_FUNCS,
 };
 
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
   fmt: { Stringer: STRINGER },
   strconv: { NumError: NUM_ERROR },
+  time: TIME_TYPES,
 };

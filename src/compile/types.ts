@@ -14,7 +14,8 @@
 // byte after a final zero-size field). A value in registers and frame slots
 // is the list of its scalar leaves, one word each (see leaves()).
 
-export type IntKind = 'int' | 'uint8' | 'int32';
+import { type IntKind, intBits, intSigned, isIntKind, fitsIntKind } from './ints.ts';
+export type { IntKind } from './ints.ts';
 
 /** The sync types of the subset. */
 export type SyncName = 'WaitGroup' | 'Mutex' | 'RWMutex' | 'Once';
@@ -93,6 +94,14 @@ export const UINT8: Type = { k: 'uint8' };
 export const BYTE: Type = { k: 'uint8', alias: 'byte' };
 export const INT32: Type = { k: 'int32' };
 export const RUNE: Type = { k: 'int32', alias: 'rune' };
+export const INT8: Type = { k: 'int8' };
+export const INT16: Type = { k: 'int16' };
+export const INT64: Type = { k: 'int64' };
+export const UINT: Type = { k: 'uint' };
+export const UINT16: Type = { k: 'uint16' };
+export const UINT32: Type = { k: 'uint32' };
+export const UINT64: Type = { k: 'uint64' };
+export const UINTPTR: Type = { k: 'uintptr' };
 export const BOOL: Type = { k: 'bool' };
 export const STRING: Type = { k: 'string' };
 export const STRUCT0: Type = { k: 'struct', fields: [] };
@@ -122,7 +131,7 @@ export function under(t: Type): Type {
 
 export function isInteger(t: Type): boolean {
   const u = under(t);
-  return u.k === 'int' || u.k === 'uint8' || u.k === 'int32' || (u.k === 'untyped' && (u.base === 'int' || u.base === 'rune'));
+  return isIntKind(u.k) || (u.k === 'untyped' && (u.base === 'int' || u.base === 'rune'));
 }
 export const isString = (t: Type): boolean => {
   const u = under(t);
@@ -162,11 +171,19 @@ function formatType(t: Type, style: 'types2' | 'reflect'): string {
   const f = (x: Type) => formatType(x, style);
   const reflect = style === 'reflect';
   switch (t.k) {
-    case 'int':
     case 'bool':
     case 'string':
-    case 'uint8':
+    case 'int':
+    case 'int8':
+    case 'int16':
     case 'int32':
+    case 'int64':
+    case 'uint':
+    case 'uint8':
+    case 'uint16':
+    case 'uint32':
+    case 'uint64':
+    case 'uintptr':
       return reflect ? t.k : (t.alias ?? t.k);
     case 'sync':
       return `sync.${t.name}`;
@@ -300,12 +317,10 @@ export function nilable(t: Type): boolean {
 /** Bytes of a value of type t in memory. */
 export function sizeOf(t: Type, W: number): number {
   const u = under(t);
+  if (isIntKind(u.k)) return intBits(u.k, W) / 8;
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return 1;
-    case 'int32':
-      return 4;
     case 'string':
     case 'iface':
       return 2 * W;
@@ -326,12 +341,11 @@ export function sizeOf(t: Type, W: number): number {
 
 export function alignOf(t: Type, W: number): number {
   const u = under(t);
+  // gc aligns 64-bit integers to the register size: 4 bytes on 32-bit targets
+  if (isIntKind(u.k)) return Math.min(intBits(u.k, W) / 8, W);
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return 1;
-    case 'int32':
-      return 4;
     case 'sync':
       return u.name === 'WaitGroup' ? 8 : 4;
     case 'array':
@@ -371,7 +385,7 @@ export function structLayout(t: StructType, W: number): { offsets: number[]; siz
 /** A scalar word of a value: where it lives in memory and how wide it is there. */
 export interface Leaf {
   off: number;
-  size: 1 | 4 | 8;
+  size: 1 | 2 | 4 | 8;
   /** sign-extend when loading a narrower-than-word value */
   signed: boolean;
 }
@@ -393,12 +407,15 @@ export function leaves(t: Type, W: number): Leaf[] {
   const w = W as 4 | 8;
   const u = under(t);
   if (isMem(t)) return [{ off: 0, size: w, signed: false }];
+  if (isIntKind(u.k)) {
+    const bytes = intBits(u.k, W) / 8;
+    // a 64-bit integer on a 32-bit target: two words, low first
+    if (bytes > W) return [{ off: 0, size: w, signed: false }, { off: W, size: w, signed: false }];
+    return [{ off: 0, size: bytes as 1 | 2 | 4 | 8, signed: intSigned(u.k) }];
+  }
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return [{ off: 0, size: 1, signed: false }];
-    case 'int32':
-      return [{ off: 0, size: 4, signed: true }];
     case 'string':
     case 'iface':
       return [
@@ -442,11 +459,9 @@ export function isDirectIface(t: Type): boolean {
 /** Does the type hold pointers (ptrdata != 0)? */
 export function hasPointers(t: Type): boolean {
   const u = under(t);
+  if (isIntKind(u.k)) return false;
   switch (u.k) {
     case 'bool':
-    case 'uint8':
-    case 'int32':
-    case 'int':
     case 'sync':
       return false;
     case 'array':
@@ -467,14 +482,8 @@ export function fitsInt(v: bigint, bits: number): boolean {
 
 /** Does the integer constant v fit integer type t (on a target with `wordBits`-bit int)? */
 export function fitsIntType(v: bigint, t: Type, wordBits: number): boolean {
-  switch (under(t).k) {
-    case 'uint8':
-      return v >= 0n && v <= 255n;
-    case 'int32':
-      return fitsInt(v, 32);
-    default:
-      return fitsInt(v, wordBits);
-  }
+  const k = under(t).k;
+  return isIntKind(k) ? fitsIntKind(v, k, wordBits / 8) : fitsInt(v, wordBits);
 }
 
 export function constString(v: ConstValue): string {

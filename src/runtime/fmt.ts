@@ -19,7 +19,7 @@
 // the table in emulated memory. (Like Go, the methods run before the output is
 // written, since fmt buffers; a panicking method is not caught.)
 import type { Runtime } from './runtime.ts';
-import { K, Kind, readString, typeAt, type TypeDesc } from './typedesc.ts';
+import { intKind, K, Kind, readInt, readString, typeAt, type TypeDesc } from './typedesc.ts';
 import { mapEntries } from './map.ts';
 import { decodeRune, encodeRune } from './slice.ts';
 
@@ -530,11 +530,9 @@ class Printer {
     // unnamed basic types are formatted directly, others after handleMethods
     const k = v.t.kind;
     if (!v.t.named) {
+      if (intKind(k, this.W)) return this.printValue(v, verb, 0);
       switch (k) {
         case Kind.Bool:
-        case Kind.Int:
-        case Kind.Int32:
-        case Kind.Uint8:
         case Kind.String:
           return this.printValue(v, verb, 0);
         case Kind.Slice:
@@ -560,16 +558,7 @@ class Printer {
   }
 
   private intOf(v: Value): bigint {
-    switch (v.t.kind) {
-      case Kind.Int:
-        return this.W === 8 ? this.mem.i64(v.addr) : BigInt(this.mem.i32(v.addr));
-      case Kind.Int32:
-        return BigInt(this.mem.i32(v.addr));
-      case Kind.Uint8:
-        return BigInt(this.mem.u8(v.addr));
-      default:
-        return 0n;
-    }
+    return readInt(this.mem, v.t.kind, this.W, v.addr) ?? 0n;
   }
 
   /** printValue (print.go): by kind, recursively; methods of nested values at depth > 0. */
@@ -591,9 +580,17 @@ class Printer {
         if (verb === 't' || verb === 'v') return this.fmtBoolean(mem.u8(v.addr) !== 0);
         return this.badVerb(verb);
       case Kind.Int:
+      case Kind.Int8:
+      case Kind.Int16:
       case Kind.Int32:
+      case Kind.Int64:
         return this.fmtInteger(this.intOf(v), true, verb);
+      case Kind.Uint:
       case Kind.Uint8:
+      case Kind.Uint16:
+      case Kind.Uint32:
+      case Kind.Uint64:
+      case Kind.Uintptr:
         return this.fmtInteger(this.intOf(v), false, verb);
       case Kind.String:
         return this.fmtString(readString(this.rt, mem.ptr(v.addr), mem.ptr(v.addr + W)), verb);
@@ -760,7 +757,7 @@ class Printer {
     const intArg = (n: number): { v: number; ok: boolean; n: number } => {
       if (n >= args.length) return { v: 0, ok: false, n };
       const a = args[n];
-      if (!a || (a.t.kind !== Kind.Int && a.t.kind !== Kind.Int32 && a.t.kind !== Kind.Uint8)) return { v: 0, ok: false, n: n + 1 };
+      if (!a || !intKind(a.t.kind, this.W)) return { v: 0, ok: false, n: n + 1 };
       const v = Number(this.intOf(a));
       const ok = v >= -1e6 && v <= 1e6;
       return { v: ok ? v : 0, ok, n: n + 1 };
@@ -937,15 +934,12 @@ function sortMapKeys(rt: Runtime, kt: TypeDesc, entries: { key: number; elem: nu
   const mem = rt.mem;
   const W = rt.arch.ptrSize;
   const cmp = (t: TypeDesc, a: number, b: number): number => {
+    if (intKind(t.kind, W)) {
+      const x = readInt(mem, t.kind, W, a)!;
+      const y = readInt(mem, t.kind, W, b)!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
     switch (t.kind) {
-      case Kind.Int: {
-        const x = W === 8 ? mem.i64(a) : BigInt(mem.i32(a));
-        const y = W === 8 ? mem.i64(b) : BigInt(mem.i32(b));
-        return x < y ? -1 : x > y ? 1 : 0;
-      }
-      case Kind.Int32:
-        return mem.i32(a) - mem.i32(b);
-      case Kind.Uint8:
       case Kind.Bool:
         return mem.u8(a) - mem.u8(b);
       case Kind.String:

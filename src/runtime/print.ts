@@ -39,6 +39,7 @@ export function definePrintHosts(host: HostRegistry, writer: (s: string) => unkn
   defineEntry(host, ENTRY.printlock, () => (rt ? printlock(rt()) : undefined));
   defineEntry(host, ENTRY.printunlock, () => (rt ? printunlock(rt()) : undefined));
   defineEntry(host, ENTRY.printint, (c) => write(c.argI64(0).toString()));
+  defineEntry(host, ENTRY.printuint, (c) => write(BigInt.asUintN(64, c.argI64(0)).toString()));
   defineEntry(host, ENTRY.printbool, (c) => write((c.arg(0) & 0xffn) !== 0n ? 'true' : 'false'));
   defineEntry(host, ENTRY.printstring, (c) => {
     const n = c.argN(1);

@@ -12,7 +12,7 @@ import { twoThreads } from './programs.ts';
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
   // gViews, mViews, pViews: views by address (stateless objects, remade on demand)
-  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'gViews', 'mViews', 'pViews'],
+  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0', 'gViews', 'mViews', 'pViews'],
   Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
   // blocks, counter: the cycle model's cache and block hook with its cost table, derived from code (its

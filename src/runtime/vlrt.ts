@@ -1,0 +1,48 @@
+// 64-bit division on 32-bit targets: ports runtime/vlrt.go (int64div,
+// uint64div, int64mod, uint64mod), which gc calls for / and % of int64 and
+// uint64 values on arm and 386 (the lowering, src/compile/lowerint.ts, does
+// the same). Each takes two int64 arguments (a pair of words each, low word
+// first) and returns one.
+//
+// Differences from vlrt.go: the quotient comes from BigInt arithmetic
+// instead of the shift-and-subtract loop of dodiv/_div64by32; the Go-visible
+// behaviour is the same: truncated division, a zero divisor panics with
+// "integer divide by zero" (vlrt.go calls panicdivide), and the remainder
+// takes the sign of the dividend. MinInt64 / -1 wraps to MinInt64 as Go
+// defines it (int64div's result is truncated to 64 bits).
+import { defineEntry, ENTRY } from '../abi/index.ts';
+import type { HostCall, HostRegistry } from '../os/host.ts';
+import type { Runtime } from './runtime.ts';
+import { GoPanic } from './throw.ts';
+
+/** The two int64 arguments of a vlrt function (word 0 and word 2 where words are 32 bits). */
+function operands(c: HostCall): [bigint, bigint] {
+  const w64 = 8 / c.arch.ptrSize;
+  return [c.argI64(0), c.argI64(w64)];
+}
+
+function divide(rt: Runtime, n: bigint, d: bigint, op: 'div' | 'mod'): bigint {
+  if (d === 0n) throw new GoPanic('runtime error: integer divide by zero', rt.getg().goid);
+  // BigInt's / truncates toward zero and % takes the dividend's sign, as Go's do
+  return op === 'div' ? n / d : n % d;
+}
+
+export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
+  const result = (c: HostCall, v: bigint) => c.i64(v);
+  defineEntry(host, ENTRY.int64div, (c) => {
+    const [n, d] = operands(c);
+    return result(c, BigInt.asIntN(64, divide(rt(), n, d, 'div')));
+  });
+  defineEntry(host, ENTRY.int64mod, (c) => {
+    const [n, d] = operands(c);
+    return result(c, divide(rt(), n, d, 'mod'));
+  });
+  defineEntry(host, ENTRY.uint64div, (c) => {
+    const [n, d] = operands(c);
+    return result(c, divide(rt(), BigInt.asUintN(64, n), BigInt.asUintN(64, d), 'div'));
+  });
+  defineEntry(host, ENTRY.uint64mod, (c) => {
+    const [n, d] = operands(c);
+    return result(c, divide(rt(), BigInt.asUintN(64, n), BigInt.asUintN(64, d), 'mod'));
+  });
+}
