@@ -56,6 +56,10 @@ export const arm: Arch = {
   dumpRegs: ['pc', 'sp', 'lr', 'r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'cpsr'],
   pcReg: 'pc',
   spReg: 'sp',
+  // ARM's core registers do not overlap (sp/r13 and lr/r14 are the same ids);
+  // pc is left out: a write of it also sets the Thumb bit, and reads differ
+  isolatedRegs: ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'tpidruro'],
+  hotRegs: ['pc', 'sp', 'lr', 'r0', 'r1', 'r2', 'r3', 'r10'],
   regBytes: 4,
   wordSize: 4,
   ptrSize: 4,
