@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { dependencyInits, ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
 import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
@@ -158,9 +158,11 @@ class ProgramLowerer {
 
   run(): LoweredProgram {
     const p = this.prog;
-    // main.init: package-level variable initializers, then the init functions.
+    // main.init: the imported packages' inits the runtime shows (os's, under fmt),
+    // package-level variable initializers, then the init functions.
     const init = new FnLowerer(this, p.initInfo, p.initInfo.pos.line, p.initInfo.pos.line);
     init.beginBody();
+    for (const sym of dependencyInits(p.file.imports.map((i) => i.path))) init.emitCallTo(sym, p.initInfo.pos.line);
     for (const vi of p.varInits) init.varInit(vi);
     p.initFuncs.forEach((f) => init.emitCallTo(f.symbol, f.pos.line));
     init.finish();

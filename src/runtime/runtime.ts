@@ -306,7 +306,10 @@ export class Runtime {
    * the function up (findfunc) and tests its name; here startpc, always the
    * entry of the function passed to newproc, is looked up in the set of
    * runtime entry addresses made once at start-up (systemFuncEntries).
-   * Differs: no handleAsyncEvent (wasm) and no finalizer goroutine (runfinq).
+   * The finalizer goroutine (runfinq) counts as a system goroutine unless it
+   * is running a finalizer (fingRunning); no finalizer ever runs here, so it
+   * always is one, like the other runtime.* starts. Differs: no
+   * handleAsyncEvent (wasm).
    */
   isSystemGoroutine(gp: G): boolean {
     return this.systemFuncs.has(gp.startpc);
