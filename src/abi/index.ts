@@ -90,6 +90,12 @@ export const ENTRY = {
   newobject: internal('runtime.newobject', 'host', [v('ptr', 'typ')], [v('ptr', 'p')]),
   /** `go f(x)`: start a goroutine running the funcval (asm glue over systemstack) */
   newproc: internal('runtime.newproc', 'asm', [v('ptr', 'fn')]),
+  /**
+   * main.init's first call when the program imports a package that imports os
+   * (fmt): os's initialisation as far as the runtime sees it (NewFile of the
+   * standard files -> SetFinalizer -> createfing: the finalizer goroutine)
+   */
+  osinit: internal('os.init', 'asm', []),
   /** `defer f(x)`: record the funcval for the calling frame */
   deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */

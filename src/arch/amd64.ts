@@ -43,6 +43,8 @@ export const amd64: Arch = {
   dumpRegs: ['rip', 'rsp', 'rbp', 'r14', 'rax', 'rbx', 'rcx', 'rdx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r15', 'eflags', 'fs_base'],
   pcReg: 'rip',
   spReg: 'rsp',
+  isolatedRegs: ['fs_base', 'gs_base'],
+  hotRegs: ['rip', 'rsp', 'fs_base', 'rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11', 'r14'],
   regBytes: 8,
   wordSize: 8,
   ptrSize: 8,

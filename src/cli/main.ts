@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
 import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
-import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
+import { DEFAULT_MAX_INSNS, DEFAULT_TIME_LIMIT, RECORDING_MAX_INSNS } from '../session/budget.ts';
 import { CACHE_ENV } from '../link/linker.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { buildCommand } from './build.ts';
@@ -97,11 +97,12 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
     .addOption(cpusOption())
     .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
+    .option('--time-limit <seconds>', 'stop a runaway program after this much wall-clock time, with a goroutine dump (0: no limit)', parseCount, DEFAULT_TIME_LIMIT)
     .addHelpText('after', `${ENVIRONMENT_HELP}\n${RUN_EXIT_HELP}`)
-    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
+    .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number; timeLimit: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
       const schedtrace = opts.schedtrace === undefined ? godebugSchedtrace(process.env.GODEBUG) : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
-      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
+      process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks(), timeLimit: opts.timeLimit, trapSignals: true });
     });
 
   program

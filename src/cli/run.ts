@@ -9,6 +9,7 @@ import type { OutputSink } from '../session/process.ts';
 import type { Process, ProcessResult } from '../session/process.ts';
 import { readProgramFile } from '../session/program.ts';
 import { runToExit, Session } from '../session/session.ts';
+import { signalDump, trapStopSignals } from '../session/sigquit.ts';
 import { attachSchedtrace, type SchedtraceOptions } from '../trace/schedtrace.ts';
 import { TimelineRecorder } from '../trace/timeline.ts';
 
@@ -32,6 +33,10 @@ export interface RunOptions {
   timeline?: string;
   /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
   debugChecks?: boolean;
+  /** stop after this many seconds of wall-clock time (0 or undefined: no limit) */
+  timeLimit?: number;
+  /** end the run on SIGINT / SIGQUIT with Go's SIGQUIT dump (the CLI; default off) */
+  trapSignals?: boolean;
   /** where the program's output goes as it is written (default: only kept in the result) */
   output?: OutputSink;
   /** characters of each stream kept in the result (default DEFAULT_RETAIN; 0: none) */
@@ -40,28 +45,50 @@ export interface RunOptions {
 
 /** Compile and run a Go source text; faults and budget overruns become Go-style output with status 2. */
 export async function runSource(source: string, file: string, arch: Arch, o: RunOptions = {}): Promise<ProcessResult> {
+  const signals = o.trapSignals ? trapStopSignals() : undefined;
   let timeline: TimelineRecorder | undefined;
   const observe = (p: Process) => {
     if (o.schedtrace) attachSchedtrace(p, o.schedtrace);
     if (o.timeline) timeline = new TimelineRecorder(p, `${basename(file)} (${arch.name})`);
     o.observe?.(p);
   };
-  const s = await Session.create({ file, source }, arch, {
-    maxInsns: o.maxInsns,
-    seed: o.seed,
-    cpus: o.cpus,
-    interleaveSeed: o.interleaveSeed,
-    slice: o.slice,
-    gomaxprocsEnv: o.gomaxprocsEnv,
-    debugChecks: o.debugChecks,
-    output: o.output,
-    retainOutput: o.retainOutput,
-    observe,
-    replay: false,
-  });
+  let s: Session;
   try {
-    const { result, error } = await runToExit(s);
+    s = await Session.create({ file, source }, arch, {
+      maxInsns: o.maxInsns,
+      seed: o.seed,
+      cpus: o.cpus,
+      interleaveSeed: o.interleaveSeed,
+      slice: o.slice,
+      gomaxprocsEnv: o.gomaxprocsEnv,
+      debugChecks: o.debugChecks,
+      output: o.output,
+      retainOutput: o.retainOutput,
+      observe,
+      replay: false,
+    });
+  } catch (e) {
+    signals?.dispose();
+    throw e;
+  }
+  signals?.attach(s);
+  let timedOut = false;
+  const timer = o.timeLimit
+    ? setTimeout(() => {
+        timedOut = true;
+        s.pause();
+      }, o.timeLimit * 1000)
+    : undefined;
+  try {
+    const { result, error, paused } = await runToExit(s);
     o.atEnd?.(s.process);
+    if (paused) {
+      // a signal or the time limit: the output so far, then where every goroutine was, as Go's SIGQUIT shows it
+      const sig = signals?.signal();
+      const head = timedOut && !sig ? `gogo-emu: time limit of ${o.timeLimit} s reached after ${s.insns} instructions; raise it with --time-limit (0: none)\n` : '';
+      s.process.rt.output.write(2, head + signalDump(s, sig ?? 'SIGQUIT'));
+      return { ...s.result(), cycles: 0, exitCode: 2 };
+    }
     if (error) {
       // a fault or the budget ends the run: the output so far, then the report
       const r = reportError(error, { process: s.process });
@@ -77,6 +104,8 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
     return result;
   } finally {
+    if (timer) clearTimeout(timer);
+    signals?.dispose();
     timeline?.dispose();
     s.close();
   }
@@ -150,7 +179,8 @@ export async function runCommand(file: string, arch: Arch, o: RunOptions): Promi
     sink.flush();
     process.exit(130);
   };
-  process.once('SIGINT', onInt);
+  // with trapSignals, SIGINT ends the run with the goroutine dump instead (sigquit.ts)
+  if (!o.trapSignals) process.once('SIGINT', onInt);
   try {
     const r = await runSource(readProgramFile(file), file, arch, { ...o, output: sink, retainOutput: 0 });
     return r.exitCode;

@@ -2,7 +2,7 @@
 // parse.ts. Only constructs of the subset exist here: anything else was
 // rejected with `unsupported: ...` while converting. The checker (check.ts)
 // fills in the annotation fields marked "set by the checker".
-import type { Pos } from './errors.ts';
+import type { Pos, PosError } from './errors.ts';
 import type { FuncInfo, Obj } from './check.ts';
 import type { ConstValue, Selection, Type } from './types.ts';
 import type { Rat } from './floats.ts';
@@ -286,4 +286,12 @@ export interface SourceFile {
   pkgPos: Pos;
   imports: ImportSpec[];
   decls: TopDecl[];
+  /**
+   * An error gc reports without stopping before type checking (a malformed
+   * number, an invalid character, `go f`): it is the one to report unless
+   * the checker finds an earlier one (gc prints its errors by position).
+   */
+  softError?: PosError;
+  /** where the syntax tree is deepest (for an error when a deep program still exhausts the stack) */
+  deepest?: Pos;
 }

@@ -395,7 +395,7 @@ class Checker {
     const declare = (name: string, p: Pos, o: Obj) => {
       if (name === '_') return;
       if (this.pkgScope.names.has(name)) fail(p, `${name} redeclared in this block`);
-      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name}`);
+      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
       this.pkgScope.names.set(name, o);
     };
     const methodDecls: FuncDecl[] = [];
@@ -1082,6 +1082,7 @@ class Checker {
       return;
     }
     this.expr(x);
+    if (x.mode === 'builtin') fail(x.pos, `${x.text} (built-in) must be called`);
     fail(x.pos, `${x.text} (${this.describeMode(x)}) is not used`);
   }
 
@@ -1627,13 +1628,13 @@ class Checker {
         fail(e.pos, `${e.text} (type) is not an expression`);
       // falls through
       case 'pkg':
-        fail(e.pos, `use of package ${e.text} without selector`);
+        fail(e.pos, `use of package ${e.text} not in selector`);
       // falls through
       case 'builtin': {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
         if (b.startsWith('sync.')) unsupported(e.pos, 'method values');
-        fail(e.pos, `${e.text} (built-in function ${b}) must be called`);
+        fail(e.pos, `${e.text} (built-in) must be called`);
       }
       // falls through
       default:
@@ -2363,13 +2364,22 @@ class Checker {
       }
       mismatch(e.pos);
     }
+    // types2's mayConvert: an untyped constant of a kind that may convert to
+    // the other operand's type but does not is "cannot convert"; one of
+    // another kind (bool, string, nil) is a mismatch (go1.19 has no pointer rule yet)
+    const notConvertible = (u: Expr, ut: UntypedType, t: Type) => {
+      const tk = under(t).k;
+      const may = ut.base !== 'nil' && tk !== 'iface' && (ut.base === 'bool') === isBoolean(t) && (ut.base === 'string') === isString(t);
+      if (may) fail(u.pos, `cannot convert ${u.text} (${this.describeMode(u)}) to ${typeString(t)}`);
+      mismatch(u.pos);
+    };
     if (isUntyped(xt)) {
-      if (!this.untypedFits(xt, yt)) mismatch(x.pos);
+      if (!this.untypedFits(xt, yt)) notConvertible(x, xt, yt);
       this.convertUntyped(x, yt, 'operation');
       return;
     }
     if (isUntyped(yt)) {
-      if (!this.untypedFits(yt, xt)) mismatch(y.pos);
+      if (!this.untypedFits(yt, xt)) notConvertible(y, yt, xt);
       this.convertUntyped(y, xt, 'operation');
       return;
     }
@@ -2438,8 +2448,8 @@ class Checker {
       e.cv = float64ToRat(f);
     }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
-      // an operand of a binary operation: types2's "overflows" wording
-      if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+      // as types2 words it: an operand of an operation (and, through isValidIndex, an index or make's size) only overflows
+      if (ctx === 'operation' || ctx === 'index' || ctx === 'argument to make') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
@@ -2628,7 +2638,13 @@ class Checker {
       case 'print':
       case 'println':
         for (const a of e.args) {
-          const t = this.value(a);
+          this.expr(a);
+          if (e.args.length === 1 && a.mode !== 'novalue' && a.t?.k === 'tuple') {
+            // println(f()) with a multi-value f prints every result, as gc accepts it
+            for (const x of a.t.types) if (!isInteger(x) && !isBoolean(x) && !isString(x)) unsupported(a.pos, `printing values of type ${typeString(x)} (print/println take integers, bools and strings)`);
+            continue;
+          }
+          const t = this.singleValue(a);
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
@@ -2870,13 +2886,14 @@ class Checker {
     const t = e.t;
     if (e.mode === 'novalue') return 'no value';
     if (e.mode === 'type') return 'type';
-    if (e.mode === 'builtin') return `built-in function ${e.builtin}`;
+    if (e.mode === 'builtin') return 'built-in';
     if (t && t.k === 'untyped' && t.base === 'nil') return 'untyped nil';
     if (e.cv !== undefined) {
-      const lit = x.kind === 'int' || x.kind === 'string' || (x.kind === 'ident' && (x.name === 'true' || x.name === 'false'));
+      // types2 shows the value unless the expression, as printed, is that value
       const v = constString(e.cv);
-      if (t && isUntyped(t)) return lit || x.text === v ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
-      return lit || x.text === v ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
+      const same = e.text === v;
+      if (t && isUntyped(t)) return same ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
+      return same ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;

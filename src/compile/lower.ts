@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
+import { dependencyInits, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
 import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
@@ -160,9 +160,11 @@ class ProgramLowerer {
 
   run(): LoweredProgram {
     const p = this.prog;
-    // main.init: package-level variable initializers, then the init functions.
+    // main.init: the imported packages' inits the runtime shows (os's, under fmt),
+    // package-level variable initializers, then the init functions.
     const init = new FnLowerer(this, p.initInfo, p.initInfo.pos.line, p.initInfo.pos.line);
     init.beginBody();
+    for (const sym of dependencyInits(p.file.imports.map((i) => i.path))) init.emitCallTo(sym, p.initInfo.pos.line);
     for (const vi of p.varInits) init.varInit(vi);
     p.initFuncs.forEach((f) => init.emitCallTo(f.symbol, f.pos.line));
     init.finish();
@@ -258,6 +260,8 @@ class FnLowerer {
   private wrapCount = { go: 0, defer: 0 };
   /** results of calls and receives already performed (see prepare) */
   private readonly hoisted = new Map<Expr, Val[]>();
+  /** expressions prepare() has walked: expr() prepares every level, so each subtree is walked once, not once per enclosing level */
+  private readonly prepared = new Set<Expr>();
   /** arithmetic by integer type (lowerint.ts) */
   private readonly ints = new IntLowering({
     W: this.P.W,
@@ -1292,6 +1296,20 @@ class FnLowerer {
 
   // ---- conditions ----------------------------------------------------------------------------------
 
+  /** The value (0 or 1) of a && or || expression, with its short circuit. */
+  private logicalValue(e: Expr): Val {
+    const t = this.temp();
+    const f = this.label();
+    const end = this.label();
+    this.branch(e, f, false);
+    this.emit({ op: 'mov', dst: t, src: imm(1) });
+    this.jmp(end);
+    this.place(f);
+    this.emit({ op: 'mov', dst: t, src: imm(0) });
+    this.place(end);
+    return [slot(t)];
+  }
+
   /** Jump to target when e (a bool) is `when`; fall through otherwise. */
   private branch(e: Expr, target: number, when: boolean): void {
     const x = unparen(e);
@@ -1368,7 +1386,8 @@ class FnLowerer {
    * && or ||, which are conditional) and remembers their results.
    */
   private prepare(e: Expr): void {
-    if (e.cv !== undefined || this.hoisted.has(e)) return;
+    if (e.cv !== undefined || this.hoisted.has(e) || this.prepared.has(e)) return;
+    this.prepared.add(e);
     switch (e.kind) {
       case 'paren':
         return this.prepare(e.x);
@@ -1377,8 +1396,15 @@ class FnLowerer {
         else if (e.op !== '&' || unparen(e.x).kind !== 'composite') this.prepare(e.x);
         return;
       case 'binary':
+        if (e.op === '&&' || e.op === '||') {
+          // gc orders a logical expression as a unit: it is evaluated where it
+          // stands (the right operand only if needed), before the calls that
+          // follow it: println(f() || g(), h()) runs f, g, then h
+          this.hoisted.set(e, [this.logicalValue(e)]);
+          return;
+        }
         this.prepare(e.x);
-        if (e.op !== '&&' && e.op !== '||') this.prepare(e.y);
+        this.prepare(e.y);
         return;
       case 'call': {
         const f = unparen(e.fn);
@@ -1440,18 +1466,7 @@ class FnLowerer {
         return [slot(t)];
       }
       case 'binary': {
-        if (e.op === '&&' || e.op === '||') {
-          const t = this.temp();
-          const f = this.label();
-          const end = this.label();
-          this.branch(e, f, false);
-          this.emit({ op: 'mov', dst: t, src: imm(1) });
-          this.jmp(end);
-          this.place(f);
-          this.emit({ op: 'mov', dst: t, src: imm(0) });
-          this.place(end);
-          return [slot(t)];
-        }
+        if (e.op === '&&' || e.op === '||') return this.hoisted.get(e)?.[0] ?? this.logicalValue(e);
         if (e.op in CMPOPS) return [this.compare(e.op, e.x, e.y)];
         if (e.op === '+' && under(e.t!).k === 'string') return this.concat(this.concatOperands(e).map((o) => this.expr(o)));
         const x = this.expr(e.x);
@@ -2253,6 +2268,20 @@ class FnLowerer {
       const b = fn.builtin!;
       if (b === 'print' || b === 'println') {
         e.args.forEach((a) => this.prepare(a));
+        const only = e.args.length === 1 ? e.args[0]! : undefined;
+        if (only?.t?.k === 'tuple') {
+          // println(f()) with a multi-value f: every result, in order
+          const types = only.t.types;
+          const vs = this.hoisted.get(unparen(only))!;
+          const items: PrintItem[] = vs.map((v, i) => {
+            const t = types[i]!;
+            const k = under(t).k;
+            if (k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
+            if (k === 'bool') return { k: 'bool', v: v[0]! };
+            return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
+          });
+          return { k: 'print', ln: b === 'println', items };
+        }
         const items: PrintItem[] = e.args.map((a) => {
           const t = a.t!;
           if (t.k === 'untyped' && t.base === 'string') {

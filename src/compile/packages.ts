@@ -112,6 +112,27 @@ export const PKG_VARS: Readonly<Record<string, Readonly<Record<string, { type: T
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
 export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER, DURATION, TIME, TIMER, TICKER, LOCATION];
 
+/**
+ * The initialisation, among a supported package's dependencies, that the
+ * runtime shows, by the package imported: in go1.19 (`go list -deps`) only
+ * fmt depends on os, whose init makes os.Stdin, os.Stdout and os.Stderr with
+ * NewFile, and so starts the finalizer goroutine (os.init in
+ * asm/<arch>/mfinal.s); runtime, sync, errors, strconv and time do not import
+ * os, and none of their other dependencies' inits starts a goroutine.
+ */
+const DEP_INITS: Readonly<Record<string, readonly string[]>> = { fmt: ['os.init'] };
+
+/**
+ * The dependency inits main.init runs before the program's own variable
+ * initializers and init functions (Go initializes every imported package
+ * first), each once, in the order of the imports.
+ */
+export function dependencyInits(importPaths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const path of importPaths) for (const sym of DEP_INITS[path] ?? []) if (!out.includes(sym)) out.push(sym);
+  return out;
+}
+
 export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
   fmt: {
     Println: fn([anys], [INT, ERROR], true),

@@ -22,6 +22,7 @@ import { lock, mutexAt, unlock } from './lock.ts';
 import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
+import { maxAlloc } from './slice.ts';
 
 const MAX_ALIGN = 8;
 
@@ -43,7 +44,8 @@ export function makechan(rt: Runtime, t: number, size: number): number {
   if (elemsize >= 1 << 16) goThrow('makechan: invalid channel element type');
   const hchanSize = Math.ceil(rt.L.sizes.hchan / MAX_ALIGN) * MAX_ALIGN;
   const mem = elemsize * size;
-  if (size < 0 || mem > rt.heap.end - rt.heap.start) panicPlain(rt, 'makechan: size out of range');
+  // go1.19 checks against maxAlloc; a size within it that the heap cannot hold is out of memory (mallocgc)
+  if (size < 0 || mem > maxAlloc(rt) - hchanSize) panicPlain(rt, 'makechan: size out of range');
   const c = chan(rt, rt.heap.alloc(hchanSize + mem));
   c.buf = mem === 0 ? c.addr : c.addr + hchanSize; // Go points an empty buffer at the hchan itself
   c.elemsize = elemsize;

@@ -148,8 +148,16 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
   host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
   defineEntry(host, ENTRY.Gosched, (c) => gosched(rt(), c));
-  // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
+  // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge, runfinq)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
+  // createfing's test: fingCreate == 0 && atomic.Cas(&fingCreate, 0, 1) (mfinal.go:156), one atomic step
+  host.define('runtime.createfing.cas', { abi: 'internal', nargs: 0 }, () => {
+    const r = rt();
+    const fingCreate = r.machine.sym('runtime.fingCreate');
+    if (r.mem.u32(fingCreate) !== 0) return 0;
+    r.mem.setU32(fingCreate, 1);
+    return 1;
+  });
   defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
   defineEntry(host, ENTRY.NumCPU, () => rt().ncpu);
   defineEntry(host, ENTRY.LockOSThread, () => LockOSThread(rt()));

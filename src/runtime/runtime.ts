@@ -38,6 +38,9 @@ export interface RuntimeOptions {
   retainOutput?: number;
 }
 
+/** views of Gs (and Ms) remembered at most (a million goroutines must not keep a million views) */
+const VIEW_CACHE_MAX = 4096;
+
 export class Runtime {
   readonly L: Layout;
   readonly mem: Arena;
@@ -123,14 +126,38 @@ export class Runtime {
     this.systemFuncs = systemFuncEntries(machine);
   }
 
+  // Views hold no state but their address: the ones of Gs, Ms and Ps are
+  // made once per address and reused (the scheduler asks for them at every
+  // step; making one is an allocation and a constructor with megamorphic stores).
+  private readonly gViews = new Map<number, G>();
+  private readonly mViews = new Map<number, M>();
+  private readonly pViews = new Map<number, P>();
+
   g(addr: number): G {
-    return new G(this.L, this.mem, addr);
+    let v = this.gViews.get(addr);
+    if (v === undefined) {
+      if (this.gViews.size >= VIEW_CACHE_MAX) this.gViews.clear();
+      v = new G(this.L, this.mem, addr);
+      this.gViews.set(addr, v);
+    }
+    return v;
   }
   m(addr: number): M {
-    return new M(this.L, this.mem, addr);
+    let v = this.mViews.get(addr);
+    if (v === undefined) {
+      if (this.mViews.size >= VIEW_CACHE_MAX) this.mViews.clear();
+      v = new M(this.L, this.mem, addr);
+      this.mViews.set(addr, v);
+    }
+    return v;
   }
   p(addr: number): P {
-    return new P(this.L, this.mem, addr);
+    let v = this.pViews.get(addr);
+    if (v === undefined) {
+      v = new P(this.L, this.mem, addr);
+      this.pViews.set(addr, v);
+    }
+    return v;
   }
 
   /** getg(): the g the current thread is running (TLS on amd64, R10 on arm). */
@@ -279,7 +306,10 @@ export class Runtime {
    * the function up (findfunc) and tests its name; here startpc, always the
    * entry of the function passed to newproc, is looked up in the set of
    * runtime entry addresses made once at start-up (systemFuncEntries).
-   * Differs: no handleAsyncEvent (wasm) and no finalizer goroutine (runfinq).
+   * The finalizer goroutine (runfinq) counts as a system goroutine unless it
+   * is running a finalizer (fingRunning); no finalizer ever runs here, so it
+   * always is one, like the other runtime.* starts. Differs: no
+   * handleAsyncEvent (wasm).
    */
   isSystemGoroutine(gp: G): boolean {
     return this.systemFuncs.has(gp.startpc);

@@ -96,7 +96,9 @@ export function gentraceback(rt: Runtime, start: PanicSite, max = TRACEBACK_MAX_
   let { pc, sp } = start;
   let isRet = start.isReturnAddr;
   for (let first = true; ; first = false) {
-    const tracepc = isRet ? pc - 1 : pc;
+    // back up into the call instruction, unless pc is a function's entry (a
+    // goroutine that never ran resumes there): gentraceback's frame.pc > f.entry()
+    const tracepc = isRet && image.blockAt(pc)?.addr !== pc ? pc - 1 : pc;
     const fn = image.blockAt(tracepc);
     const info = fn?.goFunc;
     if (!fn || !info || !mem.contains(sp, w) || frames.length === max) break;

@@ -40,6 +40,8 @@ export interface BootOptions extends RuntimeOptions {
   cpus?: number;
   /** perturb thread quanta with this seed to explore other interleavings (default: off) */
   interleaveSeed?: number;
+  /** charge blocks from the cycle model's cost table (default true; false: disassemble each block, the same numbers, slower) */
+  costTable?: boolean;
   /** called with the process before the first instruction runs (to subscribe to its bus) */
   observe?: (p: Process) => void;
   /**
@@ -86,7 +88,7 @@ export class Process {
         }),
     });
     try {
-      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns, cpus: o.cpus, interleaveSeed: o.interleaveSeed });
+      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns, cpus: o.cpus, interleaveSeed: o.interleaveSeed, costTable: o.costTable });
       const stacks = { start: REGIONS.stacks.start + OS_STACK_SIZE, size: REGIONS.stacks.size - OS_STACK_SIZE };
       const bus: ProcessBus = new EventBus();
       machine.host.events = bus;

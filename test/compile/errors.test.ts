@@ -83,6 +83,11 @@ const GO_ERRORS: [string, string, string][] = [
 
   ['undefined', main('\tprintln(y)'), 'prog.go:3:10: undefined: y'],
   ['mismatched types', main('\tx := 1\n\tb := true\n\tprintln(x + b)'), 'prog.go:5:10: invalid operation: x + b (mismatched types int and bool)'],
+  ['untyped constant compared with a func (found by the fuzzer)', main('\tvar f func()\n\tvar s []int\n\tvar p *int\n\t_, _, _ = f, s, p\n\tprintln(f != 10)'), 'prog.go:7:15: cannot convert 10 (untyped int constant) to func()'],
+  ['untyped constant compared with a slice', main('\tvar f func()\n\tvar s []int\n\tvar p *int\n\t_, _, _ = f, s, p\n\tprintln(s == 1)'), 'prog.go:7:15: cannot convert 1 (untyped int constant) to []int'],
+  ['untyped constant compared with a pointer', main('\tvar f func()\n\tvar s []int\n\tvar p *int\n\t_, _, _ = f, s, p\n\tprintln(p == 3)'), 'prog.go:7:15: cannot convert 3 (untyped int constant) to *int'],
+  ['untyped bool compared with a pointer', main('\tvar f func()\n\tvar s []int\n\tvar p *int\n\t_, _, _ = f, s, p\n\tprintln(p == true)'), 'prog.go:7:15: invalid operation: p == true (mismatched types *int and untyped bool)'],
+  ['untyped string compared with a slice', main('\tvar f func()\n\tvar s []int\n\tvar p *int\n\t_, _, _ = f, s, p\n\tprintln(s == "x")'), 'prog.go:7:15: invalid operation: s == "x" (mismatched types []int and untyped string)'],
   ['int vs untyped bool', main('\tx := 1\n\tprintln(x == true)'), 'prog.go:4:15: invalid operation: x == true (mismatched types int and untyped bool)'],
   ['not enough arguments', main('\tprintln(f(1))', 'func f(a, b int) int { return a + b }\n'), 'prog.go:4:12: not enough arguments in call to f (have (number), want (int, int))'],
   ['too many arguments', main('\tprintln(f(1, 2, 3))', 'func f(a, b int) int { return a + b }\n'), 'prog.go:4:18: too many arguments in call to f (have (number, number, number), want (int, int))'],

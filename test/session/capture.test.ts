@@ -11,11 +11,13 @@ import { twoThreads } from './programs.ts';
 
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
-  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0'],
+  // gViews, mViews, pViews: views by address (stateless objects, remade on demand)
+  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0', 'gViews', 'mViews', 'pViews'],
   Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
-  // blocks: the cycle model's cache, derived from code; lastBlock, quantumOver, stopRequested: only set inside a run
-  Threads: ['machine', 'opts', 'events', 'blocks', 'hooks', 'lastBlock', 'quantumOver', 'stopRequested'],
+  // blocks, counter: the cycle model's cache and block hook with its cost table, derived from code (its
+  // counters are folded in at the end of every run); lastBlock, quantumOver, stopRequested: only set inside a run
+  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested'],
   Thread: ['id', 'name'],
   HostRegistry: ['arch', 'base', 'capacity', 'entries', 'byName', 'hook', 'engine', 'mem', 'beforeCall', 'interceptCall', 'events', 'currentThread'],
   // subscribers are not run state

@@ -37,7 +37,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'gogo-web-'));
 beforeAll(async () => {
   if (!CHROMIUM) throw new Error('chromium is missing: apt-get install -y chromium (tools/setup.mjs installs it when root)');
   mkdirSync(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] /* no background connections: the machine's network is closed */ });
 });
 
 afterAll(async () => {
