@@ -1,6 +1,6 @@
 // `npm run bench`: speed of the emulator, measured (never asserted anywhere).
 //
-//   npm run bench [-- --runs N] [--arch amd64|arm] [--prog cpu,pingpong,gosched] [--no-native] [--json out.json]
+//   npm run bench [-- --runs N] [--arch amd64|arm] [--prog cpu,pingpong,gosched,pingpong4] [--no-native] [--json out.json]
 //
 // For each arch and program (tools/bench/*.go):
 // - emulated, N runs in this process (default 3), medians: compile (Go source
@@ -15,6 +15,11 @@
 //   machine and arm under qemu-arm (when installed), timed inside the program
 //   (main's body only, wall and CPU from getrusage: no process start-up, no
 //   runtime init), N runs, medians;
+// - pingpong4x.go runs at GOMAXPROCS=4 (four independent pairs; the others
+//   at 1), emulated and real alike; its real-Go switches/s divides the
+//   emulated run's switch count (real Go's own count is not observed) by real
+//   Go's CPU time, which on a machine with fewer than 4 free CPUs is time
+//   sliced by the kernel;
 // - raw Unicorn (cpu.go only): the compiled fib called directly on a machine
 //   with no block hook (the engine's own speed on the same code through the
 //   same FFI), N runs, medians.
@@ -38,7 +43,9 @@ import { fmt, loadNote, median, selfCpu } from './lib/measure.ts';
 
 const GO = '/usr/lib/go-1.19/bin/go';
 const benchDir = join(ROOT, 'tools', 'bench');
-const PROGRAMS: Record<string, string> = { cpu: 'cpu.go', pingpong: 'pingpong100k.go', gosched: 'gosched.go' };
+/** each program and the GOMAXPROCS it runs with (emulated and real Go alike, through the environment) */
+const PROGRAMS: Record<string, string> = { cpu: 'cpu.go', pingpong: 'pingpong100k.go', gosched: 'gosched.go', pingpong4: 'pingpong4x.go' };
+const PROCS: Record<string, string> = { pingpong4: '4' };
 
 function options() {
   const a = process.argv.slice(2);
@@ -81,11 +88,11 @@ interface EmulatedSample {
   run: Timed;
 }
 
-async function emulateOnce(src: string, file: string, arch: Arch, count: boolean) {
+async function emulateOnce(src: string, file: string, arch: Arch, count: boolean, procs: string) {
   const [prog, compile] = await timedAsync(() => compileProgram(src, file, arch));
   let switches = 0;
   const observe = count ? (p: Process) => void p.bus.on((e) => void (e.kind === 'execute' && switches++)) : undefined;
-  const [p, boot] = await timedAsync(() => Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: 5_000_000_000, gomaxprocsEnv: '1', observe }));
+  const [p, boot] = await timedAsync(() => Process.create({ arch, program: { blocks: prog.blocks, globals: prog.globals }, maxInsns: 5_000_000_000, gomaxprocsEnv: procs, observe }));
   try {
     const [r, run] = timed(() => p.run());
     if (r.exitCode !== 0) throw new Error(`${file} on ${arch.name} exited ${r.exitCode}: ${r.stderr}`);
@@ -136,7 +143,7 @@ async function rawFib(arch: Arch, src: string): Promise<Timed> {
 }
 
 /** Build prog with a main that times the original main's body; undefined when the toolchain (or qemu-arm) is missing. */
-function buildNative(prog: string, arch: string): { run: () => Timed; cleanup: () => void } | undefined {
+function buildNative(prog: string, arch: string, procs: string): { run: () => Timed; cleanup: () => void } | undefined {
   if (!existsSync(GO)) return undefined;
   const qemu = arch === 'arm' ? spawnSync('which', ['qemu-arm'], { encoding: 'utf8' }).stdout.trim() : '';
   if (arch === 'arm' && !qemu) return undefined;
@@ -175,7 +182,7 @@ func main() {
   execFileSync(GO, ['build', '-o', bin, '.'], { cwd: dir, env: { ...process.env, GOARCH: arch, GOARM: '7', CGO_ENABLED: '0', GOFLAGS: '' }, stdio: 'ignore' });
   return {
     run: () => {
-      const r = spawnSync(qemu || bin, qemu ? [bin] : [], { encoding: 'utf8', env: { GOMAXPROCS: '1' } });
+      const r = spawnSync(qemu || bin, qemu ? [bin] : [], { encoding: 'utf8', env: { GOMAXPROCS: procs } });
       const [wall, cpu] = r.stdout.trim().split(' ').map(Number);
       if (r.status !== 0 || !Number.isFinite(wall)) throw new Error(`native ${prog} (${arch}) failed: ${r.stderr}`);
       return { wall: wall! / 1e9, cpu: cpu! / 1e9 };
@@ -198,14 +205,15 @@ for (const archName of o.arches) {
   for (const key of o.progs) {
     const file = PROGRAMS[key]!;
     const src = readFileSync(join(benchDir, file), 'utf8');
-    const counted = await emulateOnce(src, file, arch, true); // also fills the assembly cache
+    const procs = PROCS[key] ?? '1';
+    const counted = await emulateOnce(src, file, arch, true, procs); // also fills the assembly cache
     const samples: EmulatedSample[] = [];
-    for (let i = 0; i < o.runs; i++) samples.push((await emulateOnce(src, file, arch, false)).sample);
+    for (let i = 0; i < o.runs; i++) samples.push((await emulateOnce(src, file, arch, false, procs)).sample);
     const run = samples.map((s) => s.run);
     const runWall = med(run, 'wall');
     const runCpu = med(run, 'cpu');
     rows.push(
-      `| ${archName} | ${file} | ${ms(med(samples.map((s) => s.compile), 'wall'))} / ${ms(med(samples.map((s) => s.compile), 'cpu'))} | ${ms(med(samples.map((s) => s.boot), 'wall'))} / ${ms(med(samples.map((s) => s.boot), 'cpu'))} | ${fmt(runWall, 3)} / ${fmt(runCpu, 3)} | ${fmt(counted.insns, 0)} | ${fmt(counted.switches, 0)} | ${fmt(counted.insns / runCpu / 1e6, 2)} | ${counted.switches > 10 ? fmt(counted.switches / runCpu, 0) : '-'} |`,
+      `| ${archName} | ${file}${procs === '1' ? '' : ` (GOMAXPROCS=${procs})`} | ${ms(med(samples.map((s) => s.compile), 'wall'))} / ${ms(med(samples.map((s) => s.compile), 'cpu'))} | ${ms(med(samples.map((s) => s.boot), 'wall'))} / ${ms(med(samples.map((s) => s.boot), 'cpu'))} | ${fmt(runWall, 3)} / ${fmt(runCpu, 3)} | ${fmt(counted.insns, 0)} | ${fmt(counted.switches, 0)} | ${fmt(counted.insns / runCpu / 1e6, 2)} | ${counted.switches > 10 ? fmt(counted.switches / runCpu, 0) : '-'} |`,
     );
     const entry: Record<string, unknown> = { arch: archName, prog: file, insns: counted.insns, switches: counted.switches, output: counted.out, emulated: samples };
     if (key === 'cpu') {
@@ -214,7 +222,7 @@ for (const archName of o.arches) {
       entry.raw = raw;
       compare.push(`| ${archName} | ${file} | raw Unicorn, fib(27) called directly, no hooks | ${fmt(med(raw, 'wall'), 3)} / ${fmt(med(raw, 'cpu'), 3)} | emulated run / raw: ${fmt(runCpu / med(raw, 'cpu'), 2)}x (CPU) |`);
     }
-    const native = o.native ? buildNative(file, archName) : undefined;
+    const native = o.native ? buildNative(file, archName, procs) : undefined;
     if (native) {
       try {
         const nat: Timed[] = [];
@@ -222,7 +230,7 @@ for (const archName of o.arches) {
         entry.native = nat;
         const how = archName === 'arm' ? 'go1.19 under qemu-arm' : 'go1.19 native';
         const rate = counted.switches > 10 ? `, ${fmt(counted.switches / med(nat, 'cpu'), 0)} switches/s` : '';
-        compare.push(`| ${archName} | ${file} | ${how}, main's body timed in-process${rate} | ${fmt(med(nat, 'wall'), 4)} / ${fmt(med(nat, 'cpu'), 4)} | emulated run / real: ${fmt(runCpu / med(nat, 'cpu'), 0)}x (CPU), ${fmt(runWall / med(nat, 'wall'), 0)}x (wall) |`);
+        compare.push(`| ${archName} | ${file}${procs === '1' ? '' : ` (GOMAXPROCS=${procs})`} | ${how}, main's body timed in-process${rate} | ${fmt(med(nat, 'wall'), 4)} / ${fmt(med(nat, 'cpu'), 4)} | emulated run / real: ${fmt(runCpu / med(nat, 'cpu'), 0)}x (CPU), ${fmt(runWall / med(nat, 'wall'), 0)}x (wall) |`);
       } finally {
         native.cleanup();
       }

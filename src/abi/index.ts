@@ -56,6 +56,8 @@ export interface RuntimeEntry {
   readonly results: readonly AbiValue[];
   /** set for the functions a Go program calls by name */
   readonly go?: GoSignature;
+  /** called only by code for 32-bit targets (64-bit division: vlrt.go) */
+  readonly only32?: boolean;
 }
 
 const v = (kind: WordKind, name: string): AbiValue => ({ kind, name });
@@ -88,12 +90,35 @@ export const ENTRY = {
   newobject: internal('runtime.newobject', 'host', [v('ptr', 'typ')], [v('ptr', 'p')]),
   /** `go f(x)`: start a goroutine running the funcval (asm glue over systemstack) */
   newproc: internal('runtime.newproc', 'asm', [v('ptr', 'fn')]),
+  /**
+   * main.init's first call when the program imports a package that imports os
+   * (fmt): os's initialisation as far as the runtime sees it (NewFile of the
+   * standard files -> SetFinalizer -> createfing: the finalizer goroutine)
+   */
+  osinit: internal('os.init', 'asm', []),
   /** `defer f(x)`: record the funcval for the calling frame */
   deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */
   panicdivide: internal('runtime.panicdivide', 'host', []),
+  /**
+   * 64-bit / and % on 32-bit targets (vlrt.go's int64div, uint64div, int64mod,
+   * uint64mod): Go's truncated division, panicdivide on a zero divisor
+   */
+  int64div: { ...internal('runtime.int64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  uint64div: { ...internal('runtime.uint64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  int64mod: { ...internal('runtime.int64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  uint64mod: { ...internal('runtime.uint64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  /**
+   * Conversions between 64-bit integers and float64 that the targets have no
+   * instruction for (vlrt.go's names; float64 values travel as their bits,
+   * one int64 word or pair): int64 on 32-bit targets, uint64 on both.
+   */
+  int64tofloat64: { ...internal('runtime.int64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]), only32: true },
+  float64toint64: { ...internal('runtime.float64toint64', 'host', [v('int64', 'f')], [v('int64', 'v')]), only32: true },
+  uint64tofloat64: internal('runtime.uint64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]),
+  float64touint64: internal('runtime.float64touint64', 'host', [v('int64', 'f')], [v('int64', 'v')]),
   /** a shift by a negative count (the backends call it; does not return) */
   panicshift: internal('runtime.panicshift', 'host', []),
   /** the prologue's stack-check path of a closure (keeps the context register) */
@@ -105,6 +130,10 @@ export const ENTRY = {
   printlock: internal('runtime.printlock', 'host', []),
   printunlock: internal('runtime.printunlock', 'host', []),
   printint: internal('runtime.printint', 'host', [v('int64', 'v')]),
+  /** println of a float64 (its bits as an int64: the host reads them from the integer argument words) */
+  printfloat: internal('runtime.printfloat', 'host', [v('int64', 'bits')]),
+  /** println of an unsigned integer (uint64) */
+  printuint: internal('runtime.printuint', 'host', [v('int64', 'v')]),
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),
   /** a string constant: its bytes and length */
   printstring: internal('runtime.printstring', 'host', [v('ptr', 'p'), v('int', 'n')]),
@@ -119,6 +148,44 @@ export const ENTRY = {
   chanrecv1: internal('runtime.chanrecv1', 'host', [v('ptr', 'c'), v('ptr', 'elem')]),
   chanrecv2: internal('runtime.chanrecv2', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'received')]),
   closechan: internal('runtime.closechan', 'host', [v('ptr', 'c')]),
+
+  // ---- select (select.go, chan.go) ----
+  /**
+   * the general select: cas0 points at [nsends+nrecvs]scase{c, elem} (sends
+   * first, receives from the end), order0 at [2*(nsends+nrecvs)]uint16
+   * (pollorder then lockorder); pc0 is 0 (race builds only). Returns the
+   * chosen case (-1: default) and, for a receive, whether a value came.
+   */
+  selectgo: internal('runtime.selectgo', 'host', [v('ptr', 'cas0'), v('ptr', 'order0'), v('ptr', 'pc0'), v('int', 'nsends'), v('int', 'nrecvs'), v('bool', 'block')], [v('int', 'casi'), v('bool', 'recvOK')]),
+  /** `select { case c <- v: ... default: ... }` */
+  selectnbsend: internal('runtime.selectnbsend', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'selected')]),
+  /** `select { case v, ok = <-c: ... default: ... }` */
+  selectnbrecv: internal('runtime.selectnbrecv', 'host', [v('ptr', 'elem'), v('ptr', 'c')], [v('bool', 'selected'), v('bool', 'received')]),
+  /** `select {}`: park for good */
+  block: internal('runtime.block', 'host', []),
+
+  // ---- package time over the runtime's timers (time.go, time/sleep.go, time/tick.go; src/runtime/timepkg.ts) ----
+  /** time.Sleep(d): runtime.timeSleep(ns), as time.Sleep is linknamed */
+  timeSleep: internal('runtime.timeSleep', 'host', [v('int64', 'ns')]),
+  /** time.NewTimer(d): a *Timer {C, r} whose r is started */
+  timeNewTimer: internal('time.NewTimer', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  /** time.AfterFunc(d, f): a *Timer that runs `go f()` */
+  timeAfterFunc: internal('time.AfterFunc', 'host', [v('int64', 'd'), v('ptr', 'f')], [v('ptr', 't')]),
+  /** time.NewTicker(d): a *Ticker {C, r} with period d (panics when d <= 0) */
+  timeNewTicker: internal('time.NewTicker', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  timeTimerStop: internal('time.(*Timer).Stop', 'host', [v('ptr', 't')], [v('bool', 'active')]),
+  timeTimerReset: internal('time.(*Timer).Reset', 'host', [v('ptr', 't'), v('int64', 'd')], [v('bool', 'active')]),
+  timeTickerStop: internal('time.(*Ticker).Stop', 'host', [v('ptr', 't')]),
+  /** time.Tick(d): NewTicker(d).C, or nil when d <= 0 */
+  timeTick: internal('time.Tick', 'host', [v('int64', 'd')], [v('ptr', 'c')]),
+  /** time.Now(): a Time {wall, ext, loc} on the virtual clock */
+  timeNow: internal('time.Now', 'host', [], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  /** time.Since(t): Now().Sub(t) */
+  timeSince: internal('time.Since', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'd')]),
+  /** t.Sub(u) */
+  timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
+  /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
+  durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 
@@ -221,6 +288,57 @@ export const ENTRY = {
   strconvQuote: internal('strconv.Quote', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
   /** Atoi(s): the *NumError and *errors.errorString itabs for error are passed in */
   strconvAtoi: internal('strconv.Atoi', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
+
+  // ---- library functions (strings, sort, strconv; src/runtime/strings.ts): the words of their Go arguments and results ----
+  stringsContains: internal('strings.Contains', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsContainsRune: internal('strings.ContainsRune', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'r')], [v('bool', 'ok')]),
+  stringsHasPrefix: internal('strings.HasPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsHasSuffix: internal('strings.HasSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsIndex: internal('strings.Index', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsLastIndex: internal('strings.LastIndex', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsIndexByte: internal('strings.IndexByte', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'c')], [v('int', 'i')]),
+  stringsCount: internal('strings.Count', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'n')]),
+  stringsSplit: internal('strings.Split', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsFields: internal('strings.Fields', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsJoin: internal('strings.Join', 'host', [v('ptr', 'elems'), v('int', 'len'), v('int', 'cap'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsRepeat: internal('strings.Repeat', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'count')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToUpper: internal('strings.ToUpper', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToLower: internal('strings.ToLower', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSpace: internal('strings.TrimSpace', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrim: internal('strings.Trim', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimLeft: internal('strings.TrimLeft', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimRight: internal('strings.TrimRight', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimPrefix: internal('strings.TrimPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSuffix: internal('strings.TrimSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplace: internal('strings.Replace', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplaceAll: internal('strings.ReplaceAll', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen')], [v('ptr', 'p'), v('int', 'n')]),
+  osFileWrite: internal('os.(*File).Write', 'host', [v('ptr', 'f'), v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  builderLen: internal('strings.(*Builder).Len', 'host', [v('ptr', 'b')], [v('int', 'n')]),
+  builderReset: internal('strings.(*Builder).Reset', 'host', [v('ptr', 'b')]),
+  builderString: internal('strings.(*Builder).String', 'host', [v('ptr', 'b')], [v('ptr', 'p'), v('int', 'n')]),
+  builderWrite: internal('strings.(*Builder).Write', 'host', [v('ptr', 'b'), v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  builderWriteByte: internal('strings.(*Builder).WriteByte', 'host', [v('ptr', 'b'), v('int', 'c')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  builderWriteRune: internal('strings.(*Builder).WriteRune', 'host', [v('ptr', 'b'), v('int', 'r')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  builderWriteString: internal('strings.(*Builder).WriteString', 'host', [v('ptr', 'b'), v('ptr', 's'), v('int', 'slen')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  /** math (a float64 travels as its bits: one int64 word or pair) */
+  mathSqrt: internal('math.Sqrt', 'host', [v('int64', 'x')], [v('int64', 'r')]),
+  mathAbs: internal('math.Abs', 'host', [v('int64', 'x')], [v('int64', 'r')]),
+  mathFloor: internal('math.Floor', 'host', [v('int64', 'x')], [v('int64', 'r')]),
+  mathCeil: internal('math.Ceil', 'host', [v('int64', 'x')], [v('int64', 'r')]),
+  mathTrunc: internal('math.Trunc', 'host', [v('int64', 'x')], [v('int64', 'r')]),
+  mathMod: internal('math.Mod', 'host', [v('int64', 'x'), v('int64', 'y')], [v('int64', 'r')]),
+  mathMax: internal('math.Max', 'host', [v('int64', 'x'), v('int64', 'y')], [v('int64', 'r')]),
+  mathMin: internal('math.Min', 'host', [v('int64', 'x'), v('int64', 'y')], [v('int64', 'r')]),
+  mathInf: internal('math.Inf', 'host', [v('int', 'sign')], [v('int64', 'r')]),
+  mathNaN: internal('math.NaN', 'host', [], [v('int64', 'r')]),
+  mathIsNaN: internal('math.IsNaN', 'host', [v('int64', 'x')], [v('bool', 'ok')]),
+  mathIsInf: internal('math.IsInf', 'host', [v('int64', 'x'), v('int', 'sign')], [v('bool', 'ok')]),
+  sortInts: internal('sort.Ints', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  sortStrings: internal('sort.Strings', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  strconvFormatInt: internal('strconv.FormatInt', 'host', [v('int64', 'i'), v('int', 'base')], [v('ptr', 'p'), v('int', 'n')]),
+  strconvFormatBool: internal('strconv.FormatBool', 'host', [v('bool', 'b')], [v('ptr', 'p'), v('int', 'n')]),
+  /** ParseInt(s, base, bitSize): the *NumError and *errors.errorString itabs for error are passed in */
+  strconvParseInt: internal('strconv.ParseInt', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'base'), v('int', 'bitSize'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int64', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
 
   // ---- called by name from Go (package runtime, sync.WaitGroup) ----
   Gosched: goFunc('host', { pkg: 'runtime', name: 'Gosched', params: [], results: [] }),

@@ -3,10 +3,14 @@
 import type { Arena } from '../engine/arena.ts';
 import { disassembleOne } from '../engine/asm.ts';
 import type { Engine } from '../engine/engine.ts';
+import { EmulationFault } from '../engine/errors.ts';
 import { UC } from '../engine/unicorn.ts';
 import { ARM_COSTS } from './costs.ts';
 import type { Arch } from './types.ts';
 import { armSignal } from './sigframe_arm.ts';
+
+// QEMU's ARM exception numbers that Unicorn passes to the interrupt hook (EXCP_*).
+const EXCEPTIONS: Record<number, string> = { 1: 'undefined instruction', 3: 'prefetch abort', 4: 'data abort', 7: 'breakpoint' };
 
 // Unicorn's ARM register ids (unicorn/arm.h, Debian 2.0.1).
 const regIds: Record<string, number> = {
@@ -53,6 +57,10 @@ export const arm: Arch = {
   dumpRegs: ['pc', 'sp', 'lr', 'r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'cpsr'],
   pcReg: 'pc',
   spReg: 'sp',
+  // ARM's core registers do not overlap (sp/r13 and lr/r14 are the same ids);
+  // pc is left out: a write of it also sets the Thumb bit, and reads differ
+  isolatedRegs: ['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9', 'r10', 'r11', 'r12', 'sp', 'lr', 'tpidruro'],
+  hotRegs: ['pc', 'sp', 'lr', 'r0', 'r1', 'r2', 'r3', 'r10'],
   regBytes: 4,
   wordSize: 4,
   ptrSize: 4,
@@ -98,7 +106,9 @@ export const arm: Arch = {
   syscallNumbers: SYSCALLS,
   hookSyscall(e, fn) {
     return e.hookInterrupt((intno) => {
-      if (intno !== INTR_SVC) throw new Error(`unexpected CPU exception ${intno} at pc=0x${e.pc.toString(16)}`);
+      // bkpt, udf and the like in user code (a stub of the user, say) are a
+      // fault of the emulated program, not of the emulator
+      if (intno !== INTR_SVC) throw new EmulationFault(EXCEPTIONS[intno] ?? `CPU exception ${intno}`, e.pc, undefined, e.describe(e.pc), e.dump(), `unhandled CPU exception ${intno}`);
       fn();
     });
   },
@@ -141,6 +151,13 @@ export const arm: Arch = {
   },
   returnAddress(e) {
     return e.regN('lr');
+  },
+  callTarget(m, ret) {
+    // BL<cond> imm24: cond 1011 imm24, the word before the return address; target = insn + 8 + imm24*4
+    if (!m.contains(ret - 4, 4)) return undefined;
+    const w = m.u32(ret - 4);
+    if ((w & 0x0f000000) !== 0x0b000000 || w >>> 28 === 0xf) return undefined;
+    return (ret - 4 + 8 + (((w & 0xffffff) << 8) >> 6)) >>> 0;
   },
   doReturn(e) {
     e.pc = e.regN('lr');

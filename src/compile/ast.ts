@@ -2,9 +2,10 @@
 // parse.ts. Only constructs of the subset exist here: anything else was
 // rejected with `unsupported: ...` while converting. The checker (check.ts)
 // fills in the annotation fields marked "set by the checker".
-import type { Pos } from './errors.ts';
+import type { Pos, PosError } from './errors.ts';
 import type { FuncInfo, Obj } from './check.ts';
 import type { ConstValue, Selection, Type } from './types.ts';
+import type { Rat } from './floats.ts';
 
 interface Node {
   pos: Pos;
@@ -71,6 +72,7 @@ export type Ident = Node & ExprInfo & { kind: 'ident'; name: string; obj?: Obj }
 export type Expr =
   | Ident
   | (Node & ExprInfo & { kind: 'int'; value: bigint })
+  | (Node & ExprInfo & { kind: 'float'; value: Rat })
   | (Node & ExprInfo & { kind: 'string'; value: Uint8Array })
   | (Node & ExprInfo & { kind: 'unary'; op: string; x: Expr })
   | (Node & ExprInfo & { kind: 'binary'; op: string; x: Expr; y: Expr; opPos: Pos })
@@ -156,7 +158,20 @@ export interface Clause {
 }
 
 /** Statements that `break` can leave (set up by the checker for labels and plain breaks). */
-export type Breakable = ForStmt | RangeStmt | SwitchStmt | TypeSwitchStmt;
+export type Breakable = ForStmt | RangeStmt | SwitchStmt | TypeSwitchStmt | SelectStmt;
+
+/**
+ * One case of a select: comm is the communication as the statement it is (a
+ * send; `<-c` as an expression statement; a define or assign whose only right
+ * side is the receive); null for default.
+ */
+export interface CommClause {
+  pos: Pos;
+  comm: Stmt | null;
+  body: Stmt[];
+}
+
+export type SelectStmt = Node & { kind: 'select'; clauses: CommClause[]; end: Pos; label?: string };
 
 export type ForStmt = Node & { kind: 'for'; init: Stmt | null; cond: Expr | null; post: Stmt | null; body: Block; label?: string };
 export type RangeStmt = Node & {
@@ -208,6 +223,7 @@ export type Stmt =
   | RangeStmt
   | SwitchStmt
   | TypeSwitchStmt
+  | SelectStmt
   | (Node & { kind: 'type'; specs: TypeSpec[] })
   | (Node & { kind: 'labeled'; label: string; stmt: Stmt })
   | (Node & { kind: 'break' | 'continue'; label: string | null; labelPos?: Pos; /** set by the checker */ target?: Breakable })
@@ -270,4 +286,12 @@ export interface SourceFile {
   pkgPos: Pos;
   imports: ImportSpec[];
   decls: TopDecl[];
+  /**
+   * An error gc reports without stopping before type checking (a malformed
+   * number, an invalid character, `go f`): it is the one to report unless
+   * the checker finds an earlier one (gc prints its errors by position).
+   */
+  softError?: PosError;
+  /** where the syntax tree is deepest (for an error when a deep program still exhausts the stack) */
+  deepest?: Pos;
 }

@@ -53,14 +53,27 @@ import {
   type IMethod,
   INT,
   INT32,
+  INT8,
+  INT16,
+  INT64,
+  UINT,
+  UINT16,
+  UINT32,
+  UINT64,
+  UINTPTR,
   isBoolean,
   isInteger,
+  isFloat,
+  isNumeric,
+  FLOAT64,
+  UNTYPED_FLOAT,
   isMem,
   isString,
   isUntyped,
   lookupFieldOrMethod,
   type Method,
   missingMethod,
+  methodSet,
   type NamedType,
   nilable,
   RUNE,
@@ -80,7 +93,14 @@ import {
   SYNC_TYPES,
   type SyncName,
 } from './types.ts';
-import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { PKG_FUNCS, PKG_TYPES, PKG_VARS, pkgConst, type PkgFunc } from './packages.ts';
+import { checkSelect } from './select.ts';
+import { TIME_CONSTS } from './timepkg.ts';
+import { intBits, intSigned, isIntKind } from './ints.ts';
+import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
+
+/** The integer types beyond int, uint8/byte and int32/rune. */
+const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
@@ -228,9 +248,9 @@ class Scope {
 
 const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
 const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
+const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'time', 'strings', 'sort', 'io', 'os', 'math'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -318,7 +338,7 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY]];
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ['float64', FLOAT64], ...INT_UNIVERSE];
     for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
@@ -375,7 +395,7 @@ class Checker {
     const declare = (name: string, p: Pos, o: Obj) => {
       if (name === '_') return;
       if (this.pkgScope.names.has(name)) fail(p, `${name} redeclared in this block`);
-      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name}`);
+      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
       this.pkgScope.names.set(name, o);
     };
     const methodDecls: FuncDecl[] = [];
@@ -954,7 +974,7 @@ class Checker {
         return this.sendStmt(s.ch, s.value);
       case 'incdec': {
         const v = this.lhs(s.x, true);
-        if (v && !isInteger(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
+        if (v && !isNumeric(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
         return;
       }
       case 'assign':
@@ -1001,6 +1021,21 @@ class Checker {
         return this.withScope(() => this.switchStmt(s));
       case 'typeswitch':
         return this.withScope(() => this.typeSwitchStmt(s));
+      case 'select':
+        return checkSelect(
+          {
+            stmt: (st) => this.stmt(st),
+            clause: (sel, f) => {
+              this.cur.breakables.push(sel);
+              try {
+                this.withScope(f);
+              } finally {
+                this.cur.breakables.pop();
+              }
+            },
+          },
+          s,
+        );
       case 'type':
         for (const spec of s.specs) {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
@@ -1017,7 +1052,7 @@ class Checker {
         const labels = this.cur.labels;
         if (labels.has(s.label)) fail(s.pos, `label ${s.label} already defined at ${labels.get(s.label)!.pos.line}:${labels.get(s.label)!.pos.col}`);
         labels.set(s.label, { pos: s.pos, used: false, stmt: s.stmt });
-        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch') s.stmt.label = s.label;
+        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch' || s.stmt.kind === 'select') s.stmt.label = s.label;
         return this.stmt(s.stmt);
       }
       case 'break':
@@ -1047,6 +1082,7 @@ class Checker {
       return;
     }
     this.expr(x);
+    if (x.mode === 'builtin') fail(x.pos, `${x.text} (built-in) must be called`);
     fail(x.pos, `${x.text} (${this.describeMode(x)}) is not used`);
   }
 
@@ -1474,7 +1510,7 @@ class Checker {
       if (e.cv === undefined) fail(e.pos, `${e.text} (${this.describeMode(e)}) is not constant`);
       if (spec.type) {
         const t = this.typeOf(spec.type);
-        if (!isInteger(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
+        if (!isNumeric(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
         this.assignable(e, t, 'constant declaration');
       }
       return { type: e.t!, value: e.cv! };
@@ -1592,13 +1628,13 @@ class Checker {
         fail(e.pos, `${e.text} (type) is not an expression`);
       // falls through
       case 'pkg':
-        fail(e.pos, `use of package ${e.text} without selector`);
+        fail(e.pos, `use of package ${e.text} not in selector`);
       // falls through
       case 'builtin': {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
         if (b.startsWith('sync.')) unsupported(e.pos, 'method values');
-        fail(e.pos, `${e.text} (built-in function ${b}) must be called`);
+        fail(e.pos, `${e.text} (built-in) must be called`);
       }
       // falls through
       default:
@@ -1629,6 +1665,11 @@ class Checker {
         return;
       case 'int':
         e.t = UNTYPED_INT;
+        e.cv = e.value;
+        e.mode = 'value';
+        return;
+      case 'float':
+        e.t = UNTYPED_FLOAT;
         e.cv = e.value;
         e.mode = 'value';
         return;
@@ -1773,6 +1814,21 @@ class Checker {
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
         }
+        const pc = o.path === 'time' ? TIME_CONSTS[e.sel] : pkgConst(o.path, e.sel, this.W);
+        if (pc) {
+          e.mode = 'value';
+          e.t = pc.type;
+          e.cv = pc.value;
+          return;
+        }
+        const pv = PKG_VARS[o.path]?.[e.sel];
+        if (pv) {
+          // os.Stdout, os.Stderr: values (lowered as the address of a static File)
+          e.mode = 'value';
+          e.builtin = `${o.path}.${e.sel}`;
+          e.t = pv.type;
+          return;
+        }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {
           e.mode = 'type';
@@ -1781,7 +1837,7 @@ class Checker {
         }
         const pf: PkgFunc | undefined = PKG_FUNCS[o.path]?.[e.sel];
         if (!pf) {
-          const names = Object.keys(PKG_FUNCS[o.path] ?? {}).map((k) => `${o.path}.${k}`);
+          const names = [...Object.keys(PKG_FUNCS[o.path] ?? {}), ...Object.keys(PKG_VARS[o.path] ?? {})].map((k) => `${o.path}.${k}`);
           unsupported(e.pos, `${o.path}.${e.sel} (supported: ${names.join(', ')})`);
         }
         e.mode = 'builtin';
@@ -1791,7 +1847,7 @@ class Checker {
       }
     }
     this.expr(e.x);
-    if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
+    if (e.x.mode === 'type') return this.methodExpr(e);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
     const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
@@ -1833,6 +1889,26 @@ class Checker {
         fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
       }
     }
+  }
+
+  /**
+   * A method expression T.M or (*T).M: a function value taking the receiver
+   * first. M must be in the method set of the type (go1.19's errors).
+   */
+  private methodExpr(e: Extract<Expr, { kind: 'selector' }>): void {
+    const t = e.x.t!;
+    const entry = methodSet(t).find((m) => m.name === e.sel);
+    if (!entry) {
+      const sel = lookupFieldOrMethod(t, e.sel);
+      if (sel.kind === 'method' && sel.method.ptrRecv) fail(e.selPos, `cannot call pointer method ${e.sel} on ${typeString(t)}`);
+      fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+    }
+    const direct = entry.sel.kind === 'method' && entry.sel.path.length === 0;
+    if (under(t).k === 'iface' || (t.k !== 'ptr' && !direct)) unsupported(e.pos, `method expressions of interface or promoted methods (${e.text})`);
+    e.mode = 'value';
+    e.selection = { kind: 'methodexpr', recvT: t, entry };
+    const ft = entry.type;
+    e.t = { k: 'func', params: [t, ...ft.params], results: ft.results, ...(ft.variadic ? { variadic: true } : {}) };
   }
 
   private funcLit(e: FuncLit): void {
@@ -1896,11 +1972,14 @@ class Checker {
       case '-':
       case '+':
       case '^': {
-        if (!isInteger(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
+        if (e.op === '^' ? !isInteger(t) : !isNumeric(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
         e.t = t;
-        if (x.cv !== undefined) {
+        if (isRat(x.cv)) {
+          e.cv = e.op === '-' ? x.cv.neg() : x.cv;
+          this.checkTypedConst(e);
+        } else if (x.cv !== undefined) {
           const v = x.cv as bigint;
-          e.cv = e.op === '-' ? -v : e.op === '+' ? v : u.k === 'uint8' ? v ^ 0xffn : ~v;
+          e.cv = e.op === '-' ? -v : e.op === '+' ? v : isIntKind(u.k) && !intSigned(u.k) ? v ^ ((1n << BigInt(intBits(u.k, this.W / 8))) - 1n) : ~v;
           this.checkTypedConst(e);
         }
         return;
@@ -1912,6 +1991,12 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
+    if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
+      const f = ratToFloat64(toRat(e.cv as bigint | Rat));
+      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      e.cv = float64ToRat(f);
+      return;
+    }
     if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
       fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
     }
@@ -1960,14 +2045,22 @@ class Checker {
       if (x.cv !== undefined && y.cv !== undefined) e.cv = concat(x.cv as Uint8Array, y.cv as Uint8Array);
       return;
     }
-    if (!isInteger(t)) {
+    if (!isInteger(t) && !(isFloat(t) && (op === '+' || op === '-' || op === '*' || op === '/'))) {
       fail(x.pos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
     }
-    if ((op === '/' || op === '%') && y.cv !== undefined && y.cv === 0n) fail(y.pos, 'invalid operation: division by zero');
+    if ((op === '/' || op === '%') && y.cv !== undefined && (y.cv === 0n || (isRat(y.cv) && y.cv.isZero()))) fail(y.pos, 'invalid operation: division by zero');
     e.t = t;
+    if (isFloat(t) && x.cv !== undefined && y.cv !== undefined) {
+      const a = toRat(x.cv as bigint | Rat);
+      const b = toRat(y.cv as bigint | Rat);
+      e.cv = op === '+' ? a.add(b) : op === '-' ? a.sub(b) : op === '*' ? a.mul(b) : a.div(b);
+      this.checkTypedConst(e);
+      return;
+    }
     if (x.cv !== undefined && y.cv !== undefined) {
       let v = arith(op, x.cv as bigint, y.cv as bigint);
-      if (under(t).k === 'uint8' && op === '^') v &= 0xffn;
+      const tk = under(t).k;
+      if (op === '^' && isIntKind(tk) && !intSigned(tk)) v &= (1n << BigInt(intBits(tk, this.W / 8))) - 1n;
       e.cv = v;
       this.checkTypedConst(e);
     }
@@ -1982,6 +2075,11 @@ class Checker {
       const c = y.cv as bigint;
       if (c < 0n) fail(y.pos, `invalid operation: negative shift count ${y.text}`);
       if (isUntyped(yt)) this.convertUntyped(y, INT, 'shift');
+    }
+    // an untyped float constant with an integer value shifts as an untyped int
+    if (isRat(x.cv) && x.cv.isInt() && x.t!.k === 'untyped') {
+      x.cv = x.cv.num;
+      this.setType(x, UNTYPED_INT);
     }
     const xt = x.t!;
     if (!isInteger(xt)) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
@@ -2165,7 +2263,7 @@ class Checker {
           if (!el.key) fail(el.value.pos, 'missing key in map literal');
           elemValue(el.key, u.key, 'map literal');
           if (el.key.cv !== undefined) {
-            const k = typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
+            const k = isRat(el.key.cv) ? `f${el.key.cv.num}/${el.key.cv.den}` : typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
             if (seen.has(k)) fail(el.key.pos, `duplicate key ${el.key.text} in map literal`);
             seen.add(k);
           }
@@ -2230,7 +2328,7 @@ class Checker {
     const t = isNil(x.t!) ? y.t! : x.t!;
     const u = under(t);
     const ordered = op !== '==' && op !== '!=';
-    if (ordered && !(isInteger(t) || isString(t))) {
+    if (ordered && !(isNumeric(t) || isString(t))) {
       fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
     if (!nilSide) {
@@ -2253,11 +2351,12 @@ class Checker {
     const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
       if (xt.base === yt.base) return;
-      // int and rune constants mix; the result is a rune
-      const num = (b: string) => b === 'int' || b === 'rune';
+      // int, rune and float constants mix; the result is the later kind
+      const num = (b: string) => b === 'int' || b === 'rune' || b === 'float';
       if (num(xt.base) && num(yt.base)) {
-        this.setType(x, UNTYPED_RUNE);
-        this.setType(y, UNTYPED_RUNE);
+        const k = xt.base === 'float' || yt.base === 'float' ? UNTYPED_FLOAT : UNTYPED_RUNE;
+        this.setType(x, k);
+        this.setType(y, k);
         return;
       }
       if (xt.base === 'nil' || yt.base === 'nil') {
@@ -2265,13 +2364,22 @@ class Checker {
       }
       mismatch(e.pos);
     }
+    // types2's mayConvert: an untyped constant of a kind that may convert to
+    // the other operand's type but does not is "cannot convert"; one of
+    // another kind (bool, string, nil) is a mismatch (go1.19 has no pointer rule yet)
+    const notConvertible = (u: Expr, ut: UntypedType, t: Type) => {
+      const tk = under(t).k;
+      const may = ut.base !== 'nil' && tk !== 'iface' && (ut.base === 'bool') === isBoolean(t) && (ut.base === 'string') === isString(t);
+      if (may) fail(u.pos, `cannot convert ${u.text} (${this.describeMode(u)}) to ${typeString(t)}`);
+      mismatch(u.pos);
+    };
     if (isUntyped(xt)) {
-      if (!this.untypedFits(xt, yt)) mismatch(x.pos);
+      if (!this.untypedFits(xt, yt)) notConvertible(x, xt, yt);
       this.convertUntyped(x, yt, 'operation');
       return;
     }
     if (isUntyped(yt)) {
-      if (!this.untypedFits(yt, xt)) mismatch(y.pos);
+      if (!this.untypedFits(yt, xt)) notConvertible(y, yt, xt);
       this.convertUntyped(y, xt, 'operation');
       return;
     }
@@ -2292,7 +2400,8 @@ class Checker {
     switch (u.base) {
       case 'int':
       case 'rune':
-        return tu.k === 'int' || tu.k === 'uint8' || tu.k === 'int32';
+      case 'float':
+        return isIntKind(tu.k) || tu.k === 'float64';
       case 'bool':
         return tu.k === 'bool';
       case 'nil':
@@ -2322,7 +2431,25 @@ class Checker {
       this.setType(e, target);
       return;
     }
+    if (isInteger(target) && isRat(e.cv)) {
+      if (!e.cv.isInt()) {
+        if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) truncated to ${typeString(target)}`);
+        fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (truncated)`);
+      }
+      e.cv = e.cv.num;
+      if (!fitsIntType(e.cv, target, this.W)) {
+        if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+        fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      }
+    }
+    if (under(target).k === 'float64' && (isRat(e.cv) || typeof e.cv === 'bigint')) {
+      const f = ratToFloat64(toRat(e.cv));
+      if (!Number.isFinite(f)) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      e.cv = float64ToRat(f);
+    }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
+      // as types2 words it: an operand of an operation (and, through isValidIndex, an index or make's size) only overflows
+      if (ctx === 'operation' || ctx === 'index' || ctx === 'argument to make') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
@@ -2339,7 +2466,7 @@ class Checker {
     if (from.k === 'untyped') return this.untypedFits(from, to);
     const fu = under(from);
     const tu = under(to);
-    const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
+    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || t.k === 'float64' || isIntKind(t.k);
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
     if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
@@ -2449,6 +2576,8 @@ class Checker {
         return;
       }
       if (!this.untypedFits(at, t)) cannot();
+      if (isInteger(t) && isRat(a.cv) && !a.cv.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+      if (isInteger(t) && isRat(a.cv) && !fitsIntType(a.cv.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       if (isInteger(t) && typeof a.cv === 'bigint' && !fitsIntType(a.cv, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       this.convertUntyped(a, t, 'conversion');
       if (a.cv !== undefined && tu.k !== 'iface') e.cv = a.cv;
@@ -2459,14 +2588,26 @@ class Checker {
       this.assignableType(at, t) ||
       identical(au, tu) ||
       (au.k === 'ptr' && tu.k === 'ptr' && identical(under(au.elem), under(tu.elem))) ||
-      (isInteger(at) && isInteger(t)) ||
+      (isNumeric(at) && isNumeric(t)) ||
       (isInteger(at) && tu.k === 'string') ||
       (au.k === 'string' && tu.k === 'slice' && this.isByteOrRuneSlice(tu)) ||
       (tu.k === 'string' && au.k === 'slice' && this.isByteOrRuneSlice(au)) ||
       (au.k === 'chan' && tu.k === 'chan' && identical(au.elem, tu.elem));
     if (!ok) cannot();
     if (a.cv !== undefined) {
-      if (isInteger(t) && isInteger(at)) {
+      if (isNumeric(t) && isNumeric(at) && (isFloat(t) || isFloat(at))) {
+        // constant conversions between floats and integers: exact, or an error
+        const r = toRat(a.cv as bigint | Rat);
+        if (isInteger(t)) {
+          if (!r.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          if (!fitsIntType(r.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = r.num;
+        } else {
+          const f = ratToFloat64(r);
+          if (!Number.isFinite(f)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = float64ToRat(f);
+        }
+      } else if (isInteger(t) && isInteger(at)) {
         const v = a.cv as bigint;
         if (!fitsIntType(v, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
         e.cv = v;
@@ -2497,12 +2638,18 @@ class Checker {
       case 'print':
       case 'println':
         for (const a of e.args) {
-          const t = this.value(a);
+          this.expr(a);
+          if (e.args.length === 1 && a.mode !== 'novalue' && a.t?.k === 'tuple') {
+            // println(f()) with a multi-value f prints every result, as gc accepts it
+            for (const x of a.t.types) if (!isInteger(x) && !isBoolean(x) && !isString(x)) unsupported(a.pos, `printing values of type ${typeString(x)} (print/println take integers, bools and strings)`);
+            continue;
+          }
+          const t = this.singleValue(a);
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (!isInteger(t) && !isBoolean(t) && !isString(t)) {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take integers, bools and strings)`);
+          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t)) {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools and strings)`);
           }
         }
         e.mode = 'novalue';
@@ -2649,6 +2796,9 @@ class Checker {
         const ft = pf ? pf.type : first === 'runtime' ? RUNTIME_FUNCS[second] : first === 'sync' ? SYNC_METHODS[second as SyncName][third] : undefined;
         if (!ft) unsupported(e.pos, `builtin ${name}`);
         this.args(e, ft, first === 'sync' ? e.fn.text : name);
+        if ((name === 'sort.Slice' || name === 'sort.SliceStable') && !e.spread && e.args[0] && under(e.args[0].t!).k !== 'slice') {
+          unsupported(e.args[0].pos, `${name} of a value that is not a slice (${typeString(e.args[0].t)})`);
+        }
         this.callResult(e, ft);
       }
     }
@@ -2711,6 +2861,8 @@ class Checker {
             return !!last && (last.kind === 'fallthrough' || this.terminating(last));
           })
         );
+      case 'select':
+        return !this.wasBroken(s) && s.clauses.every((c) => this.terminatingList(c.body));
       case 'labeled':
         return this.terminating(s.stmt);
       default:
@@ -2734,13 +2886,14 @@ class Checker {
     const t = e.t;
     if (e.mode === 'novalue') return 'no value';
     if (e.mode === 'type') return 'type';
-    if (e.mode === 'builtin') return `built-in function ${e.builtin}`;
+    if (e.mode === 'builtin') return 'built-in';
     if (t && t.k === 'untyped' && t.base === 'nil') return 'untyped nil';
     if (e.cv !== undefined) {
-      const lit = x.kind === 'int' || x.kind === 'string' || (x.kind === 'ident' && (x.name === 'true' || x.name === 'false'));
+      // types2 shows the value unless the expression, as printed, is that value
       const v = constString(e.cv);
-      if (t && isUntyped(t)) return lit || x.text === v ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
-      return lit || x.text === v ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
+      const same = e.text === v;
+      if (t && isUntyped(t)) return same ? `${typeString(t)} constant` : `${typeString(t)} constant ${v}`;
+      return same ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
@@ -2846,6 +2999,7 @@ function arith(op: string, a: bigint, b: bigint): bigint {
 }
 
 function compareConst(op: string, a: ConstValue, b: ConstValue): boolean {
+  if (isRat(a) || isRat(b)) return compareConst(op, BigInt(toRat(a as bigint | Rat).cmp(toRat(b as bigint | Rat))), 0n);
   if (typeof a === 'object' || typeof b === 'object') {
     // strings compare by bytes
     const c = Buffer.compare(Buffer.from(a as Uint8Array), Buffer.from(b as Uint8Array));

@@ -33,7 +33,8 @@ import { checkProgram } from './check.ts';
 import { CompileError, PosError } from './errors.ts';
 import { lowerProgram } from './lower.ts';
 import { goAsmConst } from '../go119/goasm.ts';
-import { parseGo } from './parse.ts';
+import { compileOnLargeStack } from './deep.ts';
+import { parseGo, TooDeepForThisThread } from './parse.ts';
 
 export { CompileError } from './errors.ts';
 
@@ -49,25 +50,72 @@ export interface CompiledProgram {
   listing(): string;
 }
 
-export async function compileProgram(source: string, file: string, arch: Arch): Promise<CompiledProgram> {
+/** The compiled code, as plain data (it crosses threads for deeply nested programs). */
+export interface CompiledCode {
+  blocks: TextBlock[];
+  globals: { name: string; size: number; align: number }[];
+  funcs: { name: string; line: number }[];
+}
+
+export interface CompileOptions {
+  /** this thread has a large stack (deep.ts): allow the deepest programs */
+  deep?: boolean;
+}
+
+export async function compileProgram(source: string, file: string, arch: Arch, o: CompileOptions = {}): Promise<CompiledProgram> {
+  let code: CompiledCode;
   try {
-    const ast = await parseGo(source);
-    const checked = checkProgram(ast, { wordBits: arch.ptrSize * 8 });
+    try {
+      code = await compileCode(source, file, arch, o);
+    } catch (e) {
+      if (!(e instanceof TooDeepForThisThread) || o.deep) throw e;
+      // nested deeper than this thread's stack allows: compile on a large stack
+      code = await compileOnLargeStack(source, file, arch.name);
+    }
+  } catch (e) {
+    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail);
+    throw e;
+  }
+  const { blocks } = code;
+  return { ...code, listing: () => listing(source, file, arch, blocks) };
+}
+
+const isStackOverflow = (e: unknown) => e instanceof RangeError && /call stack/i.test(e.message);
+
+/**
+ * parse -> check -> lower -> backend. Throws PosError for the program's
+ * errors and TooDeepForThisThread when the program needs a larger stack.
+ */
+export async function compileCode(source: string, file: string, arch: Arch, o: CompileOptions = {}): Promise<CompiledCode> {
+  const ast = await parseGo(source, { deep: o.deep });
+  try {
+    let checked;
+    try {
+      checked = checkProgram(ast, { wordBits: arch.ptrSize * 8 });
+    } catch (e) {
+      // gc prints its errors by position: an error its parser found without
+      // stopping (ast.softError) comes first unless the checker's is earlier
+      const soft = ast.softError;
+      if (soft && e instanceof PosError) {
+        if (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col)) throw soft;
+        // a variable initialized by the malformed literal on its line counts as used for gc
+        if (e.pos.line === soft.pos.line && / declared but not used$/.test(e.detail)) throw soft;
+      }
+      throw e;
+    }
+    if (ast.softError) throw ast.softError;
     const ir = lowerProgram(checked, { ptrSize: arch.ptrSize, K: (n) => goAsmConst(arch, n) });
     const backend = backendFor(arch);
     const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));
     const funcBlocks = funcs.map((f) => backend.func(f, file));
     const dataBlocks = ir.data.map((d) => backend.data(d, file));
-    const blocks = [...funcBlocks, ...dataBlocks];
-    return {
-      blocks,
-      globals: ir.globals,
-      funcs: funcs.map((f) => ({ name: f.name, line: f.line })),
-      listing: () => listing(source, file, arch, blocks),
-    };
+    return { blocks: [...funcBlocks, ...dataBlocks], globals: ir.globals, funcs: funcs.map((f) => ({ name: f.name, line: f.line })) };
   } catch (e) {
-    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail);
-    throw e;
+    // the depth check of parseGo keeps programs within the stack; should a
+    // phase still run out of it, it is the same case
+    if (!isStackOverflow(e)) throw e;
+    if (!o.deep) throw new TooDeepForThisThread();
+    throw new PosError(ast.deepest ?? { line: 1, col: 1 }, `nested too deeply: more than gogo-emu can compile (see its README, "Limits")`);
   }
 }
 

@@ -30,8 +30,13 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { dependencyInits, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
+import { lowerSelect, type SelectLowerHooks } from './select.ts';
+import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
+import { intKindOf, IntLowering } from './lowerint.ts';
+import { FloatLowering, isFloat64 } from './lowerfloat.ts';
+import { isRat, ratToFloat64, toRat } from './floats.ts';
 import {
   ANY,
   type ConstValue,
@@ -80,7 +85,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'int' | 'bool'; v: Operand } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -155,9 +160,11 @@ class ProgramLowerer {
 
   run(): LoweredProgram {
     const p = this.prog;
-    // main.init: package-level variable initializers, then the init functions.
+    // main.init: the imported packages' inits the runtime shows (os's, under fmt),
+    // package-level variable initializers, then the init functions.
     const init = new FnLowerer(this, p.initInfo, p.initInfo.pos.line, p.initInfo.pos.line);
     init.beginBody();
+    for (const sym of dependencyInits(p.file.imports.map((i) => i.path))) init.emitCallTo(sym, p.initInfo.pos.line);
     for (const vi of p.varInits) init.varInit(vi);
     p.initFuncs.forEach((f) => init.emitCallTo(f.symbol, f.pos.line));
     init.finish();
@@ -207,6 +214,13 @@ class ProgramLowerer {
   }
 
   /** The static funcval of a top-level function (Go's main.f·f): one word, the code address. */
+  /** os.Stdout / os.Stderr: a static *os.File (its fd word) */
+  pkgVar(name: string, line: number): string {
+    const [pkg, v] = name.split('.') as [string, string];
+    const sym = `${pkg}.${v.toLowerCase()}File`;
+    return this.addData(sym, line, [{ k: 'word', v: BigInt(PKG_VARS[pkg]![v]!.fd) }]);
+  }
+
   staticFuncval(fn: string, line: number): string {
     return this.addData(`${fn}.f`, line, [{ k: 'word', v: fn }]);
   }
@@ -246,6 +260,18 @@ class FnLowerer {
   private wrapCount = { go: 0, defer: 0 };
   /** results of calls and receives already performed (see prepare) */
   private readonly hoisted = new Map<Expr, Val[]>();
+  /** expressions prepare() has walked: expr() prepares every level, so each subtree is walked once, not once per enclosing level */
+  private readonly prepared = new Set<Expr>();
+  /** arithmetic by integer type (lowerint.ts) */
+  private readonly ints = new IntLowering({
+    W: this.P.W,
+    temp: () => this.temp(),
+    emit: (i) => this.emit(i),
+    label: () => this.label(),
+    place: (id) => this.place(id),
+  });
+  /** float64 arithmetic (lowerfloat.ts) */
+  private readonly floats = new FloatLowering({ W: this.P.W, temp: () => this.temp(), emit: (i) => this.emit(i), label: () => this.label(), place: (id) => this.place(id) }, this.ints);
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -718,8 +744,9 @@ class FnLowerer {
       case 'incdec': {
         const p = this.placeOf(s.x);
         const t = s.x.t!;
-        const cur = this.loadPlace(p)[0]!;
-        this.storePlace(p, [this.norm(t, this.bin(s.op === '++' ? 'add' : 'sub', cur, imm(1)))]);
+        const cur = this.loadPlace(p);
+        if (isFloat64(t)) this.storePlace(p, this.floats.incdec(s.op as '++' | '--', cur));
+        else this.storePlace(p, this.ints.binary(s.op === '++' ? '+' : '-', t, cur, this.ints.constant(1n, t), t));
         return;
       }
       case 'assign':
@@ -774,6 +801,8 @@ class FnLowerer {
         return this.switchStmt(s);
       case 'typeswitch':
         return this.typeSwitchStmt(s);
+      case 'select':
+        return lowerSelect(this.selectHooks(), s);
       case 'labeled':
         return this.stmt(s.stmt);
       case 'break':
@@ -790,6 +819,35 @@ class FnLowerer {
       case 'fallthrough':
         return; // handled by switchStmt
     }
+  }
+
+  /** What select.ts needs of this lowerer. */
+  private selectHooks(): SelectLowerHooks {
+    return {
+      W: this.W,
+      setLine: (l) => {
+        this.line = l;
+      },
+      newVar: () => this.newVar(),
+      newBlock: (n) => this.newBlock(n),
+      label: () => this.label(),
+      place: (id) => this.place(id),
+      jmp: (id) => this.jmp(id),
+      emit: (i) => this.emit(i),
+      rtcall: (e, args, dsts) => this.rtcall(e, args, dsts),
+      prepare: (e) => this.prepare(e),
+      expr: (e) => this.expr(e),
+      exprTo: (e, t) => this.exprTo(e, t),
+      elemAddr: (et, v) => this.elemAddr(et, v),
+      elemIsWord: (et) => this.elemIsWord(et),
+      loadMem: (b, off, t) => this.loadMem(b, off, t),
+      newObject: (t) => this.newObject(t),
+      zeroVal: (t) => this.zeroVal(t),
+      setReceived: (x, vals) => this.hoisted.set(x, vals),
+      stmt: (st) => this.stmt(st),
+      stmts: (list) => this.stmts(list),
+      setBreak: (st, brk) => this.targets.set(st, { brk }),
+    };
   }
 
   /** The types a list of expressions yields as n values (for := of a multi-value call). */
@@ -983,7 +1041,7 @@ class FnLowerer {
   /** Is a channel element one word in a slot (int, pointer, bool, struct{}, ...)? */
   private elemIsWord(et: Type): boolean {
     const ls = leaves(et, this.W);
-    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || ls[0]!.size === 1)));
+    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || (ls[0]!.size === 1 && !ls[0]!.signed))));
   }
 
   private rangeMap(s: Extract<Stmt, { kind: 'range' }>, mt: MapType): void {
@@ -1041,7 +1099,7 @@ class FnLowerer {
         this.line = v.pos.line;
         const m = this.mark();
         if (tag && tagT) {
-          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string';
+          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string' && under(tagT).k !== 'float64';
           if (single) this.emit({ op: 'brcmp', cmp: 'eq', a: tag[0]!, b: this.expr(v)[0]!, when: true, target: body });
           else {
             const skip = this.label();
@@ -1199,17 +1257,21 @@ class FnLowerer {
    * `copy`, values are in fresh temporaries (for parallel assignment).
    */
   private values(list: Expr[], n: number, types: readonly Type[], copy = false): Val[] {
-    let vals: Val[];
+    let vals: Val[] = [];
     if (list.length === n) {
       list.forEach((e) => this.prepare(e));
       vals = list.map((e, i) => this.exprTo(e, types[i] ?? e.t!));
       if (copy && n > 1) vals = vals.map((v) => this.snapshot(v));
     } else {
       const e = unparen(list[0]!);
-      if (e.kind === 'unary' && e.op === '<-') vals = this.recv(e.x, true);
+      const commaOk = (e.kind === 'unary' && e.op === '<-') || e.kind === 'index' || e.kind === 'assert';
+      if (e.kind === 'unary' && e.op === '<-') vals = this.hoisted.get(e) ?? this.recv(e.x, true); // (a select case's receive is done already)
       else if (e.kind === 'index') vals = this.mapIndex(e, true);
       else if (e.kind === 'assert') vals = this.assert(e, true);
-      else {
+      if (commaOk) {
+        // the value of a comma-ok form as the variable's type (`x, ok = <-c` with x an interface)
+        if (types[0] && e.t && e.t.k !== 'tuple') vals[0] = this.convert(vals[0]!, e.t, types[0]);
+      } else {
         vals = this.callExpr(e as CallExpr);
         const rt = (e.t as Extract<Type, { k: 'tuple' }>).types;
         vals = vals.map((v, i) => this.convert(v, rt[i]!, types[i] ?? rt[i]!));
@@ -1233,6 +1295,20 @@ class FnLowerer {
   }
 
   // ---- conditions ----------------------------------------------------------------------------------
+
+  /** The value (0 or 1) of a && or || expression, with its short circuit. */
+  private logicalValue(e: Expr): Val {
+    const t = this.temp();
+    const f = this.label();
+    const end = this.label();
+    this.branch(e, f, false);
+    this.emit({ op: 'mov', dst: t, src: imm(1) });
+    this.jmp(end);
+    this.place(f);
+    this.emit({ op: 'mov', dst: t, src: imm(0) });
+    this.place(end);
+    return [slot(t)];
+  }
 
   /** Jump to target when e (a bool) is `when`; fall through otherwise. */
   private branch(e: Expr, target: number, when: boolean): void {
@@ -1261,10 +1337,21 @@ class FnLowerer {
       this.prepare(x);
       const a = this.expr(x.x)[0]!;
       const b = this.expr(x.y)[0]!;
-      this.emit({ op: 'brcmp', cmp: CMPOPS[x.op]!, a, b, when, target });
+      this.emit({ op: 'brcmp', cmp: this.cmpOp(x.op, x.x, x.y), a, b, when, target });
       return;
     }
     this.emit({ op: 'br', cond: this.expr(x)[0]!, when, target });
+  }
+
+  /** The IR comparison for op on x and y: unsigned for unsigned integers. */
+  private cmpOp(op: string, x: Expr, y: Expr): CmpOp {
+    const t = x.t!.k === 'untyped' ? y.t! : x.t!;
+    return intKindOf(t) ? this.ints.cmpOp(op, t) : CMPOPS[op]!;
+  }
+
+  /** An integer expression used as an index, length or capacity: one word. */
+  private intWord(e: Expr): Operand {
+    return this.ints.toWord(this.expr(e), e.t!);
   }
 
   /** Is a comparison of x and y a comparison of single words (ints, bools, pointers, channels)? */
@@ -1272,7 +1359,7 @@ class FnLowerer {
     const one = (e: Expr) => {
       const t = e.t!;
       const u = under(t);
-      return u.k !== 'string' && u.k !== 'iface' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
+      return u.k !== 'string' && u.k !== 'iface' && u.k !== 'float64' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
     };
     return one(x) && one(y);
   }
@@ -1282,7 +1369,9 @@ class FnLowerer {
   /** A constant of type t. */
   private constVal(v: ConstValue, t: Type): Val {
     if (typeof v === 'boolean') return [imm(v ? 1 : 0)];
-    if (typeof v === 'bigint') return [imm(BigInt.asIntN(this.W * 8, v))];
+    if (isFloat64(t) && (typeof v === 'bigint' || isRat(v))) return this.floats.constant(ratToFloat64(toRat(v)));
+    if (isRat(v)) throw new Error(`lower: a float constant of type ${t.k}`);
+    if (typeof v === 'bigint') return intKindOf(t) ? this.ints.constant(v, t) : [imm(BigInt.asIntN(this.W * 8, v))];
     const s = this.P.stringSym(v, this.line);
     const str: Val = [s ? sym(s) : imm(0), imm(v.length)];
     if (under(t).k === 'iface') return this.convert(str, STRING, t);
@@ -1297,7 +1386,8 @@ class FnLowerer {
    * && or ||, which are conditional) and remembers their results.
    */
   private prepare(e: Expr): void {
-    if (e.cv !== undefined || this.hoisted.has(e)) return;
+    if (e.cv !== undefined || this.hoisted.has(e) || this.prepared.has(e)) return;
+    this.prepared.add(e);
     switch (e.kind) {
       case 'paren':
         return this.prepare(e.x);
@@ -1306,8 +1396,15 @@ class FnLowerer {
         else if (e.op !== '&' || unparen(e.x).kind !== 'composite') this.prepare(e.x);
         return;
       case 'binary':
+        if (e.op === '&&' || e.op === '||') {
+          // gc orders a logical expression as a unit: it is evaluated where it
+          // stands (the right operand only if needed), before the calls that
+          // follow it: println(f() || g(), h()) runs f, g, then h
+          this.hoisted.set(e, [this.logicalValue(e)]);
+          return;
+        }
         this.prepare(e.x);
-        if (e.op !== '&&' && e.op !== '||') this.prepare(e.y);
+        this.prepare(e.y);
         return;
       case 'call': {
         const f = unparen(e.fn);
@@ -1361,25 +1458,15 @@ class FnLowerer {
           const p = this.nilCheck(this.expr(e.x)[0]!);
           return this.loadMem(p, 0, e.t!);
         }
+        if (e.op !== '!' && isFloat64(e.t!)) return e.op === '-' ? this.floats.neg(this.expr(e.x)) : this.expr(e.x);
+        if (e.op !== '!') return this.ints.unary(e.op, e.t!, this.expr(e.x));
         const x = this.expr(e.x)[0]!;
-        if (e.op === '+') return [x];
         const t = this.temp();
-        this.emit({ op: e.op === '-' ? 'neg' : e.op === '^' ? 'com' : 'not', dst: t, a: x });
-        return [e.op === '!' ? slot(t) : this.norm(e.t!, slot(t))];
+        this.emit({ op: 'not', dst: t, a: x });
+        return [slot(t)];
       }
       case 'binary': {
-        if (e.op === '&&' || e.op === '||') {
-          const t = this.temp();
-          const f = this.label();
-          const end = this.label();
-          this.branch(e, f, false);
-          this.emit({ op: 'mov', dst: t, src: imm(1) });
-          this.jmp(end);
-          this.place(f);
-          this.emit({ op: 'mov', dst: t, src: imm(0) });
-          this.place(end);
-          return [slot(t)];
-        }
+        if (e.op === '&&' || e.op === '||') return this.hoisted.get(e)?.[0] ?? this.logicalValue(e);
         if (e.op in CMPOPS) return [this.compare(e.op, e.x, e.y)];
         if (e.op === '+' && under(e.t!).k === 'string') return this.concat(this.concatOperands(e).map((o) => this.expr(o)));
         const x = this.expr(e.x);
@@ -1412,27 +1499,11 @@ class FnLowerer {
     }
   }
 
-  /** Narrow an integer result to its type: uint8 keeps 8 bits, int32 32 (sign-extended) where the word is wider. */
-  private norm(t: Type, v: Operand): Operand {
-    const k = under(t).k;
-    if (k === 'uint8') return this.bin('and', v, imm(0xff));
-    if (k === 'int32' && this.W === 8) {
-      const a = this.temp();
-      this.emit({ op: 'shl', dst: a, a: v, b: imm(32) });
-      const b = this.temp();
-      this.emit({ op: 'shr', dst: b, a: slot(a), b: imm(32) });
-      return slot(b);
-    }
-    return v;
-  }
-
-  /** x op y for integers (narrowed to t) and string concatenation. */
+  /** x op y for integers (lowerint.ts) and string concatenation. */
   private binary(op: string, t: Type, x: Val, y: Val, yt: Type): Val {
     if (under(t).k === 'string') return this.concat([x, y]);
-    const r = this.arith(op, x[0]!, y[0]!);
-    // results that can leave the type's range wrap (& | ^ &^ % >> of normalized operands cannot)
-    const wraps = op === '+' || op === '-' || op === '*' || op === '<<' || op === '/';
-    return [wraps ? this.norm(t, r) : r];
+    if (isFloat64(t)) return this.floats.binary(op, x, y);
+    return this.ints.binary(op, t, x, y, yt);
   }
 
   /** x op y on words (and ==, != on any word). */
@@ -1476,8 +1547,11 @@ class FnLowerer {
     if (this.isWordCompare(xe, ye)) {
       const x = this.expr(xe)[0]!;
       const y = this.expr(ye)[0]!;
-      return this.arith(op, x, y);
+      return this.bin(this.cmpOp(op, xe, ye), x, y);
     }
+    const it = xt.k === 'untyped' ? yt : xt;
+    if (isFloat64(it)) return this.floats.compare(op, this.exprTo(xe, it), this.exprTo(ye, it));
+    if (intKindOf(it) && intKindOf(xt) && intKindOf(yt)) return this.ints.compare(op, it, this.exprTo(xe, it), this.exprTo(ye, it));
     // strings: ordering through runtime.cmpstring
     if (op !== '==' && op !== '!=') {
       const x = this.exprTo(xe, STRING);
@@ -1533,8 +1607,11 @@ class FnLowerer {
         });
         return;
       }
+      case 'float64':
+        this.floats.branchNe(x, y, ne);
+        return;
       default:
-        this.emit({ op: 'brcmp', cmp: 'ne', a: x[0]!, b: y[0]!, when: true, target: ne });
+        x.forEach((a, i) => this.emit({ op: 'brcmp', cmp: 'ne', a, b: y[i]!, when: true, target: ne }));
     }
   }
 
@@ -1594,9 +1671,16 @@ class FnLowerer {
   }
 
   private selectorValue(e: Extract<Expr, { kind: 'selector' }>): Val {
+    if (e.mode === 'value' && e.builtin) return [sym(this.P.pkgVar(e.builtin, this.line))];
     const sel = e.selection!;
     if (sel.kind === 'field') return this.walkPath(this.refOf(e.x), e.x.t!, sel.path).value();
     if (sel.kind === 'method' || sel.kind === 'imethod') return [this.methodValue(e, sel)];
+    if (sel.kind === 'methodexpr') {
+      // T.M is the method itself (receiver words first); (*T).M the method or gc's (*T).M wrapper
+      const m = sel.entry.sel;
+      const symbol = sel.recvT.k !== 'ptr' && m.kind === 'method' ? m.method.symbol : this.P.rtypes.ifaceEntry(sel.recvT, sel.entry).symbol;
+      return [sym(this.P.staticFuncval(symbol, this.line))];
+    }
     throw new Error(`lower: selector ${e.text}`);
   }
 
@@ -1656,7 +1740,7 @@ class FnLowerer {
   /** s[i]: bounds-checked byte load. */
   private stringIndex(e: Extract<Expr, { kind: 'index' }>): Operand {
     const s = this.expr(e.x);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, s[1]!);
     const r = this.temp();
     this.emit({ op: 'load', dst: r, base: this.bin('add', s[0]!, i), off: 0, size: 1 });
@@ -1728,7 +1812,7 @@ class FnLowerer {
       len = imm(at.len);
       et = at.elem;
     } else throw new Error(`lower: index of ${u.k}`);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, len);
     const size = sizeOf(et, this.W);
     if (i.k === 'imm') return { k: 'mem', base, off: Number(i.v) * size, t: et };
@@ -1759,19 +1843,19 @@ class FnLowerer {
       cap = imm(at.len);
       es = sizeOf(at.elem, this.W);
     }
-    const lo = e.lo ? this.expr(e.lo)[0]! : imm(0);
+    const lo = e.lo ? this.intWord(e.lo) : imm(0);
     let hi: Operand;
     let max: Operand;
     // gc's checks, from the last index down; the length kinds for arrays and strings, the capacity kinds for slices
     const isSlice = u.k === 'slice';
     if (e.max) {
-      max = this.expr(e.max)[0]!;
-      hi = this.expr(e.hi!)[0]!;
+      max = this.intWord(e.max);
+      hi = this.intWord(e.hi!);
       this.boundsCheck(isSlice ? 'slice3Acap' : 'slice3Alen', max, cap, 'leu');
       this.boundsCheck('slice3B', hi, max, 'leu');
       this.boundsCheck('slice3C', lo, hi, 'leu');
     } else {
-      hi = e.hi ? this.expr(e.hi)[0]! : len;
+      hi = e.hi ? this.intWord(e.hi) : len;
       max = cap;
       if (e.hi) this.boundsCheck(isSlice ? 'sliceAcap' : 'sliceAlen', hi, cap, 'leu');
       this.boundsCheck('sliceB', lo, hi, 'leu');
@@ -1837,17 +1921,17 @@ class FnLowerer {
     const t = e.args[0]!.t!;
     const u = under(t);
     if (u.k === 'chan') {
-      const size = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const size = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makechan, [sym(this.P.chanType(u.elem, this.line)), size])];
     }
     if (u.k === 'map') {
-      const hint = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const hint = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makemap, [this.typeSym(t), hint, imm(0)])];
     }
     if (u.k === 'slice') {
       e.args.slice(1).forEach((a) => this.prepare(a));
-      const len = this.expr(e.args[1]!)[0]!;
-      const cap = e.args.length > 2 ? this.expr(e.args[2]!)[0]! : len;
+      const len = this.intWord(e.args[1]!);
+      const cap = e.args.length > 2 ? this.intWord(e.args[2]!) : len;
       const p = this.rtcallValue(ENTRY.makeslice, [this.typeSym(u.elem), len, cap]);
       return [p, len, cap];
     }
@@ -2162,9 +2246,10 @@ class FnLowerer {
     const au = under(at);
     if (tu.k === 'iface') return this.exprTo(a, t);
     const v = this.expr(a);
-    const isInt = (k: string) => k === 'int' || k === 'uint8' || k === 'int32';
-    if (isInt(tu.k) && isInt(au.k)) return [this.norm(t, v[0]!)];
-    if (tu.k === 'string' && isInt(au.k)) return this.rtcallValues(ENTRY.intstring, [imm(0), { v: v[0]!, int64: true }]);
+    const isInt = (x: Type) => intKindOf(x) !== null;
+    if ((isFloat64(t) || isFloat64(at)) && (isInt(tu) || isFloat64(t)) && (isInt(au) || isFloat64(at))) return this.floats.convert(v, at, t);
+    if (isInt(tu) && isInt(au)) return this.ints.convert(v, at, t);
+    if (tu.k === 'string' && isInt(au)) return this.rtcallValues(ENTRY.intstring, [imm(0), this.ints.int64Arg(v, at)]);
     if (tu.k === 'string' && au.k === 'slice') {
       if (under(au.elem).k === 'uint8') return this.rtcallValues(ENTRY.slicebytetostring, [imm(0), v[0]!, v[1]!]);
       return this.rtcallValues(ENTRY.slicerunetostring, [imm(0), v[0]!, v[1]!, v[2]!]);
@@ -2183,6 +2268,20 @@ class FnLowerer {
       const b = fn.builtin!;
       if (b === 'print' || b === 'println') {
         e.args.forEach((a) => this.prepare(a));
+        const only = e.args.length === 1 ? e.args[0]! : undefined;
+        if (only?.t?.k === 'tuple') {
+          // println(f()) with a multi-value f: every result, in order
+          const types = only.t.types;
+          const vs = this.hoisted.get(unparen(only))!;
+          const items: PrintItem[] = vs.map((v, i) => {
+            const t = types[i]!;
+            const k = under(t).k;
+            if (k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
+            if (k === 'bool') return { k: 'bool', v: v[0]! };
+            return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
+          });
+          return { k: 'print', ln: b === 'println', items };
+        }
         const items: PrintItem[] = e.args.map((a) => {
           const t = a.t!;
           if (t.k === 'untyped' && t.base === 'string') {
@@ -2192,7 +2291,9 @@ class FnLowerer {
           }
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
-          return { k: under(t).k === 'bool' ? 'bool' : 'int', v: v[0]! };
+          if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
+          if (isFloat64(t)) return { k: 'float', a: this.floats.printArg(v) };
+          return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
         });
         return { k: 'print', ln: b === 'println', items };
       }
@@ -2289,7 +2390,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
-        else this.rtcall(ENTRY.printint, [{ v: it.v, int64: true }]);
+        else this.rtcall(it.k === 'uint' ? ENTRY.printuint : it.k === 'float' ? ENTRY.printfloat : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
       this.rtcall(ENTRY.printunlock, []);
@@ -2297,7 +2398,7 @@ class FnLowerer {
     }
     if (p.k === 'special') return this.emitSpecial(p);
     const resultWords = p.results.map((t) => leaves(t, this.W));
-    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !isMem(p.results[i]!) })));
+    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !l.signed && !isMem(p.results[i]!) })));
     this.emit({ op: 'call', fn: p.fn, args: p.args, results });
     const out: Val[] = [];
     let k = 0;
@@ -2336,10 +2437,87 @@ class FnLowerer {
         const r = this.rtcallValues(ENTRY.strconvAtoi, [a[0]![0]!, a[0]![1]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))]);
         return [[r[0]!], [r[1]!, r[2]!]];
       }
+      case 'sort.Slice':
+      case 'sort.SliceStable':
+        this.sortSlice(p.call, a[0]!, a[1]![0]!);
+        return [];
+      case 'strconv.ParseInt': {
+        const ts = [...this.ints.call64Results(), this.temp(), this.temp()];
+        const args: CallArg[] = [a[0]![0]!, a[0]![1]!, a[1]![0]!, a[2]![0]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))].map((v) => ({ v }));
+        const n = ts.length - 2;
+        this.emit({ op: 'call', fn: { k: 'sym', name: ENTRY.strconvParseInt.symbol }, args, results: [n === 2 ? { dst: ts[0]!, hi: ts[1]! } : { dst: ts[0]! }, { dst: ts[n]! }, { dst: ts[n + 1]! }] });
+        return [ts.slice(0, n).map(slot), [slot(ts[n]!), slot(ts[n + 1]!)]];
+      }
       default:
+        if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
+        if (p.name.startsWith('time.')) return lowerTimeCall({ W: this.W, temp: () => this.temp(), emit: (i) => this.emit(i) }, p.name.slice(5), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
+  }
+
+  /**
+   * sort.Slice(x, less) and sort.SliceStable: an insertion sort calling less,
+   * which is what go1.19's pdqsort does for up to 12 elements (so ties keep
+   * Go's order there) and a stable sort in general (SliceStable's order
+   * whatever the length; Slice's for distinct keys). x is the slice boxed in
+   * an interface: its header is read from the box.
+   */
+  private sortSlice(call: CallExpr, x: Val, less: Operand): void {
+    const st = under(call.args[0]!.t!) as Extract<Type, { k: 'slice' }>;
+    const es = sizeOf(st.elem, this.W);
+    const hdr = this.snapshot(this.loadMem(x[1]!, 0, st));
+    const base = hdr[0]!;
+    const n = hdr[1]!;
+    const tmp = this.newObject(st.elem);
+    const i = this.newVar();
+    const j = this.newVar();
+    const outer = this.label();
+    const inner = this.label();
+    const nextI = this.label();
+    const end = this.label();
+    this.emit({ op: 'mov', dst: i, src: imm(1) });
+    this.place(outer);
+    this.emit({ op: 'brcmp', cmp: 'ge', a: slot(i), b: n, when: true, target: end });
+    this.emit({ op: 'mov', dst: j, src: slot(i) });
+    this.place(inner);
+    const m = this.mark();
+    this.emit({ op: 'brcmp', cmp: 'le', a: slot(j), b: imm(0), when: true, target: nextI });
+    const jm1 = this.bin('sub', slot(j), imm(1));
+    const ok = this.temp();
+    this.emit({ op: 'call', fn: { k: 'closure', fv: less }, args: [{ v: slot(j) }, { v: jm1 }], results: [{ dst: ok, bool: true }] });
+    this.emit({ op: 'br', cond: slot(ok), when: false, target: nextI });
+    const pa = this.bin('add', base, this.bin('mul', slot(j), imm(es)));
+    const pb = this.bin('sub', pa, imm(es));
+    this.rtcall(ENTRY.memmove, [tmp, pa, imm(es)]);
+    this.rtcall(ENTRY.memmove, [pa, pb, imm(es)]);
+    this.rtcall(ENTRY.memmove, [pb, tmp, imm(es)]);
+    this.emit({ op: 'bin', bop: 'sub', dst: j, a: slot(j), b: imm(1) });
+    this.release(m);
+    this.jmp(inner);
+    this.place(nextI);
+    this.emit({ op: 'bin', bop: 'add', dst: i, a: slot(i), b: imm(1) });
+    this.jmp(outer);
+    this.place(end);
+  }
+
+  /**
+   * A library function implemented by its runtime entry (packages.ts
+   * LIBRARY_CALLS): the words of the arguments in order (an int64 as the
+   * entry's int64 argument), the results as the Go results' words.
+   */
+  private libraryCall(e: RuntimeEntry, ft: FuncType, a: Val[]): Val[] {
+    // int64 and float64 (its bits) are the entry's int64 words: one, or a pair on a 32-bit target
+    const wide = (t: Type) => under(t).k === 'int64' || under(t).k === 'float64';
+    const args: CallArg[] = a.flatMap((v, i) => (wide(ft.params[i]!) ? [v.length === 2 ? { v: v[0]!, int64: true, hi: v[1]! } : { v: v[0]!, int64: true }] : v.map((o) => ({ v: o }))));
+    const out: Val[] = ft.results.map((t) => leaves(t, this.W).map(() => slot(this.temp())));
+    const results: CallResult[] = out.flatMap((v, i): CallResult[] => {
+      const s = v.map((o) => (o as { s: number }).s);
+      if (wide(ft.results[i]!)) return [s.length === 2 ? { dst: s[0]!, hi: s[1]! } : { dst: s[0]! }];
+      return s.map((dst, k) => ({ dst, bool: k === 0 && under(ft.results[i]!).k === 'bool' }));
+    });
+    this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
+    return out;
   }
 
   /**
@@ -2381,6 +2559,18 @@ class FnLowerer {
    * write(1, ...) for the printing forms.
    */
   private fmtCall(name: string, args: Val[]): Val[] {
+    if (name.startsWith('F')) {
+      // Fprint*(w, ...): the text as Sprint* makes it, then w.Write([]byte(text)) through the io.Writer's itab
+      const w = args[0]!;
+      const text = this.fmtCall(`S${name.slice(1)}`, args.slice(1))[0]!;
+      const b = this.rtcallValues(ENTRY.stringtoslicebyte, [imm(0), text[0]!, text[1]!]);
+      const tab = this.nilCheck(w[0]!);
+      const fn = this.temp();
+      this.emit({ op: 'load', dst: fn, base: tab, off: this.P.K('itab_fun') });
+      const r = [this.temp(), this.temp(), this.temp()];
+      this.emit({ op: 'call', fn: { k: 'code', addr: slot(fn) }, args: [w[1]!, ...b].map((v) => ({ v })), results: r.map((dst) => ({ dst })) });
+      return [[slot(r[0]!)], [slot(r[1]!), slot(r[2]!)]];
+    }
     const hasFormat = name === 'Printf' || name === 'Sprintf' || name === 'Errorf';
     const fmtStr: Val = hasFormat ? args[0]! : [imm(0), imm(0)];
     const list = hasFormat ? args[1]! : args[0]!;
@@ -2449,14 +2639,15 @@ class FnLowerer {
 
   /** Replace every slot operand of a plan (through `f`). */
   private mapPlan(p: Plan, f: (o: Operand) => Operand): Plan {
+    const mapArg = (a: CallArg): CallArg => (a.hi ? { ...a, v: f(a.v), hi: f(a.hi) } : { ...a, v: f(a.v) });
     switch (p.k) {
       case 'print':
-        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : { ...it, v: f(it.v) })) };
+        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
       case 'special':
         return { ...p, args: p.args.map((v) => v.map(f)) };
       case 'call': {
         const fn: Callee = p.fn.k === 'closure' ? { k: 'closure', fv: f(p.fn.fv) } : p.fn.k === 'code' ? { k: 'code', addr: f(p.fn.addr) } : p.fn;
-        return { ...p, fn, args: p.args.map((a) => ({ ...a, v: f(a.v) })) };
+        return { ...p, fn, args: p.args.map(mapArg) };
       }
     }
   }

@@ -1,12 +1,52 @@
-// Parsing: tree-sitter-go (through web-tree-sitter) gives a concrete syntax
-// tree; this file turns it into the subset's AST (ast.ts). Every construct the
-// subset lacks is rejected here, at its own position, as
-// `unsupported: <construct>`; a tree with syntax errors gives `syntax error`.
+// Parsing, in two steps:
+// 1. syntax.ts checks the file as `go build` does (the go command's reading
+//    of the package clause and imports, then gc's parser) and reports the
+//    first syntax error with gc's words and position. A file gc rejects
+//    never reaches tree-sitter, whose error-tolerant parser would accept
+//    some of them (`--x`, `i <- 3` as a condition, a second package clause).
+// 2. tree-sitter-go (through web-tree-sitter) gives a concrete syntax tree of
+//    the file, which is then turned into the subset's AST (ast.ts). Every
+//    construct the subset lacks is rejected here, at its own position, as
+//    `unsupported: <construct>` (a placeholder node that keeps the error, so
+//    that the checker still reports Go's own errors first).
+//
+// Positions are Go's: 1-based lines and byte columns (tree-sitter counts
+// UTF-16 code units in JavaScript strings; see Positions). The source text of
+// a node (`text`, for messages) is computed only when a message needs it:
+// copying it into every node costs time and memory quadratic in the nesting
+// depth.
+//
+// Nesting: the conversion here, the checker and the lowering recurse on the
+// depth of the tree. parseGo measures the depth first (without recursion);
+// a file deeper than MAIN_THREAD_DEPTH is refused with TooDeepForThisThread,
+// and compileProgram then compiles it on a thread with a large stack
+// (deep.ts), where the limit is MAX_DEPTH (README, "Limits").
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
-import type { BadNode, Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
-import { fail, type Pos, unsupported, UnsupportedError } from './errors.ts';
+import type { BadNode, Block, Clause, CommClause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
+import { fail, type Pos, PosError, unsupported, UnsupportedError } from './errors.ts';
+import { checkSyntax, TooDeep } from './syntax.ts';
+import { parseFloatLit } from './floats.ts';
+
+/**
+ * The deepest syntax tree (in tree-sitter nodes, which the conversion, the
+ * checker and the lowering recurse on) compiled on the calling thread.
+ */
+export const MAIN_THREAD_DEPTH = 600;
+/** The deepest syntax tree compiled at all (on a large-stack thread). */
+export const MAX_DEPTH = 40_000;
+/** Recursion levels of the syntax recognizer that go with those depths. */
+const RECOGNIZER_MAIN = 1_200;
+const RECOGNIZER_MAX = 120_000;
+
+/** The file is nested too deeply for this thread's stack; compileProgram moves it to a large-stack thread. */
+export class TooDeepForThisThread extends Error {
+  constructor() {
+    super('nested too deeply for the main thread');
+    this.name = 'TooDeepForThisThread';
+  }
+}
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -26,23 +66,126 @@ function goParser(): Promise<Parser> {
   return parserPromise;
 }
 
-/** Parse Go source into the subset's AST. Throws PosError for syntax errors and unsupported constructs. */
-export async function parseGo(source: string): Promise<SourceFile> {
+export interface ParseOptions {
+  /** running on a large-stack thread: allow up to MAX_DEPTH (default: MAIN_THREAD_DEPTH) */
+  deep?: boolean;
+}
+
+/**
+ * Parse Go source into the subset's AST. Throws PosError for syntax errors
+ * and unsupported constructs, TooDeepForThisThread when the file must be
+ * compiled with a larger stack. An error gc reports without stopping before
+ * type checking (a malformed number, an invalid character) is returned in
+ * `softError`: the caller reports it unless the checker finds an earlier one.
+ */
+export async function parseGo(source: string, o: ParseOptions = {}): Promise<SourceFile> {
+  let syn;
+  try {
+    syn = checkSyntax(source, { maxDepth: o.deep ? RECOGNIZER_MAX : RECOGNIZER_MAIN });
+  } catch (e) {
+    if (!(e instanceof TooDeep)) throw e;
+    if (!o.deep) throw new TooDeepForThisThread();
+    fail({ line: e.line, col: e.col }, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
+  }
+  if (syn.first && syn.fatal) fail({ line: syn.first.line, col: syn.first.col }, syn.first.msg);
+  // what gc skipped or could not read is blanked out (same byte length, so positions stay)
+  let text = source;
+  if (syn.blanks.length) {
+    const bytes = new TextEncoder().encode(source);
+    for (const b of syn.blanks) bytes.set(new TextEncoder().encode(b.text), b.start);
+    text = new TextDecoder().decode(bytes);
+  }
   const parser = await goParser();
-  const tree = parser.parse(source);
+  const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   try {
     const root = tree.rootNode;
-    if (root.hasError) syntaxError(root);
-    return convertFile(root);
+    P = new Positions(text);
+    const deepest = checkDepth(root, o.deep ? MAX_DEPTH : MAIN_THREAD_DEPTH, !o.deep);
+    const soft = syn.first ? new PosError({ line: syn.first.line, col: syn.first.col }, syn.first.msg) : undefined;
+    try {
+      if (root.hasError) syntaxError(root);
+      const file = convertFile(root);
+      file.softError = soft;
+      file.deepest = deepest;
+      return file;
+    } catch (e) {
+      // gc's error comes first unless this one is earlier (and is one gc reports: not a construct outside the subset)
+      if (soft && e instanceof PosError && (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col))) throw soft;
+      throw e;
+    }
   } finally {
     tree.delete();
   }
 }
 
-const pos = (n: TsNode): Pos => ({ line: n.startPosition.row + 1, col: n.startPosition.column + 1 });
-const endPos = (n: TsNode): Pos => ({ line: n.endPosition.row + 1, col: n.endPosition.column });
+/**
+ * Positions as Go counts them. tree-sitter's columns are UTF-16 code units
+ * of the JavaScript string; Go's are bytes of UTF-8. Lines of ASCII text
+ * need no conversion.
+ */
+class Positions {
+  private readonly lines: string[];
+  private readonly ascii: boolean[];
+  constructor(readonly text: string) {
+    this.lines = text.split('\n');
+    this.ascii = this.lines.map((l) => /^[\x00-\x7f]*$/.test(l));
+  }
+  at(row: number, column: number): Pos {
+    if (this.ascii[row] !== false) return { line: row + 1, col: column + 1 };
+    return { line: row + 1, col: Buffer.byteLength(this.lines[row]!.slice(0, column)) + 1 };
+  }
+}
+let P = new Positions('');
 
+const pos = (n: TsNode): Pos => P.at(n.startPosition.row, n.startPosition.column);
+const endPos = (n: TsNode): Pos => {
+  const p = P.at(n.endPosition.row, n.endPosition.column);
+  return { line: p.line, col: p.col - 1 };
+};
+/** The source text of a node (web-tree-sitter's node.text copies the rest of the file each time). */
+const textOf = (n: TsNode): string => P.text.slice(n.startIndex, n.endIndex);
+
+/** The first line of a node's source text (a statement's, for messages). */
+function firstLine(n: TsNode): string {
+  const nl = P.text.indexOf('\n', n.startIndex);
+  return P.text.slice(n.startIndex, nl >= 0 && nl < n.endIndex ? nl : n.endIndex);
+}
+
+/**
+ * The depth of the tree, without recursion. Past `limit`: on the main thread
+ * TooDeepForThisThread, else an error at the first node that is too deep.
+ */
+function checkDepth(root: TsNode, limit: number, mainThread: boolean): Pos {
+  const c = root.walk();
+  try {
+    let depth = 0;
+    let max = 0;
+    let deepest: Pos = { line: 1, col: 1 };
+    for (;;) {
+      if (depth > max) {
+        max = depth;
+        deepest = pos(c.currentNode);
+      }
+      if (depth > limit) {
+        if (mainThread) throw new TooDeepForThisThread();
+        fail(deepest, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
+      }
+      if (c.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!c.gotoNextSibling()) {
+        if (!c.gotoParent()) return deepest;
+        depth--;
+      }
+    }
+  } finally {
+    c.delete();
+  }
+}
+
+/** tree-sitter found an error in a file gc's parser accepts: a gap of the grammar, reported where it is. */
 function syntaxError(root: TsNode): never {
   let found: TsNode | undefined;
   let deepest: TsNode = root;
@@ -56,11 +199,13 @@ function syntaxError(root: TsNode): never {
     for (const c of n.children) if (c) walk(c);
   };
   walk(root);
-  if (!found) fail(pos(deepest), 'syntax error');
-  if (found.isMissing) fail(pos(found), `syntax error: missing ${found.type}`);
+  // Go accepts the file (syntax.ts found nothing), so this is gogo-emu's limit, not the program's error
+  const what = 'Go syntax that tree-sitter-go does not read';
+  if (!found) unsupported(pos(deepest), what);
+  if (found.isMissing) unsupported(pos(found), `${what} (it expected ${found.type})`);
   const first = found.children.find((c) => c && c.type !== 'comment');
-  const tok = (first?.text ?? found.text).split('\n')[0]!.slice(0, 20);
-  fail(pos(found), `syntax error: unexpected ${tok || 'end of line'}`);
+  const tok = textOf(first ?? found).split('\n')[0]!.slice(0, 20);
+  unsupported(pos(found), `${what} (at ${tok || 'the end of the line'})`);
 }
 
 /** Non-comment named children. */
@@ -81,12 +226,9 @@ function must(n: TsNode | null, parent: TsNode, what: string): TsNode {
 const UNSUPPORTED: Record<string, string> = {
   generic_type: 'generic types',
   negated_type: 'type constraints',
-  select_statement: 'select statements',
   goto_statement: 'goto statements',
   type_instantiation_expression: 'generics',
-  float_literal: 'floating-point numbers',
   imaginary_literal: 'complex numbers',
-  receive_statement: 'select statements',
   type_parameter_list: 'generic types',
 };
 
@@ -113,16 +255,15 @@ function convertFile(root: TsNode): SourceFile {
     switch (n.type) {
       case 'package_clause': {
         const id = named(n)[0]!;
-        pkg = id.text;
+        pkg = textOf(id);
         pkgPos = pos(id);
         break;
       }
       case 'import_declaration':
-        for (const spec of n.descendantsOfType('import_spec')) {
-          if (!spec) continue;
+        for (const spec of named(n).flatMap((c) => (c.type === 'import_spec' ? [c] : c.type === 'import_spec_list' ? named(c).filter((x) => x.type === 'import_spec') : []))) {
           const p = must(field(spec, 'path'), spec, 'import path');
           const nm = field(spec, 'name');
-          imports.push(nm ? { pos: pos(p), path: stringValueText(p), name: nm.text, namePos: pos(nm) } : { pos: pos(p), path: stringValueText(p) });
+          imports.push(nm ? { pos: pos(p), path: stringValueText(p), name: textOf(nm), namePos: pos(nm) } : { pos: pos(p), path: stringValueText(p) });
         }
         break;
       case 'function_declaration':
@@ -155,7 +296,7 @@ function convertFuncDecl(n: TsNode): FuncDecl {
   if (!body) fail(pos(nameNode), 'missing function body');
   return {
     pos: pos(n),
-    name: nameNode.text,
+    name: textOf(nameNode),
     namePos: pos(nameNode),
     sig: convertSignature(n),
     body: convertBlock(body),
@@ -166,7 +307,8 @@ function convertFuncDecl(n: TsNode): FuncDecl {
 function convertMethodDecl(n: TsNode): FuncDecl {
   const recvList = must(field(n, 'receiver'), n, 'receiver');
   const rs = named(recvList);
-  if (rs.length !== 1) fail(pos(recvList), rs.length ? 'method has multiple receivers' : 'method has no receiver');
+  // gc reports these at the method's name (the token after the receiver list)
+  if (rs.length !== 1) fail(pos(field(n, 'name') ?? recvList), rs.length ? 'method has multiple receivers' : 'method has no receiver');
   const r = rs[0]!;
   if (r.type !== 'parameter_declaration') rejectNode(r);
   let t = must(field(r, 'type'), r, 'receiver type');
@@ -178,10 +320,10 @@ function convertMethodDecl(n: TsNode): FuncDecl {
     while (t.type === 'parenthesized_type') t = named(t)[0]!;
   }
   if (t.type === 'generic_type') unsupported(pos(t), 'generic types');
-  if (t.type !== 'type_identifier') fail(pos(t), `invalid receiver type ${t.text}`);
+  if (t.type !== 'type_identifier') fail(pos(t), `invalid receiver type ${textOf(t)}`);
   const names = r.childrenForFieldName('name').filter((x): x is TsNode => !!x);
   const d = convertFuncDecl(n);
-  return { ...d, recv: { name: names[0] ? (names[0].type === 'blank_identifier' ? '_' : names[0].text) : null, pos: pos(r), ptr, typeName: t.text, typePos: pos(t) } };
+  return { ...d, recv: { name: names[0] ? (names[0].type === 'blank_identifier' ? '_' : textOf(names[0])) : null, pos: pos(r), ptr, typeName: textOf(t), typePos: pos(t) } };
 }
 
 /** The specs of a type declaration: `type T U`, `type T = U`, `type ( ... )`. */
@@ -190,7 +332,7 @@ function typeSpecs(n: TsNode): TypeSpec[] {
     if (s.type !== 'type_spec' && s.type !== 'type_alias') rejectNode(s);
     if (field(s, 'type_parameters')) unsupported(pos(field(s, 'type_parameters')!), 'generic types');
     const nm = must(field(s, 'name'), s, 'type name');
-    return { pos: pos(s), name: nm.text, namePos: pos(nm), type: convertType(must(field(s, 'type'), s, 'type')), alias: s.type === 'type_alias' };
+    return { pos: pos(s), name: textOf(nm), namePos: pos(nm), type: convertType(must(field(s, 'type'), s, 'type')), alias: s.type === 'type_alias' };
   });
 }
 
@@ -226,7 +368,7 @@ function convertParams(list: TsNode): Param[] {
         continue;
       }
       const type = convertType(x.typeNode);
-      for (const nm of [...pending, ...x.names]) out.push({ name: nm.text, pos: pos(nm), type });
+      for (const nm of [...pending, ...x.names]) out.push({ name: textOf(nm), pos: pos(nm), type });
       pending = [];
     }
     if (pending.length > 0) fail(pos(pending[0]!), 'syntax error: mixed named and unnamed parameters');
@@ -238,13 +380,13 @@ function convertParams(list: TsNode): Param[] {
 // ---- types ----------------------------------------------------------------------------
 
 function convertType(n: TsNode): TypeExpr {
-  const base = { pos: pos(n), text: n.text };
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'type_identifier':
     case 'identifier':
-      return { ...base, kind: 'tname', name: n.text };
+      return { ...base, kind: 'tname', name: textOf(n) };
     case 'qualified_type':
-      return { ...base, kind: 'tqual', pkg: must(field(n, 'package'), n, 'package').text, name: must(field(n, 'name'), n, 'type name').text };
+      return { ...base, kind: 'tqual', pkg: textOf(must(field(n, 'package'), n, 'package')), name: textOf(must(field(n, 'name'), n, 'type name')) };
     case 'parenthesized_type':
       return convertType(named(n)[0]!);
     case 'channel_type': {
@@ -263,7 +405,7 @@ function convertType(n: TsNode): TypeExpr {
 
 /** Slice, array, pointer, map, struct and interface types. */
 function convertCompositeType(n: TsNode): TypeExpr {
-  const base = { pos: pos(n), text: n.text };
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'slice_type':
       return { ...base, kind: 'tslice', elem: convertType(must(field(n, 'element'), n, 'element type')) };
@@ -283,8 +425,8 @@ function convertCompositeType(n: TsNode): TypeExpr {
         const names = f.childrenForFieldName('name').filter((x): x is TsNode => !!x);
         let t = convertType(must(field(f, 'type'), f, 'field type'));
         // an embedded *T: tree-sitter-go keeps the star as a token of the field
-        if (names.length === 0 && f.children.some((x) => x?.type === '*')) t = { pos: pos(f), text: f.text, kind: 'tptr', elem: t };
-        fields.push({ pos: pos(f), names: names.length ? names.map((x) => ({ name: x.text, pos: pos(x) })) : null, type: t });
+        if (names.length === 0 && f.children.some((x) => x?.type === '*')) t = { pos: pos(f), text: textOf(f), kind: 'tptr', elem: t };
+        fields.push({ pos: pos(f), names: names.length ? names.map((x) => ({ name: textOf(x), pos: pos(x) })) : null, type: t });
       }
       return { ...base, kind: 'tstruct', fields };
     }
@@ -294,7 +436,7 @@ function convertCompositeType(n: TsNode): TypeExpr {
       for (const c of named(n)) {
         if (c.type === 'method_elem') {
           const nm = must(field(c, 'name'), c, 'method name');
-          methods.push({ name: nm.text, pos: pos(nm), sig: convertSignature(c) });
+          methods.push({ name: textOf(nm), pos: pos(nm), sig: convertSignature(c) });
         } else if (c.type === 'type_elem') {
           const ts = named(c);
           if (ts.length !== 1) unsupported(pos(c), 'type constraints');
@@ -313,9 +455,9 @@ function convertCompositeType(n: TsNode): TypeExpr {
 /** The bytes of a Go string literal (interpreted or raw). */
 function stringBytes(n: TsNode): Uint8Array {
   if (n.type === 'raw_string_literal') {
-    return new TextEncoder().encode(n.text.slice(1, -1).replace(/\r/g, ''));
+    return new TextEncoder().encode(textOf(n).slice(1, -1).replace(/\r/g, ''));
   }
-  const body = n.text.slice(1, -1);
+  const body = textOf(n).slice(1, -1);
   const out: number[] = [];
   const enc = new TextEncoder();
   for (let i = 0; i < body.length; ) {
@@ -354,14 +496,100 @@ function stringValueText(n: TsNode): string {
 }
 
 function parseIntLit(n: TsNode): bigint {
-  const t = n.text.replace(/_/g, '');
+  const t = textOf(n).replace(/_/g, '');
   if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`);
   if (/^0[oO]/.test(t)) return BigInt(`0o${t.slice(2)}`);
   return BigInt(t);
 }
 
 function convertExpr(n: TsNode): Expr {
-  const base = { pos: pos(n), text: n.text };
+  const e = convertExprInner(n);
+  // operators, calls, selectors and function literals are printed as gc
+  // prints expressions in its messages (see exprText); the rest keep their source
+  if (e.kind === 'paren' || e.kind === 'unary' || e.kind === 'binary' || e.kind === 'call' || e.kind === 'selector' || e.kind === 'funclit') {
+    let cached: string | undefined;
+    Object.defineProperty(e, 'text', {
+      enumerable: true,
+      configurable: true,
+      get: () => (cached ??= exprText(e)),
+      set: (v: string) => {
+        cached = v;
+      },
+    });
+  }
+  return e;
+}
+
+/**
+ * An expression as gc's messages show it (cmd/compile/internal/syntax's
+ * printer in ShortForm, which types2 uses): binary operators between
+ * blanks, unary ones attached, `func(a, b int) int {…}` for a function
+ * literal, whatever the spacing and line breaks of the source.
+ */
+function exprText(e: Expr): string {
+  switch (e.kind) {
+    case 'paren':
+      return `(${e.x.text})`;
+    case 'unary':
+      return `${e.op}${e.x.text}`;
+    case 'binary':
+      return `${e.x.text} ${e.op} ${e.y.text}`;
+    case 'call':
+      return `${e.fn.text}(${e.args.map((a) => a.text).join(', ')}${'ellipsis' in e && e.ellipsis ? '...' : ''})`;
+    case 'selector':
+      return `${e.x.text}.${e.sel}`;
+    case 'funclit':
+      return `func${signatureText(e.sig)} {${e.body.body.length ? '…' : ''}}`;
+    default:
+      return e.text;
+  }
+}
+
+function typeText(t: TypeExpr): string {
+  switch (t.kind) {
+    case 'tname':
+      return t.name;
+    case 'tqual':
+      return `${t.pkg}.${t.name}`;
+    case 'tfunc':
+      return `func${signatureText(t.sig)}`;
+    case 'tchan': {
+      const e = t.elem;
+      const inner = t.dir === 'both' && e.kind === 'tchan' && e.dir === 'recv' ? `(${typeText(e)})` : typeText(e);
+      return `${t.dir === 'recv' ? '<-' : ''}chan${t.dir === 'send' ? '<-' : ''} ${inner}`;
+    }
+    case 'tslice':
+      return `[]${typeText(t.elem)}`;
+    case 'tptr':
+      return `*${typeText(t.elem)}`;
+    case 'tmap':
+      return `map[${typeText(t.key)}]${typeText(t.elem)}`;
+    default:
+      return t.text;
+  }
+}
+
+/** `(a, b int, c bool) (int, bool)`: names sharing one written type are grouped, as gc prints them. */
+function signatureText(sig: Signature): string {
+  const list = (ps: Param[]) =>
+    `(${ps
+      .map((p, i) => {
+        const last = sig.variadic && ps === sig.params && i === ps.length - 1;
+        const ty = last ? `...${typeText(p.type)}` : typeText(p.type);
+        if (!p.name) return ty;
+        const next = ps[i + 1];
+        return next && next.name && next.type === p.type ? p.name : `${p.name} ${ty}`;
+      })
+      .join(', ')})`;
+  let s = list(sig.params);
+  const r = sig.results;
+  if (r.length === 1 && !r[0]!.name) s += ` ${typeText(r[0]!.type)}`;
+  else if (r.length) s += ` ${list(r)}`;
+  return s;
+}
+
+function convertExprInner(n: TsNode): Expr {
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'identifier':
     case 'true':
@@ -369,11 +597,16 @@ function convertExpr(n: TsNode): Expr {
     case 'nil':
     case 'iota':
     case 'type_identifier':
-      return { ...base, kind: 'ident', name: n.text };
+      return { ...base, kind: 'ident', name: textOf(n) };
     case 'blank_identifier':
       return { ...base, kind: 'ident', name: '_' };
     case 'int_literal':
       return { ...base, kind: 'int', value: parseIntLit(n) };
+    case 'float_literal': {
+      const value = parseFloatLit(n.text);
+      if (!value) unsupported(pos(n), 'hexadecimal floating-point literals');
+      return { ...base, kind: 'float', value };
+    }
     case 'interpreted_string_literal':
     case 'raw_string_literal':
       return { ...base, kind: 'string', value: stringBytes(n) };
@@ -409,7 +642,7 @@ function convertExpr(n: TsNode): Expr {
     }
     case 'selector_expression': {
       const f = must(field(n, 'field'), n, 'selector');
-      return { ...base, kind: 'selector', x: convertExpr(must(field(n, 'operand'), n, 'operand')), sel: f.text, selPos: pos(f) };
+      return { ...base, kind: 'selector', x: convertExpr(must(field(n, 'operand'), n, 'operand')), sel: textOf(f), selPos: pos(f) };
     }
     case 'func_literal': {
       const body = must(field(n, 'body'), n, 'function body');
@@ -433,7 +666,7 @@ function convertExpr(n: TsNode): Expr {
 
 /** Rune literals, index, slice, composite literal, type assertion and conversion expressions. */
 function convertCompositeExpr(n: TsNode): Expr {
-  const base = { pos: pos(n), text: n.text };
+  const base = { pos: pos(n), text: textOf(n) };
   switch (n.type) {
     case 'rune_literal':
       return { ...base, kind: 'rune', value: runeValue(n) };
@@ -480,12 +713,12 @@ function compositeLit(n: TsNode, type: TypeExpr | null): CompositeLit {
     return { key: null, value: elem(c), pos: pos(c) };
   });
   const close = body.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
-  return { pos: pos(n), text: n.text, kind: 'composite', type, elems, rbrace: close ? pos(close) : endPos(n) };
+  return { pos: pos(n), text: textOf(n), kind: 'composite', type, elems, rbrace: close ? pos(close) : endPos(n) };
 }
 
 /** The value of a rune literal ('a', '\n', '\x41', '\u00e9', '\377'). */
 function runeValue(n: TsNode): bigint {
-  const body = n.text.slice(1, -1);
+  const body = textOf(n).slice(1, -1);
   if (body[0] !== '\\') {
     const cp = body.codePointAt(0);
     if (cp === undefined || String.fromCodePoint(cp).length !== body.length) fail(pos(n), 'more than one character in rune literal');
@@ -505,7 +738,7 @@ function isTypeNode(n: TsNode): boolean {
 }
 
 function typeAsExpr(n: TsNode): Expr {
-  return { pos: pos(n), text: n.text, kind: 'typeexpr', type: convertType(n) };
+  return { pos: pos(n), text: textOf(n), kind: 'typeexpr', type: convertType(n) };
 }
 
 function exprList(n: TsNode | null): Expr[] {
@@ -536,7 +769,7 @@ function convertOrBad(n: TsNode): Stmt {
     return convertStmt(n);
   } catch (e) {
     if (!(e instanceof UnsupportedError)) throw e;
-    return { pos: pos(n), text: n.text.split('\n')[0]!, kind: 'bad', ...badNode(n, e) };
+    return { pos: pos(n), text: firstLine(n), kind: 'bad', ...badNode(n, e) };
   }
 }
 
@@ -544,7 +777,7 @@ function convertOrBad(n: TsNode): Stmt {
 function badNode(n: TsNode, err: UnsupportedError): BadNode {
   const declares: BadNode['declares'] = [];
   const add = (x: TsNode | null, what: BadNode['declares'][number]['what']) => {
-    if (x && x.text !== '_') declares.push({ name: x.text, pos: pos(x), what });
+    if (x && textOf(x) !== '_') declares.push({ name: textOf(x), pos: pos(x), what });
   };
   switch (n.type) {
     case 'short_var_declaration':
@@ -563,12 +796,14 @@ function badNode(n: TsNode, err: UnsupportedError): BadNode {
       add(field(n, 'name'), 'func');
       break;
   }
-  const idents = n.descendantsOfType(['identifier', 'type_identifier', 'package_identifier']).map((x) => x?.text ?? '');
+  const idents = n.descendantsOfType(['identifier', 'type_identifier', 'package_identifier']).map((x) => (x ? textOf(x) : ''));
   return { err, declares, idents };
 }
 
 function varSpecs(n: TsNode): VarSpec[] {
-  const specs = n.descendantsOfType('var_spec').filter((x): x is TsNode => !!x);
+  // the declaration's own specs (`var x T` or `var ( ... )`), not those of a
+  // `var` inside a function literal in one of its values
+  const specs = named(n).flatMap((c) => (c.type === 'var_spec' ? [c] : c.type === 'var_spec_list' ? named(c).filter((x) => x.type === 'var_spec') : []));
   return specs.map((s) => {
     const t = field(s, 'type');
     return {
@@ -616,16 +851,55 @@ function typeSwitch(n: TsNode): Stmt {
       clauses.push({ pos: pos(c), types: null, body });
       continue;
     }
-    const types = c.childrenForFieldName('type').filter((x): x is TsNode => !!x && x.isNamed).map((t) => (t.text === 'nil' ? null : convertType(t)));
+    const types = c.childrenForFieldName('type').filter((x): x is TsNode => !!x && x.isNamed).map((t) => (textOf(t) === 'nil' ? null : convertType(t)));
     clauses.push({ pos: pos(c), types, body });
   }
   const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
   const x = convertExpr(must(field(n, 'value'), n, 'switch value'));
-  return { pos: pos(n), text: n.text.split('\n')[0]!, kind: 'typeswitch', init: simpleStmt(field(n, 'initializer')), bind: bind as Ident | null, x, clauses, end: close ? pos(close) : endPos(n) };
+  return { pos: pos(n), text: firstLine(n), kind: 'typeswitch', init: simpleStmt(field(n, 'initializer')), bind: bind as Ident | null, x, clauses, end: close ? pos(close) : endPos(n) };
+}
+
+/**
+ * `select { case c <- v: ... case v, ok := <-c: ... default: ... }`: each
+ * case's communication becomes the statement it is (a send, `<-c` as an
+ * expression statement, or a := / = whose right side is the receive).
+ */
+function selectStmt(n: TsNode): Stmt {
+  const clauses: CommClause[] = [];
+  for (const c of named(n)) {
+    if (c.type !== 'communication_case' && c.type !== 'default_case') continue;
+    const body = named(c).filter((x) => x.type === 'statement_list').flatMap(statementList);
+    const cn = c.type === 'default_case' ? null : must(field(c, 'communication'), c, 'communication');
+    clauses.push({ pos: pos(c), comm: cn ? commStmt(cn) : null, body });
+  }
+  const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+  return { pos: pos(n), text: firstLine(n), kind: 'select', clauses, end: close ? pos(close) : endPos(n) };
+}
+
+function commStmt(n: TsNode): Stmt {
+  if (n.type !== 'receive_statement') return convertStmt(n);
+  const base = { pos: pos(n), text: firstLine(n) };
+  const rhs = convertExpr(must(field(n, 'right'), n, 'receive'));
+  let r = rhs;
+  while (r.kind === 'paren') r = r.x;
+  if (r.kind !== 'unary' || r.op !== '<-') fail(base.pos, 'select case must be send or receive (possibly with assignment)');
+  const lhs = exprList(field(n, 'left'));
+  if (lhs.length === 0) return { ...base, kind: 'expr', x: rhs };
+  const op = n.children.find((c) => c?.type === ':=' || c?.type === '=');
+  const opPos = op ? pos(op) : base.pos;
+  if (op?.type === ':=') {
+    const ids = lhs.map((e) => {
+      if (e.kind !== 'ident') fail(e.pos, `non-name ${e.text} on left side of :=`);
+      return e;
+    });
+    return { ...base, kind: 'define', lhs: ids, rhs: [rhs], opPos };
+  }
+  return { ...base, kind: 'assign', lhs, op: '=', rhs: [rhs], opPos };
 }
 
 function identOf(n: TsNode): Ident {
-  return { pos: pos(n), text: n.text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : n.text };
+  const text = textOf(n);
+  return { pos: pos(n), text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : text };
 }
 
 function simpleStmt(n: TsNode | null): Stmt | null {
@@ -633,7 +907,7 @@ function simpleStmt(n: TsNode | null): Stmt | null {
 }
 
 function convertStmt(n: TsNode): Stmt {
-  const base = { pos: pos(n), text: n.text.split('\n')[0]! };
+  const base = { pos: pos(n), text: firstLine(n) };
   switch (n.type) {
     case 'expression_statement':
       return { ...base, kind: 'expr', x: convertExpr(named(n)[0]!) };
@@ -708,14 +982,14 @@ function convertStmt(n: TsNode): Stmt {
       return { ...base, kind: 'switch', init: simpleStmt(field(n, 'initializer')), tag: v ? convertExpr(v) : null, clauses, end: close ? pos(close) : endPos(n) };
     }
     case 'labeled_statement': {
-      const label = must(field(n, 'label'), n, 'label').text;
+      const label = textOf(must(field(n, 'label'), n, 'label'));
       const inner = named(n).find((c) => c.type !== 'label_name');
       return { ...base, kind: 'labeled', label, stmt: inner ? convertStmt(inner) : { ...base, kind: 'empty' } };
     }
     case 'break_statement':
     case 'continue_statement': {
       const l = named(n).find((c) => c.type === 'label_name');
-      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? l.text : null, labelPos: l ? pos(l) : undefined };
+      return { ...base, kind: n.type === 'break_statement' ? 'break' : 'continue', label: l ? textOf(l) : null, labelPos: l ? pos(l) : undefined };
     }
     case 'return_statement':
       return { ...base, kind: 'return', results: exprList(named(n)[0] ?? null) };
@@ -735,6 +1009,8 @@ function convertStmt(n: TsNode): Stmt {
       return { ...base, kind: 'type', specs: typeSpecs(n) };
     case 'type_switch_statement':
       return typeSwitch(n);
+    case 'select_statement':
+      return selectStmt(n);
     case 'empty_statement':
       return { ...base, kind: 'empty' };
     default:

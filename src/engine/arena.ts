@@ -68,11 +68,11 @@ export class Arena {
     return addr >= this.base && addr + len <= this.end;
   }
 
-  /** offset of an emulated address inside the arena; throws outside it */
+  /** offset of an emulated address inside the arena; throws OutsideArena outside it */
   off(addr: number, len = 1): number {
     const o = addr - this.base;
     if (o < 0 || o + len > this.size || !Number.isInteger(o)) {
-      throw new RangeError(`address 0x${addr.toString(16)} (+${len}) is outside the memory arena`);
+      throw new OutsideArena(addr, len);
     }
     return o;
   }
@@ -252,5 +252,16 @@ export class Arena {
     this.tracker?.close();
     this.tracker = undefined;
     uc().munmap(this.hostPtr, this.size);
+  }
+}
+
+/** An access to an emulated address outside the arena (from host code: the runtime port, a host call). */
+export class OutsideArena extends RangeError {
+  constructor(
+    readonly addr: number,
+    readonly len: number,
+  ) {
+    super(`address 0x${addr.toString(16)} (+${len}) is outside the memory arena`);
+    this.name = 'OutsideArena';
   }
 }

@@ -31,6 +31,17 @@ export interface EngineArch {
   /** bytes per general register (4 on arm: upper bytes of the read buffer are ignored) */
   readonly regBytes: 4 | 8;
   readonly wordSize: 4 | 8;
+  /**
+   * Registers that share no bits with any other register id (a write to one
+   * of them changes no other): their remembered values survive writes to
+   * other registers (see Engine.regById).
+   */
+  readonly isolatedRegs?: readonly string[];
+  /**
+   * Registers host calls read most (PC, SP, the g, argument registers): a
+   * read of one that is not remembered reads them all in one FFI call.
+   */
+  readonly hotRegs?: readonly string[];
   /** disassemble one instruction for fault reports; '' when it does not decode */
   describeInsn?(bytes: Uint8Array, address: number): string;
 }
@@ -66,6 +77,8 @@ export interface MemFaultInfo {
 }
 
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
+/** register ids below this are remembered between reads (Unicorn's x86 and ARM ids are smaller) */
+const REG_CACHE_IDS = 512;
 
 function num(v: number | bigint): number {
   return typeof v === 'bigint' ? Number(v) : v;
@@ -86,6 +99,11 @@ export class Engine {
     const out: unknown[] = [null];
     this.check('uc_open', uc().uc_open(arch.ucArch, arch.ucMode, out));
     this.handle = out[0];
+    for (const r of arch.isolatedRegs ?? []) this.isolated[this.regId(r)] = 1;
+    if (arch.hotRegs?.length) {
+      this.hotBatch = this.registerBatch(arch.hotRegs);
+      for (const id of this.hotBatch.ids) this.hot[id] = 1;
+    }
     // Always record the details of the last invalid memory access, so that a
     // fault can name the address and access kind. Returning false lets Unicorn
     // stop with its own error code.
@@ -176,7 +194,7 @@ export class Engine {
   // ---- registers ------------------------------------------------------------
 
   private regId(name: string): number {
-    const id = this.arch.regIds[name.toLowerCase()];
+    const id = this.arch.regIds[name] ?? this.arch.regIds[name.toLowerCase()];
     if (id === undefined) throw new Error(`unknown ${this.arch.name} register '${name}'`);
     return id;
   }
@@ -187,9 +205,48 @@ export class Engine {
   }
 
   regById(id: number): bigint {
+    if (id < REG_CACHE_IDS) {
+      if (this.regStamp[id] === (this.isolated[id] ? this.epochAll : this.epochGen)) return this.regCache[id]!;
+      if (this.hot[id] && this.hotBatch) return this.readHot(id);
+    }
     this.regBuf[0] = 0n; // Unicorn writes only the register's width
     this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, this.regBuf));
-    return this.arch.regBytes === 4 ? this.regBuf[0]! & 0xffffffffn : this.regBuf[0]!;
+    const v = this.arch.regBytes === 4 ? this.regBuf[0]! & 0xffffffffn : this.regBuf[0]!;
+    if (id < REG_CACHE_IDS) this.remember(id, v);
+    return v;
+  }
+
+  // Register reads are remembered until anything may change a register:
+  // emulated code (a run, any hook), a context restore, a write (of that
+  // register only when it is isolated, else of every register that is not).
+  // Host calls read the same few registers (the g, SP, arguments) many times
+  // over, each read an FFI call of about half a microsecond.
+  /** changes whenever every register may have changed */
+  private epochAll = 1;
+  /** changes then and whenever a register that is not isolated is written */
+  private epochGen = 1;
+  private readonly regStamp = new Float64Array(REG_CACHE_IDS);
+  private readonly regCache: bigint[] = new Array<bigint>(REG_CACHE_IDS).fill(0n);
+  private readonly isolated = new Uint8Array(REG_CACHE_IDS);
+  private readonly hot = new Uint8Array(REG_CACHE_IDS);
+  private hotBatch: RegisterBatch | undefined;
+
+  private remember(id: number, v: bigint): void {
+    this.regStamp[id] = this.isolated[id] ? this.epochAll : this.epochGen;
+    this.regCache[id] = v;
+  }
+
+  private readHot(id: number): bigint {
+    const b = this.hotBatch!;
+    b.read(); // (4-byte registers: the batch zeroes the upper halves first)
+    for (let i = 0; i < b.ids.length; i++) this.remember(b.ids[i]!, b.values[i]!);
+    return this.regCache[id]!;
+  }
+
+  /** Forget remembered register values (see regById). */
+  private forgetRegs(): void {
+    this.epochAll++;
+    this.epochGen++;
   }
 
   /** A register as a number (for addresses and small values). */
@@ -210,6 +267,7 @@ export class Engine {
 
   /** Write a register of any width by Unicorn id (see regBytes). */
   setRegBytes(id: number, bytes: Uint8Array): void {
+    this.forgetRegs();
     const buf = new Uint8Array(Math.max(64, bytes.length));
     buf.set(bytes);
     this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, buf));
@@ -220,8 +278,11 @@ export class Engine {
   }
 
   setRegById(id: number, value: bigint | number): void {
-    this.regBuf[0] = BigInt.asUintN(64, BigInt(value));
+    const v = BigInt.asUintN(64, BigInt(value));
+    this.regBuf[0] = v;
     this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, this.regBuf));
+    if (id < REG_CACHE_IDS && this.isolated[id]) this.remember(id, this.arch.regBytes === 4 ? v & 0xffffffffn : v);
+    else this.epochGen++; // registers alias (eax, rax): forget all but the isolated ones
   }
 
   /** Read several registers in one FFI call (uc_reg_read_batch). */
@@ -267,6 +328,7 @@ export class Engine {
     new BigUint64Array(koffi.view(ptrs, n * 8)).set(names.map((_, i) => base + BigInt(i * 8)));
     return {
       names,
+      ids: names.map((r) => this.regId(r)),
       values,
       halves,
       read: () => {
@@ -308,6 +370,7 @@ export class Engine {
 
   /** @internal */
   contextOp(op: 'save' | 'restore', ctx: unknown): void {
+    if (op === 'restore') this.forgetRegs();
     const f = op === 'save' ? uc().uc_context_save : uc().uc_context_restore;
     this.check(`uc_context_${op}`, f(this.handle, ctx));
   }
@@ -417,13 +480,49 @@ export class Engine {
   removeHook(h: HookHandle): void {
     if (!this.hooks.delete(h)) return;
     if (!this.closed) this.check('uc_hook_del', uc().uc_hook_del(this.handle, h.hh));
-    koffi.unregister(h.cb);
+    if (h.cb !== undefined) koffi.unregister(h.cb as Parameters<typeof koffi.unregister>[0]);
+    h.slow?.dispose();
   }
+
+  /**
+   * A block-hook function in JavaScript as a native function pointer (for
+   * machine code to call, e.g. BlockCounter's slow path), guarded like every
+   * hook. Unregistered with the native hook it is given to.
+   */
+  registerBlockCallback(fn: (address: number, size: number) => void): { pointer: unknown; dispose(): void } {
+    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
+    const cb = koffi.register(g, koffi.pointer(uc().HookCode as TypeObject));
+    return { pointer: cb, dispose: () => koffi.unregister(cb) };
+  }
+
+  /**
+   * A hook whose callback is machine code at `code` (called with `ud` as its
+   * user data); `slow`, if given, is released with it.
+   */
+  addNativeHook(type: number, code: unknown, ud: unknown, begin: number, end: number, slow?: { dispose(): void }): Disposable {
+    const hh = [0];
+    const rc = (uc().uc_hook_add as (...a: unknown[]) => number)(this.handle, hh, type, code, ud, BigInt(begin), BigInt(end));
+    if (rc !== UC_ERR.OK) {
+      slow?.dispose();
+      this.check('uc_hook_add', rc);
+    }
+    const h = new HookHandle(this, Number(hh[0]), undefined, slow);
+    this.hooks.add(h);
+    return h;
+  }
+
+  /**
+   * Called first whenever a JavaScript hook runs (before its function): the
+   * owner of native counters folds them in so that hooks see them current.
+   */
+  onHookEntry: (() => void) | undefined;
 
   /** Wrap a hook body: an exception is stashed, the emulator stopped, and rethrown by run(). */
   private guard<A extends unknown[], R>(fn: (...a: A) => R, fallback: R): (...a: A) => R {
     return (...a: A) => {
       try {
+        this.forgetRegs();
+        this.onHookEntry?.();
         return fn(...a);
       } catch (e) {
         if (this.pendingError === undefined) this.pendingError = e;
@@ -528,7 +627,9 @@ export class Engine {
     // Always pass a count: with one, Unicorn keeps PC exact at every instruction,
     // so a fault reports the faulting instruction rather than the start of its
     // translation block (measured: see test/engine/engine.test.ts).
+    this.forgetRegs();
     const code = uc().uc_emu_start(this.handle, BigInt(pc), BigInt(EXIT_SENTINEL), 0n, opts.count ?? UNLIMITED) as number;
+    this.forgetRegs();
     const err = this.pendingError;
     this.pendingError = undefined;
     if (err !== undefined) throw err;
@@ -589,6 +690,8 @@ export class Engine {
 /** See Engine.registerBatch. */
 export interface RegisterBatch {
   readonly names: readonly string[];
+  /** their Unicorn ids */
+  readonly ids: readonly number[];
   /** the values of the last read(), one u64 per register (high bits zero beyond the register's width) */
   readonly values: BigUint64Array;
   /** the same memory as 32-bit halves, low half first: compare without allocating bigints */
@@ -601,7 +704,10 @@ class HookHandle implements Disposable {
   constructor(
     private readonly engine: Engine,
     readonly hh: number,
-    readonly cb: bigint,
+    /** the registered JavaScript callback (none for machine code) */
+    readonly cb: unknown,
+    /** a JavaScript callback the machine code calls, released with the hook */
+    readonly slow?: { dispose(): void },
   ) {}
   dispose(): void {
     this.engine.removeHook(this);

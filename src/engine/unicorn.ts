@@ -122,6 +122,7 @@ function load() {
     uc_context_free: so.func('int uc_context_free(void *ctx)'),
     mmap: libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, intptr_t off)'),
     munmap: libc.func('int munmap(void *addr, size_t len)'),
+    mprotect: libc.func('int mprotect(void *addr, size_t len, int prot)'),
   };
 }
 

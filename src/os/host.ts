@@ -14,7 +14,8 @@
 // waiting point is machine code and no host call is ever in progress while
 // its thread is off the CPU.
 import type { Abi, Arch } from '../arch/index.ts';
-import type { Arena } from '../engine/arena.ts';
+import { type Arena, OutsideArena } from '../engine/arena.ts';
+import { EmulationFault } from '../engine/errors.ts';
 import type { Disposable, Engine } from '../engine/engine.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 
@@ -201,13 +202,23 @@ export class HostRegistry {
     this.beforeCall?.();
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
     const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
-    const r = e.fn(call);
-    const tail = isTailCall(r);
-    if (!tail && r !== undefined) {
-      const vals = Array.isArray(r) ? r : [r as bigint | number];
-      vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+    try {
+      const r = e.fn(call);
+      const tail = isTailCall(r);
+      if (!tail && r !== undefined) {
+        const vals = Array.isArray(r) ? r : [r as bigint | number];
+        vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+      }
+      if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
+    } catch (x) {
+      // the emulated code handed the host an address outside memory (a stack
+      // pointer or a pointer a broken stub corrupted): a fault of the program,
+      // as the same access by the real runtime would be, not of the tool
+      if (x instanceof OutsideArena) {
+        throw new EmulationFault('host access outside memory', pc, x.addr, `host function ${e.name}`, this.engine!.dump(), `${e.name} accessed ${x.len} bytes at 0x${x.addr.toString(16)}, outside the emulated memory`);
+      }
+      throw x;
     }
-    if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
   }
 
   // ---- snapshots: the entries and hooks are fixed at install; only the count moves ----

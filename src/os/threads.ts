@@ -41,7 +41,10 @@
 //
 // Instruction counts: a thread's `insns` and `totalInsns` count the
 // instructions executed in the text region (stubs and program), as the block
-// hook charges them; host-slot instructions (one per host call) are not
+// hook charges them (through the cost table of cycles.ts: the block hook is
+// machine code that adds each block's count and cost to two counters, which
+// are folded into the running thread whenever JavaScript runs -- any hook,
+// the end of an engine run -- so nothing in JavaScript sees them stale); host-slot instructions (one per host call) are not
 // counted there. Unicorn's own count, which bounds each engine run and
 // defines a quantum, counts both: text instructions plus host calls
 // (HostRegistry.calls). Run control (advance) keeps a quantum in progress
@@ -51,7 +54,9 @@
 import type { Arch } from '../arch/index.ts';
 import { costOf } from '../arch/costs.ts';
 import { disassemble } from '../engine/asm.ts';
+import { BlockCounter } from '../engine/blockcount.ts';
 import type { Disposable, EngineContext, RunResult } from '../engine/engine.ts';
+import { codeMatchesImage, fillCostTable } from './cycles.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
@@ -155,6 +160,12 @@ export interface ThreadsOptions {
    * to explore other interleavings; same seed, same run. Default: off.
    */
   interleaveSeed?: number;
+  /**
+   * Charge blocks from the cost table made at start (default true); false
+   * charges every block by disassembling it in JavaScript, as before the
+   * table existed: the same counts and cycles, slower (tests compare them).
+   */
+  costTable?: boolean;
 }
 
 /** One virtual CPU: the thread on it (an id), or idle since `free` (a clock). */
@@ -259,6 +270,9 @@ export class Threads {
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
+  /** the block hook: counts and costs of blocks from the cost table, the others through onBlock */
+  private readonly counter: BlockCounter;
+  /** the sigpage's block hook */
   private readonly hooks: Disposable[] = [];
   private exitRequested = false;
   private waitSeq = 0;
@@ -276,8 +290,11 @@ export class Threads {
   ) {
     const { engine, host } = machine;
     const text = REGIONS.text;
-    this.hooks.push(engine.hookBlock(text.start, text.start + text.size - 1, (addr, size) => this.onBlock(addr, size)));
-    // the kernel's sigpage runs user-mode instructions too (a handler's return)
+    const limit = machine.image.end - text.start;
+    this.counter = new BlockCounter(engine, text.start, text.start + text.size - 1, text.start, limit, (addr, size) => this.onBlock(addr, size));
+    if (opts.costTable !== false) fillCostTable(this.counter.starts, this.counter.ends, text.start, machine.image, machine.arch);
+    engine.onHookEntry = () => this.sync();
+    // the kernel's sigpage runs user-mode instructions too (a handler's return): counted by onBlock
     const sp = REGIONS.sigpage;
     this.hooks.push(engine.hookBlock(sp.start, sp.start + sp.size - 1, (addr, size) => this.onBlock(addr, size)));
     host.beforeCall = () => {
@@ -577,11 +594,49 @@ export class Threads {
     if (this.stopRequested) this.machine.engine.stop();
   }
 
+  /** Fold what the block counter accumulated into the running thread. */
+  private sync(): void {
+    const c = this.counter;
+    if (!c.pending) return;
+    const n = c.insns;
+    const cost = c.cost;
+    c.take();
+    const t = this.current!;
+    t.insns += n;
+    this.totalInsns += n;
+    this.charge(t, cost);
+  }
+
+  /** A stop was asked for (or no longer is): the block hook's slow path (onBlock) makes it. */
+  private setStop(on: boolean): void {
+    this.stopRequested = on;
+    this.counter.slowAll = on;
+  }
+
   /** A run stopped inside the last block: take back what was charged for the part not executed. */
   private settlePartialBlock(pc: number): void {
+    const c = this.counter;
+    const addr = c.lastAddr;
+    const size = c.lastSize;
+    c.forgetLast();
+    if (size > 0 && pc >= addr && pc < addr + size) {
+      const base = c.base;
+      const rest = c.span(pc - base, addr + size - base);
+      if (rest && c.span(addr - base, addr + size - base)) {
+        // a block of the table (whichever path charged it: the same numbers)
+        this.lastBlock = undefined;
+        const t = this.current!;
+        t.insns -= rest.insns;
+        this.totalInsns -= rest.insns;
+        this.charge(t, -rest.cost);
+        return;
+      }
+    }
     const lb = this.lastBlock;
     this.lastBlock = undefined;
-    if (!lb) return;
+    // (the block counter does not see the sigpage's blocks: onBlock charged them)
+    const inSigpage = lb !== undefined && lb.addr >= REGIONS.sigpage.start && lb.addr < REGIONS.sigpage.start + REGIONS.sigpage.size;
+    if (!lb || (lb.addr !== addr && !inSigpage)) return;
     const idx = lb.info.addrs.indexOf(pc);
     if (idx < 0) return;
     const n = lb.info.addrs.length;
@@ -635,11 +690,11 @@ export class Threads {
     const budget = this.opts.maxInsns;
     const lt = limits.thread;
     let chunkLeft = limits.chunk ?? Number.POSITIVE_INFINITY;
-    this.stopRequested = false;
+    this.setStop(false);
     for (;;) {
       if (this.exitRequested) return 'exit';
       if (this.stopRequested) {
-        this.stopRequested = false;
+        this.setStop(false);
         return 'stopped';
       }
       if (limits.insns !== undefined && this.totalInsns >= limits.insns) return 'insns';
@@ -662,9 +717,11 @@ export class Threads {
       const calls0 = host.calls;
       this.quantumOver = false;
       let r: RunResult;
+      this.counter.forgetLast();
       try {
         r = engine.run(engine.pc, { count });
       } finally {
+        this.sync();
         this.settlePartialBlock(engine.pc);
       }
       const used = this.totalInsns - insns0 + (host.calls - calls0);
@@ -685,7 +742,7 @@ export class Threads {
    * runs before its instruction. advance() returns 'stopped'.
    */
   stopNow(): void {
-    this.stopRequested = true;
+    this.setStop(true);
     this.machine.engine.stop();
   }
 
@@ -697,7 +754,7 @@ export class Threads {
    * resume. advance() returns 'stopped'.
    */
   stopSoon(): void {
-    this.stopRequested = true;
+    this.setStop(true);
   }
 
   /** Whether the current thread is in the middle of a quantum (it runs on when the run resumes). */
@@ -735,6 +792,8 @@ export class Threads {
       const last = info.addrs[info.addrs.length - 1] ?? a;
       if (a < addr + len && last + 16 > addr) this.blocks.delete(a);
     }
+    // the table describes the linked code: once code differs, every block is disassembled
+    if (!codeMatchesImage(this.machine, addr, len)) this.counter.disableTable();
   }
 
   // ---- snapshots ----------------------------------------------------------------------
@@ -825,10 +884,12 @@ export class Threads {
     this.sigactions = structuredClone(d.sigactions);
     this.lastBlock = undefined;
     this.quantumOver = false;
-    this.stopRequested = false;
+    this.setStop(false);
   }
 
   dispose(): void {
+    if (this.machine.engine.onHookEntry) this.machine.engine.onHookEntry = undefined;
+    this.counter.dispose();
     for (const h of this.hooks) h.dispose();
     for (const t of this.all) t.ctx.free();
   }

@@ -26,6 +26,8 @@ function runtimeGlobals(arch: Arch): GlobalVar[] {
     { name: 'runtime.gcsema', size: 4, align: 4 },
     // print.go's lock of one print statement (a runtime.mutex: its key word)
     { name: 'runtime.debuglock', size: w, align: w },
+    // mfinal.go's fingCreate: 1 once createfing has started the finalizer goroutine (a uint32)
+    { name: 'runtime.fingCreate', size: 4, align: 4 },
   ];
 }
 

@@ -9,12 +9,17 @@ import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
 import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
+import { defineSelectHosts, selparkcommit } from './select.ts';
+import { defineTimeHosts } from './timepkg.ts';
+import { resetForSleep } from './time.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
 import { defineLangHosts } from './lang.ts';
+import { defineVlrtHosts } from './vlrt.ts';
+import { defineStringsHosts } from './strings.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
@@ -30,6 +35,7 @@ import { newm } from './newm.ts';
 import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './preempt.ts';
 import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
 import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
+import { callSite } from './crash.ts';
 
 /**
  * Start a panic in the calling goroutine: remember it, then continue in the
@@ -38,7 +44,8 @@ import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './
  */
 function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
   const gp = rt.getg();
-  rt.pendingPanics.set(gp.addr, { value: p.value, site: { pc: rt.arch.returnAddress(call.engine, call.mem), isReturnAddr: true } });
+  rt.pendingPanics.set(gp.addr, { value: p.value, site: callSite(rt) });
+  if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: p.value });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }
 
@@ -146,8 +153,16 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
   host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
   defineEntry(host, ENTRY.Gosched, (c) => gosched(rt(), c));
-  // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
+  // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge, runfinq)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
+  // createfing's test: fingCreate == 0 && atomic.Cas(&fingCreate, 0, 1) (mfinal.go:156), one atomic step
+  host.define('runtime.createfing.cas', { abi: 'internal', nargs: 0 }, () => {
+    const r = rt();
+    const fingCreate = r.machine.sym('runtime.fingCreate');
+    if (r.mem.u32(fingCreate) !== 0) return 0;
+    r.mem.setU32(fingCreate, 1);
+    return 1;
+  });
   defineEntry(host, ENTRY.NumGoroutine, () => gcount(rt()));
   defineEntry(host, ENTRY.NumCPU, () => rt().ncpu);
   defineEntry(host, ENTRY.LockOSThread, () => LockOSThread(rt()));
@@ -155,7 +170,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- runtime.GOMAXPROCS and stop-the-world: the steps of the glue in asm/<arch>/stw.s (stw.ts) ----
   host.define('runtime.GOMAXPROCS.read', { abi: 'internal', nargs: 0 }, () => gomaxprocsRead(rt()));
   host.define('runtime.GOMAXPROCS.setnewprocs', { abi: 'internal', nargs: 1 }, (c) => {
-    rt().newprocs = Number(c.argInt(0));
+    // newprocs = int32(n), as Go converts it (GOMAXPROCS(1<<63-1) becomes -1: procresize's invalid arg)
+    rt().newprocs = Number(BigInt.asIntN(32, c.argInt(0)));
   });
   host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
   host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
@@ -190,22 +206,27 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
-  defineEntry(host, ENTRY.chansend1, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
+  defineEntry(host, ENTRY.chansend1, (c) => {
+    const r = chansend(rt(), c, c.argN(0), c.argN(1));
+    return typeof r === 'boolean' ? undefined : r;
+  });
   defineEntry(host, ENTRY.chanrecv1, (c) => {
     const r = chanrecv(rt(), c, c.argN(0), c.argN(1), false);
-    return typeof r === 'boolean' ? undefined : r;
+    return 'selected' in r ? undefined : r;
   });
   defineEntry(host, ENTRY.chanrecv2, (c) => {
     const r = chanrecv(rt(), c, c.argN(0), c.argN(1), true);
-    return typeof r === 'boolean' ? (r ? 1 : 0) : r;
+    return 'selected' in r ? (r.received ? 1 : 0) : r;
   });
+  defineSelectHosts(host, rt);
+  defineTimeHosts(host, rt);
   defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chancap, (c) => chancap(rt(), c.argN(0)));
 
   // ---- sync.WaitGroup (sync/waitgroup.go over sema.go) ----
-  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
-  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
+  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), c.argInt(1)));
+  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1n));
   defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
   host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
 
@@ -240,6 +261,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----
   host.define('runtime.chanparkcommit', { abi: 'internal', nargs: 2 }, (c) => (chanparkcommit(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
   host.define('runtime.parkunlock_c', { abi: 'internal', nargs: 2 }, (c) => (parkunlock_c(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.resetForSleep', { abi: 'internal', nargs: 2 }, (c) => (resetForSleep(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.selparkcommit', { abi: 'internal', nargs: 2 }, (c) => (selparkcommit(rt(), rt().g(c.argN(0))) ? 1 : 0));
 
   // ---- notes (lock_futex.go); their sleeps are the futex glue of asm/<arch>/sys_linux.s ----
   const w64 = 8 / registry.arch.ptrSize; // argument words of an int64
@@ -251,6 +274,11 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.notetsleep.recheck', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep_recheck(rt(), c, c.argN(0), Number(c.argI64(1)))));
   // timediv(v int64, div int32, rem *int32) int32: arm's timespec.setNsec
   host.define('runtime.timediv', { abi: 'internal', nargs: w64 + 2 }, (c) => timediv(rt(), c.argI64(0), Number(BigInt.asIntN(32, c.arg(w64))), c.argN(w64 + 1)));
+
+  // ---- 64-bit division on 32-bit targets (vlrt.go) ----
+  defineVlrtHosts(host, rt);
+  // ---- strings, sort, strconv ----
+  defineStringsHosts(host, rt);
 }
 
 /** A host function's bool result (1 / 0), or its tail call. */

@@ -47,6 +47,12 @@ export class Heap {
     const list = this.free.get(n);
     let p = list?.pop();
     if (p === undefined) {
+      if (n > this.end - this.start) {
+        // one block larger than the whole heap stands for a request larger than
+        // the machine's memory: Linux refuses to map it and Go throws (mem_linux.go sysMapOS)
+        // (on the system stack, as mheap.alloc runs: Go prints the runtime stack first)
+        goThrow('runtime: out of memory', ['', 'runtime stack:', 'runtime.sysMap(...)', `\tallocating ${n} bytes`]);
+      }
       if (this.next + n > this.end) {
         // what mheap.grow and mcache print when the OS refuses more memory (the ask is in 4 MiB chunks)
         const ask = Math.ceil(n / CHUNK) * CHUNK;

@@ -14,7 +14,8 @@ export function runtimeError(rt: Runtime, msg: string): never {
   throw new GoPanic(`runtime error: ${msg}`, rt.getg().goid);
 }
 
-function maxAlloc(rt: Runtime): number {
+/** The largest allocation go1.19 tries (malloc.go maxAlloc); larger ones are 'out of range' panics. */
+export function maxAlloc(rt: Runtime): number {
   // go1.19: 1<<48 on amd64, 1<<32 - 1 on 32-bit arm
   return rt.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
 }

@@ -16,3 +16,14 @@ export const DEFAULT_MAX_INSNS = 2_000_000_000;
  * length; 2e8 instructions still covers every fixture program.
  */
 export const RECORDING_MAX_INSNS = DEFAULT_MAX_INSNS / 10;
+
+/**
+ * The wall-clock limit of a plain run (`gogo-emu run --time-limit`), in
+ * seconds: a program still running then is stopped with Go's SIGQUIT dump
+ * (session/sigquit.ts) and status 2. Emulation speed depends on the program
+ * and the machine (from about one to tens of millions of instructions a
+ * second), so the instruction budget alone can take minutes to end a
+ * runaway loop. Wall-clock time is not deterministic: a run the limit stops
+ * says so, and `--time-limit 0` removes it.
+ */
+export const DEFAULT_TIME_LIMIT = 30;

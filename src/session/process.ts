@@ -17,6 +17,8 @@ import { reportCrash } from '../runtime/crash.ts';
 import { dataSymbols, type GlobalVar } from '../runtime/globals.ts';
 import { defineRuntimeHosts } from '../runtime/hosts.ts';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.ts';
+
+export { DEFAULT_RETAIN, RETAIN_NOTE, type OutputSink } from '../runtime/output.ts';
 import { EventBus, type ProcessBus } from './bus.ts';
 
 /** The main thread's OS stack at the bottom of the stacks region (Linux would give 8 MiB; Go uses 64 KiB of it for g0). */
@@ -38,6 +40,8 @@ export interface BootOptions extends RuntimeOptions {
   cpus?: number;
   /** perturb thread quanta with this seed to explore other interleavings (default: off) */
   interleaveSeed?: number;
+  /** charge blocks from the cycle model's cost table (default true; false: disassemble each block, the same numbers, slower) */
+  costTable?: boolean;
   /** called with the process before the first instruction runs (to subscribe to its bus) */
   observe?: (p: Process) => void;
   /**
@@ -49,7 +53,9 @@ export interface BootOptions extends RuntimeOptions {
 }
 
 export interface ProcessResult {
+  /** what the program wrote to stdout, as kept (BootOptions.retainOutput: the last part, with a note if its beginning was dropped) */
   stdout: string;
+  /** ... and to stderr, likewise */
   stderr: string;
   exitCode: number;
   /** emulated instructions over all threads */
@@ -82,7 +88,7 @@ export class Process {
         }),
     });
     try {
-      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns, cpus: o.cpus, interleaveSeed: o.interleaveSeed });
+      const threads = new Threads(machine, { slice: o.slice, maxInsns: o.maxInsns, cpus: o.cpus, interleaveSeed: o.interleaveSeed, costTable: o.costTable });
       const stacks = { start: REGIONS.stacks.start + OS_STACK_SIZE, size: REGIONS.stacks.size - OS_STACK_SIZE };
       const bus: ProcessBus = new EventBus();
       machine.host.events = bus;
@@ -94,7 +100,7 @@ export class Process {
         engine: machine.engine,
         mem: machine.mem,
         threads,
-        proc: { write: (fd, bytes) => runtime.write(fd, Buffer.from(bytes).toString('utf8')), exit: (code) => runtime.exit(code) },
+        proc: { write: (fd, bytes) => runtime.write(fd, bytes), exit: (code) => runtime.exit(code) },
       });
       const sp = buildInitialStack(o.arch, machine.mem, REGIONS.stacks.start + OS_STACK_SIZE, ['prog']);
       const entry = machine.sym(o.arch.entrySymbol);

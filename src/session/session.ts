@@ -985,13 +985,17 @@ async function programOf(input: ProgramInput, arch: Arch): Promise<ProgramImage>
 /**
  * Run a session to its end, as a shell's one-shot command does: the process
  * result, and the error that stopped the run early (an emulation fault, the
- * budget). Every thread waiting for good is an internal error (AllParked).
+ * budget), or `paused` when pause() stopped it. Every thread waiting for
+ * good is an internal error (AllParked).
  */
-export async function runToExit(s: Session): Promise<{ result: ProcessResult; error?: GogoError }> {
+export async function runToExit(s: Session): Promise<{ result: ProcessResult; error?: GogoError; paused?: boolean }> {
   const stop = await s.runUntil();
   switch (stop.reason) {
     case 'exit':
       return { result: s.result() };
+    case 'paused':
+      // pause() from outside: a signal or a time limit (sigquit.ts); the caller reports it
+      return { result: s.result(), paused: true };
     case 'fault':
     case 'budget':
       return { result: s.result(), error: stop.error! };

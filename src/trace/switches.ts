@@ -61,6 +61,11 @@ export function machineSymbols(m: Machine): SymbolTable {
     describe(addr) {
       return symOf(m, Number(addr));
     },
+    source(addr) {
+      const pos = m.image.lookup(Number(addr));
+      // the built-in stubs come from asm/<arch>/; everything else is the user's (a .go or .s program, a --stub file)
+      return pos && !pos.file.startsWith('asm/') ? `${pos.file}:${pos.line}` : undefined;
+    },
   };
 }
 
@@ -533,7 +538,9 @@ export class SwitchRecorder {
     let i = this.insnCache.get(pc);
     if (!i) {
       const { arch, machine } = this;
-      const [d] = disassemble(arch.asm, machine.mem.read(pc, size), pc, arch.insnUnit);
+      // Unicorn reports an invalid instruction with a size of 0xf1f1f1f1
+      const len = size > 0 && size <= 16 ? size : 0;
+      const [d] = len ? disassemble(arch.asm, machine.mem.read(pc, len), pc, arch.insnUnit) : [];
       const pos = machine.image.lookup(pc);
       i = {
         size,

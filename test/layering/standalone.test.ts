@@ -21,4 +21,15 @@ describe('standalone repository', () => {
     expect(hits).toEqual([]);
     expect(files.length).toBeGreaterThan(50);
   });
+
+  it('no tracked file holds a merge-conflict marker (a merge left half-resolved)', () => {
+    const marker = ['<'.repeat(7), ' '].join(''); // spelled apart so this file does not match itself
+    let out = '';
+    try {
+      out = execFileSync('git', ['grep', '-l', '-I', '-F', '-e', marker, '--', '.'], { cwd: ROOT, encoding: 'utf8' });
+    } catch (e) {
+      if ((e as { status?: number }).status !== 1) throw e; // status 1: no match
+    }
+    expect(out.split('\n').filter(Boolean)).toEqual([]);
+  });
 });

@@ -158,6 +158,12 @@ function withMain(arch: string, target: string): string {
   return src.replace(/TEXT main\.main\n[\s\S]*?(?=TEXT main\.rec)/, `TEXT main.main\n${jump}\n`);
 }
 
+/** The program with a main.init that runs package os's initialisation (what main.init does for `import "fmt"`). */
+function withOsInit(arch: string, src: string): string {
+  const init = arch === 'amd64' ? 'TEXT main.init\n    push rbp\n    mov rbp, rsp\n    call os.init\n    pop rbp\n    ret\n' : 'TEXT main.init\n    str lr, [sp, #-8]!\n    bl os.init\n    ldr pc, [sp], #8\n';
+  return src.replace(/TEXT main\.init\n[^\n]*\n/, init);
+}
+
 async function run(arch: (typeof archCases)[number][1], src: string, opts: { maxInsns?: number } = {}) {
   const events: ProcessEvent[] = [];
   const p = await Process.create({ arch, program: { blocks: parseAsm(src, `main_${arch.name}.s`), globals: [] }, maxInsns: opts.maxInsns ?? 5_000_000, gomaxprocsEnv: '1', observe: (p) => p.bus.on((e) => events.push(e)) });
@@ -186,6 +192,20 @@ describe.each(archCases)('booting a process on %s', (name, arch) => {
     expect(created).toEqual([1, 2, 3, 4]);
     const parks = r.events.filter((e) => e.kind === 'gostatus' && e.to === 4).map((e) => (e.kind === 'gostatus' ? `${e.goid}:${e.reason}` : ''));
     expect(parks).toEqual(['1:chan receive', '4:GC scavenge wait', '1:chan receive', '2:force gc (idle)', '3:GC sweep wait']);
+  });
+
+  it("starts the finalizer goroutine once, as 5, when os's init runs (fmt's dependency), parked in finalizer wait", async () => {
+    // main blocks for good, so the finalizer goroutine gets to run (and park) before checkdead reports
+    const r = await run(arch, withOsInit(name, withMain(name, 'main.deadlock')));
+    expect(r.exitCode).toBe(2);
+    // a system goroutine: not in the dump (GOTRACEBACK is not system)
+    expect(r.stderr).toMatch(/^fatal error: all goroutines are asleep - deadlock!\n\ngoroutine 1 \[chan receive\]:\n/);
+    expect(r.stderr).not.toMatch(/goroutine 5/);
+    const created = r.events.filter((e) => e.kind === 'gocreate').map((e) => (e.kind === 'gocreate' ? e.goid : 0));
+    // os.init calls createfing three times (Stdin, Stdout, Stderr): only the first makes a goroutine
+    expect(created).toEqual([1, 2, 3, 4, 5]);
+    const parks = r.events.filter((e) => e.kind === 'gostatus' && e.to === 4).map((e) => (e.kind === 'gostatus' ? `${e.goid}:${e.reason}` : ''));
+    expect(parks).toEqual(['1:chan receive', '4:GC scavenge wait', '1:chan receive', '2:force gc (idle)', '3:GC sweep wait', '1:chan receive', '5:finalizer wait']);
   });
 
   it('reports a deadlock as Go does, with exit status 2', async () => {

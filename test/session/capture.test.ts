@@ -11,12 +11,14 @@ import { twoThreads } from './programs.ts';
 
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
-  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'debug'],
+  // gViews, mViews, pViews: views by address (stateless objects, remade on demand); debug: GODEBUG, parsed once
+  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0', 'gViews', 'mViews', 'pViews', 'debug'],
   Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
-  // blocks: the cycle model's cache, derived from code; lastBlock, quantumOver, stopRequested: only set inside a run
-  // beforeQuantum: the OS's signal delivery, wired once by installSyscalls
-  Threads: ['machine', 'opts', 'events', 'blocks', 'hooks', 'lastBlock', 'quantumOver', 'stopRequested', 'beforeQuantum'],
+  // blocks, counter: the cycle model's cache and block hook with its cost table, derived from code (its
+  // counters are folded in at the end of every run); lastBlock, quantumOver, stopRequested: only set inside a run;
+  // hooks: the sigpage's block hook; beforeQuantum: the OS's signal delivery, wired once by installSyscalls
+  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested', 'hooks', 'beforeQuantum'],
   Thread: ['id', 'name'],
   HostRegistry: ['arch', 'base', 'capacity', 'entries', 'byName', 'hook', 'engine', 'mem', 'beforeCall', 'interceptCall', 'events', 'currentThread'],
   // subscribers are not run state
