@@ -16,8 +16,9 @@ const REGS = { amd64: /\nrip {4}0x[0-9a-f]+\n/, arm: /\npc {5}0x[0-9a-f]+\n/ };
 
 const dumpOf = (name: string) =>
   new RegExp(
+    // (the loop's line 5 or 6: sysmon preempts the spinning goroutine, which resumes wherever it was stopped)
     `^spinning\\n${name}\\nPC=0x[0-9a-f]+ m=0 sigcode=0\\n\\n` +
-      `goroutine 1 \\[running\\]:\\nmain\\.spin\\(0x[0-9a-f]+\\??\\)\\n\\t.*spin\\.go:6 \\+0x[0-9a-f]+\\nmain\\.main\\(\\)\\n\\t.*spin\\.go:15 \\+0x[0-9a-f]+\\n\\n` +
+      `goroutine 1 \\[running\\]:\\nmain\\.spin\\(0x[0-9a-f]+\\??\\)\\n\\t.*spin\\.go:[56] \\+0x[0-9a-f]+\\nmain\\.main\\(\\)\\n\\t.*spin\\.go:15 \\+0x[0-9a-f]+\\n\\n` +
       `goroutine \\d+ \\[(runnable|chan receive)\\]:\\nmain\\.main\\.func1\\(\\)\\n\\t.*spin\\.go:13( \\+0x[0-9a-f]+)?\\ncreated by main\\.main\\n\\t.*spin\\.go:13 \\+0x[0-9a-f]+\\n\\n`,
   );
 

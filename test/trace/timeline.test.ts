@@ -139,12 +139,12 @@ describe.each(archCases)('timeline on %s', (_n, arch) => {
   });
 
   it('a run stopped by the budget or a fault still writes what was recorded, and says so; fatal ends and panics are events', async () => {
-    const stopped = await timelineOf('pingpong.go', arch, { maxInsns: 1200 });
+    const stopped = await timelineOf('pingpong.go', arch, { maxInsns: 4500 }); // (the start-up includes minit, m0's initsig and sysmon's M)
     expect(stopped.r.exitCode).toBe(2);
-    expect(stopped.r.stderr).toMatch(/gogo-emu: instruction budget of 1200 exhausted[^\n]*\ngogo-emu: --timeline \S+: written up to where the run stopped\n$/);
-    expect(stopped.tf.otherData.stopped).toMatch(/^the run stopped before the program ended: instruction budget of 1200 exhausted/);
+    expect(stopped.r.stderr).toMatch(/gogo-emu: instruction budget of 4500 exhausted[^\n]*\ngogo-emu: --timeline \S+: written up to where the run stopped\n$/);
+    expect(stopped.tf.otherData.stopped).toMatch(/^the run stopped before the program ended: instruction budget of 4500 exhausted/);
     const end = stopped.ev.filter((e) => e.ph === 'i' && e.s === 'g');
-    expect(end.map((e) => e.name)).toEqual([expect.stringMatching(/^run stopped: instruction budget of 1200 exhausted/)]);
+    expect(end.map((e) => e.name)).toEqual([expect.stringMatching(/^run stopped: instruction budget of 4500 exhausted/)]);
     expect(slicesOf(stopped.ev).filter((s) => s.pid === PID_P).length).toBeGreaterThan(3);
     expect(Math.max(...slicesOf(stopped.ev).map((s) => s.ts! + s.dur!))).toBeLessThanOrEqual(end[0]!.ts! + 1e-9);
 
