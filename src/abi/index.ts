@@ -81,6 +81,13 @@ function goFunc(impl: RuntimeEntry['impl'], go: GoSignature): RuntimeEntry {
   return { symbol, abi: 'internal', impl, params, results: go.results.map((t, i) => v(t, `r${i}`)), go };
 }
 
+/**
+ * The rodata table of type descriptors of the values a runtime panic carries
+ * (emitted by the compiler for programs that call recover), in this order.
+ */
+export const RUNTIME_ERROR_TABLE = 'runtime.errortypes';
+export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string'] as const;
+
 /** Every runtime entry point compiled code calls, by a short key. */
 export const ENTRY = {
   // ---- memory, goroutines, defer (malloc.go, proc.go, panic.go) ----
@@ -88,8 +95,14 @@ export const ENTRY = {
   newobject: internal('runtime.newobject', 'host', [v('ptr', 'typ')], [v('ptr', 'p')]),
   /** `go f(x)`: start a goroutine running the funcval (asm glue over systemstack) */
   newproc: internal('runtime.newproc', 'asm', [v('ptr', 'fn')]),
-  /** `defer f(x)`: record the funcval for the calling frame */
-  deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')]),
+  /**
+   * `defer f(x)`: record the funcval for the calling frame; returns 0, or 1
+   * when a deferred call recovered a panic and the frame resumes here (it
+   * then jumps to its deferreturn epilogue, as gc's code does)
+   */
+  deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')], [v('int', 'r')]),
+  /** recover(): argp is the calling function's argument pointer (caller's SP + MinFrameSize); returns the panic value or nil */
+  gorecover: internal('runtime.gorecover', 'host', [v('ptr', 'argp')], [v('ptr', 'type'), v('ptr', 'data')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */

@@ -226,8 +226,8 @@ class Scope {
   }
 }
 
-const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
-const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
+const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic', 'recover'];
+const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
 const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
@@ -2643,6 +2643,10 @@ class Checker {
         e.t = undefined;
         return;
       }
+      case 'recover':
+        nargs(0);
+        e.t = EMPTY_IFACE_T;
+        return;
       default: {
         const pf = PKG_FUNCS[name.split('.')[0]!]?.[name.split('.')[1]!];
         const [first, second, third] = name.split('.') as [string, string, string];

@@ -86,7 +86,13 @@ export type InstBody =
   | { op: 'brcmp'; cmp: CmpOp; a: Operand; b: Operand; when: boolean; target: number }
   | { op: 'call'; fn: Callee; args: CallArg[]; results: CallResult[] }
   /** return: the values of the function's result slots become its results */
-  | { op: 'ret' };
+  | { op: 'ret' }
+  /**
+   * dst = the function's argument pointer (its caller's SP at the call plus
+   * the arch's MinFrameSize: where its stack arguments start), as gc passes
+   * it to runtime.gorecover
+   */
+  | { op: 'argp'; dst: number };
 
 /** An instruction and the Go source line it came from. */
 export type Inst = InstBody & { line: number };
@@ -107,6 +113,13 @@ export interface IrFunc {
   ctxtSlot: number | null;
   nslots: number;
   body: Inst[];
+  /**
+   * a wrapper made by the compiler (go/defer wrappers, method wrappers):
+   * as gc's WRAPPER functions, its prologue moves a panic's argp that
+   * points at its own arguments to those of the function it calls, so a
+   * recover there sees the deferred call as its own
+   */
+  wrapper?: boolean;
 }
 
 /** Read-only data: string bytes, type descriptors, static funcvals. */

@@ -32,6 +32,7 @@ import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
+import { emitRuntimeErrorTypes } from './rterrors.ts';
 import {
   ANY,
   type ConstValue,
@@ -394,9 +395,13 @@ class FnLowerer {
       }
     });
     this.resultSlots = resultSlots;
+    // a recovered panic returns the results as they are: unnamed ones are zero then
+    if (info.hasDefer && !info.namedResults) for (const s of this.results) this.emit({ op: 'mov', dst: s, src: imm(0) });
   }
 
   private resultSlots: number[][] = [];
+  /** a go/defer or method wrapper (IrFunc.wrapper) */
+  isWrapper = false;
 
   /** The single exit: run deferred calls, copy boxed named results out, return. */
   finish(): void {
@@ -430,6 +435,7 @@ class FnLowerer {
       ctxtSlot: this.ctxtSlot,
       nslots: this.nslots,
       body: this.body,
+      ...(this.isWrapper ? { wrapper: true } : {}),
     });
   }
 
@@ -2275,6 +2281,7 @@ class FnLowerer {
       e.args.forEach((a) => this.prepare(a));
       return [this.expr(e.args[0]!), this.exprTo(e.args[1]!, mt.key)];
     }
+    if (name === 'recover') return [];
     if (name === 'panic') {
       this.prepare(e.args[0]!);
       return [this.exprTo(e.args[0]!, ANY)];
@@ -2320,6 +2327,12 @@ class FnLowerer {
       case 'panic':
         this.panicValue(a[0]!);
         return [];
+      case 'recover': {
+        const argp = this.temp();
+        this.emit({ op: 'argp', dst: argp });
+        emitRuntimeErrorTypes(this.P.rtypes, (n, l, items) => this.P.addData(n, l, items), this.line);
+        return [this.rtcallValues(ENTRY.gorecover, [slot(argp)])];
+      }
       case 'sync.Once.Do':
         this.onceDo(a[0]![0]!, a[1]![0]!);
         return [];
@@ -2444,7 +2457,13 @@ class FnLowerer {
     } else {
       fv = this.wrapper(kind, p);
     }
-    this.rtcall(kind === 'go' ? ENTRY.newproc : ENTRY.deferproc, [fv]);
+    if (kind === 'go') {
+      this.rtcall(ENTRY.newproc, [fv]);
+      return;
+    }
+    // deferproc returns 1 in a frame that a recover resumes: on to the deferreturn epilogue
+    const r = this.rtcallValue(ENTRY.deferproc, [fv]);
+    this.emit({ op: 'br', cond: r, when: true, target: this.exitLabel });
   }
 
   /** Replace every slot operand of a plan (through `f`). */
@@ -2495,6 +2514,7 @@ class FnLowerer {
       hasDefer: false,
     };
     const w = new FnLowerer(this.P, wInfo, this.line, this.line);
+    w.isWrapper = true;
     w.beginBody();
     w.emitWrapped(remapped);
     w.finish();
@@ -2541,6 +2561,7 @@ class FnLowerer {
       hasDefer: false,
     };
     const f = new FnLowerer(P, info, line, line);
+    f.isWrapper = true;
     f.beginBody();
     return f;
   }

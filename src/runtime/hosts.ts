@@ -26,17 +26,7 @@ import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startT
 import { newstack } from './stack.ts';
 import { mallocgc } from './malloc.ts';
 import { GoPanic, goThrow } from './throw.ts';
-
-/**
- * Start a panic in the calling goroutine: remember it, then continue in the
- * gopanic stub (a tail call from the host function that panicked), which runs
- * the deferred calls and then fatalpanic.
- */
-function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
-  const gp = rt.getg();
-  rt.pendingPanics.set(gp.addr, { value: p.value, site: { pc: rt.arch.returnAddress(call.engine, call.mem), isReturnAddr: true } });
-  return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
-}
+import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, recovery, startPanic } from './panic.ts';
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
@@ -123,6 +113,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     d.heap = true;
     d.link = gp._defer;
     gp._defer = d.addr;
+    return 0; // recovery makes this call return 1 (panic.ts)
   });
   // deferreturn: the next deferred funcval of the calling frame, or 0 when it has none left.
   defineEntry(host, ENTRY.deferreturn, (c) => {
@@ -162,26 +153,13 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.preemptall', { abi: 'internal', nargs: 0 }, () => (preemptall(rt()) ? 1 : 0));
   host.define('runtime.startTheWorldWithSema', { abi: 'internal', nargs: 0 }, () => startTheWorldWithSema(rt()));
   host.define('runtime.startTheWorld.release', { abi: 'internal', nargs: 0 }, () => startTheWorldRelease(rt()));
-  // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
-  host.define('runtime.nextdefer', { abi: 'internal', nargs: 0 }, () => {
-    const r = rt();
-    const gp = r.getg();
-    if (gp._defer === 0) return 0;
-    const d = new Defer(r.L, r.mem, gp._defer);
-    gp._defer = d.link;
-    const fn = d.fn;
-    r.heap.release(d.addr, r.L.sizes._defer);
-    return fn;
-  });
-  // the end of gopanic: the deferred calls ran; print the panic and exit
-  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => {
-    const r = rt();
-    const gp = r.getg();
-    const p = r.pendingPanics.get(gp.addr);
-    if (!p) goThrow('fatalpanic: no panic in progress');
-    r.pendingPanics.delete(gp.addr);
-    throw new GoPanic(p.value, gp.goid, p.site, true);
-  });
+  // ---- panic, recover and Goexit (panic.go; the loops are asm/<arch>/proc.s) ----
+  host.define('runtime.deferloop', { abi: 'internal', nargs: 0 }, (c) => deferloop(rt(), c));
+  host.define('runtime.recovery', { abi: 'internal', nargs: 1 }, (c) => recovery(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => fatalpanic(rt()));
+  host.define('runtime.Goexit.start', { abi: 'internal', nargs: 0 }, () => goexitStart(rt()));
+  host.define('runtime.Goexit.end', { abi: 'internal', nargs: 0 }, () => goexitEnd(rt()));
+  defineEntry(host, ENTRY.gorecover, (c) => gorecover(rt(), c.argN(0)));
 
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));

@@ -37,7 +37,7 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.slicecopy, (c) => slicecopy(rt(), c.argN(0), Number(c.argInt(1)), c.argN(2), Number(c.argInt(3)), c.argN(4)));
   defineEntry(host, ENTRY.panicmem, () => {
     // what sigpanic's panicmem prints, with dopanic_m's line for the SIGSEGV that gc would have taken
-    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]', rt().getg().goid);
+    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference', rt().getg().goid, undefined, false, { signal: true });
   });
   for (const name of Object.keys(BOUNDS_FORMATS) as (keyof typeof BOUNDS_FORMATS)[]) {
     defineEntry(host, ENTRY[name], (c: HostCall) => panicBounds(rt(), name, c.argInt(0), c.argInt(1)));
@@ -89,8 +89,15 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.ifaceeq, (c) => b(ifaceeq(rt(), c.argN(0), c.argN(1), c.argN(2))));
   defineEntry(host, ENTRY.panicvalue, (c) => {
     const r = rt();
-    throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid);
+    throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid, undefined, false, { arg: { type: c.argN(0), data: c.argN(1) } });
   });
+
+  // ---- the runtime's error types (error.go; the compiler emits their descriptors: src/compile/rterrors.ts) ----
+  host.define('runtime.errorString.Error', { abi: 'internal', nargs: 2 }, (c) => {
+    const r = rt();
+    return newString(r, Buffer.concat([Buffer.from('runtime error: '), readString(r, c.argN(0), c.argN(1))]));
+  });
+  host.define('runtime.plainError.Error', { abi: 'internal', nargs: 2 }, (c) => [c.argN(0), c.argN(1)]);
 
   // ---- sync.Mutex ----
   defineEntry(host, ENTRY.mutexLock, (c) => mutexLock(rt(), c, c.argN(0)));

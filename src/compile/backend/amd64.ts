@@ -144,6 +144,17 @@ class Amd64Func {
         w.op(`mov ${this.slot(s)}, rax`);
       }
     });
+    if (f.wrapper) {
+      // gc's WRAPPER prologue: if g._panic.argp is our argp, make it our callee's
+      w.op('mov r12, qword ptr [r14 + g__panic]');
+      w.op('test r12, r12');
+      w.op('jz .Lnopanic');
+      w.op('lea r11, [rbp + 16]');
+      w.op('cmp qword ptr [r12 + _panic_argp], r11');
+      w.op('jne .Lnopanic');
+      w.op('mov qword ptr [r12 + _panic_argp], rsp');
+      w.label('.Lnopanic');
+    }
     for (const i of f.body) {
       w.line = i.line;
       this.inst(i);
@@ -302,6 +313,11 @@ class Amd64Func {
       }
       case 'call':
         return this.call(i);
+      case 'argp':
+        // the arguments start right above the return address (MinFrameSize is 0)
+        w.op('lea rax, [rbp + 16]');
+        this.store(i.dst, 'rax');
+        return;
       case 'ret': {
         const sp = split(this.f.params.length, this.f.results.length);
         this.f.results.forEach((s, k) => {

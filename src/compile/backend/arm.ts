@@ -181,6 +181,19 @@ class ArmFunc {
       w.op(`ldr r0, ${this.spMem(T + 4 + 4 * i)}`);
       this.storeSlot(s, 'r0');
     });
+    if (f.wrapper) {
+      // gc's WRAPPER prologue: if g._panic.argp is our argp, make it our callee's
+      w.op('ldr r11, [r10, #g__panic]');
+      w.op('cmp r11, #0');
+      w.op('beq .Lnopanic');
+      this.argp('r1');
+      w.op('ldr r0, [r11, #_panic_argp]');
+      w.op('cmp r0, r1');
+      w.op('bne .Lnopanic');
+      w.op('add r1, sp, #4');
+      w.op('str r1, [r11, #_panic_argp]');
+      w.label('.Lnopanic');
+    }
     for (const i of f.body) {
       w.line = i.line;
       this.inst(i);
@@ -192,6 +205,16 @@ class ArmFunc {
     w.op(`b ${self}`);
     const argSize = 4 * (f.params.length + f.results.length);
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
+  }
+
+  /** reg = our argument pointer: the caller's SP (above our frame) plus MinFrameSize (its saved-LR word) */
+  private argp(reg: string): void {
+    const off = this.T + 4;
+    if (armImm(off)) this.w.op(`add ${reg}, sp, #${off}`);
+    else {
+      this.constant(reg, off);
+      this.w.op(`add ${reg}, sp, ${reg}`);
+    }
   }
 
   private inst(i: Inst): void {
@@ -307,6 +330,10 @@ class ArmFunc {
         return;
       case 'call':
         return this.call(i);
+      case 'argp':
+        this.argp('r0');
+        this.storeSlot(i.dst, 'r0');
+        return;
       case 'ret': {
         const base = this.T + 4 + 4 * this.f.params.length;
         this.f.results.forEach((s, k) => {
