@@ -230,7 +230,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (

@@ -51,6 +51,9 @@ export interface CallResult {
   bool?: boolean;
 }
 
+/** The atomic read-modify-write operations (sync/atomic, src/compile/atomic.ts). */
+export type AtomicOp = 'add' | 'swap' | 'cas' | 'load' | 'store';
+
 /** Bytes of a memory access: a word (the default), a 32-bit value, a byte. */
 export type AccessSize = 1 | 4 | 8;
 
@@ -92,7 +95,16 @@ export type InstBody =
    * the arch's MinFrameSize: where its stack arguments start), as gc passes
    * it to runtime.gorecover
    */
-  | { op: 'argp'; dst: number };
+  | { op: 'argp'; dst: number }
+  /**
+   * an atomic access of `size` bytes at address addr (never nil: checked
+   * before): add (dst = the new value), swap (dst = the old value), cas
+   * (if *addr == old then *addr = val; dst = 1 if it swapped, else 0), load
+   * (dst = *addr), store (*addr = val). A 4-byte dst is sign-extended when
+   * `signed`, else zero-extended. Emitted as the arch's atomic instructions
+   * with the barriers Go's runtime/internal/atomic uses.
+   */
+  | { op: 'atomic'; aop: AtomicOp; size: 4 | 8; addr: Operand; val?: Operand; old?: Operand; dst?: number; signed?: boolean };
 
 /** An instruction and the Go source line it came from. */
 export type Inst = InstBody & { line: number };

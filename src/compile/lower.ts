@@ -33,6 +33,7 @@ import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, typ
 import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
+import { lowerAtomic } from './atomic.ts';
 import {
   ANY,
   type ConstValue,
@@ -2351,6 +2352,7 @@ class FnLowerer {
       }
       default:
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
+        if (p.name.startsWith('sync/atomic.')) return lowerAtomic({ emit: (i) => this.emit(i), temp: () => this.temp(), nilCheck: (o) => this.nilCheck(o) }, p.name.slice(12), a.map((v) => v[0]!));
         throw new Error(`lower: builtin ${p.name}`);
     }
   }

@@ -3,6 +3,7 @@
 // implements them (src/compile/lower.ts, with the runtime's host functions in
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
+import { ATOMIC_FUNCS } from './atomic.ts';
 import { ANY, ERROR, type FuncType, INT, type NamedType, STRING, type Type } from './types.ts';
 
 export interface PkgFunc {
@@ -77,6 +78,7 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
   errors: {
     New: fn([STRING], [ERROR]),
   },
+  'sync/atomic': ATOMIC_FUNCS,
   strconv: {
     Itoa: fn([INT], [STRING]),
     Atoi: fn([STRING], [INT, ERROR]),

@@ -171,6 +171,42 @@ class Amd64Func {
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
   }
 
+  /**
+   * sync/atomic as runtime/internal/atomic does it on amd64: LOCK XADD (Xadd),
+   * XCHG (Xchg, and Store), LOCK CMPXCHG + SETEQ (Cas), a plain MOV (Load).
+   */
+  private atomic(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    const [sz, a, c] = i.size === 4 ? ['dword', 'eax', 'ecx'] : ['qword', 'rax', 'rcx'];
+    this.load('r11', i.addr);
+    switch (i.aop) {
+      case 'load':
+        w.op(`mov ${a}, ${sz} ptr [r11]`);
+        break;
+      case 'store':
+      case 'swap':
+        this.load('rax', i.val!);
+        w.op(`xchg ${sz} ptr [r11], ${a}`);
+        break;
+      case 'add':
+        this.load('rax', i.val!);
+        w.op('mov rcx, rax');
+        w.op(`lock xadd ${sz} ptr [r11], ${a}`);
+        w.op(`add ${a}, ${c}`);
+        break;
+      case 'cas':
+        this.load('rax', i.old!);
+        this.load('rcx', i.val!);
+        w.op(`lock cmpxchg ${sz} ptr [r11], ${c}`);
+        w.op('sete al');
+        w.op('movzx eax, al');
+        break;
+    }
+    if (i.dst === undefined) return;
+    if (i.size === 4 && i.signed && i.aop !== 'cas') w.op('movsxd rax, eax');
+    this.store(i.dst, 'rax');
+  }
+
   private store(dst: number, reg: string): void {
     this.w.op(`mov ${this.slot(dst)}, ${reg}`);
   }
@@ -313,6 +349,9 @@ class Amd64Func {
       }
       case 'call':
         return this.call(i);
+      case 'atomic':
+        this.atomic(i);
+        return;
       case 'argp':
         // the arguments start right above the return address (MinFrameSize is 0)
         w.op('lea rax, [rbp + 16]');

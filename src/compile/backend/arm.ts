@@ -207,6 +207,71 @@ class ArmFunc {
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
   }
 
+  private natomic = 0;
+
+  /**
+   * sync/atomic as runtime/internal/atomic does it with GOARM=7: LDREX/STREX
+   * loops between DMB ISH barriers (Xadd and Xchg, which go1.19 loops over
+   * armcas; Cas itself with armcas's DMB ISHST before the STREX), and a load
+   * or store between barriers (Load, Store).
+   */
+  private atomic(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    if (i.size !== 4) throw new Error('arm: 64-bit atomics need LDREXD/STREXD (not emitted yet)');
+    const n = this.natomic++;
+    const loop = `.Latomic${n}`;
+    const fail = `.Latomicfail${n}`;
+    const done = `.Latomicdone${n}`;
+    this.load('r11', i.addr);
+    switch (i.aop) {
+      case 'load':
+        w.op('ldr r0, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'store':
+        this.load('r1', i.val!);
+        w.op('dmb ish');
+        w.op('str r1, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'add':
+      case 'swap':
+        this.load('r1', i.val!);
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrex r0, [r11]');
+        if (i.aop === 'add') {
+          w.op('add r0, r0, r1');
+          w.op('strex r2, r0, [r11]');
+        } else {
+          w.op('strex r2, r1, [r11]');
+        }
+        w.op('cmp r2, #0');
+        w.op(`bne ${loop}`);
+        w.op('dmb ish');
+        break;
+      case 'cas':
+        this.load('r1', i.old!);
+        this.load('r2', i.val!);
+        w.label(loop);
+        w.op('ldrex r0, [r11]');
+        w.op('cmp r0, r1');
+        w.op(`bne ${fail}`);
+        w.op('dmb ishst');
+        w.op('strex r3, r2, [r11]');
+        w.op('cmp r3, #0');
+        w.op(`bne ${loop}`);
+        w.op('mov r0, #1');
+        w.op('dmb ish');
+        w.op(`b ${done}`);
+        w.label(fail);
+        w.op('mov r0, #0');
+        w.label(done);
+        break;
+    }
+    if (i.dst !== undefined) this.storeSlot(i.dst, 'r0');
+  }
+
   /** reg = our argument pointer: the caller's SP (above our frame) plus MinFrameSize (its saved-LR word) */
   private argp(reg: string): void {
     const off = this.T + 4;
@@ -330,6 +395,9 @@ class ArmFunc {
         return;
       case 'call':
         return this.call(i);
+      case 'atomic':
+        this.atomic(i);
+        return;
       case 'argp':
         this.argp('r0');
         this.storeSlot(i.dst, 'r0');
