@@ -247,12 +247,12 @@ export const ENTRY = {
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
   /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
-  mutexLock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
-  mutexUnlock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
+  mutexLock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
+  mutexUnlock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
   rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),
   rwRUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RUnlock', params: [], results: [] }),
-  rwLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
-  rwUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
+  rwLock: goFunc('asm', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
+  rwUnlock: goFunc('asm', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
 } as const satisfies Record<string, RuntimeEntry>;
 
 /** The list, in the order above. */

@@ -13,7 +13,7 @@ import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
-import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
+import { gopark, gosched, gosched_m, goyield_m, park_m, parkunlock_c } from './park.ts';
 import { defineLangHosts } from './lang.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
@@ -131,6 +131,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- goroutines (proc.go) ----
   host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
   host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.goyield_m', { abi: 'internal', nargs: 1 }, (c) => goyield_m(rt(), c, rt().g(c.argN(0))));
   defineEntry(host, ENTRY.Gosched, (c) => gosched(rt(), c));
   // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
@@ -144,7 +145,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     rt().newprocs = Number(c.argInt(0));
   });
   host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
-  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
+  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => {
+    semrelease1(rt(), c.argN(0));
+  });
   host.define('runtime.stopTheWorld.preemptoff', { abi: 'internal', nargs: 2 }, (c) => setPreemptoff(rt(), c.argN(0), c.argN(1)));
   host.define('runtime.stopTheWorld.casgwaiting', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), true));
   host.define('runtime.stopTheWorld.casgrunning', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), false));

@@ -13,7 +13,7 @@ import { BOUNDS_FORMATS, cmpstring, concatstrings, decodeRune, growslice, intstr
 import { atoi, errorStringError, itoa, newErrorString, numErrorError, quote } from './strconv.ts';
 import { K, newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
-import { mutexLock, mutexUnlock, rwLock, rwRLock, rwRUnlock, rwUnlock } from './mutex.ts';
+import { lockSlowStep, rwLockWait, rwRLock, rwRUnlock, rwUnlockReaders, semacquireMutex, unlockSlow } from './mutex.ts';
 
 const b = (x: boolean) => (x ? 1 : 0);
 
@@ -100,12 +100,14 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   host.define('runtime.plainError.Error', { abi: 'internal', nargs: 2 }, (c) => [c.argN(0), c.argN(1)]);
 
   // ---- sync.Mutex ----
-  defineEntry(host, ENTRY.mutexLock, (c) => mutexLock(rt(), c, c.argN(0)));
-  defineEntry(host, ENTRY.mutexUnlock, (c) => mutexUnlock(rt(), c.argN(0)));
+  // (Lock and Unlock are asm/<arch>/sync.s around these)
+  host.define('sync.Mutex.lockSlow.step', { abi: 'internal', nargs: 2 }, (c) => lockSlowStep(rt(), c.argN(0), c.argN(1)));
+  host.define('sync.Mutex.unlockSlow', { abi: 'internal', nargs: 2 }, (c) => unlockSlow(rt(), c, c.argN(0), c.argN(1)));
+  host.define('sync.runtime_SemacquireMutex', { abi: 'internal', nargs: 3 }, (c) => semacquireMutex(rt(), c, c.argN(0), (c.argN(1) & 0xff) !== 0));
   defineEntry(host, ENTRY.rwRLock, (c) => rwRLock(rt(), c, c.argN(0)));
   defineEntry(host, ENTRY.rwRUnlock, (c) => rwRUnlock(rt(), c.argN(0)));
-  defineEntry(host, ENTRY.rwLock, (c) => rwLock(rt(), c, c.argN(0)));
-  defineEntry(host, ENTRY.rwUnlock, (c) => rwUnlock(rt(), c.argN(0)));
+  host.define('sync.RWMutex.Lock.wait', { abi: 'internal', nargs: 1 }, (c) => rwLockWait(rt(), c, c.argN(0)));
+  host.define('sync.RWMutex.Unlock.readers', { abi: 'internal', nargs: 1 }, (c) => rwUnlockReaders(rt(), c.argN(0)));
 
   // ---- fmt, errors, strconv ----
   defineEntry(host, ENTRY.fmtMethods, (c) => fmtMethods(rt(), c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4)));
