@@ -102,6 +102,9 @@ export const ENTRY = {
    */
   deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')], [v('int', 'r')]),
   /** recover(): argp is the calling function's argument pointer (caller's SP + MinFrameSize); returns the panic value or nil */
+  /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
+  rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   gorecover: internal('runtime.gorecover', 'host', [v('ptr', 'argp')], [v('ptr', 'type'), v('ptr', 'data')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),

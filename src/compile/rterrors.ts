@@ -8,17 +8,17 @@
 // finds them to box a runtime panic's value. The Error methods are runtime
 // host functions (runtime.errorString.Error, runtime.plainError.Error); the
 // itab entries are the usual (*T).M wrappers the lowering generates.
-import { RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
+import { ENTRY, RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
 import type { DataItem } from './ir.ts';
 import type { RTypes } from './rtype.ts';
 import { type NamedType, STRING, type Type } from './types.ts';
 
-const errorMethod = (recv: string) => ({ name: 'Error', ptrRecv: false, type: { k: 'func' as const, params: [], results: [STRING] }, symbol: `runtime.${recv}.Error` });
+const errorMethod = (symbol: string) => ({ name: 'Error', ptrRecv: false, type: { k: 'func' as const, params: [], results: [STRING] }, symbol });
 
 /** runtime.errorString (error.go): a runtime.Error whose text is "runtime error: " + the string. */
-export const ERROR_STRING_RT: NamedType = { k: 'named', name: 'errorString', pkg: 'runtime', under: STRING, methods: [errorMethod('errorString')] };
+export const ERROR_STRING_RT: NamedType = { k: 'named', name: 'errorString', pkg: 'runtime', under: STRING, methods: [errorMethod(ENTRY.rtErrorStringError.symbol)] };
 /** runtime.plainError (error.go): a runtime.Error whose text is the string itself. */
-export const PLAIN_ERROR_RT: NamedType = { k: 'named', name: 'plainError', pkg: 'runtime', under: STRING, methods: [errorMethod('plainError')] };
+export const PLAIN_ERROR_RT: NamedType = { k: 'named', name: 'plainError', pkg: 'runtime', under: STRING, methods: [errorMethod(ENTRY.rtPlainErrorError.symbol)] };
 
 const TYPES: Record<(typeof RUNTIME_ERROR_TYPES)[number], Type> = { errorString: ERROR_STRING_RT, plainError: PLAIN_ERROR_RT, string: STRING };
 

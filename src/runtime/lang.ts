@@ -93,11 +93,11 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   });
 
   // ---- the runtime's error types (error.go; the compiler emits their descriptors: src/compile/rterrors.ts) ----
-  host.define('runtime.errorString.Error', { abi: 'internal', nargs: 2 }, (c) => {
+  defineEntry(host, ENTRY.rtErrorStringError, (c) => {
     const r = rt();
     return newString(r, Buffer.concat([Buffer.from('runtime error: '), readString(r, c.argN(0), c.argN(1))]));
   });
-  host.define('runtime.plainError.Error', { abi: 'internal', nargs: 2 }, (c) => [c.argN(0), c.argN(1)]);
+  defineEntry(host, ENTRY.rtPlainErrorError, (c) => [c.argN(0), c.argN(1)]);
 
   // ---- sync.Mutex ----
   // (Lock and Unlock are asm/<arch>/sync.s around these)
