@@ -47,10 +47,35 @@ export async function build({ force = false, quiet = false } = {}) {
     plugins: [sourceUrls(dirname(out))],
   });
   renameSync(tmp, out);
+  await buildUi(esbuild);
   // the inputs as they were when the build started: an edit during the build makes it stale
   writeFileSync(join(root, STAMP), `${JSON.stringify(state.inputs)}\n`);
   if (!quiet) process.stderr.write(`build: ${relative(root, out)} from ${state.inputs.length} inputs in ${Math.round(performance.now() - started)} ms\n`);
   return true;
+}
+
+/**
+ * The web app's page (src/web/ui, preact + d3) -> dist/web/app.js and
+ * app.css, for the browser; the same options as src/web/assets.ts, which
+ * bundles in memory when this output is missing or older than the sources.
+ */
+async function buildUi(esbuild) {
+  const ui = join(root, 'src', 'web', 'ui');
+  await esbuild({
+    entryPoints: [join(ui, 'main.tsx')],
+    outdir: join(root, 'dist', 'web'),
+    entryNames: 'app',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    tsconfig: join(ui, 'tsconfig.json'),
+  });
 }
 
 /** esbuild plugin: `import.meta.url` in a module becomes the URL of its source file. */

@@ -2,9 +2,11 @@
 // Installs what gogo-emu needs before the demo or the tests run, so that the
 // README's two commands work on a fresh machine:
 //   - npm packages (npm ci) when node_modules is missing or older than the lock file;
-//   - Debian's libunicorn2 (the Unicorn 2 CPU emulator, loaded through koffi) and
+//   - Debian's libunicorn2 (the Unicorn 2 CPU emulator, loaded through koffi),
 //     gdb-multiarch (the debugger `gogo-emu debug` serves, which its tests drive)
-//     via apt-get when running as root; otherwise it prints the exact command to run.
+//     and chromium (the browser the web app's end-to-end tests drive through
+//     playwright-core) via apt-get when running as root; otherwise it prints
+//     the exact command to run.
 //   - the CLI built ahead of time (tools/build.mjs -> dist/gogo-emu.mjs) when
 //     dist/ is missing or older than the sources.
 // Quiet when everything is already present. Plain Node, no dependencies.
@@ -57,6 +59,13 @@ function aptInstall(pkg, what, present) {
 
 aptInstall('libunicorn2', 'the Unicorn 2 CPU emulator', hasUnicorn);
 aptInstall('gdb-multiarch', 'the debugger gogo-emu debug serves and its tests drive', hasGdb);
+
+function hasChromium() {
+  const exe = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+  return !!exe && existsSync(exe);
+}
+
+aptInstall('chromium', "the browser the web app's end-to-end tests drive", hasChromium);
 
 function needsNpm() {
   const marker = join(root, 'node_modules', '.package-lock.json');

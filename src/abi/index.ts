@@ -56,6 +56,8 @@ export interface RuntimeEntry {
   readonly results: readonly AbiValue[];
   /** set for the functions a Go program calls by name */
   readonly go?: GoSignature;
+  /** called only by code for 32-bit targets (64-bit division: vlrt.go) */
+  readonly only32?: boolean;
 }
 
 const v = (kind: WordKind, name: string): AbiValue => ({ kind, name });
@@ -102,6 +104,8 @@ export const ENTRY = {
    */
   deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')], [v('int', 'r')]),
   /** recover(): argp is the calling function's argument pointer (caller's SP + MinFrameSize); returns the panic value or nil */
+  /** a 64-bit atomic on an address that is not 8-aligned (32-bit targets): panic("unaligned 64-bit atomic operation") */
+  panicUnaligned: internal('runtime/internal/atomic.panicUnaligned', 'host', []),
   /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
   rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
@@ -110,6 +114,23 @@ export const ENTRY = {
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */
   panicdivide: internal('runtime.panicdivide', 'host', []),
+  /**
+   * 64-bit / and % on 32-bit targets (vlrt.go's int64div, uint64div, int64mod,
+   * uint64mod): Go's truncated division, panicdivide on a zero divisor
+   */
+  int64div: { ...internal('runtime.int64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  uint64div: { ...internal('runtime.uint64div', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'q')]), only32: true },
+  int64mod: { ...internal('runtime.int64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  uint64mod: { ...internal('runtime.uint64mod', 'host', [v('int64', 'n'), v('int64', 'd')], [v('int64', 'r')]), only32: true },
+  /**
+   * Conversions between 64-bit integers and float64 that the targets have no
+   * instruction for (vlrt.go's names; float64 values travel as their bits,
+   * one int64 word or pair): int64 on 32-bit targets, uint64 on both.
+   */
+  int64tofloat64: { ...internal('runtime.int64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]), only32: true },
+  float64toint64: { ...internal('runtime.float64toint64', 'host', [v('int64', 'f')], [v('int64', 'v')]), only32: true },
+  uint64tofloat64: internal('runtime.uint64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]),
+  float64touint64: internal('runtime.float64touint64', 'host', [v('int64', 'f')], [v('int64', 'v')]),
   /** a shift by a negative count (the backends call it; does not return) */
   panicshift: internal('runtime.panicshift', 'host', []),
   /** the prologue's stack-check path of a closure (keeps the context register) */
@@ -121,6 +142,10 @@ export const ENTRY = {
   printlock: internal('runtime.printlock', 'host', []),
   printunlock: internal('runtime.printunlock', 'host', []),
   printint: internal('runtime.printint', 'host', [v('int64', 'v')]),
+  /** println of a float64 (its bits as an int64: the host reads them from the integer argument words) */
+  printfloat: internal('runtime.printfloat', 'host', [v('int64', 'bits')]),
+  /** println of an unsigned integer (uint64) */
+  printuint: internal('runtime.printuint', 'host', [v('int64', 'v')]),
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),
   /** a string constant: its bytes and length */
   printstring: internal('runtime.printstring', 'host', [v('ptr', 'p'), v('int', 'n')]),
@@ -237,6 +262,36 @@ export const ENTRY = {
   strconvQuote: internal('strconv.Quote', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
   /** Atoi(s): the *NumError and *errors.errorString itabs for error are passed in */
   strconvAtoi: internal('strconv.Atoi', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
+
+  // ---- library functions (strings, sort, strconv; src/runtime/strings.ts): the words of their Go arguments and results ----
+  stringsContains: internal('strings.Contains', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsContainsRune: internal('strings.ContainsRune', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'r')], [v('bool', 'ok')]),
+  stringsHasPrefix: internal('strings.HasPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsHasSuffix: internal('strings.HasSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('bool', 'ok')]),
+  stringsIndex: internal('strings.Index', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsLastIndex: internal('strings.LastIndex', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'i')]),
+  stringsIndexByte: internal('strings.IndexByte', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'c')], [v('int', 'i')]),
+  stringsCount: internal('strings.Count', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('int', 'n')]),
+  stringsSplit: internal('strings.Split', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsFields: internal('strings.Fields', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  stringsJoin: internal('strings.Join', 'host', [v('ptr', 'elems'), v('int', 'len'), v('int', 'cap'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsRepeat: internal('strings.Repeat', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'count')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToUpper: internal('strings.ToUpper', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsToLower: internal('strings.ToLower', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSpace: internal('strings.TrimSpace', 'host', [v('ptr', 's'), v('int', 'slen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrim: internal('strings.Trim', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimLeft: internal('strings.TrimLeft', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimRight: internal('strings.TrimRight', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimPrefix: internal('strings.TrimPrefix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsTrimSuffix: internal('strings.TrimSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplace: internal('strings.Replace', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  stringsReplaceAll: internal('strings.ReplaceAll', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen')], [v('ptr', 'p'), v('int', 'n')]),
+  sortInts: internal('sort.Ints', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  sortStrings: internal('sort.Strings', 'host', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')]),
+  strconvFormatInt: internal('strconv.FormatInt', 'host', [v('int64', 'i'), v('int', 'base')], [v('ptr', 'p'), v('int', 'n')]),
+  strconvFormatBool: internal('strconv.FormatBool', 'host', [v('bool', 'b')], [v('ptr', 'p'), v('int', 'n')]),
+  /** ParseInt(s, base, bitSize): the *NumError and *errors.errorString itabs for error are passed in */
+  strconvParseInt: internal('strconv.ParseInt', 'host', [v('ptr', 's'), v('int', 'slen'), v('int', 'base'), v('int', 'bitSize'), v('ptr', 'numErrorTab'), v('ptr', 'errStringTab')], [v('int64', 'i'), v('ptr', 'tab'), v('ptr', 'data')]),
 
   // ---- called by name from Go (package runtime, sync.WaitGroup) ----
   Gosched: goFunc('host', { pkg: 'runtime', name: 'Gosched', params: [], results: [] }),

@@ -16,6 +16,7 @@ import { runCommand } from './run.ts';
 import { stepCommand } from './step.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
+import { webCommand } from '../web/command.ts';
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
@@ -191,6 +192,21 @@ export function buildProgram(out: (s: string) => void): Command {
     .option('--max-insns <n>', 'instruction budget', parseCount, DEFAULT_MAX_INSNS)
     .action(async (file: string, opts: { arch: string; until: string; count: number; reverse?: number; goroutines?: boolean; maxInsns: number }) => {
       process.exitCode = await stepCommand(file, archByName(opts.arch), { ...opts, debugChecks: debugChecks() }, io);
+    });
+
+  program
+    .command('web')
+    .description('the teaching web app on 127.0.0.1: source, timeline of Ms/Ps/Gs, the current switch with its stub, registers, G/M/P, stacks and run queues; step forward and back')
+    .argument('<prog.go>', 'a Go source file')
+    .addOption(archOption())
+    .option('--port <n>', 'TCP port on 127.0.0.1 (0: any free port)', parseCount, 8080)
+    .option('--gomaxprocs <n>', 'GOMAXPROCS (default: the GOMAXPROCS environment variable, else the CPU count)', parseCount)
+    .option('--seed <n>', "seed of the runtime's fastrand", parseCount, 1)
+    .option('--export <run.html>', 'write one self-contained page that replays the recorded run (no server) and exit')
+    .action(async (file: string, opts: { arch: string; port: number; gomaxprocs?: number; seed: number; export?: string }) => {
+      const env = process.env.GOMAXPROCS;
+      const gomaxprocs = opts.gomaxprocs ?? (env && /^\d+$/.test(env) && Number(env) > 0 ? Number(env) : undefined);
+      process.exitCode = await webCommand(file, { arch: opts.arch as 'amd64' | 'arm', port: opts.port, gomaxprocs, seed: opts.seed, export: opts.export }, io.err);
     });
 
   return program;

@@ -5,6 +5,7 @@
 import type { Pos } from './errors.ts';
 import type { FuncInfo, Obj } from './check.ts';
 import type { ConstValue, Selection, Type } from './types.ts';
+import type { Rat } from './floats.ts';
 
 interface Node {
   pos: Pos;
@@ -71,6 +72,7 @@ export type Ident = Node & ExprInfo & { kind: 'ident'; name: string; obj?: Obj }
 export type Expr =
   | Ident
   | (Node & ExprInfo & { kind: 'int'; value: bigint })
+  | (Node & ExprInfo & { kind: 'float'; value: Rat })
   | (Node & ExprInfo & { kind: 'string'; value: Uint8Array })
   | (Node & ExprInfo & { kind: 'unary'; op: string; x: Expr })
   | (Node & ExprInfo & { kind: 'binary'; op: string; x: Expr; y: Expr; opPos: Pos })

@@ -53,14 +53,27 @@ import {
   type IMethod,
   INT,
   INT32,
+  INT8,
+  INT16,
+  INT64,
+  UINT,
+  UINT16,
+  UINT32,
+  UINT64,
+  UINTPTR,
   isBoolean,
   isInteger,
+  isFloat,
+  isNumeric,
+  FLOAT64,
+  UNTYPED_FLOAT,
   isMem,
   isString,
   isUntyped,
   lookupFieldOrMethod,
   type Method,
   missingMethod,
+  methodSet,
   type NamedType,
   nilable,
   RUNE,
@@ -81,6 +94,11 @@ import {
   type SyncName,
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { intBits, intSigned, isIntKind } from './ints.ts';
+import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
+
+/** The integer types beyond int, uint8/byte and int32/rune. */
+const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
@@ -228,9 +246,9 @@ class Scope {
 
 const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic', 'recover'];
 const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
-const UNSUPPORTED_TYPES = ['int8', 'int16', 'int64', 'uint', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128', 'comparable'];
+const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv'];
+const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'strings', 'sort'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -318,7 +336,7 @@ class Checker {
     private readonly opts: CheckOptions,
   ) {
     const u = this.universe;
-    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY]];
+    const types: [string, Type][] = [['int', INT], ['bool', BOOL], ['string', STRING], ['uint8', UINT8], ['byte', BYTE], ['int32', INT32], ['rune', RUNE], ['error', ERROR], ['any', ANY], ['float64', FLOAT64], ...INT_UNIVERSE];
     for (const [name, type] of types) u.names.set(name, { kind: 'type', name, type });
     for (const t of UNSUPPORTED_TYPES) u.names.set(t, { kind: 'type', name: t, type: null });
     u.names.set('true', { kind: 'const', name: 'true', pos: { line: 0, col: 0 }, type: UNTYPED_BOOL, value: true });
@@ -954,7 +972,7 @@ class Checker {
         return this.sendStmt(s.ch, s.value);
       case 'incdec': {
         const v = this.lhs(s.x, true);
-        if (v && !isInteger(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
+        if (v && !isNumeric(v.type)) fail(s.x.pos, `invalid operation: ${s.text.trim()} (non-numeric type ${typeString(v.type)})`);
         return;
       }
       case 'assign':
@@ -1474,7 +1492,7 @@ class Checker {
       if (e.cv === undefined) fail(e.pos, `${e.text} (${this.describeMode(e)}) is not constant`);
       if (spec.type) {
         const t = this.typeOf(spec.type);
-        if (!isInteger(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
+        if (!isNumeric(t) && !isBoolean(t) && !isString(t)) fail(spec.type.pos, `invalid constant type ${typeString(t)}`);
         this.assignable(e, t, 'constant declaration');
       }
       return { type: e.t!, value: e.cv! };
@@ -1629,6 +1647,11 @@ class Checker {
         return;
       case 'int':
         e.t = UNTYPED_INT;
+        e.cv = e.value;
+        e.mode = 'value';
+        return;
+      case 'float':
+        e.t = UNTYPED_FLOAT;
         e.cv = e.value;
         e.mode = 'value';
         return;
@@ -1791,7 +1814,7 @@ class Checker {
       }
     }
     this.expr(e.x);
-    if (e.x.mode === 'type') unsupported(e.pos, `method expressions (${e.text})`);
+    if (e.x.mode === 'type') return this.methodExpr(e);
     if (e.x.mode !== 'value') this.singleValue(e.x);
     const t = e.x.t!;
     const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
@@ -1833,6 +1856,26 @@ class Checker {
         fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
       }
     }
+  }
+
+  /**
+   * A method expression T.M or (*T).M: a function value taking the receiver
+   * first. M must be in the method set of the type (go1.19's errors).
+   */
+  private methodExpr(e: Extract<Expr, { kind: 'selector' }>): void {
+    const t = e.x.t!;
+    const entry = methodSet(t).find((m) => m.name === e.sel);
+    if (!entry) {
+      const sel = lookupFieldOrMethod(t, e.sel);
+      if (sel.kind === 'method' && sel.method.ptrRecv) fail(e.selPos, `cannot call pointer method ${e.sel} on ${typeString(t)}`);
+      fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+    }
+    const direct = entry.sel.kind === 'method' && entry.sel.path.length === 0;
+    if (under(t).k === 'iface' || (t.k !== 'ptr' && !direct)) unsupported(e.pos, `method expressions of interface or promoted methods (${e.text})`);
+    e.mode = 'value';
+    e.selection = { kind: 'methodexpr', recvT: t, entry };
+    const ft = entry.type;
+    e.t = { k: 'func', params: [t, ...ft.params], results: ft.results, ...(ft.variadic ? { variadic: true } : {}) };
   }
 
   private funcLit(e: FuncLit): void {
@@ -1896,11 +1939,14 @@ class Checker {
       case '-':
       case '+':
       case '^': {
-        if (!isInteger(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
+        if (e.op === '^' ? !isInteger(t) : !isNumeric(t)) fail(x.pos, `invalid operation: operator ${e.op} not defined on ${this.describe(x)}`);
         e.t = t;
-        if (x.cv !== undefined) {
+        if (isRat(x.cv)) {
+          e.cv = e.op === '-' ? x.cv.neg() : x.cv;
+          this.checkTypedConst(e);
+        } else if (x.cv !== undefined) {
           const v = x.cv as bigint;
-          e.cv = e.op === '-' ? -v : e.op === '+' ? v : u.k === 'uint8' ? v ^ 0xffn : ~v;
+          e.cv = e.op === '-' ? -v : e.op === '+' ? v : isIntKind(u.k) && !intSigned(u.k) ? v ^ ((1n << BigInt(intBits(u.k, this.W / 8))) - 1n) : ~v;
           this.checkTypedConst(e);
         }
         return;
@@ -1912,6 +1958,12 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
+    if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
+      const f = ratToFloat64(toRat(e.cv as bigint | Rat));
+      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      e.cv = float64ToRat(f);
+      return;
+    }
     if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
       fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
     }
@@ -1960,14 +2012,22 @@ class Checker {
       if (x.cv !== undefined && y.cv !== undefined) e.cv = concat(x.cv as Uint8Array, y.cv as Uint8Array);
       return;
     }
-    if (!isInteger(t)) {
+    if (!isInteger(t) && !(isFloat(t) && (op === '+' || op === '-' || op === '*' || op === '/'))) {
       fail(x.pos, `invalid operation: operator ${op} not defined on ${this.describe(x)}`);
     }
-    if ((op === '/' || op === '%') && y.cv !== undefined && y.cv === 0n) fail(y.pos, 'invalid operation: division by zero');
+    if ((op === '/' || op === '%') && y.cv !== undefined && (y.cv === 0n || (isRat(y.cv) && y.cv.isZero()))) fail(y.pos, 'invalid operation: division by zero');
     e.t = t;
+    if (isFloat(t) && x.cv !== undefined && y.cv !== undefined) {
+      const a = toRat(x.cv as bigint | Rat);
+      const b = toRat(y.cv as bigint | Rat);
+      e.cv = op === '+' ? a.add(b) : op === '-' ? a.sub(b) : op === '*' ? a.mul(b) : a.div(b);
+      this.checkTypedConst(e);
+      return;
+    }
     if (x.cv !== undefined && y.cv !== undefined) {
       let v = arith(op, x.cv as bigint, y.cv as bigint);
-      if (under(t).k === 'uint8' && op === '^') v &= 0xffn;
+      const tk = under(t).k;
+      if (op === '^' && isIntKind(tk) && !intSigned(tk)) v &= (1n << BigInt(intBits(tk, this.W / 8))) - 1n;
       e.cv = v;
       this.checkTypedConst(e);
     }
@@ -2165,7 +2225,7 @@ class Checker {
           if (!el.key) fail(el.value.pos, 'missing key in map literal');
           elemValue(el.key, u.key, 'map literal');
           if (el.key.cv !== undefined) {
-            const k = typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
+            const k = isRat(el.key.cv) ? `f${el.key.cv.num}/${el.key.cv.den}` : typeof el.key.cv === 'object' ? `s${Buffer.from(el.key.cv).toString('hex')}` : String(el.key.cv);
             if (seen.has(k)) fail(el.key.pos, `duplicate key ${el.key.text} in map literal`);
             seen.add(k);
           }
@@ -2230,7 +2290,7 @@ class Checker {
     const t = isNil(x.t!) ? y.t! : x.t!;
     const u = under(t);
     const ordered = op !== '==' && op !== '!=';
-    if (ordered && !(isInteger(t) || isString(t))) {
+    if (ordered && !(isNumeric(t) || isString(t))) {
       fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
     }
     if (!nilSide) {
@@ -2253,11 +2313,12 @@ class Checker {
     const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
       if (xt.base === yt.base) return;
-      // int and rune constants mix; the result is a rune
-      const num = (b: string) => b === 'int' || b === 'rune';
+      // int, rune and float constants mix; the result is the later kind
+      const num = (b: string) => b === 'int' || b === 'rune' || b === 'float';
       if (num(xt.base) && num(yt.base)) {
-        this.setType(x, UNTYPED_RUNE);
-        this.setType(y, UNTYPED_RUNE);
+        const k = xt.base === 'float' || yt.base === 'float' ? UNTYPED_FLOAT : UNTYPED_RUNE;
+        this.setType(x, k);
+        this.setType(y, k);
         return;
       }
       if (xt.base === 'nil' || yt.base === 'nil') {
@@ -2292,7 +2353,8 @@ class Checker {
     switch (u.base) {
       case 'int':
       case 'rune':
-        return tu.k === 'int' || tu.k === 'uint8' || tu.k === 'int32';
+      case 'float':
+        return isIntKind(tu.k) || tu.k === 'float64';
       case 'bool':
         return tu.k === 'bool';
       case 'nil':
@@ -2322,7 +2384,22 @@ class Checker {
       this.setType(e, target);
       return;
     }
+    if (isInteger(target) && isRat(e.cv)) {
+      if (!e.cv.isInt()) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (truncated)`);
+      e.cv = e.cv.num;
+      if (!fitsIntType(e.cv, target, this.W)) {
+        if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
+        fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      }
+    }
+    if (under(target).k === 'float64' && (isRat(e.cv) || typeof e.cv === 'bigint')) {
+      const f = ratToFloat64(toRat(e.cv));
+      if (!Number.isFinite(f)) fail(e.pos, `cannot use ${exprString(e)} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
+      e.cv = float64ToRat(f);
+    }
     if (isInteger(target) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, target, this.W)) {
+      // an operand of a binary operation: types2's "overflows" wording
+      if (ctx === 'operation') fail(e.pos, `${exprString(e)} (${this.describeMode(e)}) overflows ${typeString(target)}`);
       fail(e.pos, `cannot use ${e.text} (${this.describeMode(e)}) as ${typeString(target)} value in ${ctx} (overflows)`);
     }
     this.setType(e, target);
@@ -2339,7 +2416,7 @@ class Checker {
     if (from.k === 'untyped') return this.untypedFits(from, to);
     const fu = under(from);
     const tu = under(to);
-    const named = (t: Type) => t.k === 'named' || t.k === 'int' || t.k === 'bool' || t.k === 'string' || t.k === 'uint8' || t.k === 'int32';
+    const named = (t: Type) => t.k === 'named' || t.k === 'bool' || t.k === 'string' || t.k === 'float64' || isIntKind(t.k);
     if (identical(fu, tu) && (!named(from) || !named(to)) && fu.k !== 'iface') return true;
     if (fu.k === 'chan' && tu.k === 'chan' && fu.dir === 'both' && identical(fu.elem, tu.elem) && (!named(from) || !named(to))) return true;
     if (tu.k === 'iface' && from.k !== 'tuple' && from.k !== 'sync') return missingMethod(from, tu) === null;
@@ -2449,6 +2526,8 @@ class Checker {
         return;
       }
       if (!this.untypedFits(at, t)) cannot();
+      if (isInteger(t) && isRat(a.cv) && !a.cv.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+      if (isInteger(t) && isRat(a.cv) && !fitsIntType(a.cv.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       if (isInteger(t) && typeof a.cv === 'bigint' && !fitsIntType(a.cv, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
       this.convertUntyped(a, t, 'conversion');
       if (a.cv !== undefined && tu.k !== 'iface') e.cv = a.cv;
@@ -2459,14 +2538,26 @@ class Checker {
       this.assignableType(at, t) ||
       identical(au, tu) ||
       (au.k === 'ptr' && tu.k === 'ptr' && identical(under(au.elem), under(tu.elem))) ||
-      (isInteger(at) && isInteger(t)) ||
+      (isNumeric(at) && isNumeric(t)) ||
       (isInteger(at) && tu.k === 'string') ||
       (au.k === 'string' && tu.k === 'slice' && this.isByteOrRuneSlice(tu)) ||
       (tu.k === 'string' && au.k === 'slice' && this.isByteOrRuneSlice(au)) ||
       (au.k === 'chan' && tu.k === 'chan' && identical(au.elem, tu.elem));
     if (!ok) cannot();
     if (a.cv !== undefined) {
-      if (isInteger(t) && isInteger(at)) {
+      if (isNumeric(t) && isNumeric(at) && (isFloat(t) || isFloat(at))) {
+        // constant conversions between floats and integers: exact, or an error
+        const r = toRat(a.cv as bigint | Rat);
+        if (isInteger(t)) {
+          if (!r.isInt()) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          if (!fitsIntType(r.num, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = r.num;
+        } else {
+          const f = ratToFloat64(r);
+          if (!Number.isFinite(f)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
+          e.cv = float64ToRat(f);
+        }
+      } else if (isInteger(t) && isInteger(at)) {
         const v = a.cv as bigint;
         if (!fitsIntType(v, t, this.W)) fail(a.pos, `cannot convert ${this.describe(a)} to type ${typeString(t)}`);
         e.cv = v;
@@ -2501,8 +2592,8 @@ class Checker {
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (!isInteger(t) && !isBoolean(t) && !isString(t)) {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take integers, bools and strings)`);
+          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t)) {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools and strings)`);
           }
         }
         e.mode = 'novalue';
@@ -2850,6 +2941,7 @@ function arith(op: string, a: bigint, b: bigint): bigint {
 }
 
 function compareConst(op: string, a: ConstValue, b: ConstValue): boolean {
+  if (isRat(a) || isRat(b)) return compareConst(op, BigInt(toRat(a as bigint | Rat).cmp(toRat(b as bigint | Rat))), 0n);
   if (typeof a === 'object' || typeof b === 'object') {
     // strings compare by bytes
     const c = Buffer.compare(Buffer.from(a as Uint8Array), Buffer.from(b as Uint8Array));

@@ -42,6 +42,8 @@ export interface CallArg {
   v: Operand;
   /** an int64 argument built from a word (two words on a 32-bit target: low, then the sign) */
   int64?: boolean;
+  /** the high word of an int64 argument on a 32-bit target (instead of the sign of v) */
+  hi?: Operand;
 }
 
 export interface CallResult {
@@ -49,13 +51,18 @@ export interface CallResult {
   dst: number | null;
   /** a Go bool or uint8: only its low byte is defined */
   bool?: boolean;
+  /** an int64 result on a 32-bit target: the slot that receives its high word */
+  hi?: number;
 }
 
 /** The atomic read-modify-write operations (sync/atomic, src/compile/atomic.ts). */
 export type AtomicOp = 'add' | 'swap' | 'cas' | 'load' | 'store';
 
 /** Bytes of a memory access: a word (the default), a 32-bit value, a byte. */
-export type AccessSize = 1 | 4 | 8;
+export type AccessSize = 1 | 2 | 4 | 8;
+
+/** A 64-bit value on a 32-bit target: its low and high words. */
+export type Pair = readonly [Operand, Operand];
 
 export type InstBody =
   | { op: 'mov'; dst: number; src: Operand }
@@ -63,15 +70,44 @@ export type InstBody =
   /**
    * Go's integer division and remainder. When b is a slot the backend checks
    * it: 0 calls ENTRY.panicdivide, -1 gives -a / 0 without trapping. An immediate
-   * b is never 0 or -1 (the front end folds those).
+   * b is never 0 or -1 (the front end folds those). `unsigned`: the words
+   * are unsigned (no -1 case).
    */
-  | { op: 'div' | 'mod'; dst: number; a: Operand; b: Operand }
+  | { op: 'div' | 'mod'; dst: number; a: Operand; b: Operand; unsigned?: boolean }
   /**
    * Go's shifts (shr is arithmetic: int is signed). When b is a slot the
    * backend checks it: negative calls ENTRY.panicshift, >= the word width gives
    * 0 (shl) or the sign (shr). An immediate b is always below the width.
+   * `unsigned`: shr is logical (0 for counts >= the width); `ucount`: the
+   * count is unsigned (never negative, no check).
    */
-  | { op: 'shl' | 'shr'; dst: number; a: Operand; b: Operand }
+  | { op: 'shl' | 'shr'; dst: number; a: Operand; b: Operand; unsigned?: boolean; ucount?: boolean }
+  /**
+   * 64-bit arithmetic on word pairs (32-bit targets only; src/compile/int64.ts):
+   * add, sub and mul wrap at 64 bits.
+   */
+  | { op: 'pair'; pop: 'add' | 'sub' | 'mul'; dst: readonly [number, number]; a: Pair; b: Pair }
+  /**
+   * A 64-bit shift of a pair by the word b (32-bit targets only). b is not
+   * negative (unsigned); counts of 64 and more give 0 (shl, shru) or the sign (shr).
+   */
+  | { op: 'pshift'; dir: 'shl' | 'shr' | 'shru'; dst: readonly [number, number]; a: Pair; b: Operand }
+  /**
+   * float64 arithmetic (src/compile/lowerfloat.ts). A float64 is its IEEE bits:
+   * one word on a 64-bit target, two (low, high) on a 32-bit one; dst, a and
+   * b have that many words.
+   */
+  | { op: 'fop'; fop: 'add' | 'sub' | 'mul' | 'div'; dst: readonly number[]; a: readonly Operand[]; b: readonly Operand[] }
+  /** dst = (a <cmp> b) as 0/1 for float64s: IEEE comparisons (NaN compares unequal and unordered) */
+  | { op: 'fcmp'; cmp: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; dst: number; a: readonly Operand[]; b: readonly Operand[] }
+  /**
+   * Conversions between a one-word integer (signed, or `unsigned`) and a
+   * float64: `to: 'float'` converts the word a[0] into the float dst; `to:
+   * 'int'` truncates the float a toward zero into the word dst[0].
+   */
+  | { op: 'fcvt'; to: 'float' | 'int'; unsigned: boolean; dst: readonly number[]; a: readonly Operand[] }
+  /** dst = (a <cmp> b) as 0/1 for 64-bit pairs (32-bit targets only; lt.. signed, ltu.. unsigned) */
+  | { op: 'pcmp'; cmp: CmpOp; dst: number; a: Pair; b: Pair }
   /** neg: -a; com: ^a (bitwise); not: !a for a 0/1 bool */
   | { op: 'neg' | 'com' | 'not'; dst: number; a: Operand }
   /**
@@ -101,10 +137,11 @@ export type InstBody =
    * before): add (dst = the new value), swap (dst = the old value), cas
    * (if *addr == old then *addr = val; dst = 1 if it swapped, else 0), load
    * (dst = *addr), store (*addr = val). A 4-byte dst is sign-extended when
-   * `signed`, else zero-extended. Emitted as the arch's atomic instructions
-   * with the barriers Go's runtime/internal/atomic uses.
+   * `signed`, else zero-extended; an 8-byte value on a 32-bit target is a
+   * pair (val/valHi, old/oldHi, dst/dstHi). Emitted as the arch's atomic
+   * instructions with the barriers Go's runtime/internal/atomic uses.
    */
-  | { op: 'atomic'; aop: AtomicOp; size: 4 | 8; addr: Operand; val?: Operand; old?: Operand; dst?: number; signed?: boolean };
+  | { op: 'atomic'; aop: AtomicOp; size: 4 | 8; addr: Operand; val?: Operand; valHi?: Operand; old?: Operand; oldHi?: Operand; dst?: number; dstHi?: number; signed?: boolean };
 
 /** An instruction and the Go source line it came from. */
 export type Inst = InstBody & { line: number };

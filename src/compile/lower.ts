@@ -30,10 +30,13 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { ERROR_STRING, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, WRAP_ERROR } from './packages.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
+import { intKindOf, IntLowering } from './lowerint.ts';
+import { FloatLowering, isFloat64 } from './lowerfloat.ts';
+import { isRat, ratToFloat64, toRat } from './floats.ts';
 import {
   ANY,
   type ConstValue,
@@ -82,7 +85,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'int' | 'bool'; v: Operand } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -248,6 +251,16 @@ class FnLowerer {
   private wrapCount = { go: 0, defer: 0 };
   /** results of calls and receives already performed (see prepare) */
   private readonly hoisted = new Map<Expr, Val[]>();
+  /** arithmetic by integer type (lowerint.ts) */
+  private readonly ints = new IntLowering({
+    W: this.P.W,
+    temp: () => this.temp(),
+    emit: (i) => this.emit(i),
+    label: () => this.label(),
+    place: (id) => this.place(id),
+  });
+  /** float64 arithmetic (lowerfloat.ts) */
+  private readonly floats = new FloatLowering({ W: this.P.W, temp: () => this.temp(), emit: (i) => this.emit(i), label: () => this.label(), place: (id) => this.place(id) }, this.ints);
 
   constructor(
     private readonly P: ProgramLowerer,
@@ -725,8 +738,9 @@ class FnLowerer {
       case 'incdec': {
         const p = this.placeOf(s.x);
         const t = s.x.t!;
-        const cur = this.loadPlace(p)[0]!;
-        this.storePlace(p, [this.norm(t, this.bin(s.op === '++' ? 'add' : 'sub', cur, imm(1)))]);
+        const cur = this.loadPlace(p);
+        if (isFloat64(t)) this.storePlace(p, this.floats.incdec(s.op as '++' | '--', cur));
+        else this.storePlace(p, this.ints.binary(s.op === '++' ? '+' : '-', t, cur, this.ints.constant(1n, t), t));
         return;
       }
       case 'assign':
@@ -990,7 +1004,7 @@ class FnLowerer {
   /** Is a channel element one word in a slot (int, pointer, bool, struct{}, ...)? */
   private elemIsWord(et: Type): boolean {
     const ls = leaves(et, this.W);
-    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || ls[0]!.size === 1)));
+    return !isMem(et) && (ls.length === 0 || (ls.length === 1 && ls[0]!.off === 0 && (ls[0]!.size === this.W || (ls[0]!.size === 1 && !ls[0]!.signed))));
   }
 
   private rangeMap(s: Extract<Stmt, { kind: 'range' }>, mt: MapType): void {
@@ -1048,7 +1062,7 @@ class FnLowerer {
         this.line = v.pos.line;
         const m = this.mark();
         if (tag && tagT) {
-          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string';
+          const single = tag.length === 1 && this.words(v.t!) === 1 && under(tagT).k !== 'iface' && under(v.t!).k !== 'iface' && under(tagT).k !== 'string' && under(tagT).k !== 'float64';
           if (single) this.emit({ op: 'brcmp', cmp: 'eq', a: tag[0]!, b: this.expr(v)[0]!, when: true, target: body });
           else {
             const skip = this.label();
@@ -1268,10 +1282,21 @@ class FnLowerer {
       this.prepare(x);
       const a = this.expr(x.x)[0]!;
       const b = this.expr(x.y)[0]!;
-      this.emit({ op: 'brcmp', cmp: CMPOPS[x.op]!, a, b, when, target });
+      this.emit({ op: 'brcmp', cmp: this.cmpOp(x.op, x.x, x.y), a, b, when, target });
       return;
     }
     this.emit({ op: 'br', cond: this.expr(x)[0]!, when, target });
+  }
+
+  /** The IR comparison for op on x and y: unsigned for unsigned integers. */
+  private cmpOp(op: string, x: Expr, y: Expr): CmpOp {
+    const t = x.t!.k === 'untyped' ? y.t! : x.t!;
+    return intKindOf(t) ? this.ints.cmpOp(op, t) : CMPOPS[op]!;
+  }
+
+  /** An integer expression used as an index, length or capacity: one word. */
+  private intWord(e: Expr): Operand {
+    return this.ints.toWord(this.expr(e), e.t!);
   }
 
   /** Is a comparison of x and y a comparison of single words (ints, bools, pointers, channels)? */
@@ -1279,7 +1304,7 @@ class FnLowerer {
     const one = (e: Expr) => {
       const t = e.t!;
       const u = under(t);
-      return u.k !== 'string' && u.k !== 'iface' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
+      return u.k !== 'string' && u.k !== 'iface' && u.k !== 'float64' && !isMem(t) && this.words(t) === 1 && !(u.k === 'untyped');
     };
     return one(x) && one(y);
   }
@@ -1289,7 +1314,9 @@ class FnLowerer {
   /** A constant of type t. */
   private constVal(v: ConstValue, t: Type): Val {
     if (typeof v === 'boolean') return [imm(v ? 1 : 0)];
-    if (typeof v === 'bigint') return [imm(BigInt.asIntN(this.W * 8, v))];
+    if (isFloat64(t) && (typeof v === 'bigint' || isRat(v))) return this.floats.constant(ratToFloat64(toRat(v)));
+    if (isRat(v)) throw new Error(`lower: a float constant of type ${t.k}`);
+    if (typeof v === 'bigint') return intKindOf(t) ? this.ints.constant(v, t) : [imm(BigInt.asIntN(this.W * 8, v))];
     const s = this.P.stringSym(v, this.line);
     const str: Val = [s ? sym(s) : imm(0), imm(v.length)];
     if (under(t).k === 'iface') return this.convert(str, STRING, t);
@@ -1368,11 +1395,12 @@ class FnLowerer {
           const p = this.nilCheck(this.expr(e.x)[0]!);
           return this.loadMem(p, 0, e.t!);
         }
+        if (e.op !== '!' && isFloat64(e.t!)) return e.op === '-' ? this.floats.neg(this.expr(e.x)) : this.expr(e.x);
+        if (e.op !== '!') return this.ints.unary(e.op, e.t!, this.expr(e.x));
         const x = this.expr(e.x)[0]!;
-        if (e.op === '+') return [x];
         const t = this.temp();
-        this.emit({ op: e.op === '-' ? 'neg' : e.op === '^' ? 'com' : 'not', dst: t, a: x });
-        return [e.op === '!' ? slot(t) : this.norm(e.t!, slot(t))];
+        this.emit({ op: 'not', dst: t, a: x });
+        return [slot(t)];
       }
       case 'binary': {
         if (e.op === '&&' || e.op === '||') {
@@ -1419,27 +1447,11 @@ class FnLowerer {
     }
   }
 
-  /** Narrow an integer result to its type: uint8 keeps 8 bits, int32 32 (sign-extended) where the word is wider. */
-  private norm(t: Type, v: Operand): Operand {
-    const k = under(t).k;
-    if (k === 'uint8') return this.bin('and', v, imm(0xff));
-    if (k === 'int32' && this.W === 8) {
-      const a = this.temp();
-      this.emit({ op: 'shl', dst: a, a: v, b: imm(32) });
-      const b = this.temp();
-      this.emit({ op: 'shr', dst: b, a: slot(a), b: imm(32) });
-      return slot(b);
-    }
-    return v;
-  }
-
-  /** x op y for integers (narrowed to t) and string concatenation. */
+  /** x op y for integers (lowerint.ts) and string concatenation. */
   private binary(op: string, t: Type, x: Val, y: Val, yt: Type): Val {
     if (under(t).k === 'string') return this.concat([x, y]);
-    const r = this.arith(op, x[0]!, y[0]!);
-    // results that can leave the type's range wrap (& | ^ &^ % >> of normalized operands cannot)
-    const wraps = op === '+' || op === '-' || op === '*' || op === '<<' || op === '/';
-    return [wraps ? this.norm(t, r) : r];
+    if (isFloat64(t)) return this.floats.binary(op, x, y);
+    return this.ints.binary(op, t, x, y, yt);
   }
 
   /** x op y on words (and ==, != on any word). */
@@ -1483,8 +1495,11 @@ class FnLowerer {
     if (this.isWordCompare(xe, ye)) {
       const x = this.expr(xe)[0]!;
       const y = this.expr(ye)[0]!;
-      return this.arith(op, x, y);
+      return this.bin(this.cmpOp(op, xe, ye), x, y);
     }
+    const it = xt.k === 'untyped' ? yt : xt;
+    if (isFloat64(it)) return this.floats.compare(op, this.exprTo(xe, it), this.exprTo(ye, it));
+    if (intKindOf(it) && intKindOf(xt) && intKindOf(yt)) return this.ints.compare(op, it, this.exprTo(xe, it), this.exprTo(ye, it));
     // strings: ordering through runtime.cmpstring
     if (op !== '==' && op !== '!=') {
       const x = this.exprTo(xe, STRING);
@@ -1540,8 +1555,11 @@ class FnLowerer {
         });
         return;
       }
+      case 'float64':
+        this.floats.branchNe(x, y, ne);
+        return;
       default:
-        this.emit({ op: 'brcmp', cmp: 'ne', a: x[0]!, b: y[0]!, when: true, target: ne });
+        x.forEach((a, i) => this.emit({ op: 'brcmp', cmp: 'ne', a, b: y[i]!, when: true, target: ne }));
     }
   }
 
@@ -1604,6 +1622,12 @@ class FnLowerer {
     const sel = e.selection!;
     if (sel.kind === 'field') return this.walkPath(this.refOf(e.x), e.x.t!, sel.path).value();
     if (sel.kind === 'method' || sel.kind === 'imethod') return [this.methodValue(e, sel)];
+    if (sel.kind === 'methodexpr') {
+      // T.M is the method itself (receiver words first); (*T).M the method or gc's (*T).M wrapper
+      const m = sel.entry.sel;
+      const symbol = sel.recvT.k !== 'ptr' && m.kind === 'method' ? m.method.symbol : this.P.rtypes.ifaceEntry(sel.recvT, sel.entry).symbol;
+      return [sym(this.P.staticFuncval(symbol, this.line))];
+    }
     throw new Error(`lower: selector ${e.text}`);
   }
 
@@ -1663,7 +1687,7 @@ class FnLowerer {
   /** s[i]: bounds-checked byte load. */
   private stringIndex(e: Extract<Expr, { kind: 'index' }>): Operand {
     const s = this.expr(e.x);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, s[1]!);
     const r = this.temp();
     this.emit({ op: 'load', dst: r, base: this.bin('add', s[0]!, i), off: 0, size: 1 });
@@ -1735,7 +1759,7 @@ class FnLowerer {
       len = imm(at.len);
       et = at.elem;
     } else throw new Error(`lower: index of ${u.k}`);
-    const i = this.expr(e.index)[0]!;
+    const i = this.intWord(e.index);
     this.boundsCheck('index', i, len);
     const size = sizeOf(et, this.W);
     if (i.k === 'imm') return { k: 'mem', base, off: Number(i.v) * size, t: et };
@@ -1766,19 +1790,19 @@ class FnLowerer {
       cap = imm(at.len);
       es = sizeOf(at.elem, this.W);
     }
-    const lo = e.lo ? this.expr(e.lo)[0]! : imm(0);
+    const lo = e.lo ? this.intWord(e.lo) : imm(0);
     let hi: Operand;
     let max: Operand;
     // gc's checks, from the last index down; the length kinds for arrays and strings, the capacity kinds for slices
     const isSlice = u.k === 'slice';
     if (e.max) {
-      max = this.expr(e.max)[0]!;
-      hi = this.expr(e.hi!)[0]!;
+      max = this.intWord(e.max);
+      hi = this.intWord(e.hi!);
       this.boundsCheck(isSlice ? 'slice3Acap' : 'slice3Alen', max, cap, 'leu');
       this.boundsCheck('slice3B', hi, max, 'leu');
       this.boundsCheck('slice3C', lo, hi, 'leu');
     } else {
-      hi = e.hi ? this.expr(e.hi)[0]! : len;
+      hi = e.hi ? this.intWord(e.hi) : len;
       max = cap;
       if (e.hi) this.boundsCheck(isSlice ? 'sliceAcap' : 'sliceAlen', hi, cap, 'leu');
       this.boundsCheck('sliceB', lo, hi, 'leu');
@@ -1844,17 +1868,17 @@ class FnLowerer {
     const t = e.args[0]!.t!;
     const u = under(t);
     if (u.k === 'chan') {
-      const size = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const size = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makechan, [sym(this.P.chanType(u.elem, this.line)), size])];
     }
     if (u.k === 'map') {
-      const hint = e.args.length > 1 ? this.expr(e.args[1]!)[0]! : imm(0);
+      const hint = e.args.length > 1 ? this.intWord(e.args[1]!) : imm(0);
       return [this.rtcallValue(ENTRY.makemap, [this.typeSym(t), hint, imm(0)])];
     }
     if (u.k === 'slice') {
       e.args.slice(1).forEach((a) => this.prepare(a));
-      const len = this.expr(e.args[1]!)[0]!;
-      const cap = e.args.length > 2 ? this.expr(e.args[2]!)[0]! : len;
+      const len = this.intWord(e.args[1]!);
+      const cap = e.args.length > 2 ? this.intWord(e.args[2]!) : len;
       const p = this.rtcallValue(ENTRY.makeslice, [this.typeSym(u.elem), len, cap]);
       return [p, len, cap];
     }
@@ -2169,9 +2193,10 @@ class FnLowerer {
     const au = under(at);
     if (tu.k === 'iface') return this.exprTo(a, t);
     const v = this.expr(a);
-    const isInt = (k: string) => k === 'int' || k === 'uint8' || k === 'int32';
-    if (isInt(tu.k) && isInt(au.k)) return [this.norm(t, v[0]!)];
-    if (tu.k === 'string' && isInt(au.k)) return this.rtcallValues(ENTRY.intstring, [imm(0), { v: v[0]!, int64: true }]);
+    const isInt = (x: Type) => intKindOf(x) !== null;
+    if ((isFloat64(t) || isFloat64(at)) && (isInt(tu) || isFloat64(t)) && (isInt(au) || isFloat64(at))) return this.floats.convert(v, at, t);
+    if (isInt(tu) && isInt(au)) return this.ints.convert(v, at, t);
+    if (tu.k === 'string' && isInt(au)) return this.rtcallValues(ENTRY.intstring, [imm(0), this.ints.int64Arg(v, at)]);
     if (tu.k === 'string' && au.k === 'slice') {
       if (under(au.elem).k === 'uint8') return this.rtcallValues(ENTRY.slicebytetostring, [imm(0), v[0]!, v[1]!]);
       return this.rtcallValues(ENTRY.slicerunetostring, [imm(0), v[0]!, v[1]!, v[2]!]);
@@ -2199,7 +2224,9 @@ class FnLowerer {
           }
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
-          return { k: under(t).k === 'bool' ? 'bool' : 'int', v: v[0]! };
+          if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
+          if (isFloat64(t)) return { k: 'float', a: this.floats.printArg(v) };
+          return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
         });
         return { k: 'print', ln: b === 'println', items };
       }
@@ -2297,7 +2324,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
-        else this.rtcall(ENTRY.printint, [{ v: it.v, int64: true }]);
+        else this.rtcall(it.k === 'uint' ? ENTRY.printuint : it.k === 'float' ? ENTRY.printfloat : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
       this.rtcall(ENTRY.printunlock, []);
@@ -2305,7 +2332,7 @@ class FnLowerer {
     }
     if (p.k === 'special') return this.emitSpecial(p);
     const resultWords = p.results.map((t) => leaves(t, this.W));
-    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !isMem(p.results[i]!) })));
+    const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !l.signed && !isMem(p.results[i]!) })));
     this.emit({ op: 'call', fn: p.fn, args: p.args, results });
     const out: Val[] = [];
     let k = 0;
@@ -2350,11 +2377,40 @@ class FnLowerer {
         const r = this.rtcallValues(ENTRY.strconvAtoi, [a[0]![0]!, a[0]![1]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))]);
         return [[r[0]!], [r[1]!, r[2]!]];
       }
+      case 'strconv.ParseInt': {
+        const ts = [...this.ints.call64Results(), this.temp(), this.temp()];
+        const args: CallArg[] = [a[0]![0]!, a[0]![1]!, a[1]![0]!, a[2]![0]!, sym(this.P.rtypes.itabSym({ k: 'ptr', elem: NUM_ERROR }, ERROR)), sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR))].map((v) => ({ v }));
+        const n = ts.length - 2;
+        this.emit({ op: 'call', fn: { k: 'sym', name: ENTRY.strconvParseInt.symbol }, args, results: [n === 2 ? { dst: ts[0]!, hi: ts[1]! } : { dst: ts[0]! }, { dst: ts[n]! }, { dst: ts[n + 1]! }] });
+        return [ts.slice(0, n).map(slot), [slot(ts[n]!), slot(ts[n + 1]!)]];
+      }
       default:
+        if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
-        if (p.name.startsWith('sync/atomic.')) return lowerAtomic({ emit: (i) => this.emit(i), temp: () => this.temp(), nilCheck: (o) => this.nilCheck(o) }, p.name.slice(12), a.map((v) => v[0]!));
+        if (p.name.startsWith('sync/atomic.')) {
+          const alignCheck = (o: Operand) => {
+            const ok = this.label();
+            this.emit({ op: 'brcmp', cmp: 'eq', a: this.bin('and', o, imm(7)), b: imm(0), when: true, target: ok });
+            this.rtcall(ENTRY.panicUnaligned, []);
+            this.place(ok);
+          };
+          return lowerAtomic({ W: this.W, emit: (i) => this.emit(i), temp: () => this.temp(), nilCheck: (o) => this.nilCheck(o), alignCheck }, p.name.slice(12), a);
+        }
         throw new Error(`lower: builtin ${p.name}`);
     }
+  }
+
+  /**
+   * A library function implemented by its runtime entry (packages.ts
+   * LIBRARY_CALLS): the words of the arguments in order (an int64 as the
+   * entry's int64 argument), the results as the Go results' words.
+   */
+  private libraryCall(e: RuntimeEntry, ft: FuncType, a: Val[]): Val[] {
+    const args: CallArg[] = a.flatMap((v, i) => (under(ft.params[i]!).k === 'int64' ? [this.ints.int64Arg(v, ft.params[i]!)] : v.map((o) => ({ v: o }))));
+    const out: Val[] = ft.results.map((t) => leaves(t, this.W).map(() => slot(this.temp())));
+    const results: CallResult[] = out.flatMap((v, i) => v.map((o, k) => ({ dst: (o as { s: number }).s, bool: k === 0 && under(ft.results[i]!).k === 'bool' })));
+    this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
+    return out;
   }
 
   /**
@@ -2470,14 +2526,15 @@ class FnLowerer {
 
   /** Replace every slot operand of a plan (through `f`). */
   private mapPlan(p: Plan, f: (o: Operand) => Operand): Plan {
+    const mapArg = (a: CallArg): CallArg => (a.hi ? { ...a, v: f(a.v), hi: f(a.hi) } : { ...a, v: f(a.v) });
     switch (p.k) {
       case 'print':
-        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : { ...it, v: f(it.v) })) };
+        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
       case 'special':
         return { ...p, args: p.args.map((v) => v.map(f)) };
       case 'call': {
         const fn: Callee = p.fn.k === 'closure' ? { k: 'closure', fv: f(p.fn.fv) } : p.fn.k === 'code' ? { k: 'code', addr: f(p.fn.addr) } : p.fn;
-        return { ...p, fn, args: p.args.map((a) => ({ ...a, v: f(a.v) })) };
+        return { ...p, fn, args: p.args.map(mapArg) };
       }
     }
   }

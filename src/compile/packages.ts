@@ -4,13 +4,14 @@
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
 import { ATOMIC_FUNCS } from './atomic.ts';
-import { ANY, ERROR, type FuncType, INT, type NamedType, STRING, type Type } from './types.ts';
+import { ANY, BOOL, BYTE, ERROR, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type } from './types.ts';
 
 export interface PkgFunc {
   readonly type: FuncType;
 }
 
 const anys: Type = { k: 'slice', elem: ANY };
+const STRINGS: Type = { k: 'slice', elem: STRING };
 const fn = (params: Type[], results: Type[], variadic = false): PkgFunc => ({ type: variadic ? { k: 'func', params, results, variadic: true } : { k: 'func', params, results } });
 
 /** fmt.Stringer */
@@ -83,8 +84,49 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Itoa: fn([INT], [STRING]),
     Atoi: fn([STRING], [INT, ERROR]),
     Quote: fn([STRING], [STRING]),
+    FormatInt: fn([INT64, INT], [STRING]),
+    FormatBool: fn([BOOL], [STRING]),
+    ParseInt: fn([STRING, INT, INT], [INT64, ERROR]),
+  },
+  strings: {
+    Contains: fn([STRING, STRING], [BOOL]),
+    ContainsRune: fn([STRING, RUNE], [BOOL]),
+    HasPrefix: fn([STRING, STRING], [BOOL]),
+    HasSuffix: fn([STRING, STRING], [BOOL]),
+    Index: fn([STRING, STRING], [INT]),
+    LastIndex: fn([STRING, STRING], [INT]),
+    IndexByte: fn([STRING, BYTE], [INT]),
+    Count: fn([STRING, STRING], [INT]),
+    Split: fn([STRING, STRING], [STRINGS]),
+    Fields: fn([STRING], [STRINGS]),
+    Join: fn([STRINGS, STRING], [STRING]),
+    Repeat: fn([STRING, INT], [STRING]),
+    ToUpper: fn([STRING], [STRING]),
+    ToLower: fn([STRING], [STRING]),
+    TrimSpace: fn([STRING], [STRING]),
+    Trim: fn([STRING, STRING], [STRING]),
+    TrimLeft: fn([STRING, STRING], [STRING]),
+    TrimRight: fn([STRING, STRING], [STRING]),
+    TrimPrefix: fn([STRING, STRING], [STRING]),
+    TrimSuffix: fn([STRING, STRING], [STRING]),
+    Replace: fn([STRING, STRING, STRING, INT], [STRING]),
+    ReplaceAll: fn([STRING, STRING, STRING], [STRING]),
+  },
+  sort: {
+    Ints: fn([{ k: 'slice', elem: INT }], []),
+    Strings: fn([STRINGS], []),
   },
 };
+
+/**
+ * The library functions lowered as a plain call of their runtime entry
+ * (src/abi ENTRY key) with the words of their arguments, by name.
+ */
+export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntries([
+  ...['strings', 'sort'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])),
+  ['strconv.FormatInt', 'strconvFormatInt'],
+  ['strconv.FormatBool', 'strconvFormatBool'],
+]);
 
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
   fmt: { Stringer: STRINGER },

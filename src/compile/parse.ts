@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
 import type { BadNode, Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
 import { fail, type Pos, unsupported, UnsupportedError } from './errors.ts';
+import { parseFloatLit } from './floats.ts';
 
 let parserPromise: Promise<Parser> | undefined;
 
@@ -84,7 +85,6 @@ const UNSUPPORTED: Record<string, string> = {
   select_statement: 'select statements',
   goto_statement: 'goto statements',
   type_instantiation_expression: 'generics',
-  float_literal: 'floating-point numbers',
   imaginary_literal: 'complex numbers',
   receive_statement: 'select statements',
   type_parameter_list: 'generic types',
@@ -374,6 +374,11 @@ function convertExpr(n: TsNode): Expr {
       return { ...base, kind: 'ident', name: '_' };
     case 'int_literal':
       return { ...base, kind: 'int', value: parseIntLit(n) };
+    case 'float_literal': {
+      const value = parseFloatLit(n.text);
+      if (!value) unsupported(pos(n), 'hexadecimal floating-point literals');
+      return { ...base, kind: 'float', value };
+    }
     case 'interpreted_string_literal':
     case 'raw_string_literal':
       return { ...base, kind: 'string', value: stringBytes(n) };

@@ -56,11 +56,19 @@ export function kindOf(t: Type, K: (name: string) => number): number {
     case 'bool':
       return K('const_kindBool');
     case 'int':
-      return K('const_kindInt');
-    case 'uint8':
-      return K('const_kindUint8');
+    case 'int8':
+    case 'int16':
     case 'int32':
-      return K('const_kindInt32');
+    case 'int64':
+    case 'uint':
+    case 'uint8':
+    case 'uint16':
+    case 'uint32':
+    case 'uint64':
+    case 'uintptr':
+    case 'float64':
+      // const_kindInt, const_kindUint8, ... (go_asm.h spells them with a capital)
+      return K(`const_kind${u.k[0]!.toUpperCase()}${u.k.slice(1)}`);
     case 'string':
       return K('const_kindString');
     case 'slice':

@@ -14,13 +14,15 @@
 // byte after a final zero-size field). A value in registers and frame slots
 // is the list of its scalar leaves, one word each (see leaves()).
 
-export type IntKind = 'int' | 'uint8' | 'int32';
+import { type IntKind, intBits, intSigned, isIntKind, fitsIntKind } from './ints.ts';
+import { type Rat, isRat, ratString } from './floats.ts';
+export type { IntKind } from './ints.ts';
 
 /** The sync types of the subset. */
 export type SyncName = 'WaitGroup' | 'Mutex' | 'RWMutex' | 'Once';
 
 export type BasicType = {
-  readonly k: IntKind | 'bool' | 'string';
+  readonly k: IntKind | 'float64' | 'bool' | 'string';
   /** how the program named it when that differs from the kind (byte, rune) */
   readonly alias?: 'byte' | 'rune';
 };
@@ -75,7 +77,7 @@ export type Type =
   | { readonly k: 'chan'; readonly dir: 'both' | 'send' | 'recv'; readonly elem: Type }
   | { readonly k: 'func'; readonly params: readonly Type[]; readonly results: readonly Type[]; readonly variadic?: boolean }
   | NamedType
-  | { readonly k: 'untyped'; readonly base: 'int' | 'rune' | 'bool' | 'string' | 'nil' }
+  | { readonly k: 'untyped'; readonly base: 'int' | 'rune' | 'float' | 'bool' | 'string' | 'nil' }
   | { readonly k: 'tuple'; readonly types: readonly Type[] };
 
 export type FuncType = Extract<Type, { k: 'func' }>;
@@ -93,6 +95,14 @@ export const UINT8: Type = { k: 'uint8' };
 export const BYTE: Type = { k: 'uint8', alias: 'byte' };
 export const INT32: Type = { k: 'int32' };
 export const RUNE: Type = { k: 'int32', alias: 'rune' };
+export const INT8: Type = { k: 'int8' };
+export const INT16: Type = { k: 'int16' };
+export const INT64: Type = { k: 'int64' };
+export const UINT: Type = { k: 'uint' };
+export const UINT16: Type = { k: 'uint16' };
+export const UINT32: Type = { k: 'uint32' };
+export const UINT64: Type = { k: 'uint64' };
+export const UINTPTR: Type = { k: 'uintptr' };
 export const BOOL: Type = { k: 'bool' };
 export const STRING: Type = { k: 'string' };
 export const STRUCT0: Type = { k: 'struct', fields: [] };
@@ -102,6 +112,8 @@ export const ANY: Type = { k: 'iface', methods: [], alias: 'any' };
 export const EMPTY_IFACE: Type = { k: 'iface', methods: [] };
 export const UNTYPED_INT: Type = { k: 'untyped', base: 'int' };
 export const UNTYPED_RUNE: Type = { k: 'untyped', base: 'rune' };
+export const UNTYPED_FLOAT: Type = { k: 'untyped', base: 'float' };
+export const FLOAT64: Type = { k: 'float64' };
 export const UNTYPED_BOOL: Type = { k: 'untyped', base: 'bool' };
 export const UNTYPED_STRING: Type = { k: 'untyped', base: 'string' };
 export const UNTYPED_NIL: Type = { k: 'untyped', base: 'nil' };
@@ -110,8 +122,8 @@ const STRING_RESULT: FuncType = { k: 'func', params: [], results: [STRING] };
 /** the predeclared error: interface{ Error() string } */
 export const ERROR: NamedType = { k: 'named', name: 'error', pkg: '', under: { k: 'iface', methods: [{ name: 'Error', type: STRING_RESULT }] }, methods: [] };
 
-/** A constant's value: integers are exact (arbitrary precision), strings are bytes. */
-export type ConstValue = bigint | boolean | Uint8Array;
+/** A constant's value: integers are exact (arbitrary precision), floats exact rationals (floats.ts), strings are bytes. */
+export type ConstValue = bigint | boolean | Uint8Array | Rat;
 
 export const isUntyped = (t: Type): t is UntypedType => t.k === 'untyped';
 
@@ -122,8 +134,14 @@ export function under(t: Type): Type {
 
 export function isInteger(t: Type): boolean {
   const u = under(t);
-  return u.k === 'int' || u.k === 'uint8' || u.k === 'int32' || (u.k === 'untyped' && (u.base === 'int' || u.base === 'rune'));
+  return isIntKind(u.k) || (u.k === 'untyped' && (u.base === 'int' || u.base === 'rune'));
 }
+/** float64, or an untyped float constant */
+export function isFloat(t: Type): boolean {
+  const u = under(t);
+  return u.k === 'float64' || (u.k === 'untyped' && u.base === 'float');
+}
+export const isNumeric = (t: Type): boolean => isInteger(t) || isFloat(t);
 export const isString = (t: Type): boolean => {
   const u = under(t);
   return u.k === 'string' || (u.k === 'untyped' && u.base === 'string');
@@ -162,11 +180,20 @@ function formatType(t: Type, style: 'types2' | 'reflect'): string {
   const f = (x: Type) => formatType(x, style);
   const reflect = style === 'reflect';
   switch (t.k) {
-    case 'int':
     case 'bool':
     case 'string':
-    case 'uint8':
+    case 'float64':
+    case 'int':
+    case 'int8':
+    case 'int16':
     case 'int32':
+    case 'int64':
+    case 'uint':
+    case 'uint8':
+    case 'uint16':
+    case 'uint32':
+    case 'uint64':
+    case 'uintptr':
       return reflect ? t.k : (t.alias ?? t.k);
     case 'sync':
       return `sync.${t.name}`;
@@ -262,6 +289,8 @@ export function defaultType(t: Type): Type {
       return INT;
     case 'rune':
       return RUNE;
+    case 'float':
+      return FLOAT64;
     case 'bool':
       return BOOL;
     case 'string':
@@ -300,12 +329,11 @@ export function nilable(t: Type): boolean {
 /** Bytes of a value of type t in memory. */
 export function sizeOf(t: Type, W: number): number {
   const u = under(t);
+  if (isIntKind(u.k)) return intBits(u.k, W) / 8;
+  if (u.k === 'float64') return 8;
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return 1;
-    case 'int32':
-      return 4;
     case 'string':
     case 'iface':
       return 2 * W;
@@ -326,12 +354,12 @@ export function sizeOf(t: Type, W: number): number {
 
 export function alignOf(t: Type, W: number): number {
   const u = under(t);
+  // gc aligns 64-bit integers to the register size: 4 bytes on 32-bit targets
+  if (isIntKind(u.k)) return Math.min(intBits(u.k, W) / 8, W);
+  if (u.k === 'float64') return Math.min(8, W);
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return 1;
-    case 'int32':
-      return 4;
     case 'sync':
       return u.name === 'WaitGroup' ? 8 : 4;
     case 'array':
@@ -371,7 +399,7 @@ export function structLayout(t: StructType, W: number): { offsets: number[]; siz
 /** A scalar word of a value: where it lives in memory and how wide it is there. */
 export interface Leaf {
   off: number;
-  size: 1 | 4 | 8;
+  size: 1 | 2 | 4 | 8;
   /** sign-extend when loading a narrower-than-word value */
   signed: boolean;
 }
@@ -393,12 +421,15 @@ export function leaves(t: Type, W: number): Leaf[] {
   const w = W as 4 | 8;
   const u = under(t);
   if (isMem(t)) return [{ off: 0, size: w, signed: false }];
+  if (isIntKind(u.k) || u.k === 'float64') {
+    const bytes = u.k === 'float64' ? 8 : intBits(u.k, W) / 8;
+    // a 64-bit integer on a 32-bit target: two words, low first
+    if (bytes > W) return [{ off: 0, size: w, signed: false }, { off: W, size: w, signed: false }];
+    return [{ off: 0, size: bytes as 1 | 2 | 4 | 8, signed: u.k !== 'float64' && intSigned(u.k) }];
+  }
   switch (u.k) {
     case 'bool':
-    case 'uint8':
       return [{ off: 0, size: 1, signed: false }];
-    case 'int32':
-      return [{ off: 0, size: 4, signed: true }];
     case 'string':
     case 'iface':
       return [
@@ -442,11 +473,9 @@ export function isDirectIface(t: Type): boolean {
 /** Does the type hold pointers (ptrdata != 0)? */
 export function hasPointers(t: Type): boolean {
   const u = under(t);
+  if (isIntKind(u.k) || u.k === 'float64') return false;
   switch (u.k) {
     case 'bool':
-    case 'uint8':
-    case 'int32':
-    case 'int':
     case 'sync':
       return false;
     case 'array':
@@ -467,18 +496,13 @@ export function fitsInt(v: bigint, bits: number): boolean {
 
 /** Does the integer constant v fit integer type t (on a target with `wordBits`-bit int)? */
 export function fitsIntType(v: bigint, t: Type, wordBits: number): boolean {
-  switch (under(t).k) {
-    case 'uint8':
-      return v >= 0n && v <= 255n;
-    case 'int32':
-      return fitsInt(v, 32);
-    default:
-      return fitsInt(v, wordBits);
-  }
+  const k = under(t).k;
+  return isIntKind(k) ? fitsIntKind(v, k, wordBits / 8) : fitsInt(v, wordBits);
 }
 
 export function constString(v: ConstValue): string {
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (isRat(v)) return ratString(v);
   return JSON.stringify(new TextDecoder().decode(v));
 }
 
@@ -497,6 +521,8 @@ export type Selection =
   | { kind: 'method'; path: PathStep[]; method: Method; recv: NamedType; derefRecv: boolean }
   /** a method of an interface value (possibly an embedded interface field at the end of `path`) */
   | { kind: 'imethod'; path: PathStep[]; index: number; iface: IfaceType; type: FuncType }
+  /** a method expression T.M or (*T).M: the function whose first parameter is the receiver */
+  | { kind: 'methodexpr'; recvT: Type; entry: MethodSetEntry }
   | { kind: 'ambiguous' }
   | { kind: 'none' };
 

@@ -19,7 +19,8 @@
 // the table in emulated memory. (Like Go, the methods run before the output is
 // written, since fmt buffers; a panicking method is not caught.)
 import type { Runtime } from './runtime.ts';
-import { K, Kind, readString, typeAt, type TypeDesc } from './typedesc.ts';
+import { intKind, K, Kind, readFloat64, readInt, readString, typeAt, type TypeDesc } from './typedesc.ts';
+import { formatFloat } from './ftoa.ts';
 import { mapEntries } from './map.ts';
 import { decodeRune, encodeRune } from './slice.ts';
 
@@ -350,6 +351,53 @@ class Printer {
     this.erroring = false;
   }
 
+  /** fmtFloat (print.go): the verb's format and default precision, then format.go's fmtFloat. */
+  private fmtFloat(v: number, verb: string): void {
+    switch (verb) {
+      case 'v':
+        return this.fmtFloatAs(v, 'g', -1);
+      case 'g':
+      case 'G':
+        return this.fmtFloatAs(v, verb, -1);
+      case 'f':
+      case 'e':
+      case 'E':
+        return this.fmtFloatAs(v, verb, 6);
+      case 'F':
+        return this.fmtFloatAs(v, 'f', 6);
+      default:
+        return this.badVerb(verb);
+    }
+  }
+
+  /** Ports format.go's fmtFloat (without the # flag's trailing zeros). */
+  private fmtFloatAs(v: number, verb: string, prec: number): void {
+    const f = this.f;
+    if (f.precPresent) prec = f.prec;
+    let num = formatFloat(v, verb, prec);
+    if (num[0] !== '-' && num[0] !== '+') num = `+${num}`;
+    if (f.space && num[0] === '+' && !f.plus) num = ` ${num.slice(1)}`;
+    if (num[1] === 'I' || num[1] === 'N') {
+      const oldZero = f.zero;
+      f.zero = false;
+      if (num[1] === 'N' && !f.space && !f.plus) num = num.slice(1);
+      this.padString(num);
+      f.zero = oldZero;
+      return;
+    }
+    if (f.plus || num[0] !== '+') {
+      if (f.zero && f.widPresent && f.wid > num.length) {
+        this.write(num[0]!);
+        this.writePadding(f.wid - num.length);
+        this.write(num.slice(1));
+        return;
+      }
+      this.padString(num);
+      return;
+    }
+    this.padString(num.slice(1));
+  }
+
   private fmtInteger(v: bigint, isSigned: boolean, verb: string): void {
     switch (verb) {
       case 'v':
@@ -530,12 +578,11 @@ class Printer {
     // unnamed basic types are formatted directly, others after handleMethods
     const k = v.t.kind;
     if (!v.t.named) {
+      if (intKind(k, this.W)) return this.printValue(v, verb, 0);
       switch (k) {
         case Kind.Bool:
-        case Kind.Int:
-        case Kind.Int32:
-        case Kind.Uint8:
         case Kind.String:
+        case Kind.Float64:
           return this.printValue(v, verb, 0);
         case Kind.Slice:
           if (v.t.elem.kind === Kind.Uint8 && !v.t.elem.named) {
@@ -560,16 +607,7 @@ class Printer {
   }
 
   private intOf(v: Value): bigint {
-    switch (v.t.kind) {
-      case Kind.Int:
-        return this.W === 8 ? this.mem.i64(v.addr) : BigInt(this.mem.i32(v.addr));
-      case Kind.Int32:
-        return BigInt(this.mem.i32(v.addr));
-      case Kind.Uint8:
-        return BigInt(this.mem.u8(v.addr));
-      default:
-        return 0n;
-    }
+    return readInt(this.mem, v.t.kind, this.W, v.addr) ?? 0n;
   }
 
   /** printValue (print.go): by kind, recursively; methods of nested values at depth > 0. */
@@ -591,10 +629,20 @@ class Printer {
         if (verb === 't' || verb === 'v') return this.fmtBoolean(mem.u8(v.addr) !== 0);
         return this.badVerb(verb);
       case Kind.Int:
+      case Kind.Int8:
+      case Kind.Int16:
       case Kind.Int32:
+      case Kind.Int64:
         return this.fmtInteger(this.intOf(v), true, verb);
+      case Kind.Uint:
       case Kind.Uint8:
+      case Kind.Uint16:
+      case Kind.Uint32:
+      case Kind.Uint64:
+      case Kind.Uintptr:
         return this.fmtInteger(this.intOf(v), false, verb);
+      case Kind.Float64:
+        return this.fmtFloat(readFloat64(mem, v.addr), verb);
       case Kind.String:
         return this.fmtString(readString(this.rt, mem.ptr(v.addr), mem.ptr(v.addr + W)), verb);
       case Kind.Map: {
@@ -760,7 +808,7 @@ class Printer {
     const intArg = (n: number): { v: number; ok: boolean; n: number } => {
       if (n >= args.length) return { v: 0, ok: false, n };
       const a = args[n];
-      if (!a || (a.t.kind !== Kind.Int && a.t.kind !== Kind.Int32 && a.t.kind !== Kind.Uint8)) return { v: 0, ok: false, n: n + 1 };
+      if (!a || !intKind(a.t.kind, this.W)) return { v: 0, ok: false, n: n + 1 };
       const v = Number(this.intOf(a));
       const ok = v >= -1e6 && v <= 1e6;
       return { v: ok ? v : 0, ok, n: n + 1 };
@@ -937,15 +985,19 @@ function sortMapKeys(rt: Runtime, kt: TypeDesc, entries: { key: number; elem: nu
   const mem = rt.mem;
   const W = rt.arch.ptrSize;
   const cmp = (t: TypeDesc, a: number, b: number): number => {
+    if (t.kind === Kind.Float64) {
+      // NaN first, then by value (fmtsort's floatCompare)
+      const x = readFloat64(mem, a);
+      const y = readFloat64(mem, b);
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : -1) : 1;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    if (intKind(t.kind, W)) {
+      const x = readInt(mem, t.kind, W, a)!;
+      const y = readInt(mem, t.kind, W, b)!;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
     switch (t.kind) {
-      case Kind.Int: {
-        const x = W === 8 ? mem.i64(a) : BigInt(mem.i32(a));
-        const y = W === 8 ? mem.i64(b) : BigInt(mem.i32(b));
-        return x < y ? -1 : x > y ? 1 : 0;
-      }
-      case Kind.Int32:
-        return mem.i32(a) - mem.i32(b);
-      case Kind.Uint8:
       case Kind.Bool:
         return mem.u8(a) - mem.u8(b);
       case Kind.String:

@@ -15,6 +15,8 @@ import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timed
 import { getproccount } from './os_linux.ts';
 import { gopark, gosched, gosched_m, goyield_m, park_m, parkunlock_c } from './park.ts';
 import { defineLangHosts } from './lang.ts';
+import { defineVlrtHosts } from './vlrt.ts';
+import { defineStringsHosts } from './strings.ts';
 import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
@@ -188,6 +190,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineEntry(host, ENTRY.panicdivide, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);
   });
+  defineEntry(host, ENTRY.panicUnaligned, () => {
+    throw new GoPanic('unaligned 64-bit atomic operation', rt().getg().goid, undefined, false, { kind: 'string' });
+  });
   defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);
   });
@@ -207,6 +212,11 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.notetsleep.recheck', { abi: 'internal', nargs: 1 + w64 }, (c) => boolOrTail(notetsleep_recheck(rt(), c, c.argN(0), Number(c.argI64(1)))));
   // timediv(v int64, div int32, rem *int32) int32: arm's timespec.setNsec
   host.define('runtime.timediv', { abi: 'internal', nargs: w64 + 2 }, (c) => timediv(rt(), c.argI64(0), Number(BigInt.asIntN(32, c.arg(w64))), c.argN(w64 + 1)));
+
+  // ---- 64-bit division on 32-bit targets (vlrt.go) ----
+  defineVlrtHosts(host, rt);
+  // ---- strings, sort, strconv ----
+  defineStringsHosts(host, rt);
 }
 
 /** A host function's bool result (1 / 0), or its tail call. */

@@ -10,7 +10,8 @@
 // emulated memory: a heap array of itab pointers, its address and length in
 // Runtime.lang (plain numbers).
 import type { Runtime } from './runtime.ts';
-import { K, typeAt, type TypeDesc, dataEqual, Kind, readString } from './typedesc.ts';
+import { K, typeAt, type TypeDesc, dataEqual, intKind, Kind, readFloat64, readInt, readString } from './typedesc.ts';
+import { printfloat } from './ftoa.ts';
 import { GoPanic } from './throw.ts';
 
 /** The language runtime's state on the Runtime: plain numbers (addresses in emulated memory). */
@@ -125,15 +126,12 @@ function printBasic(rt: Runtime, t: TypeDesc, data: number): string | null {
   const mem = rt.mem;
   const W = rt.arch.ptrSize;
   const p = t.direct ? null : data;
+  const n = intKind(t.kind, W) ? readInt(mem, t.kind, W, p!) : null;
+  if (n !== null) return n.toString();
+  if (t.kind === Kind.Float64) return printfloat(readFloat64(mem, p!));
   switch (t.kind) {
     case Kind.Bool:
       return mem.u8(p!) ? 'true' : 'false';
-    case Kind.Int:
-      return (W === 8 ? mem.i64(p!) : BigInt(mem.i32(p!))).toString();
-    case Kind.Int32:
-      return String(mem.i32(p!));
-    case Kind.Uint8:
-      return String(mem.u8(p!));
     case Kind.String:
       return Buffer.from(readString(rt, mem.ptr(p!), mem.ptr(p! + W))).toString('utf8');
     default:

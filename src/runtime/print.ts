@@ -9,6 +9,7 @@ import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostRegistry } from '../os/host.ts';
 import { lock, mutexAt, unlock } from './lock.ts';
 import type { Runtime } from './runtime.ts';
+import { printfloat } from './ftoa.ts';
 
 /**
  * Ports printlock: the M counts its print nesting in m.printlock and takes
@@ -39,6 +40,12 @@ export function definePrintHosts(host: HostRegistry, writer: (s: string) => unkn
   defineEntry(host, ENTRY.printlock, () => (rt ? printlock(rt()) : undefined));
   defineEntry(host, ENTRY.printunlock, () => (rt ? printunlock(rt()) : undefined));
   defineEntry(host, ENTRY.printint, (c) => write(c.argI64(0).toString()));
+  defineEntry(host, ENTRY.printfloat, (c) => {
+    const b = Buffer.alloc(8);
+    b.writeBigInt64LE(c.argI64(0));
+    write(printfloat(b.readDoubleLE(0)));
+  });
+  defineEntry(host, ENTRY.printuint, (c) => write(BigInt.asUintN(64, c.argI64(0)).toString()));
   defineEntry(host, ENTRY.printbool, (c) => write((c.arg(0) & 0xffn) !== 0n ? 'true' : 'false'));
   defineEntry(host, ENTRY.printstring, (c) => {
     const n = c.argN(1);

@@ -20,8 +20,17 @@ const METHOD_WORDS = 5;
 export const Kind = {
   Bool: 1,
   Int: 2,
+  Int8: 3,
+  Int16: 4,
   Int32: 5,
+  Int64: 6,
+  Uint: 7,
   Uint8: 8,
+  Uint16: 9,
+  Uint32: 10,
+  Uint64: 11,
+  Uintptr: 12,
+  Float64: 14,
   Array: 17,
   Chan: 18,
   Func: 19,
@@ -32,6 +41,44 @@ export const Kind = {
   String: 24,
   Struct: 25,
 } as const;
+
+/** An integer kind's size in bytes (W: the word size) and signedness; null for other kinds. */
+export function intKind(kind: number, W: number): { size: number; signed: boolean } | null {
+  switch (kind) {
+    case Kind.Int:
+      return { size: W, signed: true };
+    case Kind.Uint:
+    case Kind.Uintptr:
+      return { size: W, signed: false };
+    case Kind.Int8:
+    case Kind.Int16:
+    case Kind.Int32:
+    case Kind.Int64:
+      return { size: 1 << (kind - Kind.Int8), signed: true };
+    case Kind.Uint8:
+    case Kind.Uint16:
+    case Kind.Uint32:
+    case Kind.Uint64:
+      return { size: 1 << (kind - Kind.Uint8), signed: false };
+    default:
+      return null;
+  }
+}
+
+/** The integer of kind `kind` at addr (see intKind), or null for other kinds. */
+export function readInt(mem: Arena, kind: number, W: number, addr: number): bigint | null {
+  const k = intKind(kind, W);
+  if (!k) return null;
+  const b = mem.read(addr, k.size);
+  let v = 0n;
+  for (let i = k.size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]!);
+  return k.signed ? BigInt.asIntN(k.size * 8, v) : v;
+}
+
+/** The float64 at addr. */
+export function readFloat64(mem: Arena, addr: number): number {
+  return Buffer.from(mem.read(addr, 8)).readDoubleLE(0);
+}
 
 const KIND_MASK = 31;
 const KIND_DIRECT_IFACE = 32;
@@ -230,13 +277,13 @@ export function newString(rt: Runtime, b: Uint8Array): [number, number] {
 export function valuesEqual(rt: Runtime, t: TypeDesc, a: number, b: number): boolean {
   const mem = rt.mem;
   const W = rt.arch.ptrSize;
+  const ik = intKind(t.kind, W);
+  if (ik) return Buffer.compare(Buffer.from(mem.read(a, ik.size)), Buffer.from(mem.read(b, ik.size))) === 0;
   switch (t.kind) {
     case Kind.Bool:
-    case Kind.Uint8:
       return mem.u8(a) === mem.u8(b);
-    case Kind.Int32:
-      return mem.u32(a) === mem.u32(b);
-    case Kind.Int:
+    case Kind.Float64:
+      return readFloat64(mem, a) === readFloat64(mem, b);
     case Kind.Ptr:
     case Kind.Chan:
     case Kind.Map:
@@ -290,15 +337,30 @@ export function hashValue(rt: Runtime, t: TypeDesc, p: number, seed: number): nu
   const mem = rt.mem;
   const W = rt.arch.ptrSize;
   const visit = (t: TypeDesc, p: number): void => {
+    const ik = intKind(t.kind, W);
+    if (ik) {
+      // words (int, uint, uintptr) and 64-bit values as two 32-bit halves; narrower values as they are
+      const v = readInt(mem, t.kind, W, p)!;
+      const u = BigInt.asUintN(ik.size * 8, v);
+      if (ik.size === 8 || t.kind === Kind.Int || t.kind === Kind.Uint || t.kind === Kind.Uintptr) {
+        mix(Number(u & 0xffffffffn));
+        mix(Number(u >> 32n));
+      } else mix(Number(u));
+      return;
+    }
     switch (t.kind) {
       case Kind.Bool:
-      case Kind.Uint8:
         mix(mem.u8(p));
         return;
-      case Kind.Int32:
-        mix(mem.u32(p));
+      case Kind.Float64: {
+        // +0 and -0 are equal keys (f64hash); a NaN never equals anything, whatever its hash
+        const f = readFloat64(mem, p);
+        const b = Buffer.alloc(8);
+        b.writeDoubleLE(f === 0 ? 0 : f);
+        mix(b.readUInt32LE(0));
+        mix(b.readUInt32LE(4));
         return;
-      case Kind.Int:
+      }
       case Kind.Ptr:
       case Kind.Chan:
       case Kind.Map: {

@@ -15,7 +15,10 @@
 //     GOMAXPROCS changes;
 //   - args that link each slice to the gogo switch record that started it,
 //     and each park/yield/exit to the mcall record that left the goroutine
-//     (`switch`: the record's seq, as `gogo-emu switches` prints it).
+//     (`switch`: the record's seq, as `gogo-emu switches` prints it);
+//   - with the `insns` option (the web app, to jump there): the global
+//     instruction count where each event happened (`insns`; a slice also
+//     gets `endInsns`).
 // Time is the virtual clock (modeled cycles at 1 GHz, so 1 cycle = 1 ns);
 // Trace Event timestamps are microseconds.
 //
@@ -75,6 +78,8 @@ interface NextCell {
 
 interface OpenSlice {
   goid: number;
+  /** the instruction count at its start (with the insns option) */
+  insns?: number;
   name: string;
   m: number;
   p: number;
@@ -212,11 +217,16 @@ export class TimelineRecorder {
 
   private readonly rt: Runtime;
   /** open state slices (spinning, idle) by track, `pid:tid` */
-  private readonly states = new Map<string, { name: string; start: number }>();
+  private readonly states = new Map<string, { name: string; start: number; insns?: number }>();
 
+  /**
+   * `insns`: the global instruction count now (Threads.totalInsns); when
+   * given, every event's args also say where in the run it happened.
+   */
   constructor(
     p: Process,
     private readonly title: string,
+    private readonly opts: { insns?: () => number } = {},
   ) {
     this.rt = p.rt;
     this.recorder = new SwitchRecorder(p, { steps: false, retain: false });
@@ -262,6 +272,11 @@ export class TimelineRecorder {
     return this.rt.nanotime();
   }
 
+  /** args plus the instruction count now (with the insns option) */
+  private at(args: Record<string, unknown>): Record<string, unknown> {
+    return this.opts.insns ? { ...args, insns: this.opts.insns() } : args;
+  }
+
   private where(): { m: number; p: number } {
     try {
       const m = this.rt.curm();
@@ -275,7 +290,7 @@ export class TimelineRecorder {
   private instant(name: string, args: Record<string, unknown>, link?: SwitchKind[]): void {
     const { m } = this.where();
     this.ms.add(m);
-    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: PID_M, tid: m, ts: us(this.now()), cat: 'sched', args };
+    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: PID_M, tid: m, ts: us(this.now()), cat: 'sched', args: this.at(args) };
     this.emit(ev, this.made++, link && this.previous(link));
   }
 
@@ -283,7 +298,7 @@ export class TimelineRecorder {
   private stateOpen(pid: number, tid: number, name: string): void {
     this.stateClose(pid, tid);
     (pid === PID_M ? this.ms : this.ps).add(tid);
-    this.states.set(`${pid}:${tid}`, { name, start: this.now() });
+    this.states.set(`${pid}:${tid}`, { name, start: this.now(), insns: this.opts.insns?.() });
   }
 
   private stateClose(pid: number, tid: number): void {
@@ -291,13 +306,15 @@ export class TimelineRecorder {
     const s = this.states.get(key);
     if (!s) return;
     this.states.delete(key);
-    this.emit({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(this.now() - s.start), cat: 'mp' }, this.made++, undefined);
+    const ev: TraceEvent = { name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(this.now() - s.start), cat: 'mp' };
+    if (this.opts.insns) ev.args = { insns: s.insns, endInsns: this.opts.insns() };
+    this.emit(ev, this.made++, undefined);
   }
 
   /** An instant event on a given track. */
   private mark(pid: number, tid: number, name: string, args: Record<string, unknown>): void {
     (pid === PID_M ? this.ms : this.ps).add(tid);
-    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.now()), cat: 'mp', args }, this.made++, undefined);
+    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.now()), cat: 'mp', args: this.at(args) }, this.made++, undefined);
   }
 
   private close(m: number, reason: string): void {
@@ -305,7 +322,8 @@ export class TimelineRecorder {
     if (!s) return;
     this.open.delete(m);
     const end = this.now();
-    const args = { goid: s.goid, until: reason };
+    const args: Record<string, unknown> = { goid: s.goid, until: reason };
+    if (this.opts.insns) Object.assign(args, { insns: s.insns, endInsns: this.opts.insns() });
     const slice = (pid: number, tid: number): TraceEvent => ({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(end - s.start), cat: 'goroutine', args: { ...args } });
     const evs = [slice(PID_M, s.m)];
     if (s.p >= 0) evs.push(slice(PID_P, s.p));
@@ -327,7 +345,7 @@ export class TimelineRecorder {
         const name = `G${e.goid} ${rt.machine.describe(startpc).replace(/\+0$/, '')}`;
         const cell: NextCell = { kinds: ['gogo'], waiting: [] };
         this.pendingNext.push(cell);
-        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start: this.now(), cell });
+        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start: this.now(), cell, insns: this.opts.insns?.() });
         break;
       }
       case 'gostatus': {

@@ -50,7 +50,8 @@ describe.each(archCases)('the runtime entries compiled code uses on %s', (_name,
       }
     }
     // every entry has a user among the programs (the list has no stale entries)
-    expect(ENTRIES.map((e) => e.symbol).filter((s) => !used.has(s))).toEqual([]);
+    // (64-bit division helpers only where words are 32 bits)
+    expect(ENTRIES.filter((e) => !(e.only32 && arch.ptrSize === 8)).map((e) => e.symbol).filter((s) => !used.has(s))).toEqual([]);
   });
 });
 

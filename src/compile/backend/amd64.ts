@@ -37,6 +37,7 @@ import { goAsmConst } from '../../go119/goasm.ts';
 import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
+import { emitFloatOp } from './amd64_float.ts';
 
 const ARG_REGS = ['rax', 'rbx', 'rcx', 'rdi', 'rsi', 'r8', 'r9', 'r10', 'r11'] as const;
 /** The low byte and the 32-bit name of each argument register (for zero-extending bools). */
@@ -69,7 +70,7 @@ export function amd64Backend(arch: Arch): CodegenBackend {
 }
 
 class Amd64Func {
-  private readonly w = new AsmWriter();
+  readonly w = new AsmWriter();
   /** bytes of the outgoing spill area */
   private readonly out: number;
   /** bytes below the saved RBP */
@@ -94,7 +95,7 @@ class Amd64Func {
   }
 
   /** Load an operand into a 64-bit register. */
-  private load(reg: string, o: Operand): void {
+  load(reg: string, o: Operand): void {
     const w = this.w;
     switch (o.k) {
       case 'slot':
@@ -204,10 +205,11 @@ class Amd64Func {
     }
     if (i.dst === undefined) return;
     if (i.size === 4 && i.signed && i.aop !== 'cas') w.op('movsxd rax, eax');
+    else if (i.size === 4 && i.aop !== 'cas') w.op('mov eax, eax');
     this.store(i.dst, 'rax');
   }
 
-  private store(dst: number, reg: string): void {
+  store(dst: number, reg: string): void {
     this.w.op(`mov ${this.slot(dst)}, ${reg}`);
   }
 
@@ -253,7 +255,13 @@ class Amd64Func {
         this.load('rax', i.a);
         this.load('rcx', i.b);
         const done = w.fresh();
-        if (i.b.k !== 'imm') {
+        if (i.b.k !== 'imm' && i.unsigned) {
+          const nonzero = w.fresh();
+          w.op('test rcx, rcx');
+          w.op(`jne ${nonzero}`);
+          w.op(`call ${ENTRY.panicdivide.symbol}`);
+          w.label(nonzero);
+        } else if (i.b.k !== 'imm') {
           const nonzero = w.fresh();
           const normal = w.fresh();
           w.op('test rcx, rcx');
@@ -267,8 +275,13 @@ class Amd64Func {
           w.op(`jmp ${done}`);
           w.label(normal);
         }
-        w.op('cqo');
-        w.op('idiv rcx');
+        if (i.unsigned) {
+          w.op('xor edx, edx');
+          w.op('div rcx');
+        } else {
+          w.op('cqo');
+          w.op('idiv rcx');
+        }
         if (i.op === 'mod') w.op('mov rax, rdx');
         w.label(done);
         this.store(i.dst, 'rax');
@@ -277,7 +290,7 @@ class Amd64Func {
       case 'shl':
       case 'shr': {
         this.load('rax', i.a);
-        const insn = i.op === 'shl' ? 'shl' : 'sar';
+        const insn = i.op === 'shl' ? 'shl' : i.unsigned ? 'shr' : 'sar';
         if (i.b.k === 'imm') {
           if (i.b.v !== 0n) w.op(`${insn} rax, ${i.b.v}`);
           this.store(i.dst, 'rax');
@@ -287,13 +300,15 @@ class Amd64Func {
         const ok = w.fresh();
         const small = w.fresh();
         const done = w.fresh();
-        w.op('test rcx, rcx');
-        w.op(`jns ${ok}`);
-        w.op(`call ${ENTRY.panicshift.symbol}`);
+        if (!i.ucount) {
+          w.op('test rcx, rcx');
+          w.op(`jns ${ok}`);
+          w.op(`call ${ENTRY.panicshift.symbol}`);
+        }
         w.label(ok);
         w.op('cmp rcx, 64');
         w.op(`jb ${small}`);
-        w.op(i.op === 'shl' ? 'xor eax, eax' : 'sar rax, 63');
+        w.op(i.op === 'shl' || i.unsigned ? 'xor eax, eax' : 'sar rax, 63');
         w.op(`jmp ${done}`);
         w.label(small);
         w.op(`${insn} rax, cl`);
@@ -305,6 +320,7 @@ class Amd64Func {
         this.load('r11', i.base);
         const m = `[r11 + ${i.off}]`;
         if (i.size === 1) w.op(i.signed ? `movsx rax, byte ptr ${m}` : `movzx eax, byte ptr ${m}`);
+        else if (i.size === 2) w.op(i.signed ? `movsx rax, word ptr ${m}` : `movzx eax, word ptr ${m}`);
         else if (i.size === 4) w.op(i.signed ? `movsxd rax, dword ptr ${m}` : `mov eax, dword ptr ${m}`);
         else w.op(`mov rax, ${m}`);
         this.store(i.dst, 'rax');
@@ -313,13 +329,13 @@ class Amd64Func {
       case 'store': {
         this.load('r11', i.base);
         const size = i.size ?? 8;
-        const ptr = size === 1 ? 'byte ptr' : size === 4 ? 'dword ptr' : 'qword ptr';
+        const ptr = size === 1 ? 'byte ptr' : size === 2 ? 'word ptr' : size === 4 ? 'dword ptr' : 'qword ptr';
         if (i.src.k === 'imm' && fitsImm32(i.src.v)) {
-          const v = size === 1 ? BigInt.asIntN(8, i.src.v) : size === 4 ? BigInt.asIntN(32, i.src.v) : i.src.v;
+          const v = size === 8 ? i.src.v : BigInt.asIntN(size * 8, i.src.v);
           w.op(`mov ${ptr} [r11 + ${i.off}], ${v}`);
         } else {
           this.load('rax', i.src);
-          w.op(`mov [r11 + ${i.off}], ${size === 1 ? 'al' : size === 4 ? 'eax' : 'rax'}`);
+          w.op(`mov [r11 + ${i.off}], ${size === 1 ? 'al' : size === 2 ? 'ax' : size === 4 ? 'eax' : 'rax'}`);
         }
         return;
       }
@@ -347,6 +363,14 @@ class Amd64Func {
         w.op(`j${SETCC[i.when ? i.cmp : NEGATE[i.cmp]]} .L${i.target}`);
         return;
       }
+      case 'pair':
+      case 'pshift':
+      case 'pcmp':
+        throw new Error(`amd64: ${i.op} is for 32-bit targets`);
+      case 'fop':
+      case 'fcmp':
+      case 'fcvt':
+        return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
       case 'atomic':

@@ -32,6 +32,8 @@ import { goAsmConst } from '../../go119/goasm.ts';
 import type { Arch } from '../../arch/types.ts';
 import type { CodegenBackend } from './types.ts';
 import { AsmWriter, dataBlock } from './writer.ts';
+import { emitPairOp } from './arm_pair.ts';
+import { emitFloatOp } from './arm_float.ts';
 
 const COND: Record<string, string> = { eq: 'eq', ne: 'ne', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge', ltu: 'lo', leu: 'ls', gtu: 'hi', geu: 'hs' };
 const ALU: Record<string, string> = { add: 'add', sub: 'sub', and: 'and', or: 'orr', xor: 'eor', andnot: 'bic' };
@@ -55,7 +57,7 @@ export function armBackend(arch: Arch): CodegenBackend {
 }
 
 class ArmFunc {
-  private readonly w = new AsmWriter();
+  readonly w = new AsmWriter();
   /** bytes of the outgoing argument/result area */
   private readonly out: number;
   /** the frame size, including the saved LR */
@@ -68,7 +70,7 @@ class ArmFunc {
     let maxWords = 0;
     for (const i of f.body) {
       if (i.op !== 'call') continue;
-      const words = i.args.reduce((n, a) => n + (a.int64 ? 2 : 1), 0) + i.results.length;
+      const words = i.args.reduce((n, a) => n + (a.int64 ? 2 : 1), 0) + i.results.reduce((n, r) => n + (r.hi !== undefined ? 2 : 1), 0);
       maxWords = Math.max(maxWords, words);
     }
     this.out = 4 * maxWords;
@@ -98,7 +100,7 @@ class ArmFunc {
     }
   }
 
-  private load(reg: string, o: Operand): void {
+  load(reg: string, o: Operand): void {
     const w = this.w;
     switch (o.k) {
       case 'slot':
@@ -130,14 +132,14 @@ class ArmFunc {
   }
 
   /** The memory operand [r11, #off] (R11 holds the base address); large offsets go through R12. */
-  private baseMem(off: number): string {
-    if (off >= 0 && off <= 4095) return `[r11, #${off}]`;
+  private baseMem(off: number, max = 4095): string {
+    if (off >= 0 && off <= max) return `[r11, #${off}]`;
     this.constant('r12', off);
     this.w.op('add r11, r11, r12');
     return '[r11]';
   }
 
-  private storeSlot(s: number, reg: string): void {
+  storeSlot(s: number, reg: string): void {
     this.w.op(`str ${reg}, ${this.spMem(this.slotOff(s))}`);
   }
 
@@ -217,7 +219,10 @@ class ArmFunc {
    */
   private atomic(i: Extract<Inst, { op: 'atomic' }>): void {
     const w = this.w;
-    if (i.size !== 4) throw new Error('arm: 64-bit atomics need LDREXD/STREXD (not emitted yet)');
+    if (i.size === 8) {
+      this.atomic64(i);
+      return;
+    }
     const n = this.natomic++;
     const loop = `.Latomic${n}`;
     const fail = `.Latomicfail${n}`;
@@ -272,6 +277,72 @@ class ArmFunc {
     if (i.dst !== undefined) this.storeSlot(i.dst, 'r0');
   }
 
+  /**
+   * The 64-bit atomics of go1.19's atomic_arm.s (armXadd64, armXchg64,
+   * armCas64, armLoad64, armStore64): LDREXD/STREXD on register pairs
+   * (R0:R1 the value in memory, R2:R3 the operand, R4:R5 Cas's old value;
+   * R12 the STREXD status), between DMB ISH barriers.
+   */
+  private atomic64(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    const n = this.natomic++;
+    const loop = `.Latomic${n}`;
+    const fail = `.Latomicfail${n}`;
+    const done = `.Latomicdone${n}`;
+    this.load('r11', i.addr);
+    if (i.val) {
+      this.load('r2', i.val);
+      this.load('r3', i.valHi!);
+    }
+    if (i.old) {
+      this.load('r4', i.old);
+      this.load('r5', i.oldHi!);
+    }
+    switch (i.aop) {
+      case 'load':
+        w.op('ldrexd r0, r1, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'store':
+      case 'swap':
+      case 'add':
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrexd r0, r1, [r11]');
+        if (i.aop === 'add') {
+          w.op('adds r0, r0, r2');
+          w.op('adc r1, r1, r3');
+          w.op('strexd r12, r0, r1, [r11]');
+        } else {
+          w.op('strexd r12, r2, r3, [r11]');
+        }
+        w.op('cmp r12, #0');
+        w.op(`bne ${loop}`);
+        w.op('dmb ish');
+        break;
+      case 'cas':
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrexd r0, r1, [r11]');
+        w.op('cmp r0, r4');
+        w.op(`bne ${fail}`);
+        w.op('cmp r1, r5');
+        w.op(`bne ${fail}`);
+        w.op('strexd r12, r2, r3, [r11]');
+        w.op('cmp r12, #0');
+        w.op(`bne ${loop}`);
+        w.op('mov r0, #1');
+        w.op(`b ${done}`);
+        w.label(fail);
+        w.op('mov r0, #0');
+        w.label(done);
+        w.op('dmb ish');
+        break;
+    }
+    if (i.dst !== undefined) this.storeSlot(i.dst, 'r0');
+    if (i.dstHi !== undefined) this.storeSlot(i.dstHi, 'r1');
+  }
+
   /** reg = our argument pointer: the caller's SP (above our frame) plus MinFrameSize (its saved-LR word) */
   private argp(reg: string): void {
     const off = this.T + 4;
@@ -316,7 +387,13 @@ class ArmFunc {
         this.load('r0', i.a);
         this.load('r1', i.b);
         const done = w.fresh();
-        if (i.b.k !== 'imm') {
+        if (i.b.k !== 'imm' && i.unsigned) {
+          const nonzero = w.fresh();
+          w.op('cmp r1, #0');
+          w.op(`bne ${nonzero}`);
+          w.op(`bl ${ENTRY.panicdivide.symbol}`);
+          w.label(nonzero);
+        } else if (i.b.k !== 'imm') {
           const nonzero = w.fresh();
           const normal = w.fresh();
           w.op('cmp r1, #0');
@@ -330,7 +407,7 @@ class ArmFunc {
           w.op(`b ${done}`);
           w.label(normal);
         }
-        w.op('sdiv r2, r0, r1');
+        w.op(`${i.unsigned ? 'udiv' : 'sdiv'} r2, r0, r1`);
         w.op(i.op === 'div' ? 'mov r0, r2' : 'mls r0, r2, r1, r0');
         w.label(done);
         this.storeSlot(i.dst, 'r0');
@@ -339,23 +416,25 @@ class ArmFunc {
       case 'shl':
       case 'shr': {
         this.load('r0', i.a);
-        const insn = i.op === 'shl' ? 'lsl' : 'asr';
+        const insn = i.op === 'shl' ? 'lsl' : i.unsigned ? 'lsr' : 'asr';
         if (i.b.k === 'imm') {
           if (i.b.v !== 0n) w.op(`${insn} r0, r0, #${i.b.v}`);
           this.storeSlot(i.dst, 'r0');
           return;
         }
         this.load('r1', i.b);
-        const ok = w.fresh();
-        w.op('cmp r1, #0');
-        w.op(`bge ${ok}`);
-        w.op(`bl ${ENTRY.panicshift.symbol}`);
-        w.label(ok);
+        if (!i.ucount) {
+          const ok = w.fresh();
+          w.op('cmp r1, #0');
+          w.op(`bge ${ok}`);
+          w.op(`bl ${ENTRY.panicshift.symbol}`);
+          w.label(ok);
+        }
         // Register shifts use the low byte of the count: saturate 32 and up by hand.
         w.op('cmp r1, #32');
-        if (i.op === 'shl') {
+        if (i.op === 'shl' || i.unsigned) {
           w.op('movhs r0, #0');
-          w.op('lsllo r0, r0, r1');
+          w.op(`${insn}lo r0, r0, r1`);
         } else {
           w.op('movhs r1, #31');
           w.op('asr r0, r0, r1');
@@ -365,13 +444,15 @@ class ArmFunc {
       }
       case 'load':
         this.load('r11', i.base);
-        w.op(`${i.size === 1 ? 'ldrb' : 'ldr'} r0, ${this.baseMem(i.off)}`);
+        if (i.size === 2 || (i.size === 1 && i.signed)) w.op(`${i.size === 2 ? (i.signed ? 'ldrsh' : 'ldrh') : 'ldrsb'} r0, ${this.baseMem(i.off, 255)}`);
+        else w.op(`${i.size === 1 ? 'ldrb' : 'ldr'} r0, ${this.baseMem(i.off)}`);
         this.storeSlot(i.dst, 'r0');
         return;
       case 'store':
         this.load('r0', i.src);
         this.load('r11', i.base);
-        w.op(`${i.size === 1 ? 'strb' : 'str'} r0, ${this.baseMem(i.off)}`);
+        if (i.size === 2) w.op(`strh r0, ${this.baseMem(i.off, 255)}`);
+        else w.op(`${i.size === 1 ? 'strb' : 'str'} r0, ${this.baseMem(i.off)}`);
         return;
       case 'label':
         w.label(`.L${i.id}`);
@@ -393,6 +474,14 @@ class ArmFunc {
         w.op(`cmp r0, ${this.src2(i.b, 'r1')}`);
         w.op(`b${COND[i.when ? i.cmp : NEGATE[i.cmp]]} .L${i.target}`);
         return;
+      case 'pair':
+      case 'pshift':
+      case 'pcmp':
+        return emitPairOp(this, i);
+      case 'fop':
+      case 'fcmp':
+      case 'fcvt':
+        return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
       case 'atomic':
@@ -424,7 +513,10 @@ class ArmFunc {
     for (const a of i.args) {
       this.load('r0', a.v);
       w.op(`str r0, [sp, #${4 + 4 * word++}]`);
-      if (a.int64) {
+      if (a.int64 && a.hi) {
+        this.load('r0', a.hi);
+        w.op(`str r0, [sp, #${4 + 4 * word++}]`);
+      } else if (a.int64) {
         w.op('asr r0, r0, #31');
         w.op(`str r0, [sp, #${4 + 4 * word++}]`);
       }
@@ -439,10 +531,15 @@ class ArmFunc {
       w.op('ldr r11, [r7]');
       w.op('blx r11');
     }
-    i.results.forEach((r, k) => {
-      if (r.dst === null) return;
-      w.op(`${r.bool ? 'ldrb' : 'ldr'} r0, [sp, #${4 + 4 * (word + k)}]`);
+    for (const r of i.results) {
+      const k = word++;
+      if (r.hi !== undefined) {
+        w.op(`ldr r0, [sp, #${4 + 4 * word++}]`);
+        this.storeSlot(r.hi, 'r0');
+      }
+      if (r.dst === null) continue;
+      w.op(`${r.bool ? 'ldrb' : 'ldr'} r0, [sp, #${4 + 4 * k}]`);
       this.storeSlot(r.dst, 'r0');
-    });
+    }
   }
 }

@@ -1,0 +1,303 @@
+// The library functions of packages strings and sort and the rest of strconv
+// that programs call (ENTRY's "library" block in src/abi): host functions
+// over Go strings and slices in emulated memory. Ports of the behaviour of
+// strings/strings.go (byte-wise search, Split's and Replace's empty-separator
+// rules, Fields and TrimSpace on unicode.IsSpace, ToUpper/ToLower rune by
+// rune), sort/sort.go's Ints and Strings (the sorted result is unique, so the
+// algorithm does not show) and strconv's FormatInt, ParseInt, FormatBool.
+// Arguments are the words of the Go arguments (a string is pointer and
+// length, a slice pointer, length and capacity); results the same.
+import { defineEntry, ENTRY } from '../abi/index.ts';
+import type { HostCall, HostRegistry } from '../os/host.ts';
+import type { Runtime } from './runtime.ts';
+import { newErrorString } from './strconv.ts';
+import { newString, readString } from './typedesc.ts';
+import { GoPanic } from './throw.ts';
+
+const enc = new TextEncoder();
+
+/** unicode.IsSpace's code points. */
+const SPACES = new Set([0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+const isSpace = (r: number) => SPACES.has(r) || (r >= 0x2000 && r <= 0x200a);
+
+/** The runes of s with their byte offsets (an invalid byte is one rune U+FFFD, as Go decodes). */
+function runes(s: Uint8Array): { r: number; at: number; n: number }[] {
+  const out: { r: number; at: number; n: number }[] = [];
+  const cont = (k: number) => k < s.length && (s[k]! & 0xc0) === 0x80;
+  let i = 0;
+  while (i < s.length) {
+    const b = s[i]!;
+    let n = 1;
+    let r = 0xfffd;
+    if (b < 0x80) r = b;
+    else if (b >= 0xc2 && b <= 0xdf && cont(i + 1)) [n, r] = [2, ((b & 0x1f) << 6) | (s[i + 1]! & 0x3f)];
+    else if (b >= 0xe0 && b <= 0xef && cont(i + 1) && cont(i + 2)) {
+      const x = ((b & 0x0f) << 12) | ((s[i + 1]! & 0x3f) << 6) | (s[i + 2]! & 0x3f);
+      if (x >= 0x800 && !(x >= 0xd800 && x <= 0xdfff)) [n, r] = [3, x];
+    } else if (b >= 0xf0 && b <= 0xf4 && cont(i + 1) && cont(i + 2) && cont(i + 3)) {
+      const x = ((b & 0x07) << 18) | ((s[i + 1]! & 0x3f) << 12) | ((s[i + 2]! & 0x3f) << 6) | (s[i + 3]! & 0x3f);
+      if (x >= 0x10000 && x <= 0x10ffff) [n, r] = [4, x];
+    }
+    out.push({ r, at: i, n });
+    i += n;
+  }
+  return out;
+}
+
+function indexOf(s: Uint8Array, sub: Uint8Array, from = 0): number {
+  return Buffer.from(s.buffer, s.byteOffset, s.length).indexOf(Buffer.from(sub.buffer, sub.byteOffset, sub.length), from);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.length)));
+}
+
+/** Map each rune through f (simple case mapping: a rune whose mapping is not one rune stays). */
+function mapRunes(s: Uint8Array, f: (ch: string) => string): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const { r, at, n } of runes(s)) {
+    const ch = String.fromCodePoint(r);
+    const m = r === 0xfffd && n === 1 ? null : f(ch);
+    parts.push(m !== null && [...m].length === 1 ? enc.encode(m) : s.subarray(at, at + n));
+  }
+  return concat(parts);
+}
+
+export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void {
+  const W = () => rt().arch.ptrSize;
+  const str = (c: HostCall, i: number): Uint8Array => readString(rt(), c.argN(i), c.argN(i + 1));
+  const ret = (b: Uint8Array): [number, number] => newString(rt(), b);
+  const b = (x: boolean) => (x ? 1 : 0);
+  /** a new []string: pointer, length, capacity */
+  const stringSlice = (items: Uint8Array[]): [number, number, number] => {
+    const r = rt();
+    const w = W();
+    if (items.length === 0) return [r.heap.alloc(0), 0, 0];
+    const p = r.heap.alloc(2 * w * items.length);
+    items.forEach((it, i) => {
+      const [sp, sn] = newString(r, it);
+      r.mem.setPtr(p + 2 * w * i, sp);
+      r.mem.setPtr(p + 2 * w * i + w, sn);
+    });
+    return [p, items.length, items.length];
+  };
+
+  defineEntry(host, ENTRY.stringsContains, (c) => b(indexOf(str(c, 0), str(c, 2)) >= 0));
+  defineEntry(host, ENTRY.stringsContainsRune, (c) => {
+    const r = Number(c.argInt(2));
+    return b(runes(str(c, 0)).some((x) => x.r === r));
+  });
+  defineEntry(host, ENTRY.stringsHasPrefix, (c) => {
+    const s = str(c, 0);
+    const p = str(c, 2);
+    return b(p.length <= s.length && Buffer.compare(Buffer.from(s.subarray(0, p.length)), Buffer.from(p)) === 0);
+  });
+  defineEntry(host, ENTRY.stringsHasSuffix, (c) => {
+    const s = str(c, 0);
+    const p = str(c, 2);
+    return b(p.length <= s.length && Buffer.compare(Buffer.from(s.subarray(s.length - p.length)), Buffer.from(p)) === 0);
+  });
+  defineEntry(host, ENTRY.stringsIndex, (c) => indexOf(str(c, 0), str(c, 2)));
+  defineEntry(host, ENTRY.stringsLastIndex, (c) => Buffer.from(str(c, 0)).lastIndexOf(Buffer.from(str(c, 2))));
+  defineEntry(host, ENTRY.stringsIndexByte, (c) => str(c, 0).indexOf(Number(c.arg(2) & 0xffn)));
+  defineEntry(host, ENTRY.stringsCount, (c) => {
+    const s = str(c, 0);
+    const sub = str(c, 2);
+    if (sub.length === 0) return runes(s).length + 1;
+    let n = 0;
+    for (let i = indexOf(s, sub); i >= 0; i = indexOf(s, sub, i + sub.length)) n++;
+    return n;
+  });
+  defineEntry(host, ENTRY.stringsSplit, (c) => {
+    const s = str(c, 0);
+    const sep = str(c, 2);
+    // an empty separator splits after each UTF-8 sequence
+    if (sep.length === 0) return stringSlice(runes(s).map((x) => s.subarray(x.at, x.at + x.n)));
+    const parts: Uint8Array[] = [];
+    let start = 0;
+    for (let i = indexOf(s, sep); i >= 0; i = indexOf(s, sep, start)) {
+      parts.push(s.subarray(start, i));
+      start = i + sep.length;
+    }
+    parts.push(s.subarray(start));
+    return stringSlice(parts);
+  });
+  defineEntry(host, ENTRY.stringsFields, (c) => {
+    const s = str(c, 0);
+    const parts: Uint8Array[] = [];
+    let start = -1;
+    for (const { r, at } of runes(s)) {
+      if (isSpace(r)) {
+        if (start >= 0) parts.push(s.subarray(start, at));
+        start = -1;
+      } else if (start < 0) start = at;
+    }
+    if (start >= 0) parts.push(s.subarray(start));
+    return stringSlice(parts);
+  });
+  defineEntry(host, ENTRY.stringsJoin, (c) => {
+    const r = rt();
+    const w = W();
+    const p = c.argN(0);
+    const n = c.argN(1);
+    const sep = str(c, 3);
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i > 0) parts.push(sep);
+      parts.push(readString(r, r.mem.ptr(p + 2 * w * i), r.mem.ptr(p + 2 * w * i + w)));
+    }
+    return ret(concat(parts));
+  });
+  defineEntry(host, ENTRY.stringsRepeat, (c) => {
+    const n = Number(c.argInt(2));
+    if (n < 0) throw new GoPanic('strings: negative Repeat count', rt().getg().goid);
+    const s = str(c, 0);
+    return ret(concat(Array.from({ length: n }, () => s)));
+  });
+  defineEntry(host, ENTRY.stringsToUpper, (c) => ret(mapRunes(str(c, 0), (ch) => ch.toUpperCase())));
+  defineEntry(host, ENTRY.stringsToLower, (c) => ret(mapRunes(str(c, 0), (ch) => ch.toLowerCase())));
+  defineEntry(host, ENTRY.stringsTrimSpace, (c) => {
+    const s = str(c, 0);
+    const rs = runes(s).filter((x) => !isSpace(x.r));
+    const all = runes(s);
+    let i = 0;
+    while (i < all.length && isSpace(all[i]!.r)) i++;
+    let j = all.length;
+    while (j > i && isSpace(all[j - 1]!.r)) j--;
+    if (rs.length === 0) return [0, 0];
+    return [c.argN(0) + all[i]!.at, all[j - 1]!.at + all[j - 1]!.n - all[i]!.at];
+  });
+  const trim = (c: HostCall, left: boolean, right: boolean): [number, number] => {
+    const s = str(c, 0);
+    const cut = new Set(runes(str(c, 2)).map((x) => x.r));
+    const all = runes(s);
+    let i = 0;
+    if (left) while (i < all.length && cut.has(all[i]!.r)) i++;
+    let j = all.length;
+    if (right) while (j > i && cut.has(all[j - 1]!.r)) j--;
+    if (i >= j) return [0, 0];
+    return [c.argN(0) + all[i]!.at, all[j - 1]!.at + all[j - 1]!.n - all[i]!.at];
+  };
+  defineEntry(host, ENTRY.stringsTrim, (c) => trim(c, true, true));
+  defineEntry(host, ENTRY.stringsTrimLeft, (c) => trim(c, true, false));
+  defineEntry(host, ENTRY.stringsTrimRight, (c) => trim(c, false, true));
+  defineEntry(host, ENTRY.stringsTrimPrefix, (c) => {
+    const s = str(c, 0);
+    const p = str(c, 2);
+    const has = p.length <= s.length && Buffer.compare(Buffer.from(s.subarray(0, p.length)), Buffer.from(p)) === 0;
+    return has ? [c.argN(0) + p.length, s.length - p.length] : [c.argN(0), c.argN(1)];
+  });
+  defineEntry(host, ENTRY.stringsTrimSuffix, (c) => {
+    const s = str(c, 0);
+    const p = str(c, 2);
+    const has = p.length <= s.length && Buffer.compare(Buffer.from(s.subarray(s.length - p.length)), Buffer.from(p)) === 0;
+    return has ? [c.argN(0), s.length - p.length] : [c.argN(0), c.argN(1)];
+  });
+  const replace = (s: Uint8Array, old: Uint8Array, nu: Uint8Array, n: number): Uint8Array => {
+    if (n < 0) n = Infinity;
+    const parts: Uint8Array[] = [];
+    if (old.length === 0) {
+      // an empty old string matches at the start and after each UTF-8 sequence
+      let k = 0;
+      const rs = runes(s);
+      for (let i = 0; i <= rs.length; i++) {
+        if (k < n) {
+          parts.push(nu);
+          k++;
+        }
+        if (i < rs.length) parts.push(s.subarray(rs[i]!.at, rs[i]!.at + rs[i]!.n));
+      }
+      return concat(parts);
+    }
+    let start = 0;
+    let k = 0;
+    for (let i = indexOf(s, old); i >= 0 && k < n; i = indexOf(s, old, start), k++) {
+      parts.push(s.subarray(start, i), nu);
+      start = i + old.length;
+    }
+    parts.push(s.subarray(start));
+    return concat(parts);
+  };
+  defineEntry(host, ENTRY.stringsReplace, (c) => ret(replace(str(c, 0), str(c, 2), str(c, 4), Number(c.argInt(6)))));
+  defineEntry(host, ENTRY.stringsReplaceAll, (c) => ret(replace(str(c, 0), str(c, 2), str(c, 4), -1)));
+
+  // ---- sort ----
+  defineEntry(host, ENTRY.sortInts, (c) => {
+    const r = rt();
+    const w = W();
+    const p = c.argN(0);
+    const n = c.argN(1);
+    const xs = Array.from({ length: n }, (_, i) => BigInt.asIntN(w * 8, r.mem.word(p + w * i)));
+    xs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    xs.forEach((x, i) => r.mem.setWord(p + w * i, x));
+  });
+  defineEntry(host, ENTRY.sortStrings, (c) => {
+    const r = rt();
+    const w = W();
+    const p = c.argN(0);
+    const n = c.argN(1);
+    const xs = Array.from({ length: n }, (_, i) => ({ p: r.mem.ptr(p + 2 * w * i), n: r.mem.ptr(p + 2 * w * i + w) }));
+    const bytes = (x: { p: number; n: number }) => Buffer.from(readString(r, x.p, x.n));
+    xs.sort((a, b) => Buffer.compare(bytes(a), bytes(b)));
+    xs.forEach((x, i) => {
+      r.mem.setPtr(p + 2 * w * i, x.p);
+      r.mem.setPtr(p + 2 * w * i + w, x.n);
+    });
+  });
+
+  // ---- strconv ----
+  defineEntry(host, ENTRY.strconvFormatInt, (c) => {
+    const base = Number(c.argInt(8 / W()));
+    if (base < 2 || base > 36) throw new GoPanic('strconv: illegal AppendInt/FormatInt base', rt().getg().goid);
+    return ret(enc.encode(c.argI64(0).toString(base)));
+  });
+  defineEntry(host, ENTRY.strconvFormatBool, (c) => ret(enc.encode((c.arg(0) & 0xffn) !== 0n ? 'true' : 'false')));
+  defineEntry(host, ENTRY.strconvParseInt, (c) => {
+    const r = rt();
+    const s = str(c, 0);
+    const base = Number(c.argInt(2));
+    const bitSize = Number(c.argInt(3));
+    const numErrorTab = c.argN(4);
+    const errStringTab = c.argN(5);
+    const out = (v: bigint, tab: number, data: number) => [...c.i64(v), tab, data];
+    const fail = (v: bigint, what: string) => {
+      const w = W();
+      const e = r.heap.alloc(6 * w);
+      const [fp, fnl] = newString(r, enc.encode('ParseInt'));
+      r.mem.setPtr(e, fp);
+      r.mem.setPtr(e + w, fnl);
+      const [np, nn] = newString(r, s);
+      r.mem.setPtr(e + 2 * w, np);
+      r.mem.setPtr(e + 3 * w, nn);
+      r.mem.setPtr(e + 4 * w, errStringTab);
+      r.mem.setPtr(e + 5 * w, newErrorString(r, what));
+      return out(v, numErrorTab, e);
+    };
+    let text = Buffer.from(s).toString('latin1');
+    let neg = false;
+    if (text[0] === '+' || text[0] === '-') {
+      neg = text[0] === '-';
+      text = text.slice(1);
+    }
+    let b = base;
+    if (b === 0) {
+      b = 10;
+      if (/^0[xX]/.test(text)) [b, text] = [16, text.slice(2)];
+      else if (/^0[bB]/.test(text)) [b, text] = [2, text.slice(2)];
+      else if (/^0[oO]/.test(text)) [b, text] = [8, text.slice(2)];
+      else if (/^0./.test(text)) [b, text] = [8, text.slice(1)];
+      text = text.replace(/_/g, '');
+    }
+    const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
+    if (text === '' || ![...text.toLowerCase()].every((ch) => digits.includes(ch))) return fail(0n, 'invalid syntax');
+    let v = 0n;
+    for (const ch of text.toLowerCase()) v = v * BigInt(b) + BigInt(digits.indexOf(ch));
+    if (neg) v = -v;
+    const bits = BigInt(bitSize === 0 ? W() * 8 : bitSize);
+    const max = (1n << (bits - 1n)) - 1n;
+    const min = -(1n << (bits - 1n));
+    if (v > max) return fail(max, 'value out of range');
+    if (v < min) return fail(min, 'value out of range');
+    return out(v, 0, 0);
+  });
+}
