@@ -105,7 +105,7 @@ export const ENTRY = {
   deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')], [v('int', 'r')]),
   /** recover(): argp is the calling function's argument pointer (caller's SP + MinFrameSize); returns the panic value or nil */
   /** a 64-bit atomic on an address that is not 8-aligned (32-bit targets): panic("unaligned 64-bit atomic operation") */
-  panicUnaligned: internal('runtime/internal/atomic.panicUnaligned', 'host', []),
+  panicUnaligned: { ...internal('runtime/internal/atomic.panicUnaligned', 'host', []), only32: true },
   /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
   rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
