@@ -171,3 +171,12 @@ TEXT runtime.gopanic.loop(SB), NOSPLIT, $0
 done:
     call runtime.fatalpanic
     int3
+
+// parkret2: where a goroutine parked in a host function with two register
+// results (selectgo's casi, recvOK) resumes: gogo has put gobuf.ret in AX
+// and gobuf.ctxt in DX; the second result goes to BX and the call returns to
+// its caller (the runtime pushed that return address back onto the stack).
+// Ports select.go:511-511 (selectgo's return of both results after gopark).
+TEXT runtime.parkret2(SB), $0-0
+    mov rbx, rdx
+    ret

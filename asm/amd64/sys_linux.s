@@ -264,6 +264,27 @@ TEXT runtime.mPark<>(SB), $16-8
     pop rbp
     jmp runtime.mPark.resume
 
+// netpoll(delay) of findRunnable, with no descriptors to poll (here:
+// mParkTimed<>(park *note, ns int64), ABIInternal: AX = &m.park, BX = ns):
+// the M waits for the next timer: notetsleep(&m.park, ns) (a futex sleep
+// with a timeout on the virtual clock, cut short by netpollBreak's
+// notewakeup); noteclear(&m.park); then runtime.mPark.resume (host), which
+// takes an idle P and looks for work again (sched.ts). Entered by a tail
+// call from findRunnable (on g0).
+// Clobbers: as notetsleep (futexsleep).
+// Ports proc.go:2816-2837.
+TEXT runtime.mParkTimed<>(SB), $16-16
+    push rbp
+    mov rbp, rsp
+    sub rsp, 8
+    mov qword ptr [rsp], rax            // keep &m.park
+    call runtime.notetsleep             // (AX = &m.park, BX = ns)
+    mov rax, qword ptr [rsp]
+    call runtime.noteclear
+    add rsp, 8
+    pop rbp
+    jmp runtime.mPark.resume
+
 // func usleep(usec uint32)   (ABI0: usec at 8(SP))
 // Sleep usec microseconds: nanosleep({usec / 1e6, usec % 1e6 * 1000}, nil).
 // Clobbers: AX, CX, DX, SI, DI.

@@ -265,6 +265,31 @@ TEXT runtime.mPark<>(SB), $8-4
     ldr lr, [sp], #12
     b runtime.mPark.resume
 
+// netpoll(delay) of findRunnable, with no descriptors to poll (here:
+// mParkTimed<>(park *note, ns int64), ABI0: &m.park at 4(R13), ns at 8-15):
+// the M waits for the next timer: notetsleep(&m.park, ns) (a futex sleep
+// with a timeout on the virtual clock, cut short by netpollBreak's
+// notewakeup); noteclear(&m.park); then runtime.mPark.resume (host), which
+// takes an idle P and looks for work again (sched.ts). Entered by a tail
+// call from findRunnable (on g0), LR = its caller.
+// Clobbers: as notetsleep (futexsleep).
+// Ports proc.go:2816-2837.
+TEXT runtime.mParkTimed<>(SB), $20-12
+    str lr, [sp, #-24]!             // frame: 0 LR, 4 n, 8-15 ns, 16 notetsleep's result, 20 &m.park
+    ldr r0, [sp, #28]
+    str r0, [sp, #20]
+    str r0, [sp, #4]
+    ldr r0, [sp, #32]
+    str r0, [sp, #8]
+    ldr r0, [sp, #36]
+    str r0, [sp, #12]
+    bl runtime.notetsleep
+    ldr r0, [sp, #20]
+    str r0, [sp, #4]
+    bl runtime.noteclear
+    ldr lr, [sp], #24
+    b runtime.mPark.resume
+
 // usplitR0: R0 = R0 / 1000000, R1 = R0 % 1000000 (by a multiply with the
 // reciprocal, as the compiler divides by a constant).
 // Clobbers: R0-R3.

@@ -160,6 +160,44 @@ export const ENTRY = {
   chanrecv1: internal('runtime.chanrecv1', 'host', [v('ptr', 'c'), v('ptr', 'elem')]),
   chanrecv2: internal('runtime.chanrecv2', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'received')]),
   closechan: internal('runtime.closechan', 'host', [v('ptr', 'c')]),
+
+  // ---- select (select.go, chan.go) ----
+  /**
+   * the general select: cas0 points at [nsends+nrecvs]scase{c, elem} (sends
+   * first, receives from the end), order0 at [2*(nsends+nrecvs)]uint16
+   * (pollorder then lockorder); pc0 is 0 (race builds only). Returns the
+   * chosen case (-1: default) and, for a receive, whether a value came.
+   */
+  selectgo: internal('runtime.selectgo', 'host', [v('ptr', 'cas0'), v('ptr', 'order0'), v('ptr', 'pc0'), v('int', 'nsends'), v('int', 'nrecvs'), v('bool', 'block')], [v('int', 'casi'), v('bool', 'recvOK')]),
+  /** `select { case c <- v: ... default: ... }` */
+  selectnbsend: internal('runtime.selectnbsend', 'host', [v('ptr', 'c'), v('ptr', 'elem')], [v('bool', 'selected')]),
+  /** `select { case v, ok = <-c: ... default: ... }` */
+  selectnbrecv: internal('runtime.selectnbrecv', 'host', [v('ptr', 'elem'), v('ptr', 'c')], [v('bool', 'selected'), v('bool', 'received')]),
+  /** `select {}`: park for good */
+  block: internal('runtime.block', 'host', []),
+
+  // ---- package time over the runtime's timers (time.go, time/sleep.go, time/tick.go; src/runtime/timepkg.ts) ----
+  /** time.Sleep(d): runtime.timeSleep(ns), as time.Sleep is linknamed */
+  timeSleep: internal('runtime.timeSleep', 'host', [v('int64', 'ns')]),
+  /** time.NewTimer(d): a *Timer {C, r} whose r is started */
+  timeNewTimer: internal('time.NewTimer', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  /** time.AfterFunc(d, f): a *Timer that runs `go f()` */
+  timeAfterFunc: internal('time.AfterFunc', 'host', [v('int64', 'd'), v('ptr', 'f')], [v('ptr', 't')]),
+  /** time.NewTicker(d): a *Ticker {C, r} with period d (panics when d <= 0) */
+  timeNewTicker: internal('time.NewTicker', 'host', [v('int64', 'd')], [v('ptr', 't')]),
+  timeTimerStop: internal('time.(*Timer).Stop', 'host', [v('ptr', 't')], [v('bool', 'active')]),
+  timeTimerReset: internal('time.(*Timer).Reset', 'host', [v('ptr', 't'), v('int64', 'd')], [v('bool', 'active')]),
+  timeTickerStop: internal('time.(*Ticker).Stop', 'host', [v('ptr', 't')]),
+  /** time.Tick(d): NewTicker(d).C, or nil when d <= 0 */
+  timeTick: internal('time.Tick', 'host', [v('int64', 'd')], [v('ptr', 'c')]),
+  /** time.Now(): a Time {wall, ext, loc} on the virtual clock */
+  timeNow: internal('time.Now', 'host', [], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  /** time.Since(t): Now().Sub(t) */
+  timeSince: internal('time.Since', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'd')]),
+  /** t.Sub(u) */
+  timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
+  /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
+  durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 

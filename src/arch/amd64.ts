@@ -112,9 +112,20 @@ export const amd64: Arch = {
   callerSP(e) {
     return e.sp + 8;
   },
-  setParkedResult(m, buf, abi, nargs, i, v) {
+  setParkedResult(m, buf, abi, nargs, i, v, ret2) {
     if (abi === 'internal') {
-      if (i !== 0) throw new Error('amd64: only the first register result survives a park (gobuf.ret -> AX)');
+      if (i === 1 && ret2) {
+        const stub = ret2();
+        buf.ctxt = v;
+        if (buf.pc !== stub) {
+          // back inside the call, at its return: [SP] = return address, PC = the stub (MOV DX, BX; RET)
+          buf.sp -= 8;
+          m.setU64(buf.sp, BigInt(buf.pc));
+          buf.pc = stub;
+        }
+        return;
+      }
+      if (i !== 0) throw new Error('amd64: only the first two register results survive a park (gobuf.ret -> AX, gobuf.ctxt -> DX -> BX)');
       buf.ret = v;
     } else {
       // ABI0: the args started at the caller's SP (the return address is already popped)
@@ -141,6 +152,11 @@ export const amd64: Arch = {
   },
   returnAddress(e, m) {
     return Number(m.u64(e.sp));
+  },
+  callTarget(m, ret) {
+    // E8 rel32: the 5 bytes before the return address
+    if (!m.contains(ret - 5, 5) || m.u8(ret - 5) !== 0xe8) return undefined;
+    return ret + m.i32(ret - 4);
   },
   doReturn(e, m) {
     const sp = e.sp;

@@ -140,6 +140,13 @@ export const arm: Arch = {
   returnAddress(e) {
     return e.regN('lr');
   },
+  callTarget(m, ret) {
+    // BL<cond> imm24: cond 1011 imm24, the word before the return address; target = insn + 8 + imm24*4
+    if (!m.contains(ret - 4, 4)) return undefined;
+    const w = m.u32(ret - 4);
+    if ((w & 0x0f000000) !== 0x0b000000 || w >>> 28 === 0xf) return undefined;
+    return (ret - 4 + 8 + (((w & 0xffffff) << 8) >> 6)) >>> 0;
+  },
   doReturn(e) {
     e.pc = e.regN('lr');
   },

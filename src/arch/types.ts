@@ -127,15 +127,25 @@ export interface Arch extends EngineArch {
    * Deliver result i of a call that a goroutine parked in (mcall saved its
    * caller's SP/PC in gobuf): the value lands where the caller will look once
    * gogo resumes it (amd64 ABIInternal: gobuf.ret, which gogo loads into AX;
-   * ABI0: the result slot above the caller's SP).
+   * ABI0: the result slot above the caller's SP). gogo restores one result
+   * register only: a second one (amd64 ABIInternal: BX) is carried in
+   * gobuf.ctxt (DX after gogo) and moved into place by the stub at `ret2()`
+   * (runtime.parkret2), which the goroutine then resumes in as if the call
+   * were just returning (its return address pushed back onto its stack).
    */
-  setParkedResult(m: Arena, buf: GobufLike & { ret: number }, abi: Abi, nargs: number, i: number, v: number): void;
+  setParkedResult(m: Arena, buf: GobufLike & { ret: number }, abi: Abi, nargs: number, i: number, v: number, ret2?: () => number): void;
   /** Argument i (word-sized) of a function that was just called (PC at its first instruction). */
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
   /** Store result i of a function with `nargs` word-sized arguments, before it returns. */
   setResult(e: Engine, m: Arena, abi: Abi, nargs: number, i: number, v: bigint | number): void;
   /** The return address of a function that was just called ([SP] / LR). */
   returnAddress(e: Engine, m: Arena): number;
+  /**
+   * The target of the direct call that returns to `ret` (CALL rel32 on
+   * amd64, BL on arm, right before `ret`), or undefined when the instruction
+   * there is not one.
+   */
+  callTarget(m: Arena, ret: number): number | undefined;
   /** Perform the plain return of a function that was just called (pop / PC=LR). */
   doReturn(e: Engine, m: Arena): void;
   /**

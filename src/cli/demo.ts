@@ -2,10 +2,14 @@
 // ping-pong over unbuffered channels, fixtures/programs/pingpong.go) and
 // narrates the first goroutine switches in plain words from the runtime's
 // event stream: who runs, where gogo resumes it (gobuf PC and SP), who parks
-// and why; then a schedule summary. A second part runs a program with four
-// computing goroutines at GOMAXPROCS=2 (fixtures/programs/spread.go) and
-// narrates how the second P gets work: an M started spinning, its steal.
-import { join } from 'node:path';
+// and why; then the first switches register by register (how to read the
+// tables, one switch instruction by instruction) and a schedule summary. A
+// second part runs a program with four computing goroutines at GOMAXPROCS=2
+// (fixtures/programs/spread.go) and narrates how the second P gets work: an
+// M started spinning, its steal. Last, commands to go on with that work from
+// any directory.
+import { existsSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { ROOT } from '../os/machine.ts';
 import { _Grunnable, _Gwaiting } from '../go119/index.ts';
@@ -22,7 +26,7 @@ export const DEMO_PROGRAM_2 = join(ROOT, 'fixtures', 'programs', 'spread.go');
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
-export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): Promise<string> {
+export async function demoCommand(arch: Arch, opts: { narrate?: number; self?: string } = {}): Promise<string> {
   const limit = opts.narrate ?? 14;
   const lines: string[] = [];
   const counts = { execute: 0, park: 0, ready: 0, create: 0, grow: 0 };
@@ -75,7 +79,8 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     gomaxprocsEnv: '1', // the narration follows one P
     observe: (p) => {
       rt = p.rt;
-      recorder = new SwitchRecorder(p, { steps: false });
+      // with steps: one switch is shown instruction by instruction
+      recorder = new SwitchRecorder(p, { steps: true });
       p.bus.on(onEvent);
     },
   });
@@ -90,11 +95,40 @@ export async function demoCommand(arch: Arch, opts: { narrate?: number } = {}): 
     `then the program's first ${Math.min(limit, lines.length)} scheduling events:`,
     ...lines,
     ...switches,
-    `summary: ${counts.create} goroutines created, ${counts.execute} executes (each one a gogo), ${counts.park} parks (each one an mcall), ${counts.ready} readies, ${counts.grow} stack growths; ${r.insns} instructions, ${r.cycles} modeled cycles`,
+    `summary: ${plural(counts.create, 'goroutine')} created, ${plural(counts.execute, 'execute')} (each one a gogo), ${plural(counts.park, 'park')} (each one an mcall), ${plural(counts.ready, 'ready', 'readies')}, ${plural(counts.grow, 'stack growth')}; ${r.insns} instructions, ${r.cycles} modeled cycles`,
     ...(await demoTwoPs(arch)),
-    `next: gogo-emu disasm gogo --arch ${arch.name}    gogo-emu run ${DEMO_PROGRAM.slice(ROOT.length + 1)} --arch ${arch.name}`,
+    ...nextSteps(arch, opts.self ?? selfCommand()),
     '',
   ].join('\n');
+}
+
+/** "1 goroutine", "2 goroutines". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * How to run gogo-emu again from any directory: `gogo-emu` when it is on
+ * PATH, else the entry script that is running now (or the checkout's
+ * bin/gogo-emu.mjs) by its absolute path.
+ */
+export function selfCommand(): string {
+  const onPath = (process.env.PATH ?? '').split(delimiter).some((d) => d && existsSync(join(d, 'gogo-emu')));
+  if (onPath) return 'gogo-emu';
+  const script = process.argv[1];
+  return script && basename(script).startsWith('gogo-emu') ? `node ${script}` : `node ${join(ROOT, 'bin', 'gogo-emu.mjs')}`;
+}
+
+/** The "next:" hints: commands with absolute paths, so they work from any directory. */
+function nextSteps(arch: Arch, self: string): string[] {
+  const steps: [string, string][] = [
+    [`${self} disasm gogo --arch ${arch.name}`, 'gogo and gogo<>, instruction by instruction'],
+    [`${self} switches ${DEMO_PROGRAM} --arch ${arch.name} --limit 3`, "the register tables of the program's first switches"],
+    [`${self} run ${DEMO_PROGRAM} --arch ${arch.name}`, 'the program, as go run runs it'],
+    [`GOMAXPROCS=2 ${self} run ${DEMO_PROGRAM_2} --arch ${arch.name} --timeline spread.json`, 'part 2 with its timeline (open it in ui.perfetto.dev)'],
+  ];
+  const w = Math.max(...steps.map(([c]) => c.length));
+  return ['next (these work from any directory):', ...steps.map(([c, what]) => `  ${c.padEnd(w)}  # ${what}`)];
 }
 
 /**
@@ -173,7 +207,15 @@ function narrateSwitches(arch: Arch, records: readonly SwitchRecord[], symbols: 
   const sym = (v: bigint | undefined) => (v === undefined ? '?' : showValue(symbols, v));
   const name = (v: bigint | undefined) => (v === undefined ? '?' : (symbols.describe(v) ?? showValue(symbols, v)).replace(/\+0$/, ''));
   const G = arch.gReg.toUpperCase();
-  const out: string[] = ['', 'the first switches of the program, register by register:'];
+  const w = arch.ptrSize;
+  const out: string[] = [
+    '',
+    'the first switches of the program, register by register. How to read the tables:',
+    '  - each register (and gobuf field) has its value at the switch\'s entry and at its exit; `*` marks the ones that changed;',
+    `  - [sp] and [sp+w] are the words in memory at SP and at SP + w (w = ${w} bytes on ${arch.name}): ${arch.usesLR ? 'on arm [sp] is the saved-LR slot of the frame' : 'on amd64 [sp] is the return address a CALL pushed'}, [sp+w] the first stack argument;`,
+    `  - status is the g's atomicstatus by its name in runtime2.go (_Grunning ...); a code address shows as <symbol+offset>, and in the program's own code also as file:line.`,
+  ];
+  let listed = false;
   for (const i of [first, park, resume]) {
     const rec = records[i];
     if (!rec) continue;
@@ -193,7 +235,9 @@ function narrateSwitches(arch: Arch, records: readonly SwitchRecord[], symbols: 
         `>> g${old.goid} blocks in the runtime, which calls mcall(${name(rec.fnFn)}): mcall saves where g${old.goid} resumes in g${old.goid}.sched (PC = ${sym(old.sched.pc)}, SP = ${sym(old.sched.sp)}), moves SP to g0's stack (${sym(rec.exit.regs[arch.spReg])}) and ${G} to g0, and calls ${name(rec.fnFn)} with g${old.goid} as its argument. ${rec.insns} instructions, ${rec.cycles ?? 0} modeled cycles.`,
       );
     }
-    out.push(formatRecordTable(rec, symbols, { color: false, steps: false }));
+    // the first one also instruction by instruction: the registers each instruction changed
+    out.push(formatRecordTable(rec, symbols, { color: false, steps: !listed }));
+    listed = true;
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ARCH_NAMES, archByName } from '../arch/index.ts';
 import { DEFAULT_CPUS, MAX_CPUS } from '../os/threads.ts';
 import { DEFAULT_MAX_INSNS, RECORDING_MAX_INSNS } from '../session/budget.ts';
+import { CACHE_ENV } from '../link/linker.ts';
 import { AlreadyReported, reportError, toolVersion, UserError } from '../session/errors.ts';
 import { buildCommand } from './build.ts';
 import { compileCommand } from './compile.ts';
@@ -12,7 +13,7 @@ import { demoCommand } from './demo.ts';
 import { disasmCommand } from './disasm.ts';
 import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
-import { runCommand } from './run.ts';
+import { godebugSchedtrace, runCommand } from './run.ts';
 import { stepCommand } from './step.ts';
 import { switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
@@ -30,11 +31,33 @@ function parseCpus(v: string): number {
   return n;
 }
 
-const archOption = () => new Option('--arch <arch>', 'CPU to emulate').choices(ARCH_NAMES).default('amd64');
 const cpusOption = () =>
   new Option('--cpus <n>', "the emulated machine's CPU count: sched_getaffinity reports it, so it is Go's default GOMAXPROCS (the GOMAXPROCS environment variable works as in Go)")
     .argParser(parseCpus)
     .default(DEFAULT_CPUS);
+
+/** --arch: `help` says what the arch is for in this command (only commands that run a program emulate a CPU). */
+const archOption = (help = 'CPU to emulate') => new Option('--arch <arch>', help).choices(ARCH_NAMES).default('amd64');
+
+/** The environment variables gogo-emu reads, for the help of the commands that run programs. */
+export const ENVIRONMENT_HELP = `
+Environment:
+  GOMAXPROCS=n        the number of Ps, read as Go reads it (default: the CPU count, --cpus)
+  GODEBUG=...         schedtrace=MS and scheddetail=1 as --schedtrace MS and --scheddetail
+                      (the flags win; schedtrace=0 is off); Go's other settings are ignored
+  ${CACHE_ENV}=dir  where assembled stubs and programs are cached (default
+                      $XDG_CACHE_HOME/gogo-emu, else ~/.cache/gogo-emu); "off": no cache
+  GOGO_EMU_DEBUG=1    as --debug
+  NO_COLOR            no ANSI colors, even on a terminal`;
+
+/** run's exit statuses (the whole table: src/session/errors.ts). */
+export const RUN_EXIT_HELP = `
+Exit status:
+  0                   main.main returned
+  n                   the program's own status: os.Exit / exit_group (the low 8 bits, as Linux)
+  2                   a Go fatal error (deadlock, stack overflow, ...) or an unrecovered panic, as in Go;
+                      also bad input (file, flag, a construct outside the subset), an emulation
+                      fault, the instruction budget used up (--max-insns), an internal error`;
 
 export function buildProgram(out: (s: string) => void): Command {
   const program = new Command('gogo-emu')
@@ -42,6 +65,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .version(toolVersion(), '-V, --version')
     .option('--debug', "on an internal error, print its stack and how to report it; check the runtime port's preconditions (as GOGO_EMU_DEBUG=1)")
     .showHelpAfterError('(run gogo-emu --help for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
     // commander has printed the usage error, help or version: only the status is left
     .exitOverride((e) => {
       throw new AlreadyReported(e.message, e.exitCode);
@@ -52,12 +76,13 @@ export function buildProgram(out: (s: string) => void): Command {
 
   program
     .command('disasm')
-    .description('disassemble the hand-ported runtime stubs, with the .s file:line of each instruction')
-    .argument('[symbol]', 'a stub such as gogo, runtime.mcall or runtime.gogo<> (default: all)')
-    .addOption(archOption())
-    .option('--source', 'also show the original go1.19 block next to the port (needs a local Go installation)')
-    .action(async (symbol: string | undefined, opts: { arch: string; source?: boolean }) => {
-      out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source }));
+    .description("disassemble the hand-ported runtime stubs (or a program's functions), with the .s (.go) file:line of each instruction and go_asm.h names beside raw offsets")
+    .argument('[symbol]', 'a stub such as gogo (with the gogo<> it continues in), runtime.mcall or runtime.gogo<>; main.main and the like with a program (default: all)')
+    .argument('[prog]', "a program (.go or .s) whose functions to disassemble too; alone, all of the program's functions")
+    .addOption(archOption('architecture whose code to disassemble (nothing runs)'))
+    .option('--source', 'also show the original go1.19 block next to the port (needs a local Go 1.19 installation; says so when the one found is another version)')
+    .action(async (symbol: string | undefined, prog: string | undefined, opts: { arch: string; source?: boolean }) => {
+      out(await disasmCommand(archByName(opts.arch), symbol, { source: opts.source, program: prog }));
     });
 
   program
@@ -66,15 +91,16 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('<prog.go>', 'a Go source file')
     .addOption(archOption())
     .option('--max-insns <n>', 'stop a runaway program after this many emulated instructions', parseCount, DEFAULT_MAX_INSNS)
-    .option('--seed <n>', 'seed of the runtime\'s fastrand (same program + arch + seed => same run)', parseCount, 1)
-    .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds", parseCount)
+    .option('--seed <n>', "the run's random seed, in place of the kernel's AT_RANDOM bytes: it seeds every M's fastrand (semaphore treap tickets, g.trackingSeq; with several Ps the work-stealing order); no output of the supported subset depends on it at GOMAXPROCS=1. Same program + arch + GOMAXPROCS + seed => the same run", parseCount, 1)
+    .option('--schedtrace <ms>', "print Go's GODEBUG=schedtrace lines to stderr every <ms> virtual milliseconds (0: off, as schedtrace=0)", parseCount)
     .option('--scheddetail', 'with --schedtrace: the detailed form (P, M and G lines), as GODEBUG=scheddetail=1')
     .option('--timeline <out.json>', 'write a Trace Event Format timeline (open it in Perfetto or chrome://tracing)')
     .addOption(cpusOption())
     .option('--interleave-seed <n>', "perturb the OS's quanta with this seed: another interleaving of the threads, the same one for the same seed (default: none)", parseCount)
+    .addHelpText('after', `${ENVIRONMENT_HELP}\n${RUN_EXIT_HELP}`)
     .action(async (file: string, opts: { arch: string; maxInsns: number; seed: number; schedtrace?: number; scheddetail?: boolean; timeline?: string; cpus: number; interleaveSeed?: number }) => {
       if (opts.scheddetail && opts.schedtrace === undefined) throw new UserError('--scheddetail needs --schedtrace <ms> (as GODEBUG=scheddetail=1 needs schedtrace)');
-      const schedtrace = opts.schedtrace === undefined ? undefined : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
+      const schedtrace = opts.schedtrace === undefined ? godebugSchedtrace(process.env.GODEBUG) : { periodMs: opts.schedtrace, detail: !!opts.scheddetail };
       process.exitCode = await runCommand(file, archByName(opts.arch), { maxInsns: opts.maxInsns, seed: opts.seed, cpus: opts.cpus, interleaveSeed: opts.interleaveSeed, gomaxprocsEnv: process.env.GOMAXPROCS, schedtrace, timeline: opts.timeline, debugChecks: debugChecks() });
     });
 
@@ -97,15 +123,16 @@ export function buildProgram(out: (s: string) => void): Command {
     .command('compile')
     .description('print the assembly generated for a Go program, each Go source line above its instructions')
     .argument('<prog.go>', 'a Go source file')
-    .addOption(archOption())
-    .action(async (file: string, opts: { arch: string }) => {
-      out(await compileCommand(file, archByName(opts.arch)));
+    .addOption(archOption('architecture to generate assembly for (nothing runs)'))
+    .option('--addresses', 'the program linked as it runs: address, +offset in the function (main.main+401), bytes and the instruction, go_asm.h names beside raw offsets')
+    .action(async (file: string, opts: { arch: string; addresses?: boolean }) => {
+      out(await compileCommand(file, archByName(opts.arch), { addresses: opts.addresses }));
     });
 
   program
     .command('layout')
     .description('print the go1.19 struct layouts (g, m, p, gobuf, schedt, hchan, ...) with offsets and sizes')
-    .addOption(archOption())
+    .addOption(archOption("architecture whose layouts to print (go1.19's amd64 or arm offsets and sizes)"))
     .option('--json', "a flat map in go_asm.h naming (g_sched, gobuf_sp, g__size, ...), like the compiler's go_asm.h")
     .option('--struct <name>', 'only this struct (e.g. g, gobuf, m, p)')
     .action((opts: { arch: string; json?: boolean; struct?: string }) => {
@@ -123,13 +150,14 @@ export function buildProgram(out: (s: string) => void): Command {
     .argument('<prog>', 'a Go program (.go) or TEXT blocks for main.main etc. in the arch\'s assembly (.s)')
     .addOption(archOption())
     .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
-    .option('--stub <name>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart)')
+    .option('--stub <name|file.s>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart); or a .s file of your own stubs (TEXT blocks named as the built-in ones, as validate --stub): run with them and show the switches that ran their code; repeatable', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
+    .option('--from <n>', 'start at switch #n (the number each record starts with)', parseCount)
     .option('--limit <n>', 'print at most n switches', parseCount)
-    .option('--json', 'one JSON object per line (values as hex strings, like fixtures/oracle)')
+    .option('--json', "one JSON object per line: the oracle's field names (fixtures/oracle/trace-<arch>.jsonl), values as hex strings, and `checks`: each invariant the validator evaluated on the switch, true if it held")
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .addOption(cpusOption())
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
       process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });
@@ -161,7 +189,7 @@ export function buildProgram(out: (s: string) => void): Command {
     .description('write the exact linked image of a program as an ELF file for gdb (symbols with Go names, DWARF lines to asm/<arch>/*.s and the Go source)')
     .argument('<prog.go>', 'a Go source file (or TEXT blocks, .s)')
     .requiredOption('-o, --output <file.elf>', 'the ELF file to write')
-    .addOption(archOption())
+    .addOption(archOption('architecture whose image to write (nothing runs)'))
     .action(async (file: string, opts: { arch: string; output: string }) => {
       out(await buildCommand(file, archByName(opts.arch), opts.output));
     });

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Arch } from '../arch/index.ts';
 import { reportError, UserError } from '../session/errors.ts';
+import type { OutputSink } from '../session/process.ts';
 import type { Process, ProcessResult } from '../session/process.ts';
 import { readProgramFile } from '../session/program.ts';
 import { runToExit, Session } from '../session/session.ts';
@@ -31,6 +32,10 @@ export interface RunOptions {
   timeline?: string;
   /** assert the runtime port's preconditions (default: GOGO_EMU_DEBUG=1) */
   debugChecks?: boolean;
+  /** where the program's output goes as it is written (default: only kept in the result) */
+  output?: OutputSink;
+  /** characters of each stream kept in the result (default DEFAULT_RETAIN; 0: none) */
+  retainOutput?: number;
 }
 
 /** Compile and run a Go source text; faults and budget overruns become Go-style output with status 2. */
@@ -49,6 +54,8 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     slice: o.slice,
     gomaxprocsEnv: o.gomaxprocsEnv,
     debugChecks: o.debugChecks,
+    output: o.output,
+    retainOutput: o.retainOutput,
     observe,
     replay: false,
   });
@@ -58,7 +65,14 @@ export async function runSource(source: string, file: string, arch: Arch, o: Run
     if (error) {
       // a fault or the budget ends the run: the output so far, then the report
       const r = reportError(error, { process: s.process });
-      return { ...result, stderr: result.stderr + r.text, cycles: 0, exitCode: r.exitCode };
+      s.process.rt.output.write(2, r.text);
+      if (timeline && o.timeline) {
+        // the case one most wants to look at: write what was recorded, and say so
+        timeline.stop(error.message.split('\n')[0]!);
+        writeTimeline(o.timeline, timeline);
+        s.process.rt.output.write(2, `gogo-emu: --timeline ${o.timeline}: written up to where the run stopped\n`);
+      }
+      return { ...s.result(), cycles: 0, exitCode: r.exitCode };
     }
     if (timeline && o.timeline) writeTimeline(o.timeline, timeline);
     return result;
@@ -76,9 +90,72 @@ function writeTimeline(path: string, t: TimelineRecorder): void {
   }
 }
 
+/**
+ * GODEBUG's scheduler settings as Go reads them (comma-separated key=value):
+ * schedtrace=MS (0 or less: off) and scheddetail=1; anything else is ignored.
+ */
+export function godebugSchedtrace(godebug: string | undefined): SchedtraceOptions | undefined {
+  let periodMs = 0;
+  let detail = false;
+  for (const kv of (godebug ?? '').split(',')) {
+    const [k, v = ''] = kv.split('=', 2);
+    if (!/^[+-]?\d+$/.test(v)) continue;
+    if (k === 'schedtrace') periodMs = Number(v);
+    else if (k === 'scheddetail') detail = Number(v) === 1;
+  }
+  return periodMs > 0 ? { periodMs, detail } : undefined;
+}
+
+/**
+ * The program's output streamed to gogo-emu's own stdout and stderr. Writes
+ * are gathered for at most FLUSH_MS (or FLUSH_BYTES) so that a program
+ * printing in small pieces does not make a system call per piece; a change
+ * of stream flushes first, so stdout and stderr keep their order.
+ */
+export class StdioSink implements OutputSink {
+  static readonly FLUSH_MS = 20;
+  static readonly FLUSH_BYTES = 64 << 10;
+  private fd = 1;
+  private pending: (Uint8Array | string)[] = [];
+  private size = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream } = { stdout: process.stdout, stderr: process.stderr }) {}
+
+  write(fd: number, data: Uint8Array | string): void {
+    const to = fd === 1 ? 1 : 2;
+    if (to !== this.fd) this.flush();
+    this.fd = to;
+    this.pending.push(data);
+    this.size += data.length;
+    if (this.size >= StdioSink.FLUSH_BYTES) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), StdioSink.FLUSH_MS).unref();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const data = Buffer.concat(this.pending.map((d) => (typeof d === 'string' ? Buffer.from(d, 'utf8') : d)));
+    this.pending = [];
+    this.size = 0;
+    (this.fd === 1 ? this.streams.stdout : this.streams.stderr).write(data);
+  }
+}
+
+/** `gogo-emu run`: the output streamed as the program writes it (nothing kept in memory); Ctrl-C keeps what was written. */
 export async function runCommand(file: string, arch: Arch, o: RunOptions): Promise<number> {
-  const r = await runSource(readProgramFile(file), file, arch, o);
-  process.stdout.write(r.stdout);
-  process.stderr.write(r.stderr);
-  return r.exitCode;
+  const sink = new StdioSink();
+  const onInt = () => {
+    sink.flush();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInt);
+  try {
+    const r = await runSource(readProgramFile(file), file, arch, { ...o, output: sink, retainOutput: 0 });
+    return r.exitCode;
+  } finally {
+    sink.flush();
+    process.off('SIGINT', onInt);
+  }
 }

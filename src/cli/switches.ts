@@ -1,17 +1,24 @@
-// `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo]
-// [--limit N] [--json]`: run a program and print its goroutine switches, one
-// record per hit of a switching stub -- readable tables (changed registers
-// highlighted when stdout is a terminal) or one JSON object per line.
+// `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo|file.s]
+// [--from N] [--limit N] [--json]`: run a program and print its goroutine
+// switches, one record per hit of a switching stub -- readable tables
+// (changed registers highlighted when stdout is a terminal) or one JSON
+// object per line, with the validator's verdict per invariant (`checks`).
+// `--stub file.s` runs the program with the user's own version of stubs
+// (as `validate --stub`) and shows the switches that ran its code.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
 import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
-import { loadProgram } from '../session/program.ts';
+import { loadProgram, loadStubFile } from '../session/program.ts';
+import { Validator } from '../trace/validator.ts';
 import { recordRun } from './record-run.ts';
 
 export interface SwitchesOptions {
   goid?: number;
-  stub?: string;
+  /** a stub or kind to show (gogo, mcall, ...), and/or .s files whose TEXT blocks replace built-in stubs */
+  stub?: string | readonly string[];
+  /** start at switch #from (the number each record starts with) */
+  from?: number;
   limit?: number;
   json?: boolean;
   color: boolean;
@@ -42,19 +49,35 @@ export function involvesGoid(r: SwitchRecord, goid: number): boolean {
 
 const STUB_NAMES = [...SWITCH_KINDS, 'goexit'];
 
+/** A --stub value that names a file of stubs (rather than a stub or kind). */
+export const isStubFile = (v: string) => v.endsWith('.s');
+
+/** Did a record run code of one of these blocks (its entry stub or any step)? */
+function ranBlocks(r: SwitchRecord, names: ReadonlySet<string>): boolean {
+  const inside = (sym: string) => names.has(sym.replace(/\+\d+$/, ''));
+  return inside(r.entry.sym) || r.steps.some((s) => inside(s.sym));
+}
+
 export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptions, io: Output): Promise<number> {
-  if (o.stub !== undefined && !STUB_NAMES.includes(o.stub.replace(/^runtime\./, '') as never)) {
-    throw new UserError(`--stub ${o.stub}: not a switching stub (one of ${STUB_NAMES.join(', ')})`);
+  const stubArgs = o.stub === undefined ? [] : typeof o.stub === 'string' ? [o.stub] : [...o.stub];
+  const kinds = stubArgs.filter((v) => !isStubFile(v));
+  for (const k of kinds) {
+    if (!STUB_NAMES.includes(k.replace(/^runtime\./, '') as never)) throw new UserError(`--stub ${k}: not a switching stub (one of ${STUB_NAMES.join(', ')}) nor a .s file of stubs`);
   }
+  const stubOverrides = stubArgs.filter(isStubFile).flatMap(loadStubFile);
+  const own = new Set(stubOverrides.map((b) => b.name));
   const program = await loadProgram(file, arch);
   // print each switch as it completes (filtered, up to --limit) and keep none:
   // memory stays small however long the run
   let total = 0;
   let matched = 0;
   let shown = 0;
+  // with --json the validator sees every record in order (it pairs systemstack switches with their returns)
+  let validator: Validator | undefined;
   const run = await recordRun({
     arch,
     program,
+    stubOverrides,
     maxInsns: o.maxInsns,
     debugChecks: o.debugChecks,
     gomaxprocsEnv: o.gomaxprocsEnv,
@@ -63,11 +86,20 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
     retain: false,
     onRecord: (r, symbols) => {
       total++;
-      if ((o.stub !== undefined && !matchesStub(r, o.stub)) || (o.goid !== undefined && !involvesGoid(r, o.goid))) return;
+      let checks: Readonly<Record<string, boolean>> | undefined;
+      if (o.json) {
+        validator ??= new Validator(arch, symbols);
+        validator.check(r);
+        checks = validator.lastChecks;
+      }
+      if (o.from !== undefined && r.seq < o.from) return;
+      if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
+      if (own.size > 0 && !ranBlocks(r, own)) return;
+      if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
       matched++;
       if (o.limit !== undefined && shown >= o.limit) return;
       shown++;
-      if (o.json) io.out(JSON.stringify(recordToJson(r)));
+      if (o.json) io.out(JSON.stringify(recordToJson(r, checks)));
       else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
     },
   });

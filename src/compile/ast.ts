@@ -158,7 +158,20 @@ export interface Clause {
 }
 
 /** Statements that `break` can leave (set up by the checker for labels and plain breaks). */
-export type Breakable = ForStmt | RangeStmt | SwitchStmt | TypeSwitchStmt;
+export type Breakable = ForStmt | RangeStmt | SwitchStmt | TypeSwitchStmt | SelectStmt;
+
+/**
+ * One case of a select: comm is the communication as the statement it is (a
+ * send; `<-c` as an expression statement; a define or assign whose only right
+ * side is the receive); null for default.
+ */
+export interface CommClause {
+  pos: Pos;
+  comm: Stmt | null;
+  body: Stmt[];
+}
+
+export type SelectStmt = Node & { kind: 'select'; clauses: CommClause[]; end: Pos; label?: string };
 
 export type ForStmt = Node & { kind: 'for'; init: Stmt | null; cond: Expr | null; post: Stmt | null; body: Block; label?: string };
 export type RangeStmt = Node & {
@@ -210,6 +223,7 @@ export type Stmt =
   | RangeStmt
   | SwitchStmt
   | TypeSwitchStmt
+  | SelectStmt
   | (Node & { kind: 'type'; specs: TypeSpec[] })
   | (Node & { kind: 'labeled'; label: string; stmt: Stmt })
   | (Node & { kind: 'break' | 'continue'; label: string | null; labelPos?: Pos; /** set by the checker */ target?: Breakable })

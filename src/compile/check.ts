@@ -94,6 +94,8 @@ import {
   type SyncName,
 } from './types.ts';
 import { PKG_FUNCS, PKG_TYPES, type PkgFunc } from './packages.ts';
+import { checkSelect } from './select.ts';
+import { TIME_CONSTS } from './timepkg.ts';
 import { intBits, intSigned, isIntKind } from './ints.ts';
 import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
 
@@ -248,7 +250,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'strings', 'sort'];
+const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'strings', 'sort', 'time'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -1019,6 +1021,21 @@ class Checker {
         return this.withScope(() => this.switchStmt(s));
       case 'typeswitch':
         return this.withScope(() => this.typeSwitchStmt(s));
+      case 'select':
+        return checkSelect(
+          {
+            stmt: (st) => this.stmt(st),
+            clause: (sel, f) => {
+              this.cur.breakables.push(sel);
+              try {
+                this.withScope(f);
+              } finally {
+                this.cur.breakables.pop();
+              }
+            },
+          },
+          s,
+        );
       case 'type':
         for (const spec of s.specs) {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
@@ -1035,7 +1052,7 @@ class Checker {
         const labels = this.cur.labels;
         if (labels.has(s.label)) fail(s.pos, `label ${s.label} already defined at ${labels.get(s.label)!.pos.line}:${labels.get(s.label)!.pos.col}`);
         labels.set(s.label, { pos: s.pos, used: false, stmt: s.stmt });
-        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch') s.stmt.label = s.label;
+        if (s.stmt.kind === 'for' || s.stmt.kind === 'range' || s.stmt.kind === 'switch' || s.stmt.kind === 'typeswitch' || s.stmt.kind === 'select') s.stmt.label = s.label;
         return this.stmt(s.stmt);
       }
       case 'break':
@@ -1795,6 +1812,13 @@ class Checker {
             return;
           }
           unsupported(e.pos, `sync.${e.sel} (supported: ${Object.keys(SYNC_TYPES).map((k) => `sync.${k}`).join(', ')})`);
+        }
+        const pc = o.path === 'time' ? TIME_CONSTS[e.sel] : undefined;
+        if (pc) {
+          e.mode = 'value';
+          e.t = pc.type;
+          e.cv = pc.value;
+          return;
         }
         const pt = PKG_TYPES[o.path]?.[e.sel];
         if (pt) {
@@ -2806,6 +2830,8 @@ class Checker {
             return !!last && (last.kind === 'fallthrough' || this.terminating(last));
           })
         );
+      case 'select':
+        return !this.wasBroken(s) && s.clauses.every((c) => this.terminatingList(c.body));
       case 'labeled':
         return this.terminating(s.stmt);
       default:

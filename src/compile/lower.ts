@@ -31,6 +31,8 @@ import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj 
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, WRAP_ERROR } from './packages.ts';
+import { lowerSelect, type SelectLowerHooks } from './select.ts';
+import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
@@ -795,6 +797,8 @@ class FnLowerer {
         return this.switchStmt(s);
       case 'typeswitch':
         return this.typeSwitchStmt(s);
+      case 'select':
+        return lowerSelect(this.selectHooks(), s);
       case 'labeled':
         return this.stmt(s.stmt);
       case 'break':
@@ -811,6 +815,35 @@ class FnLowerer {
       case 'fallthrough':
         return; // handled by switchStmt
     }
+  }
+
+  /** What select.ts needs of this lowerer. */
+  private selectHooks(): SelectLowerHooks {
+    return {
+      W: this.W,
+      setLine: (l) => {
+        this.line = l;
+      },
+      newVar: () => this.newVar(),
+      newBlock: (n) => this.newBlock(n),
+      label: () => this.label(),
+      place: (id) => this.place(id),
+      jmp: (id) => this.jmp(id),
+      emit: (i) => this.emit(i),
+      rtcall: (e, args, dsts) => this.rtcall(e, args, dsts),
+      prepare: (e) => this.prepare(e),
+      expr: (e) => this.expr(e),
+      exprTo: (e, t) => this.exprTo(e, t),
+      elemAddr: (et, v) => this.elemAddr(et, v),
+      elemIsWord: (et) => this.elemIsWord(et),
+      loadMem: (b, off, t) => this.loadMem(b, off, t),
+      newObject: (t) => this.newObject(t),
+      zeroVal: (t) => this.zeroVal(t),
+      setReceived: (x, vals) => this.hoisted.set(x, vals),
+      stmt: (st) => this.stmt(st),
+      stmts: (list) => this.stmts(list),
+      setBreak: (st, brk) => this.targets.set(st, { brk }),
+    };
   }
 
   /** The types a list of expressions yields as n values (for := of a multi-value call). */
@@ -1220,17 +1253,21 @@ class FnLowerer {
    * `copy`, values are in fresh temporaries (for parallel assignment).
    */
   private values(list: Expr[], n: number, types: readonly Type[], copy = false): Val[] {
-    let vals: Val[];
+    let vals: Val[] = [];
     if (list.length === n) {
       list.forEach((e) => this.prepare(e));
       vals = list.map((e, i) => this.exprTo(e, types[i] ?? e.t!));
       if (copy && n > 1) vals = vals.map((v) => this.snapshot(v));
     } else {
       const e = unparen(list[0]!);
-      if (e.kind === 'unary' && e.op === '<-') vals = this.recv(e.x, true);
+      const commaOk = (e.kind === 'unary' && e.op === '<-') || e.kind === 'index' || e.kind === 'assert';
+      if (e.kind === 'unary' && e.op === '<-') vals = this.hoisted.get(e) ?? this.recv(e.x, true); // (a select case's receive is done already)
       else if (e.kind === 'index') vals = this.mapIndex(e, true);
       else if (e.kind === 'assert') vals = this.assert(e, true);
-      else {
+      if (commaOk) {
+        // the value of a comma-ok form as the variable's type (`x, ok = <-c` with x an interface)
+        if (types[0] && e.t && e.t.k !== 'tuple') vals[0] = this.convert(vals[0]!, e.t, types[0]);
+      } else {
         vals = this.callExpr(e as CallExpr);
         const rt = (e.t as Extract<Type, { k: 'tuple' }>).types;
         vals = vals.map((v, i) => this.convert(v, rt[i]!, types[i] ?? rt[i]!));
@@ -2396,6 +2433,7 @@ class FnLowerer {
           };
           return lowerAtomic({ W: this.W, emit: (i) => this.emit(i), temp: () => this.temp(), nilCheck: (o) => this.nilCheck(o), alignCheck }, p.name.slice(12), a);
         }
+        if (p.name.startsWith('time.')) return lowerTimeCall({ W: this.W, temp: () => this.temp(), emit: (i) => this.emit(i) }, p.name.slice(5), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
   }

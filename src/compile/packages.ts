@@ -5,6 +5,7 @@
 // signatures and the named types they define.
 import { ATOMIC_FUNCS } from './atomic.ts';
 import { ANY, BOOL, BYTE, ERROR, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type } from './types.ts';
+import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
 export interface PkgFunc {
   readonly type: FuncType;
@@ -64,7 +65,7 @@ export const NUM_ERROR: NamedType = {
 };
 
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
-export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR];
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, DURATION, TIME, TIMER, TICKER, LOCATION];
 
 export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>>>> = {
   fmt: {
@@ -116,6 +117,7 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     Ints: fn([{ k: 'slice', elem: INT }], []),
     Strings: fn([STRINGS], []),
   },
+  time: TIME_FUNCS,
 };
 
 /**
@@ -131,4 +133,5 @@ export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntrie
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
   fmt: { Stringer: STRINGER },
   strconv: { NumError: NUM_ERROR },
+  time: TIME_TYPES,
 };

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
-import type { BadNode, Block, Clause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
+import type { BadNode, Block, Clause, CommClause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
 import { fail, type Pos, unsupported, UnsupportedError } from './errors.ts';
 import { parseFloatLit } from './floats.ts';
 
@@ -82,11 +82,9 @@ function must(n: TsNode | null, parent: TsNode, what: string): TsNode {
 const UNSUPPORTED: Record<string, string> = {
   generic_type: 'generic types',
   negated_type: 'type constraints',
-  select_statement: 'select statements',
   goto_statement: 'goto statements',
   type_instantiation_expression: 'generics',
   imaginary_literal: 'complex numbers',
-  receive_statement: 'select statements',
   type_parameter_list: 'generic types',
 };
 
@@ -629,6 +627,44 @@ function typeSwitch(n: TsNode): Stmt {
   return { pos: pos(n), text: n.text.split('\n')[0]!, kind: 'typeswitch', init: simpleStmt(field(n, 'initializer')), bind: bind as Ident | null, x, clauses, end: close ? pos(close) : endPos(n) };
 }
 
+/**
+ * `select { case c <- v: ... case v, ok := <-c: ... default: ... }`: each
+ * case's communication becomes the statement it is (a send, `<-c` as an
+ * expression statement, or a := / = whose right side is the receive).
+ */
+function selectStmt(n: TsNode): Stmt {
+  const clauses: CommClause[] = [];
+  for (const c of named(n)) {
+    if (c.type !== 'communication_case' && c.type !== 'default_case') continue;
+    const body = named(c).filter((x) => x.type === 'statement_list').flatMap(statementList);
+    const cn = c.type === 'default_case' ? null : must(field(c, 'communication'), c, 'communication');
+    clauses.push({ pos: pos(c), comm: cn ? commStmt(cn) : null, body });
+  }
+  const close = n.children.filter((c): c is TsNode => !!c && c.type === '}').pop();
+  return { pos: pos(n), text: n.text.split('\n')[0]!, kind: 'select', clauses, end: close ? pos(close) : endPos(n) };
+}
+
+function commStmt(n: TsNode): Stmt {
+  if (n.type !== 'receive_statement') return convertStmt(n);
+  const base = { pos: pos(n), text: n.text.split('\n')[0]! };
+  const rhs = convertExpr(must(field(n, 'right'), n, 'receive'));
+  let r = rhs;
+  while (r.kind === 'paren') r = r.x;
+  if (r.kind !== 'unary' || r.op !== '<-') fail(base.pos, 'select case must be send or receive (possibly with assignment)');
+  const lhs = exprList(field(n, 'left'));
+  if (lhs.length === 0) return { ...base, kind: 'expr', x: rhs };
+  const op = n.children.find((c) => c?.type === ':=' || c?.type === '=');
+  const opPos = op ? pos(op) : base.pos;
+  if (op?.type === ':=') {
+    const ids = lhs.map((e) => {
+      if (e.kind !== 'ident') fail(e.pos, `non-name ${e.text} on left side of :=`);
+      return e;
+    });
+    return { ...base, kind: 'define', lhs: ids, rhs: [rhs], opPos };
+  }
+  return { ...base, kind: 'assign', lhs, op: '=', rhs: [rhs], opPos };
+}
+
 function identOf(n: TsNode): Ident {
   return { pos: pos(n), text: n.text, kind: 'ident', name: n.type === 'blank_identifier' ? '_' : n.text };
 }
@@ -740,6 +776,8 @@ function convertStmt(n: TsNode): Stmt {
       return { ...base, kind: 'type', specs: typeSpecs(n) };
     case 'type_switch_statement':
       return typeSwitch(n);
+    case 'select_statement':
+      return selectStmt(n);
     case 'empty_statement':
       return { ...base, kind: 'empty' };
     default:

@@ -73,6 +73,16 @@ export class UcError extends GogoError {
 }
 
 /** The emulated CPU faulted: a bad memory access, an invalid instruction or a trap. */
+/**
+ * An address as hex. Unicorn reports a faulting address as a 64-bit value
+ * that arrives as a signed number: an address near the top of the address
+ * space (e.g. nil - 8) is negative, and prints as the unsigned 64-bit value
+ * it is (0xfffffffffffffff8), never as 0x-8.
+ */
+export function hexAddress(a: number): string {
+  return `0x${(a < 0 ? BigInt.asUintN(64, BigInt(a)) : a).toString(16)}`;
+}
+
 export class EmulationFault extends GogoError {
   constructor(
     /** 'read unmapped', 'write unmapped', 'fetch unmapped', 'write prot', ..., 'invalid instruction', 'exception' */
@@ -87,7 +97,7 @@ export class EmulationFault extends GogoError {
     readonly registers: Record<string, bigint>,
     readonly ucText: string,
   ) {
-    const at = address === undefined ? '' : ` at address 0x${address.toString(16)}`;
+    const at = address === undefined ? '' : ` at address ${hexAddress(address)}`;
     const insn = instruction ? ` (${instruction})` : '';
     super('fault', `emulation fault: ${fault}${at}, pc=0x${pc.toString(16)}${insn}: ${ucText}`);
     this.name = 'EmulationFault';

@@ -425,6 +425,20 @@ export const SPECS = {
   // note and mutex hold one uintptr key (lock_futex.go); mutex's lockRankStruct
   // is empty unless the runtime is built with staticlockranking.
   note: { fields: { key: ['note_key', 'uintptr'] } },
+  // time.go: a runtime timer (arg is an eface: its type word, then its data word)
+  timer: {
+    fields: {
+      pp: ['timer_pp', 'puintptr'],
+      when: ['timer_when', 'int64'],
+      period: ['timer_period', 'int64'],
+      f: ['timer_f', 'func(any, uintptr)'],
+      argType: ['timer_arg', 'unsafe.Pointer'],
+      argData: ['= timer_arg + PtrSize', 'unsafe.Pointer'],
+      seq: ['timer_seq', 'uintptr'],
+      nextwhen: ['timer_nextwhen', 'int64'],
+      status: ['timer_status', 'uint32'],
+    },
+  },
   mutex: { fields: { key: ['mutex_key', 'uintptr'] } },
   // the header of a Go string and of a slice
   stringStruct: { fields: { str: ['stringStruct_str', 'unsafe.Pointer'], len: ['stringStruct_len', 'int'] } },

@@ -296,6 +296,12 @@ export class Panic extends StructView<'_panic'> {
 }
 export interface Panic extends Accessors<'_panic'> {}
 
+/** A runtime timer (time.go timer). */
+export class Timer extends StructView<'timer'> {
+  static readonly struct = 'timer';
+}
+export interface Timer extends Accessors<'timer'> {}
+
 /** A one-shot wakeup (runtime.note): key is 0 until notewakeup. */
 export class Note extends StructView<'note'> {
   static readonly struct = 'note';
@@ -346,6 +352,7 @@ export const VIEW_CLASSES: Readonly<Record<StructName, ViewClass>> = {
   _defer: Defer,
   _panic: Panic,
   note: Note,
+  timer: Timer,
   mutex: Mutex,
   stringStruct: GoString,
   slice: GoSlice,

@@ -17,10 +17,10 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { assemble, AssemblyError, disassemble, loadKeystone, rememberDecoding, type AsmTarget, type CsInsn } from '../engine/asm.ts';
-import { AsmSourceError, type TextBlock } from './source.ts';
+import { AsmSourceError, type GoFuncInfo, type TextBlock } from './source.ts';
 
 export interface LineEntry {
   addr: number;
@@ -39,6 +39,8 @@ export interface LinkedBlock {
   addr: number;
   bytes: Uint8Array;
   lines: LineEntry[];
+  /** a compiled Go function's frame facts (TextBlock.goFunc) */
+  goFunc?: GoFuncInfo;
 }
 
 export interface SourcePos {
@@ -71,10 +73,31 @@ export interface LinkOptions {
 
 const LINKER_VERSION = 2;
 
-export function defaultCacheDir(): string {
-  if (process.env.GOGO_EMU_CACHE) return process.env.GOGO_EMU_CACHE;
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  return join(root, '.cache', 'asm');
+/** The environment variable that chooses the assembly cache's directory ('off': no cache). */
+export const CACHE_ENV = 'GOGO_EMU_CACHE';
+
+/**
+ * The directory of the assembled-bytes cache, as the XDG base directory
+ * specification places a user's caches: $GOGO_EMU_CACHE if set ('off' turns
+ * the cache off), else $XDG_CACHE_HOME/gogo-emu/asm (an absolute path only,
+ * as the specification asks), else ~/.cache/gogo-emu/asm; no cache (null)
+ * without a home directory. Never inside the checkout: the tool may be
+ * installed read-only, and one cache serves every checkout.
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
+  const own = env[CACHE_ENV];
+  if (own) return own === 'off' ? null : own;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'gogo-emu', 'asm');
+  let home = env.HOME;
+  if (!home || !isAbsolute(home)) {
+    try {
+      home = homedir();
+    } catch {
+      return null;
+    }
+  }
+  return home ? join(home, '.cache', 'gogo-emu', 'asm') : null;
 }
 
 /** The linked text: every block at its address, a symbol table and a line map. */
@@ -253,7 +276,7 @@ function fromCache(o: LinkOptions, file: string): Image | undefined {
     if (!Array.isArray(cached) || cached.length !== o.blocks.length) return undefined;
     const blocks = cached.map((c, i): LinkedBlock => {
       const b = o.blocks[i]!;
-      return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines };
+      return { name: b.name, file: b.file, line: b.line, header: b.header, addr: c.addr, bytes: new Uint8Array(Buffer.from(c.hex, 'hex')), lines: c.lines, ...(b.goFunc && { goFunc: b.goFunc }) };
     });
     cached.forEach((c, i) => {
       const b = blocks[i]!;
@@ -343,7 +366,7 @@ function linkFresh(o: LinkOptions): { image: Image; insns: CsInsn[][] } {
     const code = bytes[i]!;
     const decoded: CsInsn[] = [];
     insns.push(decoded);
-    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code, decoded) };
+    return { name: b.name, file: b.file, line: b.line, header: b.header, addr, bytes: code, lines: lineMap(o, b, addr, code, decoded), ...(b.goFunc && { goFunc: b.goFunc }) };
   });
   return { image: new Image(o.base, blocks), insns };
 }

@@ -38,6 +38,16 @@ export interface TextBlock {
   doc?: string[];
   /** the last line of the block in its file */
   endLine?: number;
+  /** a function the Go compiler made (src/compile): what a traceback needs to walk and print its frames */
+  goFunc?: GoFuncInfo;
+}
+
+/** The frame facts of a compiled Go function (a pcsp/ArgInfo table in miniature: one frame size for the whole body). */
+export interface GoFuncInfo {
+  /** argument words, printed in a traceback as Go prints them */
+  params: number;
+  /** bytes SP moves down in the prologue: from the entry SP to the body's SP (amd64: saved BP and locals; arm: T, with the saved LR) */
+  frame: number;
 }
 
 /** A problem in a .s file (a stub, a program or a --stub file): bad input at file:line. */

@@ -6,7 +6,10 @@
 // c.lock is taken as in Go (lock.ts): released before a send/recv returns,
 // or, when the goroutine blocks, held through gopark until park_m calls
 // chanparkcommit (so no other M can ready it before it is _Gwaiting).
-// Differs: no select (so no isSelect/selectDone); element types are described
+// Select (select.ts) shares send, recv, dequeue (which skips the sudogs of a
+// select another case already won: go1.19's CAS of g.selectDone) and the
+// non-blocking forms (block = false) behind selectnbsend/selectnbrecv.
+// Differs: element types are described
 // by a descriptor whose first word is the element size (what the compiler
 // emits), and elements are copied byte for byte (no write barriers). The code
 // after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
@@ -64,9 +67,14 @@ function memmove(rt: Runtime, dst: number, src: number, n: number): void {
  * value is gopark's tail call) and, when woken, either returns to the caller
  * or panics if the channel was closed meanwhile.
  */
-export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): TailCall | undefined {
-  if (cp === 0) return gopark(rt, call, { reason: waitReasonChanSendNilChan }); // blocks forever
+export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number, block = true): TailCall | boolean {
+  if (cp === 0) {
+    if (!block) return false;
+    return gopark(rt, call, { reason: waitReasonChanSendNilChan }); // blocks forever
+  }
   const c = chan(rt, cp);
+  // the non-blocking fast path: an open channel that cannot take the value now
+  if (!block && c.closed === 0 && full(c)) return false;
   lock(rt, c.lock);
   if (c.closed !== 0) {
     unlock(rt, c.lock);
@@ -74,8 +82,8 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
   }
   const sg = dequeue(rt, c.recvq);
   if (sg) {
-    send(rt, c, sg, ep); // unlocks c
-    return undefined;
+    send(rt, c, sg, ep, () => unlock(rt, c.lock));
+    return true;
   }
   if (c.qcount < c.dataqsiz) {
     memmove(rt, chanbuf(c, c.sendx), ep, c.elemsize);
@@ -83,7 +91,11 @@ export function chansend(rt: Runtime, call: HostCall, cp: number, ep: number): T
     if (c.sendx === c.dataqsiz) c.sendx = 0;
     c.qcount += 1;
     unlock(rt, c.lock);
-    return undefined;
+    return true;
+  }
+  if (!block) {
+    unlock(rt, c.lock);
+    return false;
   }
   // block: a sudog on the send queue until a receiver takes the value
   const mysg = enqueueSelf(rt, c, c.sendq, ep);
@@ -107,43 +119,74 @@ export function chansendResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind
   }
 }
 
+/** Ports full: a send on c would block (no waiting receiver / a full buffer). */
+function full(c: HChan): boolean {
+  if (c.dataqsiz === 0) return c.recvq.first === 0;
+  return c.qcount === c.dataqsiz;
+}
+
+/** Ports empty: a receive from c would block (no waiting sender / an empty buffer). */
+function empty(c: HChan): boolean {
+  if (c.dataqsiz === 0) return c.sendq.first === 0;
+  return c.qcount === 0;
+}
+
 /**
- * Ports send: hand ep's value straight to the receiver waiting in sg, unlock
- * c and make the receiver runnable (in runnext).
+ * Ports send: hand ep's value straight to the receiver waiting in sg, release
+ * the lock(s) (unlockf: c's, or every channel of a select) and make the
+ * receiver runnable (in runnext).
  */
-function send(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
+export function send(rt: Runtime, c: HChan, sg: Sudog, ep: number, unlockf: () => void): void {
   if (sg.elem !== 0) {
     memmove(rt, sg.elem, ep, c.elemsize); // sendDirect
     sg.elem = 0;
   }
   const gp = rt.g(sg.g);
-  unlock(rt, c.lock);
+  unlockf();
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
 }
 
+/** chanrecv's (selected, received) when it does not block. */
+export interface RecvResult {
+  selected: boolean;
+  received: boolean;
+}
+
 /**
- * Ports chanrecv (block = true). Returns whether a value was received (false:
- * the channel is closed and drained) or, when the receiver must block, the
- * tail call of gopark; `result` says whether the caller wants that flag
+ * Ports chanrecv. Returns (selected, received): received false means the
+ * channel is closed and drained; selected false (only when !block) that the
+ * receive would have blocked. When the receiver must block, returns the tail
+ * call of gopark; `result` says whether the caller wants the received flag
  * (chanrecv2) once the parked receiver runs again.
  */
-export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, result: boolean): TailCall | boolean {
-  if (cp === 0) return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
+export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, result: boolean, block = true): TailCall | RecvResult {
+  if (cp === 0) {
+    if (!block) return { selected: false, received: false };
+    return gopark(rt, call, { reason: waitReasonChanReceiveNilChan }); // blocks forever
+  }
   const c = chan(rt, cp);
+  // the non-blocking fast path: nothing to take now
+  if (!block && empty(c)) {
+    if (c.closed === 0) return { selected: false, received: false };
+    if (empty(c)) {
+      if (ep !== 0) rt.mem.fill(ep, c.elemsize);
+      return { selected: true, received: false };
+    }
+  }
   lock(rt, c.lock);
   if (c.closed !== 0) {
     if (c.qcount === 0) {
       unlock(rt, c.lock);
       if (ep !== 0) rt.mem.fill(ep, c.elemsize);
-      return false;
+      return { selected: true, received: false };
     }
   } else {
     const sg = dequeue(rt, c.sendq);
     if (sg) {
-      recv(rt, c, sg, ep); // unlocks c
-      return true;
+      recv(rt, c, sg, ep, () => unlock(rt, c.lock));
+      return { selected: true, received: true };
     }
   }
   if (c.qcount > 0) {
@@ -154,7 +197,11 @@ export function chanrecv(rt: Runtime, call: HostCall, cp: number, ep: number, re
     if (c.recvx === c.dataqsiz) c.recvx = 0;
     c.qcount -= 1;
     unlock(rt, c.lock);
-    return true;
+    return { selected: true, received: true };
+  }
+  if (!block) {
+    unlock(rt, c.lock);
+    return { selected: false, received: false };
   }
   // block: a sudog on the receive queue until a sender (or close) fills it
   const mysg = enqueueSelf(rt, c, c.recvq, ep);
@@ -217,7 +264,7 @@ function wokenFrom(rt: Runtime, g: G, mysg: Sudog): boolean {
  * and put the sender's value at its tail. Then c is unlocked and the sender
  * made runnable.
  */
-function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
+export function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number, unlockf: () => void): void {
   if (c.dataqsiz === 0) {
     if (ep !== 0) memmove(rt, ep, sg.elem, c.elemsize); // recvDirect
   } else {
@@ -230,7 +277,7 @@ function recv(rt: Runtime, c: HChan, sg: Sudog, ep: number): void {
   }
   sg.elem = 0;
   const gp = rt.g(sg.g);
-  unlock(rt, c.lock);
+  unlockf();
   gp.param = sg.addr;
   sg.success = true;
   goready(rt, gp);
@@ -298,7 +345,7 @@ export function chancap(rt: Runtime, cp: number): number {
 }
 
 /** Ports waitq.enqueue: sgp at the tail. */
-function enqueue(rt: Runtime, q: WaitQ, sgp: Sudog): void {
+export function enqueue(rt: Runtime, q: WaitQ, sgp: Sudog): void {
   sgp.next = 0;
   const x = q.last;
   if (x === 0) {
@@ -312,21 +359,62 @@ function enqueue(rt: Runtime, q: WaitQ, sgp: Sudog): void {
   q.last = sgp.addr;
 }
 
-/** Ports waitq.dequeue: the head, or undefined (no select cases to skip in the subset). */
-function dequeue(rt: Runtime, q: WaitQ): Sudog | undefined {
-  const s = q.first;
-  if (s === 0) return undefined;
-  const sgp = sudog(rt, s);
+/**
+ * Ports waitq.dequeue: the head, or undefined. The sudog of a select whose
+ * goroutine was already woken through another case (g.selectDone could not
+ * be swapped from 0 to 1) is dropped and the next one taken.
+ */
+export function dequeue(rt: Runtime, q: WaitQ): Sudog | undefined {
+  for (;;) {
+    const s = q.first;
+    if (s === 0) return undefined;
+    const sgp = sudog(rt, s);
+    const y = sgp.next;
+    if (y === 0) {
+      q.first = 0;
+      q.last = 0;
+    } else {
+      sudog(rt, y).prev = 0;
+      q.first = y;
+      sgp.next = 0;
+    }
+    if (sgp.isSelect) {
+      const gp = rt.g(sgp.g);
+      if (gp.selectDone !== 0) continue; // another case won the race
+      gp.selectDone = 1;
+    }
+    return sgp;
+  }
+}
+
+/** Ports waitq.dequeueSudoG: unlink sgp wherever it is in q (a select's losing cases). */
+export function dequeueSudoG(rt: Runtime, q: WaitQ, sgp: Sudog): void {
+  const x = sgp.prev;
   const y = sgp.next;
-  if (y === 0) {
-    q.first = 0;
-    q.last = 0;
-  } else {
+  if (x !== 0) {
+    if (y !== 0) {
+      sudog(rt, x).next = y;
+      sudog(rt, y).prev = x;
+      sgp.next = 0;
+      sgp.prev = 0;
+      return;
+    }
+    sudog(rt, x).next = 0;
+    q.last = x;
+    sgp.prev = 0;
+    return;
+  }
+  if (y !== 0) {
     sudog(rt, y).prev = 0;
     q.first = y;
     sgp.next = 0;
+    return;
   }
-  return sgp;
+  // x == y == nil: sgp is alone in q, or was already taken off it
+  if (q.first === sgp.addr) {
+    q.first = 0;
+    q.last = 0;
+  }
 }
 
 /**

@@ -2,27 +2,50 @@
 // conditions: a throw ("fatal error: ..." plus the context Go dumps) or a
 // panic nobody recovered ("panic: ..." and the panicking goroutine's frames).
 // Both end with status 2, as in Go.
-import { GoPanic, GoThrow } from './throw.ts';
+import { GoPanic, GoThrow, type PanicSite } from './throw.ts';
 import type { Runtime } from './runtime.ts';
-import { frameLines, tracebackParked } from './traceback.ts';
+import { frameLines, schedSite, traceback } from './traceback.ts';
+
+/**
+ * The frame a host function was called from (its return address and the
+ * caller's SP): where a panic or a throw raised in a host function is
+ * blamed, as Go blames the Go function that called into the runtime.
+ */
+export function callSite(rt: Runtime): PanicSite {
+  const { engine, mem, arch } = rt.machine;
+  return { pc: arch.returnAddress(engine, mem), isReturnAddr: true, sp: arch.callerSP(engine) };
+}
+
+/** The running goroutine's innermost frame: the caller of a host function, or the instruction the CPU is at. */
+function currentSite(rt: Runtime): PanicSite {
+  const { engine, host } = rt.machine;
+  if (host.nameAt(engine.pc) !== undefined) return callSite(rt);
+  return { pc: engine.pc, isReturnAddr: false, sp: engine.sp };
+}
 
 /** Print Go's report for a GoThrow or GoPanic and set status 2; false if `e` is neither. */
 export function reportCrash(rt: Runtime, e: unknown): boolean {
   if (e instanceof GoThrow) {
+    if (rt.events.active) rt.events.emit({ kind: 'fatal', what: e.throwType === 'user' ? 'fatal' : 'throw', message: `fatal error: ${e.what}` });
     rt.write(2, `fatal error: ${e.what}\n`);
     for (const l of e.throwType === 'runtime' && e.dump.length === 0 ? throwContext(rt) : e.dump) rt.write(2, `${l}\n`);
     rt.exitCode = 2;
     return true;
   }
   if (e instanceof GoPanic) {
-    // Go prints the panic, then the panicking goroutine (running) and its
-    // frames; a panic raised by a runtime host function shows its caller.
-    const { engine, host, mem, arch } = rt.machine;
-    const pc = engine.pc;
-    const inHost = host.nameAt(pc) !== undefined;
-    const site = e.site ?? { pc: inHost ? arch.returnAddress(engine, mem) : pc, isReturnAddr: inHost };
-    const lines = [`panic: ${e.value}`, '', `goroutine ${e.goid} [running]:`, ...frameLines(rt, site.pc, site.isReturnAddr)];
-    rt.write(2, `${lines.join('\n')}\n`);
+    // Go prints the panic, then the panicking goroutine (running), its frames
+    // and "created by"; a panic raised by a runtime host function is blamed
+    // on its caller.
+    if (rt.events.active) rt.events.emit({ kind: 'fatal', what: 'panic', message: `panic: ${e.value}`, goid: e.goid });
+    const site = e.site ?? currentSite(rt);
+    let lines = [`goroutine ${e.goid} [running]:`, ...frameLines(rt, site)];
+    try {
+      const gp = rt.getg();
+      if (gp.goid === e.goid) lines = traceback(rt, gp, { start: site, status: 'running' });
+    } catch {
+      // no g to ask for "created by"
+    }
+    rt.write(2, `${[`panic: ${e.value}`, '', ...lines].join('\n')}\n`);
     rt.exitCode = 2;
     return true;
   }
@@ -30,17 +53,27 @@ export function reportCrash(rt: Runtime, e: unknown): boolean {
 }
 
 /**
- * What Go prints after a throw that carries no dump of its own: on the
- * system stack "runtime stack:" (host frames have no text here), then the
- * user goroutine the M was running.
+ * What Go prints after a throw that carries no dump of its own (a runtime
+ * throw: Go's traceback level 2, frames with fp/sp/pc). On the system stack
+ * "runtime stack:" (the host function that threw; Go would list runtime
+ * frames), then the goroutine the M was running: from where it stopped
+ * (g.sched) when the throw came on g0, else from the host call it made.
  */
 function throwContext(rt: Runtime): string[] {
   try {
     const m = rt.curm();
     const g = rt.getg();
     const out: string[] = [];
-    if (g.addr === m.g0) out.push('', 'runtime stack:', `${rt.machine.describe(rt.machine.engine.pc)}(...)`);
-    if (m.curg !== 0) out.push('', ...tracebackParked(rt, rt.g(m.curg)).map((l, i) => (i === 0 ? l.replace(/\[[^\]]*\]/, '[running]') : l)));
+    const onG0 = g.addr === m.g0;
+    if (onG0) {
+      const { engine, host } = rt.machine;
+      const name = host.nameAt(engine.pc);
+      out.push('', 'runtime stack:', `${name ?? rt.machine.describe(engine.pc)}()`, `\t(${name ? 'a host function of gogo-emu' : rt.machine.describe(engine.pc)})`);
+    }
+    if (m.curg !== 0) {
+      const gp = rt.g(m.curg);
+      out.push('', ...traceback(rt, gp, { start: onG0 ? schedSite(gp) : currentSite(rt), status: 'running', detail: true }));
+    }
     return out;
   } catch {
     return [];

@@ -1,5 +1,6 @@
 // What the Go runtime port reports while it schedules: goroutines created,
-// status changes with their reason, executes, exits and stack growth. The
+// status changes with their reason, executes, exits and stack growth,
+// panics and the fatal end of a process. The
 // runtime emits them into the session's bus through an EventSink (os/events.ts).
 import type { EventSink, OsEvent } from '../os/events.ts';
 
@@ -9,6 +10,14 @@ export type RuntimeEvent =
   | { kind: 'execute'; goid: number; g: number; m: number; p: number }
   | { kind: 'goexit'; goid: number; g: number }
   | { kind: 'stackgrow'; goid: number; g: number; oldSize: number; newSize: number }
+  /** goroutine `goid` panics with `value` (gopanic starts: its deferred calls run next) */
+  | { kind: 'panic'; goid: number; value: string }
+  /**
+   * the process dies of one of Go's fatal conditions: a throw (a runtime
+   * error), a fatal error of the program (a deadlock), or a panic nobody
+   * recovered; `message` is the first line Go prints
+   */
+  | { kind: 'fatal'; what: 'throw' | 'fatal' | 'panic'; message: string; goid?: number }
   // ---- Ms and Ps (M and P numbers are their ids; -1: none) ----
   /** M `by` made M `m` (newm) to run P `p`; `spinning`: it starts as a spinning M */
   | { kind: 'newm'; m: number; by: number; p: number; spinning: boolean }

@@ -9,6 +9,9 @@ import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostFn, HostRegistry, HostSpec, TailCall } from '../os/host.ts';
 import { chancap, chanlen, chanparkcommit, chanrecv, chansend, closechan, makechan } from './chan.ts';
 import { defineFatalHosts } from './fatal.ts';
+import { defineSelectHosts, selparkcommit } from './select.ts';
+import { defineTimeHosts } from './timepkg.ts';
+import { resetForSleep } from './time.ts';
 import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
@@ -144,7 +147,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- runtime.GOMAXPROCS and stop-the-world: the steps of the glue in asm/<arch>/stw.s (stw.ts) ----
   host.define('runtime.GOMAXPROCS.read', { abi: 'internal', nargs: 0 }, () => gomaxprocsRead(rt()));
   host.define('runtime.GOMAXPROCS.setnewprocs', { abi: 'internal', nargs: 1 }, (c) => {
-    rt().newprocs = Number(c.argInt(0));
+    // newprocs = int32(n), as Go converts it (GOMAXPROCS(1<<63-1) becomes -1: procresize's invalid arg)
+    rt().newprocs = Number(BigInt.asIntN(32, c.argInt(0)));
   });
   host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
   host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => {
@@ -168,22 +172,27 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
-  defineEntry(host, ENTRY.chansend1, (c) => chansend(rt(), c, c.argN(0), c.argN(1)));
+  defineEntry(host, ENTRY.chansend1, (c) => {
+    const r = chansend(rt(), c, c.argN(0), c.argN(1));
+    return typeof r === 'boolean' ? undefined : r;
+  });
   defineEntry(host, ENTRY.chanrecv1, (c) => {
     const r = chanrecv(rt(), c, c.argN(0), c.argN(1), false);
-    return typeof r === 'boolean' ? undefined : r;
+    return 'selected' in r ? undefined : r;
   });
   defineEntry(host, ENTRY.chanrecv2, (c) => {
     const r = chanrecv(rt(), c, c.argN(0), c.argN(1), true);
-    return typeof r === 'boolean' ? (r ? 1 : 0) : r;
+    return 'selected' in r ? (r.received ? 1 : 0) : r;
   });
+  defineSelectHosts(host, rt);
+  defineTimeHosts(host, rt);
   defineEntry(host, ENTRY.closechan, (c) => closechan(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chanlen, (c) => chanlen(rt(), c.argN(0)));
   defineEntry(host, ENTRY.chancap, (c) => chancap(rt(), c.argN(0)));
 
   // ---- sync.WaitGroup (sync/waitgroup.go over sema.go) ----
-  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), Number(c.argInt(1))));
-  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1));
+  defineEntry(host, ENTRY.wgAdd, (c) => waitGroupAdd(rt(), c.argN(0), c.argInt(1)));
+  defineEntry(host, ENTRY.wgDone, (c) => waitGroupAdd(rt(), c.argN(0), -1n));
   defineEntry(host, ENTRY.wgWait, (c) => waitGroupWait(rt(), c, c.argN(0)));
   host.define('sync.runtime_Semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
 
@@ -201,6 +210,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- gopark's unlock functions: park_m calls them by address (m.waitunlockf) ----
   host.define('runtime.chanparkcommit', { abi: 'internal', nargs: 2 }, (c) => (chanparkcommit(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
   host.define('runtime.parkunlock_c', { abi: 'internal', nargs: 2 }, (c) => (parkunlock_c(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.resetForSleep', { abi: 'internal', nargs: 2 }, (c) => (resetForSleep(rt(), rt().g(c.argN(0)), c.argN(1)) ? 1 : 0));
+  host.define('runtime.selparkcommit', { abi: 'internal', nargs: 2 }, (c) => (selparkcommit(rt(), rt().g(c.argN(0))) ? 1 : 0));
 
   // ---- notes (lock_futex.go); their sleeps are the futex glue of asm/<arch>/sys_linux.s ----
   const w64 = 8 / registry.arch.ptrSize; // argument words of an int64

@@ -33,11 +33,12 @@ import { runqempty } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { execute, findRunnableThenSchedule, scheduleTop } from './sched.ts';
 import { setPStatus } from './status.ts';
+import { anyTimers } from './time.ts';
 import { goFatal, goThrow } from './throw.ts';
 import { tracebackothers } from './traceback.ts';
 
 /** What an M does when it wakes up from mPark (see the file comment). */
-export type MParkNext = 'findRunnable' | 'schedule' | 'lockedg' | 'wedged';
+export type MParkNext = 'findRunnable' | 'schedule' | 'lockedg' | 'wedged' | 'netpoll' | 'netpollSpinning';
 
 // ---- pMask (idlepMask, timerpMask): one bit per P id --------------------------
 
@@ -92,6 +93,8 @@ export function releasep(rt: Runtime): P {
 export function pidleput(rt: Runtime, pp: P): void {
   assertLocked(rt, rt.sched.lock, 'sched.lock', 'pidleput');
   if (!runqempty(pp)) goThrow('pidleput: P has non-empty run queue');
+  // updateTimerPMask: a P without timers need not be looked at for them
+  if (pp.numTimers === 0) pMaskClear(rt.timerpMask, pp.id);
   pMaskSet(rt.idlepMask, pp.id);
   pp.link = rt.sched.pidle;
   rt.sched.pidle = pp.addr;
@@ -144,6 +147,17 @@ export function mPark(rt: Runtime, call: HostCall, next: MParkNext): TailCall {
 }
 
 /**
+ * Ports the wait of findRunnable's netpoll(delay): sleep on m.park for at
+ * most ns (the next timer), then go on as `next` says (netpollWoken).
+ * Ends the host call.
+ */
+export function mParkTimed(rt: Runtime, call: HostCall, next: 'netpoll' | 'netpollSpinning', ns: number): TailCall {
+  const mp = rt.curm();
+  rt.mParkNext.set(mp.addr, next);
+  return call.tailCall(rt.machine.sym('runtime.mParkTimed<>'), [mp.addrOf('park'), ...call.i64(ns)], 'internal');
+}
+
+/**
  * Ports stopm: the current M (no P, not spinning, no locks) goes on the idle
  * list and sleeps until startm hands it a P in m.nextp; then it acquires that
  * P and goes on as `next` says (Go's callers: findRunnable and gcstopm `goto
@@ -185,6 +199,9 @@ export function mParkResume(rt: Runtime, call: HostCall): TailCall {
       mp.nextp = 0;
       return execute(rt, call, gp, false);
     }
+    case 'netpoll':
+    case 'netpollSpinning':
+      return netpollWoken(rt, call, next === 'netpollSpinning');
     case 'findRunnable':
     case 'schedule':
       acquirep(rt, rt.p(mp.nextp));
@@ -193,6 +210,29 @@ export function mParkResume(rt: Runtime, call: HostCall): TailCall {
     default:
       return goThrow(`mPark.resume: M${mp.id} woke up without a reason to`);
   }
+}
+
+/**
+ * What findRunnable does after netpoll(delay) returns (the M waited for the
+ * next timer, mParkTimed<>): no M polls now (sched.lastpoll set again); take
+ * an idle P and look for work from the top (the due timers run in
+ * checkTimers), spinning again if it was; with no idle P, stop.
+ */
+function netpollWoken(rt: Runtime, call: HostCall, wasSpinning: boolean): TailCall {
+  const mp = rt.curm();
+  rt.pollerM = 0;
+  rt.pollUntil = 0;
+  rt.pollBroken = false;
+  lock(rt, rt.sched.lock);
+  const pp = pidleget(rt);
+  unlock(rt, rt.sched.lock);
+  if (!pp) return stopm(rt, call, 'findRunnable');
+  acquirep(rt, pp);
+  if (wasSpinning) {
+    mp.spinning = true;
+    rt.sched.nmspinning += 1;
+  }
+  return findRunnableThenSchedule(rt, call);
 }
 
 /**
@@ -396,6 +436,8 @@ export function checkdead(rt: Runtime): void {
       goThrow('checkdead: runnable g');
     }
   }
+  // a pending timer will ready someone: no deadlock (yet)
+  if (anyTimers(rt)) return;
   unlock(rt, s.lock);
   if (grunning === 0) goFatal('no goroutines (main called runtime.Goexit) - deadlock!');
   goFatal('all goroutines are asleep - deadlock!', tracebackothers(rt));

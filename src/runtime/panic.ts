@@ -26,8 +26,10 @@
 import { RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { Defer, Panic, type G } from '../go119/index.ts';
+import { callSite } from './crash.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow, type PanicSite } from './throw.ts';
+import { schedSite } from './traceback.ts';
 
 /** An interface value: type word and data word. */
 export interface Eface {
@@ -98,7 +100,9 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
  * (the stub, reached by a tail call in place of a return to the caller).
  */
 export function startPanic(rt: Runtime, call: HostCall, e: GoPanic): TailCall {
-  newPanic(rt, rt.getg(), e, { pc: rt.arch.returnAddress(call.engine, call.mem), isReturnAddr: true });
+  const gp = rt.getg();
+  newPanic(rt, gp, e, callSite(rt));
+  if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: e.value });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }
 
@@ -108,7 +112,7 @@ export function startPanic(rt: Runtime, call: HostCall, e: GoPanic): TailCall {
  * the call site.
  */
 export function resumeIntoPanic(rt: Runtime, gp: G, e: GoPanic): void {
-  newPanic(rt, gp, e, { pc: gp.sched.pc, isReturnAddr: true });
+  newPanic(rt, gp, e, schedSite(gp));
   gp.sched.pc = rt.machine.sym('runtime.gopanic');
 }
 

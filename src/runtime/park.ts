@@ -28,6 +28,8 @@ import type { Runtime } from './runtime.ts';
 import { wakep } from './idle.ts';
 import { dropg, execute, schedule } from './sched.ts';
 import { semacquireResume } from './sema.ts';
+import { selectgoResume, selparkcommit } from './select.ts';
+import { resetForSleep } from './time.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
 
@@ -38,10 +40,12 @@ export type ParkResume =
   /** chanrecv: release the sudog; with `result`, deliver chanrecv2's received flag */
   | { kind: 'chanrecv'; sudog: number; result: boolean }
   /** semacquire1: take the unit that semrelease left, release the sudog */
-  | { kind: 'semacquire'; sudog: number; addr: number };
+  | { kind: 'semacquire'; sudog: number; addr: number }
+  /** selectgo: find the winning case, dequeue and release every sudog, deliver (casi, recvOK) */
+  | { kind: 'select'; cas0: number; order0: number; ncases: number; norder: number; nsends: number };
 
 /** The unlock functions gopark can be given (host functions, called by address from park_m). */
-export type UnlockF = 'runtime.chanparkcommit' | 'runtime.parkunlock_c';
+export type UnlockF = 'runtime.chanparkcommit' | 'runtime.parkunlock_c' | 'runtime.selparkcommit' | 'runtime.resetForSleep';
 
 export interface ParkOptions {
   /** waitReason (go119 waitReason* constants) */
@@ -85,6 +89,10 @@ function callUnlockf(rt: Runtime, fn: number, gp: G, lock: number): boolean {
       return chanparkcommit(rt, gp, lock);
     case 'runtime.parkunlock_c':
       return parkunlock_c(rt, gp, lock);
+    case 'runtime.selparkcommit':
+      return selparkcommit(rt, gp);
+    case 'runtime.resetForSleep':
+      return resetForSleep(rt, gp, lock);
     default:
       return goThrow(`park_m: m.waitunlockf = 0x${fn.toString(16)} (${name ?? rt.machine.describe(fn)}) is not an unlock function`);
   }
@@ -131,6 +139,9 @@ export function resumeParked(rt: Runtime, gp: G): boolean {
       return true;
     case 'semacquire':
       return semacquireResume(rt, gp, r);
+    case 'select':
+      selectgoResume(rt, gp, r);
+      return true;
   }
 }
 

@@ -7,11 +7,14 @@ import { _Gdead, _Gidle, _Grunnable, _Pdead, _Pgcstop, _Pidle, _Prunning, _GoidC
 import { assertLocked, assertOnG0 } from './assert.ts';
 import { acquirep, mget, pidleput, pMaskClear, pMaskSet, wakep } from './idle.ts';
 import { lock, unlock } from './lock.ts';
+import { mfastrandinit } from './rand.ts';
 import { globrunqputhead, runqempty, runqput } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus, setPStatus } from './status.ts';
+import { maxAlloc } from './slice.ts';
 import { resetStealOrder } from './steal.ts';
 import { goThrow } from './throw.ts';
+import { moveTimers, takeTimers } from './time.ts';
 
 /** The gsignal stack size of every M (os_linux.go mpreinit: 32 KiB). */
 const GSIGNAL_STACK = 32 * 1024;
@@ -67,14 +70,15 @@ export function schedinit(rt: Runtime): void {
 
 /**
  * Ports mcommoninit: give mp an id (sched.mnext; id = -1 reserves the next
- * one), seed its fastrand (Runtime.fastrandSeed), make its gsignal g
- * (mpreinit) and link it into allm.
+ * one), seed its m.fastrand from fastrandseed and the clock (rand.ts
+ * mfastrandinit), make its gsignal g (mpreinit) and link it into allm, all
+ * under sched.lock as Go does.
  */
 export function mcommoninit(rt: Runtime, mp: M, id: number): void {
   lock(rt, rt.sched.lock);
   if (id >= 0) mp.id = id;
   else mp.id = mReserveID(rt);
-  rt.fastrandSeed(mp);
+  mfastrandinit(rt, mp.addr, mp.id);
   const gsignal = malg(rt, GSIGNAL_STACK);
   gsignal.m = mp.addr;
   mp.gsignal = gsignal.addr;
@@ -116,7 +120,7 @@ function pinit(rt: Runtime, pp: P, id: number): void {
  * Ports p.destroy: a P beyond the new GOMAXPROCS gives its goroutines to the
  * head of the global queue (runq from its tail, then runnext, so that they
  * keep their order), its sudog cache and dead Gs (gfpurge) to the global
- * lists, and becomes _Pdead. Differs: no timers, mcache, write barrier buffer
+ * lists, its timers to the current P, and becomes _Pdead. Differs: no mcache, write barrier buffer
  * or trace state. Precondition: sched.lock held, the world stopped.
  */
 function pdestroy(rt: Runtime, pp: P): void {
@@ -128,6 +132,15 @@ function pdestroy(rt: Runtime, pp: P): void {
   if (pp.runnext !== 0) {
     globrunqputhead(rt, rt.g(pp.runnext));
     pp.runnext = 0;
+  }
+  // its timers move to the P of the M doing the resize (moveTimers)
+  if (pp.timers.len > 0) {
+    const plocal = rt.curp();
+    lock(rt, plocal.timersLock);
+    lock(rt, pp.timersLock);
+    moveTimers(rt, plocal, takeTimers(rt, pp));
+    unlock(rt, pp.timersLock);
+    unlock(rt, plocal.timersLock);
   }
   // sudogs: Go drops the P's cached ones (the GC collects them); here they
   // go to the central cache so that they are used again
@@ -176,7 +189,13 @@ export function procresize(rt: Runtime, nprocs: number): number {
   rt.sched.procresizetime = now;
   if (rt.events.active && old !== nprocs) rt.events.emit({ kind: 'procresize', from: old, to: nprocs });
 
-  // grow allp (Ps once made are kept: allp[:cap])
+  // grow allp (Ps once made are kept: allp[:cap]); Go makes the slice with
+  // make([]*p, nprocs), whose length check fails for GOMAXPROCS(1<<31-1) on
+  // 32-bit arm: a panic on the system stack
+  if (nprocs > rt.allpCap.length && nprocs * rt.arch.ptrSize > maxAlloc(rt)) {
+    rt.write(2, 'panic: runtime.errorString("makeslice: len out of range")\n');
+    goThrow('panic on system stack');
+  }
   for (let i = rt.allpCap.length; i < nprocs; i++) rt.allpCap.push(rt.heap.alloc(rt.L.sizes.p));
   rt.allp = rt.allpCap.slice(0, Math.max(old, nprocs));
   for (let i = old; i < nprocs; i++) pinit(rt, rt.p(rt.allp[i]!), i);
@@ -273,6 +292,7 @@ export function newproc1(rt: Runtime, fn: number, callergp: G, callerpc: number)
   gostartcallfn(rt, newg, fn);
   newg.gopc = callerpc;
   newg.startpc = mem.ptr(fn);
+  newg.trackingSeq = rt.fastrand() & 0xff;
   if (rt.isSystemGoroutine(newg)) rt.sched.ngsys += 1;
   casgstatus(newg, _Gdead, _Grunnable);
 

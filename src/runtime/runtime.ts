@@ -18,15 +18,24 @@ import type { ParkResume } from './park.ts';
 import type { StealResume } from './steal.ts';
 import type { PanicSite } from './throw.ts';
 import { goThrow } from './throw.ts';
+import { fastrand, fastrandinit } from './rand.ts';
+import { ProcessOutput, type OutputSink, type OutputState } from './output.ts';
 import { type LangState, newLangState } from './iface.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
   gomaxprocsEnv?: string;
-  /** seed of the deterministic fastrand */
+  /**
+   * the run's random seed: it stands in for the kernel's AT_RANDOM bytes,
+   * from which Go seeds every M's fastrand (rand.ts); default 1
+   */
   seed?: number;
   /** assert the port's preconditions (assert.ts); default: GOGO_EMU_DEBUG=1 in the environment */
   debugChecks?: boolean;
+  /** where the program's output goes as it is written (output.ts; default: nowhere, only kept) */
+  output?: OutputSink;
+  /** characters of each output stream kept for ProcessResult (default DEFAULT_RETAIN; 0: none) */
+  retainOutput?: number;
 }
 
 export class Runtime {
@@ -61,12 +70,17 @@ export class Runtime {
   readonly stealResume = new Map<number, StealResume>();
   /** what an M asleep in mPark does when woken (m address -> who parked it; idle.ts) */
   readonly mParkNext = new Map<number, MParkNext>();
+  /** the M waiting for the next timer (Go: blocked in netpoll(delay)), or 0; see sched.ts and time.ts */
+  pollerM = 0;
+  /** sched.pollUntil: when that M's wait ends (0: none) */
+  pollUntil = 0;
+  /** netpollBreak has woken that M already */
+  pollBroken = false;
   /** the emulated machine's CPU count (osinit: what sched_getaffinity reports) */
   ncpu = 1;
   mainStarted = false;
-  /** what the program wrote to fd 1 and fd 2 */
-  stdout = '';
-  stderr = '';
+  /** what the program writes to fd 1 and fd 2: to the sink as written, the last part kept (output.ts) */
+  readonly output: ProcessOutput;
   exitCode: number | undefined;
   /** the M each emulated thread runs (thread id -> m address), set when the thread first enters the runtime */
   readonly mOfThread = new Map<number, number>();
@@ -80,6 +94,9 @@ export class Runtime {
   readonly parkResumes = new Map<number, ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
+  /** fastrandinit's fastrandseed and alginit's hashkey[0], from the seed (rand.ts) */
+  readonly fastrandseed: bigint;
+  readonly hashkey0: bigint;
   /** the language runtime's state (itab table): plain numbers, addresses in emulated memory */
   readonly lang: LangState = newLangState();
 
@@ -100,7 +117,9 @@ export class Runtime {
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));
     this.g0 = new G(this.L, this.mem, machine.sym('runtime.g0'));
+    ({ fastrandseed: this.fastrandseed, hashkey0: this.hashkey0 } = fastrandinit(opts.seed ?? 1, this.arch.ptrSize));
     this.debugChecks = debugChecksEnabled(opts.debugChecks);
+    this.output = new ProcessOutput(opts.output, opts.retainOutput);
     this.systemFuncs = systemFuncEntries(machine);
   }
 
@@ -133,48 +152,14 @@ export class Runtime {
     return this.p(pp);
   }
 
-  /**
-   * Ports stubs.go fastrand: the current M's generator in m.fastrand (a
-   * uint64): wyrand where Go has a 64-bit multiply (amd64), else xorshift64+
-   * over its two 32-bit halves (arm). Seeded per M by mcommoninit from the
-   * run's seed (fastrandSeed).
-   */
+  /** fastrand() on the current M (its m.fastrand; rand.ts). */
   fastrand(): number {
-    const a = this.curm().addrOf('fastrand');
-    const mem = this.mem;
-    if (this.arch.ptrSize === 8) {
-      const s = (mem.u64(a) + 0xa0761d6478bd642fn) & MASK64;
-      mem.setU64(a, s);
-      const prod = s * (s ^ 0xe7037ed1a0b428dbn);
-      return Number(((prod >> 64n) ^ prod) & 0xffffffffn);
-    }
-    let s1 = mem.u32(a);
-    const s0 = mem.u32(a + 4);
-    s1 = (s1 ^ (s1 << 17)) >>> 0;
-    s1 = (s1 ^ s0 ^ (s1 >>> 7) ^ (s0 >>> 16)) >>> 0;
-    mem.setU32(a, s0);
-    mem.setU32(a + 4, s1);
-    return (s0 + s1) >>> 0;
+    return fastrand(this);
   }
 
   /** Ports fastrandn: fastrand() scaled into [0, n). */
   fastrandn(n: number): number {
     return Number((BigInt(this.fastrand()) * BigInt(n)) >> 32n);
-  }
-
-  /**
-   * mcommoninit's seed of m.fastrand: Go hashes the M's id with a random
-   * fastrandseed (lo) and the CPU's tick counter (hi); here both come from
-   * the run's seed, so the same seed gives the same streams.
-   */
-  fastrandSeed(mp: M): void {
-    const seed = BigInt.asUintN(64, BigInt(this.opts.seed ?? 1));
-    const lo = Number(mix64(BigInt(mp.id) ^ seed) & 0xffffffffn);
-    let hi = Number(mix64(BigInt(mp.id) ^ ~seed ^ 0x9e3779b97f4a7c15n) & 0xffffffffn);
-    if ((lo | hi) === 0) hi = 1;
-    // little-endian: hi in the upper half, lo in the lower
-    this.mem.setU32(mp.addrOf('fastrand'), lo >>> 0);
-    this.mem.setU32(mp.addrOf('fastrand') + 4, hi >>> 0);
   }
 
   /** nanotime(): the current thread's virtual clock (modeled cycles at 1 GHz). */
@@ -202,10 +187,20 @@ export class Runtime {
     this.threads.requestExit();
   }
 
-  write(fd: number, s: string): void {
-    if (fd === 1) this.stdout += s;
-    else this.stderr += s;
-    if (this.events.active) this.events.emit({ kind: 'output', fd, text: s });
+  /** Output of the process (the write system call on fd 1 or 2, or the runtime's own messages). */
+  write(fd: number, data: string | Uint8Array): void {
+    this.output.write(fd, data);
+    if (this.events.active) this.events.emit({ kind: 'output', fd, text: typeof data === 'string' ? data : Buffer.from(data).toString('utf8') });
+  }
+
+  /** The kept part of what the process wrote to stdout (output.ts). */
+  get stdout(): string {
+    return this.output.text(1);
+  }
+
+  /** The kept part of what the process wrote to stderr (output.ts). */
+  get stderr(): string {
+    return this.output.text(2);
   }
 
   // ---- snapshots: the TypeScript half of the runtime's state ----------------------
@@ -223,8 +218,7 @@ export class Runtime {
       gomaxprocs: this.gomaxprocs,
       ncpu: this.ncpu,
       mainStarted: this.mainStarted,
-      stdout: this.stdout,
-      stderr: this.stderr,
+      output: this.output.capture(),
       exitCode: this.exitCode,
       mOfThread: [...this.mOfThread],
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
@@ -238,6 +232,9 @@ export class Runtime {
       newmPending: [...this.newmPending],
       stealResume: [...this.stealResume].map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]),
       mParkNext: [...this.mParkNext],
+      pollerM: this.pollerM,
+      pollUntil: this.pollUntil,
+      pollBroken: this.pollBroken,
       funcvals: [...this.funcvals],
       heap: this.heap.capture(),
       stacks: this.stacks.capture(),
@@ -253,8 +250,7 @@ export class Runtime {
     this.gomaxprocs = s.gomaxprocs;
     this.ncpu = s.ncpu;
     this.mainStarted = s.mainStarted;
-    this.stdout = s.stdout;
-    this.stderr = s.stderr;
+    this.output.restoreFrom(s.output);
     this.exitCode = s.exitCode;
     refill(this.mOfThread, s.mOfThread);
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
@@ -268,6 +264,9 @@ export class Runtime {
     this.newmPending.splice(0, this.newmPending.length, ...s.newmPending);
     refill(this.stealResume, s.stealResume.map(([m, r]) => [m, { ...r, enum: { ...r.enum } }]));
     refill(this.mParkNext, s.mParkNext);
+    this.pollerM = s.pollerM;
+    this.pollUntil = s.pollUntil;
+    this.pollBroken = s.pollBroken;
     refill(this.funcvals, s.funcvals);
     this.heap.restoreFrom(s.heap);
     this.stacks.restoreFrom(s.stacks);
@@ -287,16 +286,6 @@ export class Runtime {
   }
 }
 
-const MASK64 = 0xffffffffffffffffn;
-
-/** splitmix64's finaliser: a bijective mix of 64 bits (for seeding). */
-function mix64(x: bigint): bigint {
-  x = BigInt.asUintN(64, x);
-  x = ((x ^ (x >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK64;
-  x = ((x ^ (x >> 27n)) * 0x94d049bb133111ebn) & MASK64;
-  return x ^ (x >> 31n);
-}
-
 /** Runtime.capture(): plain data (maps as entry lists). */
 export interface RuntimeState {
   allgs: number[];
@@ -305,8 +294,7 @@ export interface RuntimeState {
   gomaxprocs: number;
   ncpu: number;
   mainStarted: boolean;
-  stdout: string;
-  stderr: string;
+  output: OutputState;
   exitCode: number | undefined;
   mOfThread: [number, number][];
   pendingPanics: [number, { value: string; site: PanicSite }][];
@@ -320,6 +308,9 @@ export interface RuntimeState {
   newmPending: number[];
   stealResume: [number, StealResume][];
   mParkNext: [number, MParkNext][];
+  pollerM: number;
+  pollUntil: number;
+  pollBroken: boolean;
   funcvals: [string, number][];
   heap: HeapState;
   stacks: StackAllocatorState;

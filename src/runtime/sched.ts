@@ -17,14 +17,15 @@ import type { HostCall, TailCall } from '../os/host.ts';
 import { _Gdead, _Grunnable, _Grunning, _Gwaiting, waitReasonString, type G } from '../go119/index.ts';
 import { resumeParked } from './park.ts';
 import { assertOnG0 } from './assert.ts';
-import { acquirep, gcstopm, pidleput, releasep, resetspinning, startlockedm, stopm, stoplockedm, wakep, decNmspinning } from './idle.ts';
+import { acquirep, gcstopm, mParkTimed, pidleput, releasep, resetspinning, startlockedm, stopm, stoplockedm, wakep, decNmspinning } from './idle.ts';
 import { lock, unlock } from './lock.ts';
 import { runMStartFn } from './newm.ts';
 import { gfput } from './proc.ts';
 import { globrunqget, runqget } from './runq.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
-import { checkRunqsNoP, stealResume, stealWork, type StealResult } from './steal.ts';
+import { checkRunqsNoP, checkTimersNoP, stealResume, stealWork, type StealResult } from './steal.ts';
+import { checkTimers, netpollBreak } from './time.ts';
 import { goThrow } from './throw.ts';
 
 /** Every this many schedticks, findRunnable looks at the global queue first (fairness). */
@@ -125,8 +126,11 @@ function scheduleFound(rt: Runtime, call: HostCall, r: Found | TailCall): TailCa
  * spinning state and checks every P once more (work may have been queued
  * while it was still counted as spinning), then the M stops (stopm) and
  * looks again when woken. `steal`: go on inside stealWork after its sleep.
- * Differs: no timers, netpoll, GC workers, trace reader or finalizers (their
- * places are marked).
+ * Timers: the P's due timers run first (checkTimers); stealWork runs other
+ * Ps' in its last round; with nothing to run, one M sleeps until the next
+ * timer (where Go blocks in netpoll(delay): a timed futex sleep on m.park,
+ * mParkTimed<>), the others stop. Differs: no netpoll of descriptors, GC
+ * workers, trace reader or finalizers (their places are marked).
  */
 function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found | TailCall {
   const mp = rt.curm();
@@ -136,9 +140,16 @@ function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found |
     const pp = rt.p(mp.p);
     let stole = steal;
     steal = undefined;
+    let now = 0;
+    let pollUntil = stole && !isTail(stole) ? stole.pollUntil : 0;
     if (!stole) {
       if (s.gcwaiting !== 0) return gcstopm(rt, call); // then `goto top` when woken
-      // (pp.runSafePointFn, checkTimers, the trace reader and GC workers go here)
+      // (pp.runSafePointFn goes here)
+      // the P's due timers run now (a goroutine they ready is in its queue)
+      const ct = checkTimers(rt, pp, 0);
+      now = ct.now;
+      pollUntil = ct.pollUntil;
+      // (the trace reader and GC workers go here)
       // now and then the global queue first, for fairness
       if (pp.schedtick % GLOBAL_QUEUE_CHECK_TICKS === 0 && s.runqsize > 0) {
         lock(rt, s.lock);
@@ -169,12 +180,14 @@ function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found |
     }
     if (stole) {
       if (isTail(stole)) return stole;
-      if (stole.gp) return { gp: stole.gp, inheritTime: false, tryWakeP: false };
+      if (stole.gp) return { gp: stole.gp, inheritTime: stole.inheritTime ?? false, tryWakeP: false };
       if (stole.newWork) continue; // goto top
+      if (stole.pollUntil !== 0 && (pollUntil === 0 || stole.pollUntil < pollUntil)) pollUntil = stole.pollUntil;
     }
     // nothing to do. (Idle-time GC marking and wasm's beforeIdle go here.)
     const allpSnapshot = rt.allp.slice();
     const idlepMaskSnapshot = rt.idlepMask.slice();
+    const timerpMaskSnapshot = rt.timerpMask.slice();
     lock(rt, s.lock);
     if (s.gcwaiting !== 0) {
       unlock(rt, s.lock);
@@ -190,6 +203,7 @@ function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found |
     unlock(rt, s.lock);
     // From spinning to not spinning: drop nmspinning first, then look at every
     // P's queue again, so that work queued meanwhile is not missed.
+    const wasSpinning = mp.spinning;
     if (mp.spinning) {
       mp.spinning = false;
       decNmspinning(rt, 'findrunnable: negative nmspinning');
@@ -202,9 +216,26 @@ function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found |
         if (rt.events.active) rt.events.emit({ kind: 'spinning', m: mp.id, spinning: true, nmspinning: s.nmspinning });
         continue;
       }
-      // (idle-priority GC work and timers (checkTimersNoP) are checked here)
+      // (idle-priority GC work is checked here)
+      // timers created or due meanwhile
+      pollUntil = checkTimersNoP(rt, allpSnapshot, timerpMaskSnapshot, pollUntil);
     }
-    // (the blocking netpoll until the next timer goes here)
+    // Wait for the next timer (Go: netpoll(delay), which blocks in epoll):
+    // one M at a time sleeps on its m.park with that timeout (mParkTimed<>).
+    if (pollUntil !== 0 && rt.pollerM === 0) {
+      rt.pollerM = mp.addr;
+      rt.pollUntil = pollUntil;
+      rt.pollBroken = false;
+      if (mp.p !== 0) goThrow('findrunnable: netpoll with p');
+      if (mp.spinning) goThrow('findrunnable: netpoll with spinning');
+      if (now === 0) now = rt.nanotime();
+      const delay = Math.max(pollUntil - now, 0);
+      if (rt.events.active) rt.events.emit({ kind: 'stopm', m: mp.id, locked: false });
+      return mParkTimed(rt, call, wasSpinning ? 'netpollSpinning' : 'netpoll', delay); // then netpollWoken (idle.ts)
+    } else if (pollUntil !== 0) {
+      // another M waits, maybe too long: interrupt it
+      if (rt.pollUntil === 0 || rt.pollUntil > pollUntil) netpollBreak(rt);
+    }
     return stopm(rt, call, 'findRunnable'); // then `goto top`
   }
 }

@@ -296,14 +296,15 @@ function wgPanic(rt: Runtime, msg: string): never {
 }
 
 /** Ports (*WaitGroup).Add. */
-export function waitGroupAdd(rt: Runtime, wg: number, delta: number): void {
+export function waitGroupAdd(rt: Runtime, wg: number, delta: bigint): void {
   if (wg % 8 !== 0) goThrow('sync.WaitGroup: unaligned state (the compiler allocates 8-aligned cells)');
-  const state = BigInt.asUintN(64, rt.mem.u64(wg + STATE) + (BigInt(delta) << 32n));
+  // delta stays a bigint: an int64 beyond 2^53 would lose its low bits as a Number
+  const state = BigInt.asUintN(64, rt.mem.u64(wg + STATE) + (BigInt.asUintN(64, delta) << 32n));
   rt.mem.setU64(wg + STATE, state);
   const v = Number(BigInt.asIntN(32, state >> 32n));
   let w = Number(state & 0xffffffffn);
   if (v < 0) wgPanic(rt, 'sync: negative WaitGroup counter');
-  if (w !== 0 && delta > 0 && v === delta) wgPanic(rt, 'sync: WaitGroup misuse: Add called concurrently with Wait');
+  if (w !== 0 && delta > 0n && v === Number(BigInt.asIntN(32, delta))) wgPanic(rt, 'sync: WaitGroup misuse: Add called concurrently with Wait');
   if (v > 0 || w === 0) return;
   rt.mem.setU64(wg + STATE, 0n);
   for (; w !== 0; w--) semrelease1(rt, wg + SEMA);

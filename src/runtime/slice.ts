@@ -14,7 +14,8 @@ export function runtimeError(rt: Runtime, msg: string): never {
   throw new GoPanic(`runtime error: ${msg}`, rt.getg().goid);
 }
 
-function maxAlloc(rt: Runtime): number {
+/** malloc.go maxAlloc: the largest allocation makeslice accepts. */
+export function maxAlloc(rt: Runtime): number {
   // go1.19: 1<<48 on amd64, 1<<32 - 1 on 32-bit arm
   return rt.arch.ptrSize === 8 ? 2 ** 48 : 2 ** 32 - 1;
 }

@@ -13,12 +13,14 @@
 // where the enumeration stood (round, position, step, the runnext it saw)
 // waits in Runtime.stealResume as plain data, and the steal goes on exactly
 // there (stealResume below), as Go's runqgrab does after its usleep.
-// Differs: no timers to steal (their place is marked), no GC work.
+// In the last round it also runs the due timers of the Ps that have some
+// (timerpMask), as go1.19 does. Differs: no GC work.
 import type { HostCall, TailCall } from '../os/host.ts';
 import { _Prunning, type G, type P } from '../go119/index.ts';
 import { pidleget, pMaskRead } from './idle.ts';
 import { lock, unlock } from './lock.ts';
-import { runqempty } from './runq.ts';
+import { runqempty, runqget } from './runq.ts';
+import { checkTimers, nobarrierWakeTime } from './time.ts';
 import type { Runtime } from './runtime.ts';
 import { goThrow } from './throw.ts';
 
@@ -40,10 +42,17 @@ export interface StealResume {
   round: number;
   enum: RandomEnum;
   next: number;
+  /** the timers seen so far: the earliest due (0: none), whether any ran */
+  pollUntil: number;
+  ranTimer: boolean;
 }
 
-/** What stealWork found: a goroutine (stolen), or newWork (look again from the top), or nothing. */
-export type StealResult = { gp: G | undefined; newWork: boolean } | TailCall;
+/**
+ * What stealWork found: a goroutine (stolen, or readied by a timer it ran),
+ * or newWork (look again from the top), or nothing; and when the next timer
+ * it saw is due (0: none).
+ */
+export type StealResult = { gp: G | undefined; inheritTime?: boolean; newWork: boolean; pollUntil: number } | TailCall;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -77,30 +86,44 @@ function enumNext(e: RandomEnum): void {
 export function stealWork(rt: Runtime, call: HostCall, resume?: StealResume): StealResult {
   const mp = rt.curm();
   const pp = rt.p(mp.p);
+  let pollUntil = resume?.pollUntil ?? 0;
+  let ranTimer = resume?.ranTimer ?? false;
+  let now = 0;
   for (let i = resume ? resume.round : 0; i < STEAL_TRIES; i++) {
     const stealTimersOrRunNextG = i === STEAL_TRIES - 1;
     const e = resume ? resume.enum : stealOrderStart(rt, rt.fastrand());
     let after = resume?.next;
     resume = undefined;
     for (; e.i !== e.count; enumNext(e)) {
-      if (rt.sched.gcwaiting !== 0) return { gp: undefined, newWork: true }; // GC (stop-the-world) work may be waiting
+      if (rt.sched.gcwaiting !== 0) return { gp: undefined, newWork: true, pollUntil }; // GC (stop-the-world) work may be waiting
       const p2 = rt.p(rt.allp[e.pos]!);
       if (pp.addr === p2.addr) continue;
-      // (timers: a checkTimers of p2 goes here in the last round, once timers are ported)
+      // In the last round, run p2's due timers: a goroutine they ready lands in
+      // our run queue. (Not again for the P whose runnext we slept for.)
+      if (stealTimersOrRunNextG && after === undefined && pMaskRead(rt.timerpMask, e.pos)) {
+        const r = checkTimers(rt, p2, now);
+        now = r.now;
+        if (r.pollUntil !== 0 && (pollUntil === 0 || r.pollUntil < pollUntil)) pollUntil = r.pollUntil;
+        if (r.ran) {
+          const [gp, inheritTime] = runqget(rt, pp);
+          if (gp) return { gp, inheritTime, newWork: false, pollUntil };
+          ranTimer = true;
+        }
+      }
       // don't bother to steal from an idle P
       if (!pMaskRead(rt.idlepMask, e.pos)) {
         const slept = after !== undefined;
         const r = runqsteal(rt, pp, p2, stealTimersOrRunNextG, after, i, slept);
         after = undefined;
         if (typeof r === 'number') {
-          rt.stealResume.set(mp.addr, { round: i, enum: { ...e }, next: r });
+          rt.stealResume.set(mp.addr, { round: i, enum: { ...e }, next: r, pollUntil, ranTimer });
           return call.tailCall(rt.machine.sym('runtime.stealWork.usleep<>'), [RUNNEXT_STEAL_USLEEP], 'internal');
         }
-        if (r) return { gp: r, newWork: false };
+        if (r) return { gp: r, newWork: false, pollUntil };
       }
     }
   }
-  return { gp: undefined, newWork: false };
+  return { gp: undefined, newWork: ranTimer, pollUntil };
 }
 
 /** runtime.stealWork.resume: the M slept before stealing a runnext; go on from there. */
@@ -171,6 +194,19 @@ function runqgrab(rt: Runtime, p2: P, into: P, batchHead: number, stealRunNextG:
     p2.runqhead = (h + n) >>> 0;
     return { n, runnext: false };
   }
+}
+
+/**
+ * Ports checkTimersNoP: after dropping its P, a formerly spinning M looks at
+ * the timers of every P that may have some: the earliest due (or pollUntil).
+ */
+export function checkTimersNoP(rt: Runtime, allpSnapshot: readonly number[], timerpMaskSnapshot: readonly number[], pollUntil: number): number {
+  for (let id = 0; id < allpSnapshot.length; id++) {
+    if (!pMaskRead(timerpMaskSnapshot, id)) continue;
+    const w = nobarrierWakeTime(rt.p(allpSnapshot[id]!));
+    if (w !== 0 && (pollUntil === 0 || w < pollUntil)) pollUntil = w;
+  }
+  return pollUntil;
 }
 
 /**

@@ -32,10 +32,17 @@ export function goThrow(what: string, dump: string[] = []): never {
   throw new GoThrow(what, dump);
 }
 
-/** Where a panic happened: a PC, and whether it is a return address (look up pc-1). */
+/**
+ * Where a panic happened, as a traceback starts from it (traceback.ts): the
+ * PC, whether it is a return address (its line is that of pc-1), and the SP
+ * of the frame it is in (for a return address: the SP after the return);
+ * on arm, LR too (the caller of a frame stopped at its morestack call).
+ */
 export interface PanicSite {
   pc: number;
   isReturnAddr: boolean;
+  sp: number;
+  lr?: number;
 }
 
 /** The runtime's kinds of panic values (panic.ts makes the value a recover returns). */

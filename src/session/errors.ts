@@ -7,23 +7,27 @@
 // Exit statuses:
 //   0                 the run ended normally (and the command succeeded)
 //   the program's     `gogo-emu run` ends with the status the Go program
-//   own status        passed to os.Exit / exit_group (not an error)
+//   own status        passed to os.Exit / exit_group, its low 8 bits as
+//                     on Linux (not an error)
 //   2 (EXIT_FAILURE)  a Go fatal error or unrecovered panic (as Go); bad input
 //                     (file, flag, program outside the subset); an emulation
 //                     fault; the instruction budget used up; a runaway stub;
 //                     an internal error of the tool
 //   1                 `gogo-emu validate` found a switch that broke an
-//                     invariant (a result of the command, not an error)
+//                     invariant, or a stub that never left (it ran off its
+//                     end, faulted, looped): a result of the command, not an
+//                     error; a validate run stopped by the budget or a fault
+//                     is status 2 with that message
 // A usage error that the argument parser already printed exits 2; --help and
 // --version exit 0 (AlreadyReported).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmulationFault, EXIT_FAILURE, GogoError } from '../engine/errors.ts';
+import { EmulationFault, EXIT_FAILURE, GogoError, hexAddress } from '../engine/errors.ts';
 import { ROOT } from '../os/machine.ts';
 import { GoPanic, GoThrow } from '../runtime/throw.ts';
 import type { Process } from './process.ts';
 
-export { EmulationFault, EXIT_FAILURE, GogoError, UcError, UserError, type ErrorKind } from '../engine/errors.ts';
+export { EmulationFault, EXIT_FAILURE, GogoError, hexAddress, UcError, UserError, type ErrorKind } from '../engine/errors.ts';
 export { AssemblyError } from '../engine/asm.ts';
 export { AsmSourceError } from '../link/source.ts';
 export { BudgetExceeded } from '../os/threads.ts';
@@ -94,9 +98,9 @@ function internalError(e: unknown, debug: boolean): string {
 function describeFault(p: Process, f: EmulationFault): string {
   const { machine, rt } = p;
   const out: string[] = [];
-  const nil = f.address !== undefined && f.address < 0x1000;
-  out.push(nil ? 'panic: runtime error: invalid memory address or nil pointer dereference' : `unexpected fault address 0x${(f.address ?? f.pc).toString(16)}`);
-  out.push(`[signal SIGSEGV: segmentation violation code=0x1 addr=0x${(f.address ?? 0).toString(16)} pc=0x${f.pc.toString(16)}]`);
+  const nil = f.address !== undefined && f.address >= 0 && f.address < 0x1000;
+  out.push(nil ? 'panic: runtime error: invalid memory address or nil pointer dereference' : `unexpected fault address ${hexAddress(f.address ?? f.pc)}`);
+  out.push(`[signal SIGSEGV: segmentation violation code=0x1 addr=${hexAddress(f.address ?? 0)} pc=0x${f.pc.toString(16)}]`);
   let goid = 0;
   try {
     goid = rt.getg().goid;
@@ -104,7 +108,7 @@ function describeFault(p: Process, f: EmulationFault): string {
     // no g
   }
   out.push('', `goroutine ${goid} [running]:`, `${machine.describe(f.pc)}`, '');
-  out.push(`gogo-emu: ${f.fault}${f.address !== undefined ? ` at 0x${f.address.toString(16)}` : ''}, pc=0x${f.pc.toString(16)} ${machine.describe(f.pc)}: ${f.instruction}`);
+  out.push(`gogo-emu: ${f.fault}${f.address !== undefined ? ` at ${hexAddress(f.address)}` : ''}, pc=0x${f.pc.toString(16)} ${machine.describe(f.pc)}: ${f.instruction}`);
   out.push(Object.entries(f.registers).map(([k, v]) => `${k}=0x${v.toString(16)}`).join(' '));
   const pos = machine.image.lookup(f.pc);
   if (pos) out.push(`at ${pos.file}:${pos.line}`);

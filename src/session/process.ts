@@ -17,6 +17,8 @@ import { reportCrash } from '../runtime/crash.ts';
 import { dataSymbols, type GlobalVar } from '../runtime/globals.ts';
 import { defineRuntimeHosts } from '../runtime/hosts.ts';
 import { Runtime, type RuntimeOptions } from '../runtime/runtime.ts';
+
+export { DEFAULT_RETAIN, RETAIN_NOTE, type OutputSink } from '../runtime/output.ts';
 import { EventBus, type ProcessBus } from './bus.ts';
 
 /** The main thread's OS stack at the bottom of the stacks region (Linux would give 8 MiB; Go uses 64 KiB of it for g0). */
@@ -49,7 +51,9 @@ export interface BootOptions extends RuntimeOptions {
 }
 
 export interface ProcessResult {
+  /** what the program wrote to stdout, as kept (BootOptions.retainOutput: the last part, with a note if its beginning was dropped) */
   stdout: string;
+  /** ... and to stderr, likewise */
   stderr: string;
   exitCode: number;
   /** emulated instructions over all threads */
@@ -94,7 +98,7 @@ export class Process {
         engine: machine.engine,
         mem: machine.mem,
         threads,
-        proc: { write: (fd, bytes) => runtime.write(fd, Buffer.from(bytes).toString('utf8')), exit: (code) => runtime.exit(code) },
+        proc: { write: (fd, bytes) => runtime.write(fd, bytes), exit: (code) => runtime.exit(code) },
       });
       const sp = buildInitialStack(o.arch, machine.mem, REGIONS.stacks.start + OS_STACK_SIZE, ['prog']);
       const entry = machine.sym(o.arch.entrySymbol);

@@ -110,13 +110,27 @@ export async function loadProgram(file: string, arch: Arch): Promise<ProgramImag
 
 /** A program's source text, named `file` (its ending says .go or .s), made into TEXT blocks and globals. */
 export async function programFromSource(text: string, file: string, arch: Arch): Promise<ProgramImage> {
-  if (file.endsWith('.s')) return { blocks: parseAsm(text, file), globals: [] };
+  if (file.endsWith('.s')) return { blocks: withProgramEntries(parseAsm(text, file), file), globals: [] };
   if (file.endsWith('.go')) {
     const { compileProgram } = await import('../compile/index.ts');
     const prog = await compileProgram(text, file, arch);
     return { blocks: prog.blocks, globals: prog.globals };
   }
   throw new UserError(`${file}: expected a .go or .s program`);
+}
+
+/**
+ * runtime.main (asm/<arch>/boot.s) calls main.init, then main.main: a .s
+ * program without one of them is the user's mistake, reported against the
+ * user's file (the link would otherwise fail inside the tool's boot.s).
+ */
+function withProgramEntries(blocks: TextBlock[], file: string): TextBlock[] {
+  const missing = ['main.init', 'main.main'].filter((n) => !blocks.some((b) => b.name === n));
+  if (missing.length) {
+    const what = missing.map((n) => `TEXT ${n}(SB)`).join(' and ');
+    throw new UserError(`${file}: no ${what}: runtime.main calls main.init, then main.main, so a .s program defines both (main.init may just return)`);
+  }
+  return blocks;
 }
 
 /** A --stub file: TEXT blocks that replace built-in stubs of the same name. */

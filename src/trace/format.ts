@@ -8,6 +8,7 @@
 import type { Arch } from '../arch/index.ts';
 import { REGIONS } from '../os/memmap.ts';
 import { layoutFor } from '../go119/index.ts';
+import { gStatusNames } from '../runtime/status.ts';
 import { GOBUF_FIELDS, subjectGoid, type CpuState, type GobufValues, type GState, type Step, type SwitchRecord, type SymbolTable } from './record.ts';
 
 const hex = (v: bigint) => `0x${v.toString(16)}`;
@@ -21,9 +22,16 @@ function codeSym(symbols: SymbolTable, v: bigint): string | undefined {
   return d.startsWith('0x') ? undefined : d;
 }
 
-/** Value display for the tables: hex, plus <symbol+offset> for code addresses. */
-export function showValue(symbols: SymbolTable, v: bigint): string {
+/** symbol+offset, and file:line for the program's own code: `main.main+36 at prog.go:12`. */
+function codeWhere(symbols: SymbolTable, v: bigint): string | undefined {
   const s = codeSym(symbols, v);
+  const src = s && symbols.source?.(v);
+  return src ? `${s} at ${src}` : s;
+}
+
+/** Value display for the tables: hex, plus <symbol+offset> for code addresses (and file:line in the program's code). */
+export function showValue(symbols: SymbolTable, v: bigint): string {
+  const s = codeWhere(symbols, v);
   return s ? `${hex(v)} <${s}>` : hex(v);
 }
 
@@ -45,23 +53,33 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-/** The one-line summary of a record. */
-export function recordHeadline(r: SwitchRecord): string {
+/** The one-line summary of a record (with symbols: file:line of entry and exit in the program's own code). */
+export function recordHeadline(r: SwitchRecord, symbols?: SymbolTable): string {
   const from = gName(r.entry.g);
   const to = r.kind === 'gogo' ? gName(r.targetG) : gName(r.exit.g);
-  const parts = [`#${r.seq}`, r.kind + (r.path ? ` ${r.path}` : ''), `thread ${r.thread}`, `M${r.mId}`, r.pId >= 0 ? `P${r.pId}` : 'no P', `${from} -> ${to}${r.fresh ? ' (fresh)' : ''}`, `${r.entry.sym} -> ${r.exit.sym}`, `${r.insns} insns`];
+  const at = (c: CpuState) => {
+    const src = symbols?.source?.(c.pc);
+    return src ? `${c.sym} (${src})` : c.sym;
+  };
+  const parts = [`#${r.seq}`, r.kind + (r.path ? ` ${r.path}` : ''), `thread ${r.thread}`, `M${r.mId}`, r.pId >= 0 ? `P${r.pId}` : 'no P', `${from} -> ${to}${r.fresh ? ' (fresh)' : ''}`, `${at(r.entry)} -> ${at(r.exit)}`, `${r.insns} insns`];
   if (r.cycles !== undefined) parts.push(`${r.cycles} cycles`);
   return parts.join('  ');
+}
+
+/** The width of a table's first value column: 40, or wider so that every value keeps two spaces after it. */
+function columnWidth(values: readonly string[]): number {
+  return Math.max(40, ...values.map((v) => v.length + 2));
 }
 
 function gobufRows(symbols: SymbolTable, label: string, before: GobufValues | undefined, after: GobufValues | undefined, color: boolean): string[] {
   if (!before && !after) return [];
   const rows = [`  ${label}`];
+  const w = columnWidth(GOBUF_FIELDS.map((f) => (before?.[f] === undefined ? '-' : showValue(symbols, before[f]))));
   for (const f of GOBUF_FIELDS) {
     const b = before?.[f];
     const a = after?.[f];
     const changed = b !== undefined && a !== undefined && a !== b;
-    let line = `    ${pad(f, 6)}${pad(b === undefined ? '-' : showValue(symbols, b), 40)}${a === undefined ? '' : `-> ${showValue(symbols, a)}`}`;
+    let line = `    ${pad(f, 6)}${pad(b === undefined ? '-' : showValue(symbols, b), w)}${a === undefined ? '' : `-> ${showValue(symbols, a)}`}`;
     if (changed) line = color ? BOLD_YELLOW(line) : `${line}  *`;
     rows.push(line);
   }
@@ -69,15 +87,16 @@ function gobufRows(symbols: SymbolTable, label: string, before: GobufValues | un
 }
 
 function cpuRows(symbols: SymbolTable, e: CpuState, x: CpuState, color: boolean): string[] {
-  const rows = [`  ${pad('register', 10)}${pad('entry', 40)}exit`];
   const names = Object.keys(e.regs);
   const extra: [string, bigint | undefined, bigint | undefined][] = [];
   if (e.tlsG !== undefined || x.tlsG !== undefined) extra.push(['tls_g', e.tlsG, x.tlsG]);
   extra.push(['[sp]', e.atSp, x.atSp], ['[sp+w]', e.atSp1, x.atSp1]);
   const all: [string, bigint | undefined, bigint | undefined][] = [...names.map((n): [string, bigint | undefined, bigint | undefined] => [n, e.regs[n], x.regs[n]]), ...extra];
+  const w = columnWidth(all.map(([, a]) => (a === undefined ? '-' : showValue(symbols, a))));
+  const rows = [`  ${pad('register', 10)}${pad('entry', w)}exit`];
   for (const [n, a, b] of all) {
     const changed = a !== b;
-    let line = `  ${pad(n, 10)}${pad(a === undefined ? '-' : showValue(symbols, a), 40)}${b === undefined ? '-' : showValue(symbols, b)}`;
+    let line = `  ${pad(n, 10)}${pad(a === undefined ? '-' : showValue(symbols, a), w)}${b === undefined ? '-' : showValue(symbols, b)}`;
     if (changed) line = color ? BOLD_YELLOW(line) : `${line}  *`;
     rows.push(line);
   }
@@ -104,8 +123,9 @@ function stepRow(symbols: SymbolTable, s: Step, color: boolean): string {
 
 /** A record as the readable block `gogo-emu switches` prints. */
 export function formatRecordTable(r: SwitchRecord, symbols: SymbolTable, o: TableOptions): string {
-  const lines = [o.color ? `\x1b[1m${recordHeadline(r)}\x1b[0m` : recordHeadline(r)];
-  const g = (st: GState | undefined, what: string) => (st ? `  ${what}: g${st.goid} @${hex(st.addr)} status ${st.status} stack [${hex(st.stackLo)}, ${hex(st.stackHi)})` : undefined);
+  const head = recordHeadline(r, symbols);
+  const lines = [o.color ? `\x1b[1m${head}\x1b[0m` : head];
+  const g = (st: GState | undefined, what: string) => (st ? `  ${what}: g${st.goid} @${hex(st.addr)} status ${gStatusNames[st.status] ?? st.status} stack [${hex(st.stackLo)}, ${hex(st.stackHi)})` : undefined);
   const gl = [g(r.entry.g, 'g at entry'), r.kind === 'gogo' ? g(r.targetG, 'target g') : g(r.exit.g, 'g at exit')].filter((x): x is string => !!x);
   lines.push(...gl);
   if (r.fn !== undefined) lines.push(`  fn ${showValue(symbols, r.fn)} -> fn.fn ${r.fnFn === undefined ? '?' : showValue(symbols, r.fnFn)}`);

@@ -104,7 +104,7 @@ function cpu(o: Json, ptrSize: number): CpuState {
   if (tls !== undefined) c.tlsG = tls;
   const at = big(o.ret_addr_at_sp) ?? big(o.word_at_sp);
   if (at !== undefined) c.atSp = at;
-  const at1 = ptrSize === 4 ? big(o.word_at_sp4) : undefined;
+  const at1 = ptrSize === 4 ? big(o.word_at_sp4) : big(o.word_at_sp8);
   if (at1 !== undefined) c.atSp1 = at1;
   const g = gstate(o.g);
   if (g) c.g = g;

@@ -145,6 +145,8 @@ export interface SymbolTable {
   addr(name: string): bigint | undefined;
   /** "symbol+offset" (or hex) */
   describe(addr: bigint): string;
+  /** file:line of an address in the program's own code (not a built-in stub), when known */
+  source?(addr: bigint): string | undefined;
 }
 
 /**
@@ -197,11 +199,21 @@ function gJson(g: GState): Record<string, unknown> {
   return o;
 }
 
-function cpuJson(c: CpuState): Record<string, unknown> {
+/**
+ * The oracle's names for the words at SP: on amd64 the word at SP is a
+ * return address after a CALL (`ret_addr_at_sp`); on arm it is the saved-LR
+ * slot (`word_at_sp`); the next word is `word_at_sp<PtrSize>`.
+ */
+export function stackWordKeys(arch: ArchName): { atSp: string; atSp1: string } {
+  return arch === 'amd64' ? { atSp: 'ret_addr_at_sp', atSp1: 'word_at_sp8' } : { atSp: 'word_at_sp', atSp1: 'word_at_sp4' };
+}
+
+function cpuJson(c: CpuState, arch: ArchName): Record<string, unknown> {
   const o: Record<string, unknown> = { pc: hex(c.pc), sym: c.sym, regs: Object.fromEntries(Object.entries(c.regs).map(([k, v]) => [k, hex(v)])) };
   if (c.tlsG !== undefined) o.tls_g = hex(c.tlsG);
-  if (c.atSp !== undefined) o.word_at_sp = hex(c.atSp);
-  if (c.atSp1 !== undefined) o.word_at_sp1 = hex(c.atSp1);
+  const keys = stackWordKeys(arch);
+  if (c.atSp !== undefined) o[keys.atSp] = hex(c.atSp);
+  if (c.atSp1 !== undefined) o[keys.atSp1] = hex(c.atSp1);
   o.g = c.g ? gJson(c.g) : null;
   return o;
 }
@@ -215,8 +227,16 @@ function stepJson(s: Step): Record<string, unknown> {
   return o;
 }
 
-/** A record as a JSON-able object: snake_case keys close to the oracle's, hex-string values. */
-export function recordToJson(r: SwitchRecord): Record<string, unknown> {
+/**
+ * A record as a JSON-able object with the oracle's field names where the
+ * oracle has the field (fixtures/oracle/trace-<arch>.jsonl: entry/exit with
+ * pc, sym, regs, tls_g, ret_addr_at_sp or word_at_sp/word_at_sp4, g; buf,
+ * gobuf, gobuf_after, target_g, fresh_goroutine, fn, fn_fn, oldg_after,
+ * m_morebuf, steps, checks), snake_case for the rest, hex-string values.
+ * `checks`: the validator's verdict per invariant evaluated on the record
+ * (Validator.lastChecks), as the oracle's records carry its own.
+ */
+export function recordToJson(r: SwitchRecord, checks?: Readonly<Record<string, boolean>>): Record<string, unknown> {
   const o: Record<string, unknown> = {
     seq: r.seq,
     arch: r.arch,
@@ -231,8 +251,8 @@ export function recordToJson(r: SwitchRecord): Record<string, unknown> {
   const brief = (g: GState | undefined) => (g ? { goid: g.goid, status: g.status, addr: hex(g.addr) } : null);
   o.from_g = brief(r.entry.g);
   o.to_g = brief(r.kind === 'gogo' ? (r.targetG ?? r.exit.g) : r.exit.g);
-  o.entry = cpuJson(r.entry);
-  o.exit = cpuJson(r.exit);
+  o.entry = cpuJson(r.entry, r.arch);
+  o.exit = cpuJson(r.exit, r.arch);
   if (r.buf !== undefined) o.buf = hex(r.buf);
   if (r.gobuf) o.gobuf = gobufJson(r.gobuf);
   if (r.gobufAfter) o.gobuf_after = gobufJson(r.gobufAfter);
@@ -246,5 +266,33 @@ export function recordToJson(r: SwitchRecord): Record<string, unknown> {
   o.insns = r.insns;
   if (r.cycles !== undefined) o.cycles = r.cycles;
   o.steps = r.steps.map(stepJson);
+  if (checks) o.checks = { ...checks };
   return o;
+}
+
+/** A control transfer (x86 jmp/jcc/call/ret, arm b/bl/bx/blx or a write of pc): its successor is where it says, even the next address. */
+export function isJump(insn: string): boolean {
+  return /^(j[a-z]*|call|ret[a-z]*|loop[a-z]*)\b/.test(insn) || /^(b|bl|bx|blx)(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?(\.w)?\s/.test(insn) || /^[a-z]+\s+(pc\b|\{[^}]*\bpc\b)|^(pop|ldm[a-z]*)\b.*\bpc\b/.test(insn);
+}
+
+/**
+ * Where a switch ran off the end of a block: an instruction that is not a
+ * jump (so the CPU went on at the next address) and is the last of its block
+ * (so the next address is the next block, or alignment padding that the
+ * recorder does not list). `next` is where the run went after the last step
+ * (the exit PC, or the PC of a fault that ended the run). A stub that forgets
+ * its final jump or return does this.
+ */
+export function ranOffEnd(r: SwitchRecord, symbols: SymbolTable, next?: bigint): { block: string; insn: Step; into: string } | undefined {
+  const blockOf = (pc: bigint) => /^(.*)\+\d+$/.exec(symbols.describe(pc))?.[1];
+  const pcs = [...r.steps.map((s) => s.pc), ...(next === undefined ? [] : [next])];
+  for (let i = 0; i < r.steps.length && i + 1 < pcs.length; i++) {
+    const s = r.steps[i]!;
+    // a fault on the instruction itself: it did not complete
+    if (s.size === undefined || pcs[i + 1] === s.pc || isJump(s.insn ?? '')) continue;
+    const end = s.pc + BigInt(s.size);
+    const block = blockOf(s.pc);
+    if (block !== undefined && blockOf(end) !== block) return { block, insn: s, into: symbols.describe(end) };
+  }
+  return undefined;
 }

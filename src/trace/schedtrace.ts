@@ -60,8 +60,9 @@ export function schedtraceLines(rt: Runtime, elapsedMs: number, detailed: boolea
   return out;
 }
 
-/** Print schedtrace lines to the program's stderr while it runs. */
+/** Print schedtrace lines to the program's stderr while it runs; a period of 0 (or less) is off, as GODEBUG=schedtrace=0. */
 export function attachSchedtrace(p: Process, o: SchedtraceOptions): void {
+  if (!(o.periodMs > 0)) return;
   const rt = p.rt;
   let starttime: number | undefined;
   let lasttrace = 0;

@@ -61,6 +61,11 @@ export function machineSymbols(m: Machine): SymbolTable {
     describe(addr) {
       return symOf(m, Number(addr));
     },
+    source(addr) {
+      const pos = m.image.lookup(Number(addr));
+      // the built-in stubs come from asm/<arch>/; everything else is the user's (a .go or .s program, a --stub file)
+      return pos && !pos.file.startsWith('asm/') ? `${pos.file}:${pos.line}` : undefined;
+    },
   };
 }
 

@@ -1,24 +1,35 @@
 // Timeline export in the Trace Event Format (the JSON that Perfetto and
 // chrome://tracing load). Built from the runtime's event stream plus the
-// switch recorder:
-//   - two processes of tracks: "Ms" (one track per M) and "Ps" (one per P);
-//   - a complete ('X') slice per goroutine run, from execute until the
-//     goroutine leaves the CPU (park, yield, exit, end of the program), on
-//     its M's and its P's track;
-//   - instant ('i') events for goroutine creation, parks (with the wait
-//     reason), readies, yields, exits and stack growth;
-//   - with several Ms and Ps: slices for a spinning M ("spinning") and for
-//     an M asleep on m.park ("idle (stopm)") on its M's track, and for a P
-//     released and not yet acquired again ("idle") on its P's track; instant
-//     events for steals (on the thief's M and P), handoffs, Ms made or woken
-//     (newm, startm, startlockedm), thread exits, stop/start the world and
-//     GOMAXPROCS changes;
-//   - args that link each slice to the gogo switch record that started it,
-//     and each park/yield/exit to the mcall record that left the goroutine
-//     (`switch`: the record's seq, as `gogo-emu switches` prints it);
-//   - with the `insns` option (the web app, to jump there): the global
-//     instruction count where each event happened (`insns`; a slice also
-//     gets `endInsns`).
+// switch recorder. Three processes of tracks, each track a flat sequence of
+// slices (nothing nested, nothing overlapping), each telling something the
+// others do not:
+//   - "Ps": one track per P, with a complete ('X') slice per goroutine run
+//     on that P, from execute until the goroutine leaves the CPU (park,
+//     yield, exit, the end of the run), as go tool trace's PROCS view; and
+//     "idle" while the P is released;
+//   - "Ms": one track per M (thread), what the thread does: "g0: schedule"
+//     (the scheduler on g0, between goroutine runs), "running on P<n>" (Go
+//     code of the goroutine on P<n>'s track: the M-P pairing, not the
+//     goroutine again), "spinning", "idle (stopm)";
+//   - "goroutines": one track per goroutine, its states as go tool trace's
+//     goroutine view has them: "runnable", "running" (on which M and P),
+//     "waiting: <reason>".
+// Instant ('i') events for goroutine creation, parks (with the wait
+// reason), readies, yields, exits, stack growth and panics sit on the track
+// of the P where they happen (of the M when it holds none); steals,
+// handoffs, Ms made or woken, thread exits, stop/start the world and
+// GOMAXPROCS changes on the M's track; a fatal end (a throw, a deadlock, an
+// unrecovered panic) and a run stopped by the budget or a fault are global
+// instants. Flow arrows (v1 's'/'f' events, category "goroutine") lead
+// from the event that made a goroutine runnable (its creation or a ready) to
+// the start of its next run, which is never earlier (each thread has its own
+// virtual clock; an event on a track never goes before the track's last one,
+// see at()). Goroutine slices and instants carry
+// args that link them to switch records (`switch`: the record's seq as
+// `gogo-emu switches` prints it; `stub`): the gogo that started a run, the
+// mcall that left it. With the `insns` option (the web app, to jump there),
+// args also give the global instruction count where each event happened
+// (`insns`; a slice also gets `endInsns`).
 // Time is the virtual clock (modeled cycles at 1 GHz, so 1 cycle = 1 ns);
 // Trace Event timestamps are microseconds.
 //
@@ -39,13 +50,18 @@ import { SwitchRecorder } from './switches.ts';
 
 export interface TraceEvent {
   name: string;
-  ph: 'X' | 'i' | 'M';
+  ph: 'X' | 'i' | 'M' | 's' | 'f';
   pid: number;
   tid: number;
   ts?: number;
   dur?: number;
-  s?: 't';
+  /** an instant's scope: its thread's track, or global (every track) */
+  s?: 't' | 'g';
   cat?: string;
+  /** a flow's id ('s' and 'f' with the same id, name and cat are one arrow) */
+  id?: number;
+  /** a flow end binds to the slice that encloses it */
+  bp?: 'e';
   args?: Record<string, unknown>;
 }
 
@@ -55,9 +71,33 @@ export interface TraceFile {
   otherData: Record<string, string>;
 }
 
-const PID_M = 1;
-const PID_P = 2;
+export const PID_M = 1;
+export const PID_P = 2;
+export const PID_G = 3;
+/**
+ * The category of goroutine runs (P tracks), of the instants that make a
+ * goroutine runnable (creation, ready) and of the flows between them: a
+ * viewer binds a flow's ends to the event of the flow's own category at the
+ * same track and time, so no other instant has this category.
+ */
+const CAT_G = 'goroutine';
+/** the category of the other goroutine instants (parks, exits, stack growth, panics) */
+const CAT_SCHED = 'sched';
 const us = (cycles: number) => cycles / 1000;
+
+/**
+ * A slice's duration in microseconds, so that ts + dur never passes the end
+ * in floating point (0.264 + 0.03 is 0.29400000000000004): a viewer that
+ * finds a slice ending after the next one on its track starts would take
+ * it for a misnested child and drop it.
+ */
+function durUs(start: number, end: number): number {
+  const ts = us(start);
+  const te = us(end);
+  let d = te - ts;
+  while (d > 0 && ts + d > te) d -= Math.max(d * Number.EPSILON, Number.MIN_VALUE);
+  return d;
+}
 
 /** The switch record an event links to, once known. */
 interface Link {
@@ -78,14 +118,14 @@ interface NextCell {
 
 interface OpenSlice {
   goid: number;
-  /** the instruction count at its start (with the insns option) */
-  insns?: number;
   name: string;
   m: number;
   p: number;
   start: number;
   /** the gogo record that starts this slice */
   cell: NextCell;
+  /** the instruction count at its start (with the insns option) */
+  insns?: number;
 }
 
 /** Events kept in memory before a sorted run is spilled to a temporary file. */
@@ -198,6 +238,19 @@ function* readLines(file: string): Generator<string> {
   }
 }
 
+/** Where a flow arrow starts: the creation or ready instant of a goroutine, until it runs. */
+interface FlowStart {
+  pid: number;
+  tid: number;
+  /** virtual time (cycles) */
+  ts: number;
+  what: string;
+}
+
+/** M track states that are the scheduler on g0 waiting or looking for work (acquirep ends them). */
+const M_IDLE = /^idle/;
+const G0 = 'g0: schedule';
+
 /** Records a running process's timeline; call writeJSON() (or toJSON()) after the run. */
 export class TimelineRecorder {
   private readonly sorter = new EventSorter();
@@ -212,12 +265,21 @@ export class TimelineRecorder {
   private records = 0;
   private readonly ms = new Set<number>();
   private readonly ps = new Set<number>();
+  /** goroutine tracks: goid -> track name */
+  private readonly gs = new Map<number, string>();
+  /** where the arrow to each runnable goroutine's next run starts */
+  private readonly flowFrom = new Map<number, FlowStart>();
+  private flows = 0;
   private readonly recorder: SwitchRecorder;
   private finished = false;
+  /** why the run stopped before the program ended (the budget, a fault), if it did */
+  private stoppedBy: string | undefined;
 
   private readonly rt: Runtime;
-  /** open state slices (spinning, idle) by track, `pid:tid` */
-  private readonly states = new Map<string, { name: string; start: number; insns?: number }>();
+  /** the open state slice of each track (`pid:tid`): M and P states, goroutine states */
+  private readonly states = new Map<string, { name: string; start: number; insns?: number; args?: Record<string, unknown> }>();
+  /** the last time used on each track (`pid:tid`; see at()) */
+  private readonly trackTime = new Map<string, number>();
 
   /**
    * `insns`: the global instruction count now (Threads.totalInsns); when
@@ -273,8 +335,32 @@ export class TimelineRecorder {
   }
 
   /** args plus the instruction count now (with the insns option) */
-  private at(args: Record<string, unknown>): Record<string, unknown> {
+  private withInsns(args: Record<string, unknown>): Record<string, unknown> {
     return this.opts.insns ? { ...args, insns: this.opts.insns() } : args;
+  }
+
+  /** a slice's args plus the instruction counts at its start and now (with the insns option) */
+  private withSpan(args: Record<string, unknown> | undefined, insns: number | undefined): Record<string, unknown> | undefined {
+    return this.opts.insns ? { ...args, insns, endInsns: this.opts.insns() } : args;
+  }
+
+  /**
+   * The time of an event on a track: the clock now, but never before the
+   * track's last event. Each thread has its own virtual clock, and an M may
+   * change another's state from behind it (wake it, ready its goroutine);
+   * the woken thread's clock then moves up to the waker's, so the change
+   * takes effect at the later of the two.
+   */
+  private at(pid: number, tid: number): number {
+    const key = `${pid}:${tid}`;
+    const t = Math.max(this.now(), this.trackTime.get(key) ?? 0);
+    this.trackTime.set(key, t);
+    return t;
+  }
+
+  /** The latest time of any track (where a global event goes: after everything recorded). */
+  private latest(): number {
+    return Math.max(this.now(), ...this.trackTime.values());
   }
 
   private where(): { m: number; p: number } {
@@ -286,19 +372,36 @@ export class TimelineRecorder {
     }
   }
 
-  /** An instant event on the current M's track, linked to the switch record of `link` kind that just completed. */
-  private instant(name: string, args: Record<string, unknown>, link?: SwitchKind[]): void {
-    const { m } = this.where();
+  /** The track of what happens now: the current M's P (where its goroutine runs), else the M itself. */
+  private here(): { pid: number; tid: number } {
+    const { m, p } = this.where();
+    if (p >= 0) {
+      this.ps.add(p);
+      return { pid: PID_P, tid: p };
+    }
     this.ms.add(m);
-    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: PID_M, tid: m, ts: us(this.now()), cat: 'sched', args: this.at(args) };
-    this.emit(ev, this.made++, link && this.previous(link));
+    return { pid: PID_M, tid: m };
   }
 
-  /** Open a state slice on an M or P track (closing what was open there). */
-  private stateOpen(pid: number, tid: number, name: string): void {
+  /** A goroutine instant event where it happens, linked to the switch record of `link` kind that just completed. */
+  private instant(name: string, args: Record<string, unknown>, link?: SwitchKind[], cat = CAT_SCHED): { pid: number; tid: number; ts: number } {
+    const track = this.here();
+    const at = { ...track, ts: this.at(track.pid, track.tid) };
+    const ev: TraceEvent = { name, ph: 'i', s: 't', pid: at.pid, tid: at.tid, ts: us(at.ts), cat, args: this.withInsns(args) };
+    this.emit(ev, this.made++, link && this.previous(link));
+    return at;
+  }
+
+  /** Open a state slice on a track (closing what was open there). */
+  private stateOpen(pid: number, tid: number, name: string, args?: Record<string, unknown>): void {
     this.stateClose(pid, tid);
-    (pid === PID_M ? this.ms : this.ps).add(tid);
-    this.states.set(`${pid}:${tid}`, { name, start: this.now(), insns: this.opts.insns?.() });
+    if (pid === PID_M) this.ms.add(tid);
+    else if (pid === PID_P) this.ps.add(tid);
+    this.states.set(`${pid}:${tid}`, { name, start: this.at(pid, tid), insns: this.opts.insns?.(), ...(args && { args }) });
+  }
+
+  private stateName(pid: number, tid: number): string | undefined {
+    return this.states.get(`${pid}:${tid}`)?.name;
   }
 
   private stateClose(pid: number, tid: number): void {
@@ -306,32 +409,48 @@ export class TimelineRecorder {
     const s = this.states.get(key);
     if (!s) return;
     this.states.delete(key);
-    const ev: TraceEvent = { name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(this.now() - s.start), cat: 'mp' };
-    if (this.opts.insns) ev.args = { insns: s.insns, endInsns: this.opts.insns() };
-    this.emit(ev, this.made++, undefined);
+    const cat = pid === PID_G ? 'gstate' : 'mp';
+    const args = this.withSpan(s.args, s.insns);
+    this.emit({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: durUs(s.start, this.at(pid, tid)), cat, ...(args && { args }) }, this.made++, undefined);
   }
 
   /** An instant event on a given track. */
   private mark(pid: number, tid: number, name: string, args: Record<string, unknown>): void {
     (pid === PID_M ? this.ms : this.ps).add(tid);
-    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.now()), cat: 'mp', args: this.at(args) }, this.made++, undefined);
+    this.emit({ name, ph: 'i', s: 't', pid, tid, ts: us(this.at(pid, tid)), cat: 'mp', args: this.withInsns(args) }, this.made++, undefined);
   }
 
-  private close(m: number, reason: string): void {
+  /** A goroutine's track, named at first sight after its start function. */
+  private gtrack(goid: number, g: number): void {
+    if (this.gs.has(goid)) return;
+    let name = `G${goid}`;
+    try {
+      name = `G${goid} ${this.rt.machine.describe(this.rt.g(g).startpc).replace(/\+0$/, '')}`;
+    } catch {
+      // no g to read
+    }
+    this.gs.set(goid, name);
+  }
+
+  /** The goroutine became runnable here: its state, and where the arrow to its next run starts. */
+  private runnable(goid: number, g: number, from: { pid: number; tid: number; ts: number }, what: string): void {
+    this.gtrack(goid, g);
+    this.stateOpen(PID_G, goid, 'runnable');
+    this.flowFrom.set(goid, { ...from, what });
+  }
+
+  /** The goroutine on M `m` leaves the CPU: its run slice ends; the M goes back to g0's scheduler. */
+  private close(m: number, reason: string, toG0 = true): void {
     const s = this.open.get(m);
     if (!s) return;
     this.open.delete(m);
-    const end = this.now();
-    const args: Record<string, unknown> = { goid: s.goid, until: reason };
-    if (this.opts.insns) Object.assign(args, { insns: s.insns, endInsns: this.opts.insns() });
-    const slice = (pid: number, tid: number): TraceEvent => ({ name: s.name, ph: 'X', pid, tid, ts: us(s.start), dur: us(end - s.start), cat: 'goroutine', args: { ...args } });
-    const evs = [slice(PID_M, s.m)];
-    if (s.p >= 0) evs.push(slice(PID_P, s.p));
-    for (const ev of evs) {
-      const order = this.made++;
-      if (s.cell.link) this.emit(ev, order, s.cell.link);
-      else s.cell.waiting.push({ ev, order });
-    }
+    const end = this.at(PID_P, s.p);
+    const ev: TraceEvent = { name: s.name, ph: 'X', pid: PID_P, tid: s.p, ts: us(s.start), dur: durUs(s.start, end), cat: CAT_G, args: this.withSpan({ goid: s.goid, m: s.m, until: reason }, s.insns) };
+    const order = this.made++;
+    if (s.cell.link) this.emit(ev, order, s.cell.link);
+    else s.cell.waiting.push({ ev, order });
+    this.stateClose(PID_G, s.goid);
+    if (toG0) this.stateOpen(PID_M, m, G0);
   }
 
   private onEvent(e: ProcessEvent): void {
@@ -339,13 +458,27 @@ export class TimelineRecorder {
     switch (e.kind) {
       case 'execute': {
         this.close(e.m, 'preempted by the scheduler');
-        this.ms.add(e.m);
-        this.ps.add(e.p);
         const startpc = rt.g(e.g).startpc;
         const name = `G${e.goid} ${rt.machine.describe(startpc).replace(/\+0$/, '')}`;
         const cell: NextCell = { kinds: ['gogo'], waiting: [] };
         this.pendingNext.push(cell);
-        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start: this.now(), cell, insns: this.opts.insns?.() });
+        this.ms.add(e.m);
+        this.ps.add(e.p);
+        // a goroutine runs no earlier than it was made runnable (the readier's clock may be ahead of this M's)
+        const from = this.flowFrom.get(e.goid);
+        this.flowFrom.delete(e.goid);
+        const start = Math.max(this.at(PID_P, e.p), this.at(PID_M, e.m), this.at(PID_G, e.goid), from?.ts ?? 0);
+        for (const [pid, tid] of [[PID_P, e.p], [PID_M, e.m], [PID_G, e.goid]] as const) this.trackTime.set(`${pid}:${tid}`, start);
+        this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start, cell, insns: this.opts.insns?.() });
+        this.stateOpen(PID_M, e.m, `running on P${e.p}`, { goid: e.goid });
+        this.gtrack(e.goid, e.g);
+        this.stateOpen(PID_G, e.goid, 'running', { m: e.m, p: e.p });
+        if (from) {
+          const id = ++this.flows;
+          const flow = { name: from.what, cat: CAT_G, id };
+          this.emit({ ...flow, ph: 's', pid: from.pid, tid: from.tid, ts: us(from.ts) }, this.made++, undefined);
+          this.emit({ ...flow, ph: 'f', bp: 'e', pid: PID_P, tid: e.p, ts: us(start) }, this.made++, undefined);
+        }
         break;
       }
       case 'gostatus': {
@@ -354,8 +487,13 @@ export class TimelineRecorder {
           const why = e.to === 4 ? `park: ${e.reason}` : e.reason === 'Gosched' ? 'Gosched' : `status ${e.to}`;
           this.close(m, why);
           this.instant(`G${e.goid} ${why}`, { goid: e.goid, reason: e.reason ?? '' }, ['mcall']);
+          if (e.to === 4) this.stateOpen(PID_G, e.goid, `waiting: ${e.reason ?? ''}`);
+          else if (e.to === 1) this.stateOpen(PID_G, e.goid, 'runnable');
         } else if (e.to === 1 /* _Grunnable */) {
-          this.instant(`ready G${e.goid}`, { goid: e.goid });
+          const at = this.instant(`ready G${e.goid}`, { goid: e.goid }, undefined, CAT_G);
+          this.runnable(e.goid, e.g, at, 'ready');
+        } else if (e.to === 4) {
+          this.stateOpen(PID_G, e.goid, `waiting: ${e.reason ?? ''}`);
         }
         break;
       }
@@ -363,27 +501,40 @@ export class TimelineRecorder {
         const { m } = this.where();
         this.close(m, 'goexit');
         this.instant(`G${e.goid} exits`, { goid: e.goid }, ['mcall']);
+        this.stateClose(PID_G, e.goid);
+        this.flowFrom.delete(e.goid);
         break;
       }
-      case 'gocreate':
-        this.instant(`go G${e.goid}`, { goid: e.goid, parent: e.parent, startpc: rt.machine.describe(e.startpc) });
+      case 'gocreate': {
+        const at = this.instant(`go G${e.goid}`, { goid: e.goid, parent: e.parent, startpc: rt.machine.describe(e.startpc) }, undefined, CAT_G);
+        this.runnable(e.goid, e.g, at, 'go');
         break;
+      }
       case 'stackgrow':
         this.instant(`G${e.goid} stack ${e.oldSize} -> ${e.newSize}`, { goid: e.goid, oldSize: e.oldSize, newSize: e.newSize }, ['morestack', 'morestack_noctxt']);
         break;
+      case 'panic':
+        this.instant(`G${e.goid} panic: ${e.value}`, { goid: e.goid, value: e.value });
+        break;
+      case 'fatal':
+        this.global(e.message, { what: e.what, ...(e.goid !== undefined && { goid: e.goid }) });
+        break;
       case 'exit':
-        for (const m of [...this.open.keys()]) this.close(m, `exit(${e.code})`);
+        for (const m of [...this.open.keys()]) this.close(m, `exit(${e.code})`, false);
         break;
       // ---- Ms and Ps ----
+      case 'mstart':
+        if (!this.states.has(`${PID_M}:${e.m}`)) this.stateOpen(PID_M, e.m, G0);
+        break;
       case 'spinning':
         if (e.spinning) this.stateOpen(PID_M, e.m, 'spinning');
-        else this.stateClose(PID_M, e.m);
+        else if (this.stateName(PID_M, e.m) === 'spinning') this.stateOpen(PID_M, e.m, G0);
         break;
       case 'stopm':
         this.stateOpen(PID_M, e.m, e.locked ? 'idle (stoplockedm)' : 'idle (stopm)');
         break;
       case 'acquirep':
-        this.stateClose(PID_M, e.m);
+        if (M_IDLE.test(this.stateName(PID_M, e.m) ?? '')) this.stateOpen(PID_M, e.m, G0);
         this.stateClose(PID_P, e.p);
         break;
       case 'releasep':
@@ -420,11 +571,30 @@ export class TimelineRecorder {
     }
   }
 
+  /** A global instant (a line across every track) on the current M's track. */
+  private global(name: string, args: Record<string, unknown>): void {
+    const { m } = this.where();
+    this.ms.add(m);
+    this.emit({ name, ph: 'i', s: 'g', pid: PID_M, tid: m, ts: us(this.latest()), cat: 'end', args: this.withInsns(args) }, this.made++, undefined);
+  }
+
+  /**
+   * The run stopped before the program ended (the instruction budget, an
+   * emulation fault): mark where, and say so in the file (otherData.stopped).
+   * What was recorded up to there is written as usual.
+   */
+  stop(reason: string): void {
+    if (this.finished || this.stoppedBy !== undefined) return;
+    this.stoppedBy = reason;
+    this.global(`run stopped: ${reason}`, { reason });
+    for (const m of [...this.open.keys()]) this.close(m, 'run stopped', false);
+  }
+
   /** Close what is still open (end of the run) and flush events whose link never came. */
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const m of [...this.open.keys()]) this.close(m, 'end of run');
+    for (const m of [...this.open.keys()]) this.close(m, 'end of run', false);
     for (const k of [...this.states.keys()]) {
       const [pid, tid] = k.split(':').map(Number) as [number, number];
       this.stateClose(pid, tid);
@@ -434,16 +604,31 @@ export class TimelineRecorder {
   }
 
   private meta(): TraceEvent[] {
+    const byNumber = (a: number, b: number) => a - b;
+    const proc = (pid: number, name: string, sort: number): TraceEvent[] => [
+      { name: 'process_name', ph: 'M', pid, tid: 0, args: { name: `${this.title}: ${name}` } },
+      { name: 'process_sort_index', ph: 'M', pid, tid: 0, args: { sort_index: sort } },
+    ];
     return [
-      { name: 'process_name', ph: 'M', pid: PID_M, tid: 0, args: { name: `${this.title}: Ms (threads)` } },
-      { name: 'process_name', ph: 'M', pid: PID_P, tid: 0, args: { name: `${this.title}: Ps (processors)` } },
-      ...[...this.ms].sort().map((m): TraceEvent => ({ name: 'thread_name', ph: 'M', pid: PID_M, tid: m, args: { name: `M${m}` } })),
-      ...[...this.ps].sort().map((p): TraceEvent => ({ name: 'thread_name', ph: 'M', pid: PID_P, tid: p, args: { name: `P${p}` } })),
+      ...proc(PID_P, 'Ps (processors)', 0),
+      ...proc(PID_M, 'Ms (threads)', 1),
+      ...proc(PID_G, 'goroutines', 2),
+      ...[...this.ps].sort(byNumber).map((p): TraceEvent => ({ name: 'thread_name', ph: 'M', pid: PID_P, tid: p, args: { name: `P${p}` } })),
+      ...[...this.ms].sort(byNumber).map((m): TraceEvent => ({ name: 'thread_name', ph: 'M', pid: PID_M, tid: m, args: { name: `M${m}` } })),
+      ...[...this.gs.keys()].sort(byNumber).flatMap((g): TraceEvent[] => [
+        { name: 'thread_name', ph: 'M', pid: PID_G, tid: g, args: { name: this.gs.get(g)! } },
+        { name: 'thread_sort_index', ph: 'M', pid: PID_G, tid: g, args: { sort_index: g } },
+      ]),
     ];
   }
 
   private otherData(): TraceFile['otherData'] {
-    return { generator: 'gogo-emu', clock: 'modeled cycles at 1 GHz (1 us = 1000 cycles)', switchRecords: String(this.records) };
+    return {
+      generator: 'gogo-emu',
+      clock: 'modeled cycles at 1 GHz (1 us = 1000 cycles)',
+      switchRecords: String(this.records),
+      ...(this.stoppedBy !== undefined && { stopped: `the run stopped before the program ended: ${this.stoppedBy}; the timeline shows what was recorded up to there` }),
+    };
   }
 
   /** The whole Trace Event JSON as an object (every event in memory: for small runs and tests). */

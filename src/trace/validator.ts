@@ -187,6 +187,7 @@ export class Validator {
   private readonly L;
   private readonly report: ValidationReport;
   private readonly pending = new Map<number, SwitchRecord[]>();
+  private last: Record<string, boolean> = {};
 
   constructor(
     arch: Arch | string,
@@ -207,6 +208,7 @@ export class Validator {
     rep.records += 1;
     rep.byKind[r.kind] = (rep.byKind[r.kind] ?? 0) + 1;
     const before = rep.violations.length;
+    this.last = {};
     const c = new Check(this, r, this.symbols);
     switch (r.kind) {
       case 'gogo':
@@ -235,8 +237,17 @@ export class Validator {
     return rep.violations.slice(before);
   }
 
+  /**
+   * The invariants the last check() evaluated, by name: true if it held
+   * (the `checks` of a JSON record, like the oracle's).
+   */
+  get lastChecks(): Readonly<Record<string, boolean>> {
+    return this.last;
+  }
+
   /** @internal */
-  record(v: Violation | undefined, u: Unevaluated | undefined): void {
+  record(name: string, v: Violation | undefined, u: Unevaluated | undefined): void {
+    if (!u) this.last[name] = !v && this.last[name] !== false;
     if (v) {
       this.report.checks += 1;
       this.report.violations.push(v);
@@ -481,20 +492,20 @@ class Check {
 
   private missing(name: string, what: string): void {
     if (!BY_NAME.has(name)) throw new Error(`validator: unknown invariant ${name}`);
-    this.v.record(undefined, { seq: this.r.seq, invariant: name, missing: what });
+    this.v.record(name, undefined, { seq: this.r.seq, invariant: name, missing: what });
   }
 
   /** expected === actual */
   eq(name: string, expected: bigint | undefined, actual: bigint | undefined, what = 'value'): void {
     if (expected === undefined) return this.missing(name, 'expected value');
     if (actual === undefined) return this.missing(name, what);
-    this.v.record(expected === actual ? undefined : this.violation(name, this.show(expected), this.show(actual)), undefined);
+    this.v.record(name, expected === actual ? undefined : this.violation(name, this.show(expected), this.show(actual)), undefined);
   }
 
   /** actual !== unexpected */
   ne(name: string, unexpected: bigint | undefined, actual: bigint | undefined): void {
     if (unexpected === undefined || actual === undefined) return this.missing(name, 'value');
-    this.v.record(unexpected !== actual ? undefined : this.violation(name, `not ${this.show(unexpected)}`, this.show(actual)), undefined);
+    this.v.record(name, unexpected !== actual ? undefined : this.violation(name, `not ${this.show(unexpected)}`, this.show(actual)), undefined);
   }
 
   /** actual is one of the known candidates (a function or its ABI0 wrapper) */
@@ -502,7 +513,7 @@ class Check {
     const known = [...new Set(candidates.filter((x): x is bigint => x !== undefined))];
     if (known.length === 0) return this.missing(name, 'expected value');
     if (actual === undefined) return this.missing(name, 'value');
-    this.v.record(known.includes(actual) ? undefined : this.violation(name, known.map((k) => this.show(k)).join(' or '), this.show(actual)), undefined);
+    this.v.record(name, known.includes(actual) ? undefined : this.violation(name, known.map((k) => this.show(k)).join(' or '), this.show(actual)), undefined);
   }
 
   /** lo <= actual <= hi */
@@ -511,11 +522,11 @@ class Check {
     if (actual === undefined) return this.missing(name, 'value');
     const ok = actual >= range.lo && actual <= range.hi;
     const exp = range.lo === range.hi ? this.show(range.lo) : `${this.show(range.lo)} .. ${hex(range.hi)}`;
-    this.v.record(ok ? undefined : this.violation(name, exp, this.show(actual)), undefined);
+    this.v.record(name, ok ? undefined : this.violation(name, exp, this.show(actual)), undefined);
   }
 
   fail(name: string, expected: string, actual: string): void {
-    this.v.record(this.violation(name, expected, actual), undefined);
+    this.v.record(name, this.violation(name, expected, actual), undefined);
   }
 }
 

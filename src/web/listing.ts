@@ -69,7 +69,7 @@ function original(arch: Arch, name: string): SwitchView['original'] {
   const src = textBlock(arch, name);
   const ranges = portedRanges(src?.doc ?? []);
   if (ranges.length === 0) return { missing: `${name} names no go1.19 source range` };
-  if (goroot === null) goroot = findGoroot();
+  if (goroot === null) goroot = findGoroot()?.dir;
   if (!goroot) return { missing: 'no Go installation found (set GOROOT, or apt-get install golang-1.19-go) for the go1.19 original' };
   const lines: string[] = [];
   for (const r of ranges) {

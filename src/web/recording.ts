@@ -10,7 +10,7 @@ import { GogoError } from '../engine/errors.ts';
 import { Session, type SessionOptions, type SwitchStub } from '../session/session.ts';
 import type { SwitchRecord } from '../trace/record.ts';
 import { SwitchRecorder } from '../trace/switches.ts';
-import { TimelineRecorder, type TraceEvent } from '../trace/timeline.ts';
+import { PID_M, PID_P, TimelineRecorder, type TraceEvent } from '../trace/timeline.ts';
 import type { SwitchMark, TimelineData, TimelineInstant, TimelineSlice, TimelineTrack } from './protocol.ts';
 
 /** Instructions the recording runs at most (pingpong needs about 60,000; a teaching program a few million). */
@@ -104,22 +104,30 @@ export async function recordProgram(input: RunInput, arch: Arch, o: SessionOptio
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
-/** The Trace Event JSON as the page's tracks, slices and instants. */
+/**
+ * The Trace Event JSON as the page's tracks, slices and instants: its M and P
+ * tracks (the page has no goroutine tracks and draws no flow arrows). A
+ * goroutine run, on its P's track in the file, is drawn on the track of the
+ * M that ran it too (args.m), in place of the file's "running on P<n>" span.
+ */
 export function timelineData(events: readonly TraceEvent[]): TimelineData {
   const tracks: TimelineTrack[] = [];
   const slices: TimelineSlice[] = [];
   const instants: TimelineInstant[] = [];
-  const trackOf = (pid: number, tid: number) => `${pid === 1 ? 'M' : 'P'}${tid}`;
+  const trackOf = (pid: number, tid: number) => `${pid === PID_M ? 'M' : 'P'}${tid}`;
   let end = 0;
   for (const e of events) {
+    if (e.pid !== PID_M && e.pid !== PID_P) continue;
     if (e.ph === 'M') {
-      if (e.name === 'thread_name') tracks.push({ id: trackOf(e.pid, e.tid), kind: e.pid === 1 ? 'M' : 'P', label: String(e.args?.name ?? trackOf(e.pid, e.tid)) });
+      if (e.name === 'thread_name') tracks.push({ id: trackOf(e.pid, e.tid), kind: e.pid === PID_M ? 'M' : 'P', label: String(e.args?.name ?? trackOf(e.pid, e.tid)) });
       continue;
     }
+    if (e.ph === 's' || e.ph === 'f') continue;
     const a = e.args ?? {};
     const ts = e.ts ?? 0;
     end = Math.max(end, ts + (e.dur ?? 0));
     if (e.ph === 'X') {
+      if (e.pid === PID_M && /^running on P\d+$/.test(e.name)) continue;
       const sl: TimelineSlice = { track: trackOf(e.pid, e.tid), name: e.name, ts, dur: e.dur ?? 0, cat: e.cat ?? '' };
       if (num(a.goid) !== undefined) sl.goid = num(a.goid);
       if (typeof a.until === 'string') sl.until = a.until;
@@ -127,6 +135,7 @@ export function timelineData(events: readonly TraceEvent[]): TimelineData {
       if (num(a.endInsns) !== undefined) sl.endInsns = num(a.endInsns);
       if (num(a.switch) !== undefined) sl.seq = num(a.switch);
       slices.push(sl);
+      if (e.pid === PID_P && e.cat === 'goroutine' && num(a.m) !== undefined) slices.push({ ...sl, track: `M${num(a.m)}` });
     } else {
       const i: TimelineInstant = { track: trackOf(e.pid, e.tid), name: e.name, ts };
       if (num(a.insns) !== undefined) i.insns = num(a.insns);

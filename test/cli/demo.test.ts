@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoCommand } from '../../src/cli/demo.ts';
+import { demoCommand, plural } from '../../src/cli/demo.ts';
 import { archCases } from '../helpers.ts';
 
 describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
@@ -38,5 +42,40 @@ describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
     expect(part).toMatch(/M\d is spinning \(sched\.nmspinning = \d\)/);
     expect(part).toMatch(/M\d on P(\d) steals \d goroutines? from P(?!\1)\d's run queue/);
     expect(part).toMatch(/two goroutines now compute at the same time/);
+  });
+});
+
+describe.each(archCases)('gogo-emu demo explains itself on %s (issue 17)', (name, arch) => {
+  it('explains * and [sp+w], names g statuses, lists one switch instruction by instruction, counts in good English', async () => {
+    const out = await demoCommand(arch);
+    expect(out).toContain('`*` marks the ones that changed');
+    expect(out).toMatch(new RegExp(`\\[sp\\] and \\[sp\\+w\\] are the words in memory at SP and at SP \\+ w \\(w = ${arch.ptrSize} bytes on ${name}\\)`));
+    expect(out).toMatch(/target g: g5 @0x[0-9a-f]+ status _Grunning /);
+    expect(out).not.toMatch(/ status \d+ stack /);
+    // exactly one listing, the first gogo's, with the g register each instruction set
+    expect(out.split('instructions (registers each one changed)')).toHaveLength(2);
+    expect(out).toMatch(new RegExp(`\\n {4}0x[0-9a-f]+ +runtime\\.(gogo<>|setg<>)\\+\\d+ .* ${arch.gReg}=0x[0-9a-f]+`));
+    expect(out).toMatch(/summary: 1 goroutine created, /);
+    expect([plural(1, 'goroutine'), plural(2, 'goroutine'), plural(1, 'ready', 'readies'), plural(0, 'ready', 'readies')]).toEqual(['1 goroutine', '2 goroutines', '1 ready', '0 readies']);
+  });
+
+  it('"next:" commands work from any directory', async () => {
+    const out = await demoCommand(arch);
+    const cmds = out
+      .split('\n')
+      .filter((l) => / (run|switches) \/\S+(pingpong|spread)\.go /.test(l))
+      .map((l) => l.replace(/\s+#.*$/, '').trim());
+    expect(cmds).toHaveLength(3);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'gogo-demo-'));
+    try {
+      for (const c of cmds) {
+        const r = spawnSync('sh', ['-c', c], { cwd: elsewhere, encoding: 'utf8' });
+        expect(r.status, `${c}\n${r.stderr}`).toBe(0);
+      }
+      // part 2's timeline, written where the command ran
+      expect(JSON.parse(readFileSync(join(elsewhere, 'spread.json'), 'utf8')).traceEvents.length).toBeGreaterThan(10);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });

@@ -11,19 +11,23 @@ function cli(...args: string[]) {
 }
 
 describe.each(archCases)('gogo-emu disasm on %s', (name, arch) => {
-  it('prints every instruction of gogo with address, bytes, text and its .s file:line', async () => {
+  it('prints every instruction of gogo with address, offset, bytes, text and its .s file:line, then the gogo<> it continues in', async () => {
     const out = await disasmCommand(arch, 'gogo');
-    const lines = out.trim().split('\n');
+    const [gogo, helper] = out.trim().split('\n\n').map((b) => b.split('\n'));
+    const lines = gogo!;
     expect(lines[0]).toMatch(new RegExp(`^TEXT runtime\\.gogo\\(SB\\).*asm/${name}/switch\\.s:\\d+`));
+    expect(helper![0]).toMatch(/^TEXT runtime\.gogo<>\(SB\)/); // the whole gogo, not only the wrapper
     const src = readFileSync(join(ROOT, 'asm', name, 'switch.s'), 'utf8').split('\n');
     const insns = lines.slice(1);
     expect(insns).toHaveLength(4); // gogo is 4 instructions on both arches, as in go1.19
-    for (const l of insns) {
-      const m = /^ {2}0x([0-9a-f]+) {2}([0-9a-f]{2}(?: [0-9a-f]{2})*) {2,}(\S.*?) {2,}asm\/\w+\/switch\.s:(\d+)$/.exec(l);
+    for (const [k, l] of insns.entries()) {
+      const m = /^ {2}0x([0-9a-f]+) +\+(\d+) {2}([0-9a-f]{2}(?: [0-9a-f]{2})*) {2,}(\S.*?) {2,}asm\/\w+\/switch\.s:(\d+)$/.exec(l);
       expect(m, l).not.toBeNull();
+      expect(Number(m![2])).toBe(parseInt(m![1]!, 16) - parseInt(/0x([0-9a-f]+)/.exec(insns[0]!)![1]!, 16));
+      if (k === 1) expect(m![4]).toMatch(/ {2}; gobuf_g=0x[0-9a-f]+$/); // the go_asm.h name beside the raw offset
       // the cited line really is the source of that instruction: same mnemonic
-      const srcLine = src[Number(m![4]) - 1]!.trim();
-      expect(srcLine.split(/\s+/)[0]).toBe(m![3]!.split(/\s+/)[0]);
+      const srcLine = src[Number(m![5]) - 1]!.trim();
+      expect(srcLine.split(/\s+/)[0]).toBe(m![4]!.split(/\s+/)[0]);
     }
     expect(insns[3]).toMatch(/<runtime\.gogo<>\+0>/); // the jump names its target
   });

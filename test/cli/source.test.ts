@@ -16,6 +16,7 @@ beforeAll(() => {
   for (const f of ['asm_amd64.s', 'asm_arm.s', 'proc.go']) {
     writeFileSync(join(fakeRoot, 'src', 'runtime', f), Array.from({ length: 5000 }, (_, i) => `${f} line ${i + 1}`).join('\n'));
   }
+  writeFileSync(join(fakeRoot, 'VERSION'), 'go1.19.8');
 });
 
 describe.each(archCases)('disasm --source on %s', (name, arch) => {

@@ -12,13 +12,12 @@ import { archCases } from '../helpers.ts';
 const main = (body: string, decls = '') => `package main\n${decls}func main() {\n${body}\n}\n`;
 
 const UNSUPPORTED: [string, string, string][] = [
-  ['select', main('\tselect {}'), 'prog.go:3:2: unsupported: select statements'],
   ['goto', main('L:\n\tgoto L'), 'prog.go:4:2: unsupported: goto statements'],
   ['hexadecimal float', main('\tx := 0x1p-2\n\t_ = x'), 'prog.go:3:7: unsupported: hexadecimal floating-point literals'],
   ['float32', main('\tvar f float32\n\t_ = f'), 'prog.go:3:8: unsupported: type float32'],
   ['complex128', main('\tvar n complex128\n\t_ = n'), 'prog.go:3:8: unsupported: type complex128'],
   ['generic function', 'package main\nfunc f[T any](x T) {}\nfunc main() {}\n', 'prog.go:2:7: unsupported: generic functions'],
-  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "sync/atomic", "fmt", "errors", "strconv", "strings", "sort")'],
+  ['import', 'package main\nimport "os"\nfunc main() { os.Exit(1) }\n', 'prog.go:2:8: unsupported: import "os" (supported: "runtime", "sync", "sync/atomic", "fmt", "errors", "strconv", "strings", "sort", "time")'],
   ['complex', main('\t_ = complex(1, 2)'), 'prog.go:3:6: unsupported: builtin complex'],
   ['sync/atomic.AddUintptr', 'package main\nimport "sync/atomic"\nfunc main() {\n\tatomic.AddUintptr(nil, 1)\n}\n', 'prog.go:4:2: unsupported: sync/atomic.AddUintptr (supported: sync/atomic.AddInt32, sync/atomic.AddUint32, sync/atomic.AddInt64, sync/atomic.AddUint64, sync/atomic.LoadInt32, sync/atomic.LoadUint32, sync/atomic.LoadInt64, sync/atomic.LoadUint64, sync/atomic.StoreInt32, sync/atomic.StoreUint32, sync/atomic.StoreInt64, sync/atomic.StoreUint64, sync/atomic.SwapInt32, sync/atomic.SwapUint32, sync/atomic.SwapInt64, sync/atomic.SwapUint64, sync/atomic.CompareAndSwapInt32, sync/atomic.CompareAndSwapUint32, sync/atomic.CompareAndSwapInt64, sync/atomic.CompareAndSwapUint64)'],
   ['printing a channel', main('\tc := make(chan int)\n\tprintln(c)'), 'prog.go:4:10: unsupported: printing values of type chan int (print/println take numbers, bools and strings)'],
@@ -34,8 +33,8 @@ const PRECEDENCE: [string, string, string][] = [
   ['type error after a float and a select', main('\tx := 1.5\n\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t}\n\tvar s string = 5\n\tprintln(x, s)'), 'prog.go:8:17: cannot use 5 (untyped int constant) as string value in variable declaration'],
   ['unused variable with an unsupported package', 'package main\nimport "time"\nfunc main() {\n\tunused := 3\n\ttime.Sleep(10)\n}\n', 'prog.go:4:2: unused declared but not used'],
   ['unknown package', 'package main\nimport "nosuch/pkg"\nfunc main() {\n\tpkg.X()\n}\n', 'prog.go:2:8: package nosuch/pkg is not in GOROOT (/usr/lib/go-1.19/src/nosuch/pkg)'],
-  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t}\n}\n', 'prog.go:5:2: unsupported: select statements'],
-  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:3:2: unsupported: select statements'],
+  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t\tx := 1.5\n\t\t_ = x\n\t}\n}\n', 'prog.go:7:8: unsupported: floating-point numbers'],
+  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:9:7: unsupported: floating-point numbers'],
   ['a generic function and an undefined name', 'package main\nfunc id[T any](x T) T { return x }\nfunc main() {\n\tprintln(id(1))\n\tprintln(nope)\n}\n', 'prog.go:5:10: undefined: nope'],
 ];
 
@@ -94,6 +93,12 @@ const GO_ERRORS: [string, string, string][] = [
   ['missing return', 'package main\nfunc f(x int) int {\n\tif x > 0 {\n\t\treturn 1\n\t}\n}\nfunc main() { println(f(1)) }\n', 'prog.go:6:1: missing return'],
   ['assign bool to int', main('\tx := 1\n\tx = true\n\tprintln(x)'), 'prog.go:4:6: cannot use true (untyped bool constant) as int value in assignment'],
   ['non-boolean condition', main('\tx := 1\n\tif x {\n\t}'), 'prog.go:4:5: non-boolean condition in if statement'],
+  ['select: two defaults', main('\tselect {\n\tdefault:\n\tdefault:\n\t}'), 'prog.go:5:2: multiple defaults (first at 4:2)'],
+  ['select: a case that is no communication', main('\tselect {\n\tcase x := 1:\n\t\t_ = x\n\t}'), 'prog.go:4:7: select case must be send or receive (possibly with assignment)'],
+  ['select: fallthrough', main('\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t\tfallthrough\n\t}'), 'prog.go:6:3: fallthrough statement out of place'],
+  ['select: unused received value', main('\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t}'), 'prog.go:5:7: v declared but not used'],
+  ['time: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tt, err := time.Parse("2006", "2009")\n\tfmt.Println(t, err)\n}\n', 'prog.go:9:12: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc)'],
+  ['time: Duration is not int', 'package main\n\nimport "time"\n\nfunc main() {\n\tvar x int = time.Second\n\t_ = x\n}\n', 'prog.go:6:14: cannot use time.Second (constant 1000000000 of type time.Duration) as type int in variable declaration'],
   ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
   ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
   ['undefined label', main('\tfor {\n\t\tbreak L\n\t}'), 'prog.go:4:9: break label not defined: L'],

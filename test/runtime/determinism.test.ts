@@ -26,6 +26,25 @@ describe.each(archCases)('determinism on %s', (_n, arch) => {
   });
 });
 
+describe.each(archCases)('determinism with timers and select on %s', (_n, arch) => {
+  it('gives identical runs at GOMAXPROCS=4 (timers on several Ps, Ms waiting for the next timer)', async () => {
+    const src = readFileSync(join(ROOT, 'fixtures', 'programs', 'timesleep.go'), 'utf8');
+    const once = async () => {
+      const events: string[] = [];
+      const r = await runSource(src, 'timesleep.go', arch, { seed: 3, gomaxprocsEnv: '4', observe: (p) => p.bus.on((e) => events.push(JSON.stringify(e))) });
+      return { ...r, events };
+    };
+    const a = await once();
+    const b = await once();
+    expect(a.exitCode).toBe(0);
+    expect(a.stdout).toBe('30 60 90 150 210 270 \ntrue true true\nzero and negative sleeps return at once\n');
+    expect(b.stdout).toBe(a.stdout);
+    expect(b.insns).toBe(a.insns);
+    expect(b.cycles).toBe(a.cycles);
+    expect(b.events).toEqual(a.events);
+  });
+});
+
 describe.each(archCases)('GOMAXPROCS on %s', (_n, arch) => {
   const prog = 'package main\n\nimport "runtime"\n\nfunc main() {\n\tprintln(runtime.GOMAXPROCS(0))\n\tprintln(runtime.GOMAXPROCS(1))\n\tprintln(runtime.GOMAXPROCS(3))\n\tprintln(runtime.GOMAXPROCS(-1), runtime.NumCPU())\n}\n';
   it('defaults to the CPU count, and changes at run time (returning the previous value)', async () => {

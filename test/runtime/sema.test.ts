@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Sudog, type SemaRoot } from '../../src/go119/index.ts';
 import { parseAsm } from '../../src/link/source.ts';
 import { SEM_TAB_SIZE } from '../../src/runtime/globals.ts';
+import { mfastrandinit } from '../../src/runtime/rand.ts';
 import { dequeue, queue, rootFor } from '../../src/runtime/sema.ts';
 import { Process } from '../../src/session/process.ts';
 import { archCases } from '../helpers.ts';
@@ -24,6 +25,9 @@ describe.each(archCases)('semaRoot treap on %s', (name, arch) => {
       rt.mem.setPtr(slot, g);
       arch.setTLS(p.machine.engine, slot);
       p.machine.engine.setReg(arch.gReg, g);
+      // queue() draws tickets from the current M's fastrand: be on m0's thread, m0 seeded
+      p.threads.current = p.threads.all[0];
+      mfastrandinit(rt, rt.m0.addr, 0);
 
       const base = rt.heap.alloc(16 * 8 * SEM_TAB_SIZE);
       const addrs = [0, 3, 1, 5, 2, 4].map((k) => base + k * 8 * SEM_TAB_SIZE); // all hash to one root

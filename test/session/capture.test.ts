@@ -11,7 +11,7 @@ import { twoThreads } from './programs.ts';
 
 /** Fields set at creation and never changed by a run (wiring, views, options, derived caches), per class. */
 const FIXED = {
-  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs'],
+  Runtime: ['L', 'mem', 'arch', 'machine', 'threads', 'opts', 'events', 'sched', 'm0', 'g0', 'debugChecks', 'systemFuncs', 'fastrandseed', 'hashkey0'],
   Heap: ['mem', 'start', 'end', 'onOutOfMemory'],
   StackAllocator: ['start', 'end'],
   // blocks: the cycle model's cache, derived from code; lastBlock, quantumOver, stopRequested: only set inside a run

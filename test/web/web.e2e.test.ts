@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { archByName } from '../../src/arch/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import { Session } from '../../src/session/session.ts';
+import { PID_P } from '../../src/trace/timeline.ts';
 import { exportRun } from '../../src/web/command.ts';
 import { errorPosition } from '../../src/web/controller.ts';
 import { startWebServer, type WebServer } from '../../src/web/server.ts';
@@ -139,8 +140,9 @@ describe.each(['amd64', 'arm'] as const)('gogo-emu web (%s)', (archName) => {
     s.close();
     const out = join(tmp, `timeline-${archName}.json`);
     cli(['run', PROGRAM, '--arch', archName, '--timeline', out]);
-    const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number; name: string; ts: number; dur: number; cat: string }[] };
-    const want = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'goroutine' && e.pid === 1).map((e) => ({ track: `M${e.tid}`, name: e.name, ts: e.ts, dur: e.dur }));
+    const trace = JSON.parse(readFileSync(out, 'utf8')) as { traceEvents: { ph: string; pid: number; tid: number; name: string; ts: number; dur: number; cat: string; args?: { m?: number } }[] };
+    // the file has each run on its P's track, with the M that ran it in args.m; the page draws it on that M's track
+    const want = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'goroutine' && e.pid === PID_P).map((e) => ({ track: `M${e.args!.m}`, name: e.name, ts: e.ts, dur: e.dur }));
 
     const slices = await page.locator('svg.tl g.slice.goroutine').evaluateAll((els) =>
       els.map((e) => ({ track: e.getAttribute('data-track')!, goid: Number(e.getAttribute('data-goid')), name: e.getAttribute('data-name')!, ts: Number(e.getAttribute('data-ts')), dur: Number(e.getAttribute('data-dur')), insns: Number(e.getAttribute('data-insns')), seq: Number(e.getAttribute('data-seq')) })),

@@ -169,7 +169,9 @@ class Amd64Func {
     for (let i = 0; i < sp.regArgs; i++) w.op(`mov ${ARG_REGS[i]}, [rsp + ${8 + sp.spill + 8 * i}]`);
     w.op(`jmp ${self}`);
     const argSize = 8 * (f.params.length + f.results.length);
-    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines };
+    // the body's SP is the entry SP minus the saved RBP and the locals (tracebacks walk by it)
+    const goFunc = { params: f.params.length, frame: 8 + this.locals };
+    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines, goFunc };
   }
 
   /**

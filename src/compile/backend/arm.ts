@@ -206,7 +206,8 @@ class ArmFunc {
     w.op(`bl ${f.ctxtSlot !== null ? ENTRY.morestack.symbol : ENTRY.morestack_noctxt.symbol}`);
     w.op(`b ${self}`);
     const argSize = 4 * (f.params.length + f.results.length);
-    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines };
+    // the body's SP is the entry SP minus T (tracebacks walk by it)
+    return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines, goFunc: { params: f.params.length, frame: T } };
   }
 
   private natomic = 0;
