@@ -33,8 +33,8 @@ const PRECEDENCE: [string, string, string][] = [
   ['type error after a float and a select', main('\tx := 1.5\n\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t}\n\tvar s string = 5\n\tprintln(x, s)'), 'prog.go:8:17: cannot use 5 (untyped int constant) as string value in variable declaration'],
   ['unused variable with an unsupported package', 'package main\nimport "time"\nfunc main() {\n\tunused := 3\n\ttime.Sleep(10)\n}\n', 'prog.go:4:2: unused declared but not used'],
   ['unknown package', 'package main\nimport "nosuch/pkg"\nfunc main() {\n\tpkg.X()\n}\n', 'prog.go:2:8: package nosuch/pkg is not in GOROOT (/usr/lib/go-1.19/src/nosuch/pkg)'],
-  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t\tx := 1.5\n\t\t_ = x\n\t}\n}\n', 'prog.go:7:8: unsupported: floating-point numbers'],
-  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := 1.5\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:9:7: unsupported: floating-point numbers'],
+  ['variables used only in a select are used', 'package main\nfunc main() {\n\tc := make(chan int)\n\tv := 1\n\tselect {\n\tcase c <- v:\n\t\tx := complex(1, 2)\n\t\t_ = x\n\t}\n}\n', 'prog.go:7:8: unsupported: builtin complex'],
+  ['no missing return after a select', 'package main\nfunc f(c chan int) int {\n\tselect {\n\tcase v := <-c:\n\t\treturn v\n\t}\n}\nfunc main() {\n\tx := complex(1, 2)\n\ty := x * 2\n\tprintln(y, f(nil))\n}\n', 'prog.go:9:7: unsupported: builtin complex'],
   ['a generic function and an undefined name', 'package main\nfunc id[T any](x T) T { return x }\nfunc main() {\n\tprintln(id(1))\n\tprintln(nope)\n}\n', 'prog.go:5:10: undefined: nope'],
 ];
 
