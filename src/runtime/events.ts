@@ -47,7 +47,9 @@ export type RuntimeEvent =
   /** M `m` stopped the world (all Ps _Pgcstop) or started it again */
   | { kind: 'stoptheworld' | 'starttheworld'; m: number; reason: string }
   /** M `m` ends its thread (mexit, after its locked goroutine exited) */
-  | { kind: 'mexit'; m: number };
+  | { kind: 'mexit'; m: number }
+  /** goroutine `goid` switched the sync.Mutex at `mutex` to starvation mode (`starving`) or back to normal mode (sync/mutex.go) */
+  | { kind: 'mutexmode'; goid: number; mutex: number; starving: boolean };
 
 /** Everything a process reports: the OS's events and the runtime's. */
 export type ProcessEvent = OsEvent | RuntimeEvent;
