@@ -121,42 +121,54 @@ TEXT runtime.chantype.int(SB), RODATA, $8
 TEXT runtime.type.closure2(SB), RODATA, $8
     .quad 16
 
-// rundefers: run every deferred call of the current goroutine, newest first
-// and across frames, popping each with runtime.nextdefer until none is left.
-// Ports the defer-running loop of panic.go:488-501 (Goexit), shared with gopanic.
-TEXT runtime.rundefers(SB), $8-0
+// func Goexit(): push a _panic marked goexit (runtime.Goexit.start), run
+// every deferred call of the goroutine in Goexit.loop, then take that _panic
+// off the chain and finish the goroutine with goexit1.
+// Ports panic.go:488-561 (Goexit; the loop body is runtime.deferloop, panic.ts).
+TEXT runtime.Goexit(SB), $8-0
     push rbp
     mov rbp, rsp
-next:
-    call runtime.nextdefer
+    call runtime.Goexit.start
+    jmp runtime.Goexit.loop
+
+// Goexit's loop: deferloop returns the next deferred funcval (0: none left)
+// and Goexit.loop is where a recover that must not bypass the Goexit
+// resumes (p.pc, with SP = p.sp: the SP of this loop).
+// Ports panic.go:502-555 (the loop of Goexit, around deferCallSave).
+TEXT runtime.Goexit.loop(SB), NOSPLIT, $0
+    call runtime.deferloop
     test rax, rax
     jz done
     mov rdx, rax
     call qword ptr [rdx]
-    jmp next
+    jmp runtime.Goexit.loop
 done:
-    pop rbp
-    ret
-
-// func Goexit(): run all of the goroutine's deferred calls, then finish it
-// with goexit1. Ports panic.go:488-501 (without panics in deferred calls).
-TEXT runtime.Goexit(SB), $8-0
-    push rbp
-    mov rbp, rsp
-    call runtime.rundefers
+    call runtime.Goexit.end
     call runtime.goexit1
-    pop rbp
-    ret
+    int3
 
-// gopanic: a panic that nothing recovers. Runs the goroutine's deferred
-// calls (which may block, as in Go), then fatalpanic prints the panic and
-// exits with status 2. Entered by a tail call from the host function that
-// panicked (or by gogo for a goroutine woken into a panic); the message is
-// kept by the runtime. Ports panic.go:804-989 (gopanic) without recover.
+// gopanic: the panic's _panic is already on g._panic (the host function that
+// panicked pushed it, then tail-called here; or gogo entered here for a
+// goroutine woken into a panic). Runs the deferred calls in gopanic.loop;
+// with none left, fatalpanic prints the panics and exits with status 2.
+// Ports panic.go:804-824 (gopanic's start; the checks and the _panic are in panic.ts).
 TEXT runtime.gopanic(SB), $8-0
     push rbp
     mov rbp, rsp
-    call runtime.rundefers
+    jmp runtime.gopanic.loop
+
+// gopanic's loop: deferloop finishes the deferred call that returned (and
+// ends in mcall(recovery) if it recovered), then returns the next deferred
+// funcval, which is called here (the deferred function's argp is this SP).
+// Ports panic.go:834-989 (the loop of gopanic, then fatalpanic).
+TEXT runtime.gopanic.loop(SB), NOSPLIT, $0
+    call runtime.deferloop
+    test rax, rax
+    jz done
+    mov rdx, rax
+    call qword ptr [rdx]
+    jmp runtime.gopanic.loop
+done:
     call runtime.fatalpanic
     int3
 

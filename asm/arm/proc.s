@@ -135,38 +135,55 @@ TEXT runtime.chantype.int(SB), RODATA, $4
 TEXT runtime.type.closure2(SB), RODATA, $4
     .long 8
 
-// rundefers: run every deferred call of the current goroutine, newest first
-// and across frames, popping each with runtime.nextdefer until none is left.
-// Ports the defer-running loop of panic.go:488-501 (Goexit), shared with gopanic.
-TEXT runtime.rundefers(SB), $4-0
+// func Goexit(): push a _panic marked goexit (runtime.Goexit.start), run
+// every deferred call of the goroutine in Goexit.loop, then take that _panic
+// off the chain and finish the goroutine with goexit1.
+// Ports panic.go:488-561 (Goexit; the loop body is runtime.deferloop, panic.ts).
+TEXT runtime.Goexit(SB), $4-0
     str lr, [sp, #-8]!
-next:
-    bl runtime.nextdefer
+    bl runtime.Goexit.start
+    b runtime.Goexit.loop
+
+// Goexit's loop: deferloop returns the next deferred funcval (0: none left)
+// and Goexit.loop is where a recover that must not bypass the Goexit
+// resumes (p.pc, with SP = p.sp: the SP of this loop).
+// Ports panic.go:502-555 (the loop of Goexit, around deferCallSave).
+TEXT runtime.Goexit.loop(SB), NOSPLIT, $0
+    bl runtime.deferloop
     ldr r0, [sp, #4]
     cmp r0, #0
     beq done
     mov r7, r0
     ldr r0, [r0]
     blx r0
-    b next
+    b runtime.Goexit.loop
 done:
-    ldr pc, [sp], #8
-
-// func Goexit(): run all of the goroutine's deferred calls, then finish it
-// with goexit1. Ports panic.go:488-501 (without panics in deferred calls).
-TEXT runtime.Goexit(SB), $4-0
-    str lr, [sp, #-8]!
-    bl runtime.rundefers
+    bl runtime.Goexit.end
     bl runtime.goexit1
-    ldr pc, [sp], #8
+    udf #0
 
-// gopanic: a panic that nothing recovers. Runs the goroutine's deferred
-// calls (which may block, as in Go), then fatalpanic prints the panic and
-// exits with status 2. Entered by a tail call from the host function that
-// panicked (or by gogo for a goroutine woken into a panic); the message is
-// kept by the runtime. Ports panic.go:804-989 (gopanic) without recover.
+// gopanic: the panic's _panic is already on g._panic (the host function that
+// panicked pushed it, then tail-called here; or gogo entered here for a
+// goroutine woken into a panic). Runs the deferred calls in gopanic.loop;
+// with none left, fatalpanic prints the panics and exits with status 2.
+// Ports panic.go:804-824 (gopanic's start; the checks and the _panic are in panic.ts).
 TEXT runtime.gopanic(SB), $4-0
     str lr, [sp, #-8]!
-    bl runtime.rundefers
+    b runtime.gopanic.loop
+
+// gopanic's loop: deferloop finishes the deferred call that returned (and
+// ends in mcall(recovery) if it recovered), then returns the next deferred
+// funcval, which is called here (the deferred function's argp is SP+4).
+// Ports panic.go:834-989 (the loop of gopanic, then fatalpanic).
+TEXT runtime.gopanic.loop(SB), NOSPLIT, $0
+    bl runtime.deferloop
+    ldr r0, [sp, #4]
+    cmp r0, #0
+    beq done
+    mov r7, r0
+    ldr r0, [r0]
+    blx r0
+    b runtime.gopanic.loop
+done:
     bl runtime.fatalpanic
     udf #0

@@ -83,6 +83,13 @@ function goFunc(impl: RuntimeEntry['impl'], go: GoSignature): RuntimeEntry {
   return { symbol, abi: 'internal', impl, params, results: go.results.map((t, i) => v(t, `r${i}`)), go };
 }
 
+/**
+ * The rodata table of type descriptors of the values a runtime panic carries
+ * (emitted by the compiler for programs that call recover), in this order.
+ */
+export const RUNTIME_ERROR_TABLE = 'runtime.errortypes';
+export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string'] as const;
+
 /** Every runtime entry point compiled code calls, by a short key. */
 export const ENTRY = {
   // ---- memory, goroutines, defer (malloc.go, proc.go, panic.go) ----
@@ -96,8 +103,19 @@ export const ENTRY = {
    * standard files -> SetFinalizer -> createfing: the finalizer goroutine)
    */
   osinit: internal('os.init', 'asm', []),
-  /** `defer f(x)`: record the funcval for the calling frame */
-  deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')]),
+  /**
+   * `defer f(x)`: record the funcval for the calling frame; returns 0, or 1
+   * when a deferred call recovered a panic and the frame resumes here (it
+   * then jumps to its deferreturn epilogue, as gc's code does)
+   */
+  deferproc: internal('runtime.deferproc', 'host', [v('ptr', 'fn')], [v('int', 'r')]),
+  /** recover(): argp is the calling function's argument pointer (caller's SP + MinFrameSize); returns the panic value or nil */
+  gorecover: internal('runtime.gorecover', 'host', [v('ptr', 'argp')], [v('ptr', 'type'), v('ptr', 'data')]),
+  /** a 64-bit atomic on an address that is not 8-aligned (32-bit targets): panic("unaligned 64-bit atomic operation") */
+  panicUnaligned: { ...internal('runtime/internal/atomic.panicUnaligned', 'host', []), only32: true },
+  /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
+  rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */
@@ -352,12 +370,12 @@ export const ENTRY = {
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
   /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
-  mutexLock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
-  mutexUnlock: goFunc('host', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
+  mutexLock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
+  mutexUnlock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
   rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),
   rwRUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RUnlock', params: [], results: [] }),
-  rwLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
-  rwUnlock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
+  rwLock: goFunc('asm', { pkg: 'sync', recv: 'RWMutex', name: 'Lock', params: [], results: [] }),
+  rwUnlock: goFunc('asm', { pkg: 'sync', recv: 'RWMutex', name: 'Unlock', params: [], results: [] }),
 } as const satisfies Record<string, RuntimeEntry>;
 
 /** The list, in the order above. */

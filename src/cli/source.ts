@@ -9,7 +9,13 @@ import type { LinkedBlock } from '../link/linker.ts';
 import type { TextBlock } from '../link/source.ts';
 import { ROOT } from '../os/machine.ts';
 
-const REF = /\b([\w.]+\.(?:s|go)):(\d+)-(\d+)/g;
+// a file of src/runtime (proc.go, asm_amd64.s) or a path under src (sync/mutex.go)
+const REF = /(?<![\w/])((?:\w+\/)*[\w.]+\.(?:s|go)):(\d+)-(\d+)/g;
+
+/** Where a referenced go1.19 file lives under GOROOT: src/runtime/<file>, or src/<path> for a path. */
+export function goSourcePath(goroot: string, file: string): string {
+  return file.includes('/') ? join(goroot, 'src', file) : join(goroot, 'src', 'runtime', file);
+}
 
 /** A Go installation: its directory and the version its VERSION file names (first line; undefined without one). */
 export interface Goroot {
@@ -77,7 +83,7 @@ export function sourceView(block: LinkedBlock, src: TextBlock, goroot: Goroot | 
   if (!g) return [...out, '(no Go installation found: set GOROOT or apt-get install golang-1.19-go)', ...port];
   const orig: string[] = [];
   for (const r of ranges) {
-    const path = join(g.dir, 'src', 'runtime', r.file);
+    const path = goSourcePath(g.dir, r.file);
     if (!existsSync(path)) {
       orig.push(`(${r.file} not in ${g.dir})`);
       continue;

@@ -246,11 +246,11 @@ class Scope {
   }
 }
 
-const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic'];
-const UNSUPPORTED_BUILTINS = ['recover', 'complex', 'real', 'imag', 'min', 'max', 'clear'];
+const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', 'copy', 'delete', 'new', 'panic', 'recover'];
+const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'fmt', 'errors', 'strconv', 'time', 'strings', 'sort', 'io', 'os', 'math'];
+const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'time', 'strings', 'sort', 'io', 'os', 'math'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (
@@ -2790,6 +2790,10 @@ class Checker {
         e.t = undefined;
         return;
       }
+      case 'recover':
+        nargs(0);
+        e.t = EMPTY_IFACE_T;
+        return;
       default: {
         const pf = PKG_FUNCS[name.split('.')[0]!]?.[name.split('.')[1]!];
         const [first, second, third] = name.split('.') as [string, string, string];

@@ -55,6 +55,9 @@ export interface CallResult {
   hi?: number;
 }
 
+/** The atomic read-modify-write operations (sync/atomic, src/compile/atomic.ts). */
+export type AtomicOp = 'add' | 'swap' | 'cas' | 'load' | 'store';
+
 /** Bytes of a memory access: a word (the default), a 32-bit value, a byte. */
 export type AccessSize = 1 | 2 | 4 | 8;
 
@@ -122,7 +125,23 @@ export type InstBody =
   | { op: 'brcmp'; cmp: CmpOp; a: Operand; b: Operand; when: boolean; target: number }
   | { op: 'call'; fn: Callee; args: CallArg[]; results: CallResult[] }
   /** return: the values of the function's result slots become its results */
-  | { op: 'ret' };
+  | { op: 'ret' }
+  /**
+   * dst = the function's argument pointer (its caller's SP at the call plus
+   * the arch's MinFrameSize: where its stack arguments start), as gc passes
+   * it to runtime.gorecover
+   */
+  | { op: 'argp'; dst: number }
+  /**
+   * an atomic access of `size` bytes at address addr (never nil: checked
+   * before): add (dst = the new value), swap (dst = the old value), cas
+   * (if *addr == old then *addr = val; dst = 1 if it swapped, else 0), load
+   * (dst = *addr), store (*addr = val). A 4-byte dst is sign-extended when
+   * `signed`, else zero-extended; an 8-byte value on a 32-bit target is a
+   * pair (val/valHi, old/oldHi, dst/dstHi). Emitted as the arch's atomic
+   * instructions with the barriers Go's runtime/internal/atomic uses.
+   */
+  | { op: 'atomic'; aop: AtomicOp; size: 4 | 8; addr: Operand; val?: Operand; valHi?: Operand; old?: Operand; oldHi?: Operand; dst?: number; dstHi?: number; signed?: boolean };
 
 /** An instruction and the Go source line it came from. */
 export type Inst = InstBody & { line: number };
@@ -143,6 +162,13 @@ export interface IrFunc {
   ctxtSlot: number | null;
   nslots: number;
   body: Inst[];
+  /**
+   * a wrapper made by the compiler (go/defer wrappers, method wrappers):
+   * as gc's WRAPPER functions, its prologue moves a panic's argp that
+   * points at its own arguments to those of the function it calls, so a
+   * recover there sees the deferred call as its own
+   */
+  wrapper?: boolean;
 }
 
 /** Read-only data: string bytes, type descriptors, static funcvals. */

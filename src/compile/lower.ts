@@ -34,6 +34,8 @@ import { dependencyInits, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
 import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
+import { emitRuntimeErrorTypes } from './rterrors.ts';
+import { lowerAtomic } from './atomic.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
 import { isRat, ratToFloat64, toRat } from './floats.ts';
@@ -420,9 +422,13 @@ class FnLowerer {
       }
     });
     this.resultSlots = resultSlots;
+    // a recovered panic returns the results as they are: unnamed ones are zero then
+    if (info.hasDefer && !info.namedResults) for (const s of this.results) this.emit({ op: 'mov', dst: s, src: imm(0) });
   }
 
   private resultSlots: number[][] = [];
+  /** a go/defer or method wrapper (IrFunc.wrapper) */
+  isWrapper = false;
 
   /** The single exit: run deferred calls, copy boxed named results out, return. */
   finish(): void {
@@ -456,6 +462,7 @@ class FnLowerer {
       ctxtSlot: this.ctxtSlot,
       nslots: this.nslots,
       body: this.body,
+      ...(this.isWrapper ? { wrapper: true } : {}),
     });
   }
 
@@ -2376,6 +2383,7 @@ class FnLowerer {
       e.args.forEach((a) => this.prepare(a));
       return [this.expr(e.args[0]!), this.exprTo(e.args[1]!, mt.key)];
     }
+    if (name === 'recover') return [];
     if (name === 'panic') {
       this.prepare(e.args[0]!);
       return [this.exprTo(e.args[0]!, ANY)];
@@ -2421,6 +2429,12 @@ class FnLowerer {
       case 'panic':
         this.panicValue(a[0]!);
         return [];
+      case 'recover': {
+        const argp = this.temp();
+        this.emit({ op: 'argp', dst: argp });
+        emitRuntimeErrorTypes(this.P.rtypes, (n, l, items) => this.P.addData(n, l, items), this.line);
+        return [this.rtcallValues(ENTRY.gorecover, [slot(argp)])];
+      }
       case 'sync.Once.Do':
         this.onceDo(a[0]![0]!, a[1]![0]!);
         return [];
@@ -2451,6 +2465,15 @@ class FnLowerer {
       default:
         if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
+        if (p.name.startsWith('sync/atomic.')) {
+          const alignCheck = (o: Operand) => {
+            const ok = this.label();
+            this.emit({ op: 'brcmp', cmp: 'eq', a: this.bin('and', o, imm(7)), b: imm(0), when: true, target: ok });
+            this.rtcall(ENTRY.panicUnaligned, []);
+            this.place(ok);
+          };
+          return lowerAtomic({ W: this.W, emit: (i) => this.emit(i), temp: () => this.temp(), nilCheck: (o) => this.nilCheck(o), alignCheck }, p.name.slice(12), a);
+        }
         if (p.name.startsWith('time.')) return lowerTimeCall({ W: this.W, temp: () => this.temp(), emit: (i) => this.emit(i) }, p.name.slice(5), a);
         throw new Error(`lower: builtin ${p.name}`);
     }
@@ -2634,7 +2657,13 @@ class FnLowerer {
     } else {
       fv = this.wrapper(kind, p);
     }
-    this.rtcall(kind === 'go' ? ENTRY.newproc : ENTRY.deferproc, [fv]);
+    if (kind === 'go') {
+      this.rtcall(ENTRY.newproc, [fv]);
+      return;
+    }
+    // deferproc returns 1 in a frame that a recover resumes: on to the deferreturn epilogue
+    const r = this.rtcallValue(ENTRY.deferproc, [fv]);
+    this.emit({ op: 'br', cond: r, when: true, target: this.exitLabel });
   }
 
   /** Replace every slot operand of a plan (through `f`). */
@@ -2686,6 +2715,7 @@ class FnLowerer {
       hasDefer: false,
     };
     const w = new FnLowerer(this.P, wInfo, this.line, this.line);
+    w.isWrapper = true;
     w.beginBody();
     w.emitWrapped(remapped);
     w.finish();
@@ -2732,6 +2762,7 @@ class FnLowerer {
       hasDefer: false,
     };
     const f = new FnLowerer(P, info, line, line);
+    f.isWrapper = true;
     f.beginBody();
     return f;
   }

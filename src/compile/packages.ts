@@ -3,6 +3,7 @@
 // implements them (src/compile/lower.ts, with the runtime's host functions in
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
+import { ATOMIC_FUNCS } from './atomic.ts';
 import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
 import { parseFloatLit, Rat } from './floats.ts';
 import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
@@ -149,6 +150,7 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
   errors: {
     New: fn([STRING], [ERROR]),
   },
+  'sync/atomic': ATOMIC_FUNCS,
   strconv: {
     Itoa: fn([INT], [STRING]),
     Atoi: fn([STRING], [INT, ERROR]),

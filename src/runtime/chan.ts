@@ -14,7 +14,6 @@
 // emits), and elements are copied byte for byte (no write barriers). The code
 // after gopark in chansend/chanrecv is chansendResume/chanrecvResume, run by
 // execute() from the goroutine's ParkResume record (park.ts).
-import { schedSite } from './traceback.ts';
 import { ENTRY, hostSpec } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { HChan, Sudog, WaitQ, waitReasonChanReceive, waitReasonChanReceiveNilChan, waitReasonChanSend, waitReasonChanSendNilChan, type G } from '../go119/index.ts';
@@ -23,6 +22,7 @@ import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
 import { maxAlloc } from './slice.ts';
+import { resumeIntoPanic } from './panic.ts';
 
 const MAX_ALIGN = 8;
 
@@ -35,7 +35,7 @@ function sudog(rt: Runtime, s: number): Sudog {
 
 /** A panic raised in the running goroutine. */
 function panicPlain(rt: Runtime, msg: string): never {
-  throw new GoPanic(msg, rt.getg().goid);
+  throw new GoPanic(msg, rt.getg().goid, undefined, false, { kind: 'plainError' });
 }
 
 /** Ports makechan: hchan and (for pointer-free elements) its buffer in one allocation. */
@@ -117,7 +117,7 @@ export function chansendResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind
   const closed = !wokenFrom(rt, gp, sudog(rt, r.sudog));
   if (closed) {
     if (chan(rt, r.c).closed === 0) goThrow('chansend: spurious wakeup');
-    resumeIntoPanic(rt, gp, 'send on closed channel');
+    resumeIntoPanic(rt, gp, new GoPanic('send on closed channel', gp.goid, undefined, false, { kind: 'plainError' }));
   }
 }
 
@@ -479,13 +479,4 @@ export function releaseSudog(rt: Runtime, s: Sudog): void {
   }
   pp.setSudogbuf(cache.len, s.addr);
   cache.len += 1;
-}
-
-/**
- * Make a parked goroutine panic as soon as it resumes: gogo will jump to the
- * gopanic stub instead of the call site, which runs its deferred calls first.
- */
-export function resumeIntoPanic(rt: Runtime, gp: G, msg: string): void {
-  rt.pendingPanics.set(gp.addr, { value: msg, site: schedSite(gp) });
-  gp.sched.pc = rt.machine.sym('runtime.gopanic');
 }

@@ -61,7 +61,9 @@ export type RuntimeEvent =
    * the preemption signal reached goroutine `goid` on M `m`, stopped at `pc`
    * with SP `sp`: asyncPreempt was injected (pushCall), or not and `why`
    */
-  | { kind: 'asyncpreempt'; goid: number; g: number; m: number; pc: number; sp: number; injected: boolean; why?: string };
+  | { kind: 'asyncpreempt'; goid: number; g: number; m: number; pc: number; sp: number; injected: boolean; why?: string }
+  /** goroutine `goid` switched the sync.Mutex at `mutex` to starvation mode (`starving`) or back to normal mode (sync/mutex.go) */
+  | { kind: 'mutexmode'; goid: number; mutex: number; starving: boolean };
 
 /** Everything a process reports: the OS's events and the runtime's. */
 export type ProcessEvent = OsEvent | RuntimeEvent;

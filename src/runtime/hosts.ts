@@ -16,7 +16,7 @@ import { Defer } from '../go119/index.ts';
 import { definePrintHosts } from './print.ts';
 import { notesleep, noteclear, notetsleep, notetsleep_recheck, notewakeup, timediv } from './lock_futex.ts';
 import { getproccount } from './os_linux.ts';
-import { gopark, gosched, gosched_m, park_m, parkunlock_c } from './park.ts';
+import { gopark, gosched, gosched_m, goyield_m, park_m, parkunlock_c } from './park.ts';
 import { defineLangHosts } from './lang.ts';
 import { defineVlrtHosts } from './vlrt.ts';
 import { defineStringsHosts } from './strings.ts';
@@ -35,19 +35,7 @@ import { newm } from './newm.ts';
 import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './preempt.ts';
 import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
 import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
-import { callSite } from './crash.ts';
-
-/**
- * Start a panic in the calling goroutine: remember it, then continue in the
- * gopanic stub (a tail call from the host function that panicked), which runs
- * the deferred calls and then fatalpanic.
- */
-function startPanic(rt: Runtime, call: HostCall, p: GoPanic): TailCall {
-  const gp = rt.getg();
-  rt.pendingPanics.set(gp.addr, { value: p.value, site: callSite(rt) });
-  if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: p.value });
-  return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
-}
+import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, recovery, startPanic } from './panic.ts';
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
@@ -135,6 +123,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     d.heap = true;
     d.link = gp._defer;
     gp._defer = d.addr;
+    return 0; // recovery makes this call return 1 (panic.ts)
   });
   // deferreturn: the next deferred funcval of the calling frame, or 0 when it has none left.
   defineEntry(host, ENTRY.deferreturn, (c) => {
@@ -152,6 +141,7 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- goroutines (proc.go) ----
   host.define('runtime.park_m', { abi: 'internal', nargs: 1 }, (c) => park_m(rt(), c, rt().g(c.argN(0))));
   host.define('runtime.gosched_m', { abi: 'internal', nargs: 1 }, (c) => gosched_m(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.goyield_m', { abi: 'internal', nargs: 1 }, (c) => goyield_m(rt(), c, rt().g(c.argN(0))));
   defineEntry(host, ENTRY.Gosched, (c) => gosched(rt(), c));
   // the runtime's own goroutines park here for good (forcegchelper, bgsweep, bgscavenge, runfinq)
   host.define('runtime.gopark_system', { abi: 'internal', nargs: 1 }, (c) => gopark(rt(), c, { reason: c.argN(0) }));
@@ -174,7 +164,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     rt().newprocs = Number(BigInt.asIntN(32, c.argInt(0)));
   });
   host.define('runtime.semacquire', { abi: 'internal', nargs: 1 }, (c) => semacquire1(rt(), c, c.argN(0)));
-  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => semrelease1(rt(), c.argN(0)));
+  host.define('runtime.semrelease', { abi: 'internal', nargs: 1 }, (c) => {
+    semrelease1(rt(), c.argN(0));
+  });
   host.define('runtime.stopTheWorld.preemptoff', { abi: 'internal', nargs: 2 }, (c) => setPreemptoff(rt(), c.argN(0), c.argN(1)));
   host.define('runtime.stopTheWorld.casgwaiting', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), true));
   host.define('runtime.stopTheWorld.casgrunning', { abi: 'internal', nargs: 0 }, () => stwCasgstatus(rt(), false));
@@ -183,26 +175,13 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   host.define('runtime.preemptall', { abi: 'internal', nargs: 0 }, () => (preemptall(rt()) ? 1 : 0));
   host.define('runtime.startTheWorldWithSema', { abi: 'internal', nargs: 0 }, () => startTheWorldWithSema(rt()));
   host.define('runtime.startTheWorld.release', { abi: 'internal', nargs: 0 }, () => startTheWorldRelease(rt()));
-  // the loop of Goexit and gopanic: the goroutine's next deferred call (any frame), or 0.
-  host.define('runtime.nextdefer', { abi: 'internal', nargs: 0 }, () => {
-    const r = rt();
-    const gp = r.getg();
-    if (gp._defer === 0) return 0;
-    const d = new Defer(r.L, r.mem, gp._defer);
-    gp._defer = d.link;
-    const fn = d.fn;
-    r.heap.release(d.addr, r.L.sizes._defer);
-    return fn;
-  });
-  // the end of gopanic: the deferred calls ran; print the panic and exit
-  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => {
-    const r = rt();
-    const gp = r.getg();
-    const p = r.pendingPanics.get(gp.addr);
-    if (!p) goThrow('fatalpanic: no panic in progress');
-    r.pendingPanics.delete(gp.addr);
-    throw new GoPanic(p.value, gp.goid, p.site, true);
-  });
+  // ---- panic, recover and Goexit (panic.go; the loops are asm/<arch>/proc.s) ----
+  host.define('runtime.deferloop', { abi: 'internal', nargs: 0 }, (c) => deferloop(rt(), c));
+  host.define('runtime.recovery', { abi: 'internal', nargs: 1 }, (c) => recovery(rt(), c, rt().g(c.argN(0))));
+  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => fatalpanic(rt()));
+  host.define('runtime.Goexit.start', { abi: 'internal', nargs: 0 }, () => goexitStart(rt()));
+  host.define('runtime.Goexit.end', { abi: 'internal', nargs: 0 }, () => goexitEnd(rt()));
+  defineEntry(host, ENTRY.gorecover, (c) => gorecover(rt(), c.argN(0)));
 
   // ---- channels (chan.go) ----
   defineEntry(host, ENTRY.makechan, (c) => makechan(rt(), c.argN(0), Number(c.argInt(1))));
@@ -232,6 +211,9 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
 
   defineEntry(host, ENTRY.panicdivide, () => {
     throw new GoPanic('runtime error: integer divide by zero', rt().getg().goid);
+  });
+  defineEntry(host, ENTRY.panicUnaligned, () => {
+    throw new GoPanic('unaligned 64-bit atomic operation', rt().getg().goid, undefined, false, { kind: 'string' });
   });
   defineEntry(host, ENTRY.panicshift, () => {
     throw new GoPanic('runtime error: negative shift amount', rt().getg().goid);

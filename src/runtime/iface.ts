@@ -20,14 +20,10 @@ export interface LangState {
   itabs: number;
   nitabs: number;
   capitabs: number;
-  /** goroutines waiting for each locked sync.Mutex (mutex address -> g addresses, first to wake first; mutex.ts) */
-  mutexWaiters: Record<number, number[]>;
-  /** goroutines waiting for each sync.RWMutex, in order (g address, wants to write) */
-  rwWaiters: Record<number, { g: number; write: boolean }[]>;
 }
 
 export function newLangState(): LangState {
-  return { itabs: 0, nitabs: 0, capitabs: 0, mutexWaiters: {}, rwWaiters: {} };
+  return { itabs: 0, nitabs: 0, capitabs: 0 };
 }
 
 /** TypeAssertionError.Error() (runtime/error.go). */

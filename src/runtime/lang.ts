@@ -13,7 +13,7 @@ import { BOUNDS_FORMATS, cmpstring, concatstrings, decodeRune, growslice, intstr
 import { atoi, errorStringError, itoa, newErrorString, numErrorError, quote } from './strconv.ts';
 import { K, newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
-import { mutexLock, mutexUnlock, rwLock, rwRLock, rwRUnlock, rwUnlock } from './mutex.ts';
+import { lockSlowStep, rwLockWait, rwRLock, rwRUnlock, rwUnlockReaders, semacquireMutex, unlockSlow } from './mutex.ts';
 
 const b = (x: boolean) => (x ? 1 : 0);
 
@@ -37,7 +37,7 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.slicecopy, (c) => slicecopy(rt(), c.argN(0), Number(c.argInt(1)), c.argN(2), Number(c.argInt(3)), c.argN(4)));
   defineEntry(host, ENTRY.panicmem, () => {
     // what sigpanic's panicmem prints, with dopanic_m's line for the SIGSEGV that gc would have taken
-    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x0]', rt().getg().goid);
+    throw new GoPanic('runtime error: invalid memory address or nil pointer dereference', rt().getg().goid, undefined, false, { signal: true });
   });
   for (const name of Object.keys(BOUNDS_FORMATS) as (keyof typeof BOUNDS_FORMATS)[]) {
     defineEntry(host, ENTRY[name], (c: HostCall) => panicBounds(rt(), name, c.argInt(0), c.argInt(1)));
@@ -89,16 +89,25 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.ifaceeq, (c) => b(ifaceeq(rt(), c.argN(0), c.argN(1), c.argN(2))));
   defineEntry(host, ENTRY.panicvalue, (c) => {
     const r = rt();
-    throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid);
+    throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid, undefined, false, { arg: { type: c.argN(0), data: c.argN(1) } });
   });
 
+  // ---- the runtime's error types (error.go; the compiler emits their descriptors: src/compile/rterrors.ts) ----
+  defineEntry(host, ENTRY.rtErrorStringError, (c) => {
+    const r = rt();
+    return newString(r, Buffer.concat([Buffer.from('runtime error: '), readString(r, c.argN(0), c.argN(1))]));
+  });
+  defineEntry(host, ENTRY.rtPlainErrorError, (c) => [c.argN(0), c.argN(1)]);
+
   // ---- sync.Mutex ----
-  defineEntry(host, ENTRY.mutexLock, (c) => mutexLock(rt(), c, c.argN(0)));
-  defineEntry(host, ENTRY.mutexUnlock, (c) => mutexUnlock(rt(), c.argN(0)));
+  // (Lock and Unlock are asm/<arch>/sync.s around these)
+  host.define('sync.Mutex.lockSlow.step', { abi: 'internal', nargs: 2 }, (c) => lockSlowStep(rt(), c.argN(0), c.argN(1)));
+  host.define('sync.Mutex.unlockSlow', { abi: 'internal', nargs: 2 }, (c) => unlockSlow(rt(), c, c.argN(0), c.argN(1)));
+  host.define('sync.runtime_SemacquireMutex', { abi: 'internal', nargs: 3 }, (c) => semacquireMutex(rt(), c, c.argN(0), (c.argN(1) & 0xff) !== 0));
   defineEntry(host, ENTRY.rwRLock, (c) => rwRLock(rt(), c, c.argN(0)));
   defineEntry(host, ENTRY.rwRUnlock, (c) => rwRUnlock(rt(), c.argN(0)));
-  defineEntry(host, ENTRY.rwLock, (c) => rwLock(rt(), c, c.argN(0)));
-  defineEntry(host, ENTRY.rwUnlock, (c) => rwUnlock(rt(), c.argN(0)));
+  host.define('sync.RWMutex.Lock.wait', { abi: 'internal', nargs: 1 }, (c) => rwLockWait(rt(), c, c.argN(0)));
+  host.define('sync.RWMutex.Unlock.readers', { abi: 'internal', nargs: 1 }, (c) => rwUnlockReaders(rt(), c.argN(0)));
 
   // ---- fmt, errors, strconv ----
   defineEntry(host, ENTRY.fmtMethods, (c) => fmtMethods(rt(), c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4)));

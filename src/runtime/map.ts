@@ -252,7 +252,7 @@ function grow(rt: Runtime, mt: MapType, h: Hmap): void {
 
 /** mapassign: the element slot for key (inserted, zeroed, when new). */
 export function mapassign(rt: Runtime, t: number, hp: number, key: number): number {
-  if (hp === 0) throw new GoPanic('assignment to entry in nil map', rt.getg().goid);
+  if (hp === 0) throw new GoPanic('assignment to entry in nil map', rt.getg().goid, undefined, false, { kind: 'plainError' });
   const mt = new MapType(typeAt(rt, t));
   const h = new Hmap(rt, hp);
   if (h.flags & HASH_WRITING) throwConcurrent(rt, 'concurrent map writes');

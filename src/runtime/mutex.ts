@@ -1,143 +1,205 @@
-// sync.Mutex, after sync/mutex.go over the runtime's semaphores: Mutex is
-// {state int32; sema uint32}; state holds the locked bit and, from bit 3 up,
-// the number of waiters. Lock takes a free mutex at once; otherwise the
-// goroutine joins the mutex's queue of waiters and parks (wait reason
-// "semacquire", as in go1.19). Unlock with waiters hands the mutex directly to
-// the first of them (it stays locked; the waiter is readied and owns it when
-// it runs): go1.19's starvation mode. Normal mode's barging (a running
-// goroutine may take the mutex before the woken one runs) is not modelled;
-// at GOMAXPROCS=1 the two differ only for goroutines that block while
-// holding a mutex. The queues are plain data on the Runtime (rt.lang): the
-// address of each mutex with waiters, and the g addresses in order.
+// sync.Mutex and sync.RWMutex: ports of go1.19 sync/mutex.go (lockSlow,
+// unlockSlow) and sync/rwmutex.go (RLock, RUnlock, rUnlockSlow, Lock,
+// Unlock) over the runtime's semaphores (sema.go), with proc.go's
+// sync_runtime_canSpin and goyield.
 //
-// With several Ms, a waiter is queued before it parks: as Go's semacquire
-// does, the mutex's semaRoot lock is held from the queueing through gopark
-// until park_m's unlock function (parkunlock_c) has made it _Gwaiting, and
-// the unlocking side takes the same lock to dequeue, so no M readies a
-// waiter that is still _Grunning.
-import { waitReasonSemacquire } from '../go119/index.ts';
+// Mutex is {state int32; sema uint32}: state holds mutexLocked, mutexWoken,
+// mutexStarving and, from bit 3 up, the number of waiters. Both modes are
+// Go's: in normal mode a woken waiter competes with arriving goroutines
+// (which may spin first, when canSpin allows: several Ps, one of them
+// running something else, an empty local run queue); a waiter that waited
+// more than 1 ms (virtual time) switches the mutex to starvation mode, in
+// which Unlock hands the mutex straight to the first waiter (semrelease
+// with handoff, then goyield) and arrivals queue at the tail. The switches
+// are events ('mutexmode').
+//
+// The fast paths (Lock's CAS, Unlock's atomic add) and lockSlow's loop are
+// machine code (asm/<arch>/sync.s); lockSlowStep is one iteration of that
+// loop up to its next spin or sleep, with lockSlow's locals kept in the
+// asm frame (a LockSlowState, whose address it is given for the call). All
+// state changes of a step happen inside one host call, so each of Go's
+// CompareAndSwap on m.state succeeds at its first try here.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { lock, unlock } from './lock.ts';
-import { gopark, goready } from './park.ts';
 import type { Runtime } from './runtime.ts';
-import { rootFor } from './sema.ts';
-import { goFatal } from './throw.ts';
+import { goyield } from './park.ts';
+import { runqempty } from './runq.ts';
+import { semacquire1, semrelease1 } from './sema.ts';
+import { goFatal, goThrow } from './throw.ts';
 
-/** Park the current goroutine, queued on mutex m, with m's semaRoot lock held until it is parked. */
-function parkOn(rt: Runtime, call: HostCall, m: number, enqueue: () => void): TailCall {
-  const root = rootFor(rt, m);
-  lock(rt, root.lock);
-  enqueue();
-  return gopark(rt, call, { reason: waitReasonSemacquire, unlockf: 'runtime.parkunlock_c', lock: root.addrOf('lock') });
+const mutexLocked = 1;
+const mutexWoken = 2;
+const mutexStarving = 4;
+const mutexWaiterShift = 3;
+const starvationThresholdNs = 1e6;
+/** proc.go active_spin: the number of spins canSpin allows */
+const active_spin = 4;
+
+/** lockSlow's locals in the asm frame: byte offsets of a LockSlowState (32 bytes). */
+const LS = { waitStartTime: 0, starving: 8, awoke: 12, iter: 16, phase: 20, lifo: 24 } as const;
+/** What the asm loop does after a step. */
+const STEP = { done: 0, spin: 1, sleep: 2 } as const;
+
+const i32 = (v: number) => v | 0;
+
+function state(rt: Runtime, m: number): number {
+  return i32(rt.mem.u32(m));
+}
+function setState(rt: Runtime, m: number, v: number): void {
+  rt.mem.setU32(m, v >>> 0);
 }
 
-/** Run f under mutex m's semaRoot lock (the waker's side of parkOn). */
-function underRoot<T>(rt: Runtime, m: number, f: () => T): T {
-  const root = rootFor(rt, m);
-  lock(rt, root.lock);
-  try {
-    return f();
-  } finally {
-    unlock(rt, root.lock);
+/** sync's fatal(): the message, then the running goroutine (as GOTRACEBACK=single shows it). */
+function syncFatal(rt: Runtime, msg: string): never {
+  goFatal(msg, ['', `goroutine ${rt.getg().goid} [running]:`]);
+}
+
+/** Ports proc.go sync_runtime_canSpin. */
+export function canSpin(rt: Runtime, i: number): boolean {
+  if (i >= active_spin || rt.ncpu <= 1 || rt.gomaxprocs <= rt.sched.npidle + rt.sched.nmspinning + 1) return false;
+  return runqempty(rt.curp());
+}
+
+function modeEvent(rt: Runtime, m: number, starving: boolean): void {
+  if (rt.events.active) rt.events.emit({ kind: 'mutexmode', goid: rt.getg().goid, mutex: m, starving });
+}
+
+/**
+ * One iteration of lockSlow's loop (sync/mutex.go), from its start or from
+ * the return of runtime_doSpin / runtime_SemacquireMutex, up to the next of
+ * them: returns STEP.spin, STEP.sleep (queueLifo in the state) or STEP.done.
+ */
+export function lockSlowStep(rt: Runtime, m: number, st: number): number {
+  const { mem } = rt;
+  let waitStartTime = Number(mem.u64(st + LS.waitStartTime));
+  let starving = mem.u32(st + LS.starving) !== 0;
+  let awoke = mem.u32(st + LS.awoke) !== 0;
+  let iter = mem.u32(st + LS.iter);
+  const save = () => {
+    mem.setU64(st + LS.waitStartTime, BigInt(waitStartTime));
+    mem.setU32(st + LS.starving, starving ? 1 : 0);
+    mem.setU32(st + LS.awoke, awoke ? 1 : 0);
+    mem.setU32(st + LS.iter, iter);
+  };
+  let old = state(rt, m);
+  if (mem.u32(st + LS.phase) === 1) {
+    // runtime_SemacquireMutex returned: this goroutine was woken
+    mem.setU32(st + LS.phase, 0);
+    starving = starving || rt.nanotime() - waitStartTime > starvationThresholdNs;
+    if (old & mutexStarving) {
+      // handed off to us: the mutex is ours, mutexLocked still to be set and we still counted as a waiter
+      if (old & (mutexLocked | mutexWoken) || old >> mutexWaiterShift === 0) goThrow('sync: inconsistent mutex state');
+      let delta = mutexLocked - (1 << mutexWaiterShift);
+      if (!starving || old >> mutexWaiterShift === 1) {
+        delta -= mutexStarving;
+        modeEvent(rt, m, false);
+      }
+      setState(rt, m, old + delta);
+      save();
+      return STEP.done;
+    }
+    awoke = true;
+    iter = 0;
   }
+  // spinning makes sense only in normal mode, while someone holds the mutex
+  if ((old & (mutexLocked | mutexStarving)) === mutexLocked && canSpin(rt, iter)) {
+    if (!awoke && (old & mutexWoken) === 0 && old >> mutexWaiterShift !== 0) {
+      setState(rt, m, old | mutexWoken);
+      awoke = true;
+    }
+    iter++;
+    save();
+    return STEP.spin;
+  }
+  let nw = old;
+  if ((old & mutexStarving) === 0) nw |= mutexLocked;
+  if (old & (mutexLocked | mutexStarving)) nw += 1 << mutexWaiterShift;
+  if (starving && old & mutexLocked) {
+    if ((old & mutexStarving) === 0) modeEvent(rt, m, true);
+    nw |= mutexStarving;
+  }
+  if (awoke) {
+    if ((nw & mutexWoken) === 0) goThrow('sync: inconsistent mutex state');
+    nw &= ~mutexWoken;
+  }
+  setState(rt, m, nw);
+  if ((old & (mutexLocked | mutexStarving)) === 0) {
+    save();
+    return STEP.done;
+  }
+  mem.setU32(st + LS.lifo, waitStartTime !== 0 ? 1 : 0);
+  if (waitStartTime === 0) waitStartTime = rt.nanotime();
+  mem.setU32(st + LS.phase, 1);
+  save();
+  return STEP.sleep;
 }
 
-const LOCKED = 1;
-const WAITER_SHIFT = 3;
-
-/** (*Mutex).Lock */
-export function mutexLock(rt: Runtime, call: HostCall, m: number): TailCall | undefined {
-  const state = rt.mem.u32(m);
-  if ((state & LOCKED) === 0) {
-    rt.mem.setU32(m, state | LOCKED);
+/**
+ * Ports (*Mutex).unlockSlow (Unlock's atomic add is in the asm): wake one
+ * waiter in normal mode, hand the mutex to the first one in starvation mode
+ * (semrelease with handoff, then goyield so that it runs at once).
+ */
+export function unlockSlow(rt: Runtime, call: HostCall, m: number, nw: number): TailCall | undefined {
+  nw = i32(nw);
+  if (((nw + mutexLocked) & mutexLocked) === 0) syncFatal(rt, 'sync: unlock of unlocked mutex');
+  if ((nw & mutexStarving) === 0) {
+    const old = nw;
+    if (old >> mutexWaiterShift === 0 || old & (mutexLocked | mutexWoken | mutexStarving)) return undefined;
+    setState(rt, m, (old - (1 << mutexWaiterShift)) | mutexWoken);
+    semrelease1(rt, m + 4);
     return undefined;
   }
-  rt.mem.setU32(m, state + (1 << WAITER_SHIFT));
-  return parkOn(rt, call, m, () => (rt.lang.mutexWaiters[m] ??= []).push(rt.getg().addr));
+  return semreleaseHandoff(rt, call, m + 4);
 }
 
-/** (*Mutex).Unlock: "fatal error: sync: unlock of unlocked mutex" when it is not locked. */
-export function mutexUnlock(rt: Runtime, m: number): void {
-  const state = rt.mem.u32(m);
-  // sync's fatal(): the message, then the running goroutine (as GOTRACEBACK=single shows it)
-  if ((state & LOCKED) === 0) goFatal('sync: unlock of unlocked mutex', ['', `goroutine ${rt.getg().goid} [running]:`]);
-  const next = underRoot(rt, m, () => {
-    const q = rt.lang.mutexWaiters[m];
-    const n = q?.shift();
-    if (q && q.length === 0) delete rt.lang.mutexWaiters[m];
-    return n;
-  });
-  if (next === undefined) {
-    rt.mem.setU32(m, state & ~LOCKED);
-    return;
-  }
-  rt.mem.setU32(m, state - (1 << WAITER_SHIFT));
-  goready(rt, rt.g(next));
-}
-
-// sync.RWMutex {w Mutex; writerSem, readerSem uint32; readerCount, readerWait int32}:
-// the words used here are state (offset 0: 1 while a writer holds it) and
-// readers (offset 16: readers holding it). Waiters queue in order of arrival
-// (rt.lang.rwWaiters: g address and whether it wants to write): a waiting
-// writer blocks new readers, as in Go; when the last reader leaves, the
-// writer at the head gets the lock; when a writer unlocks, the readers at
-// the head of the queue get it together, or else the next writer.
-const RW_WRITER = 0;
-const RW_READERS = 16;
-
-function rwWake(rt: Runtime, m: number): void {
-  const ready = underRoot(rt, m, () => {
-    const q = rt.lang.rwWaiters[m];
-    const out: number[] = [];
-    if (!q || q.length === 0) return out;
-    if (q[0]!.write) {
-      if (rt.mem.u32(m + RW_READERS) !== 0) return out;
-      const w = q.shift()!;
-      rt.mem.setU32(m + RW_WRITER, 1);
-      out.push(w.g);
-    } else {
-      while (q.length > 0 && !q[0]!.write) {
-        const r = q.shift()!;
-        rt.mem.setU32(m + RW_READERS, rt.mem.u32(m + RW_READERS) + 1);
-        out.push(r.g);
-      }
-    }
-    if (q.length === 0) delete rt.lang.rwWaiters[m];
-    return out;
-  });
-  for (const g of ready) goready(rt, rt.g(g));
-}
-
-function rwPark(rt: Runtime, call: HostCall, m: number, write: boolean): TailCall {
-  return parkOn(rt, call, m, () => (rt.lang.rwWaiters[m] ??= []).push({ g: rt.getg().addr, write }));
-}
-
-/** (*RWMutex).RLock */
-export function rwRLock(rt: Runtime, call: HostCall, m: number): TailCall | undefined {
-  const waitingWriter = rt.lang.rwWaiters[m]?.some((w) => w.write);
-  if (rt.mem.u32(m + RW_WRITER) !== 0 || waitingWriter) return rwPark(rt, call, m, false);
-  rt.mem.setU32(m + RW_READERS, rt.mem.u32(m + RW_READERS) + 1);
+/** semrelease1(addr, handoff=true) and its goyield when the waiter got the unit (sema.go). */
+function semreleaseHandoff(rt: Runtime, call: HostCall, addr: number): TailCall | undefined {
+  const handedOff = semrelease1(rt, addr, true);
+  if (handedOff && rt.curm().locks === 0) return goyield(rt, call);
   return undefined;
 }
 
-/** (*RWMutex).RUnlock */
-export function rwRUnlock(rt: Runtime, m: number): void {
-  const r = rt.mem.u32(m + RW_READERS);
-  if (r === 0) goFatal('sync: RUnlock of unlocked RWMutex', ['', `goroutine ${rt.getg().goid} [running]:`]);
-  rt.mem.setU32(m + RW_READERS, r - 1);
-  if (r === 1) rwWake(rt, m);
+/** sync.runtime_SemacquireMutex(addr, lifo, skipframes): semacquire1 with lifo (no profiling). */
+export function semacquireMutex(rt: Runtime, call: HostCall, addr: number, lifo: boolean): TailCall | undefined {
+  return semacquire1(rt, call, addr, lifo);
 }
 
-/** (*RWMutex).Lock */
-export function rwLock(rt: Runtime, call: HostCall, m: number): TailCall | undefined {
-  if (rt.mem.u32(m + RW_WRITER) !== 0 || rt.mem.u32(m + RW_READERS) !== 0 || rt.lang.rwWaiters[m]?.length) return rwPark(rt, call, m, true);
-  rt.mem.setU32(m + RW_WRITER, 1);
+// sync.RWMutex {w Mutex; writerSem, readerSem uint32; readerCount, readerWait int32} (go1.19)
+const RW = { w: 0, writerSem: 8, readerSem: 12, readerCount: 16, readerWait: 20 } as const;
+const rwmutexMaxReaders = 1 << 30;
+
+function addI32(rt: Runtime, a: number, d: number): number {
+  const v = i32(i32(rt.mem.u32(a)) + d);
+  rt.mem.setU32(a, v >>> 0);
+  return v;
+}
+
+/** Ports (*RWMutex).RLock: count a reader; while a writer holds or waits for it, sleep on readerSem. */
+export function rwRLock(rt: Runtime, call: HostCall, rw: number): TailCall | undefined {
+  if (addI32(rt, rw + RW.readerCount, 1) < 0) return semacquire1(rt, call, rw + RW.readerSem, false);
   return undefined;
 }
 
-/** (*RWMutex).Unlock */
-export function rwUnlock(rt: Runtime, m: number): void {
-  if (rt.mem.u32(m + RW_WRITER) === 0) goFatal('sync: Unlock of unlocked RWMutex', ['', `goroutine ${rt.getg().goid} [running]:`]);
-  rt.mem.setU32(m + RW_WRITER, 0);
-  rwWake(rt, m);
+/** Ports (*RWMutex).RUnlock and rUnlockSlow: the last reader a waiting writer waits for wakes it. */
+export function rwRUnlock(rt: Runtime, rw: number): void {
+  const r = addI32(rt, rw + RW.readerCount, -1);
+  if (r >= 0) return;
+  if (r + 1 === 0 || r + 1 === -rwmutexMaxReaders) syncFatal(rt, 'sync: RUnlock of unlocked RWMutex');
+  if (addI32(rt, rw + RW.readerWait, -1) === 0) semrelease1(rt, rw + RW.writerSem);
+}
+
+/**
+ * The part of (*RWMutex).Lock after rw.w.Lock() (the asm glue takes w
+ * first): announce the writer to readers and wait for the active ones.
+ */
+export function rwLockWait(rt: Runtime, call: HostCall, rw: number): TailCall | undefined {
+  const r = addI32(rt, rw + RW.readerCount, -rwmutexMaxReaders) + rwmutexMaxReaders;
+  if (r !== 0 && addI32(rt, rw + RW.readerWait, r) !== 0) return semacquire1(rt, call, rw + RW.writerSem, false);
+  return undefined;
+}
+
+/** The part of (*RWMutex).Unlock before rw.w.Unlock() (asm glue): let the blocked readers in. */
+export function rwUnlockReaders(rt: Runtime, rw: number): void {
+  const r = addI32(rt, rw + RW.readerCount, rwmutexMaxReaders);
+  if (r >= rwmutexMaxReaders) syncFatal(rt, 'sync: Unlock of unlocked RWMutex');
+  for (let i = 0; i < r; i++) semrelease1(rt, rw + RW.readerSem);
 }

@@ -1,6 +1,6 @@
 // Parking and readying goroutines: ports of go1.19 proc.go gopark,
 // goparkunlock, parkunlock_c, park_m, goready, ready, Gosched/gosched_m/
-// goschedImpl.
+// goschedImpl, goyield/goyield_m.
 //
 // A host function that must block (chanrecv on an empty channel, semacquire,
 // ...) calls gopark(), which ends the host call with a tail call of
@@ -165,6 +165,22 @@ export function goready(rt: Runtime, gp: G): void {
 /** Ports Gosched: yield the processor: mcall(gosched_m). */
 export function gosched(rt: Runtime, call: HostCall): TailCall {
   return call.tailCall(rt.machine.sym('runtime.mcall'), [rt.funcval('runtime.gosched_m')], 'internal');
+}
+
+/** Ports goyield: like Gosched, but to the local run queue: mcall(goyield_m). */
+export function goyield(rt: Runtime, call: HostCall): TailCall {
+  return call.tailCall(rt.machine.sym('runtime.mcall'), [rt.funcval('runtime.goyield_m')], 'internal');
+}
+
+/** Ports goyield_m (on g0): gp goes to the tail of its P's local queue; schedule. */
+export function goyield_m(rt: Runtime, call: HostCall, gp: G): TailCall {
+  assertOnG0(rt, 'goyield_m');
+  const pp = rt.curp();
+  casgstatus(gp, _Grunning, _Grunnable);
+  if (rt.events.active) rt.events.emit({ kind: 'gostatus', goid: gp.goid, g: gp.addr, from: _Grunning, to: _Grunnable, reason: 'goyield' });
+  dropg(rt);
+  runqput(rt, pp, gp, false);
+  return schedule(rt, call);
 }
 
 /**

@@ -21,7 +21,8 @@
 import { ENTRY, defineEntry, hostSpec, type EntryTable } from '../abi/index.ts';
 import type { HostCall, HostFn, TailCall } from '../os/host.ts';
 import { HChan, Sudog, waitReasonSelect, waitReasonSelectNoCases, type G } from '../go119/index.ts';
-import { acquireSudog, chanrecv, chansend, dequeue, dequeueSudoG, enqueue, recv, releaseSudog, resumeIntoPanic, send } from './chan.ts';
+import { acquireSudog, chanrecv, chansend, dequeue, dequeueSudoG, enqueue, recv, releaseSudog, send } from './chan.ts';
+import { resumeIntoPanic } from './panic.ts';
 import { lock, unlock } from './lock.ts';
 import { gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
@@ -108,7 +109,7 @@ export function selparkcommit(rt: Runtime, gp: G): boolean {
 
 /** A panic raised in the running goroutine. */
 function panicPlain(rt: Runtime, msg: string): never {
-  throw new GoPanic(msg, rt.getg().goid);
+  throw new GoPanic(msg, rt.getg().goid, undefined, false, { kind: 'plainError' });
 }
 
 /**
@@ -296,7 +297,7 @@ export function selectgoResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind
   let recvOK = false;
   if (casi < r.nsends) {
     if (!caseSuccess) {
-      resumeIntoPanic(rt, gp, 'send on closed channel'); // sclose
+      resumeIntoPanic(rt, gp, new GoPanic('send on closed channel', gp.goid, undefined, false, { kind: 'plainError' })); // sclose
       return;
     }
   } else {

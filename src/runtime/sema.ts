@@ -12,8 +12,8 @@
 //
 // root.lock is taken as in Go (lock.ts): held from the queueing through
 // gopark until park_m's parkunlock_c releases it.
-// Differs: no block/mutex profiling; the table has no cache-line padding; no handoff
-// (sync.Mutex is outside the subset), so semrelease1 never yields. The code
+// Differs: no block/mutex profiling; the table has no cache-line padding;
+// semrelease1 reports a handoff and its caller (mutex.ts) does the goyield. The code
 // after gopark in semacquire1 is semacquireResume (run by execute() from the
 // goroutine's ParkResume, park.ts). A woken waiter that finds no unit (another
 // goroutine took it first: possible with several Ms, e.g. on gcsema when
@@ -108,25 +108,27 @@ export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { ki
 /**
  * Ports semrelease1: add a unit and ready the first waiter on addr, if any;
  * with handoff, take the unit for that waiter (s.ticket = 1) so that nobody
- * else gets it first. Differs: no goyield after a handoff (the callers hold
- * the M, as startTheWorld does, so Go would not yield either).
+ * else gets it first. Returns whether it handed a unit over: Go then
+ * yields (goyield) unless the M holds locks; the caller does that here
+ * (mutex.ts), since a yield ends the host call.
  */
-export function semrelease1(rt: Runtime, addr: number, handoff = false): void {
+export function semrelease1(rt: Runtime, addr: number, handoff = false): boolean {
   const root = rootFor(rt, addr);
   rt.mem.setU32(addr, (rt.mem.u32(addr) + 1) >>> 0);
-  if (root.nwait === 0) return;
+  if (root.nwait === 0) return false;
   lock(rt, root.lock);
   if (root.nwait === 0) {
     unlock(rt, root.lock);
-    return;
+    return false;
   }
   const s = dequeue(rt, root, addr);
   if (s) root.nwait -= 1;
   unlock(rt, root.lock);
-  if (!s) return;
+  if (!s) return false;
   if (s.ticket !== 0) goThrow('corrupted semaphore ticket');
   if (handoff && cansemacquire(rt, addr)) s.ticket = 1;
   readyWithTime(rt, s);
+  return s.ticket === 1;
 }
 
 /** Ports readyWithTime: stamp the release time if profiled, and ready the waiter. */

@@ -1,5 +1,5 @@
 // Stack growth: ports of go1.19 stack.go newstack, copystack, adjustframe
-// (frame-pointer part), adjustdefers and the stack-overflow check.
+// (frame-pointer part), adjustdefers, adjustpanics and the stack-overflow check.
 //
 // Reached from morestack on g0 when a function prologue found SP at or below
 // g.stackguard0. The goroutine's stack is copied to one twice the size and the
@@ -7,9 +7,9 @@
 // passes. Compiled code never keeps pointers into its stack (captured
 // variables live in heap cells), so what must be adjusted is exactly what Go's
 // adjustframe/adjustdefers/adjustctxt adjust: the saved frame-pointer chain
-// (on arches that keep one), gobuf sp/bp/ctxt, and _defer.sp.
+// (on arches that keep one), gobuf sp/bp/ctxt, _defer.sp, and _panic.argp/sp.
 import type { HostCall, TailCall } from '../os/host.ts';
-import { _Gcopystack, _Grunning, Defer, type G } from '../go119/index.ts';
+import { _Gcopystack, _Grunning, Defer, Panic, type G } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
 import { casgstatus } from './status.ts';
 import { goThrow } from './throw.ts';
@@ -94,6 +94,14 @@ export function copystack(rt: Runtime, gp: G, newsize: number): void {
     const dv = new Defer(rt.L, mem, d);
     dv.sp = adjust(dv.sp);
     d = dv.link;
+  }
+  // adjustpanics: the _panic records live on the heap here, but their argp
+  // and sp point into the stack (Go adjusts them as pointers of gopanic's frame)
+  for (let a = gp._panic; a !== 0; ) {
+    const p = new Panic(rt.L, mem, a);
+    p.argp = adjust(p.argp);
+    p.sp = adjust(p.sp);
+    a = p.link;
   }
   gp.sched.sp = adjust(gp.sched.sp);
   gp.sched.bp = adjust(gp.sched.bp);

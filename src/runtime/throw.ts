@@ -45,22 +45,43 @@ export interface PanicSite {
   lr?: number;
 }
 
+/** The runtime's kinds of panic values (panic.ts makes the value a recover returns). */
+export type PanicKind = 'errorString' | 'plainError' | 'string';
+
 /**
  * A Go panic. Runtime code throws it (panicdivide, send on closed channel,
- * ...); the host-call layer turns it into a tail call of the gopanic stub,
- * which runs the goroutine's deferred calls in emulated code. When those are
- * done, fatalpanic throws it again with `fatal` set and the process prints
- * "panic: <msg>", a blank line and the goroutine, and exits with status 2.
- * recover is outside the subset.
+ * ...); the host-call layer turns it into a _panic on g._panic and a tail
+ * call of the gopanic stub, which runs the goroutine's deferred calls in
+ * emulated code (panic.ts). When nothing recovers, fatalpanic throws it
+ * again with `fatal` set and the process prints "panic: <value>", a blank
+ * line and the goroutine, and exits with status 2.
  */
 export class GoPanic extends GogoError {
   constructor(
+    /** the printed value (printpanicval's text) */
     readonly value: string,
     readonly goid: number,
     readonly site?: PanicSite,
     readonly fatal = false,
+    readonly opts: {
+      /** the interface value panic() was given (user panics) */
+      arg?: { type: number; data: number };
+      /** the runtime error's type (default: errorString for "runtime error: ...", else a string) */
+      kind?: PanicKind;
+      /** raised by sigpanic for a SIGSEGV (a nil dereference) */
+      signal?: boolean;
+    } = {},
   ) {
     super('program', `panic: ${value}`);
     this.name = 'GoPanic';
+  }
+  get arg() {
+    return this.opts.arg;
+  }
+  get errKind() {
+    return this.opts.kind;
+  }
+  get signal() {
+    return this.opts.signal ?? false;
   }
 }

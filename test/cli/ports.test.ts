@@ -6,14 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findGoroot, isGo119, portedRanges } from '../../src/cli/source.ts';
+import { findGoroot, goSourcePath, isGo119, portedRanges } from '../../src/cli/source.ts';
 import { stubBlocks } from '../../src/os/machine.ts';
 import { archCases } from '../helpers.ts';
 
 // a go1.19 installation only: the references are to go1.19's lines
 const found = findGoroot();
 const goroot = found && isGo119(found.version) ? found.dir : undefined;
-const goSrc = (f: string) => (goroot && existsSync(join(goroot, 'src', 'runtime', f)) ? readFileSync(join(goroot, 'src', 'runtime', f), 'utf8').split('\n') : undefined);
+const goSrc = (f: string) => (goroot && existsSync(goSourcePath(goroot, f)) ? readFileSync(goSourcePath(goroot, f), 'utf8').split('\n') : undefined);
 
 describe.each(archCases)('go1.19 references of the stubs on %s', (_n, arch) => {
   it.skipIf(!goroot)('name ranges that exist, starting at the TEXT line of a stub of the same name', () => {

@@ -91,7 +91,10 @@ export async function runCompiled(arch: Arch, compiled: CompiledProgram, o: Harn
         c.mem.fill(p, Math.max(size, 1));
         return p;
       });
-      def(ENTRY.deferproc, (c) => void defers.push({ sp: arch.callerSP(c.engine), fn: c.argN(0) }));
+      def(ENTRY.deferproc, (c) => {
+        defers.push({ sp: arch.callerSP(c.engine), fn: c.argN(0) });
+        return 0;
+      });
       def(ENTRY.deferreturn, (c) => {
         const top = defers[defers.length - 1];
         if (!top || top.sp !== arch.callerSP(c.engine)) return 0;

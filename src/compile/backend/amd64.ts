@@ -147,6 +147,17 @@ class Amd64Func {
         w.op(`mov ${this.slot(s)}, rax`);
       }
     });
+    if (f.wrapper) {
+      // gc's WRAPPER prologue: if g._panic.argp is our argp, make it our callee's
+      w.op('mov r12, qword ptr [r14 + g__panic]');
+      w.op('test r12, r12');
+      w.op('jz .Lnopanic');
+      w.op('lea r11, [rbp + 16]');
+      w.op('cmp qword ptr [r12 + _panic_argp], r11');
+      w.op('jne .Lnopanic');
+      w.op('mov qword ptr [r12 + _panic_argp], rsp');
+      w.label('.Lnopanic');
+    }
     for (const i of f.body) {
       w.line = i.line;
       this.inst(i);
@@ -164,6 +175,43 @@ class Amd64Func {
     // the body's SP is the entry SP minus the saved RBP and the locals (tracebacks walk by it)
     const goFunc = { params: f.params.length, frame: 8 + this.locals };
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), ABIInternal, $${this.locals}-${argSize}`, body: w.lines, goFunc };
+  }
+
+  /**
+   * sync/atomic as runtime/internal/atomic does it on amd64: LOCK XADD (Xadd),
+   * XCHG (Xchg, and Store), LOCK CMPXCHG + SETEQ (Cas), a plain MOV (Load).
+   */
+  private atomic(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    const [sz, a, c] = i.size === 4 ? ['dword', 'eax', 'ecx'] : ['qword', 'rax', 'rcx'];
+    this.load('r11', i.addr);
+    switch (i.aop) {
+      case 'load':
+        w.op(`mov ${a}, ${sz} ptr [r11]`);
+        break;
+      case 'store':
+      case 'swap':
+        this.load('rax', i.val!);
+        w.op(`xchg ${sz} ptr [r11], ${a}`);
+        break;
+      case 'add':
+        this.load('rax', i.val!);
+        w.op('mov rcx, rax');
+        w.op(`lock xadd ${sz} ptr [r11], ${a}`);
+        w.op(`add ${a}, ${c}`);
+        break;
+      case 'cas':
+        this.load('rax', i.old!);
+        this.load('rcx', i.val!);
+        w.op(`lock cmpxchg ${sz} ptr [r11], ${c}`);
+        w.op('sete al');
+        w.op('movzx eax, al');
+        break;
+    }
+    if (i.dst === undefined) return;
+    if (i.size === 4 && i.signed && i.aop !== 'cas') w.op('movsxd rax, eax');
+    else if (i.size === 4 && i.aop !== 'cas') w.op('mov eax, eax');
+    this.store(i.dst, 'rax');
   }
 
   store(dst: number, reg: string): void {
@@ -330,6 +378,14 @@ class Amd64Func {
         return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
+      case 'atomic':
+        this.atomic(i);
+        return;
+      case 'argp':
+        // the arguments start right above the return address (MinFrameSize is 0)
+        w.op('lea rax, [rbp + 16]');
+        this.store(i.dst, 'rax');
+        return;
       case 'ret': {
         const sp = split(this.f.params.length, this.f.results.length);
         this.f.results.forEach((s, k) => {

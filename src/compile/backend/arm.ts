@@ -185,6 +185,19 @@ class ArmFunc {
       w.op(`ldr r0, ${this.spMem(T + 4 + 4 * i)}`);
       this.storeSlot(s, 'r0');
     });
+    if (f.wrapper) {
+      // gc's WRAPPER prologue: if g._panic.argp is our argp, make it our callee's
+      w.op('ldr r11, [r10, #g__panic]');
+      w.op('cmp r11, #0');
+      w.op('beq .Lnopanic');
+      this.argp('r1');
+      w.op('ldr r0, [r11, #_panic_argp]');
+      w.op('cmp r0, r1');
+      w.op('bne .Lnopanic');
+      w.op('add r1, sp, #4');
+      w.op('str r1, [r11, #_panic_argp]');
+      w.label('.Lnopanic');
+    }
     for (const i of f.body) {
       w.line = i.line;
       this.inst(i);
@@ -198,6 +211,150 @@ class ArmFunc {
     const argSize = 4 * (f.params.length + f.results.length);
     // the body's SP is the entry SP minus T (tracebacks walk by it)
     return { name: f.name, file, line: f.line, header: `TEXT ${f.name}(SB), $${T - 4}-${argSize}`, body: w.lines, goFunc: { params: f.params.length, frame: T } };
+  }
+
+  private natomic = 0;
+
+  /**
+   * sync/atomic as runtime/internal/atomic does it with GOARM=7: LDREX/STREX
+   * loops between DMB ISH barriers (Xadd and Xchg, which go1.19 loops over
+   * armcas; Cas itself with armcas's DMB ISHST before the STREX), and a load
+   * or store between barriers (Load, Store).
+   */
+  private atomic(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    if (i.size === 8) {
+      this.atomic64(i);
+      return;
+    }
+    const n = this.natomic++;
+    const loop = `.Latomic${n}`;
+    const fail = `.Latomicfail${n}`;
+    const done = `.Latomicdone${n}`;
+    this.load('r11', i.addr);
+    switch (i.aop) {
+      case 'load':
+        w.op('ldr r0, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'store':
+        this.load('r1', i.val!);
+        w.op('dmb ish');
+        w.op('str r1, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'add':
+      case 'swap':
+        this.load('r1', i.val!);
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrex r0, [r11]');
+        if (i.aop === 'add') {
+          w.op('add r0, r0, r1');
+          w.op('strex r2, r0, [r11]');
+        } else {
+          w.op('strex r2, r1, [r11]');
+        }
+        w.op('cmp r2, #0');
+        w.op(`bne ${loop}`);
+        w.op('dmb ish');
+        break;
+      case 'cas':
+        this.load('r1', i.old!);
+        this.load('r2', i.val!);
+        w.label(loop);
+        w.op('ldrex r0, [r11]');
+        w.op('cmp r0, r1');
+        w.op(`bne ${fail}`);
+        w.op('dmb ishst');
+        w.op('strex r3, r2, [r11]');
+        w.op('cmp r3, #0');
+        w.op(`bne ${loop}`);
+        w.op('mov r0, #1');
+        w.op('dmb ish');
+        w.op(`b ${done}`);
+        w.label(fail);
+        w.op('mov r0, #0');
+        w.label(done);
+        break;
+    }
+    if (i.dst !== undefined) this.storeSlot(i.dst, 'r0');
+  }
+
+  /**
+   * The 64-bit atomics of go1.19's atomic_arm.s (armXadd64, armXchg64,
+   * armCas64, armLoad64, armStore64): LDREXD/STREXD on register pairs
+   * (R0:R1 the value in memory, R2:R3 the operand, R4:R5 Cas's old value;
+   * R12 the STREXD status), between DMB ISH barriers.
+   */
+  private atomic64(i: Extract<Inst, { op: 'atomic' }>): void {
+    const w = this.w;
+    const n = this.natomic++;
+    const loop = `.Latomic${n}`;
+    const fail = `.Latomicfail${n}`;
+    const done = `.Latomicdone${n}`;
+    this.load('r11', i.addr);
+    if (i.val) {
+      this.load('r2', i.val);
+      this.load('r3', i.valHi!);
+    }
+    if (i.old) {
+      this.load('r4', i.old);
+      this.load('r5', i.oldHi!);
+    }
+    switch (i.aop) {
+      case 'load':
+        w.op('ldrexd r0, r1, [r11]');
+        w.op('dmb ish');
+        break;
+      case 'store':
+      case 'swap':
+      case 'add':
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrexd r0, r1, [r11]');
+        if (i.aop === 'add') {
+          w.op('adds r0, r0, r2');
+          w.op('adc r1, r1, r3');
+          w.op('strexd r12, r0, r1, [r11]');
+        } else {
+          w.op('strexd r12, r2, r3, [r11]');
+        }
+        w.op('cmp r12, #0');
+        w.op(`bne ${loop}`);
+        w.op('dmb ish');
+        break;
+      case 'cas':
+        w.op('dmb ish');
+        w.label(loop);
+        w.op('ldrexd r0, r1, [r11]');
+        w.op('cmp r0, r4');
+        w.op(`bne ${fail}`);
+        w.op('cmp r1, r5');
+        w.op(`bne ${fail}`);
+        w.op('strexd r12, r2, r3, [r11]');
+        w.op('cmp r12, #0');
+        w.op(`bne ${loop}`);
+        w.op('mov r0, #1');
+        w.op(`b ${done}`);
+        w.label(fail);
+        w.op('mov r0, #0');
+        w.label(done);
+        w.op('dmb ish');
+        break;
+    }
+    if (i.dst !== undefined) this.storeSlot(i.dst, 'r0');
+    if (i.dstHi !== undefined) this.storeSlot(i.dstHi, 'r1');
+  }
+
+  /** reg = our argument pointer: the caller's SP (above our frame) plus MinFrameSize (its saved-LR word) */
+  private argp(reg: string): void {
+    const off = this.T + 4;
+    if (armImm(off)) this.w.op(`add ${reg}, sp, #${off}`);
+    else {
+      this.constant(reg, off);
+      this.w.op(`add ${reg}, sp, ${reg}`);
+    }
   }
 
   private inst(i: Inst): void {
@@ -331,6 +488,13 @@ class ArmFunc {
         return emitFloatOp(this, i);
       case 'call':
         return this.call(i);
+      case 'atomic':
+        this.atomic(i);
+        return;
+      case 'argp':
+        this.argp('r0');
+        this.storeSlot(i.dst, 'r0');
+        return;
       case 'ret': {
         const base = this.T + 4 + 4 * this.f.params.length;
         this.f.results.forEach((s, k) => {
