@@ -6,7 +6,7 @@
 // Values are bigints (registers and addresses; amd64 registers exceed 2^53).
 // Symbol names follow our asm/ spelling: `runtime.gogo`, `runtime.gogo<>`,
 // `runtime.setg<>` (the oracle's `runtime.gogo.abi0` and `gogo` are renamed).
-import type { ArchName } from '../arch/index.ts';
+import { ARCHES, type ArchName } from '../arch/index.ts';
 
 export type SwitchKind = 'gogo' | 'mcall' | 'systemstack' | 'systemstack_ret' | 'morestack' | 'morestack_noctxt' | 'goexit_ret' | 'mstart';
 
@@ -205,7 +205,8 @@ function gJson(g: GState): Record<string, unknown> {
  * slot (`word_at_sp`); the next word is `word_at_sp<PtrSize>`.
  */
 export function stackWordKeys(arch: ArchName): { atSp: string; atSp1: string } {
-  return arch === 'amd64' ? { atSp: 'ret_addr_at_sp', atSp1: 'word_at_sp8' } : { atSp: 'word_at_sp', atSp1: 'word_at_sp4' };
+  const { usesLR, ptrSize } = ARCHES[arch]; // a CALL that pushes its return address, or a link register
+  return { atSp: usesLR ? 'word_at_sp' : 'ret_addr_at_sp', atSp1: `word_at_sp${ptrSize}` };
 }
 
 function cpuJson(c: CpuState, arch: ArchName): Record<string, unknown> {
