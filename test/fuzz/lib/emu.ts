@@ -61,6 +61,10 @@ export class EmuPool {
 
   private spawn(): Worker {
     const child = fork(ENTRY, [], {
+      // not the parent's loader flags: under `tsx tools/fuzz.ts` they would load the sources with the
+      // scratch directory's (missing) tsconfig, compiling class fields unlike the project's settings;
+      // worker.mjs registers tsx itself with the project's tsconfig
+      execArgv: [],
       // files a command writes at a relative path (--timeline x) land in the scratch directory
       cwd: this.dir,
       env: { ...process.env, GOMAXPROCS: '1', GOGO_EMU_CACHE: join(this.dir, 'asm-cache'), GOGO_EMU_DEBUG: '' },
