@@ -33,7 +33,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, type Pos, PosError, SkippedError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
   BOOL,
@@ -312,13 +312,24 @@ interface FnCtx {
 type RefSink = Set<VarObj | FuncObj>;
 
 export function checkProgram(file: SourceFile, opts: CheckOptions): CheckedProgram {
-  return new Checker(file, opts).run();
+  const c = new Checker(file, opts);
+  try {
+    return c.run();
+  } catch (e) {
+    // an error that stops checking (a package-level one): with those reported before it
+    if (e instanceof PosError && !(e instanceof GoErrors) && !(e instanceof UnsupportedError) && c.reported.length > 0) throw new GoErrors([...c.reported, e]);
+    throw e;
+  }
 }
 
 class Checker {
   private readonly universe = new Scope(null);
   private readonly pkgScope: Scope;
+  /** the program's errors, in the order types2 reports them */
   private readonly soft: PosError[] = [];
+  get reported(): readonly PosError[] {
+    return this.soft;
+  }
   private fn: FnCtx | null = null;
   private iota: number | null = null;
   private readonly globals: VarObj[] = [];
@@ -461,7 +472,6 @@ class Checker {
         });
       }
     }
-    if (!funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
 
     // Types, then methods (they may refer to each other), then function signatures.
     // (A construct outside the subset in one of them makes that object invalid, and checking goes on.)
@@ -479,45 +489,57 @@ class Checker {
     for (const d of f.decls) if (d.kind === 'var') this.guard(() => this.resolveVarSpec(d.spec), this.specVars.get(d.spec)!.filter((v): v is VarObj => !!v));
 
     // Function and method bodies, in source order.
+    // (types2 checks them in source order; an error in one does not stop the others)
     const funcs: FuncInfo[] = [];
+    const initFuncs: FuncInfo[] = [];
+    const bodies: { pos: Pos; run: () => void }[] = [];
     for (const o of funcObjs) {
       if (o.invalid || !o.decl) continue;
       const sink: RefSink = new Set();
       this.funcRefs.set(o, sink);
-      funcs.push(this.funcBody(o.decl, o.type, o.symbol, sink));
+      bodies.push({ pos: o.decl.pos, run: () => funcs.push(this.funcBody(o.decl!, o.type, o.symbol, sink)) });
     }
     for (const m of methods) {
       const sink: RefSink = new Set();
-      funcs.push(this.funcBody(m.decl, m.codeType, m.method.symbol, sink, { named: m.named, ptr: m.method.ptrRecv }));
+      bodies.push({ pos: m.decl.pos, run: () => funcs.push(this.funcBody(m.decl, m.codeType, m.method.symbol, sink, { named: m.named, ptr: m.method.ptrRecv })) });
     }
+    initDecls.forEach((fd, i) => bodies.push({ pos: fd.pos, run: () => (initFuncs[i] = this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set())) }));
+    bodies.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+    for (const b of bodies) this.guard(b.run, []);
     funcs.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
-    const initFuncs = initDecls.map((fd, i) => this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set()));
 
     for (const p of pkgs) {
       if (p.used || p.name === '_') continue;
       const aliased = p.name !== p.path.slice(p.path.lastIndexOf('/') + 1);
       this.soft.push(new PosError(aliased ? p.namePos! : p.pos, aliased ? `imported and not used: "${p.path}" as ${p.name}` : `imported and not used: "${p.path}"`));
     }
+    // (gc's own check, after type checking found nothing)
+    if (this.soft.length === 0 && !funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
     this.reportSoft();
     return { file: f, funcs, namedTypes: this.namedTypes, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
   }
 
   private reportSoft(): void {
     const byPos = (a: PosError, b: PosError) => a.pos.line - b.pos.line || a.pos.col - b.pos.col;
-    if (this.soft.length > 0) throw [...this.soft].sort(byPos)[0]!;
+    // every error, in the order types2 reports them (gc sorts and caps them: errors.ts gcErrorLines)
+    if (this.soft.length > 0) throw new GoErrors(this.soft);
     // no error Go would report: the first construct outside the subset
     if (this.unsupportedErrors.length > 0) throw [...this.unsupportedErrors].sort(byPos)[0]!;
   }
 
   /** Run a package-level step; a construct outside the subset marks `o` invalid instead of stopping. */
   private guard(f: () => void, o: { invalid?: UnsupportedError }[]): boolean {
+    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, locals: this.locals };
     try {
       f();
       return true;
     } catch (e) {
-      if (!(e instanceof UnsupportedError)) throw e;
-      if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
-      for (const x of o) x.invalid = e;
+      if (!(e instanceof PosError)) throw e;
+      Object.assign(this, saved);
+      // a Go error is reported (and checking goes on); an unsupported construct waits
+      const inv = e instanceof UnsupportedError ? e : this.report(e);
+      if (!(inv instanceof SkippedError)) this.unsupportedErrors.push(inv);
+      for (const x of o) x.invalid = inv;
       return false;
     }
   }
@@ -568,8 +590,15 @@ class Checker {
     this.fn = null;
     this.refSink = null;
     this.scope = this.pkgScope;
-    const r = this.constValue(st.spec, st.index);
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
+    let r;
+    try {
+      r = this.constValue(st.spec, st.index);
+    } catch (e) {
+      st.state = 'done';
+      throw this.invalidate(e, [c]);
+    } finally {
+      Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
+    }
     c.type = r.type;
     c.value = r.value;
     st.state = 'done';
@@ -589,14 +618,32 @@ class Checker {
     // Initializers run inside main.init; function literals there are main.glob..funcN.
     this.fn = { info: this.initInfo, labels: new Map(), breakables: [], broken: new Set() };
     this.locals = [];
-    const types = this.varSpecTypes(spec);
     const vars = this.specVars.get(spec)!;
-    vars.forEach((v, i) => {
-      if (v) v.type = types[i]!;
-    });
-    this.checkUnused();
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals, scope: saved.scope });
-    this.specState.set(spec, 'done');
+    try {
+      const types = this.varSpecTypes(spec);
+      vars.forEach((v, i) => {
+        if (v) v.type = types[i]!;
+      });
+      this.checkUnused();
+    } catch (e) {
+      throw this.invalidate(e, vars.filter((v): v is VarObj => !!v));
+    } finally {
+      Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals, scope: saved.scope });
+      this.specState.set(spec, 'done');
+    }
+  }
+
+  /**
+   * A package-level object whose declaration failed (resolved on first use,
+   * maybe from another's): it is invalid from now on, its error reported once,
+   * and what depends on it is skipped. Returns what to throw on.
+   */
+  private invalidate(e: unknown, objs: { invalid?: UnsupportedError }[]): unknown {
+    if (!(e instanceof PosError)) return e;
+    const inv = e instanceof UnsupportedError ? e : this.report(e);
+    if (!(inv instanceof SkippedError)) this.unsupportedErrors.push(inv);
+    for (const o of objs) o.invalid = inv;
+    return new SkippedError(inv.pos, inv.detail);
   }
 
   // ---- types -----------------------------------------------------------------------------
@@ -635,6 +682,17 @@ class Checker {
     const saved = this.scope;
     if (!this.fn) this.scope = this.pkgScope;
     try {
+      this.resolveTypeSpec(o as TypeObj & { spec: TypeSpec });
+    } catch (e) {
+      throw this.invalidate(e, [o]);
+    } finally {
+      this.scope = saved;
+      o.state = 'done';
+    }
+  }
+
+  private resolveTypeSpec(o: TypeObj & { spec: TypeSpec }): void {
+    {
       const t = this.typeOf(o.spec.type);
       if (o.spec.alias) o.type = t;
       else {
@@ -644,10 +702,7 @@ class Checker {
           fail(o.spec.namePos, `invalid recursive type ${o.name}`);
         }
       }
-    } finally {
-      this.scope = saved;
     }
-    o.state = 'done';
   }
 
   /** A type that contains itself (not through a pointer, slice, map, chan or func): Go's "invalid recursive type". */
@@ -882,12 +937,15 @@ class Checker {
         return v;
       });
     }
-    this.stmtList(body.body, scope);
-    if (info.type.results.length > 0 && !this.terminatingList(body.body)) fail(body.end, 'missing return');
-    for (const [name, l] of this.fn.labels) if (!l.used) this.soft.push(new PosError(l.pos, `label ${name} defined and not used`));
-    this.fn = savedFn;
-    this.scope = savedScope;
-    this.iota = savedIota;
+    try {
+      this.stmtList(body.body, scope);
+      for (const [name, l] of this.fn.labels) if (!l.used) this.soft.push(new PosError(l.pos, `label ${name} defined and not used`));
+      if (info.type.results.length > 0 && !this.terminatingList(body.body)) this.report(new PosError(body.end, 'missing return'));
+    } finally {
+      this.fn = savedFn;
+      this.scope = savedScope;
+      this.iota = savedIota;
+    }
   }
 
   private declareLocal(scope: Scope, o: Obj & { name: string; pos: Pos }): void {
@@ -908,7 +966,10 @@ class Checker {
     const saved = this.scope;
     this.scope = scope;
     for (const s of list) {
-      if (s.kind === 'fallthrough') fail(s.pos, 'fallthrough statement out of place');
+      if (s.kind === 'fallthrough') {
+        this.report(new PosError(s.pos, 'fallthrough statement out of place'));
+        continue;
+      }
       this.stmt(s);
     }
     this.scope = saved;
@@ -936,13 +997,30 @@ class Checker {
    * anywhere in the program wins (see run()).
    */
   private stmt(s: Stmt): void {
+    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, breakables: this.fn?.breakables.length ?? 0 };
     try {
       this.stmtChecked(s);
     } catch (e) {
-      if (!(e instanceof UnsupportedError)) throw e;
-      this.skip(e, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
+      if (!(e instanceof PosError)) throw e;
+      // the statement stopped part-way: back to where it started
+      Object.assign(this, { scope: saved.scope, fn: saved.fn, iota: saved.iota, refSink: saved.refSink });
+      if (this.fn) this.fn.breakables.length = saved.breakables;
+      // a Go error is reported and checking goes on, as types2 does; what the
+      // statement declares is invalid, so that its uses report nothing more
+      // (types2's invalid operands; gogo-emu skips the statements using them)
+      const skipped = e instanceof UnsupportedError ? e : this.report(e);
+      this.skip(skipped, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
       (s as { skipped?: boolean }).skipped = true;
     }
+  }
+
+  /**
+   * Report one of the program's errors (types2's Checker.err) and go on. The
+   * error comes back as a SkippedError to mark what depends on it invalid.
+   */
+  private report(e: PosError): SkippedError {
+    for (const x of reportedErrors(e)) this.soft.push(x);
+    return new SkippedError(e.pos, e.detail);
   }
 
   /** Record an unsupported construct, mark the names it mentions as used and declare what it declares (invalid). */
@@ -2967,6 +3045,8 @@ function identsIn(node: unknown): string[] {
 function declaredBy(s: Stmt): { name: string; pos: Pos; what: string }[] {
   if (s.kind === 'define') return s.lhs.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' }));
   if (s.kind === 'var') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' })));
+  if (s.kind === 'const') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'const' })));
+  if (s.kind === 'type') return s.specs.filter((sp) => sp.name !== '_').map((sp) => ({ name: sp.name, pos: sp.namePos, what: 'type' }));
   return [];
 }
 

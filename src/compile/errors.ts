@@ -14,14 +14,18 @@ export interface Pos {
  * UserError so that the CLI prints it as one line, without a stack trace.
  */
 export class CompileError extends UserError {
+  /** every error printed, in gc's order (the first is line:col: detail); the message has one line each */
+  readonly errors: { line: number; col: number; detail: string }[];
   constructor(
     readonly file: string,
     readonly line: number,
     readonly col: number,
     readonly detail: string,
+    more: { line: number; col: number; detail: string }[] = [],
   ) {
-    super(`${file}:${line}:${col}: ${detail}`);
+    super([{ line, col, detail }, ...more].map((e) => `${file}:${e.line}:${e.col}: ${e.detail}`).join('\n'));
     this.name = 'CompileError';
+    this.errors = [{ line, col, detail }, ...more];
   }
 }
 
@@ -37,6 +41,66 @@ export class PosError extends Error {
     super(detail);
     this.name = 'PosError';
   }
+}
+
+/**
+ * Several errors of the program, in the order Go's front end reports them
+ * (parser, then type checker; `reported`). `pos`/`detail` are those of the
+ * first line gc prints; `printed()` gives every line it prints.
+ */
+export class GoErrors extends PosError {
+  constructor(readonly reported: PosError[]) {
+    const lines = gcErrorLines(reported);
+    super(lines[0]!.pos, lines[0]!.detail);
+    this.name = 'GoErrors';
+  }
+
+  printed(): PosError[] {
+    return gcErrorLines(this.reported);
+  }
+}
+
+/** gc's cap on the errors it reports before giving up (base.ErrorfAt without -e) */
+export const GC_MAX_ERRORS = 10;
+
+/**
+ * The lines cmd/compile prints for errors reported in this order: a port of
+ * base.ErrorfAt and base.FlushErrors (go1.19 cmd/compile/internal/base/print.go).
+ * ErrorfAt keeps one syntax error per line and drops a non-syntax error
+ * equal to the previous one on the same line; at the tenth error kept it
+ * flushes and adds "too many errors" at that error's position. FlushErrors
+ * sorts by position (stably) and drops exact repeats.
+ */
+export function gcErrorLines(reported: PosError[]): PosError[] {
+  const kept: PosError[] = [];
+  let lastSyntax = 0;
+  let lastOther = 0;
+  let lastMsg = '';
+  let tooMany: Pos | undefined;
+  for (const e of reported) {
+    if (e.detail.startsWith('syntax error')) {
+      if (e.pos.line === lastSyntax) continue;
+      lastSyntax = e.pos.line;
+    } else {
+      if (e.pos.line === lastOther && e.detail === lastMsg) continue;
+      lastOther = e.pos.line;
+      lastMsg = e.detail;
+    }
+    kept.push(e);
+    if (kept.length >= GC_MAX_ERRORS) {
+      tooMany = e.pos;
+      break;
+    }
+  }
+  const sorted = kept.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos.line - b.e.pos.line || a.e.pos.col - b.e.pos.col || a.i - b.i).map((x) => x.e);
+  const out = sorted.filter((e, i) => i === 0 || !(e.pos.line === sorted[i - 1]!.pos.line && e.pos.col === sorted[i - 1]!.pos.col && e.detail === sorted[i - 1]!.detail));
+  if (tooMany) out.push(new PosError(tooMany, 'too many errors'));
+  return out;
+}
+
+/** `e` as the errors it stands for, in reporting order. */
+export function reportedErrors(e: PosError): PosError[] {
+  return e instanceof GoErrors ? e.reported : [e];
 }
 
 export function fail(pos: Pos, detail: string): never {

@@ -2504,6 +2504,8 @@ export interface SyntaxOptions {
 export interface SyntaxResult {
   /** the error gc prints first, or null when there is none */
   first: SyntaxIssue | null;
+  /** every error, in the order gc's parser reports them (compile/errors.ts gcErrorLines sorts and caps them) */
+  errors: SyntaxIssue[];
   /**
    * A "syntax error" was found (or the file ended early): gc stops after
    * parsing, so `first` is the first line `go build` prints. Otherwise any
@@ -2524,7 +2526,7 @@ export interface SyntaxResult {
 export function checkSyntax(src: string | Uint8Array, o: SyntaxOptions = {}): SyntaxResult {
   const bytes = typeof src === 'string' ? new TextEncoder().encode(src) : src;
   const header = checkHeader(bytes);
-  if (header) return { first: header, fatal: true, blanks: [] };
+  if (header) return { first: header, errors: [header], fatal: true, blanks: [] };
   const p = new Parser(bytes, o.maxDepth ?? 100_000);
   try {
     p.next();
@@ -2534,7 +2536,7 @@ export function checkSyntax(src: string | Uint8Array, o: SyntaxOptions = {}): Sy
   }
   // gc prints its first ten errors sorted by position
   const first = p.errors.length ? p.errors.slice(0, 10).reduce((a, b) => (b.line < a.line || (b.line === a.line && b.col < a.col) ? b : a)) : null;
-  return { first, fatal: p.fatal, blanks: p.blanks };
+  return { first, errors: p.errors, fatal: p.fatal, blanks: p.blanks };
 }
 
 // ---- the package clause and imports, as the go command reads them -------------------------------
