@@ -104,6 +104,9 @@ const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int6
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
 
+/** the methods of sync's types (WaitGroup, Mutex, RWMutex, Once) */
+const SYNC_METHOD_NAMES = ['Add', 'Done', 'Wait', 'Lock', 'Unlock', 'TryLock', 'RLock', 'RUnlock', 'TryRLock', 'RLocker', 'Do'];
+
 // ---- objects -------------------------------------------------------------------------
 
 export interface VarObj {
@@ -481,7 +484,14 @@ class Checker {
       if (this.guard(() => this.resolveTypeObj(o), [o])) this.checkRecursive(d.spec);
     }
     const methods: ReturnType<Checker['declareMethod']>[] = [];
-    for (const fd of methodDecls) this.guard(() => methods.push(this.declareMethod(fd)), []);
+    // (a method whose declaration fails leaves its type without it: what uses the type is skipped,
+    // not reported as missing the method)
+    for (const fd of methodDecls) {
+      const recv = this.pkgScope.names.get(fd.recv!.typeName);
+      const n = this.soft.length;
+      this.guard(() => methods.push(this.declareMethod(fd)), []);
+      if (this.soft.length > n && recv && recv.kind === 'type' && recv.type?.k === 'named') recv.invalid ??= new SkippedError(fd.recv!.typePos, 'method declaration failed');
+    }
     for (const o of funcObjs) if (o.decl && !o.invalid) this.guard(() => (o.type = this.signature(o.decl!.sig)), [o]);
 
     // Constants and variable initializers (package-level code runs in main.init).
@@ -772,6 +782,13 @@ class Checker {
       case 'tqual': {
         const o = this.lookup(te.pkg);
         if (!o) fail(te.pos, `undefined: ${te.pkg}`);
+        if (o.kind === 'var' && te.text === `${te.pkg}.${te.name}`) {
+          // x.f in a type's place, x a variable: types2 reports a missing field or method first
+          o.used = true;
+          skipIfInvalid(o);
+          const has = o.type.k === 'sync' ? SYNC_METHOD_NAMES.includes(te.name) : lookupFieldOrMethod(o.type, te.name).kind !== 'none';
+          if (!has) fail({ line: te.pos.line, col: te.pos.col + te.pkg.length + 1 }, `${te.text} undefined (type ${typeString(o.type)} has no field or method ${te.name})`);
+        }
         if (o.kind !== 'pkg') fail(te.pos, `${te.text} is not a type`);
         o.used = true;
         skipIfInvalid(o);
@@ -997,11 +1014,13 @@ class Checker {
    * anywhere in the program wins (see run()).
    */
   private stmt(s: Stmt): void {
-    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, breakables: this.fn?.breakables.length ?? 0 };
+    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, breakables: this.fn?.breakables.length ?? 0, locals: this.locals.length };
     try {
       this.stmtChecked(s);
     } catch (e) {
       if (!(e instanceof PosError)) throw e;
+      // variables it declared before it stopped (in its header, say) are not reported unused
+      for (const v of this.locals.slice(saved.locals)) v.used = true;
       // the statement stopped part-way: back to where it started
       Object.assign(this, { scope: saved.scope, fn: saved.fn, iota: saved.iota, refSink: saved.refSink });
       if (this.fn) this.fn.breakables.length = saved.breakables;
