@@ -387,7 +387,6 @@ class Checker {
 
   run(): CheckedProgram {
     const f = this.file;
-    if (f.pkg !== 'main') fail(f.pkgPos, `package ${f.pkg} is not a main package`);
     const fileScope = new Scope(this.universe);
     const pkgs: PkgObj[] = [];
     for (const imp of f.imports) {
@@ -523,7 +522,8 @@ class Checker {
       const aliased = p.name !== p.path.slice(p.path.lastIndexOf('/') + 1);
       this.soft.push(new PosError(aliased ? p.namePos! : p.pos, aliased ? `imported and not used: "${p.path}" as ${p.name}` : `imported and not used: "${p.path}"`));
     }
-    // (gc's own check, after type checking found nothing)
+    // (the go command's and gc's own checks, once type checking found nothing)
+    if (this.soft.length === 0 && f.pkg !== 'main') fail(f.pkgPos, `package ${f.pkg} is not a main package`);
     if (this.soft.length === 0 && !funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
     this.reportSoft();
     return { file: f, funcs, namedTypes: this.namedTypes, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
@@ -1024,12 +1024,37 @@ class Checker {
       // the statement stopped part-way: back to where it started
       Object.assign(this, { scope: saved.scope, fn: saved.fn, iota: saved.iota, refSink: saved.refSink });
       if (this.fn) this.fn.breakables.length = saved.breakables;
+      // labels are gc's parser's business: a branch in the statement uses its label whatever else fails
+      for (const l of labelsIn(s)) {
+        const lab = this.fn?.labels.get(l);
+        if (lab) lab.used = true;
+      }
       // a Go error is reported and checking goes on, as types2 does; what the
       // statement declares is invalid, so that its uses report nothing more
       // (types2's invalid operands; gogo-emu skips the statements using them)
       const skipped = e instanceof UnsupportedError ? e : this.report(e);
       this.skip(skipped, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
       (s as { skipped?: boolean }).skipped = true;
+    }
+  }
+
+  /**
+   * Check part of a statement (an if or for condition); when it fails, report
+   * the error and go on with the rest of the statement, as types2 does (the
+   * body is checked too). The names it mentions count as used.
+   */
+  private goOn(part: unknown, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof PosError)) throw e;
+      if (e instanceof UnsupportedError) {
+        if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+      } else this.report(e);
+      for (const name of identsIn(part)) {
+        const o = this.lookup(name);
+        if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+      }
     }
   }
 
@@ -1105,7 +1130,7 @@ class Checker {
       case 'for':
         return this.withScope(() => {
           if (s.init) this.stmt(s.init);
-          if (s.cond) this.condition(s.cond, 'for');
+          if (s.cond) this.goOn(s.cond, () => this.condition(s.cond!, 'for'));
           if (s.post) {
             if (s.post.kind === 'define') fail(s.post.pos, 'cannot declare in post statement of for loop');
             this.stmt(s.post);
@@ -1194,7 +1219,7 @@ class Checker {
   private ifStmt(s: IfStmt): void {
     this.withScope(() => {
       if (s.init) this.stmt(s.init);
-      this.condition(s.cond, 'if');
+      this.goOn(s.cond, () => this.condition(s.cond, 'if'));
       this.block(s.then);
       if (s.else) {
         if (s.else.kind === 'block') this.block(s.else);
@@ -3033,6 +3058,28 @@ function exprString(e: Expr): string {
 function skipIfInvalid(o: Obj): void {
   const inv = (o as { invalid?: UnsupportedError }).invalid;
   if (inv) throw new SkippedError(inv.pos, inv.detail);
+}
+
+/** The labels the break and continue statements inside a statement name. */
+function labelsIn(node: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    if ((o.kind === 'break' || o.kind === 'continue') && typeof o.label === 'string') out.push(o.label);
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
+      visit(v);
+    }
+  };
+  visit(node);
+  return out;
 }
 
 /** Every identifier an AST node mentions (to mark what a skipped statement uses). */

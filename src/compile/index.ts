@@ -104,7 +104,9 @@ export async function compileCode(source: string, file: string, arch: Arch, o: C
       // a construct outside the subset is reported only when Go finds no error
       if (e instanceof UnsupportedError) throw new GoErrors(soft);
       // a variable initialized by the malformed literal on its line counts as used for gc
-      const typeErrs = reportedErrors(e).filter((x) => !(/ declared but not used$/.test(x.detail) && soft.some((s) => s.pos.line === x.pos.line)));
+      const typeErrs = reportedErrors(e).filter((x) => !(/ declared but not used$/.test(x.detail) && soft.some((s) => s.pos.line === x.pos.line)))
+        // (the checks made once a package compiled: not with the parser's errors)
+        .filter((x) => !/ is not a main package$| is undeclared in the main package$/.test(x.detail));
       throw new GoErrors([...soft, ...typeErrs]);
     }
     if (soft.length) throw new GoErrors(soft);

@@ -312,7 +312,7 @@ describe.each(archCases)('switches and validate (issue 17) on %s', (name, arch) 
       expect(r.time_ns).toBeGreaterThanOrEqual(last.get(r.thread) ?? 0);
       last.set(r.thread, r.time_ns);
     }
-    const seqs = (o: Parameters<typeof switchesCommand>[2]) => {
+    const seqs = (o: Omit<Parameters<typeof switchesCommand>[2], 'color'>) => {
       const c = captureIo();
       return switchesCommand(goProgram, arch, { ...o, json: true, color: false, steps: false }, c.io).then(() => c.out.map((l) => (JSON.parse(l) as { seq: number }).seq));
     };
