@@ -1105,9 +1105,25 @@ class Checker {
         return this.defineStmt(s);
       case 'var':
         for (const spec of s.specs) {
-          const types = this.varSpecTypes(spec);
+          let types: Type[];
+          let used = false;
+          try {
+            types = this.varSpecTypes(spec);
+          } catch (e) {
+            // `var x T = bad`: the error is reported and x is a T all the same, counted as
+            // used (types2's initVar); only an error in T itself makes x invalid
+            const declared = this.declaredTypeOrNull(spec);
+            if (!(e instanceof PosError) || e instanceof UnsupportedError || !declared || spec.names.length !== spec.values.length) throw e;
+            this.report(e);
+            for (const name of identsIn(spec.values)) {
+              const o = this.lookup(name);
+              if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+            }
+            types = spec.names.map(() => declared);
+            used = true;
+          }
           spec.names.forEach((n, i) => {
-            const v: VarObj = { kind: 'var', name: n.name, pos: n.pos, type: types[i]!, owner: this.cur.info, used: false, captured: false, isParam: false };
+            const v: VarObj = { kind: 'var', name: n.name, pos: n.pos, type: types[i]!, owner: this.cur.info, used, captured: false, isParam: false };
             n.obj = v;
             this.declareLocal(this.scope, v);
           });
@@ -1582,6 +1598,18 @@ class Checker {
   }
 
   /** The types of a var spec's names (checks the initializers). */
+  /** The declared type of a var spec when it resolves (without reporting anything), else null. */
+  private declaredTypeOrNull(spec: VarSpec): Type | null {
+    if (!spec.type) return null;
+    const n = this.soft.length;
+    try {
+      const t = this.valueType(spec.type);
+      return this.soft.length === n && t.k !== 'sync' ? t : null;
+    } catch {
+      return null;
+    }
+  }
+
   private varSpecTypes(spec: VarSpec): Type[] {
     const n = spec.names.length;
     const declared = spec.type ? this.typeOf(spec.type) : null;
@@ -2439,14 +2467,14 @@ class Checker {
     const nilSide = isNil(xt) || isNil(yt);
     // an interface compares with a value of a type that implements it
     if (!isUntyped(xt) && !isUntyped(yt) && !identical(xt, yt) && (this.assignableType(xt, yt) || this.assignableType(yt, xt))) {
-      if (under(xt).k !== 'iface' && under(yt).k !== 'iface') this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
+      if (under(xt).k !== 'iface' && under(yt).k !== 'iface') this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y, true);
       for (const o of [x, y]) {
         if (under(o.t!).k !== 'iface' && !comparable(o.t!)) fail(at, `invalid operation: ${text} (incomparable types in type set)`);
       }
       if (op !== '==' && op !== '!=') fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
       return;
     }
-    this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
+    this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y, true);
     const t = isNil(x.t!) ? y.t! : x.t!;
     const u = under(t);
     const ordered = op !== '==' && op !== '!=';
@@ -2467,10 +2495,11 @@ class Checker {
    * Give both operands of a binary operation the same type: an untyped
    * operand takes the other's type; two typed operands must be identical.
    */
-  private matchTypes(e: { text: string; pos: Pos }, x: Expr, y: Expr): void {
+  private matchTypes(e: { text: string; pos: Pos }, x: Expr, y: Expr, comparison = false): void {
     const xt = x.t!;
     const yt = y.t!;
-    const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
+    // types2 reports a mismatch at the start of the operation, or of its second operand in a comparison
+    const mismatch = () => fail(comparison ? y.pos : e.pos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
       if (xt.base === yt.base) return;
       // int, rune and float constants mix; the result is the later kind
@@ -2484,7 +2513,7 @@ class Checker {
       if (xt.base === 'nil' || yt.base === 'nil') {
         fail(e.pos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
       }
-      mismatch(e.pos);
+      mismatch();
     }
     // types2's mayConvert: an untyped constant of a kind that may convert to
     // the other operand's type but does not is "cannot convert"; one of
@@ -2493,7 +2522,7 @@ class Checker {
       const tk = under(t).k;
       const may = ut.base !== 'nil' && tk !== 'iface' && (ut.base === 'bool') === isBoolean(t) && (ut.base === 'string') === isString(t);
       if (may) fail(u.pos, `cannot convert ${u.text} (${this.describeMode(u)}) to ${typeString(t)}`);
-      mismatch(u.pos);
+      mismatch();
     };
     if (isUntyped(xt)) {
       if (!this.untypedFits(xt, yt)) notConvertible(x, xt, yt);
@@ -2508,7 +2537,7 @@ class Checker {
     if (!identical(xt, yt)) {
       // a bidirectional channel compares with a directional one of the same element
       if (xt.k === 'chan' && yt.k === 'chan' && identical(xt.elem, yt.elem) && (xt.dir === 'both' || yt.dir === 'both')) return;
-      mismatch(e.pos);
+      mismatch();
     }
   }
 
