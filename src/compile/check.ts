@@ -33,7 +33,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, GoErrors, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, InvalidByError, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
   BOOL,
@@ -489,7 +489,7 @@ class Checker {
       const recv = this.pkgScope.names.get(fd.recv!.typeName);
       const n = this.soft.length;
       this.guard(() => methods.push(this.declareMethod(fd)), []);
-      if (this.soft.length > n && recv && recv.kind === 'type' && recv.type?.k === 'named') recv.invalid ??= new SkippedError(fd.recv!.typePos, 'method declaration failed');
+      if (this.soft.length > n && recv && recv.kind === 'type' && recv.type?.k === 'named') recv.invalid ??= new InvalidByError(fd.recv!.typePos, 'method declaration failed');
     }
     for (const o of funcObjs) if (o.decl && !o.invalid) this.guard(() => (o.type = this.signature(o.decl!.sig)), [o]);
 
@@ -653,7 +653,7 @@ class Checker {
     const inv = e instanceof UnsupportedError ? e : this.report(e);
     if (!(inv instanceof SkippedError)) this.unsupportedErrors.push(inv);
     for (const o of objs) o.invalid = inv;
-    return new SkippedError(inv.pos, inv.detail);
+    return inv instanceof InvalidByError ? new InvalidByError(inv.pos, inv.detail) : new SkippedError(inv.pos, inv.detail);
   }
 
   // ---- types -----------------------------------------------------------------------------
@@ -1033,8 +1033,28 @@ class Checker {
       // statement declares is invalid, so that its uses report nothing more
       // (types2's invalid operands; gogo-emu skips the statements using them)
       const skipped = e instanceof UnsupportedError ? e : this.report(e);
+      if (!(e instanceof UnsupportedError) || e instanceof InvalidByError) this.reportUndefinedIn(s, e);
       this.skip(skipped, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
       (s as { skipped?: boolean }).skipped = true;
+    }
+  }
+
+  /**
+   * After an error in a simple statement, the other undefined names in its
+   * expressions: types2 evaluates every operand, argument and element even
+   * when another fails (check.use), so each gets its "undefined: x". Only
+   * names in expression places are looked at (not the new names of :=, not
+   * composite literal keys, not inside function literals or types).
+   */
+  private reportUndefinedIn(s: Stmt, first: PosError): void {
+    if (!['expr', 'send', 'incdec', 'assign', 'define', 'var', 'const', 'return', 'go', 'defer'].includes(s.kind)) return;
+    if (reportedErrors(first).length !== 1) return;
+    const roots: unknown[] =
+      s.kind === 'define' ? s.rhs : s.kind === 'var' || s.kind === 'const' ? s.specs.map((sp) => sp.values) : [s];
+    for (const id of expressionIdents(roots)) {
+      if (id.name === '_' || this.lookup(id.name)) continue;
+      if (id.pos.line === first.pos.line && id.pos.col === first.pos.col) continue;
+      this.soft.push(new PosError(id.pos, `undefined: ${id.name}`));
     }
   }
 
@@ -1064,7 +1084,7 @@ class Checker {
    */
   private report(e: PosError): SkippedError {
     for (const x of reportedErrors(e)) this.soft.push(x);
-    return new SkippedError(e.pos, e.detail);
+    return new InvalidByError(e.pos, e.detail);
   }
 
   /** Record an unsupported construct, mark the names it mentions as used and declare what it declares (invalid). */
@@ -3086,7 +3106,43 @@ function exprString(e: Expr): string {
 /** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */
 function skipIfInvalid(o: Obj): void {
   const inv = (o as { invalid?: UnsupportedError }).invalid;
-  if (inv) throw new SkippedError(inv.pos, inv.detail);
+  if (inv) throw inv instanceof InvalidByError ? new InvalidByError(inv.pos, inv.detail) : new SkippedError(inv.pos, inv.detail);
+}
+
+/** The identifiers of a statement's parts that are looked up as expressions (see reportUndefinedIn), in source order. */
+function expressionIdents(roots: unknown[]): Ident[] {
+  const out: Ident[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    switch (o.kind) {
+      case 'ident':
+        out.push(o as unknown as Ident);
+        return;
+      case 'funclit':
+      case 'typeexpr':
+        return;
+      case 'selector':
+        visit(o.x);
+        return;
+      case 'composite':
+        for (const el of o.elems as { value: unknown }[]) visit(el.value);
+        return;
+    }
+    if (typeof o.kind === 'string' && /^t[a-z]+$/.test(o.kind) && o.kind !== 'type') return; // a type expression
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved' || k === 'type') continue;
+      visit(v);
+    }
+  };
+  visit(roots);
+  return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
 
 /** The labels the break and continue statements inside a statement name. */

@@ -118,6 +118,9 @@ export class UnsupportedError extends PosError {}
 /** A construct that depends on one outside the subset (skipped; the first cause is reported). */
 export class SkippedError extends UnsupportedError {}
 
+/** A construct that depends on a declaration Go reported an error in (types2's invalid operands: skipped silently). */
+export class InvalidByError extends SkippedError {}
+
 export function unsupported(pos: Pos, what: string): never {
   throw new UnsupportedError(pos, `unsupported: ${what}`);
 }
