@@ -63,7 +63,8 @@ for (const s of sources) {
   try {
     await compileProgram(s, 'prog.go', archByName(arch));
   } catch (e) {
-    mineAll = (e as Error).message.split('\n').map((l) => /^prog\.go:(.*)$/.exec(l)?.[1] ?? l);
+    // (tab-indented continuation lines left out, as goErrorLines leaves out Go's)
+    mineAll = (e as Error).message.split('\n').filter((l) => !l.startsWith('\t')).map((l) => /^prog\.go:(.*)$/.exec(l)?.[1] ?? l);
   }
   if (mineAll === undefined) continue; // gogo-emu accepts it: an accept/reject disagreement, the fuzzer's business
   both++;

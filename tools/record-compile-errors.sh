@@ -25,7 +25,7 @@ for name in "${names[@]}"; do
     for run in 1 2 3; do
       rm -rf "$work/p" && mkdir -p "$work/p" && cp "$dir/$name.go" "$work/p/prog.go"
       out=$(cd "$work/p" && GOARCH=$arch GOARM=7 "$GO" build -o /dev/null prog.go 2>&1 || true)
-      out=$(printf '%s\n' "$out" | grep -v '^# ' | sed 's#^\./prog\.go:#prog.go:#')
+      out=$(printf '%s\n' "$out" | grep -v '^# ' | sed -E 's#^(\t?)\./prog\.go:#\1prog.go:#')
       if [[ $run == 1 ]]; then first=$out; elif [[ "$out" != "$first" ]]; then
         echo "record-compile-errors: $name ($arch): go build printed different errors on run $run" >&2; exit 1
       fi

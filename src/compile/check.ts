@@ -33,7 +33,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, GoErrors, InvalidByError, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, InvalidByError, otherDeclaration, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
   BOOL,
@@ -392,8 +392,14 @@ class Checker {
     for (const imp of f.imports) {
       if (!STD_PACKAGES.has(imp.path)) fail(imp.pos, `package ${imp.path} is not in GOROOT (/usr/lib/go-1.19/src/${imp.path})`);
       const name = imp.name ?? imp.path.slice(imp.path.lastIndexOf('/') + 1);
-      if (fileScope.names.has(name)) fail(imp.namePos ?? imp.pos, `${name} redeclared in this block`);
       const p: PkgObj = { kind: 'pkg', name, path: imp.path, pos: imp.pos, namePos: imp.namePos, used: false };
+      if (fileScope.names.has(name)) {
+        // reported, and left out of scope: so it is also never used
+        const prev = fileScope.names.get(name) as PkgObj;
+        this.report(new PosError(imp.namePos ?? imp.pos, `${name} redeclared in this block`, otherDeclaration(prev.namePos ?? prev.pos, name)));
+        pkgs.push(p);
+        continue;
+      }
       // a package outside the subset is recorded (reported only if Go finds no error) and its uses are skipped
       if (!PACKAGES.includes(imp.path)) this.guard(() => unsupported(imp.pos, `import "${imp.path}" (supported: ${PACKAGES.map((x) => `"${x}"`).join(', ')})`), [p]);
       else if (name === '_' || name === '.') this.guard(() => unsupported(imp.namePos!, name === '_' ? 'blank imports' : 'dot imports'), [p]);
@@ -407,8 +413,11 @@ class Checker {
     const initDecls: FuncDecl[] = [];
     const declare = (name: string, p: Pos, o: Obj) => {
       if (name === '_') return;
-      if (this.pkgScope.names.has(name)) fail(p, `${name} redeclared in this block`);
-      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
+      // (reported; the first declaration keeps the name)
+      const prev = this.pkgScope.names.get(name);
+      if (prev) return void this.report(new PosError(p, `${name} redeclared in this block`, otherDeclaration(objPos(prev) ?? p, name)));
+      const imp = fileScope.names.get(name) as PkgObj | undefined;
+      if (imp) return void this.report(new PosError(p, `${name} already declared through import of package ${imp.path.slice(imp.path.lastIndexOf('/') + 1)} ("${imp.path}")`, otherDeclaration(imp.namePos ?? imp.pos, name)));
       this.pkgScope.names.set(name, o);
     };
     const methodDecls: FuncDecl[] = [];
@@ -672,6 +681,8 @@ class Checker {
 
   private readonly namedTypes: NamedType[] = [];
   private localTypeCount = 0;
+  /** where each method's name is declared (for "other declaration of M") */
+  private readonly methodPos = new Map<Method, Pos>();
   /** method bodies -> their declarations (to find the receiver when checking the body) */
   private readonly methodBodies = new Map<Block, FuncDecl>();
 
@@ -749,11 +760,13 @@ class Checker {
     const named = o.type;
     if (named.k !== 'named' || named.pkg !== 'main') fail(r.typePos, `cannot define new methods on non-local type ${typeString(named)}`);
     if (named.under.k === 'ptr' || named.under.k === 'iface') fail(r.typePos, `invalid receiver type ${r.typeName} (pointer or interface type)`);
-    if (fd.name !== '_' && named.methods.some((m) => m.name === fd.name)) fail(fd.namePos, `method ${r.typeName}.${fd.name} already declared`);
+    const dup = fd.name !== '_' ? named.methods.find((m) => m.name === fd.name) : undefined;
+    if (dup) throw new PosError(fd.namePos, `${r.typeName}.${fd.name} redeclared in this block`, otherDeclaration(this.methodPos.get(dup) ?? fd.namePos, fd.name));
     if (named.under.k === 'struct' && named.under.fields.some((f) => f.name === fd.name)) fail(fd.namePos, `field and method with the same name ${fd.name}`);
     const type = this.signature(fd.sig);
     const symbol = r.ptr ? `main.(*${named.name}).${fd.name}` : `main.${named.name}.${fd.name}`;
     const method: Method = { name: fd.name, ptrRecv: r.ptr, type, symbol, line: fd.pos.line };
+    this.methodPos.set(method, fd.namePos);
     if (fd.name !== '_') named.methods.push(method);
     named.methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const recvType: Type = r.ptr ? { k: 'ptr', elem: named } : named;
@@ -829,8 +842,9 @@ class Checker {
           const ft = this.typeOf(fd.type);
           const t = ft.k === 'sync' ? ft : this.valueType(fd.type);
           const add = (name: string, p: Pos, embedded: boolean) => {
-            if (name !== '_' && seen.has(name)) fail(p, `${name} redeclared`);
-            seen.set(name, p);
+            // (reported; the struct keeps the field, as types2's does)
+            if (name !== '_' && seen.has(name)) this.report(new PosError(p, `${name} redeclared`, otherDeclaration(seen.get(name)!, name)));
+            if (!seen.has(name)) seen.set(name, p);
             fields.push({ name, type: t, embedded });
           };
           if (fd.names) for (const n of fd.names) add(n.name, n.pos, false);
@@ -967,7 +981,8 @@ class Checker {
 
   private declareLocal(scope: Scope, o: Obj & { name: string; pos: Pos }): void {
     if (o.name === '_') return;
-    if (scope.names.has(o.name)) fail(o.pos, `${o.name} redeclared in this block`);
+    const prev = scope.names.get(o.name);
+    if (prev) throw new PosError(o.pos, `${o.name} redeclared in this block`, otherDeclaration(objPos(prev) ?? o.pos, o.name));
     scope.names.set(o.name, o);
     if (o.kind === 'var' && !o.isParam) this.locals.push(o);
   }
@@ -1034,7 +1049,7 @@ class Checker {
       // (types2's invalid operands; gogo-emu skips the statements using them)
       const skipped = e instanceof UnsupportedError ? e : this.report(e);
       if (!(e instanceof UnsupportedError) || e instanceof InvalidByError) this.reportUndefinedIn(s, e);
-      this.skip(skipped, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
+      this.skip(skipped, s.kind === 'bad' ? s.idents : usedIdentsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
       (s as { skipped?: boolean }).skipped = true;
     }
   }
@@ -1049,13 +1064,21 @@ class Checker {
   private reportUndefinedIn(s: Stmt, first: PosError): void {
     if (!['expr', 'send', 'incdec', 'assign', 'define', 'var', 'const', 'return', 'go', 'defer'].includes(s.kind)) return;
     if (reportedErrors(first).length !== 1) return;
+    const undefinedIn = (roots: unknown[]) => expressionIdents(roots).filter((id) => id.name !== '_' && !this.lookup(id.name));
+    const at = (id: Ident) => new PosError(id.pos, `undefined: ${id.name}`);
+    const same = (id: Ident) => id.pos.line === first.pos.line && id.pos.col === first.pos.col;
+    if (s.kind === 'assign' && s.op === '=') {
+      // types2 evaluates the right-hand side first (assignVars), then the left
+      const lhs = undefinedIn(s.lhs);
+      if (first.detail.startsWith('undefined: ') && lhs.some(same) && this.soft[this.soft.length - 1] === first) {
+        this.soft.pop();
+        for (const id of [...undefinedIn(s.rhs), ...lhs]) this.soft.push(same(id) ? first : at(id));
+        return;
+      }
+    }
     const roots: unknown[] =
       s.kind === 'define' ? s.rhs : s.kind === 'var' || s.kind === 'const' ? s.specs.map((sp) => sp.values) : [s];
-    for (const id of expressionIdents(roots)) {
-      if (id.name === '_' || this.lookup(id.name)) continue;
-      if (id.pos.line === first.pos.line && id.pos.col === first.pos.col) continue;
-      this.soft.push(new PosError(id.pos, `undefined: ${id.name}`));
-    }
+    for (const id of undefinedIn(roots)) if (!same(id)) this.soft.push(at(id));
   }
 
   /**
@@ -1199,7 +1222,8 @@ class Checker {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
           if (!spec.alias) o.type = this.newNamed(spec.name, ++this.localTypeCount);
           if (spec.name !== '_') {
-            if (this.scope.names.has(spec.name)) fail(spec.namePos, `${spec.name} redeclared in this block`);
+            const prev = this.scope.names.get(spec.name);
+            if (prev) throw new PosError(spec.namePos, `${spec.name} redeclared in this block`, otherDeclaration(objPos(prev) ?? spec.namePos, spec.name));
             this.scope.names.set(spec.name, o);
           }
           this.resolveTypeObj(o);
@@ -3143,6 +3167,26 @@ function expressionIdents(roots: unknown[]): Ident[] {
   };
   visit(roots);
   return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+/** The identifiers a statement uses: not the names a declaration or := declares (a failed declaration uses only its values and types). */
+function usedIdentsIn(s: Stmt): string[] {
+  if (s.kind === 'define') return identsIn(s.rhs);
+  if (s.kind === 'var') return identsIn(s.specs.map((sp) => [sp.type, sp.values]));
+  if (s.kind === 'const') return identsIn(s.specs.map((sp) => [sp.type, sp.values]));
+  return identsIn(s);
+}
+
+/** Where an object is declared (its name), when known. */
+function objPos(o: Obj): Pos | undefined {
+  switch (o.kind) {
+    case 'pkg':
+      return o.namePos ?? o.pos;
+    case 'type':
+      return o.spec?.namePos ?? (o as { pos?: Pos }).pos;
+    default:
+      return (o as { pos?: Pos }).pos;
+  }
 }
 
 /** The labels the break and continue statements inside a statement name. */

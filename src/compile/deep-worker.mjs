@@ -13,6 +13,6 @@ try {
   const code = await compileCode(workerData.source, workerData.file, archByName(workerData.arch), { deep: true });
   parentPort.postMessage({ ok: code });
 } catch (e) {
-  if (e instanceof PosError) parentPort.postMessage({ pos: e.pos, detail: e.detail, reported: e instanceof GoErrors ? e.reported.map((x) => ({ pos: x.pos, detail: x.detail })) : undefined });
+  if (e instanceof PosError) parentPort.postMessage({ pos: e.pos, detail: e.detail, also: e.also, reported: e instanceof GoErrors ? e.reported.map((x) => ({ pos: x.pos, detail: x.detail, also: x.also })) : undefined });
   else parentPort.postMessage({ error: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
 }

@@ -14,18 +14,24 @@ export interface Pos {
  * UserError so that the CLI prints it as one line, without a stack trace.
  */
 export class CompileError extends UserError {
-  /** every error printed, in gc's order (the first is line:col: detail); the message has one line each */
-  readonly errors: { line: number; col: number; detail: string }[];
+  /**
+   * every error printed, in gc's order (the first is line:col: detail); the
+   * message has one line each, and under it a tab-indented line for each of
+   * its notes, as gc prints them
+   */
+  readonly errors: { line: number; col: number; detail: string; also?: readonly Note[] }[];
   constructor(
     readonly file: string,
     readonly line: number,
     readonly col: number,
     readonly detail: string,
-    more: { line: number; col: number; detail: string }[] = [],
+    more: { line: number; col: number; detail: string; also?: readonly Note[] }[] = [],
+    also: readonly Note[] = [],
   ) {
-    super([{ line, col, detail }, ...more].map((e) => `${file}:${e.line}:${e.col}: ${e.detail}`).join('\n'));
+    const all = [{ line, col, detail, also }, ...more];
+    super(all.map((e) => [`${file}:${e.line}:${e.col}: ${e.detail}`, ...(e.also ?? []).map((n) => `\t${file}:${n.line}:${n.col}: ${n.detail}`)].join('\n')).join('\n'));
     this.name = 'CompileError';
-    this.errors = [{ line, col, detail }, ...more];
+    this.errors = all;
   }
 }
 
@@ -37,10 +43,24 @@ export class PosError extends Error {
   constructor(
     readonly pos: Pos,
     readonly detail: string,
+    /** types2's continuation lines ("\tfile:line:col: other declaration of x"), printed under the error */
+    readonly also: readonly Note[] = [],
   ) {
     super(detail);
     this.name = 'PosError';
   }
+}
+
+/** A continuation line of an error, at its own position. */
+export interface Note {
+  line: number;
+  col: number;
+  detail: string;
+}
+
+/** The note types2 adds to a redeclaration: where the other declaration is. */
+export function otherDeclaration(pos: Pos, name: string): Note[] {
+  return [{ line: pos.line, col: pos.col, detail: `other declaration of ${name}` }];
 }
 
 /**
@@ -73,6 +93,8 @@ export const GC_MAX_ERRORS = 10;
  */
 export function gcErrorLines(reported: PosError[]): PosError[] {
   const kept: PosError[] = [];
+  // (gc compares whole messages, continuation lines included)
+  const msg = (e: PosError) => e.detail + e.also.map((n) => `\n${n.line}:${n.col}:${n.detail}`).join('');
   let lastSyntax = 0;
   let lastOther = 0;
   let lastMsg = '';
@@ -82,9 +104,9 @@ export function gcErrorLines(reported: PosError[]): PosError[] {
       if (e.pos.line === lastSyntax) continue;
       lastSyntax = e.pos.line;
     } else {
-      if (e.pos.line === lastOther && e.detail === lastMsg) continue;
+      if (e.pos.line === lastOther && msg(e) === lastMsg) continue;
       lastOther = e.pos.line;
-      lastMsg = e.detail;
+      lastMsg = msg(e);
     }
     kept.push(e);
     if (kept.length >= GC_MAX_ERRORS) {
@@ -93,7 +115,7 @@ export function gcErrorLines(reported: PosError[]): PosError[] {
     }
   }
   const sorted = kept.map((e, i) => ({ e, i })).sort((a, b) => a.e.pos.line - b.e.pos.line || a.e.pos.col - b.e.pos.col || a.i - b.i).map((x) => x.e);
-  const out = sorted.filter((e, i) => i === 0 || !(e.pos.line === sorted[i - 1]!.pos.line && e.pos.col === sorted[i - 1]!.pos.col && e.detail === sorted[i - 1]!.detail));
+  const out = sorted.filter((e, i) => i === 0 || !(e.pos.line === sorted[i - 1]!.pos.line && e.pos.col === sorted[i - 1]!.pos.col && msg(e) === msg(sorted[i - 1]!)));
   if (tooMany) out.push(new PosError(tooMany, 'too many errors'));
   return out;
 }

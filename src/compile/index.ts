@@ -75,9 +75,9 @@ export async function compileProgram(source: string, file: string, arch: Arch, o
   } catch (e) {
     if (e instanceof GoErrors) {
       const [first, ...more] = e.printed();
-      throw new CompileError(file, first!.pos.line, first!.pos.col, first!.detail, more.map((x) => ({ ...x.pos, detail: x.detail })));
+      throw new CompileError(file, first!.pos.line, first!.pos.col, first!.detail, more.map((x) => ({ ...x.pos, detail: x.detail, also: x.also })), first!.also);
     }
-    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail);
+    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail, [], e.also);
     throw e;
   }
   const { blocks } = code;
