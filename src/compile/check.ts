@@ -787,7 +787,7 @@ class Checker {
         const o = this.lookup(te.name);
         if (!o) fail(te.pos, `undefined: ${te.name}`);
         skipIfInvalid(o);
-        if (o.kind !== 'type') fail(te.pos, `${te.name} is not a type`);
+        if (o.kind !== 'type') fail(te.pos, `${te.name}${o.kind === 'builtin' ? ' (built-in)' : ''} is not a type`);
         this.resolveTypeObj(o);
         if (!o.type) unsupported(te.pos, `type ${te.name}`);
         return o.type;

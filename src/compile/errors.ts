@@ -120,6 +120,9 @@ export function gcErrorLines(reported: PosError[]): PosError[] {
   return out;
 }
 
+/** An error of gc's scanner (a malformed literal, an invalid character): what contains it is a bad operand for types2. */
+export class ScanError extends PosError {}
+
 /** `e` as the errors it stands for, in reporting order. */
 export function reportedErrors(e: PosError): PosError[] {
   return e instanceof GoErrors ? e.reported : [e];

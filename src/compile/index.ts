@@ -30,7 +30,7 @@ import type { Arch } from '../arch/types.ts';
 import { backendFor } from './backend/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
-import { CompileError, GoErrors, PosError, reportedErrors, UnsupportedError } from './errors.ts';
+import { CompileError, GoErrors, PosError, reportedErrors, ScanError, UnsupportedError } from './errors.ts';
 import { lowerProgram } from './lower.ts';
 import { goAsmConst } from '../go119/goasm.ts';
 import { compileOnLargeStack } from './deep.ts';
@@ -104,7 +104,9 @@ export async function compileCode(source: string, file: string, arch: Arch, o: C
       // a construct outside the subset is reported only when Go finds no error
       if (e instanceof UnsupportedError) throw new GoErrors(soft);
       // a variable initialized by the malformed literal on its line counts as used for gc
+      // and types2 sees a malformed literal as an invalid operand: what uses it on its line reports nothing
       const typeErrs = reportedErrors(e).filter((x) => !(/ declared but not used$/.test(x.detail) && soft.some((s) => s.pos.line === x.pos.line)))
+        .filter((x) => !soft.some((s) => s instanceof ScanError && s.pos.line === x.pos.line))
         // (the checks made once a package compiled: not with the parser's errors)
         .filter((x) => !/ is not a main package$| is undeclared in the main package$/.test(x.detail));
       throw new GoErrors([...soft, ...typeErrs]);

@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
 import type { BadNode, Block, Clause, CommClause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
-import { fail, GoErrors, type Pos, PosError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, type Pos, PosError, ScanError, unsupported, UnsupportedError } from './errors.ts';
 import { checkSyntax, TooDeep } from './syntax.ts';
 import { parseFloatLit } from './floats.ts';
 
@@ -87,7 +87,7 @@ export async function parseGo(source: string, o: ParseOptions = {}): Promise<Sou
     if (!o.deep) throw new TooDeepForThisThread();
     fail({ line: e.line, col: e.col }, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
   }
-  const synErrors = syn.errors.map((x) => new PosError({ line: x.line, col: x.col }, x.msg));
+  const synErrors = syn.errors.map((x) => (x.scanner ? new ScanError({ line: x.line, col: x.col }, x.msg) : new PosError({ line: x.line, col: x.col }, x.msg)));
   if (syn.first && syn.fatal) throw new GoErrors(synErrors);
   // what gc skipped or could not read is blanked out (same byte length, so positions stay)
   let text = source;

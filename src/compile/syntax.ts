@@ -30,6 +30,8 @@ export interface SyntaxIssue {
   line: number;
   col: number;
   msg: string;
+  /** the scanner's (a malformed literal, an invalid character): gc's checker sees a bad operand there */
+  scanner?: boolean;
 }
 
 /** Thrown when the nesting limit given to checkSyntax is exceeded. */
@@ -1269,7 +1271,7 @@ class Parser extends Scanner {
     src: Uint8Array,
     private readonly maxDepth: number,
   ) {
-    super(src, (line, col, msg) => this.record(line, col, msg));
+    super(src, (line, col, msg) => this.record(line, col, msg, true));
   }
 
   // nesting guard: every recursive production calls in() and out()
@@ -1280,8 +1282,8 @@ class Parser extends Scanner {
     this.depth--;
   }
 
-  private record(line: number, col: number, msg: string): void {
-    this.errors.push({ line, col, msg });
+  private record(line: number, col: number, msg: string, scanner = false): void {
+    this.errors.push(scanner ? { line, col, msg, scanner } : { line, col, msg });
     this.first = true;
     // gc gives up at its tenth error (base.ErrorfAt; one syntax error per
     // line, a repeated message on a line once): so does recognition
