@@ -1034,8 +1034,15 @@ class Checker {
       this.stmtChecked(s);
     } catch (e) {
       if (!(e instanceof PosError)) throw e;
-      // variables it declared before it stopped (in its header, say) are not reported unused
+      // variables it declared before it stopped (in its header, say) are not reported unused,
+      // nor those := assigns to (types2's initVar marks a variable whose assignment failed used)
       for (const v of this.locals.slice(saved.locals)) v.used = true;
+      if (s.kind === 'define') {
+        for (const id of s.lhs) {
+          const o = this.scope.names.get(id.name);
+          if (o && o.kind === 'var') o.used = true;
+        }
+      }
       // the statement stopped part-way: back to where it started
       Object.assign(this, { scope: saved.scope, fn: saved.fn, iota: saved.iota, refSink: saved.refSink });
       if (this.fn) this.fn.breakables.length = saved.breakables;
@@ -1533,7 +1540,7 @@ class Checker {
       const types = this.multiValue(rhs[0]!, lhs.length);
       lhs.forEach((l, i) => {
         const v = this.lhs(l, false);
-        if (v && !this.assignableType(types[i]!, v.type)) fail(rhs[0]!.pos, `cannot use ${rhs[0]!.text} (value of type ${typeString(types[i])}) as ${typeString(v.type)} value in assignment`);
+        if (v && !this.assignableType(types[i]!, v.type)) fail(rhs[0]!.pos, `cannot use ${rhs[0]!.text} (value of type ${typeString(types[i])}) as type ${typeString(v.type)} in assignment`);
       });
       return;
     }
@@ -1598,11 +1605,35 @@ class Checker {
   }
 
   private defineStmt(s: Extract<Stmt, { kind: 'define' }>): void {
+    // the names first (types2's shortVarDecl): which are new, which are assigned
+    let fresh = 0;
+    const seen = new Set<string>();
+    const existing: (VarObj | undefined)[] = [];
+    s.fresh = s.lhs.map((id, i) => {
+      if (id.name === '_') return false;
+      if (seen.has(id.name)) fail(id.pos, `${id.name} repeated on left side of :=`);
+      seen.add(id.name);
+      const prev = this.scope.names.get(id.name);
+      if (prev) {
+        if (prev.kind !== 'var') fail(id.pos, `cannot assign to ${id.name} (neither addressable nor a map index expression)`);
+        existing[i] = prev;
+        return false;
+      }
+      fresh++;
+      return true;
+    });
+    // (reported, and the values are still checked against the variables)
+    if (fresh === 0) this.report(new PosError(s.opPos, 'no new variables on left side of :='));
     let types: Type[];
     this.singleAssignMismatch(s.lhs.length, s.rhs);
     if (s.lhs.length === s.rhs.length) {
-      types = s.rhs.map((r) => {
+      types = s.rhs.map((r, i) => {
         const t = this.value(r);
+        const v = existing[i];
+        if (v) {
+          this.assignable(r, v.type, 'assignment');
+          return v.type;
+        }
         if (t.k === 'untyped') {
           if (t.base === 'nil') fail(r.pos, 'use of untyped nil in assignment');
           this.convertUntyped(r, defaultType(t), 'assignment');
@@ -1612,27 +1643,20 @@ class Checker {
       });
     } else if (s.rhs.length === 1) {
       types = this.multiValue(s.rhs[0]!, s.lhs.length);
+      existing.forEach((v, i) => {
+        if (v && !this.assignableType(types[i]!, v.type)) fail(s.rhs[0]!.pos, `cannot use ${s.rhs[0]!.text} (value of type ${typeString(types[i])}) as type ${typeString(v.type)} in assignment`);
+      });
     } else {
       fail(s.rhs[0]!.pos, `assignment mismatch: ${s.lhs.length} variable${s.lhs.length > 1 ? 's' : ''} but ${s.rhs.length} value${s.rhs.length > 1 ? 's' : ''}`);
     }
-    let fresh = 0;
-    const seen = new Set<string>();
-    s.fresh = s.lhs.map((id, i) => {
-      if (id.name === '_') return false;
-      if (seen.has(id.name)) fail(id.pos, `${id.name} repeated on left side of :=`);
-      seen.add(id.name);
-      const existing = this.scope.names.get(id.name);
-      if (existing) {
-        if (existing.kind !== 'var') fail(id.pos, `cannot assign to ${id.name} (neither addressable nor a map index expression)`);
-        id.obj = existing;
-        this.noteVarRef(existing);
-        if (!this.assignableType(types[i]!, existing.type)) fail(s.rhs[Math.min(i, s.rhs.length - 1)]!.pos, `cannot use ${s.rhs[Math.min(i, s.rhs.length - 1)]!.text} (value of type ${typeString(types[i])}) as ${typeString(existing.type)} value in assignment`);
-        return false;
+    s.lhs.forEach((id, i) => {
+      const v = existing[i];
+      if (v) {
+        id.obj = v;
+        this.noteVarRef(v);
       }
-      fresh++;
-      return true;
     });
-    if (fresh === 0) fail(s.opPos, 'no new variables on left side of :=');
+    if (fresh === 0) return;
     s.lhs.forEach((id, i) => {
       if (!s.fresh![i]) return;
       const v: VarObj = { kind: 'var', name: id.name, pos: id.pos, type: types[i]!, owner: this.cur.info, used: false, captured: false, isParam: false };
@@ -1641,7 +1665,6 @@ class Checker {
     });
   }
 
-  /** The types of a var spec's names (checks the initializers). */
   /** The declared type of a var spec when it resolves (without reporting anything), else null. */
   private declaredTypeOrNull(spec: VarSpec): Type | null {
     if (!spec.type) return null;
@@ -1654,6 +1677,7 @@ class Checker {
     }
   }
 
+  /** The types of a var spec's names (checks the initializers). */
   private varSpecTypes(spec: VarSpec): Type[] {
     const n = spec.names.length;
     const declared = spec.type ? this.typeOf(spec.type) : null;
@@ -1682,7 +1706,7 @@ class Checker {
       types = this.multiValue(spec.values[0]!, n);
       if (declared) {
         types.forEach((t) => {
-          if (!this.assignableType(t, declared)) fail(spec.values[0]!.pos, `cannot use ${spec.values[0]!.text} (value of type ${typeString(t)}) as ${typeString(declared)} value in assignment`);
+          if (!this.assignableType(t, declared)) fail(spec.values[0]!.pos, `cannot use ${spec.values[0]!.text} (value of type ${typeString(t)}) as type ${typeString(declared)} in assignment`);
         });
         types = types.map(() => declared);
       }
