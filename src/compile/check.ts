@@ -1584,7 +1584,7 @@ class Checker {
   private opAssign(s: Extract<Stmt, { kind: 'assign' }>): void {
     if (s.lhs.length !== 1 || s.rhs.length !== 1) fail(s.opPos, `assignment operation ${s.op} requires single-valued expressions`);
     const v = this.lhs(s.lhs[0]!, true);
-    if (!v) fail(s.lhs[0]!.pos, 'cannot use _ as value');
+    if (!v) fail(s.lhs[0]!.pos, 'cannot use _ as value or type');
     const op = s.op.slice(0, -1);
     const l = s.lhs[0]!;
     l.t = v.type;
@@ -1748,7 +1748,7 @@ class Checker {
     const x = unparen(e);
     if (x.kind === 'ident') {
       if (x.name === '_') {
-        if (use) fail(x.pos, 'cannot use _ as value');
+        if (use) fail(x.pos, 'cannot use _ as value or type');
         return null;
       }
       const o = this.lookup(x.name);
@@ -1931,7 +1931,7 @@ class Checker {
   }
 
   private ident(e: Ident): void {
-    if (e.name === '_') fail(e.pos, 'cannot use _ as value');
+    if (e.name === '_') fail(e.pos, 'cannot use _ as value or type');
     const o = this.lookup(e.name);
     if (!o) fail(e.pos, `undefined: ${e.name}`);
     skipIfInvalid(o);
@@ -2209,6 +2209,12 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
+    // untyped integer constants keep 512 bits (types2's overflow): past that, "constant shift overflow" at the operator
+    if (e.t && isUntyped(e.t) && typeof e.cv === 'bigint' && (e.cv < 0n ? -e.cv : e.cv).toString(2).length > 512) {
+      const ops2: Record<string, string> = { '+': 'addition', '-': 'subtraction', '^': 'bitwise XOR', '*': 'multiplication', '<<': 'shift' };
+      const name = e.kind === 'binary' ? (ops2[e.op] ?? '') : e.kind === 'unary' && e.op === '^' ? 'bitwise complement' : '';
+      fail(e.kind === 'binary' ? e.opPos : e.pos, `constant ${name} overflow`);
+    }
     if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
       const f = ratToFloat64(toRat(e.cv as bigint | Rat));
       if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
@@ -2287,12 +2293,15 @@ class Checker {
   private shift(e: Extract<Expr, { kind: 'binary' }>): void {
     const { x, y, op } = e;
     const yt = y.t!;
+    const yDesc = y.cv !== undefined ? this.describeMode(y) : '';
     if (yt.k === 'untyped' && yt.base !== 'int' && yt.base !== 'rune') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
     if (!isInteger(yt)) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
     if (y.cv !== undefined) {
       const c = y.cv as bigint;
       if (c < 0n) fail(y.pos, `invalid operation: negative shift count ${y.text}`);
-      if (isUntyped(yt)) this.convertUntyped(y, INT, 'shift');
+      // an untyped count must be representable as a uint (types2's shift; the width of uint is the target's)
+      if (isUntyped(yt) && !fitsIntType(c, UINT, this.W)) fail(y.pos, `${y.text} (${yDesc}) overflows uint`);
+      if (isUntyped(yt)) this.convertUntyped(y, UINT, 'shift');
     }
     // an untyped float constant with an integer value shifts as an untyped int
     if (isRat(x.cv) && x.cv.isInt() && x.t!.k === 'untyped') {
@@ -2303,7 +2312,8 @@ class Checker {
     if (!isInteger(xt)) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
     if (x.cv !== undefined && y.cv !== undefined) {
       const c = y.cv as bigint;
-      if (c > 10000n) fail(y.pos, `invalid shift count ${y.text}`);
+      // (types2's bound for constant shifts: 1023 - 1 + 52)
+      if (c > 1074n) fail(y.pos, `invalid operation: invalid shift count ${y.text} (${yDesc})`);
       e.t = xt;
       e.cv = op === '<<' ? (x.cv as bigint) << c : (x.cv as bigint) >> c;
       this.checkTypedConst(e);
@@ -2323,7 +2333,7 @@ class Checker {
     if (i.cv !== undefined) {
       const v = i.cv as bigint;
       if (v < 0n) fail(i.pos, `invalid argument: ${what} ${i.text} (${this.describeMode(i)}) must not be negative`);
-      if (len !== null && v >= BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len}]`);
+      if (len !== null && v >= BigInt(len)) fail(i.pos, `invalid argument: index ${v} out of bounds [0:${len}]`);
     }
     if (isUntyped(t)) this.convertUntyped(i, INT, 'index');
   }
@@ -2385,7 +2395,7 @@ class Checker {
       this.checkIndex(i, null);
       if (i.cv !== undefined) {
         const v = i.cv as bigint;
-        if (len !== null && v > BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len + 1}]`);
+        if (len !== null && v > BigInt(len)) fail(i.pos, `invalid argument: index ${v} out of bounds [0:${len + 1}]`);
         if (consts.length && v < consts[consts.length - 1]!) fail(i.pos, `invalid slice indices: ${v} < ${consts[consts.length - 1]}`);
         consts.push(v);
       }
@@ -3119,6 +3129,9 @@ class Checker {
       return same ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
+    // types2's operand modes of a receive, a type assertion and a map index
+    if ((x.kind === 'unary' && x.op === '<-') || (x.kind === 'assert' && x.type)) return `comma, ok expression of type ${typeString(t)}`;
+    if (x.kind === 'index' && x.x.t && under(x.x.t).k === 'map') return `map index expression of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
 }
