@@ -2217,12 +2217,13 @@ class Checker {
     }
     if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
       const f = ratToFloat64(toRat(e.cv as bigint | Rat));
-      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(under(e.t))}`);
       e.cv = float64ToRat(f);
       return;
     }
     if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
-      fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      // (types2's representable checks against the underlying basic type, and names it)
+      fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(under(e.t))}`);
     }
   }
 
