@@ -266,6 +266,11 @@ class Scanner {
    * pipeline (see SyntaxResult).
    */
   readonly blanks: { start: number; end: number; text: string }[] = [];
+  /** the current token is the first thing on its line (gc's scanner.blank) */
+  protected blankLine = false;
+
+  /** a //go: directive at (line, col) (after the //); the parser keeps it as gc's pragma */
+  protected directive(_line: number, _col: number, _text: string, _blank: boolean): void {}
 
   constructor(
     src: Uint8Array,
@@ -355,8 +360,11 @@ class Scanner {
     this.nlsemi = false;
     for (;;) {
       this.stop();
+      const [startLine, startCol] = this.pos();
       while (this.ch === 0x20 || this.ch === 0x09 || (this.ch === 0x0a && !nlsemi) || this.ch === 0x0d) this.nextch();
       [this.line, this.col] = this.pos();
+      // the line is blank up to the token (gc's scanner.blank: for directives)
+      this.blankLine = this.line > startLine || startCol === 1;
       this.start();
       this.off = this.b;
       const c = this.ch;
@@ -470,7 +478,13 @@ class Scanner {
           this.nextch();
           if (this.ch === 0x2f) {
             this.nextch();
+            const from = this.r - this.chw;
             this.lineComment();
+            // a //go: directive goes to the parser (gc's pragma handler)
+            if (this.buf[from] === 0x67 && this.buf[from + 1] === 0x6f && this.buf[from + 2] === 0x3a) {
+              const text = Buffer.from(this.buf.subarray(from, this.ch < 0 ? this.r : this.r - this.chw)).toString('utf8').replace(/\r$/, '');
+              this.directive(this.line, this.col + 2, text, this.blankLine);
+            }
             continue;
           }
           if (this.ch === 0x2a) {
@@ -1255,6 +1269,9 @@ function signature(t: N): string {
 
 class Stop extends Error {}
 
+/** the //go: directives gc gives a pragma flag (noder's pragmaFlag) */
+const PRAGMA_VERBS = ['go:build', 'go:noescape', 'go:norace', 'go:nosplit', 'go:noinline', 'go:nocheckptr', 'go:systemstack', 'go:nowritebarrier', 'go:nowritebarrierrec', 'go:yeswritebarrierrec', 'go:cgo_unsafe_args', 'go:uintptrkeepalive', 'go:uintptrescapes', 'go:registerparams', 'go:notinheap'];
+
 /** keywords that start a statement: where advance stops inside a function (gc's stopset) */
 const STOPSET: Tok[] = [T.Break, T.Const, T.Continue, T.Defer, T.Fallthrough, T.For, T.Go, T.Goto, T.If, T.Return, T.Select, T.Switch, T.Type, T.Var];
 
@@ -1300,6 +1317,35 @@ class Parser extends Scanner {
       throw new Stop();
     }
   }
+  /** gc's pending pragma: the //go: directives since the last declaration or statement, with their flags */
+  private pragma: { line: number; col: number; flag: boolean }[] | null = null;
+
+  protected override directive(line: number, col: number, text: string, blank: boolean): void {
+    // noder.pragma: a directive must be on a line by itself
+    this.pragma ??= [];
+    if (!blank) {
+      this.soft(line, col, 'misplaced compiler directive');
+      return;
+    }
+    const verb = text.split(' ')[0]!;
+    if (['go:systemstack', 'go:nowritebarrier', 'go:nowritebarrierrec', 'go:yeswritebarrierrec'].includes(verb)) this.soft(line, col, `//${verb} only allowed in runtime`);
+    if (verb === 'go:uintptrkeepalive') this.soft(line, col, `//${verb} is only allowed in the standard library`);
+    this.pragma.push({ line, col, flag: PRAGMA_VERBS.includes(verb) });
+  }
+
+  /** A declaration takes the pending pragma (gc checks what it allows later; not modelled). */
+  private takePragma(): void {
+    this.pragma = null;
+  }
+
+  /** Where no pragma may be: each pending directive with a flag is misplaced (noder.checkUnusedDuringParse). */
+  private clearPragma(): void {
+    const p = this.pragma;
+    if (!p) return;
+    this.pragma = null;
+    for (const d of p) if (d.flag) this.soft(d.line, d.col, 'misplaced compiler directive');
+  }
+
   private lastSyntaxLine = 0;
   private lastOtherLine = 0;
   private lastOtherMsg = '';
@@ -1406,6 +1452,7 @@ class Parser extends Scanner {
       this.syntaxError('package statement must be first');
       return;
     }
+    this.takePragma();
     this.name();
     this.want(T.Semi);
     if (this.first) return;
@@ -1443,11 +1490,13 @@ class Parser extends Scanner {
           this.advance(T.Const, T.Type, T.Var, T.Func);
           continue;
       }
+      this.clearPragma();
       if (this.tok !== T.EOF && !this.got(T.Semi)) {
         this.syntaxError('after top level declaration');
         this.advance(T.Const, T.Type, T.Var, T.Func);
       }
     }
+    this.clearPragma();
   }
 
   private list(context: string, sep: Tok, close: Tok, f: () => boolean): void {
@@ -1465,6 +1514,7 @@ class Parser extends Scanner {
 
   private appendGroup(f: () => void): void {
     if (this.tok === T.Lparen) {
+      this.clearPragma();
       this.next();
       this.list('grouped declaration', T.Semi, T.Rparen, () => {
         f();
@@ -1474,6 +1524,7 @@ class Parser extends Scanner {
   }
 
   private importDecl(): void {
+    this.takePragma();
     if (this.tok === T.Name) this.name();
     else if (this.tok === T.Dot) this.next();
     if (this.tok !== T.Literal) {
@@ -1488,6 +1539,7 @@ class Parser extends Scanner {
   }
 
   private constDecl(): void {
+    this.takePragma();
     this.nameList();
     if (this.tok !== T.EOF && this.tok !== T.Semi && this.tok !== T.Rparen) {
       this.typeOrNil();
@@ -1496,6 +1548,7 @@ class Parser extends Scanner {
   }
 
   private typeDecl(): void {
+    this.takePragma();
     this.name();
     let typ: N | null;
     if (this.tok === T.Lbrack) {
@@ -1529,6 +1582,7 @@ class Parser extends Scanner {
   }
 
   private varDecl(): void {
+    this.takePragma();
     this.nameList();
     if (this.gotAssign()) this.exprList();
     else {
@@ -1542,6 +1596,7 @@ class Parser extends Scanner {
    * semicolon or newline before {"), null when gc drops it (no name).
    */
   private funcDecl(): boolean | null {
+    this.takePragma();
     let method = false;
     if (this.tok === T.Lparen) {
       this.next();
@@ -2480,6 +2535,7 @@ class Parser extends Scanner {
     this.in();
     try {
       if (this.tok === T.Name) {
+        this.clearPragma();
         const lhs = this.exprList();
         if (lhs.k === 'Name' && this.tok === T.Colon) return this.labeledStmtOrNil();
         this.simpleStmt(lhs, 0);
@@ -2495,6 +2551,9 @@ class Parser extends Scanner {
         case T.Type:
           this.declStmt(() => this.typeDecl());
           return true;
+      }
+      this.clearPragma();
+      switch (this.tok) {
         case T.Lbrace:
           this.blockStmt('');
           return true;
@@ -2562,7 +2621,9 @@ class Parser extends Scanner {
     while (this.tok !== T.EOF && this.tok !== T.Rbrace && this.tok !== T.Case && this.tok !== T.Default) {
       // an empty statement written as `;` (tree-sitter-go has no rule for one here): blanked out
       if (this.tok === T.Semi && this.lit === 'semicolon') this.blanks.push({ start: this.off, end: this.off + 1, text: ' ' });
-      if (!this.stmtOrNil()) break;
+      const ok = this.stmtOrNil();
+      this.clearPragma();
+      if (!ok) break;
       n++;
       if (!this.got(T.Semi) && this.tok !== T.Rbrace) {
         this.syntaxError('at end of statement');
