@@ -8,10 +8,11 @@
 // and names every function the way the Go compiler does (main.f,
 // main.f.func1, main.f.func1.1, main.glob..func1).
 //
-// Errors in the program stop checking at once (the first one is reported),
-// except "declared but not used", "imported and not used: ..." and unused labels,
-// which are collected and reported (earliest first) once everything else is
-// known to be fine.
+// Errors in the program are reported and checking goes on, as types2 does
+// (report(), stmt(), guard()): what a failed statement or declaration declares
+// is invalid and its uses are skipped silently; the errors come out in
+// types2's order (unused variables at the end of each function, unused
+// imports last) and compile/errors.ts prints them as gc does.
 import { goEntries, type GoSignature, type GoType } from '../abi/index.ts';
 import type {
   Block,

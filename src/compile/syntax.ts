@@ -1,8 +1,8 @@
 // Go's syntax, as the go1.19 compiler checks it: a TypeScript port of the
 // scanner and parser of cmd/compile/internal/syntax (scanner.go, parser.go,
 // and the expression printer of printer.go for the messages that quote code)
-// that only *recognizes* a file and reports its first error exactly as `go
-// build` prints it: same wording, same line and byte column.
+// that only *recognizes* a file and reports its errors exactly as `go build`
+// prints them: same wording, same line and byte column.
 //
 // Why: tree-sitter-go (parse.ts) is an error-tolerant parser with
 // context-aware lexing. It reads `--x` as `-(-x)`, `i <- 3` in a condition
@@ -13,10 +13,11 @@
 // tree of a file that is known to be valid Go.
 //
 // What differs from gc, on purpose:
-// - Only the first error counts (gc reports up to ten, sorted by position):
-//   recognition stops at the first parser error; scanner errors met before it
-//   are kept, and the one with the smallest position is reported, which is
-//   what gc prints first.
+// - Errors: recovery as gc's (advance to a follow set after an error), so
+//   every error is recorded in gc's order; recognition stops at gc's tenth
+//   (base.ErrorfAt's limit); compile/errors.ts sorts them as FlushErrors.
+// - //go: directives: only whether one is misplaced (gc's pragma handler);
+//   what a declaration allows is not checked.
 // - Nodes keep only what the checks of the parser and its messages need
 //   (kinds, positions, names, operators); bodies are not kept.
 // - //line directives and pragmas are ignored (they do not affect syntax).
