@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { dependencyInits, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
+import { dependencyInits, ERRNO, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
 import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
@@ -221,6 +221,11 @@ class ProgramLowerer {
     const [pkg, v] = name.split('.') as [string, string];
     const sym = `${pkg}.${v.toLowerCase()}File`;
     return this.addData(sym, line, [{ k: 'word', v: BigInt(PKG_VARS[pkg]![v]!.fd) }]);
+  }
+
+  /** syscall.errnoItab: the word errnoErr reads (src/runtime/syscallpkg.ts): the itab of syscall.Errno for error. */
+  errnoItab(line: number): string {
+    return this.addData('syscall.errnoItab', line, [{ k: 'word', v: this.rtypes.itabSym(ERRNO, ERROR) }]);
   }
 
   staticFuncval(fn: string, line: number): string {
@@ -2463,6 +2468,7 @@ class FnLowerer {
         return [ts.slice(0, n).map(slot), [slot(ts[n]!), slot(ts[n + 1]!)]];
       }
       default:
+        if (p.name.startsWith('syscall.')) this.P.errnoItab(this.line);
         if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
         if (p.name.startsWith('sync/atomic.')) {
