@@ -45,7 +45,7 @@ export function errnoText(e: number): string {
 /** Ports errnoErr: nil for 0, else the Errno as an error (itab, pointer to the boxed value). */
 export function errnoErr(rt: Runtime, e: number): [number, number] {
   if (e === 0) return [0, 0];
-  const sym = rt.machine.data.get(ERRNO_ITAB_SYM);
+  const sym = rt.machine.image.symbols.get(ERRNO_ITAB_SYM) ?? rt.machine.data.get(ERRNO_ITAB_SYM);
   if (sym === undefined) goThrow(`syscall.errnoErr: the program has no ${ERRNO_ITAB_SYM} (compiled without package syscall)`);
   const W = rt.arch.ptrSize;
   const box = rt.heap.alloc(W);
