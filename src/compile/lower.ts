@@ -2585,7 +2585,8 @@ class FnLowerer {
    * fmt.Println and friends: the arguments as a slice of interfaces, the
    * methods fmt calls (Error, String) called here first (fmt_methods lists
    * them; see src/runtime/fmt.ts), then the formatting host function, then
-   * write(1, ...) for the printing forms.
+   * syscall.Write(1, ...) for the printing forms (as os.Stdout's Write ends
+   * in go1.19: a system call through entersyscall / exitsyscall).
    */
   private fmtCall(name: string, args: Val[]): Val[] {
     if (name.startsWith('F')) {
@@ -2617,7 +2618,8 @@ class FnLowerer {
     }
     const out = this.rtcallValues(ENTRY.fmtFormat, [imm(mode), fmtStr[0]!, fmtStr[1]!, list[0]!, list[1]!, slot(calls), slot(ncalls)]);
     if (name.startsWith('S')) return [out];
-    this.rtcall(ENTRY.write1, [imm(1), out[0]!, out[1]!]);
+    // os.Stdout.Write -> poll.FD.Write -> syscall.Write: write(2) inside entersyscall / exitsyscall
+    this.rtcall(ENTRY.syscallWrite, [imm(1), out[0]!, out[1]!, out[1]!]);
     return [[out[1]!], [imm(0), imm(0)]];
   }
 
