@@ -105,6 +105,8 @@ const GO_ERRORS: [string, string, string][] = [
   ['select: fallthrough', main('\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t\tfallthrough\n\t}'), 'prog.go:6:3: fallthrough statement out of place'],
   ['select: unused received value', main('\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t}'), 'prog.go:5:7: v declared but not used'],
   ['time: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tt, err := time.Parse("2006", "2009")\n\tfmt.Println(t, err)\n}\n', 'prog.go:9:12: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc)'],
+  ['syscall: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"syscall"\n)\n\nfunc main() {\n\tfd, err := syscall.Open("/etc/passwd", 0, 0)\n\tfmt.Println(fd, err)\n}\n', 'prog.go:9:13: unsupported: syscall.Open (supported: syscall.Pipe, syscall.Read, syscall.Write, syscall.Close, syscall.Nanosleep, syscall.Getpid, syscall.NsecToTimespec)'],
+  ['os: a member outside the subset', 'package main\n\nimport "os"\n\nfunc main() {\n\tprintln(os.Getppid())\n}\n', 'prog.go:6:10: unsupported: os.Getppid (supported: os.Getpid, os.Stdout, os.Stderr)'],
   ['time: Duration is not int', 'package main\n\nimport "time"\n\nfunc main() {\n\tvar x int = time.Second\n\t_ = x\n}\n', 'prog.go:6:14: cannot use time.Second (constant 1000000000 of type time.Duration) as type int in variable declaration'],
   ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
   ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
