@@ -104,4 +104,16 @@ describe.each(archCases)('system calls on %s', (_n, arch) => {
     // the M in the call has no P but still its goroutine
     expect(lines.some((l) => /^ {2}M\d+: p=-1 curg=\d+ /.test(l))).toBe(true);
   });
+
+  it('a read nobody will ever serve hangs as in Go (no deadlock report while in a system call): one clear message, not an internal error', async () => {
+    const source = 'package main\n\nimport "syscall"\n\nfunc main() {\n\tvar p [2]int\n\tsyscall.Pipe(p[:])\n\tsyscall.Read(p[0], make([]byte, 1))\n}\n';
+    const s = await Session.create({ file: 'hang.go', source }, arch, { gomaxprocsEnv: '1', replay: false });
+    try {
+      const { error } = await runToExit(s);
+      expect(error?.kind).toBe('program');
+      expect(error?.message).toMatch(/^the program hangs: .* blocks in read\(2\) of an empty pipe whose write end stays open\); go1\.19 reports no deadlock/);
+    } finally {
+      s.close();
+    }
+  });
 });
