@@ -287,9 +287,6 @@ export const ENTRY = {
   /** x.(I) to a non-empty interface: the itab, or a panic ("interface conversion: T is not I: missing method M") */
   assertE2I: internal('runtime.assertE2I', 'host', [v('ptr', 'inter'), v('ptr', 't')], [v('ptr', 'itab')]),
 
-  // ---- output (sys_linux_*.s) ----
-  /** write(fd, p, n): the write system call, from machine code (fmt's output to os.Stdout) */
-  write1: internal('runtime.write1', 'asm', [v('int', 'fd'), v('ptr', 'p'), v('int', 'n')], [v('int', 'r')]),
 
   // ---- fmt, errors, strconv (see src/runtime/fmt.ts, strconv.ts) ----
   /** the Error/String methods fmt will call for these arguments: a table of {fn, recv, result} and its length */
