@@ -578,19 +578,31 @@ export class Engine {
     };
   }
 
+  /** guard() for a code or block hook's callback, written out: no rest arguments or spread on every call */
+  private guardCode(fn: (address: number, size: number) => void): (h: unknown, addr: number | bigint, size: number) => void {
+    return (_h: unknown, addr: number | bigint, size: number) => {
+      try {
+        this.forgetRegs();
+        this.onHookEntry?.();
+        fn(typeof addr === 'number' ? addr : Number(addr), size);
+      } catch (e) {
+        if (this.pendingError === undefined) this.pendingError = e;
+        uc().uc_emu_stop(this.handle);
+      }
+    };
+  }
+
   /**
    * Call fn(address, size) before each instruction in [begin, end] (inclusive).
    * begin > end means every address.
    */
   hookCode(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
-    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
-    return this.addRawHook(UC.HOOK_CODE, uc().HookCode, g, begin, end);
+    return this.addRawHook(UC.HOOK_CODE, uc().HookCode, this.guardCode(fn), begin, end);
   }
 
   /** Call fn(address, size) at the start of each translated basic block in [begin, end]. */
   hookBlock(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
-    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
-    return this.addRawHook(UC.HOOK_BLOCK, uc().HookCode, g, begin, end);
+    return this.addRawHook(UC.HOOK_BLOCK, uc().HookCode, this.guardCode(fn), begin, end);
   }
 
   /**

@@ -143,22 +143,41 @@ export class Runtime {
   private readonly mViews = new Map<number, M>();
   private readonly pViews = new Map<number, P>();
 
+  // In front of the maps: the two gs asked for last (a switch goes back and
+  // forth between g0 and one goroutine) and the last M, without hashing.
+  private g1: G | undefined;
+  private g2: G | undefined;
+  private m1: M | undefined;
+
   g(addr: number): G {
+    const a = this.g1;
+    if (a !== undefined && a.addr === addr) return a;
+    const b = this.g2;
+    if (b !== undefined && b.addr === addr) {
+      this.g2 = a;
+      this.g1 = b;
+      return b;
+    }
     let v = this.gViews.get(addr);
     if (v === undefined) {
       if (this.gViews.size >= VIEW_CACHE_MAX) this.gViews.clear();
       v = new G(this.L, this.mem, addr);
       this.gViews.set(addr, v);
     }
+    this.g2 = a;
+    this.g1 = v;
     return v;
   }
   m(addr: number): M {
+    const a = this.m1;
+    if (a !== undefined && a.addr === addr) return a;
     let v = this.mViews.get(addr);
     if (v === undefined) {
       if (this.mViews.size >= VIEW_CACHE_MAX) this.mViews.clear();
       v = new M(this.L, this.mem, addr);
       this.mViews.set(addr, v);
     }
+    this.m1 = v;
     return v;
   }
   p(addr: number): P {
