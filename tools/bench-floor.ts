@@ -10,7 +10,7 @@
 //     (uc_reg_write, as a result or a tail call does);
 // and, outside emulation, uc_emu_start of a run that exits at once.
 //
-//   npx tsx tools/bench-floor.ts [--n 200000] [--runs 5]
+//   npx tsx tools/bench-floor.ts [--n 200000] [--runs 5] [--arch amd64,arm]
 //
 // Then, with the counts per switch of tools/prof-ffi.ts, the best switches/s
 // if every other JavaScript cost were zero. Not part of the tests.
@@ -72,7 +72,7 @@ function program(arch: Arch): { code: number[]; slot: number[]; counter: string;
 function loopOf(arch: Arch, body: number[]): number[] {
   const b = body.length;
   if (arch.name === 'amd64') return [...body, 0x48, 0xff, 0xc9, 0x75, (-(b + 5)) & 0xff, 0xc3];
-  return [...body, ...le32(0xe2511001), ...le32((0x1a000000 | ((-(b + 8) >> 2) & 0xffffff)) >>> 0), ...le32(0xe1a0f004)];
+  return [...body, ...le32(0xe2511001), ...le32((0x1a000000 | ((-(b + 12) >> 2) & 0xffffff)) >>> 0), ...le32(0xe1a0f004)];
 }
 
 /** ns per guest instruction (register moves) and per guest store, on an engine without JavaScript hooks (as Engine.run runs, with a count). */
@@ -255,7 +255,9 @@ async function count(arch: Arch, file: string): Promise<PerSwitch> {
 const fmt = (ns: number) => `${ns.toFixed(0)} ns`;
 const f2 = (x: number) => x.toFixed(2);
 console.log(`floor: ${N} iterations, ${RUNS} runs, CPU-time medians; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-for (const arch of [ARCHES.amd64, ARCHES.arm]) {
+const archIdx = argv.indexOf('--arch');
+const arches = archIdx >= 0 ? argv[archIdx + 1]!.split(',').map((n) => ARCHES[n as 'amd64' | 'arm']) : [ARCHES.amd64, ARCHES.arm];
+for (const arch of arches) {
   const f = measure(arch);
   console.log(
     `${arch.name}: loop iteration (no hook) ${f.loop.toFixed(1)} ns; host call round trip (code hook + koffi callback + return) ${fmt(f.hook)}; ` +
