@@ -36,6 +36,7 @@ import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
+import { emitOnceFuncs, ONCE_DO } from './once.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
 import { isRat, ratToFloat64, toRat } from './floats.ts';
@@ -2436,7 +2437,9 @@ class FnLowerer {
         return [this.rtcallValues(ENTRY.gorecover, [slot(argp)])];
       }
       case 'sync.Once.Do':
-        this.onceDo(a[0]![0]!, a[1]![0]!);
+        // once.go's Do and doSlow, compiled once per program (once.ts)
+        emitOnceFuncs(this.P, this.line);
+        this.emit({ op: 'call', fn: { k: 'sym', name: ONCE_DO }, args: [{ v: a[0]![0]! }, { v: a[1]![0]! }], results: [] });
         return [];
       case 'errors.New': {
         const obj = this.newObject(ERROR_STRING);
@@ -2541,28 +2544,6 @@ class FnLowerer {
     });
     this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
     return out;
-  }
-
-  /**
-   * once.Do(f), as sync/once.go: if done is 0, take the Once's mutex, check
-   * again, run f, set done, unlock (a goroutine that comes while f runs waits
-   * for the mutex). Once is {done uint32; m Mutex}.
-   */
-  private onceDo(once: Operand, f: Operand): void {
-    const skip = this.label();
-    const unlock = this.label();
-    const done = this.temp();
-    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
-    this.emit({ op: 'br', cond: slot(done), when: true, target: skip });
-    const m = this.bin('add', once, imm(4));
-    this.rtcall(ENTRY.mutexLock, [m]);
-    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
-    this.emit({ op: 'br', cond: slot(done), when: true, target: unlock });
-    this.emit({ op: 'call', fn: { k: 'closure', fv: f }, args: [], results: [] });
-    this.emit({ op: 'store', base: once, off: 0, src: imm(1), size: 4 });
-    this.place(unlock);
-    this.rtcall(ENTRY.mutexUnlock, [this.bin('add', once, imm(4))]);
-    this.place(skip);
   }
 
   /** panic(v): an error's Error() or a Stringer's String() is called first (printpanics), then runtime.gopanic. */
