@@ -88,7 +88,7 @@ function goFunc(impl: RuntimeEntry['impl'], go: GoSignature): RuntimeEntry {
  * (emitted by the compiler for programs that call recover), in this order.
  */
 export const RUNTIME_ERROR_TABLE = 'runtime.errortypes';
-export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string'] as const;
+export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string', 'boundsError', 'TypeAssertionError'] as const;
 
 /** Every runtime entry point compiled code calls, by a short key. */
 export const ENTRY = {
@@ -116,6 +116,15 @@ export const ENTRY = {
   /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
   rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  /** boundsError.Error (a value receiver: the struct's words x int64, y int, signed bool, code uint8) */
+  rtBoundsErrorError: internal('runtime.boundsError.Error', 'host', [v('int64', 'x'), v('int', 'y'), v('bool', 'signed'), v('int', 'code')], [v('ptr', 'p'), v('int', 'n')]),
+  /** (*TypeAssertionError).Error */
+  rtTypeAssertionErrorError: internal('runtime.(*TypeAssertionError).Error', 'host', [v('ptr', 'e')], [v('ptr', 'p'), v('int', 'n')]),
+  /** the RuntimeError marker methods of runtime.Error (they do nothing) */
+  rtErrorStringRuntimeError: internal('runtime.errorString.RuntimeError', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  rtPlainErrorRuntimeError: internal('runtime.plainError.RuntimeError', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  rtBoundsErrorRuntimeError: internal('runtime.boundsError.RuntimeError', 'host', [v('int64', 'x'), v('int', 'y'), v('bool', 'signed'), v('int', 'code')]),
+  rtTypeAssertionErrorRuntimeError: internal('runtime.(*TypeAssertionError).RuntimeError', 'host', [v('ptr', 'e')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */

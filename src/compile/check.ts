@@ -1798,7 +1798,7 @@ class Checker {
         skipIfInvalid(o);
         x.obj = o;
         x.mode = 'pkg';
-        if (o.path === 'runtime') {
+        if (o.path === 'runtime' && !Object.hasOwn(PKG_TYPES.runtime!, e.sel)) {
           const ft = RUNTIME_FUNCS[e.sel];
           if (!ft) unsupported(e.pos, `runtime.${e.sel} (supported: ${Object.keys(RUNTIME_FUNCS).map((k) => `runtime.${k}`).join(', ')})`);
           e.mode = 'builtin';
