@@ -379,6 +379,11 @@ export const ENTRY = {
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
   /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
+  /** sync/atomic.Value's methods (src/runtime/atomicvalue.ts): the receiver's address, then interface values as (type, data) */
+  atomicValueLoad: internal('sync/atomic.(*Value).Load', 'host', [v('ptr', 'v')], [v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueStore: internal('sync/atomic.(*Value).Store', 'host', [v('ptr', 'v'), v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueSwap: internal('sync/atomic.(*Value).Swap', 'host', [v('ptr', 'v'), v('ptr', 'type'), v('ptr', 'data')], [v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueCompareAndSwap: internal('sync/atomic.(*Value).CompareAndSwap', 'host', [v('ptr', 'v'), v('ptr', 'otype'), v('ptr', 'odata'), v('ptr', 'ntype'), v('ptr', 'ndata')], [v('bool', 'swapped')]),
   mutexLock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
   mutexUnlock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
   rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),

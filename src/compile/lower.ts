@@ -37,6 +37,7 @@ import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
 import { emitOnceFuncs, ONCE_DO } from './once.ts';
+import { emitAtomicMethods } from './atomictypes.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
 import { isRat, ratToFloat64, toRat } from './floats.ts';
@@ -175,6 +176,8 @@ class ProgramLowerer {
     for (const f of p.initFuncs) this.lowerFunc(f);
     // wrappers the method tables and itabs need (they may need more)
     for (let i = 0; i < this.wrappers.length; i++) FnLowerer.ifaceWrapper(this, this.wrappers[i]!);
+    // the typed atomics' methods the program reaches (atomictypes.ts)
+    emitAtomicMethods({ W: this.W, funcs: this.funcs, data: [...this.data.values()] }, p.initInfo.pos.line);
     // A sync.WaitGroup holds a 64-bit state that is updated atomically: 8-aligned on every arch.
     const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: Math.max(alignOf(v.type, this.W), this.W) }));
     return { funcs: this.funcs, data: [...this.data.values()], globals };

@@ -7,6 +7,7 @@ import { ATOMIC_FUNCS } from './atomic.ts';
 import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
 import { parseFloatLit, Rat } from './floats.ts';
 import { RUNTIME_ERROR_IFACE } from './rterrors.ts';
+import { ATOMIC_TYPES } from './atomictypes.ts';
 import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
 export interface PkgFunc {
@@ -257,4 +258,5 @@ export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedTyp
   os: { File: OS_FILE },
   strings: { Builder: BUILDER },
   time: TIME_TYPES,
+  'sync/atomic': ATOMIC_TYPES,
 };
