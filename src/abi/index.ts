@@ -213,6 +213,17 @@ export const ENTRY = {
   timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
   /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
   durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
+  /** time.Unix(sec, nsec) and the Time methods of src/runtime/timefmt.ts: a Time is its words wall, ext, loc */
+  timeUnix: internal('time.Unix', 'host', [v('int64', 'sec'), v('int64', 'nsec')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeString: internal('time.Time.String', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('ptr', 'p'), v('int', 'n')]),
+  timeUTC: internal('time.Time.UTC', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeUnixSec: internal('time.Time.Unix', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'sec')]),
+  timeUnixNano: internal('time.Time.UnixNano', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'ns')]),
+  timeAdd: internal('time.Time.Add', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'd')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeBefore: internal('time.Time.Before', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeAfter: internal('time.Time.After', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeEqual: internal('time.Time.Equal', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeIsZero: internal('time.Time.IsZero', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('bool', 'r')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 

@@ -25,7 +25,9 @@ import { lowerAtomic } from './atomic.ts';
 import type { Inst, InstBody, IrFunc, Operand, DataBlock } from './ir.ts';
 import { ANY, BOOL, type Field, type FuncType, INT32, INT64, type Method, type NamedType, type Type, UINT32, UINT64, UINTPTR } from './types.ts';
 
-const PKG = 'sync/atomic';
+/** the package's name (type strings: atomic.Int32); symbols use its path */
+const PKG = 'atomic';
+const PATH = 'sync/atomic';
 const field = (name: string, type: Type): Field => ({ name, type, embedded: false });
 const EMPTY: Type = { k: 'struct', fields: [] };
 /** sync/atomic.noCopy: a zero-size field (go vet's copy check) */
@@ -34,7 +36,7 @@ const NO_COPY: NamedType = { k: 'named', name: 'noCopy', pkg: PKG, under: EMPTY,
 export const ALIGN64: NamedType = { k: 'named', name: 'align64', pkg: PKG, under: EMPTY, methods: [] };
 
 const fn = (params: Type[], results: Type[]): FuncType => ({ k: 'func', params, results });
-const sym = (type: string, m: string) => `${PKG}.(*${type}).${m}`;
+const sym = (type: string, m: string) => `${PATH}.(*${type}).${m}`;
 
 function intType(name: string, v: Type, align64: boolean): NamedType {
   const fields = [field('_', NO_COPY), ...(align64 ? [field('_', ALIGN64)] : []), field('v', v)];

@@ -93,6 +93,7 @@ import {
   SYNC_TYPES,
   type SyncName,
 } from './types.ts';
+import { unsupportedLibMethod } from './libmethods.ts';
 import { PKG_FUNCS, PKG_TYPES, PKG_VARS, pkgConst, type PkgFunc } from './packages.ts';
 import { checkSelect } from './select.ts';
 import { TIME_CONSTS } from './timepkg.ts';
@@ -1853,7 +1854,7 @@ class Checker {
     const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
     if (st) {
       const m = Object.hasOwn(SYNC_METHODS[st.name], e.sel) ? SYNC_METHODS[st.name][e.sel] : undefined;
-      if (!m) fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+      if (!m) this.undefinedSelector(e, t);
       e.mode = 'builtin';
       e.builtin = `sync.${st.name}.${e.sel}`;
       e.t = m;
@@ -1886,9 +1887,16 @@ class Checker {
       default: {
         const u = under(t);
         if (u.k === 'ptr' && under(u.elem).k === 'iface') fail(e.selPos, `${e.text} undefined (type ${typeString(t)} is pointer to interface, not interface)`);
-        fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+        this.undefinedSelector(e, t);
       }
     }
+  }
+
+  /** x.sel names nothing: outside the subset when go1.19's library type has that method (libmethods.ts), else Go's error. */
+  private undefinedSelector(e: Extract<Expr, { kind: 'selector' }>, t: Type): never {
+    const lib = unsupportedLibMethod(t, e.sel);
+    if (lib) unsupported(e.selPos, `method ${lib}`);
+    fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
   }
 
   /**

@@ -25,6 +25,13 @@ const UNSUPPORTED: [string, string, string][] = [
   ['runtime.GC', 'package main\nimport "runtime"\nfunc main() {\n\truntime.GC()\n}\n', 'prog.go:4:2: unsupported: runtime.GC (supported: runtime.Gosched, runtime.Goexit, runtime.NumGoroutine, runtime.GOMAXPROCS, runtime.NumCPU, runtime.LockOSThread, runtime.UnlockOSThread)'],
   ['sync.Cond', 'package main\nimport "sync"\nfunc main() {\n\tvar c sync.Cond\n\t_ = c\n}\n', 'prog.go:4:8: unsupported: type sync.Cond'],
   ['fmt.Sscan', 'package main\nimport "fmt"\nfunc main() {\n\tfmt.Sscan("1")\n}\n', 'prog.go:4:2: unsupported: fmt.Sscan (supported: fmt.Println, fmt.Printf, fmt.Print, fmt.Sprintf, fmt.Sprint, fmt.Sprintln, fmt.Errorf, fmt.Fprint, fmt.Fprintf, fmt.Fprintln)'],
+  ['time.Parse', 'package main\nimport "time"\nfunc main() {\n\t_, _ = time.Parse("2006", "2020")\n}\n', 'prog.go:4:9: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc, time.Unix)'],
+  ['Time.Format', 'package main\nimport "time"\nfunc main() {\n\tprintln(time.Unix(0, 0).Format("2006"))\n}\n', 'prog.go:4:26: unsupported: method time.Time.Format'],
+  ['Duration.Seconds', 'package main\nimport "time"\nfunc main() {\n\td := time.Second\n\t_ = d.Seconds()\n}\n', 'prog.go:5:8: unsupported: method time.Duration.Seconds'],
+  ['Mutex.TryLock', 'package main\nimport "sync"\nfunc main() {\n\tvar m sync.Mutex\n\t_ = m.TryLock()\n}\n', 'prog.go:5:8: unsupported: method sync.Mutex.TryLock'],
+  ['sync.Map', 'package main\nimport "sync"\nfunc main() {\n\tvar m sync.Map\n\tm.Store(1, 2)\n}\n', 'prog.go:4:8: unsupported: type sync.Map'],
+  ['sync.Pool', 'package main\nimport "sync"\nvar p = sync.Pool{}\nfunc main() {\n\t_ = p.Get()\n}\n', 'prog.go:3:9: unsupported: type sync.Pool'],
+  ['atomic.Pointer', 'package main\nimport "sync/atomic"\nfunc main() {\n\tvar p atomic.Pointer[int]\n\t_ = p.Load()\n}\n', 'prog.go:4:8: unsupported: generic types'],
   ['method expression of an interface', 'package main\ntype I interface{ M() }\nfunc main() {\n\tf := I.M\n\t_ = f\n}\n', 'prog.go:4:7: unsupported: method expressions of interface or promoted methods (I.M)'],
 ];
 
@@ -104,7 +111,7 @@ const GO_ERRORS: [string, string, string][] = [
   ['select: a case that is no communication', main('\tselect {\n\tcase x := 1:\n\t\t_ = x\n\t}'), 'prog.go:4:7: select case must be send or receive (possibly with assignment)'],
   ['select: fallthrough', main('\tc := make(chan int)\n\tselect {\n\tcase <-c:\n\t\tfallthrough\n\t}'), 'prog.go:6:3: fallthrough statement out of place'],
   ['select: unused received value', main('\tc := make(chan int)\n\tselect {\n\tcase v := <-c:\n\t}'), 'prog.go:5:7: v declared but not used'],
-  ['time: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tt, err := time.Parse("2006", "2009")\n\tfmt.Println(t, err)\n}\n', 'prog.go:9:12: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc)'],
+  ['time: a member outside the subset', 'package main\n\nimport (\n\t"fmt"\n\t"time"\n)\n\nfunc main() {\n\tt, err := time.Parse("2006", "2009")\n\tfmt.Println(t, err)\n}\n', 'prog.go:9:12: unsupported: time.Parse (supported: time.Sleep, time.Now, time.Since, time.After, time.Tick, time.NewTimer, time.NewTicker, time.AfterFunc, time.Unix)'],
   ['time: Duration is not int', 'package main\n\nimport "time"\n\nfunc main() {\n\tvar x int = time.Second\n\t_ = x\n}\n', 'prog.go:6:14: cannot use time.Second (constant 1000000000 of type time.Duration) as type int in variable declaration'],
   ['break outside a loop', main('\tbreak'), 'prog.go:3:2: break is not in a loop, switch, or select'],
   ['continue in a switch', main('\tswitch {\n\tcase true:\n\t\tcontinue\n\t}'), 'prog.go:5:3: continue is not in a loop'],
