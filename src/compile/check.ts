@@ -279,7 +279,7 @@ function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<s
 
 /** runtime.F a program may call (the list in src/abi) */
 const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
-/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (lowered inline) */
+/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (once.ts) */
 const SYNC_METHODS: Readonly<Record<SyncName, Readonly<Record<string, FuncType>>>> = {
   WaitGroup: goFuncTypes(goEntries('sync', 'WaitGroup')),
   Mutex: goFuncTypes(goEntries('sync', 'Mutex')),
