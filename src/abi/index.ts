@@ -164,6 +164,8 @@ export const ENTRY = {
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),
   /** a string constant: its bytes and length */
   printstring: internal('runtime.printstring', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  /** println of an interface value (printeface / printiface): "(type or itab,data)" in hex */
+  printeface: internal('runtime.printeface', 'host', [v('ptr', 'type'), v('ptr', 'data')]),
   printsp: internal('runtime.printsp', 'host', []),
   printnl: internal('runtime.printnl', 'host', []),
 

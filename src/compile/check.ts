@@ -2656,8 +2656,8 @@ class Checker {
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t)) {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools and strings)`);
+          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t) && under(t).k !== 'iface') {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools, strings and interfaces)`);
           }
         }
         e.mode = 'novalue';

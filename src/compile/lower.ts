@@ -89,7 +89,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'eface'; t: Operand; d: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -2302,6 +2302,7 @@ class FnLowerer {
           }
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
+          if (under(t).k === 'iface') return { k: 'eface', t: v[0]!, d: v[1]! };
           if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
           if (isFloat64(t)) return { k: 'float', a: this.floats.printArg(v) };
           return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
@@ -2402,6 +2403,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
+        else if (it.k === 'eface') this.rtcall(ENTRY.printeface, [it.t, it.d]);
         else this.rtcall(it.k === 'uint' ? ENTRY.printuint : it.k === 'float' ? ENTRY.printfloat : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
@@ -2655,7 +2657,7 @@ class FnLowerer {
     const mapArg = (a: CallArg): CallArg => (a.hi ? { ...a, v: f(a.v), hi: f(a.hi) } : { ...a, v: f(a.v) });
     switch (p.k) {
       case 'print':
-        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
+        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'eface' ? { ...it, t: f(it.t), d: f(it.d) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
       case 'special':
         return { ...p, args: p.args.map((v) => v.map(f)) };
       case 'call': {

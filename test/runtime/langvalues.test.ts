@@ -2,6 +2,7 @@
 // the fixtures cannot compare with real Go byte for byte (their outputs are
 // in fixtures/programs: oncepanic, oncecontend, atomictypes, rterrors,
 // repanicbounds, panicdeferchain, timefmt):
+// - println of an interface prints its words (addresses differ from Go's);
 // - time.Now printed through fmt has the shape of Go's Time.String (the
 //   virtual clock's date differs from the real one);
 // - atomic.Int64 and Uint64 are 8-aligned on every arch (go1.19's align64),
@@ -64,6 +65,20 @@ describe.each(archCases)('language values on %s', (name, arch) => {
     expect(mono(lines[1]!) - mono(lines[0]!)).toBeGreaterThanOrEqual(1.5);
     // UTC keeps the monotonic reading; Add keeps it too
     expect(lines[2]).toMatch(/^\d{4}-.* \+0000 UTC m=\+\d+\.\d{9}\|\d{4}-.* \+0000 UTC m=\+\d+\.\d{9}$/);
+  });
+
+  it('println of an interface prints its two words as go1.19 does, "(0x..,0x..)"; a recovered runtime error is a non-nil one', async () => {
+    const src = 'package main\n\nfunc main() {\n\tvar e error\n\tvar a any\n\tprintln(e, a)\n\tdefer func() {\n\t\tr := recover()\n\t\tprintln(r)\n\t\tprintln(r.(error))\n\t}()\n\tvar s []int\n\t_ = s[1]\n}\n';
+    const r = await runSource(src, 'pe.go', arch, { gomaxprocsEnv: '1' });
+    expect(r.exitCode).toBe(0);
+    const [nils, eface, iface] = r.stderr.trimEnd().split('\n');
+    expect(nils).toBe('(0x0,0x0) (0x0,0x0)');
+    const hex = /^\((0x[0-9a-f]+),(0x[0-9a-f]+)\)$/;
+    expect(eface).toMatch(hex);
+    expect(iface).toMatch(hex);
+    // the same data word; the type word of the eface against the itab of the error
+    expect(hex.exec(eface!)![2]).toBe(hex.exec(iface!)![2]);
+    expect(hex.exec(eface!)![1]).not.toBe(hex.exec(iface!)![1]);
   });
 
   it('atomic.Int64 and atomic.Uint64 are 8-aligned (align64), the others as their value', () => {
