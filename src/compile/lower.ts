@@ -1736,6 +1736,7 @@ class FnLowerer {
       const r = this.walkPath(this.refOf(e.x), e.x.t!, sel.path);
       words = this.snapshot(r.value());
       recvT = r.t;
+      this.nilCheck(words[0]!); // a method value of a nil interface panics here, as gc's check does
     }
     const name = sel.kind === 'method' ? `${sel.method.symbol}-fm` : `${this.P.rtypes.typeSym(recvT)}.${sel.iface.methods[sel.index]!.name}-fm`;
     this.P.fmWrapper(name, sel, recvT);
@@ -2413,6 +2414,8 @@ class FnLowerer {
     if (p.k === 'special') return this.emitSpecial(p);
     const resultWords = p.results.map((t) => leaves(t, this.W));
     const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !l.signed && !isMem(p.results[i]!) })));
+    // a nil func value: the panic gc's fault gives, after the arguments are evaluated
+    if (p.fn.k === 'closure') this.nilCheck(p.fn.fv);
     this.emit({ op: 'call', fn: p.fn, args: p.args, results });
     const out: Val[] = [];
     let k = 0;
