@@ -1850,7 +1850,7 @@ class FnLowerer {
       es = sizeOf(u.elem, this.W);
     } else {
       const at = (u.k === 'ptr' ? under(u.elem) : u) as Extract<Type, { k: 'array' }>;
-      base = u.k === 'ptr' ? this.expr(e.x)[0]! : this.placeAddr(this.refOf(e.x).place());
+      base = u.k === 'ptr' ? this.nilCheck(this.expr(e.x)[0]!) : this.placeAddr(this.refOf(e.x).place()); // p[:] of a nil *array panics (gc's nil check)
       len = imm(at.len);
       cap = imm(at.len);
       es = sizeOf(at.elem, this.W);

@@ -7,6 +7,7 @@ import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostRegistry } from '../os/host.ts';
 import type { Runtime } from './runtime.ts';
 import { defineAtomicValueHosts } from './atomicvalue.ts';
+import { sigpanic } from './signal.ts';
 import { assertE2I, convI2I, efaceeq, getitab, ifaceeq, itabType, panicdottype, panicValueText, typeAssertionErrorText } from './iface.ts';
 import { fmtFormat, fmtMethods, FMT_MODE, panicText } from './fmt.ts';
 import { mapaccess1, mapaccess2, mapassign, mapdelete, mapiterinit, mapiternext, makemap } from './map.ts';
@@ -20,6 +21,8 @@ const b = (x: boolean) => (x ? 1 : 0);
 
 export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineAtomicValueHosts(host, rt);
+  // where a goroutine whose Go code faulted resumes (sighandler's preparePanic)
+  host.define('runtime.sigpanic', { abi: 'abi0', nargs: 0 }, () => sigpanic(rt()));
   const W = () => rt().arch.ptrSize;
 
   // ---- memory and values ----

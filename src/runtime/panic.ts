@@ -108,7 +108,7 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
   if (e.signal) {
     gp.sig = SIGSEGV;
     gp.sigcode0 = SEGV_MAPERR;
-    gp.sigcode1 = 0;
+    gp.sigcode1 = e.opts.faultAddr ?? 0;
     gp.sigpc = site.pc;
   }
   rt.pendingPanics.set(p.addr, { value: e.value, site });
@@ -121,7 +121,7 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
  */
 export function startPanic(rt: Runtime, call: HostCall, e: GoPanic): TailCall {
   const gp = rt.getg();
-  newPanic(rt, gp, e, callSite(rt));
+  newPanic(rt, gp, e, e.site ?? callSite(rt));
   if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: e.value });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }

@@ -74,6 +74,8 @@ export class GoPanic extends GogoError {
       assertion?: { iface: number; concrete: number; asserted: number; missing: string };
       /** raised by sigpanic for a SIGSEGV (a nil dereference) */
       signal?: boolean;
+      /** the faulting address a SIGSEGV reported (si_addr; default 0) */
+      faultAddr?: number;
     } = {},
   ) {
     super('program', `panic: ${value}`);

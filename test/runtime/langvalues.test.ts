@@ -2,6 +2,8 @@
 // the fixtures cannot compare with real Go byte for byte (their outputs are
 // in fixtures/programs: oncepanic, oncecontend, atomictypes, rterrors,
 // repanicbounds, panicdeferchain, timefmt):
+// - a nil dereference that no compiled check catches takes the fault path
+//   (SIGSEGV delivered by the emulated kernel, sighandler, sigpanic);
 // - println of an interface prints its words (addresses differ from Go's);
 // - time.Now printed through fmt has the shape of Go's Time.String (the
 //   virtual clock's date differs from the real one);
@@ -79,6 +81,21 @@ describe.each(archCases)('language values on %s', (name, arch) => {
     // the same data word; the type word of the eface against the itab of the error
     expect(hex.exec(eface!)![2]).toBe(hex.exec(iface!)![2]);
     expect(hex.exec(eface!)![1]).not.toBe(hex.exec(iface!)![1]);
+  });
+
+  it('a nil dereference the compiled checks do not catch faults: SIGSEGV, sighandler, sigpanic, a recoverable panic', async () => {
+    // ranging over the values of a nil *[3]int loads through the nil pointer (no compiled check there)
+    const src = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tdefer func() { fmt.Println("recovered:", recover()) }()\n\tvar ap *[3]int\n\tfor i, v := range ap {\n\t\tfmt.Println(i, v)\n\t}\n}\n';
+    const sigs: number[] = [];
+    const r = await runSource(src, 'segv.go', arch, { gomaxprocsEnv: '1', debugChecks: true, observe: (p) => p.bus.on((e) => void (e.kind === 'signal' && sigs.push(e.sig))) });
+    expect(r.stdout).toBe('recovered: runtime error: invalid memory address or nil pointer dereference\n');
+    expect(r.exitCode).toBe(0);
+    expect(sigs).toContain(11);
+    // not recovered: Go's report, with the signal's line naming the faulting PC
+    const r2 = await runSource(src.replace('\tdefer func() { fmt.Println("recovered:", recover()) }()\n', ''), 'segv.go', arch, { gomaxprocsEnv: '1' });
+    expect(r2.exitCode).toBe(2);
+    expect(stderrHead(r2.stderr)).toBe('panic: runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x? addr=0x? pc=0x?]\n\ngoroutine 1 [running]:\n');
+    expect(r2.stderr).toMatch(/main\.main\(\)\n\t\.\/segv\.go:7 \+0x[0-9a-f]+\n/);
   });
 
   it('atomic.Int64 and atomic.Uint64 are 8-aligned (align64), the others as their value', () => {
