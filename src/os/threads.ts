@@ -273,6 +273,12 @@ export class Threads {
    * SIGSEGV there and returns true, or false to let the fault end the run.
    */
   onFault: ((t: Thread, address: number) => boolean) | undefined;
+  /**
+   * Set by the process's runtime: the faulting PCs it turns into panics
+   * (sigpanic). A fault anywhere else is not signalled: the emulator reports
+   * it with the faulting registers (a broken stub under validate, a bug).
+   */
+  faultPanics: ((pc: number) => boolean) | undefined;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
@@ -729,7 +735,7 @@ export class Threads {
         r = engine.run(engine.pc, { count });
       } catch (e) {
         // an access to an unmapped address by the thread's own code: the kernel's SIGSEGV
-        if (!(e instanceof EmulationFault) || !/^(read|write) unmapped$/.test(e.fault) || e.address === undefined || engine.pc !== e.pc || !this.onFault) throw e;
+        if (!(e instanceof EmulationFault) || !/^(read|write) unmapped$/.test(e.fault) || e.address === undefined || engine.pc !== e.pc || !this.onFault || !this.faultPanics?.(e.pc)) throw e;
         this.sync();
         this.settlePartialBlock(engine.pc);
         settled = true;

@@ -206,9 +206,7 @@ export function sighandler(rt: Runtime, sig: number, info: number, uc: number, g
     const addr = rt.mem.ptr(info + so.siAddr);
     const pc = rt.mem.ptr(uc + so.uc.pc);
     // a fault of compiled Go code in a goroutine: it "calls" sigpanic from the faulting PC (preparePanic)
-    const b = rt.machine.image.blockAt(pc);
-    const inGo = b !== undefined && b.file.endsWith('.go') && !b.name.startsWith('runtime.');
-    if (code > 0 && inGo && gp.addr !== mp.g0 && gp.addr !== mp.gsignal) {
+    if (code > 0 && faultPanics(rt, pc) && gp.addr !== mp.g0 && gp.addr !== mp.gsignal) {
       gp.sig = sig;
       gp.sigcode0 = code;
       gp.sigcode1 = addr;
@@ -219,6 +217,18 @@ export function sighandler(rt: Runtime, sig: number, info: number, uc: number, g
     goThrow('unexpected signal during runtime execution', [`[signal SIGSEGV: segmentation violation code=0x${code.toString(16)} addr=0x${addr.toString(16)} pc=0x${pc.toString(16)}]`]);
   }
   goThrow(`unexpected signal ${sig}`);
+}
+
+/**
+ * Is pc in compiled Go code (not the runtime's host functions or assembly)?
+ * Only there does a fault become a panic (sigpanic); the emulated kernel
+ * signals only those faults (Threads.faultPanics), so one in a stub (a
+ * broken --stub under validate) is reported by the emulator, registers and
+ * all, where Go would print "unexpected signal during runtime execution".
+ */
+export function faultPanics(rt: Runtime, pc: number): boolean {
+  const b = rt.machine.image.blockAt(pc);
+  return b !== undefined && b.file.endsWith('.go') && !b.name.startsWith('runtime.');
 }
 
 /**
