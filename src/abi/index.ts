@@ -88,7 +88,7 @@ function goFunc(impl: RuntimeEntry['impl'], go: GoSignature): RuntimeEntry {
  * (emitted by the compiler for programs that call recover), in this order.
  */
 export const RUNTIME_ERROR_TABLE = 'runtime.errortypes';
-export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string'] as const;
+export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string', 'boundsError', 'TypeAssertionError'] as const;
 
 /** Every runtime entry point compiled code calls, by a short key. */
 export const ENTRY = {
@@ -116,6 +116,15 @@ export const ENTRY = {
   /** the Error methods of the runtime's error types (src/compile/rterrors.ts): a string receiver, a string result */
   rtErrorStringError: internal('runtime.errorString.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   rtPlainErrorError: internal('runtime.plainError.Error', 'host', [v('ptr', 'p'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
+  /** boundsError.Error (a value receiver: the struct's words x int64, y int, signed bool, code uint8) */
+  rtBoundsErrorError: internal('runtime.boundsError.Error', 'host', [v('int64', 'x'), v('int', 'y'), v('bool', 'signed'), v('int', 'code')], [v('ptr', 'p'), v('int', 'n')]),
+  /** (*TypeAssertionError).Error */
+  rtTypeAssertionErrorError: internal('runtime.(*TypeAssertionError).Error', 'host', [v('ptr', 'e')], [v('ptr', 'p'), v('int', 'n')]),
+  /** the RuntimeError marker methods of runtime.Error (they do nothing) */
+  rtErrorStringRuntimeError: internal('runtime.errorString.RuntimeError', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  rtPlainErrorRuntimeError: internal('runtime.plainError.RuntimeError', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  rtBoundsErrorRuntimeError: internal('runtime.boundsError.RuntimeError', 'host', [v('int64', 'x'), v('int', 'y'), v('bool', 'signed'), v('int', 'code')]),
+  rtTypeAssertionErrorRuntimeError: internal('runtime.(*TypeAssertionError).RuntimeError', 'host', [v('ptr', 'e')]),
   /** the next deferred funcval of the calling frame, or 0 (called in a loop at the function's exit) */
   deferreturn: internal('runtime.deferreturn', 'host', [], [v('ptr', 'fn')]),
   /** x / 0, x % 0 (the backends call it; does not return) */
@@ -156,6 +165,8 @@ export const ENTRY = {
   printbool: internal('runtime.printbool', 'host', [v('bool', 'v')]),
   /** a string constant: its bytes and length */
   printstring: internal('runtime.printstring', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  /** println of an interface value (printeface / printiface): "(type or itab,data)" in hex */
+  printeface: internal('runtime.printeface', 'host', [v('ptr', 'type'), v('ptr', 'data')]),
   printsp: internal('runtime.printsp', 'host', []),
   printnl: internal('runtime.printnl', 'host', []),
 
@@ -205,6 +216,17 @@ export const ENTRY = {
   timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
   /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
   durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
+  /** time.Unix(sec, nsec) and the Time methods of src/runtime/timefmt.ts: a Time is its words wall, ext, loc */
+  timeUnix: internal('time.Unix', 'host', [v('int64', 'sec'), v('int64', 'nsec')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeString: internal('time.Time.String', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('ptr', 'p'), v('int', 'n')]),
+  timeUTC: internal('time.Time.UTC', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeUnixSec: internal('time.Time.Unix', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'sec')]),
+  timeUnixNano: internal('time.Time.UnixNano', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('int64', 'ns')]),
+  timeAdd: internal('time.Time.Add', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'd')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
+  timeBefore: internal('time.Time.Before', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeAfter: internal('time.Time.After', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeEqual: internal('time.Time.Equal', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('bool', 'r')]),
+  timeIsZero: internal('time.Time.IsZero', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('bool', 'r')]),
   chanlen: internal('runtime.chanlen', 'host', [v('ptr', 'c')], [v('int', 'n')]),
   chancap: internal('runtime.chancap', 'host', [v('ptr', 'c')], [v('int', 'n')]),
 
@@ -380,6 +402,11 @@ export const ENTRY = {
   wgDone: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Done', params: [], results: [] }),
   wgWait: goFunc('host', { pkg: 'sync', recv: 'WaitGroup', name: 'Wait', params: [], results: [] }),
   /** sync.Mutex (also the lock of sync.Once.Do, which the compiler lowers inline) */
+  /** sync/atomic.Value's methods (src/runtime/atomicvalue.ts): the receiver's address, then interface values as (type, data) */
+  atomicValueLoad: internal('sync/atomic.(*Value).Load', 'host', [v('ptr', 'v')], [v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueStore: internal('sync/atomic.(*Value).Store', 'host', [v('ptr', 'v'), v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueSwap: internal('sync/atomic.(*Value).Swap', 'host', [v('ptr', 'v'), v('ptr', 'type'), v('ptr', 'data')], [v('ptr', 'type'), v('ptr', 'data')]),
+  atomicValueCompareAndSwap: internal('sync/atomic.(*Value).CompareAndSwap', 'host', [v('ptr', 'v'), v('ptr', 'otype'), v('ptr', 'odata'), v('ptr', 'ntype'), v('ptr', 'ndata')], [v('bool', 'swapped')]),
   mutexLock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Lock', params: [], results: [] }),
   mutexUnlock: goFunc('asm', { pkg: 'sync', recv: 'Mutex', name: 'Unlock', params: [], results: [] }),
   rwRLock: goFunc('host', { pkg: 'sync', recv: 'RWMutex', name: 'RLock', params: [], results: [] }),

@@ -71,6 +71,16 @@ export const amd64Signal: SignalArch = {
   fpRegs: [...XMM, 'mxcsr'],
   sigreturnCode: undefined,
 
+  siAddr: 16,
+  faultInfo(sig, code, addr) {
+    const b = new Uint8Array(SIGINFO_SIZE);
+    const v = le(b);
+    v.setInt32(0, sig, true);
+    v.setInt32(8, code, true);
+    v.setBigUint64(16, BigInt(addr), true); // _sifields._sigfault.si_addr (8-aligned union on 64-bit)
+    return b;
+  },
+
   tkillInfo(sig, pid, uid) {
     const b = new Uint8Array(SIGINFO_SIZE);
     const v = le(b);

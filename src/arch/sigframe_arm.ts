@@ -54,6 +54,16 @@ export const armSignal: SignalArch = {
   // mov r7, #173 (__NR_rt_sigreturn); swi #0x9000ad
   sigreturnCode: Uint8Array.of(0x77, 0x70, 0xa0, 0xe3, 0x77, 0x00, 0x90, 0xef, 0x77, 0x27, 0x00, 0xdf, 0xad, 0x70, 0xa0, 0xe3, 0xad, 0x00, 0x90, 0xef),
 
+  siAddr: 12,
+  faultInfo(sig, code, addr) {
+    const b = new Uint8Array(SIGINFO_SIZE);
+    const v = le(b);
+    v.setInt32(0, sig, true);
+    v.setInt32(8, code, true);
+    v.setUint32(12, addr >>> 0, true); // _sifields._sigfault.si_addr
+    return b;
+  },
+
   tkillInfo(sig, pid, uid) {
     const b = new Uint8Array(SIGINFO_SIZE);
     const v = le(b);

@@ -83,6 +83,10 @@ export interface SignalArch {
   readonly sigreturnCode: Uint8Array | undefined;
   /** siginfo of a signal sent by tgkill (si_code SI_TKILL) from process pid, user uid */
   tkillInfo(sig: number, pid: number, uid: number): Uint8Array;
+  /** The siginfo of a fault the kernel reports (SIGSEGV): si_code and si_addr. */
+  faultInfo(sig: number, code: number, addr: number): Uint8Array;
+  /** The offset of si_addr in a siginfo (after si_signo, si_errno, si_code; the union is word-aligned). */
+  readonly siAddr: number;
   /** Write the frame for the current registers and enter the handler (registers as the kernel sets them). */
   deliver(e: Engine, m: Arena, d: SigDelivery): SigFrameAddrs;
   /**

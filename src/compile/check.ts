@@ -94,6 +94,7 @@ import {
   SYNC_TYPES,
   type SyncName,
 } from './types.ts';
+import { unsupportedLibMethod } from './libmethods.ts';
 import { PKG_FUNCS, PKG_TYPES, PKG_VARS, pkgConst, type PkgFunc } from './packages.ts';
 import { checkSelect } from './select.ts';
 import { TIME_CONSTS } from './timepkg.ts';
@@ -282,7 +283,7 @@ function goFuncTypes(entries: readonly { go: GoSignature }[]): Readonly<Record<s
 
 /** runtime.F a program may call (the list in src/abi) */
 const RUNTIME_FUNCS = goFuncTypes(goEntries('runtime'));
-/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (lowered inline) */
+/** the methods of sync.WaitGroup and sync.Mutex (the list in src/abi) and sync.Once (once.ts) */
 const SYNC_METHODS: Readonly<Record<SyncName, Readonly<Record<string, FuncType>>>> = {
   WaitGroup: goFuncTypes(goEntries('sync', 'WaitGroup')),
   Mutex: goFuncTypes(goEntries('sync', 'Mutex')),
@@ -2019,7 +2020,7 @@ class Checker {
         skipIfInvalid(o);
         x.obj = o;
         x.mode = 'pkg';
-        if (o.path === 'runtime') {
+        if (o.path === 'runtime' && !Object.hasOwn(PKG_TYPES.runtime!, e.sel)) {
           const ft = RUNTIME_FUNCS[e.sel];
           if (!ft) unsupported(e.pos, `runtime.${e.sel} (supported: ${Object.keys(RUNTIME_FUNCS).map((k) => `runtime.${k}`).join(', ')})`);
           e.mode = 'builtin';
@@ -2074,7 +2075,7 @@ class Checker {
     const st = t.k === 'sync' ? t : t.k === 'ptr' && t.elem.k === 'sync' ? t.elem : null;
     if (st) {
       const m = Object.hasOwn(SYNC_METHODS[st.name], e.sel) ? SYNC_METHODS[st.name][e.sel] : undefined;
-      if (!m) fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+      if (!m) this.undefinedSelector(e, t);
       e.mode = 'builtin';
       e.builtin = `sync.${st.name}.${e.sel}`;
       e.t = m;
@@ -2107,9 +2108,16 @@ class Checker {
       default: {
         const u = under(t);
         if (u.k === 'ptr' && under(u.elem).k === 'iface') fail(e.selPos, `${e.text} undefined (type ${typeString(t)} is pointer to interface, not interface)`);
-        fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
+        this.undefinedSelector(e, t);
       }
     }
+  }
+
+  /** x.sel names nothing: outside the subset when go1.19's library type has that method (libmethods.ts), else Go's error. */
+  private undefinedSelector(e: Extract<Expr, { kind: 'selector' }>, t: Type): never {
+    const lib = unsupportedLibMethod(t, e.sel);
+    if (lib) unsupported(e.selPos, `method ${lib}`);
+    fail(e.selPos, `${e.text} undefined (type ${typeString(t)} has no field or method ${e.sel})`);
   }
 
   /**
@@ -2881,8 +2889,8 @@ class Checker {
           if (t.k === 'untyped') {
             if (t.base === 'nil') fail(a.pos, 'use of untyped nil in argument to built-in print');
             this.convertUntyped(a, defaultType(t), `argument to ${name}`);
-          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t)) {
-            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools and strings)`);
+          } else if (!isNumeric(t) && !isBoolean(t) && !isString(t) && under(t).k !== 'iface') {
+            unsupported(a.pos, `printing values of type ${typeString(t)} (print/println take numbers, bools, strings and interfaces)`);
           }
         }
         e.mode = 'novalue';

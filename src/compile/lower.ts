@@ -36,6 +36,8 @@ import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
+import { emitOnceFuncs, ONCE_DO } from './once.ts';
+import { emitAtomicMethods } from './atomictypes.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
 import { isRat, ratToFloat64, toRat } from './floats.ts';
@@ -87,7 +89,7 @@ type Plan =
   /** a builtin or library function lowered inline (fmt.Println, close, panic, ...): its evaluated arguments */
   | { k: 'special'; name: string; call: CallExpr; args: Val[] };
 
-type PrintItem = { k: 'bool'; v: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
+type PrintItem = { k: 'bool'; v: Operand } | { k: 'eface'; t: Operand; d: Operand } | { k: 'int' | 'uint' | 'float'; a: CallArg } | { k: 'str'; p: Operand; n: Operand };
 
 /** An assignable location. */
 type Place =
@@ -174,6 +176,8 @@ class ProgramLowerer {
     for (const f of p.initFuncs) this.lowerFunc(f);
     // wrappers the method tables and itabs need (they may need more)
     for (let i = 0; i < this.wrappers.length; i++) FnLowerer.ifaceWrapper(this, this.wrappers[i]!);
+    // the typed atomics' methods the program reaches (atomictypes.ts)
+    emitAtomicMethods({ W: this.W, funcs: this.funcs, data: [...this.data.values()] }, p.initInfo.pos.line);
     // A sync.WaitGroup holds a 64-bit state that is updated atomically: 8-aligned on every arch.
     const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: Math.max(alignOf(v.type, this.W), this.W) }));
     return { funcs: this.funcs, data: [...this.data.values()], globals };
@@ -1737,6 +1741,7 @@ class FnLowerer {
       const r = this.walkPath(this.refOf(e.x), e.x.t!, sel.path);
       words = this.snapshot(r.value());
       recvT = r.t;
+      this.nilCheck(words[0]!); // a method value of a nil interface panics here, as gc's check does
     }
     const name = sel.kind === 'method' ? `${sel.method.symbol}-fm` : `${this.P.rtypes.typeSym(recvT)}.${sel.iface.methods[sel.index]!.name}-fm`;
     this.P.fmWrapper(name, sel, recvT);
@@ -1852,7 +1857,7 @@ class FnLowerer {
       es = sizeOf(u.elem, this.W);
     } else {
       const at = (u.k === 'ptr' ? under(u.elem) : u) as Extract<Type, { k: 'array' }>;
-      base = u.k === 'ptr' ? this.expr(e.x)[0]! : this.placeAddr(this.refOf(e.x).place());
+      base = u.k === 'ptr' ? this.nilCheck(this.expr(e.x)[0]!) : this.placeAddr(this.refOf(e.x).place()); // p[:] of a nil *array panics (gc's nil check)
       len = imm(at.len);
       cap = imm(at.len);
       es = sizeOf(at.elem, this.W);
@@ -2305,6 +2310,7 @@ class FnLowerer {
           }
           const v = this.expr(a);
           if (under(t).k === 'string') return { k: 'str', p: v[0]!, n: v[1]! };
+          if (under(t).k === 'iface') return { k: 'eface', t: v[0]!, d: v[1]! };
           if (under(t).k === 'bool') return { k: 'bool', v: v[0]! };
           if (isFloat64(t)) return { k: 'float', a: this.floats.printArg(v) };
           return { k: this.ints.isUnsigned(t) ? 'uint' : 'int', a: this.ints.int64Arg(v, t) };
@@ -2405,6 +2411,7 @@ class FnLowerer {
         if (p.ln && i > 0) this.rtcall(ENTRY.printsp, []);
         if (it.k === 'str') this.rtcall(ENTRY.printstring, [it.p, it.n]);
         else if (it.k === 'bool') this.rtcall(ENTRY.printbool, [it.v]);
+        else if (it.k === 'eface') this.rtcall(ENTRY.printeface, [it.t, it.d]);
         else this.rtcall(it.k === 'uint' ? ENTRY.printuint : it.k === 'float' ? ENTRY.printfloat : ENTRY.printint, [it.a]);
       });
       if (p.ln) this.rtcall(ENTRY.printnl, []);
@@ -2414,6 +2421,8 @@ class FnLowerer {
     if (p.k === 'special') return this.emitSpecial(p);
     const resultWords = p.results.map((t) => leaves(t, this.W));
     const results: CallResult[] = resultWords.flatMap((ls, i) => ls.map((l) => ({ dst: this.temp(), bool: l.size === 1 && !l.signed && !isMem(p.results[i]!) })));
+    // a nil func value: the panic gc's fault gives, after the arguments are evaluated
+    if (p.fn.k === 'closure') this.nilCheck(p.fn.fv);
     this.emit({ op: 'call', fn: p.fn, args: p.args, results });
     const out: Val[] = [];
     let k = 0;
@@ -2443,7 +2452,9 @@ class FnLowerer {
         return [this.rtcallValues(ENTRY.gorecover, [slot(argp)])];
       }
       case 'sync.Once.Do':
-        this.onceDo(a[0]![0]!, a[1]![0]!);
+        // once.go's Do and doSlow, compiled once per program (once.ts)
+        emitOnceFuncs(this.P, this.line);
+        this.emit({ op: 'call', fn: { k: 'sym', name: ONCE_DO }, args: [{ v: a[0]![0]! }, { v: a[1]![0]! }], results: [] });
         return [];
       case 'errors.New': {
         const obj = this.newObject(ERROR_STRING);
@@ -2549,28 +2560,6 @@ class FnLowerer {
     });
     this.emit({ op: 'call', fn: { k: 'sym', name: e.symbol }, args, results });
     return out;
-  }
-
-  /**
-   * once.Do(f), as sync/once.go: if done is 0, take the Once's mutex, check
-   * again, run f, set done, unlock (a goroutine that comes while f runs waits
-   * for the mutex). Once is {done uint32; m Mutex}.
-   */
-  private onceDo(once: Operand, f: Operand): void {
-    const skip = this.label();
-    const unlock = this.label();
-    const done = this.temp();
-    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
-    this.emit({ op: 'br', cond: slot(done), when: true, target: skip });
-    const m = this.bin('add', once, imm(4));
-    this.rtcall(ENTRY.mutexLock, [m]);
-    this.emit({ op: 'load', dst: done, base: once, off: 0, size: 4 });
-    this.emit({ op: 'br', cond: slot(done), when: true, target: unlock });
-    this.emit({ op: 'call', fn: { k: 'closure', fv: f }, args: [], results: [] });
-    this.emit({ op: 'store', base: once, off: 0, src: imm(1), size: 4 });
-    this.place(unlock);
-    this.rtcall(ENTRY.mutexUnlock, [this.bin('add', once, imm(4))]);
-    this.place(skip);
   }
 
   /** panic(v): an error's Error() or a Stringer's String() is called first (printpanics), then runtime.gopanic. */
@@ -2681,7 +2670,7 @@ class FnLowerer {
     const mapArg = (a: CallArg): CallArg => (a.hi ? { ...a, v: f(a.v), hi: f(a.hi) } : { ...a, v: f(a.v) });
     switch (p.k) {
       case 'print':
-        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
+        return { ...p, items: p.items.map((it) => (it.k === 'str' ? { ...it, p: f(it.p), n: f(it.n) } : it.k === 'eface' ? { ...it, t: f(it.t), d: f(it.d) } : it.k === 'bool' ? { ...it, v: f(it.v) } : { ...it, a: mapArg(it.a) })) };
       case 'special':
         return { ...p, args: p.args.map((v) => v.map(f)) };
       case 'call': {

@@ -6,6 +6,8 @@
 import { ATOMIC_FUNCS } from './atomic.ts';
 import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UINTPTR, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
 import { parseFloatLit, Rat } from './floats.ts';
+import { RUNTIME_ERROR_IFACE } from './rterrors.ts';
+import { ATOMIC_TYPES } from './atomictypes.ts';
 import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
 export interface PkgFunc {
@@ -292,11 +294,13 @@ export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntrie
 ]);
 
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
+  runtime: { Error: RUNTIME_ERROR_IFACE },
   fmt: { Stringer: STRINGER },
   strconv: { NumError: NUM_ERROR },
   io: { Writer: IO_WRITER },
   os: { File: OS_FILE },
   strings: { Builder: BUILDER },
   time: TIME_TYPES,
+  'sync/atomic': ATOMIC_TYPES,
   syscall: { Errno: ERRNO, Timespec: TIMESPEC },
 };

@@ -8,9 +8,11 @@
 //
 // Layouts are Go's: Duration is an int64; Time is {wall uint64; ext int64;
 // loc *Location}; Timer and Ticker are {C <-chan Time; r runtimeTimer} with
-// r laid out as the runtime's timer. Other members of time (Parse, Format,
-// Date, Unix, ...) are outside the subset: the checker reports them with the
-// list of these.
+// r laid out as the runtime's timer. Time's methods Add, After, Before,
+// Equal, IsZero, String (so fmt prints a Time as Go does), UTC, Unix and
+// UnixNano, and time.Unix, are host functions of src/runtime/timefmt.ts.
+// Other members of time (Parse, Format, Date, Year, ...) are outside the
+// subset: the checker reports them with the list of these.
 import { ENTRY, type RuntimeEntry } from '../abi/index.ts';
 import type { CallArg, CallResult, InstBody, Operand } from './ir.ts';
 import { slot } from './ir.ts';
@@ -38,6 +40,20 @@ export const TIME: NamedType = {
   methods: [],
 };
 TIME.methods.push({ name: 'Sub', ptrRecv: false, type: f([TIME], [DURATION]), symbol: 'time.Time.Sub' });
+// the methods of src/runtime/timefmt.ts (host functions named by their link symbols), in go1.19's doc order
+for (const [name, type] of [
+  ['Add', f([DURATION], [TIME])],
+  ['After', f([TIME], [BOOL])],
+  ['Before', f([TIME], [BOOL])],
+  ['Equal', f([TIME], [BOOL])],
+  ['IsZero', f([], [BOOL])],
+  ['String', f([], [STRING])],
+  ['UTC', f([], [TIME])],
+  ['Unix', f([], [INT64])],
+  ['UnixNano', f([], [INT64])],
+] as const) {
+  TIME.methods.push({ name, ptrRecv: false, type, symbol: `time.Time.${name}` });
+}
 
 const CHAN_TIME: Type = { k: 'chan', dir: 'recv', elem: TIME };
 
@@ -86,6 +102,7 @@ export const TIME_FUNCS: Readonly<Record<string, { type: FuncType }>> = {
   NewTimer: { type: f([DURATION], [{ k: 'ptr', elem: TIMER }]) },
   NewTicker: { type: f([DURATION], [{ k: 'ptr', elem: TICKER }]) },
   AfterFunc: { type: f([DURATION, { k: 'func', params: [], results: [] }], [{ k: 'ptr', elem: TIMER }]) },
+  Unix: { type: f([INT64, INT64], [TIME]) },
 };
 
 /** The Duration constants (typed). */
@@ -155,6 +172,8 @@ export function lowerTimeCall(h: TimeLowerHooks, name: string, a: Val[]): Val[] 
     }
     case 'Tick':
       return [call(h, ENTRY.timeTick, [arg64(h, a[0]!)], ['word'])];
+    case 'Unix':
+      return [call(h, ENTRY.timeUnix, [arg64(h, a[0]!), arg64(h, a[1]!)], ['int64', 'int64', 'word'])];
     default:
       throw new Error(`lower: time.${name}`);
   }

@@ -353,6 +353,8 @@ export function sizeOf(t: Type, W: number): number {
 }
 
 export function alignOf(t: Type, W: number): number {
+  // gc's special case: a sync/atomic.align64 field makes its struct 8-aligned on every target
+  if (t.k === 'named' && t.pkg === 'atomic' && t.name === 'align64') return 8;
   const u = under(t);
   // gc aligns 64-bit integers to the register size: 4 bytes on 32-bit targets
   if (isIntKind(u.k)) return Math.min(intBits(u.k, W) / 8, W);

@@ -58,7 +58,7 @@ import { BlockCounter } from '../engine/blockcount.ts';
 import type { Disposable, EngineContext, RunResult } from '../engine/engine.ts';
 import { codeMatchesImage, fillCostTable } from './cycles.ts';
 import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
-import { GogoError } from '../engine/errors.ts';
+import { EmulationFault, GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
 import { REGIONS } from './memmap.ts';
 import { newThreadSignals, type SigAction, type ThreadSignals } from './linux/signal.ts';
@@ -277,6 +277,18 @@ export class Threads {
    * next instruction: the OS delivers pending signals here (signal.ts).
    */
   beforeQuantum: ((t: Thread) => void) | undefined;
+  /**
+   * Called when the current thread's instruction faults on an address with
+   * no mapping, with its registers at that instruction: the OS delivers
+   * SIGSEGV there and returns true, or false to let the fault end the run.
+   */
+  onFault: ((t: Thread, address: number) => boolean) | undefined;
+  /**
+   * Set by the process's runtime: the faulting PCs it turns into panics
+   * (sigpanic). A fault anywhere else is not signalled: the emulator reports
+   * it with the faulting registers (a broken stub under validate, a bug).
+   */
+  faultPanics: ((pc: number) => boolean) | undefined;
   private loaded: Thread | undefined;
   private readonly blocks = new Map<number, BlockInfo>();
   private lastBlock: { info: BlockInfo; addr: number; charged: Thread } | undefined;
@@ -728,11 +740,22 @@ export class Threads {
       this.quantumOver = false;
       let r: RunResult;
       this.counter.forgetLast();
+      let settled = false;
       try {
         r = engine.run(engine.pc, { count });
-      } finally {
+      } catch (e) {
+        // an access to an unmapped address by the thread's own code: the kernel's SIGSEGV
+        if (!(e instanceof EmulationFault) || !/^(read|write) unmapped$/.test(e.fault) || e.address === undefined || engine.pc !== e.pc || !this.onFault || !this.faultPanics?.(e.pc)) throw e;
         this.sync();
         this.settlePartialBlock(engine.pc);
+        settled = true;
+        if (!this.onFault(t, e.address)) throw e;
+        r = { reason: 'stop', pc: engine.pc };
+      } finally {
+        if (!settled) {
+          this.sync();
+          this.settlePartialBlock(engine.pc);
+        }
       }
       const used = this.totalInsns - insns0 + (host.calls - calls0);
       if (r.reason === 'count' && used !== count) throw new Error(`instruction accounting: the engine ran ${count} instructions, the thread layer counted ${used}`);

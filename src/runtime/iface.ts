@@ -40,9 +40,24 @@ function assertionMessage(iface: TypeDesc | null, concrete: TypeDesc | null, ass
   return `interface conversion: ${cs} is not ${as}: missing method ${missing}`;
 }
 
-/** panic(&TypeAssertionError{...}): printed as its Error() text (it is a runtime.Error without the "runtime error: " prefix). */
-function panicAssertion(rt: Runtime, msg: string): never {
-  throw new GoPanic(msg, rt.getg().goid);
+/**
+ * panic(&TypeAssertionError{iface, concrete, asserted, missing}): the value
+ * is a *runtime.TypeAssertionError (panic.ts boxes it); printed as its
+ * Error() text (a runtime.Error without the "runtime error: " prefix).
+ */
+function panicAssertion(rt: Runtime, iface: number, concrete: number, asserted: number, missing: string): never {
+  const at = (a: number) => (a === 0 ? null : typeAt(rt, a));
+  const msg = assertionMessage(at(iface), at(concrete), typeAt(rt, asserted), missing);
+  throw new GoPanic(msg, rt.getg().goid, undefined, false, { kind: 'TypeAssertionError', assertion: { iface, concrete, asserted, missing } });
+}
+
+/** (*TypeAssertionError).Error() of the struct at e ({_interface, concrete, asserted *_type; missingMethod string}). */
+export function typeAssertionErrorText(rt: Runtime, e: number): string {
+  const W = rt.arch.ptrSize;
+  const at = (a: number) => (a === 0 ? null : typeAt(rt, a));
+  const n = rt.mem.ptr(e + 4 * W);
+  const missing = n === 0 ? '' : new TextDecoder().decode(rt.mem.read(rt.mem.ptr(e + 3 * W), n));
+  return assertionMessage(at(rt.mem.ptr(e)), at(rt.mem.ptr(e + W)), typeAt(rt, rt.mem.ptr(e + 2 * W)), missing);
 }
 
 /** The itab of type typ for interface inter (built and cached when new); 0 when a method is missing and canfail. */
@@ -63,7 +78,7 @@ export function getitab(rt: Runtime, inter: number, typ: number, canfail: boolea
     const found = have.find((x) => x.name === m.name && x.sig === m.sig);
     if (!found) {
       if (canfail) return 0;
-      panicAssertion(rt, assertionMessage(null, t, it, m.name));
+      panicAssertion(rt, 0, typ, inter, m.name);
     }
     fns.push(found.ifn);
   }
@@ -95,13 +110,13 @@ export function convI2I(rt: Runtime, inter: number, tab: number): number {
 
 /** assertE2I: x.(I) for a dynamic type t (nil panics: "interface conversion: interface is nil, not I"). */
 export function assertE2I(rt: Runtime, inter: number, t: number): number {
-  if (t === 0) panicAssertion(rt, assertionMessage(null, null, typeAt(rt, inter), ''));
+  if (t === 0) panicAssertion(rt, 0, 0, inter, '');
   return getitab(rt, inter, t, false);
 }
 
 /** panicdottypeE / panicdottypeI: a failed x.(T) to a concrete type. */
 export function panicdottype(rt: Runtime, have: number, want: number, iface: number): never {
-  panicAssertion(rt, assertionMessage(typeAt(rt, iface), have === 0 ? null : typeAt(rt, have), typeAt(rt, want), ''));
+  panicAssertion(rt, iface, have, want, '');
 }
 
 /** The _type of an itab (0 for a nil itab). */

@@ -6,10 +6,12 @@
 import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostRegistry } from '../os/host.ts';
 import type { Runtime } from './runtime.ts';
-import { assertE2I, convI2I, efaceeq, getitab, ifaceeq, itabType, panicdottype, panicValueText } from './iface.ts';
+import { defineAtomicValueHosts } from './atomicvalue.ts';
+import { sigpanic } from './signal.ts';
+import { assertE2I, convI2I, efaceeq, getitab, ifaceeq, itabType, panicdottype, panicValueText, typeAssertionErrorText } from './iface.ts';
 import { fmtFormat, fmtMethods, FMT_MODE, panicText } from './fmt.ts';
 import { mapaccess1, mapaccess2, mapassign, mapdelete, mapiterinit, mapiternext, makemap } from './map.ts';
-import { BOUNDS_FORMATS, cmpstring, concatstrings, decodeRune, growslice, intstring, makeslice, panicBounds, slicecopy, slicerunetostring, stringtoslicebyte, stringtoslicerune, typedequal } from './slice.ts';
+import { BOUNDS_FORMATS, boundsText, cmpstring, concatstrings, decodeRune, growslice, intstring, makeslice, panicBounds, slicecopy, slicerunetostring, stringtoslicebyte, stringtoslicerune, typedequal } from './slice.ts';
 import { atoi, errorStringError, itoa, newErrorString, numErrorError, quote } from './strconv.ts';
 import { K, newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
@@ -18,6 +20,9 @@ import { lockSlowStep, rwLockWait, rwRLock, rwRUnlock, rwUnlockReaders, semacqui
 const b = (x: boolean) => (x ? 1 : 0);
 
 export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
+  defineAtomicValueHosts(host, rt);
+  // where a goroutine whose Go code faulted resumes (sighandler's preparePanic)
+  host.define('runtime.sigpanic', { abi: 'abi0', nargs: 0 }, () => sigpanic(rt()));
   const W = () => rt().arch.ptrSize;
 
   // ---- memory and values ----
@@ -98,6 +103,18 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
     return newString(r, Buffer.concat([Buffer.from('runtime error: '), readString(r, c.argN(0), c.argN(1))]));
   });
   defineEntry(host, ENTRY.rtPlainErrorError, (c) => [c.argN(0), c.argN(1)]);
+  defineEntry(host, ENTRY.rtBoundsErrorError, (c) => {
+    // the receiver's words: x int64 (two words on a 32-bit target), y int, signed bool, code uint8
+    const r = rt();
+    const i = r.arch.ptrSize === 8 ? 1 : 2;
+    const signed = (c.argN(i + 1) & 0xff) !== 0;
+    const x = signed ? c.argI64(0) : BigInt.asUintN(64, c.argI64(0));
+    return newString(r, Buffer.from(`runtime error: ${boundsText(c.argN(i + 2) & 0xff, x, c.argInt(i), signed)}`));
+  });
+  defineEntry(host, ENTRY.rtTypeAssertionErrorError, (c) => newString(rt(), Buffer.from(typeAssertionErrorText(rt(), c.argN(0)))));
+  for (const e of [ENTRY.rtErrorStringRuntimeError, ENTRY.rtPlainErrorRuntimeError, ENTRY.rtBoundsErrorRuntimeError, ENTRY.rtTypeAssertionErrorRuntimeError]) {
+    defineEntry(host, e, () => undefined); // runtime.Error's marker method: nothing to do
+  }
 
   // ---- sync.Mutex ----
   // (Lock and Unlock are asm/<arch>/sync.s around these)

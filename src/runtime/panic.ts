@@ -20,9 +20,8 @@
 // address), together with the site a traceback starts at. Runtime errors are
 // recoverable values of runtime.errorString / runtime.plainError (type
 // descriptors the compiler emits with the program when it calls recover:
-// runtime.errortypes); bounds and type-assertion errors are errorString and
-// plainError values here, so %T differs from Go's runtime.boundsError and
-// *runtime.TypeAssertionError (their Error text is Go's).
+// runtime.errortypes), runtime.boundsError values and
+// *runtime.TypeAssertionError pointers, in go1.19's layouts.
 import { RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { Defer, Panic, type G } from '../go119/index.ts';
@@ -62,6 +61,27 @@ function panicArg(rt: Runtime, e: GoPanic): Eface {
   if (table === undefined) return { type: 0, data: 0 };
   const W = rt.arch.ptrSize;
   const kind = e.errKind ?? (e.value.startsWith('runtime error: ') ? 'errorString' : 'string');
+  const type = rt.mem.ptr(table + W * RUNTIME_ERROR_TYPES.indexOf(kind));
+  const b = e.opts.bounds;
+  if (kind === 'boundsError' && b) {
+    // boundsError{x int64; y int; signed bool; code uint8}
+    const box = rt.heap.alloc(8 + W + 2);
+    rt.mem.setU64(box, BigInt.asUintN(64, b.x));
+    rt.mem.setPtr(box + 8, Number(BigInt.asUintN(W * 8, b.y)));
+    rt.mem.setU8(box + 8 + W, b.signed ? 1 : 0);
+    rt.mem.setU8(box + 9 + W, b.code);
+    return { type, data: box };
+  }
+  const a = e.opts.assertion;
+  if (kind === 'TypeAssertionError' && a) {
+    // &TypeAssertionError{_interface, concrete, asserted *_type; missingMethod string}: the pointer is the data word
+    const obj = rt.heap.alloc(5 * W);
+    const m = new TextEncoder().encode(a.missing);
+    const mp = m.length === 0 ? 0 : rt.heap.alloc(m.length);
+    if (mp !== 0) rt.mem.write(mp, m);
+    [a.iface, a.concrete, a.asserted, mp, m.length].forEach((v, i) => rt.mem.setPtr(obj + i * W, v));
+    return { type, data: obj };
+  }
   const text = kind === 'errorString' ? e.value.replace(/^runtime error: /, '').split('\n')[0]! : e.value;
   const bytes = new TextEncoder().encode(text);
   const p = bytes.length === 0 ? 0 : rt.heap.alloc(bytes.length);
@@ -69,7 +89,7 @@ function panicArg(rt: Runtime, e: GoPanic): Eface {
   const box = rt.heap.alloc(2 * W);
   rt.mem.setPtr(box, p);
   rt.mem.setPtr(box + W, bytes.length);
-  return { type: rt.mem.ptr(table + W * RUNTIME_ERROR_TYPES.indexOf(kind)), data: box };
+  return { type, data: box };
 }
 
 /**
@@ -88,7 +108,7 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
   if (e.signal) {
     gp.sig = SIGSEGV;
     gp.sigcode0 = SEGV_MAPERR;
-    gp.sigcode1 = 0;
+    gp.sigcode1 = e.opts.faultAddr ?? 0;
     gp.sigpc = site.pc;
   }
   rt.pendingPanics.set(p.addr, { value: e.value, site });
@@ -123,7 +143,7 @@ export function mainExitWait(rt: Runtime): boolean {
  */
 export function startPanic(rt: Runtime, call: HostCall, e: GoPanic): TailCall {
   const gp = rt.getg();
-  newPanic(rt, gp, e, callSite(rt));
+  newPanic(rt, gp, e, e.site ?? callSite(rt));
   if (rt.events.active) rt.events.emit({ kind: 'panic', goid: gp.goid, value: e.value });
   return call.tailCall(rt.machine.sym('runtime.gopanic'), [], 'abi0');
 }

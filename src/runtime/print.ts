@@ -51,6 +51,8 @@ export function definePrintHosts(host: HostRegistry, writer: (s: string) => unkn
     const n = c.argN(1);
     write(n === 0 ? '' : Buffer.from(c.mem.read(c.argN(0), n)).toString('utf8'));
   });
+  // printeface / printiface: the two words as printpointer prints them
+  defineEntry(host, ENTRY.printeface, (c) => write(`(0x${c.arg(0).toString(16)},0x${c.arg(1).toString(16)})`));
   defineEntry(host, ENTRY.printsp, () => write(' '));
   defineEntry(host, ENTRY.printnl, () => write('\n'));
 }

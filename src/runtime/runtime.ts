@@ -8,6 +8,7 @@ import type { Arch } from '../arch/index.ts';
 import type { Arena } from '../engine/arena.ts';
 import type { Machine } from '../os/machine.ts';
 import type { Threads } from '../os/threads.ts';
+import { faultPanics } from './signal.ts';
 import { G, layoutFor, M, P, Schedt, type Layout } from '../go119/index.ts';
 import { debugChecksEnabled } from './assert.ts';
 import { Heap, type HeapState } from './malloc.ts';
@@ -161,6 +162,7 @@ export class Runtime {
     this.L = layoutFor(this.arch);
     this.heap = new Heap(this.mem, regions.heap.start, regions.heap.start + regions.heap.size);
     this.heap.onOutOfMemory = (line) => this.write(2, line);
+    threads.faultPanics = (pc) => faultPanics(this, pc);
     this.stacks = new StackAllocator(regions.stacks.start, regions.stacks.start + regions.stacks.size);
     this.sched = new Schedt(this.L, this.mem, machine.sym('runtime.sched'));
     this.m0 = new M(this.L, this.mem, machine.sym('runtime.m0'));

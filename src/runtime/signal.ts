@@ -23,7 +23,8 @@
 // the goroutine's stack.
 import { _Gscan, _Grunning, _Prunning, type G, type M } from '../go119/index.ts';
 import type { Runtime } from './runtime.ts';
-import { goThrow } from './throw.ts';
+import { callSite } from './crash.ts';
+import { GoPanic, goThrow } from './throw.ts';
 
 /** sigPreempt: the signal Go uses for preemption on Linux (SIGURG). */
 export const sigPreempt = 23;
@@ -192,11 +193,53 @@ export function doSigPreempt(rt: Runtime, gp: G, uc: number): void {
  * says. Differs: any other signal is a fatal "unexpected signal" throw (no
  * panics from faults through signals: the emulator reports faults itself).
  */
-export function sighandler(rt: Runtime, sig: number, _info: number, uc: number, gp: G): void {
+export function sighandler(rt: Runtime, sig: number, info: number, uc: number, gp: G): void {
   const gsignal = rt.getg();
-  if (gsignal.addr !== rt.m(gp.m).gsignal) goThrow('sighandler: not on gsignal');
+  const mp = rt.m(gp.m);
+  if (gsignal.addr !== mp.gsignal) goThrow('sighandler: not on gsignal');
   if (sig === sigPreempt && rt.debug.asyncpreemptoff === 0) doSigPreempt(rt, gp, uc);
   const flags = SIGTABLE_FLAGS[sig] ?? 0;
   if ((flags & (_SigThrow | _SigPanic)) === 0) return;
+  if ((flags & _SigPanic) !== 0) {
+    const so = rt.arch.signal;
+    const code = rt.mem.u32(info + 8) | 0;
+    const addr = rt.mem.ptr(info + so.siAddr);
+    const pc = rt.mem.ptr(uc + so.uc.pc);
+    // a fault of compiled Go code in a goroutine: it "calls" sigpanic from the faulting PC (preparePanic)
+    if (code > 0 && faultPanics(rt, pc) && gp.addr !== mp.g0 && gp.addr !== mp.gsignal) {
+      gp.sig = sig;
+      gp.sigcode0 = code;
+      gp.sigcode1 = addr;
+      gp.sigpc = pc;
+      so.pushCall(rt.mem, uc, rt.machine.sym('runtime.sigpanic'), pc);
+      return;
+    }
+    goThrow('unexpected signal during runtime execution', [`[signal SIGSEGV: segmentation violation code=0x${code.toString(16)} addr=0x${addr.toString(16)} pc=0x${pc.toString(16)}]`]);
+  }
   goThrow(`unexpected signal ${sig}`);
+}
+
+/**
+ * Is pc in compiled Go code (not the runtime's host functions or assembly)?
+ * Only there does a fault become a panic (sigpanic); the emulated kernel
+ * signals only those faults (Threads.faultPanics), so one in a stub (a
+ * broken --stub under validate) is reported by the emulator, registers and
+ * all, where Go would print "unexpected signal during runtime execution".
+ */
+export function faultPanics(rt: Runtime, pc: number): boolean {
+  const b = rt.machine.image.blockAt(pc);
+  return b !== undefined && b.file.endsWith('.go') && !b.name.startsWith('runtime.');
+}
+
+/**
+ * Ports sigpanic for a SIGSEGV (signal_unix.go): the goroutine "called" it
+ * from the faulting instruction (sighandler's preparePanic), so its frame is
+ * the faulting one at that PC itself (not a return address); panicmem's
+ * error, with the signal's line when it is not recovered.
+ */
+export function sigpanic(rt: Runtime): never {
+  const gp = rt.getg();
+  if (gp.sig === 0) goThrow('unexpected signal during runtime execution');
+  const site = { ...callSite(rt), isReturnAddr: false };
+  throw new GoPanic('runtime error: invalid memory address or nil pointer dereference', gp.goid, site, false, { signal: true, faultAddr: gp.sigcode1 });
 }

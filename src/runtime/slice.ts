@@ -86,11 +86,17 @@ export const BOUNDS_FORMATS = {
   panicSlice3C: ['slice bounds out of range [%x:%y:]', 'slice bounds out of range [%x::]'],
 } as const;
 
-/** A failed bounds check: boundsError.Error() (x is signed: a negative x has its own format). */
+/** boundsError.Error() without its "runtime error: " prefix (error.go): code is the index of the format in BOUNDS_FORMATS. */
+export function boundsText(code: number, x: bigint, y: bigint, signed: boolean): string {
+  const [fmt, neg] = Object.values(BOUNDS_FORMATS)[code] ?? BOUNDS_FORMATS.panicIndex;
+  const f = signed && x < 0n ? neg : fmt;
+  return f.replace('%x', String(signed ? x : BigInt.asUintN(64, x))).replace('%y', String(y));
+}
+
+/** A failed bounds check: panic(boundsError{x, y, signed: true, code}) (gc's panicIndex ... panicSlice3C; x is signed). */
 export function panicBounds(rt: Runtime, which: keyof typeof BOUNDS_FORMATS, x: bigint, y: bigint): never {
-  const [fmt, neg] = BOUNDS_FORMATS[which];
-  const f = x < 0n ? neg : fmt;
-  runtimeError(rt, f.replace('%x', String(x)).replace('%y', String(y)));
+  const code = Object.keys(BOUNDS_FORMATS).indexOf(which);
+  throw new GoPanic(`runtime error: ${boundsText(code, x, y, true)}`, rt.getg().goid, undefined, false, { kind: 'boundsError', bounds: { x, y, signed: true, code } });
 }
 
 // ---- strings -------------------------------------------------------------------------------

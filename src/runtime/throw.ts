@@ -46,7 +46,7 @@ export interface PanicSite {
 }
 
 /** The runtime's kinds of panic values (panic.ts makes the value a recover returns). */
-export type PanicKind = 'errorString' | 'plainError' | 'string';
+export type PanicKind = 'errorString' | 'plainError' | 'string' | 'boundsError' | 'TypeAssertionError';
 
 /**
  * A Go panic. Runtime code throws it (panicdivide, send on closed channel,
@@ -68,8 +68,14 @@ export class GoPanic extends GogoError {
       arg?: { type: number; data: number };
       /** the runtime error's type (default: errorString for "runtime error: ...", else a string) */
       kind?: PanicKind;
+      /** a boundsError's fields (kind 'boundsError') */
+      bounds?: { x: bigint; y: bigint; signed: boolean; code: number };
+      /** a TypeAssertionError's fields: type descriptor addresses (0: none) and the missing method (kind 'TypeAssertionError') */
+      assertion?: { iface: number; concrete: number; asserted: number; missing: string };
       /** raised by sigpanic for a SIGSEGV (a nil dereference) */
       signal?: boolean;
+      /** the faulting address a SIGSEGV reported (si_addr; default 0) */
+      faultAddr?: number;
     } = {},
   ) {
     super('program', `panic: ${value}`);

@@ -22,14 +22,15 @@ import { newprocOnSystemStack } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { addtimer, deltimer, goroutineReady, resettimer, timerAt, timeSleep } from './time.ts';
 import { GoPanic, goThrow } from './throw.ts';
+import { defineTimeMethodHosts } from './timefmt.ts';
 
 /** Unix seconds of the virtual clock's zero: 2009-11-10 23:00:00 UTC. */
 const EPOCH_UNIX = 1257894000n;
 /** time.go: seconds from year 1 to 1885 (wallToInternal) and to 1970 (unixToInternal). */
 const SECONDS_PER_DAY = 86400n;
-const wallToInternal = (1884n * 365n + 1884n / 4n - 1884n / 100n + 1884n / 400n) * SECONDS_PER_DAY;
-const unixToInternal = (1969n * 365n + 1969n / 4n - 1969n / 100n + 1969n / 400n) * SECONDS_PER_DAY;
-const hasMonotonic = 1n << 63n;
+export const wallToInternal = (1884n * 365n + 1884n / 4n - 1884n / 100n + 1884n / 400n) * SECONDS_PER_DAY;
+export const unixToInternal = (1969n * 365n + 1969n / 4n - 1969n / 100n + 1969n / 400n) * SECONDS_PER_DAY;
+export const hasMonotonic = 1n << 63n;
 const maxWhen = Number.MAX_SAFE_INTEGER;
 
 /** The size of a time.Time: wall, ext (8 bytes each), loc (a pointer). */
@@ -55,10 +56,10 @@ function storeNow(rt: Runtime, a: number): void {
 }
 
 /** The seconds (since year 1) and nanoseconds of a Time's wall clock (time.go sec, nsec). */
-function wallOf(wall: bigint, ext: bigint): [bigint, bigint] {
+export function wallOf(wall: bigint, ext: bigint): [bigint, bigint] {
   const nsec = wall & 0x3fffffffn;
   if ((wall & hasMonotonic) === 0n) return [ext, nsec];
-  return [wallToInternal + ((wall << 1n) & MASK64) >> 31n, nsec];
+  return [wallToInternal + (((wall << 1n) & MASK64) >> 31n), nsec];
 }
 const MASK64 = (1n << 64n) - 1n;
 
@@ -227,6 +228,7 @@ export function defineTimeHosts(host: EntryTable<HostFn>, rt: () => Runtime): vo
     return i64(c, sub(wall, ext, BigInt.asUintN(64, c.argI64(0)), c.argI64(w64)));
   });
   defineEntry(host, ENTRY.timeSub, (c) => i64(c, sub(BigInt.asUintN(64, c.argI64(0)), c.argI64(w64), BigInt.asUintN(64, c.argI64(2 * w64 + 1)), c.argI64(3 * w64 + 1))));
+  defineTimeMethodHosts(host, rt);
   defineEntry(host, ENTRY.durationString, (c) => newString(rt(), new TextEncoder().encode(durationString(c.argI64(0)))));
   // the timer functions: called by runOneTimer by name (callTimerFunc), never from machine code
   host.define('runtime.goroutineReady', { abi: 'internal', nargs: 3 }, () => goThrow('goroutineReady called from machine code'));

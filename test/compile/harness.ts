@@ -104,6 +104,9 @@ export async function runCompiled(arch: Arch, compiled: CompiledProgram, o: Harn
       def(ENTRY.panicdivide, () => {
         throw new TestPanic('runtime error: integer divide by zero');
       });
+      def(ENTRY.panicmem, () => {
+        throw new TestPanic('runtime error: invalid memory address or nil pointer dereference');
+      });
       def(ENTRY.panicshift, () => {
         throw new TestPanic('runtime error: negative shift amount');
       });

@@ -235,13 +235,40 @@ export function deliverSignals(c: SyscallContext, t: Thread): void {
       c.proc.exit(128 + 11);
       return;
     }
+    frameFor(c, t, sig, a, c.arch.signal.tkillInfo(sig, PID, 0));
+    return; // the handler runs first; anything else pending comes after its sigreturn unmasks it
+  }
+}
+
+/** SIGSEGV and its si_code for an address with no mapping (SEGV_MAPERR). */
+const SIGSEGV = 11;
+const SEGV_MAPERR = 1;
+
+/**
+ * The kernel's answer to a fault of t's current instruction (an access to
+ * an address with no mapping): SIGSEGV with si_code SEGV_MAPERR and si_addr,
+ * delivered at once with the faulting instruction's registers in the frame
+ * (force_sig_fault). False when the signal would kill the thread instead (no
+ * handler, or SIGSEGV blocked): the caller then reports the fault.
+ */
+export function deliverFault(c: SyscallContext, t: Thread, addr: number): boolean {
+  const a = c.threads.sigactions[SIGSEGV];
+  if (!a || a.handler === SIG_DFL || a.handler === SIG_IGN || (t.signals.mask & bit(SIGSEGV)) !== 0n) return false;
+  if ((a.flags & SA_RESTORER) === 0 && !c.arch.signal.sigreturnCode) return false;
+  frameFor(c, t, SIGSEGV, a, c.arch.signal.faultInfo(SIGSEGV, SEGV_MAPERR, addr));
+  return true;
+}
+
+/** Write sig's frame (with siginfo `info`) for t's current registers and enter the handler of action a. */
+function frameFor(c: SyscallContext, t: Thread, sig: number, a: NonNullable<SyscallContext['threads']['sigactions'][number]>, info: Uint8Array): void {
+  {
     const sp = c.engine.sp;
     const alt = t.signals.altstack;
     const switchStack = (a.flags & SA_ONSTACK) !== 0 && (alt.flags & SS_DISABLE) === 0 && !onAltStack(t, sp);
     const before = c.engine.pc;
     const addrs = c.arch.signal.deliver(c.engine, c.mem, {
       sig,
-      info: c.arch.signal.tkillInfo(sig, PID, 0),
+      info,
       handler: a.handler,
       restorer: a.flags & SA_RESTORER ? a.restorer : 0,
       sigpage: REGIONS.sigpage.start,
@@ -251,6 +278,5 @@ export function deliverSignals(c: SyscallContext, t: Thread): void {
     });
     t.signals.mask = (t.signals.mask | a.mask | (a.flags & SA_NODEFER ? 0n : bit(sig))) & ~UNBLOCKABLE;
     if (c.threads.events.active) c.threads.events.emit({ kind: 'signal', thread: t.id, sig, pc: before, handler: a.handler, ...addrs, clock: t.clock });
-    return; // the handler runs first; anything else pending comes after its sigreturn unmasks it
   }
 }

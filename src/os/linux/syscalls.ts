@@ -18,7 +18,7 @@ import { futex } from './futex.ts';
 import { close, pipe2, pipeWrite, read } from './pipe.ts';
 import { clone, exit, exit_group, getpid, gettid, sched_getaffinity, sched_yield } from './thread.ts';
 import { clock_gettime, nanosleep } from './time.ts';
-import { deliverSignals, rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, tgkill } from './signal.ts';
+import { deliverFault, deliverSignals, rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, tgkill } from './signal.ts';
 
 export { EINVAL, ENOSYS } from './errno.ts';
 /** arch_prctl code that sets the FS base (the amd64 TLS pointer) */
@@ -82,6 +82,7 @@ export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
 export function installSyscalls(c: SyscallContext, extra: Readonly<Record<string, SyscallHandler>> = {}): Disposable {
   const { arch, engine } = c;
   c.threads.beforeQuantum = (t) => deliverSignals(c, t);
+  c.threads.onFault = (t, address) => deliverFault(c, t, address);
   const code = arch.signal.sigreturnCode;
   if (code) c.mem.write(REGIONS.sigpage.start, code); // the kernel's sigpage
   return arch.hookSyscall(engine, () => {
