@@ -891,9 +891,28 @@ class Checker {
     return !!o && o.kind === 'type' && o.state === 'resolving';
   }
 
+  /**
+   * An untyped float constant with an integer value (1e3, 2.0) where Go wants
+   * an integer (an array length, an index or size, a shift count) becomes an
+   * untyped int, as types2 accepts it there (a representable constant).
+   */
+  private integralConst(e: Expr, truncatedTo?: 'int' | 'uint'): Type {
+    const t = e.t!;
+    if (t.k === 'untyped' && isRat(e.cv)) {
+      // (an index, size or count with a fraction: types2's "truncated" error)
+      if (!e.cv.isInt() && truncatedTo) fail(e.pos, `${e.text} (${this.describeMode(e)}) truncated to ${truncatedTo}`);
+      if (e.cv.isInt()) {
+        e.cv = e.cv.num;
+        this.setType(e, UNTYPED_INT);
+      }
+    }
+    return e.t!;
+  }
+
   /** The constant length of an array type. */
   private arrayLength(e: Expr): number {
-    const t = this.value(e);
+    this.value(e);
+    const t = this.integralConst(e);
     if (e.cv === undefined) fail(e.pos, `array length ${e.text} (${this.describeMode(e)}) must be constant`);
     if (typeof e.cv !== 'bigint' || !(isInteger(t))) fail(e.pos, `array length ${e.text} (${this.describeMode(e)}) must be integer`);
     if (e.cv < 0n) fail(e.pos, `invalid array length ${e.text} (untyped int constant ${e.cv})`);
@@ -2304,7 +2323,7 @@ class Checker {
 
   private shift(e: Extract<Expr, { kind: 'binary' }>): void {
     const { x, y, op } = e;
-    const yt = y.t!;
+    const yt = this.integralConst(y, 'uint');
     const yDesc = y.cv !== undefined ? this.describeMode(y) : '';
     if (yt.k === 'untyped' && yt.base !== 'int' && yt.base !== 'rune') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
     if (!isInteger(yt)) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
@@ -2340,7 +2359,8 @@ class Checker {
 
   /** An index operand: an integer (constant: not negative, below `len` when given). */
   private checkIndex(i: Expr, len: number | null, what = 'index'): void {
-    const t = this.value(i);
+    this.value(i);
+    const t = this.integralConst(i, 'int');
     if (!isInteger(t)) fail(i.pos, `invalid argument: ${what} ${this.describe(i)} must be integer`);
     if (i.cv !== undefined) {
       const v = i.cv as bigint;
@@ -2945,7 +2965,8 @@ class Checker {
         }
         const sizes = e.args.slice(1);
         for (const n of sizes) {
-          const nt = this.value(n);
+          this.value(n);
+          const nt = this.integralConst(n, 'int');
           if (!isInteger(nt)) fail(n.pos, `cannot convert ${this.describe(n)} to type int`);
           if (n.cv !== undefined && (n.cv as bigint) < 0n) fail(n.pos, `invalid argument: index ${n.text} (constant of type int) must not be negative`);
           this.convertUntyped(n, INT, 'argument to make');

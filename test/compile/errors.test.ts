@@ -49,6 +49,10 @@ const PRECEDENCE: [string, string, string][] = [
 ];
 
 const GO_ERRORS: [string, string, string][] = [
+  // an untyped float constant with a fraction where an integer is wanted (go1.19's wording)
+  ['make size 1.5', main('\ts := make([]int, 1.5)\n\t_ = s'), 'prog.go:3:19: 1.5 (untyped float constant) truncated to int'],
+  ['index 0.5', main('\ts := []int{1}\n\t_ = s[0.5]'), 'prog.go:4:8: 0.5 (untyped float constant) truncated to int'],
+  ['shift count 2.5', main('\tx := 1\n\t_ = x << 2.5'), 'prog.go:4:11: 2.5 (untyped float constant) truncated to uint'],
   // the language's types, checked against go1.19.8's messages
   ['e1: var s []int = []string{"a"}', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar s []int = []string{"a"}\n}\n', 'prog.go:6:16: cannot use []string{…} (value of type []string) as type []int in variable declaration'],
   ['e2: s := []int{1}; s.Foo()', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ts := []int{1}; s.Foo()\n}\n', 'prog.go:6:19: s.Foo undefined (type []int has no field or method Foo)'],
