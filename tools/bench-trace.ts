@@ -26,8 +26,8 @@ const only = opt('--only', 'run,timeline,json,validate').split(',');
 const tmp = mkdtempSync(join(tmpdir(), 'gogo-trace-'));
 const budget = ['--max-insns', '5000000000'];
 const MODES: Record<string, string[]> = {
-  run: ['run', prog, '--arch', arch, ...budget],
-  timeline: ['run', prog, '--arch', arch, ...budget, '--timeline', join(tmp, 'timeline.json')],
+  run: ['run', prog, '--arch', arch, ...budget, '--time-limit', '0'],
+  timeline: ['run', prog, '--arch', arch, ...budget, '--time-limit', '0', '--timeline', join(tmp, 'timeline.json')],
   json: ['switches', prog, '--arch', arch, ...budget, '--json'],
   validate: ['validate', prog, '--arch', arch, ...budget],
 };
@@ -61,7 +61,7 @@ try {
   for (const [m, us] of results) {
     const cpu = median(us.map((u) => u.cpu));
     const ratio = base ? fmt(cpu / median(base.map((u) => u.cpu)), 2) : '-';
-    console.log(`| gogo-emu ${MODES[m]!.filter((x) => x !== prog && !budget.includes(x)).join(' ').replace(join(tmp, 'timeline.json'), 'out.json')} | ${fmt(median(us.map((u) => u.wall)), 2)} | ${fmt(cpu, 2)} | ${fmt(median(us.map((u) => u.maxRssMiB)), 0)} | ${ratio} |`);
+    console.log(`| gogo-emu ${MODES[m]!.filter((x) => x !== prog && !budget.includes(x) && x !== '--time-limit' && x !== '0').join(' ').replace(join(tmp, 'timeline.json'), 'out.json')} | ${fmt(median(us.map((u) => u.wall)), 2)} | ${fmt(cpu, 2)} | ${fmt(median(us.map((u) => u.maxRssMiB)), 0)} | ${ratio} |`);
   }
   console.log(`end: ${loadNote()}`);
 } finally {

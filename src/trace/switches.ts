@@ -8,8 +8,10 @@
 //
 // How: one UC_HOOK_CODE per stub block (the stubs and their helpers are a few
 // dozen instructions, so per-instruction hooking costs nothing elsewhere), and
-// one UC_HOOK_BLOCK over text + host slots that only looks at a block when a
-// switch is open on the current thread: a stub always leaves with a branch,
+// an observer of block starts that is on only while a switch is open
+// (Threads.watchBlocks: the block counter's slow path; no JavaScript call per
+// block the rest of the run) plus a UC_HOOK_BLOCK over the host slots; it
+// looks at the block on the current thread: a stub always leaves with a branch,
 // so its exit -- the first instruction outside the stub and its helpers, as
 // the oracle defines it -- starts a new translation block. A host function
 // reached from a stub (mcall -> park_m, morestack -> newstack) is an exit too:
@@ -29,7 +31,7 @@ import type { Disposable, RegisterBatch } from '../engine/engine.ts';
 import { GogoError } from '../engine/errors.ts';
 import type { Machine } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
-import type { Thread } from '../os/threads.ts';
+import type { BlockWatch, Thread } from '../os/threads.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Process } from '../session/process.ts';
 import type { CpuState, GobufValues, GState, MState, Step, SwitchKind, SwitchRecord, SymbolTable, SystemstackPath } from './record.ts';
@@ -166,6 +168,8 @@ export class SwitchRecorder {
   /** the arch's dump registers, read at every instruction of a switch without allocating */
   private readonly batch: RegisterBatch;
   private readonly pcIndex: number;
+  /** the text blocks' observer, on while a switch is open */
+  private readonly textBlocks: BlockWatch;
 
   readonly rt: Runtime;
 
@@ -195,8 +199,12 @@ export class SwitchRecorder {
     const goexit = image.symbols.get(GOEXIT);
     if (goexit !== undefined) this.entries.set(goexit + this.arch.pcQuantum, { kind: 'goexit_ret', stub: GOEXIT });
 
-    const end = REGIONS.host.start + REGIONS.host.size - 1;
-    this.hooks.push(engine.hookBlock(REGIONS.text.start, end, (pc) => this.onBlock(pc)));
+    // where a switch leaves its stub: text blocks only while a switch is open
+    // (the block counter's slow path), host slots always (a host call is rare
+    // beside the blocks of text)
+    this.textBlocks = rt.threads.watchBlocks((pc) => this.onBlock(pc));
+    this.hooks.push(this.textBlocks);
+    this.hooks.push(engine.hookBlock(REGIONS.host.start, REGIONS.host.start + REGIONS.host.size - 1, (pc) => this.onBlock(pc)));
     // gogo into a g for the first time: newproc1 announced it
     this.unsubscribe = p.bus.on((e) => {
       if (e.kind === 'gocreate') this.fresh.add(e.g);
@@ -331,6 +339,7 @@ export class SwitchRecorder {
     const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
     const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG };
     this.open.set(t, o);
+    this.textBlocks.on();
     this.pushStep(o, pc, size);
   }
 
@@ -420,6 +429,7 @@ export class SwitchRecorder {
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {
     this.open.delete(t);
+    if (this.open.size === 0) this.textBlocks.off();
     this.materialize(o);
     const regs = this.readRegs();
     this.finishStep(o);
