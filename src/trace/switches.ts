@@ -92,7 +92,8 @@ interface InsnInfo {
 /** A switch being recorded on one thread. */
 interface OpenSwitch {
   rec: SwitchRecord;
-  members: ReadonlySet<string>;
+  /** the stub and its helpers as [start, end) address pairs */
+  members: readonly number[];
   /** the registers before `last` ran, as RegisterBatch.halves (two u32 per register) */
   before: Uint32Array;
   /** the TLS g slot's word before `last` ran, as two u32 halves (undefined: not readable) */
@@ -112,6 +113,8 @@ interface OpenSwitch {
   lazyPc: number | undefined;
   /** the g a stub switches away from (getg at entry) */
   fromG: number;
+  /** RecorderOptions.boundaries applies to this switch: read nothing */
+  light: boolean;
 }
 
 /** A systemstack switch whose fn has not returned yet. */
@@ -142,6 +145,16 @@ export interface RecorderOptions {
   steps?: boolean;
   /** keep the records in `records` (default true); false: listeners only */
   retain?: boolean;
+  /**
+   * only where switches begin and end (default false): records carry seq,
+   * kind, stub, thread, the entry and exit PC, the last step, insns and
+   * cycles, but no registers, gs, gobufs or M/P (mId, pId -1) -- nothing is
+   * read from the CPU or memory at each instruction, entry or exit. For a
+   * view that only needs to know which switch just happened (the timeline's
+   * links). systemstack switches are still recorded in full (their return
+   * is found from the registers at exit); they are rare.
+   */
+  boundaries?: boolean;
 }
 
 /**
@@ -164,7 +177,13 @@ export class SwitchRecorder {
   private readonly unsubscribe: () => void;
   private seq = 0;
   /** the last instruction the code hook saw: (thread, pc, global count) */
-  private lastFire: { t: Thread; pc: number; insns: number } | undefined;
+  private lastT: Thread | undefined;
+  private lastPc = -1;
+  private lastInsns = -1;
+  /** per kind: the address ranges of its stub and helpers ([start, end) pairs) */
+  private readonly memberRanges = new Map<SwitchKind, number[]>();
+  /** symOf by address (entry and exit PCs repeat) */
+  private readonly symCache = new Map<number, string>();
   /** the arch's dump registers, read at every instruction of a switch without allocating */
   private readonly batch: RegisterBatch;
   private readonly pcIndex: number;
@@ -243,9 +262,10 @@ export class SwitchRecorder {
     // It runs once; record it once. (A loop back to it is a new block, which
     // the count includes.)
     const insns = this.rt.threads.totalInsns;
-    const last = this.lastFire;
-    if (last && last.t === t && last.pc === pc && last.insns === insns) return;
-    this.lastFire = { t, pc, insns };
+    if (this.lastT === t && this.lastPc === pc && this.lastInsns === insns) return;
+    this.lastT = t;
+    this.lastPc = pc;
+    this.lastInsns = insns;
     const o = this.open.get(t);
     if (o) {
       if (this.isMember(o, pc)) {
@@ -276,13 +296,29 @@ export class SwitchRecorder {
   }
 
   private isMember(o: OpenSwitch, pc: number): boolean {
-    const b = this.machine.image.blockAt(pc);
-    return b !== undefined && o.members.has(b.name);
+    const r = o.members;
+    for (let i = 0; i < r.length; i += 2) if (pc >= r[i]! && pc < r[i + 1]!) return true;
+    return false;
+  }
+
+  /** The blocks a switch of `kind` entered at `stub` runs in before it leaves, as address ranges. */
+  private membersOf(kind: SwitchKind, stub: string): number[] {
+    let r = this.memberRanges.get(kind);
+    if (!r) {
+      const names = new Set<string>([stub, ...this.arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
+      r = this.machine.image.blocks.filter((b) => names.has(b.name)).flatMap((b) => [b.addr, b.addr + b.bytes.length]);
+      this.memberRanges.set(kind, r);
+    }
+    return r;
   }
 
   // ---- recording ------------------------------------------------------------
 
   private begin(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
+    if (this.opts.boundaries && kind !== 'systemstack') {
+      this.beginLight(t, pc, size, kind, stub);
+      return;
+    }
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
@@ -291,7 +327,7 @@ export class SwitchRecorder {
     const gm = fromG !== 0 && rt.mem.contains(fromG, rt.L.sizes.g) ? rt.g(fromG).m : 0;
     const mAddr = rt.mOfThread.get(t.id) ?? (gm !== 0 ? gm : undefined);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
-    const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
+    const members = this.membersOf(kind, stub);
     const rec: SwitchRecord = {
       source: 'emulator',
       arch: arch.name,
@@ -337,10 +373,24 @@ export class SwitchRecorder {
       }
     }
     const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
-    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG };
+    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG, light: false };
     this.open.set(t, o);
     this.textBlocks.on();
     this.pushStep(o, pc, size);
+  }
+
+  /** begin() with RecorderOptions.boundaries: the record without reading the CPU or memory. */
+  private beginLight(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
+    const entry = this.pcOnly(pc);
+    const rec: SwitchRecord = { source: 'emulator', arch: this.arch.name, seq: this.seq++, kind, stub, thread: t.id + 1, mId: -1, pId: -1, entry, exit: entry, steps: [], insns: 0, cycles: 0 };
+    const o: OpenSwitch = { rec, members: this.membersOf(kind, stub), before: this.batch.halves, beforeTls: undefined, tlsSlot: undefined, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG: 0, light: true };
+    this.open.set(t, o);
+    this.textBlocks.on();
+    this.pushStep(o, pc, size);
+  }
+
+  private pcOnly(pc: number): CpuState {
+    return { pc: BigInt(pc), sym: this.symAt(pc), regs: {} };
   }
 
   private systemstackPath(g: number, m: { g0: number; gsignal: number; curg: number } | undefined): SystemstackPath {
@@ -352,6 +402,10 @@ export class SwitchRecorder {
   }
 
   private step(o: OpenSwitch, pc: number, size: number): void {
+    if (o.light) {
+      this.pushStep(o, pc, size);
+      return;
+    }
     this.batch.read();
     // what the previous instruction changed: needed for every kept step; with
     // steps off only the last one is kept, and close() works it out
@@ -404,7 +458,7 @@ export class SwitchRecorder {
     o.lastInfo = info;
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
-    if (this.opts.steps === false) {
+    if (this.opts.steps === false || o.light) {
       o.lazyPc = pc;
     } else {
       const s = makeStep(pc, info);
@@ -431,9 +485,15 @@ export class SwitchRecorder {
     this.open.delete(t);
     if (this.open.size === 0) this.textBlocks.off();
     this.materialize(o);
+    const rec = o.rec;
+    if (o.light) {
+      rec.exit = this.pcOnly(pc);
+      if (this.opts.retain !== false) this.records.push(rec);
+      for (const l of this.listeners) l(rec);
+      return;
+    }
     const regs = this.readRegs();
     this.finishStep(o);
-    const rec = o.rec;
     rec.exit = this.cpu(pc, regs);
     switch (rec.kind) {
       case 'gogo':
@@ -496,7 +556,7 @@ export class SwitchRecorder {
 
   private cpu(pc: number, regs: Record<string, bigint>): CpuState {
     const sp = Number(regs[this.arch.spReg]);
-    const c: CpuState = { pc: BigInt(pc), sym: symOf(this.machine, pc), regs };
+    const c: CpuState = { pc: BigInt(pc), sym: this.symAt(pc), regs };
     const tls = this.tlsG();
     if (tls !== undefined) c.tlsG = tls;
     const w0 = this.word(sp);
@@ -506,6 +566,16 @@ export class SwitchRecorder {
     const g = this.gState(this.getg(regs));
     if (g) c.g = g;
     return c;
+  }
+
+  /** symOf, remembered (entry and exit PCs repeat) */
+  private symAt(pc: number): string {
+    let sym = this.symCache.get(pc);
+    if (sym === undefined) {
+      sym = symOf(this.machine, pc);
+      this.symCache.set(pc, sym);
+    }
+    return sym;
   }
 
   private gobuf(addr: number): GobufValues | undefined {

@@ -291,7 +291,7 @@ export class TimelineRecorder {
     private readonly opts: { insns?: () => number } = {},
   ) {
     this.rt = p.rt;
-    this.recorder = new SwitchRecorder(p, { steps: false, retain: false });
+    this.recorder = new SwitchRecorder(p, { steps: false, retain: false, boundaries: true });
     this.recorder.onRecord((r) => this.onRecord(r));
     p.bus.on((e) => this.onEvent(e));
   }
