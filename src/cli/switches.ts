@@ -8,7 +8,7 @@
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable } from '../trace/format.ts';
-import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
+import { recordJsonLine, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
 import { loadProgram, loadStubFile } from '../session/program.ts';
 import { Validator } from '../trace/validator.ts';
 import { recordRun } from './record-run.ts';
@@ -99,7 +99,7 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
       matched++;
       if (o.limit !== undefined && shown >= o.limit) return;
       shown++;
-      if (o.json) io.out(JSON.stringify(recordToJson(r, checks)));
+      if (o.json) io.out(recordJsonLine(r, checks));
       else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
     },
   });
