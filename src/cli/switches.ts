@@ -74,35 +74,48 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
   let shown = 0;
   // with --json the validator sees every record in order (it pairs systemstack switches with their returns)
   let validator: Validator | undefined;
-  const run = await recordRun({
-    arch,
-    program,
-    stubOverrides,
-    maxInsns: o.maxInsns,
-    debugChecks: o.debugChecks,
-    gomaxprocsEnv: o.gomaxprocsEnv,
-    cpus: o.cpus,
-    steps: o.steps !== false || o.json === true,
-    retain: false,
-    onRecord: (r, symbols) => {
-      total++;
-      let checks: Readonly<Record<string, boolean>> | undefined;
-      if (o.json) {
-        validator ??= new Validator(arch, symbols);
-        validator.check(r);
-        checks = validator.lastChecks;
-      }
-      if (o.from !== undefined && r.seq < o.from) return;
-      if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
-      if (own.size > 0 && !ranBlocks(r, own)) return;
-      if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
-      matched++;
-      if (o.limit !== undefined && shown >= o.limit) return;
-      shown++;
-      if (o.json) io.out(recordJsonLine(r, checks));
-      else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
-    },
-  });
+  // JSON lines go out in pieces of about 64 KiB (one write per record costs more than making the line)
+  let pending = '';
+  const flush = () => {
+    if (pending) io.out(pending);
+    pending = '';
+  };
+  let run: Awaited<ReturnType<typeof recordRun>>;
+  try {
+    run = await recordRun({
+      arch,
+      program,
+      stubOverrides,
+      maxInsns: o.maxInsns,
+      debugChecks: o.debugChecks,
+      gomaxprocsEnv: o.gomaxprocsEnv,
+      cpus: o.cpus,
+      steps: o.steps !== false || o.json === true,
+      retain: false,
+      onRecord: (r, symbols) => {
+        total++;
+        let checks: Readonly<Record<string, boolean>> | undefined;
+        if (o.json) {
+          validator ??= new Validator(arch, symbols);
+          validator.check(r);
+          checks = validator.lastChecks;
+        }
+        if (o.from !== undefined && r.seq < o.from) return;
+        if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
+        if (own.size > 0 && !ranBlocks(r, own)) return;
+        if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
+        matched++;
+        if (o.limit !== undefined && shown >= o.limit) return;
+        shown++;
+        if (o.json) {
+          pending += `${recordJsonLine(r, checks)}\n`;
+          if (pending.length >= 1 << 16) flush();
+        } else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
+      },
+    });
+  } finally {
+    flush();
+  }
   if (run.result) {
     if (run.result.stdout) io.err(run.result.stdout);
     if (run.result.stderr) io.err(run.result.stderr);
