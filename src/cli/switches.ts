@@ -32,8 +32,11 @@ export interface SwitchesOptions {
 }
 
 export interface Output {
+  /** one line (a newline is added if missing) */
   out: (s: string) => void;
   err: (s: string) => void;
+  /** text as it is, several lines at once (where given, switches --json writes through it in pieces) */
+  write?: (s: string) => void;
 }
 
 /** Does a record match `--stub NAME` (a kind such as gogo or systemstack_ret, or a stub symbol)? */
@@ -74,10 +77,10 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
   let shown = 0;
   // with --json the validator sees every record in order (it pairs systemstack switches with their returns)
   let validator: Validator | undefined;
-  // JSON lines go out in pieces of about 64 KiB (one write per record costs more than making the line)
+  // JSON lines go out in pieces of about 64 KiB where the output takes text (one write per record costs more than making the line)
   let pending = '';
   const flush = () => {
-    if (pending) io.out(pending);
+    if (pending) io.write!(pending);
     pending = '';
   };
   let run: Awaited<ReturnType<typeof recordRun>>;
@@ -107,10 +110,11 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
         matched++;
         if (o.limit !== undefined && shown >= o.limit) return;
         shown++;
-        if (o.json) {
+        if (o.json && io.write) {
           pending += `${recordJsonLine(r, checks)}\n`;
           if (pending.length >= 1 << 16) flush();
-        } else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
+        } else if (o.json) io.out(recordJsonLine(r, checks));
+        else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
       },
     });
   } finally {
