@@ -79,6 +79,8 @@ function symOf(m: Machine, addr: number): string {
 }
 
 interface InsnInfo {
+  /** the instruction's address */
+  pc: bigint;
   size: number;
   insn: string;
   /** a system call instruction (may move the TLS base: arch_prctl) */
@@ -97,7 +99,7 @@ interface OpenSwitch {
   /** the registers before `last` ran, as RegisterBatch.halves (two u32 per register) */
   before: Uint32Array;
   /** the TLS g slot's word before `last` ran, as two u32 halves (undefined: not readable) */
-  beforeTls: [lo: number, hi: number] | undefined;
+  beforeTls: TlsWord;
   /**
    * address of the TLS g slot (FS_BASE - 8 on amd64), read once per switch:
    * only a system call (arch_prctl) moves it, and then it is read again
@@ -115,6 +117,13 @@ interface OpenSwitch {
   fromG: number;
   /** RecorderOptions.boundaries applies to this switch: read nothing */
   light: boolean;
+}
+
+/** The TLS g slot's word as u32 halves (known: false where this.word() gives undefined). */
+interface TlsWord {
+  known: boolean;
+  lo: number;
+  hi: number;
 }
 
 /** A systemstack switch whose fn has not returned yet. */
@@ -184,6 +193,8 @@ export class SwitchRecorder {
   private readonly memberRanges = new Map<SwitchKind, number[]>();
   /** symOf by address (entry and exit PCs repeat) */
   private readonly symCache = new Map<number, string>();
+  /** scratch: the TLS word read at the current step */
+  private readonly tlsNow: TlsWord = { known: false, lo: 0, hi: 0 };
   /** the arch's dump registers, read at every instruction of a switch without allocating */
   private readonly batch: RegisterBatch;
   private readonly pcIndex: number;
@@ -373,7 +384,7 @@ export class SwitchRecorder {
       }
     }
     const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
-    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG, light: false };
+    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsWord(tlsSlot, { known: false, lo: 0, hi: 0 }), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG, light: false };
     this.open.set(t, o);
     this.textBlocks.on();
     this.pushStep(o, pc, size);
@@ -383,7 +394,7 @@ export class SwitchRecorder {
   private beginLight(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
     const entry = this.pcOnly(pc);
     const rec: SwitchRecord = { source: 'emulator', arch: this.arch.name, seq: this.seq++, kind, stub, thread: t.id + 1, mId: -1, pId: -1, entry, exit: entry, steps: [], insns: 0, cycles: 0 };
-    const o: OpenSwitch = { rec, members: this.membersOf(kind, stub), before: this.batch.halves, beforeTls: undefined, tlsSlot: undefined, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG: 0, light: true };
+    const o: OpenSwitch = { rec, members: this.membersOf(kind, stub), before: this.batch.halves, beforeTls: { known: false, lo: 0, hi: 0 }, tlsSlot: undefined, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG: 0, light: true };
     this.open.set(t, o);
     this.textBlocks.on();
     this.pushStep(o, pc, size);
@@ -427,9 +438,15 @@ export class SwitchRecorder {
       }
       if (this.arch.switchFacts.gInTLS) {
         if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
-        const tls = this.tlsHalves(o.tlsSlot);
+        const tls = this.tlsWord(o.tlsSlot, this.tlsNow);
         const b = o.beforeTls;
-        if (tls !== undefined && (b === undefined || b[0] !== tls[0] || b[1] !== tls[1])) ch.tls_g = BigInt(tls[1]) * 0x1_0000_0000n + BigInt(tls[0]);
+        if (tls.known && (!b.known || b.lo !== tls.lo || b.hi !== tls.hi)) ch.tls_g = BigInt(tls.hi) * 0x1_0000_0000n + BigInt(tls.lo);
+        o.before.set(this.batch.halves);
+        b.known = tls.known;
+        b.lo = tls.lo;
+        b.hi = tls.hi;
+        o.last.changed = ch;
+        return;
       }
       o.last.changed = ch;
     }
@@ -441,16 +458,24 @@ export class SwitchRecorder {
     o.before.set(this.batch.halves);
     if (this.arch.switchFacts.gInTLS) {
       if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
-      o.beforeTls = this.tlsHalves(o.tlsSlot);
+      this.tlsWord(o.tlsSlot, o.beforeTls);
     }
   }
 
-  /** The word in the TLS g slot as u32 halves, or undefined where this.word() gives undefined. */
-  private tlsHalves(slot: number | undefined): [number, number] | undefined {
+  /** Read the word in the TLS g slot into `into` (known: false where this.word() gives undefined). */
+  private tlsWord(slot: number | undefined, into: TlsWord): TlsWord {
     const w = this.arch.ptrSize;
     const mem = this.rt.mem;
-    if (slot === undefined || slot === 0 || !mem.contains(slot, w)) return undefined;
-    return [mem.u32(slot), w === 8 ? mem.u32(slot + 4) : 0];
+    if (slot === undefined || slot === 0 || !mem.contains(slot, w)) {
+      into.known = false;
+      into.lo = 0;
+      into.hi = 0;
+    } else {
+      into.known = true;
+      into.lo = mem.u32(slot);
+      into.hi = w === 8 ? mem.u32(slot + 4) : 0;
+    }
+    return into;
   }
 
   private pushStep(o: OpenSwitch, pc: number, size: number): void {
@@ -623,6 +648,7 @@ export class SwitchRecorder {
       const [d] = len ? disassemble(arch.asm, machine.mem.read(pc, len), pc, arch.insnUnit) : [];
       const pos = machine.image.lookup(pc);
       i = {
+        pc: BigInt(pc),
         size,
         insn: d ? `${d.mnemonic} ${d.opStr}`.trim() : '?',
         syscall: d?.mnemonic === 'syscall',
@@ -639,8 +665,8 @@ export class SwitchRecorder {
   }
 }
 
-function makeStep(pc: number, info: InsnInfo): Step {
-  const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
+function makeStep(_pc: number, info: InsnInfo): Step {
+  const s: Step = { pc: info.pc, sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
   if (info.file !== undefined) {
     s.file = info.file;
     s.line = info.line;
