@@ -1634,6 +1634,8 @@ class Checker {
         const b = (unparen(e) as Expr).builtin ?? e.builtin ?? e.text;
         if (b.startsWith('runtime.')) unsupported(e.pos, `${b} as a function value`);
         if (b.startsWith('sync.')) unsupported(e.pos, 'method values');
+        // a package function implemented by the tool (strings.Split, ...): Go accepts it as a value
+        if (b.includes('.')) unsupported(e.pos, `${b} as a function value`);
         fail(e.pos, `${e.text} (built-in) must be called`);
       }
       // falls through

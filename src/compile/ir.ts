@@ -70,7 +70,8 @@ export type InstBody =
   /**
    * Go's integer division and remainder. When b is a slot the backend checks
    * it: 0 calls ENTRY.panicdivide, -1 gives -a / 0 without trapping. An immediate
-   * b is never 0 or -1 (the front end folds those). `unsigned`: the words
+   * b is never -1 (the front end folds it); an immediate 0 (a value the lowering
+   * folded, such as x << 68) is checked like a slot and panics. `unsigned`: the words
    * are unsigned (no -1 case).
    */
   | { op: 'div' | 'mod'; dst: number; a: Operand; b: Operand; unsigned?: boolean }

@@ -1822,7 +1822,9 @@ class FnLowerer {
     const i = this.intWord(e.index);
     this.boundsCheck('index', i, len);
     const size = sizeOf(et, this.W);
-    if (i.k === 'imm') return { k: 'mem', base, off: Number(i.v) * size, t: et };
+    // a constant index becomes the access's displacement when that fits 31 bits; a larger one
+    // (s[1<<62]: the bounds check above panics first) is computed at run time like a variable one
+    if (i.k === 'imm' && Number(i.v) * size <= 0x7fff_ffff) return { k: 'mem', base, off: Number(i.v) * size, t: et };
     return { k: 'mem', base: this.bin('add', base, size === 1 ? i : this.bin('mul', i, imm(size))), off: 0, t: et };
   }
 

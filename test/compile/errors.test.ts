@@ -13,6 +13,8 @@ const main = (body: string, decls = '') => `package main\n${decls}func main() {\
 
 const UNSUPPORTED: [string, string, string][] = [
   ['goto', main('L:\n\tgoto L'), 'prog.go:4:2: unsupported: goto statements'],
+  // Go accepts a package function as a value; the tool's package functions are host calls only
+  ['package function value', 'package main\n\nimport "strings"\n\nvar f = strings.Split\n\nfunc main() {\n\tprintln(f != nil)\n}\n', 'prog.go:5:9: unsupported: strings.Split as a function value'],
   ['hexadecimal float', main('\tx := 0x1p-2\n\t_ = x'), 'prog.go:3:7: unsupported: hexadecimal floating-point literals'],
   ['float32', main('\tvar f float32\n\t_ = f'), 'prog.go:3:8: unsupported: type float32'],
   ['complex128', main('\tvar n complex128\n\t_ = n'), 'prog.go:3:8: unsupported: type complex128'],

@@ -18,37 +18,19 @@ oracle_need go qemu gdb
 out="$root/fixtures/oracle"
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(amd64 arm)
-tmp=$(mktemp -d)
-qpid=
-stop_qemu() {
-  local i
-  for i in $(seq 50); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
-  kill "$qpid" 2>/dev/null || true
-  for i in $(seq 20); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$qpid" 2>/dev/null || true
-  wait "$qpid" 2>/dev/null || true
-  qpid=
-}
-cleanup() {
-  [ -z "$qpid" ] || stop_qemu
-  [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
-}
-trap cleanup EXIT
+oracle_tmp
 for arch in "${arches[@]}"; do
   dir="$tmp/$arch"
   mkdir -p "$dir"
   oracle_build "$arch" "$root/fixtures/oracle/preempt.go" "$dir/preempt"
   "$GO119" tool nm -n -size "$dir/preempt" > "$dir/syms.txt"
+  oracle_qemu_gdbstub "$arch" "$dir" preempt GOMAXPROCS=1
   sock="$dir/gdb.sock"
-  (cd "$dir" && exec env -i PATH=/usr/bin:/bin GOMAXPROCS=1 "$(oracle_qemu "$arch")" -g "$sock" ./preempt) > "$dir/prog.out" 2> "$dir/prog.err" &
-  qpid=$!
-  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-  [ -S "$sock" ] || { echo "preempt.sh: qemu did not open $sock" >&2; exit 1; }
   status=0
   ORACLE_ARCH=$arch ORACLE_BIN="$dir/preempt" ORACLE_SOCK=$sock ORACLE_SYMS="$dir/syms.txt" ORACLE_OUT="$dir/preempt.jsonl" \
     timeout -k 5 "${TRACE_TIMEOUT:-300}" gdb-multiarch -q -batch -nx -iex "set auto-load python-scripts off" -x "$here/preempt_gdb.py" \
     > "$dir/gdb.log" 2>&1 || status=$?
-  stop_qemu
+  oracle_stop_qemu
   if [ $status -ne 0 ] || ! grep -q '^preempted twice' "$dir/prog.err"; then
     echo "preempt.sh: $arch: failed (gdb status $status); program printed:" >&2; cat "$dir/prog.err" >&2; tail -20 "$dir/gdb.log" >&2; exit 1
   fi

@@ -26,23 +26,7 @@ out="$root/fixtures/oracle"
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(amd64 arm)
 
-tmp=$(mktemp -d)
-qpid=
-# qemu-user waiting for (or talking to) gdb does not always die of SIGTERM
-stop_qemu() {
-  local i
-  for i in $(seq 50); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
-  kill "$qpid" 2>/dev/null || true
-  for i in $(seq 20); do kill -0 "$qpid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$qpid" 2>/dev/null || true
-  wait "$qpid" 2>/dev/null || true
-  qpid=
-}
-cleanup() {
-  [ -z "$qpid" ] || stop_qemu
-  [ -n "${KEEP_TMP:-}" ] && echo "kept $tmp" >&2 || rm -rf "$tmp"
-}
-trap cleanup EXIT
+oracle_tmp
 
 for arch in "${arches[@]}"; do
   [ -s "$out/offsets-$arch.json" ] || { echo "trace.sh: $out/offsets-$arch.json missing; run tools/oracle/offsets.sh first" >&2; exit 1; }
@@ -51,19 +35,15 @@ for arch in "${arches[@]}"; do
   oracle_build "$arch" "$root/fixtures/oracle/pingpong.go" "$dir/pingpong"
   "$GO119" tool nm -n -size "$dir/pingpong" > "$dir/syms.txt"
   start=$(date +%s)
+  oracle_qemu_gdbstub "$arch" "$dir" pingpong GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1
   sock="$dir/gdb.sock"
-  (cd "$dir" && exec env -i PATH=/usr/bin:/bin GOMAXPROCS=1 GODEBUG=asyncpreemptoff=1 "$(oracle_qemu "$arch")" -g "$sock" ./pingpong) \
-    > "$dir/prog.out" 2> "$dir/prog.err" &
-  qpid=$!
-  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-  [ -S "$sock" ] || { echo "trace.sh: qemu did not open $sock" >&2; exit 1; }
   status=0
   ORACLE_ARCH=$arch ORACLE_BIN="$dir/pingpong" ORACLE_SOCK=$sock ORACLE_SYMS="$dir/syms.txt" ORACLE_OFFSETS="$out/offsets-$arch.json" \
     ORACLE_OUT="$dir/trace.jsonl" ORACLE_SUMMARY="$dir/summary.txt" \
     timeout -k 5 "${TRACE_TIMEOUT:-900}" gdb-multiarch -q -batch -nx -iex "set auto-load python-scripts off" -x "$here/trace_gdb.py" \
     > "$dir/gdb.log" 2>&1 || status=$?
   # the program has exited when gdb is done; if gdb gave up, qemu may still wait
-  stop_qemu
+  oracle_stop_qemu
   grep "^trace_gdb\|^  FAILED" "$dir/gdb.log" >&2 || true
   if [ $status -ne 0 ]; then
     echo "trace.sh: $arch: gdb failed (status $status); the end of its log:" >&2

@@ -260,13 +260,16 @@ class Amd64Func {
         this.load('rax', i.a);
         this.load('rcx', i.b);
         const done = w.fresh();
-        if (i.b.k !== 'imm' && i.unsigned) {
+        // an immediate divisor is checked only when it is 0 (a count folded by the
+        // lowering, e.g. 1 % (x << 68)): Go panics there as for a variable 0
+        const checked = i.b.k !== 'imm' || i.b.v === 0n;
+        if (checked && i.unsigned) {
           const nonzero = w.fresh();
           w.op('test rcx, rcx');
           w.op(`jne ${nonzero}`);
           w.op(`call ${ENTRY.panicdivide.symbol}`);
           w.label(nonzero);
-        } else if (i.b.k !== 'imm') {
+        } else if (checked) {
           const nonzero = w.fresh();
           const normal = w.fresh();
           w.op('test rcx, rcx');

@@ -391,13 +391,16 @@ class ArmFunc {
         this.load('r0', i.a);
         this.load('r1', i.b);
         const done = w.fresh();
-        if (i.b.k !== 'imm' && i.unsigned) {
+        // an immediate divisor is checked only when it is 0 (a count folded by the
+        // lowering, e.g. 1 % (x << 68)): Go panics there as for a variable 0
+        const checked = i.b.k !== 'imm' || i.b.v === 0n;
+        if (checked && i.unsigned) {
           const nonzero = w.fresh();
           w.op('cmp r1, #0');
           w.op(`bne ${nonzero}`);
           w.op(`bl ${ENTRY.panicdivide.symbol}`);
           w.label(nonzero);
-        } else if (i.b.k !== 'imm') {
+        } else if (checked) {
           const nonzero = w.fresh();
           const normal = w.fresh();
           w.op('cmp r1, #0');

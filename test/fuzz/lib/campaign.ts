@@ -11,10 +11,13 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { ArchName } from '../../../src/arch/index.ts';
 import { type EmuPool, emuOutcome } from './emu.ts';
 import { choicesArb, generateProgram } from './gen.ts';
-import { goAvailable, goOutcome, goPrefetch } from './golang.ts';
+import { goAvailable, goCpuSeconds, goOutcome, goPrefetch } from './golang.ts';
 import { applyMutant, type Mutant, mutantArb } from './mutate.ts';
 import { compare, FAILURE_CLASSES, judgeAlone, type Outcome, type Verdict, type VerdictClass } from './outcome.ts';
 import { reduceGo } from './reduce.ts';
+
+/** CPU seconds per instruction real Go takes at the slowest: it runs at least 1e9 instructions/s natively and 1e8 under qemu-arm (see Evaluator.beyondBudget). */
+const GO_CPU_PER_INSN: Record<ArchName, number> = { amd64: 1e-9, arm: 1e-8 };
 
 export type CaseKind = 'gen' | 'mut';
 
@@ -122,6 +125,7 @@ export class Evaluator {
       const again = await this.emu(source, 10);
       e = again;
       verdict = compare(again.outcome, go, { generated });
+      if (verdict.cls === 'budget') verdict = await this.beyondBudget(source, verdict, 10);
     }
     if (go && verdict.cls === 'output') {
       // is real Go itself deterministic here? (qemu under load can reorder)
@@ -129,6 +133,22 @@ export class Evaluator {
       verdict = compare(e.outcome, go, { generated });
     }
     return { source, verdict, emu: e.outcome, go, emuMs: e.ms };
+  }
+
+  /**
+   * A program Go finishes but gogo-emu runs to `scale` times its budget is a
+   * stated limit (the instruction budget, README "Limits"), not a bug, when
+   * real Go itself needs more CPU time than that many instructions can take
+   * at GO_CPU_PER_INSN seconds each, a rate every machine this runs on
+   * exceeds (so Go's run had more instructions than the budget). Go's
+   * CPU time is measured again here (goCpuSeconds), never taken from the cache.
+   */
+  private async beyondBudget(source: string, verdict: Verdict, scale: number): Promise<Verdict> {
+    const budget = (this.o.maxInsns ?? 50_000_000) * scale;
+    const cpu = await goCpuSeconds(source, this.o.arch);
+    const needs = budget * GO_CPU_PER_INSN[this.o.arch];
+    if (cpu === undefined || cpu < needs) return verdict;
+    return { cls: 'limit', signature: 'instruction budget', detail: `go needed ${cpu.toFixed(2)} s of CPU (over ${needs.toFixed(2)} s: more than ${budget} instructions); gogo-emu stopped at its budget of ${budget}` };
   }
 
   /** Whether `source` still fails with `signature` (gogo-emu first; real Go only when gogo-emu's side can still match). */

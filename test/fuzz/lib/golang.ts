@@ -172,6 +172,29 @@ export async function goOutcome(source: string, arch: ArchName, o: GoOptions = {
   }
 }
 
+/**
+ * CPU seconds (user + system) one run of the program takes under real Go
+ * (amd64 natively, arm under qemu-arm), measured with /usr/bin/time; undefined
+ * when it cannot be measured (no /usr/bin/time, a build failure, a timeout).
+ * Not cached: used only for the rare programs gogo-emu runs to its budget.
+ */
+export async function goCpuSeconds(source: string, arch: ArchName, timeoutMs = 60_000): Promise<number | undefined> {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'gogo-fuzz-go-'));
+  try {
+    writeFileSync(join(dir, 'prog.go'), source);
+    const b = await run(GO, ['build', '-trimpath', '-o', 'prog', 'prog.go'], { cwd: dir, env: goEnv(arch), timeoutMs: 120_000 });
+    if (b.code !== 0) return undefined;
+    const cmd = arch === 'arm' ? ['qemu-arm', './prog'] : ['./prog'];
+    const r = await run('/usr/bin/time', ['-f', 'gogo-fuzz-cpu %U %S', '-o', 'cpu.txt', ...cmd], { cwd: dir, env: { PATH: '/usr/bin:/bin', GOMAXPROCS: '1' }, timeoutMs });
+    if (r.timedOut || !existsSync(join(dir, 'cpu.txt'))) return undefined;
+    const m = /gogo-fuzz-cpu ([\d.]+) ([\d.]+)/.exec(readFileSync(join(dir, 'cpu.txt'), 'utf8'));
+    return m ? Number(m[1]) + Number(m[2]) : undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The cache file of a program's outcome. */
 function cacheFile(arch: ArchName, source: string): string {
   const key = cacheKey(arch, source);

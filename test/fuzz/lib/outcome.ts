@@ -25,6 +25,8 @@ export type Outcome =
  * Not failures (counted and reported):
  * - unsupported: Go accepts, gogo-emu refuses a construct outside its subset (`unsupported: ...`)
  * - limit: Go accepts, gogo-emu refuses at one of its stated limits
+ *   (or runs to its instruction budget a program real Go needs more CPU time for than
+ *   that many instructions can take: campaign.ts, Evaluator.beyondBudget)
  * - error-text / error-col / error-line: both reject, first error lines differ in message,
  *   column or line
  * - nonterminating: neither finishes (Go's time limit, gogo-emu's budget)
