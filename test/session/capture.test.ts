@@ -17,8 +17,9 @@ const FIXED = {
   StackAllocator: ['start', 'end'],
   // blocks, counter: the cycle model's cache and block hook with its cost table, derived from code (its
   // counters are folded in at the end of every run); lastBlock, quantumOver, stopRequested: only set inside a run;
-  // hooks: the sigpage's block hook; beforeQuantum: the OS's signal delivery, wired once by installSyscalls
-  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested', 'hooks', 'beforeQuantum'],
+  // hooks: the sigpage's block hook; beforeQuantum: the OS's signal delivery, wired once by installSyscalls;
+  // blockWatchers, watching: observers of blocks (watchBlocks) and how many are on -- subscribers, not run state
+  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested', 'hooks', 'beforeQuantum', 'blockWatchers', 'watching'],
   Thread: ['id', 'name'],
   HostRegistry: ['arch', 'base', 'capacity', 'entries', 'byName', 'hook', 'engine', 'mem', 'beforeCall', 'interceptCall', 'events', 'currentThread'],
   // subscribers are not run state
