@@ -82,7 +82,6 @@ export class FloatLowering {
       const k = intKindOf(from)!;
       const bits = intBits(k, this.h.W);
       if (bits > this.h.W * 8) return this.ints.call64(intSigned(k) ? ENTRY.int64tofloat64 : ENTRY.uint64tofloat64, [x]);
-      if (!intSigned(k) && bits === 64) return this.ints.call64(ENTRY.uint64tofloat64, [x]);
       const d = this.temps();
       // narrower unsigned values are zero-extended: non-negative as signed words
       this.h.emit({ op: 'fcvt', to: 'float', unsigned: !intSigned(k) && bits === this.h.W * 8, dst: d, a: x });
@@ -91,7 +90,6 @@ export class FloatLowering {
     const k = intKindOf(to)!;
     const bits = intBits(k, this.h.W);
     if (bits > this.h.W * 8) return this.ints.call64(intSigned(k) ? ENTRY.float64toint64 : ENTRY.float64touint64, [x]);
-    if (!intSigned(k) && bits === 64) return this.ints.call64(ENTRY.float64touint64, [x]);
     const d = this.h.temp();
     this.h.emit({ op: 'fcvt', to: 'int', unsigned: !intSigned(k) && bits === this.h.W * 8, dst: [d], a: x });
     return [this.ints.norm(to, slot(d))];

@@ -40,15 +40,23 @@ function floatOf(bits: bigint): number {
 }
 
 /**
- * A float64 truncated toward zero to an integer of `bits` bits. Go leaves
- * out-of-range conversions implementation-defined; this gives what amd64's
- * CVTTSD2SI gives for int64 (the smallest int64) and wraps for uint64.
+ * Ports vlrt.go _d2v: a float64 truncated toward zero into 64 bits, from its
+ * IEEE fields: the 53-bit significand shifted by the exponent, then negated
+ * for a negative value. Out of range (a shift left of more than 11 bits: huge
+ * values, infinities, NaN) the high word is uint32(d), which gc compiles on
+ * the 32-bit target here (arm) to a saturating conversion (VCVT: 0 for NaN
+ * and negatives, 0xffffffff above), and the low word is 0. Only 32-bit targets
+ * call these entries (a 64-bit target converts in line), as in Go.
  */
-function truncate(f: number, signed: boolean): bigint {
-  if (!Number.isFinite(f)) return signed ? -(1n << 63n) : 1n << 63n;
-  const t = BigInt(Math.trunc(f));
-  if (signed) return t >= -(1n << 63n) && t < 1n << 63n ? t : -(1n << 63n);
-  return BigInt.asUintN(64, t);
+function d2v(d: number): bigint {
+  const x = BigInt.asUintN(64, bitsOf(d));
+  const sig = (x & 0xf_ffff_ffff_ffffn) | (1n << 52n);
+  const sh = 1075 - Number((x >> 52n) & 0x7ffn);
+  let y: bigint;
+  if (sh >= 0) y = sh < 64 ? sig >> BigInt(sh) : 0n;
+  else if (-sh <= 11) y = BigInt.asUintN(64, sig << BigInt(-sh));
+  else y = BigInt(Number.isNaN(d) || d <= 0 ? 0 : d >= 2 ** 32 ? 0xffff_ffff : Math.trunc(d)) << 32n;
+  return x >> 63n ? BigInt.asUintN(64, -y) : y;
 }
 
 export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
@@ -72,6 +80,6 @@ export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
   // conversions (the float64 travels as its bits); Number(bigint) rounds to nearest, ties to even, as Go converts
   defineEntry(host, ENTRY.int64tofloat64, (c) => result(c, bitsOf(Number(c.argI64(0)))));
   defineEntry(host, ENTRY.uint64tofloat64, (c) => result(c, bitsOf(Number(BigInt.asUintN(64, c.argI64(0))))));
-  defineEntry(host, ENTRY.float64toint64, (c) => result(c, truncate(floatOf(c.argI64(0)), true)));
-  defineEntry(host, ENTRY.float64touint64, (c) => result(c, truncate(floatOf(c.argI64(0)), false)));
+  defineEntry(host, ENTRY.float64toint64, (c) => result(c, d2v(floatOf(c.argI64(0)))));
+  defineEntry(host, ENTRY.float64touint64, (c) => result(c, d2v(floatOf(c.argI64(0)))));
 }
