@@ -287,9 +287,6 @@ export const ENTRY = {
   /** x.(I) to a non-empty interface: the itab, or a panic ("interface conversion: T is not I: missing method M") */
   assertE2I: internal('runtime.assertE2I', 'host', [v('ptr', 'inter'), v('ptr', 't')], [v('ptr', 'itab')]),
 
-  // ---- output (sys_linux_*.s) ----
-  /** write(fd, p, n): the write system call, from machine code (fmt's output to os.Stdout) */
-  write1: internal('runtime.write1', 'asm', [v('int', 'fd'), v('ptr', 'p'), v('int', 'n')], [v('int', 'r')]),
 
   // ---- fmt, errors, strconv (see src/runtime/fmt.ts, strconv.ts) ----
   /** the Error/String methods fmt will call for these arguments: a table of {fn, recv, result} and its length */
@@ -330,6 +327,18 @@ export const ENTRY = {
   stringsTrimSuffix: internal('strings.TrimSuffix', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 't'), v('int', 'tlen')], [v('ptr', 'p'), v('int', 'n')]),
   stringsReplace: internal('strings.Replace', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen'), v('int', 'n')], [v('ptr', 'p'), v('int', 'n')]),
   stringsReplaceAll: internal('strings.ReplaceAll', 'host', [v('ptr', 's'), v('int', 'slen'), v('ptr', 'old'), v('int', 'oldlen'), v('ptr', 'new'), v('int', 'newlen')], [v('ptr', 'p'), v('int', 'n')]),
+  // ---- package syscall and os.Getpid (asm/<arch>/syscall.s: Syscall = entersyscall, RawSyscall6, exitsyscall) ----
+  syscallPipe: internal('syscall.Pipe', 'asm', [v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  syscallRead: internal('syscall.Read', 'asm', [v('int', 'fd'), v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  syscallWrite: internal('syscall.Write', 'asm', [v('int', 'fd'), v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
+  syscallClose: internal('syscall.Close', 'asm', [v('int', 'fd')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  syscallNanosleep: internal('syscall.Nanosleep', 'asm', [v('ptr', 'time'), v('ptr', 'leftover')], [v('ptr', 'tab'), v('ptr', 'data')]),
+  syscallGetpid: internal('syscall.Getpid', 'asm', [], [v('int', 'pid')]),
+  osGetpid: internal('os.Getpid', 'asm', [], [v('int', 'pid')]),
+  /** NsecToTimespec(nsec int64) Timespec: {Sec, Nsec} (timestruct.go) */
+  syscallNsecToTimespec: internal('syscall.NsecToTimespec', 'host', [v('int64', 'nsec')], [v('int', 'sec'), v('int', 'nsec')]),
+  /** Errno.Error(): the errno's text from syscall's table (zerrors_linux_*.go) */
+  errnoError: internal('syscall.Errno.Error', 'host', [v('int', 'e')], [v('ptr', 'p'), v('int', 'n')]),
   osFileWrite: internal('os.(*File).Write', 'host', [v('ptr', 'f'), v('ptr', 'p'), v('int', 'len'), v('int', 'cap')], [v('int', 'n'), v('ptr', 'tab'), v('ptr', 'data')]),
   builderLen: internal('strings.(*Builder).Len', 'host', [v('ptr', 'b')], [v('int', 'n')]),
   builderReset: internal('strings.(*Builder).Reset', 'host', [v('ptr', 'b')]),

@@ -250,7 +250,7 @@ const BUILTINS = ['print', 'println', 'len', 'cap', 'close', 'make', 'append', '
 const UNSUPPORTED_BUILTINS = ['complex', 'real', 'imag', 'min', 'max', 'clear'];
 const UNSUPPORTED_TYPES = ['float32', 'complex64', 'complex128', 'comparable'];
 /** The packages a program may import. */
-const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'time', 'strings', 'sort', 'io', 'os', 'math'];
+const PACKAGES = ['runtime', 'sync', 'sync/atomic', 'fmt', 'errors', 'strconv', 'time', 'strings', 'sort', 'io', 'os', 'math', 'syscall'];
 /** go1.19's standard library (`go list std` without internal and vendor packages): other imports are Go's error. */
 const STD_PACKAGES = new Set(
   (

@@ -30,7 +30,7 @@ import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, If
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
 import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
-import { dependencyInits, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
+import { dependencyInits, ERRNO, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
 import { lowerTimeCall } from './timepkg.ts';
 import { type IfaceEntry, RTypes } from './rtype.ts';
@@ -221,6 +221,11 @@ class ProgramLowerer {
     const [pkg, v] = name.split('.') as [string, string];
     const sym = `${pkg}.${v.toLowerCase()}File`;
     return this.addData(sym, line, [{ k: 'word', v: BigInt(PKG_VARS[pkg]![v]!.fd) }]);
+  }
+
+  /** syscall.errnoItab: the word errnoErr reads (src/runtime/syscallpkg.ts): the itab of syscall.Errno for error. */
+  errnoItab(line: number): string {
+    return this.addData('syscall.errnoItab', line, [{ k: 'word', v: this.rtypes.itabSym(ERRNO, ERROR) }]);
   }
 
   staticFuncval(fn: string, line: number): string {
@@ -2465,6 +2470,7 @@ class FnLowerer {
         return [ts.slice(0, n).map(slot), [slot(ts[n]!), slot(ts[n + 1]!)]];
       }
       default:
+        if (p.name.startsWith('syscall.')) this.P.errnoItab(this.line);
         if (LIBRARY_CALLS[p.name]) return this.libraryCall(ENTRY[LIBRARY_CALLS[p.name] as keyof typeof ENTRY], unparen(p.call.fn).t as FuncType, a);
         if (p.name.startsWith('fmt.')) return this.fmtCall(p.name.slice(4), a);
         if (p.name.startsWith('sync/atomic.')) {
@@ -2581,7 +2587,8 @@ class FnLowerer {
    * fmt.Println and friends: the arguments as a slice of interfaces, the
    * methods fmt calls (Error, String) called here first (fmt_methods lists
    * them; see src/runtime/fmt.ts), then the formatting host function, then
-   * write(1, ...) for the printing forms.
+   * syscall.Write(1, ...) for the printing forms (as os.Stdout's Write ends
+   * in go1.19: a system call through entersyscall / exitsyscall).
    */
   private fmtCall(name: string, args: Val[]): Val[] {
     if (name.startsWith('F')) {
@@ -2613,7 +2620,8 @@ class FnLowerer {
     }
     const out = this.rtcallValues(ENTRY.fmtFormat, [imm(mode), fmtStr[0]!, fmtStr[1]!, list[0]!, list[1]!, slot(calls), slot(ncalls)]);
     if (name.startsWith('S')) return [out];
-    this.rtcall(ENTRY.write1, [imm(1), out[0]!, out[1]!]);
+    // os.Stdout.Write -> poll.FD.Write -> syscall.Write: write(2) inside entersyscall / exitsyscall
+    this.rtcall(ENTRY.syscallWrite, [imm(1), out[0]!, out[1]!, out[1]!]);
     return [[out[1]!], [imm(0), imm(0)]];
   }
 

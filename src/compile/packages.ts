@@ -4,7 +4,7 @@
 // src/runtime/fmt.ts, strconv.ts); this file gives the checker their Go
 // signatures and the named types they define.
 import { ATOMIC_FUNCS } from './atomic.ts';
-import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
+import { ANY, BOOL, BYTE, type ConstValue, ERROR, FLOAT64, type FuncType, INT, INT64, type NamedType, RUNE, STRING, type Type, UINTPTR, UNTYPED_FLOAT, UNTYPED_INT } from './types.ts';
 import { parseFloatLit, Rat } from './floats.ts';
 import { DURATION, LOCATION, TICKER, TIME, TIME_FUNCS, TIME_TYPES, TIMER } from './timepkg.ts';
 
@@ -105,13 +105,40 @@ BUILDER.under = {
   ],
 };
 
+/**
+ * syscall.Errno (a uintptr): the error of a failed system call; its Error
+ * method is a host function (the text of zerrors_linux_*.go's table).
+ */
+export const ERRNO: NamedType = { k: 'named', name: 'Errno', pkg: 'syscall', under: UINTPTR, methods: [] };
+ERRNO.methods.push({ name: 'Error', ptrRecv: false, type: { k: 'func', params: [], results: [STRING] }, symbol: 'syscall.Errno.Error' });
+
+/**
+ * syscall.Timespec: {Sec, Nsec}, two C longs (int64 on amd64, int32 on
+ * arm). Differs: the fields are `int` here (the same size on both arches),
+ * so a program that mixes them with int64 or int32 values without a
+ * conversion compiles here where gc would refuse it on one of the arches.
+ */
+export const TIMESPEC: NamedType = {
+  k: 'named',
+  name: 'Timespec',
+  pkg: 'syscall',
+  under: {
+    k: 'struct',
+    fields: [
+      { name: 'Sec', type: INT, embedded: false },
+      { name: 'Nsec', type: INT, embedded: false },
+    ],
+  },
+  methods: [],
+};
+
 /** Package-level variables of the library: os.Stdout, os.Stderr (read-only *os.File values). */
 export const PKG_VARS: Readonly<Record<string, Readonly<Record<string, { type: Type; fd: number }>>>> = {
   os: { Stdout: { type: { k: 'ptr', elem: OS_FILE }, fd: 1 }, Stderr: { type: { k: 'ptr', elem: OS_FILE }, fd: 2 } },
 };
 
 /** The runtime-defined named types the compiler emits descriptors for when the program uses them. */
-export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER, DURATION, TIME, TIMER, TICKER, LOCATION];
+export const RUNTIME_NAMED: readonly NamedType[] = [ERROR_STRING, WRAP_ERROR, NUM_ERROR, OS_FILE, BUILDER, DURATION, TIME, TIMER, TICKER, LOCATION, ERRNO, TIMESPEC];
 
 /**
  * The initialisation, among a supported package's dependencies, that the
@@ -204,7 +231,21 @@ export const PKG_FUNCS: Readonly<Record<string, Readonly<Record<string, PkgFunc>
     SliceStable: fn([ANY, LESS], []),
   },
   time: TIME_FUNCS,
+  // asm/<arch>/syscall.s (Read, Write, Close and Nanosleep through Syscall: entersyscall / exitsyscall)
+  syscall: {
+    Pipe: fn([{ k: 'slice', elem: INT }], [ERROR]),
+    Read: fn([INT, BYTES], [INT, ERROR]),
+    Write: fn([INT, BYTES], [INT, ERROR]),
+    Close: fn([INT], [ERROR]),
+    Nanosleep: fn([{ k: 'ptr', elem: TIMESPEC }, { k: 'ptr', elem: TIMESPEC }], [ERROR]),
+    Getpid: fn([], [INT]),
+    NsecToTimespec: fn([INT64], [TIMESPEC]),
+  },
+  os: {
+    Getpid: fn([], [INT]),
+  },
 };
+
 
 /** Package constants (math): untyped, exact; MaxInt and MinInt follow the target's int size (wordBits). */
 export function pkgConst(pkg: string, name: string, wordBits: number): { type: Type; value: ConstValue } | undefined {
@@ -246,6 +287,8 @@ export const LIBRARY_CALLS: Readonly<Record<string, string>> = Object.fromEntrie
   ...['strings', 'sort', 'math'].flatMap((pkg) => Object.keys(PKG_FUNCS[pkg]!).map((n) => [`${pkg}.${n}`, `${pkg}${n}`])).filter(([n]) => n !== 'sort.Slice' && n !== 'sort.SliceStable'),
   ['strconv.FormatInt', 'strconvFormatInt'],
   ['strconv.FormatBool', 'strconvFormatBool'],
+  ...Object.keys(PKG_FUNCS.syscall!).map((n) => [`syscall.${n}`, `syscall${n}`]),
+  ['os.Getpid', 'osGetpid'],
 ]);
 
 export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedType>>>> = {
@@ -255,4 +298,5 @@ export const PKG_TYPES: Readonly<Record<string, Readonly<Record<string, NamedTyp
   os: { File: OS_FILE },
   strings: { Builder: BUILDER },
   time: TIME_TYPES,
+  syscall: { Errno: ERRNO, Timespec: TIMESPEC },
 };

@@ -20,8 +20,10 @@ export type OsEvent =
   | { kind: 'exit'; code: number }
   /** thread `thread` made thread `child` (clone) at its time `clock` */
   | { kind: 'clone'; thread: number; child: number; clock: number }
-  /** a thread blocked in a system call: on a futex word, or asleep; until `deadline` if given */
-  | { kind: 'wait'; thread: number; on: 'futex' | 'nanosleep'; addr?: number; deadline?: number; clock: number }
+  /** a thread blocked in a system call: on a futex word, asleep, or on a pipe (reading or writing); until `deadline` if given */
+  | { kind: 'wait'; thread: number; on: 'futex' | 'nanosleep' | 'pipe'; addr?: number; deadline?: number; clock: number; pipe?: number; dir?: 'r' | 'w' }
+  /** thread `thread` made a pipe: read end fds[0], write end fds[1] */
+  | { kind: 'pipe'; thread: number; fds: [number, number]; clock: number }
   /** a waiting thread can run again (woken by thread `by`, or its deadline came); its call returns `result` */
   | { kind: 'wake'; thread: number; by?: number; timeout: boolean; result: number; clock: number }
   /** a thread ended (exit) */

@@ -62,6 +62,7 @@ import { GogoError } from '../engine/errors.ts';
 import type { Machine } from './machine.ts';
 import { REGIONS } from './memmap.ts';
 import { newThreadSignals, type SigAction, type ThreadSignals } from './linux/signal.ts';
+import { newFiles, type FilesData } from './linux/pipe.ts';
 
 /** Modeled cost of entering and leaving any host function. */
 export const HOST_CALL_CYCLES = 20;
@@ -77,9 +78,15 @@ export type ThreadState = 'runnable' | 'waiting' | 'exited';
 /** Why a thread waits: plain data, so that a run can be snapshotted. */
 export interface Wait {
   /** the system call it blocked in */
-  on: 'futex' | 'nanosleep';
+  on: 'futex' | 'nanosleep' | 'pipe';
   /** the futex word it sleeps on */
   addr?: number;
+  /** a pipe wait (linux/pipe.ts): the pipe, reading or writing, the user buffer still to fill or send, bytes written so far */
+  pipe?: number;
+  dir?: 'r' | 'w';
+  buf?: number;
+  len?: number;
+  done?: number;
   /** absolute time (on the virtual clock) at which the wait times out */
   deadline?: number;
   /** the call's result if the deadline comes first (futex: -ETIMEDOUT, nanosleep: 0) */
@@ -238,6 +245,7 @@ export interface ThreadsData {
   readyQueue: number[];
   readySeq: number;
   sigactions: (SigAction | undefined)[];
+  files: FilesData;
 }
 
 interface BlockInfo {
@@ -273,6 +281,8 @@ export class Threads {
   private readySeq = 0;
   /** the process's signal actions, by signal number (rt_sigaction) */
   sigactions: (SigAction | undefined)[] = [];
+  /** the process's file descriptors and pipes (src/os/linux/pipe.ts) */
+  files: FilesData = newFiles();
   /**
    * Called as a thread gets the CPU, with its registers loaded, before its
    * next instruction: the OS delivers pending signals here (signal.ts).
@@ -406,7 +416,7 @@ export class Threads {
     if (t.critical > 0) throw new Error(`block: thread ${t.name} blocks inside a critical section`);
     t.state = 'waiting';
     t.wait = { ...w, seq: this.waitSeq++ };
-    if (this.events.active) this.events.emit({ kind: 'wait', thread: t.id, on: w.on, addr: w.addr, deadline: w.deadline, clock: t.clock });
+    if (this.events.active) this.events.emit({ kind: 'wait', thread: t.id, on: w.on, addr: w.addr, deadline: w.deadline, clock: t.clock, ...(w.on === 'pipe' ? { pipe: w.pipe, dir: w.dir } : {}) });
     this.endQuantum();
   }
 
@@ -885,6 +895,7 @@ export class Threads {
       readyQueue: [...this.readyQueue],
       readySeq: this.readySeq,
       sigactions: structuredClone(this.sigactions),
+      files: structuredClone(this.files),
     };
   }
 
@@ -928,6 +939,7 @@ export class Threads {
     this.readyQueue.splice(0, this.readyQueue.length, ...d.readyQueue);
     this.readySeq = d.readySeq;
     this.sigactions = structuredClone(d.sigactions);
+    this.files = structuredClone(d.files);
     this.lastBlock = undefined;
     this.quantumOver = false;
     this.setStop(false);

@@ -62,6 +62,16 @@ export type RuntimeEvent =
    * with SP `sp`: asyncPreempt was injected (pushCall), or not and `why`
    */
   | { kind: 'asyncpreempt'; goid: number; g: number; m: number; pc: number; sp: number; injected: boolean; why?: string }
+  // ---- system calls (syscall.ts) ----
+  /** goroutine `goid` on M `m` entered a system call (entersyscall: _Gsyscall, P `p` _Psyscall) from `pc` with SP `sp` */
+  | { kind: 'entersyscall'; goid: number; g: number; m: number; p: number; pc: number; sp: number }
+  /**
+   * goroutine `goid` left its system call (exitsyscall) on M `m`: it got its
+   * old P back (`reacquired`), an idle P (`pidle`), or neither (`exitsyscall0`:
+   * it runs on P `p` if one was idle by then, else -1: it waits in the global
+   * run queue and the M stops); `oldp` the P it had before the call (-1 unknown)
+   */
+  | { kind: 'exitsyscall'; goid: number; g: number; m: number; p: number; oldp: number; how: 'reacquired' | 'pidle' | 'exitsyscall0' }
   /** goroutine `goid` switched the sync.Mutex at `mutex` to starvation mode (`starving`) or back to normal mode (sync/mutex.go) */
   | { kind: 'mutexmode'; goid: number; mutex: number; starving: boolean };
 

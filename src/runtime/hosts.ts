@@ -35,6 +35,7 @@ import { newm } from './newm.ts';
 import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './preempt.ts';
 import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
 import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
+import { defineSyscallHosts } from './syscallpkg.ts';
 import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, recovery, startPanic } from './panic.ts';
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
@@ -261,6 +262,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   defineVlrtHosts(host, rt);
   // ---- strings, sort, strconv ----
   defineStringsHosts(host, rt);
+  // ---- system calls: entersyscall / exitsyscall and package syscall (syscall.ts, syscallpkg.ts) ----
+  defineSyscallHosts(host, rt);
 }
 
 /** A host function's bool result (1 / 0), or its tail call. */

@@ -132,7 +132,8 @@ function scheduleFound(rt: Runtime, call: HostCall, r: Found | TailCall): TailCa
  * Timers: the P's due timers run first (checkTimers); stealWork runs other
  * Ps' in its last round; with nothing to run, one M sleeps until the next
  * timer (where Go blocks in netpoll(delay): a timed futex sleep on m.park,
- * mParkTimed<>), the others stop. Differs: no netpoll of descriptors, GC
+ * mParkTimed<>, for epoll_wait's whole milliseconds: epollWaitNs), the
+ * others stop. Differs: no netpoll of descriptors, GC
  * workers, trace reader or finalizers (their places are marked).
  */
 function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found | TailCall {
@@ -234,7 +235,7 @@ function findRunnable(rt: Runtime, call: HostCall, steal?: StealResult): Found |
       if (now === 0) now = rt.nanotime();
       const delay = Math.max(pollUntil - now, 0);
       if (rt.events.active) rt.events.emit({ kind: 'stopm', m: mp.id, locked: false });
-      return mParkTimed(rt, call, wasSpinning ? 'netpollSpinning' : 'netpoll', delay); // then netpollWoken (idle.ts)
+      return mParkTimed(rt, call, wasSpinning ? 'netpollSpinning' : 'netpoll', epollWaitNs(delay)); // then netpollWoken (idle.ts)
     } else if (pollUntil !== 0) {
       // another M waits, maybe too long: interrupt it
       if (rt.pollUntil === 0 || rt.pollUntil > pollUntil) netpollBreak(rt);
@@ -313,4 +314,18 @@ export function dropg(rt: Runtime): void {
   const m = rt.curm();
   if (m.curg !== 0) rt.g(m.curg).m = 0;
   m.curg = 0;
+}
+
+/**
+ * How long netpoll(delay) blocks (netpoll_epoll.go): epoll_wait takes
+ * milliseconds, so a delay under 1 ms waits 1 ms and a longer one is
+ * truncated to whole milliseconds (the M then finds the timer not yet due
+ * and waits again). So a timer fires up to about a millisecond after its
+ * time, as in Go.
+ */
+export function epollWaitNs(delay: number): number {
+  if (delay <= 0) return 0;
+  if (delay < 1e6) return 1e6;
+  if (delay < 1e15) return Math.floor(delay / 1e6) * 1e6;
+  return 1e9 * 1e6;
 }

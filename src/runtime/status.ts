@@ -6,7 +6,8 @@
 //               owns no stack; whoever dequeues it owns it.
 //   _Grunning   executing user code on an M that holds a P; the M owns it
 //               (m.curg == gp, gp.m == m).
-//   _Gsyscall   in a system call; owns its stack, no P. (not used yet)
+//   _Gsyscall   in a system call (entersyscall .. exitsyscall: syscall.ts); owns
+//               its stack; its M holds no P (the P is _Psyscall, or retaken).
 //   _Gwaiting   parked (gopark): on some wait queue (channel, semaphore) that
 //               owns it until goready.
 //   _Gdead      unused: just exited (on a gFree list) or freshly made by malg.

@@ -14,7 +14,7 @@
 // and the preemption signal), so a goroutine that computes without calls is
 // stopped by asynchronous preemption, as in Go; the stopping M sleeps in
 // 100 us steps meanwhile, as Go's does between its preemption attempts.
-import { _Grunning, _Gwaiting, _Pgcstop, _Prunning } from '../go119/index.ts';
+import { _Grunning, _Gwaiting, _Pgcstop, _Prunning, _Psyscall } from '../go119/index.ts';
 import { pidleget, wakep } from './idle.ts';
 import { lock, unlock } from './lock.ts';
 import { notewakeup } from './lock_futex.ts';
@@ -64,8 +64,8 @@ export function preemptall(rt: Runtime): boolean {
 }
 
 /**
- * Ports stopTheWorldWithSema up to its wait: sched.gcwaiting, the own P and
- * every idle P _Pgcstop, sched.stopwait counting the Ps still running.
+ * Ports stopTheWorldWithSema up to its wait: sched.gcwaiting, the own P,
+ * every P in a system call and every idle P _Pgcstop, sched.stopwait counting the Ps still running.
  * Returns whether to wait for them. Precondition: on g0, no locks held.
  */
 export function stopTheWorldStop(rt: Runtime): boolean {
@@ -79,7 +79,14 @@ export function stopTheWorldStop(rt: Runtime): boolean {
   // stop the current P
   setPStatus(rt.p(m.p), _Prunning, _Pgcstop);
   s.stopwait -= 1;
-  // (Ps in system calls are taken here once system calls are ported)
+  // stop the Ps whose Ms are in system calls: they find _Pgcstop in exitsyscall
+  for (const a of rt.allp) {
+    const pp = rt.p(a);
+    if (pp.status !== _Psyscall) continue;
+    setPStatus(pp, _Psyscall, _Pgcstop);
+    pp.syscalltick = (pp.syscalltick + 1) >>> 0;
+    s.stopwait -= 1;
+  }
   // stop the idle Ps
   for (let pp = pidleget(rt); pp; pp = pidleget(rt)) {
     setPStatus(pp, pp.status, _Pgcstop);

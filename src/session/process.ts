@@ -6,7 +6,7 @@
 // (machine, threads, Linux system calls, runtime, event bus) and waits for
 // exit(); the runtime turns fatal errors and panics into Go's messages.
 import type { Arch } from '../arch/index.ts';
-import { UserError } from '../engine/errors.ts';
+import { GogoError, UserError } from '../engine/errors.ts';
 import type { TextBlock } from '../link/source.ts';
 import { buildInitialStack } from '../os/linux/exec.ts';
 import { installSyscalls } from '../os/linux/syscalls.ts';
@@ -122,7 +122,7 @@ export class Process {
   run(): ProcessResult {
     try {
       const how = this.threads.run();
-      if (how === 'all-parked') throw new AllParked();
+      if (how === 'all-parked') throw pipeHang(this.threads) ?? new AllParked();
     } catch (e) {
       if (!reportCrash(this.rt, e)) throw e;
     }
@@ -140,6 +140,20 @@ export class Process {
     this.threads.dispose();
     this.machine.close();
   }
+}
+
+/**
+ * Every thread waits and one of them is blocked in a read or write of a pipe
+ * that nobody can serve any more: the program hangs as it would under Go
+ * (go1.19's checkdead counts an M in a system call as running, so it reports
+ * no deadlock and the process waits forever). Undefined if no thread waits
+ * on a pipe (then it is AllParked: a bug of the emulator).
+ */
+export function pipeHang(threads: Threads): GogoError | undefined {
+  const t = threads.all.find((x) => x.state === 'waiting' && x.wait?.on === 'pipe');
+  if (!t) return undefined;
+  const what = t.wait!.dir === 'r' ? 'read(2) of an empty pipe whose write end stays open' : 'write(2) to a full pipe nobody reads';
+  return new GogoError('program', `the program hangs: every thread waits and none can wake the others (thread ${t.tid} blocks in ${what}); go1.19 reports no deadlock while a goroutine is in a system call and would wait forever`);
 }
 
 /** Every thread waits and none can wake the others: with the Go runtime's own deadlock check in place, a bug of the emulator. */

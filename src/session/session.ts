@@ -56,7 +56,7 @@ import { reportCrash } from '../runtime/crash.ts';
 import type { ProcessEvent } from '../runtime/events.ts';
 import type { RuntimeState } from '../runtime/runtime.ts';
 import type { ProcessBus } from './bus.ts';
-import { AllParked, Process, type BootOptions, type ProcessResult, type ProgramImage } from './process.ts';
+import { AllParked, pipeHang, Process, type BootOptions, type ProcessResult, type ProgramImage } from './process.ts';
 import { loadProgram, programFromSource } from './program.ts';
 
 /**
@@ -999,8 +999,11 @@ export async function runToExit(s: Session): Promise<{ result: ProcessResult; er
     case 'fault':
     case 'budget':
       return { result: s.result(), error: stop.error! };
-    case 'parked':
+    case 'parked': {
+      const hang = pipeHang(s.process.threads);
+      if (hang) return { result: s.result(), error: hang };
       throw new AllParked();
+    }
     default:
       throw new Error(`runToExit: the run stopped (${stop.reason})`);
   }

@@ -563,9 +563,36 @@ export class TimelineRecorder {
         this.stateClose(PID_M, e.m);
         this.mark(PID_M, e.m, `M${e.m} exits`, { ...e });
         break;
+      // a system call: the goroutine's and its M's tracks show it as a state; the
+      // goroutine's run slice on the P ends when sysmon retakes the P
+      case 'entersyscall':
+        this.instant(`G${e.goid} entersyscall`, { goid: e.goid, pc: rt.machine.describe(e.pc) });
+        this.stateOpen(PID_G, e.goid, 'syscall', { m: e.m, p: e.p });
+        this.stateOpen(PID_M, e.m, `syscall (G${e.goid}, P${e.p} _Psyscall)`, { goid: e.goid });
+        break;
+      case 'exitsyscall':
+        this.instant(`G${e.goid} exitsyscall (${e.how})`, { goid: e.goid, how: e.how, p: e.p, oldp: e.oldp });
+        if (e.how !== 'exitsyscall0') {
+          this.stateOpen(PID_G, e.goid, 'running', { m: e.m, p: e.p });
+          this.stateOpen(PID_M, e.m, `running on P${e.p}`, { goid: e.goid });
+        } else {
+          this.close(e.m, 'exitsyscall0', false);
+          this.stateOpen(PID_M, e.m, G0);
+          if (e.p < 0) this.runnable(e.goid, e.g, { ...this.here(), ts: this.at(PID_M, e.m) }, 'exitsyscall0: global run queue');
+        }
+        break;
       // sysmon on its own M's track: its sleeps as slices, what it did as instants
       case 'sysmon':
-        if (e.what === 'retake') this.mark(PID_M, e.m, `sysmon retakes P${e.p} (syscall)`, { ...e });
+        if (e.what === 'retake') {
+          this.mark(PID_M, e.m, `sysmon retakes P${e.p} (syscall)`, { ...e });
+          // the goroutine in the call no longer runs on that P
+          for (const [m, o] of this.open) {
+            if (o.p !== e.p) continue;
+            this.close(m, 'in a system call: P retaken', false);
+            this.stateOpen(PID_M, m, `syscall (G${o.goid}, no P)`, { goid: o.goid });
+            this.stateOpen(PID_G, o.goid, 'syscall', { m, p: -1 });
+          }
+        }
         else this.stateOpen(PID_M, e.m, e.what === 'sleep' ? `sysmon usleep(${e.delayUs})` : 'sysmonwait');
         break;
       // a preemption: the request and the signal's injection, as instants on the goroutine's M

@@ -167,6 +167,22 @@ describe.each(archCases)('timeline on %s', (_n, arch) => {
     expect(panic.ev.filter((e) => e.s === 'g').map((e) => e.name)).toEqual(['panic: runtime error: integer divide by zero']);
   });
 
+  it('system calls: the goroutine and its M in a syscall state, its run on the P cut where sysmon retakes the P, exitsyscall0 back to the run queue; every track flat', async () => {
+    const { r, ev } = await timelineOf('syscallpipe.go', arch);
+    expect(r.exitCode).toBe(0);
+    expectFlatTracks(ev);
+    const names = ev.map((e) => e.name);
+    expect(names).toContain('G6 entersyscall');
+    expect(names).toContain('G6 exitsyscall (exitsyscall0)');
+    expect(names).toContain('G1 exitsyscall (reacquired)');
+    expect(names).toContain('sysmon retakes P0 (syscall)');
+    expect(slicesOf(ev).some((s) => s.pid === PID_G && s.name === 'syscall')).toBe(true);
+    expect(slicesOf(ev).some((s) => s.pid === PID_M && s.name === 'syscall (G6, no P)')).toBe(true);
+    const cut = slicesOf(ev).filter((s) => s.pid === PID_P && (s.args as { until?: string } | undefined)?.until === 'in a system call: P retaken');
+    expect(cut.length).toBeGreaterThan(0);
+    expect(cut.every((s) => s.name.startsWith('G6 '))).toBe(true);
+  });
+
   it("loads in Chrome DevTools' trace engine: the tracks by name, every slice in its tree, every arrow bound", async () => {
     const { ev, text } = await timelineOf('spread.go', arch, { gomaxprocsEnv: '2' });
     // the engine lays out rectangles with DOMRect, which Node lacks

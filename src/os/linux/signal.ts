@@ -175,7 +175,17 @@ export const tgkill: SyscallHandler = ([tgid, tid, sig], c) => {
 /** Make sig pending on t; interrupt its blocking call if the signal is not blocked. */
 export function raise(c: SyscallContext, t: Thread, sig: number): void {
   t.signals.pending |= bit(sig);
-  if (t.state === 'waiting' && (t.signals.mask & bit(sig)) === 0n && !ignored(c, sig)) c.threads.wake(t, Number(-EINTR), c.threads.current);
+  if (t.state === 'waiting' && (t.signals.mask & bit(sig)) === 0n && !ignored(c, sig) && !restarts(c, t, sig)) c.threads.wake(t, Number(-EINTR), c.threads.current);
+}
+
+/**
+ * A pipe read or write is restarted after a SA_RESTART handler (Linux's
+ * -ERESTARTSYS), so the caller never sees EINTR: here the wait simply goes
+ * on and the signal stays pending until the call returns (delivered then,
+ * not in the middle of the wait).
+ */
+function restarts(c: SyscallContext, t: Thread, sig: number): boolean {
+  return t.wait!.on === 'pipe' && ((c.threads.sigactions[sig]?.flags ?? 0) & SA_RESTART) !== 0;
 }
 
 function ignored(c: SyscallContext, sig: number): boolean {

@@ -2,7 +2,7 @@
 // handlers by call name, shared by both arches. The arch module supplies only
 // the numbers and the register convention (Arch.syscallNumbers, syscallArgs,
 // setSyscallResult); what a call does lives here and in the files next to it
-// (futex.ts, time.ts, thread.ts). A call this table does not implement
+// (futex.ts, time.ts, thread.ts, pipe.ts). A call this table does not implement
 // returns -ENOSYS, as a kernel without it would.
 //
 // A handler returns the call's result (-errno on failure), or undefined when
@@ -15,6 +15,7 @@ import type { Threads } from '../threads.ts';
 import { EINVAL, ENOSYS } from './errno.ts';
 import { REGIONS } from '../memmap.ts';
 import { futex } from './futex.ts';
+import { close, pipe2, pipeWrite, read } from './pipe.ts';
 import { clone, exit, exit_group, getpid, gettid, sched_getaffinity, sched_yield } from './thread.ts';
 import { clock_gettime, nanosleep } from './time.ts';
 import { deliverSignals, rt_sigaction, rt_sigprocmask, rt_sigreturn, sigaltstack, tgkill } from './signal.ts';
@@ -47,9 +48,14 @@ export type SyscallHandler = (args: bigint[], c: SyscallContext) => bigint | und
 export const SYSCALL_HANDLERS: Readonly<Record<string, SyscallHandler>> = {
   write([fd, p, n], c) {
     const len = Number(n);
-    c.proc.write(Number(fd), c.mem.read(Number(p), len));
+    const fdn = Number(fd);
+    if (fdn !== 1 && fdn !== 2) return pipeWrite(fdn, Number(p), len, c);
+    c.proc.write(fdn, c.mem.read(Number(p), len));
     return BigInt(len);
   },
+  read,
+  close,
+  pipe2,
   exit,
   exit_group,
   arch_prctl([code, addr], c) {
