@@ -1,6 +1,6 @@
 // `npm run bench`: speed of the emulator, measured (never asserted anywhere).
 //
-//   npm run bench [-- --runs N] [--arch amd64|arm] [--prog cpu,pingpong,gosched,pingpong4] [--no-native] [--json out.json]
+//   npm run bench [-- --runs N] [--arch amd64|arm] [--prog cpu,pingpong,gosched,pingpong4,million] [--no-native] [--json out.json]
 //
 // For each arch and program (tools/bench/*.go):
 // - emulated, N runs in this process (default 3), medians: compile (Go source
@@ -15,6 +15,8 @@
 //   machine and arm under qemu-arm (when installed), timed inside the program
 //   (main's body only, wall and CPU from getrusage: no process start-up, no
 //   runtime init), N runs, medians;
+// - million (pingpong500k.go: a million switches) runs only when named in
+//   --prog;
 // - pingpong4x.go runs at GOMAXPROCS=4 (four independent pairs; the others
 //   at 1), emulated and real alike; its real-Go switches/s divides the
 //   emulated run's switch count (real Go's own count is not observed) by real
@@ -44,12 +46,12 @@ import { fmt, loadNote, median, selfCpu } from './lib/measure.ts';
 const GO = '/usr/lib/go-1.19/bin/go';
 const benchDir = join(ROOT, 'tools', 'bench');
 /** each program and the GOMAXPROCS it runs with (emulated and real Go alike, through the environment) */
-const PROGRAMS: Record<string, string> = { cpu: 'cpu.go', pingpong: 'pingpong100k.go', gosched: 'gosched.go', pingpong4: 'pingpong4x.go' };
+const PROGRAMS: Record<string, string> = { cpu: 'cpu.go', pingpong: 'pingpong100k.go', gosched: 'gosched.go', pingpong4: 'pingpong4x.go', million: 'pingpong500k.go' };
 const PROCS: Record<string, string> = { pingpong4: '4' };
 
 function options() {
   const a = process.argv.slice(2);
-  const o = { runs: 3, arches: [...ARCH_NAMES] as string[], progs: Object.keys(PROGRAMS), native: true, json: undefined as string | undefined };
+  const o = { runs: 3, arches: [...ARCH_NAMES] as string[], progs: Object.keys(PROGRAMS).filter((k) => k !== 'million'), native: true, json: undefined as string | undefined };
   for (let i = 0; i < a.length; i++) {
     const v = a[i + 1];
     if (a[i] === '--runs' && v) (o.runs = Math.max(1, Number(v))), i++;

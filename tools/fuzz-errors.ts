@@ -1,8 +1,11 @@
-// `npx tsx tools/fuzz-errors.ts --runs N --seed S [--arch A] [--src DIR]`:
+// `npx tsx tools/fuzz-errors.ts --runs N --seed S [--arch A] [--src DIR] [--show N] [--show-lists N] [--show-wrong N]`:
 // how often gogo-emu's compile error matches go1.19's first error line, over
 // the mutated programs of a fuzz campaign (tools/fuzz.ts; the same cases for
-// the same seed) that go1.19 rejects. Three rates: the whole line
-// (`LINE:COL: message`), the position (LINE:COL) and the line. Go's results
+// the same seed) that go1.19 rejects. Three rates for the first error: the
+// whole line (`LINE:COL: message`), the position (LINE:COL) and the line;
+// and how often the whole list matches (every line, in order, up to gc's
+// "too many errors"); and how often every line gogo-emu prints is one of
+// Go's, in order (it may print fewer: `--show-wrong N` lists the others). Go's results
 // come from the fuzzer's cache (built in batches when missing); gogo-emu only
 // compiles (in process). --src points at another checkout's src/ (for
 // example `git archive main src | tar -x -C /tmp/before`) to measure a
@@ -24,6 +27,8 @@ const { values } = parseArgs({
     arch: { type: 'string', default: 'amd64' },
     src: { type: 'string' },
     show: { type: 'string', default: '0' },
+    'show-lists': { type: 'string', default: '0' },
+    'show-wrong': { type: 'string', default: '0' },
   },
   strict: true,
 });
@@ -47,19 +52,36 @@ let full = 0;
 let pos = 0;
 let line = 0;
 let shown = 0;
+let all = 0;
+let shownAll = 0;
+let noWrong = 0;
+let shownWrong = 0;
 for (const s of sources) {
   const go = (await goOutcome(s, arch))[0]!;
   if (go.kind !== 'reject') continue;
-  let mine: string | undefined;
+  let mineAll: string[] | undefined;
   try {
     await compileProgram(s, 'prog.go', archByName(arch));
   } catch (e) {
-    const m = /^prog\.go:(.*)$/.exec((e as Error).message);
-    mine = m ? m[1] : (e as Error).message;
+    // (tab-indented continuation lines left out, as goErrorLines leaves out Go's)
+    mineAll = (e as Error).message.split('\n').filter((l) => !l.startsWith('\t')).map((l) => /^prog\.go:(.*)$/.exec(l)?.[1] ?? l);
   }
-  if (mine === undefined) continue; // gogo-emu accepts it: an accept/reject disagreement, the fuzzer's business
+  if (mineAll === undefined) continue; // gogo-emu accepts it: an accept/reject disagreement, the fuzzer's business
   both++;
+  const mine = mineAll[0]!;
   const first = go.errors[0] ?? '';
+  const whole = mineAll.length === go.errors.length && mineAll.every((l, i) => l === go.errors[i]);
+  if (whole) all++;
+  // every line gogo-emu prints is one Go prints, in Go's order (it may print fewer; "too many errors" aside)
+  const real = mineAll.filter((l) => !/: too many errors$/.test(l));
+  let k = 0;
+  for (const l of go.errors) if (k < real.length && real[k] === l) k++;
+  const subset = k === real.length;
+  if (subset) noWrong++;
+  if (!subset && shownWrong < Number(values['show-wrong'])) {
+    shownWrong++;
+    process.stdout.write(`  a line Go does not print:\n${mineAll.map((l) => `    gogo-emu ${l}\n`).join('')}${go.errors.map((l) => `    go       ${l}\n`).join('')}`);
+  }
   const lc = (x: string) => /^(\d+):(\d+):/.exec(x);
   const [a, b] = [lc(mine), lc(first)];
   if (mine === first) full++;
@@ -75,6 +97,10 @@ for (const s of sources) {
     shown++;
     process.stdout.write(`  gogo-emu ${mine}\n  go       ${first}\n`);
   }
+  if (mine === first && !whole && shownAll < Number(values['show-lists'])) {
+    shownAll++;
+    process.stdout.write(`  lists differ:\n${mineAll.map((l) => `    gogo-emu ${l}\n`).join('')}${go.errors.map((l) => `    go       ${l}\n`).join('')}`);
+  }
 }
 const pct = (n: number) => `${((100 * n) / Math.max(1, both)).toFixed(1)}%`;
-process.stdout.write(`${arch} seed ${seed}: ${sources.length} mutated programs, ${both} rejected by both; first error line: message ${full} (${pct(full)}), line:col ${pos} (${pct(pos)}), line ${line} (${pct(line)})\n`);
+process.stdout.write(`${arch} seed ${seed}: ${sources.length} mutated programs, ${both} rejected by both; first error line: message ${full} (${pct(full)}), line:col ${pos} (${pct(pos)}), line ${line} (${pct(line)}); whole error list ${all} (${pct(all)}); no line Go does not print ${noWrong} (${pct(noWrong)})\n`);

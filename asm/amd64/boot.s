@@ -144,7 +144,8 @@ TEXT runtime.newproc.abi0(SB), NOSPLIT, $8-8
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). As in Go, the main goroutine is locked to m0 while
+// (runtime.main_exit, which first Goscheds and returns, to be called again,
+// while another goroutine's panic runs its deferred calls). As in Go, the main goroutine is locked to m0 while
 // the packages are initialised (lockOSThread .. unlockOSThread). Ports
 // proc.go:145-277 (main), with the runtime part and the exit done by host
 // functions.
@@ -160,9 +161,9 @@ TEXT runtime.main(SB), $8-0
     call main.init
     call runtime.unlockOSThread
     call main.main
-    call runtime.main_exit
-    pop rbp
-    ret
+exit:
+    call runtime.main_exit          // exit(0); or Gosched while a panic runs deferred calls
+    jmp exit
 more:
     call runtime.morestack_noctxt
     jmp runtime.main

@@ -111,7 +111,8 @@ more:
 // The runtime's part (runtime.main_start: mainStarted, maxstacksize; the
 // runtime package init and gcenable start goroutines 2-4 as in Go), the
 // program's package initialisation (main.init), main.main, then exit(0)
-// (runtime.main_exit). As in Go, the main goroutine is locked to m0 while
+// (runtime.main_exit, which first Goscheds and returns, to be called again,
+// while another goroutine's panic runs its deferred calls). As in Go, the main goroutine is locked to m0 while
 // the packages are initialised (lockOSThread .. unlockOSThread). Ports
 // proc.go:145-277 (main), with the runtime part and the exit done by host
 // functions.
@@ -127,8 +128,9 @@ TEXT runtime.main(SB), $4-0
     bl main.init
     bl runtime.unlockOSThread
     bl main.main
-    bl runtime.main_exit
-    ldr pc, [sp], #8
+exit:
+    bl runtime.main_exit            // exit(0); or Gosched while a panic runs deferred calls
+    b exit
 more:
     mov r3, lr
     bl runtime.morestack_noctxt

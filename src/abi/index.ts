@@ -131,12 +131,13 @@ export const ENTRY = {
   /**
    * Conversions between 64-bit integers and float64 that the targets have no
    * instruction for (vlrt.go's names; float64 values travel as their bits,
-   * one int64 word or pair): int64 on 32-bit targets, uint64 on both.
+   * one int64 word or pair), on 32-bit targets only (a 64-bit target converts
+   * in line, uint64 by gc's sequences).
    */
   int64tofloat64: { ...internal('runtime.int64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]), only32: true },
   float64toint64: { ...internal('runtime.float64toint64', 'host', [v('int64', 'f')], [v('int64', 'v')]), only32: true },
-  uint64tofloat64: internal('runtime.uint64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]),
-  float64touint64: internal('runtime.float64touint64', 'host', [v('int64', 'f')], [v('int64', 'v')]),
+  uint64tofloat64: { ...internal('runtime.uint64tofloat64', 'host', [v('int64', 'v')], [v('int64', 'f')]), only32: true },
+  float64touint64: { ...internal('runtime.float64touint64', 'host', [v('int64', 'f')], [v('int64', 'v')]), only32: true },
   /** a shift by a negative count (the backends call it; does not return) */
   panicshift: internal('runtime.panicshift', 'host', []),
   /** the prologue's stack-check path of a closure (keeps the context register) */

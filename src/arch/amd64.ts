@@ -31,6 +31,17 @@ const SYSCALLS: Record<number, string> = {
 };
 const X86_INS_SYSCALL = 699;
 
+/** Unicorn ids of INT_ARG_REGS, and of FS_BASE (the host-call paths skip the name lookup) */
+const INT_ARG_IDS: readonly number[] = INT_ARG_REGS.map((r) => regIds[r]!);
+const FS_BASE_ID = regIds.fs_base!;
+
+/** argument / result register i of ABIInternal, by id */
+function intArgId(i: number, what: string): number {
+  const id = INT_ARG_IDS[i];
+  if (id === undefined) throw new Error(`amd64 ABIInternal: ${what} ${i} does not fit in registers`);
+  return id;
+}
+
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry: 0(SP) is the return address, arguments then results follow.
   return e.sp + 8 + 8 * i;
@@ -104,7 +115,7 @@ export const amd64: Arch = {
     e.setReg('fs_base', v);
   },
   getg(e, m) {
-    return m.ptr(e.regN('fs_base') - 8);
+    return m.ptr(e.regNumById(FS_BASE_ID) - 8);
   },
   gostartcall(m, buf, fn, ctxt) {
     const sp = buf.sp - 8;
@@ -138,21 +149,17 @@ export const amd64: Arch = {
   },
 
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint {
-    if (abi === 'internal') {
-      const r = INT_ARG_REGS[i];
-      if (!r) throw new Error(`amd64 ABIInternal: argument ${i} does not fit in registers`);
-      return e.reg(r);
-    }
+    if (abi === 'internal') return e.regById(intArgId(i, 'argument'));
     return m.u64(stackSlot(e, i));
   },
+  argN(e: Engine, m: Arena, abi: Abi, i: number): number {
+    if (abi === 'internal') return e.regNumById(intArgId(i, 'argument'));
+    return m.u64n(stackSlot(e, i));
+  },
   setResult(e, m, abi, nargs, i, v) {
-    if (abi === 'internal') {
-      const r = INT_ARG_REGS[i];
-      if (!r) throw new Error(`amd64 ABIInternal: result ${i} does not fit in registers`);
-      e.setReg(r, BigInt.asUintN(64, BigInt(v)));
-    } else {
-      m.setU64(stackSlot(e, nargs + i), BigInt(v));
-    }
+    // (setRegById and setU64 store the 64-bit two's complement of v)
+    if (abi === 'internal') e.setRegById(intArgId(i, 'result'), v);
+    else m.setU64(stackSlot(e, nargs + i), v);
   },
   returnAddress(e, m) {
     return Number(m.u64(e.sp));
@@ -168,10 +175,10 @@ export const amd64: Arch = {
     e.sp = sp + 8;
   },
   tailCall(e, m, abi, target, args) {
-    args.forEach((v, i) => {
-      if (abi === 'internal') e.setReg(INT_ARG_REGS[i]!, BigInt.asUintN(64, BigInt(v)));
-      else m.setU64(stackSlot(e, i), BigInt(v));
-    });
+    for (let i = 0; i < args.length; i++) {
+      if (abi === 'internal') e.setRegById(INT_ARG_IDS[i]!, args[i]!);
+      else m.setU64(stackSlot(e, i), args[i]!);
+    }
     e.pc = target;
   },
   interpose(e, m, glue, tail) {

@@ -44,6 +44,13 @@ const SYSCALLS: Record<number, string> = {
 };
 const INTR_SVC = 2;
 
+const R10_ID = regIds.r10!;
+
+/** v as the 32-bit word Number(BigInt.asUintN(32, BigInt(v))) gives, without a BigInt for safe integers */
+function word32(v: bigint | number): number {
+  return typeof v === 'number' && Number.isSafeInteger(v) ? v >>> 0 : Number(BigInt.asUintN(32, BigInt(v)));
+}
+
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry (after BL): 0(R13) is the caller's saved-LR slot, args from 4(R13).
   return e.sp + 4 + 4 * i;
@@ -127,7 +134,7 @@ export const arm: Arch = {
     e.setReg('tpidruro', v);
   },
   getg(e) {
-    return e.regN('r10');
+    return e.regNumById(R10_ID);
   },
   gostartcall(_m, buf, fn, ctxt) {
     if (buf.lr !== 0) throw new Error('invalid use of gostartcall');
@@ -146,8 +153,11 @@ export const arm: Arch = {
   arg(e, m, _abi, i) {
     return BigInt(m.u32(stackSlot(e, i)));
   },
+  argN(e, m, _abi, i) {
+    return m.u32(stackSlot(e, i));
+  },
   setResult(e, m, _abi, nargs, i, v) {
-    m.setU32(stackSlot(e, nargs + i), Number(BigInt.asUintN(32, BigInt(v))));
+    m.setU32(stackSlot(e, nargs + i), word32(v));
   },
   returnAddress(e) {
     return e.regN('lr');
@@ -163,7 +173,7 @@ export const arm: Arch = {
     e.pc = e.regN('lr');
   },
   tailCall(e, m, _abi, target, args) {
-    args.forEach((v, i) => m.setU32(stackSlot(e, i), Number(BigInt.asUintN(32, BigInt(v)))));
+    for (let i = 0; i < args.length; i++) m.setU32(stackSlot(e, i), word32(args[i]!));
     e.pc = target;
   },
   interpose(e, _m, glue, tail) {

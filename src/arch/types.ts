@@ -139,6 +139,8 @@ export interface Arch extends EngineArch {
   setParkedResult(m: Arena, buf: GobufLike & { ret: number }, abi: Abi, nargs: number, i: number, v: number, ret2?: () => number): void;
   /** Argument i (word-sized) of a function that was just called (PC at its first instruction). */
   arg(e: Engine, m: Arena, abi: Abi, i: number): bigint;
+  /** The same as a number: Number(arg(...)) without a BigInt (exact below 2^53, rounded above). */
+  argN(e: Engine, m: Arena, abi: Abi, i: number): number;
   /** Store result i of a function with `nargs` word-sized arguments, before it returns. */
   setResult(e: Engine, m: Arena, abi: Abi, nargs: number, i: number, v: bigint | number): void;
   /** The return address of a function that was just called ([SP] / LR). */

@@ -16,13 +16,22 @@ import { exploreCommand } from './explore.ts';
 import { layoutCommand } from './layout.ts';
 import { godebugSchedtrace, runCommand } from './run.ts';
 import { stepCommand } from './step.ts';
-import { switchesCommand } from './switches.ts';
+import { parseVirtualTime, switchesCommand } from './switches.ts';
 import { validateCommand } from './validate.ts';
 import { webCommand } from '../web/command.ts';
 
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative whole number');
   return Number(v);
+}
+
+/** A virtual time (switches --since/--until), in ns. */
+function parseTime(v: string): number {
+  try {
+    return parseVirtualTime(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 /** A CPU count: 1 to MAX_CPUS. */
@@ -155,12 +164,15 @@ export function buildProgram(out: (s: string) => void, write?: (s: string) => vo
     .option('--goid <n>', 'only switches from, to or about goroutine n', parseCount)
     .option('--stub <name|file.s>', 'only switches of this stub or kind (gogo, mcall, systemstack, systemstack_ret, morestack, morestack_noctxt, goexit_ret, mstart); or a .s file of your own stubs (TEXT blocks named as the built-in ones, as validate --stub): run with them and show the switches that ran their code; repeatable', (v: string, acc: string[] | undefined) => [...(acc ?? []), v])
     .option('--from <n>', 'start at switch #n (the number each record starts with)', parseCount)
+    .option('--to <n>', 'stop at switch #n (inclusive)', parseCount)
+    .option('--since <time>', 'only switches entered at or after this virtual time, with a unit: ns, us, ms or s (e.g. 250us, 1.5ms); each headline shows its time ("at 12.345us", the clock of --timeline: modeled cycles at 1 GHz)', parseTime)
+    .option('--until <time>', 'only switches entered at or before this virtual time (same units as --since)', parseTime)
     .option('--limit <n>', 'print at most n switches', parseCount)
     .option('--json', "one JSON object per line: the oracle's field names (fixtures/oracle/trace-<arch>.jsonl), values as hex strings, and `checks`: each invariant the validator evaluated on the switch, true if it held")
     .option('--no-steps', 'leave out the instruction listing of each switch')
     .option('--max-insns <n>', 'instruction budget', parseCount, RECORDING_MAX_INSNS)
     .addOption(cpusOption())
-    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
+    .action(async (file: string, opts: { arch: string; goid?: number; stub?: string[]; from?: number; to?: number; since?: number; until?: number; limit?: number; json?: boolean; steps: boolean; maxInsns: number; cpus: number }) => {
       quietOnEpipe();
       process.exitCode = await switchesCommand(file, archByName(opts.arch), { ...opts, color: color(), debugChecks: debugChecks(), gomaxprocsEnv: process.env.GOMAXPROCS }, io);
     });

@@ -1,5 +1,6 @@
 // `gogo-emu switches prog.s|prog.go [--arch X] [--goid N] [--stub gogo|file.s]
-// [--from N] [--limit N] [--json]`: run a program and print its goroutine
+// [--from N] [--to N] [--since T] [--until T] [--limit N] [--json]`: run a
+// program and print its goroutine
 // switches, one record per hit of a switching stub -- readable tables
 // (changed registers highlighted when stdout is a terminal) or one JSON
 // object per line, with the validator's verdict per invariant (`checks`).
@@ -7,7 +8,7 @@
 // (as `validate --stub`) and shows the switches that ran its code.
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
-import { formatRecordTable } from '../trace/format.ts';
+import { formatRecordTable, formatVirtualTime } from '../trace/format.ts';
 import { recordJsonLine, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
 import { loadProgram, loadStubFile } from '../session/program.ts';
 import { Validator } from '../trace/validator.ts';
@@ -19,6 +20,12 @@ export interface SwitchesOptions {
   stub?: string | readonly string[];
   /** start at switch #from (the number each record starts with) */
   from?: number;
+  /** stop at switch #to (inclusive) */
+  to?: number;
+  /** only switches entered at or after this virtual time (ns; the timeline's clock) */
+  since?: number;
+  /** only switches entered at or before this virtual time (ns) */
+  until?: number;
   limit?: number;
   json?: boolean;
   color: boolean;
@@ -61,7 +68,22 @@ function ranBlocks(r: SwitchRecord, names: ReadonlySet<string>): boolean {
   return inside(r.entry.sym) || r.steps.some((s) => inside(s.sym));
 }
 
+const TIME_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 };
+
+/**
+ * A virtual time for --since/--until: a number and a unit (ns, us or µs, ms,
+ * s), e.g. 250us or 1.5ms; the result is in ns (the virtual clock counts
+ * modeled cycles at 1 GHz, the clock the headlines and --timeline show).
+ */
+export function parseVirtualTime(v: string): number {
+  const m = /^(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s)$/.exec(v.trim());
+  if (!m) throw new UserError(`expected a virtual time with a unit (ns, us, ms or s), such as 250us, 1.5ms or 800ns; got '${v}'`);
+  return Math.round(Number(m[1]) * TIME_UNITS[m[2]!]!);
+}
+
 export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptions, io: Output): Promise<number> {
+  if (o.from !== undefined && o.to !== undefined && o.to < o.from) throw new UserError(`--to ${o.to} is before --from ${o.from}: no switch can be shown`);
+  if (o.since !== undefined && o.until !== undefined && o.until < o.since) throw new UserError(`--until ${formatVirtualTime(o.until)} is before --since ${formatVirtualTime(o.since)}: no switch can be shown`);
   const stubArgs = o.stub === undefined ? [] : typeof o.stub === 'string' ? [o.stub] : [...o.stub];
   const kinds = stubArgs.filter((v) => !isStubFile(v));
   for (const k of kinds) {
@@ -104,6 +126,9 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
           checks = validator.lastChecks;
         }
         if (o.from !== undefined && r.seq < o.from) return;
+        if (o.to !== undefined && r.seq > o.to) return;
+        if (o.since !== undefined && (r.time ?? 0) < o.since) return;
+        if (o.until !== undefined && (r.time ?? 0) > o.until) return;
         if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
         if (own.size > 0 && !ranBlocks(r, own)) return;
         if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;

@@ -291,7 +291,7 @@ export interface SourceFile {
    * number, an invalid character, `go f`): it is the one to report unless
    * the checker finds an earlier one (gc prints its errors by position).
    */
-  softError?: PosError;
+  softErrors?: PosError[];
   /** where the syntax tree is deepest (for an error when a deep program still exhausts the stack) */
   deepest?: Pos;
 }

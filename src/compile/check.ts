@@ -8,10 +8,11 @@
 // and names every function the way the Go compiler does (main.f,
 // main.f.func1, main.f.func1.1, main.glob..func1).
 //
-// Errors in the program stop checking at once (the first one is reported),
-// except "declared but not used", "imported and not used: ..." and unused labels,
-// which are collected and reported (earliest first) once everything else is
-// known to be fine.
+// Errors in the program are reported and checking goes on, as types2 does
+// (report(), stmt(), guard()): what a failed statement or declaration declares
+// is invalid and its uses are skipped silently; the errors come out in
+// types2's order (unused variables at the end of each function, unused
+// imports last) and compile/errors.ts prints them as gc does.
 import { goEntries, type GoSignature, type GoType } from '../abi/index.ts';
 import type {
   Block,
@@ -33,7 +34,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
-import { fail, type Pos, PosError, SkippedError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, InvalidByError, otherDeclaration, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
   BOOL,
@@ -103,6 +104,9 @@ import { float64ToRat, isRat, Rat, ratToFloat64, toRat } from './floats.ts';
 const INT_UNIVERSE: [string, Type][] = [['int8', INT8], ['int16', INT16], ['int64', INT64], ['uint', UINT], ['uint16', UINT16], ['uint32', UINT32], ['uint64', UINT64], ['uintptr', UINTPTR]];
 
 const EMPTY_IFACE_T: Type = { k: 'iface', methods: [] };
+
+/** the methods of sync's types (WaitGroup, Mutex, RWMutex, Once) */
+const SYNC_METHOD_NAMES = ['Add', 'Done', 'Wait', 'Lock', 'Unlock', 'TryLock', 'RLock', 'RUnlock', 'TryRLock', 'RLocker', 'Do'];
 
 // ---- objects -------------------------------------------------------------------------
 
@@ -312,13 +316,24 @@ interface FnCtx {
 type RefSink = Set<VarObj | FuncObj>;
 
 export function checkProgram(file: SourceFile, opts: CheckOptions): CheckedProgram {
-  return new Checker(file, opts).run();
+  const c = new Checker(file, opts);
+  try {
+    return c.run();
+  } catch (e) {
+    // an error that stops checking (a package-level one): with those reported before it
+    if (e instanceof PosError && !(e instanceof GoErrors) && !(e instanceof UnsupportedError) && c.reported.length > 0) throw new GoErrors([...c.reported, e]);
+    throw e;
+  }
 }
 
 class Checker {
   private readonly universe = new Scope(null);
   private readonly pkgScope: Scope;
+  /** the program's errors, in the order types2 reports them */
   private readonly soft: PosError[] = [];
+  get reported(): readonly PosError[] {
+    return this.soft;
+  }
   private fn: FnCtx | null = null;
   private iota: number | null = null;
   private readonly globals: VarObj[] = [];
@@ -373,14 +388,19 @@ class Checker {
 
   run(): CheckedProgram {
     const f = this.file;
-    if (f.pkg !== 'main') fail(f.pkgPos, `package ${f.pkg} is not a main package`);
     const fileScope = new Scope(this.universe);
     const pkgs: PkgObj[] = [];
     for (const imp of f.imports) {
       if (!STD_PACKAGES.has(imp.path)) fail(imp.pos, `package ${imp.path} is not in GOROOT (/usr/lib/go-1.19/src/${imp.path})`);
       const name = imp.name ?? imp.path.slice(imp.path.lastIndexOf('/') + 1);
-      if (fileScope.names.has(name)) fail(imp.namePos ?? imp.pos, `${name} redeclared in this block`);
       const p: PkgObj = { kind: 'pkg', name, path: imp.path, pos: imp.pos, namePos: imp.namePos, used: false };
+      if (fileScope.names.has(name)) {
+        // reported, and left out of scope: so it is also never used
+        const prev = fileScope.names.get(name) as PkgObj;
+        this.report(new PosError(imp.namePos ?? imp.pos, `${name} redeclared in this block`, otherDeclaration(prev.namePos ?? prev.pos, name)));
+        pkgs.push(p);
+        continue;
+      }
       // a package outside the subset is recorded (reported only if Go finds no error) and its uses are skipped
       if (!PACKAGES.includes(imp.path)) this.guard(() => unsupported(imp.pos, `import "${imp.path}" (supported: ${PACKAGES.map((x) => `"${x}"`).join(', ')})`), [p]);
       else if (name === '_' || name === '.') this.guard(() => unsupported(imp.namePos!, name === '_' ? 'blank imports' : 'dot imports'), [p]);
@@ -394,8 +414,11 @@ class Checker {
     const initDecls: FuncDecl[] = [];
     const declare = (name: string, p: Pos, o: Obj) => {
       if (name === '_') return;
-      if (this.pkgScope.names.has(name)) fail(p, `${name} redeclared in this block`);
-      if (fileScope.names.has(name)) fail(p, `${name} already declared through import of package ${name} ("${name}")`);
+      // (reported; the first declaration keeps the name)
+      const prev = this.pkgScope.names.get(name);
+      if (prev) return void this.report(new PosError(p, `${name} redeclared in this block`, otherDeclaration(objPos(prev) ?? p, name)));
+      const imp = fileScope.names.get(name) as PkgObj | undefined;
+      if (imp) return void this.report(new PosError(p, `${name} already declared through import of package ${imp.path.slice(imp.path.lastIndexOf('/') + 1)} ("${imp.path}")`, otherDeclaration(imp.namePos ?? imp.pos, name)));
       this.pkgScope.names.set(name, o);
     };
     const methodDecls: FuncDecl[] = [];
@@ -461,7 +484,6 @@ class Checker {
         });
       }
     }
-    if (!funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
 
     // Types, then methods (they may refer to each other), then function signatures.
     // (A construct outside the subset in one of them makes that object invalid, and checking goes on.)
@@ -471,7 +493,14 @@ class Checker {
       if (this.guard(() => this.resolveTypeObj(o), [o])) this.checkRecursive(d.spec);
     }
     const methods: ReturnType<Checker['declareMethod']>[] = [];
-    for (const fd of methodDecls) this.guard(() => methods.push(this.declareMethod(fd)), []);
+    // (a method whose declaration fails leaves its type without it: what uses the type is skipped,
+    // not reported as missing the method)
+    for (const fd of methodDecls) {
+      const recv = this.pkgScope.names.get(fd.recv!.typeName);
+      const n = this.soft.length;
+      this.guard(() => methods.push(this.declareMethod(fd)), []);
+      if (this.soft.length > n && recv && recv.kind === 'type' && recv.type?.k === 'named') recv.invalid ??= new InvalidByError(fd.recv!.typePos, 'method declaration failed');
+    }
     for (const o of funcObjs) if (o.decl && !o.invalid) this.guard(() => (o.type = this.signature(o.decl!.sig)), [o]);
 
     // Constants and variable initializers (package-level code runs in main.init).
@@ -479,45 +508,58 @@ class Checker {
     for (const d of f.decls) if (d.kind === 'var') this.guard(() => this.resolveVarSpec(d.spec), this.specVars.get(d.spec)!.filter((v): v is VarObj => !!v));
 
     // Function and method bodies, in source order.
+    // (types2 checks them in source order; an error in one does not stop the others)
     const funcs: FuncInfo[] = [];
+    const initFuncs: FuncInfo[] = [];
+    const bodies: { pos: Pos; run: () => void }[] = [];
     for (const o of funcObjs) {
       if (o.invalid || !o.decl) continue;
       const sink: RefSink = new Set();
       this.funcRefs.set(o, sink);
-      funcs.push(this.funcBody(o.decl, o.type, o.symbol, sink));
+      bodies.push({ pos: o.decl.pos, run: () => funcs.push(this.funcBody(o.decl!, o.type, o.symbol, sink)) });
     }
     for (const m of methods) {
       const sink: RefSink = new Set();
-      funcs.push(this.funcBody(m.decl, m.codeType, m.method.symbol, sink, { named: m.named, ptr: m.method.ptrRecv }));
+      bodies.push({ pos: m.decl.pos, run: () => funcs.push(this.funcBody(m.decl, m.codeType, m.method.symbol, sink, { named: m.named, ptr: m.method.ptrRecv })) });
     }
+    initDecls.forEach((fd, i) => bodies.push({ pos: fd.pos, run: () => (initFuncs[i] = this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set())) }));
+    bodies.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+    for (const b of bodies) this.guard(b.run, []);
     funcs.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
-    const initFuncs = initDecls.map((fd, i) => this.funcBody(fd, { k: 'func', params: [], results: [] }, `main.init.${i}`, new Set()));
 
     for (const p of pkgs) {
       if (p.used || p.name === '_') continue;
       const aliased = p.name !== p.path.slice(p.path.lastIndexOf('/') + 1);
       this.soft.push(new PosError(aliased ? p.namePos! : p.pos, aliased ? `imported and not used: "${p.path}" as ${p.name}` : `imported and not used: "${p.path}"`));
     }
+    // (the go command's and gc's own checks, once type checking found nothing)
+    if (this.soft.length === 0 && f.pkg !== 'main') fail(f.pkgPos, `package ${f.pkg} is not a main package`);
+    if (this.soft.length === 0 && !funcObjs.some((o) => o.name === 'main')) fail({ line: 1, col: 1 }, 'function main is undeclared in the main package');
     this.reportSoft();
     return { file: f, funcs, namedTypes: this.namedTypes, initFuncs, globals: this.globals, varInits: this.initOrder(), initInfo: this.initInfo };
   }
 
   private reportSoft(): void {
     const byPos = (a: PosError, b: PosError) => a.pos.line - b.pos.line || a.pos.col - b.pos.col;
-    if (this.soft.length > 0) throw [...this.soft].sort(byPos)[0]!;
+    // every error, in the order types2 reports them (gc sorts and caps them: errors.ts gcErrorLines)
+    if (this.soft.length > 0) throw new GoErrors(this.soft);
     // no error Go would report: the first construct outside the subset
     if (this.unsupportedErrors.length > 0) throw [...this.unsupportedErrors].sort(byPos)[0]!;
   }
 
   /** Run a package-level step; a construct outside the subset marks `o` invalid instead of stopping. */
   private guard(f: () => void, o: { invalid?: UnsupportedError }[]): boolean {
+    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, locals: this.locals };
     try {
       f();
       return true;
     } catch (e) {
-      if (!(e instanceof UnsupportedError)) throw e;
-      if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
-      for (const x of o) x.invalid = e;
+      if (!(e instanceof PosError)) throw e;
+      Object.assign(this, saved);
+      // a Go error is reported (and checking goes on); an unsupported construct waits
+      const inv = e instanceof UnsupportedError ? e : this.report(e);
+      if (!(inv instanceof SkippedError)) this.unsupportedErrors.push(inv);
+      for (const x of o) x.invalid = inv;
       return false;
     }
   }
@@ -568,8 +610,15 @@ class Checker {
     this.fn = null;
     this.refSink = null;
     this.scope = this.pkgScope;
-    const r = this.constValue(st.spec, st.index);
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
+    let r;
+    try {
+      r = this.constValue(st.spec, st.index);
+    } catch (e) {
+      st.state = 'done';
+      throw this.invalidate(e, [c]);
+    } finally {
+      Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, scope: saved.scope });
+    }
     c.type = r.type;
     c.value = r.value;
     st.state = 'done';
@@ -589,14 +638,32 @@ class Checker {
     // Initializers run inside main.init; function literals there are main.glob..funcN.
     this.fn = { info: this.initInfo, labels: new Map(), breakables: [], broken: new Set() };
     this.locals = [];
-    const types = this.varSpecTypes(spec);
     const vars = this.specVars.get(spec)!;
-    vars.forEach((v, i) => {
-      if (v) v.type = types[i]!;
-    });
-    this.checkUnused();
-    Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals, scope: saved.scope });
-    this.specState.set(spec, 'done');
+    try {
+      const types = this.varSpecTypes(spec);
+      vars.forEach((v, i) => {
+        if (v) v.type = types[i]!;
+      });
+      this.checkUnused();
+    } catch (e) {
+      throw this.invalidate(e, vars.filter((v): v is VarObj => !!v));
+    } finally {
+      Object.assign(this, { fn: saved.fn, iota: saved.iota, refSink: saved.sink, locals: saved.locals, scope: saved.scope });
+      this.specState.set(spec, 'done');
+    }
+  }
+
+  /**
+   * A package-level object whose declaration failed (resolved on first use,
+   * maybe from another's): it is invalid from now on, its error reported once,
+   * and what depends on it is skipped. Returns what to throw on.
+   */
+  private invalidate(e: unknown, objs: { invalid?: UnsupportedError }[]): unknown {
+    if (!(e instanceof PosError)) return e;
+    const inv = e instanceof UnsupportedError ? e : this.report(e);
+    if (!(inv instanceof SkippedError)) this.unsupportedErrors.push(inv);
+    for (const o of objs) o.invalid = inv;
+    return inv instanceof InvalidByError ? new InvalidByError(inv.pos, inv.detail) : new SkippedError(inv.pos, inv.detail);
   }
 
   // ---- types -----------------------------------------------------------------------------
@@ -615,6 +682,8 @@ class Checker {
 
   private readonly namedTypes: NamedType[] = [];
   private localTypeCount = 0;
+  /** where each method's name is declared (for "other declaration of M") */
+  private readonly methodPos = new Map<Method, Pos>();
   /** method bodies -> their declarations (to find the receiver when checking the body) */
   private readonly methodBodies = new Map<Block, FuncDecl>();
 
@@ -635,6 +704,17 @@ class Checker {
     const saved = this.scope;
     if (!this.fn) this.scope = this.pkgScope;
     try {
+      this.resolveTypeSpec(o as TypeObj & { spec: TypeSpec });
+    } catch (e) {
+      throw this.invalidate(e, [o]);
+    } finally {
+      this.scope = saved;
+      o.state = 'done';
+    }
+  }
+
+  private resolveTypeSpec(o: TypeObj & { spec: TypeSpec }): void {
+    {
       const t = this.typeOf(o.spec.type);
       if (o.spec.alias) o.type = t;
       else {
@@ -644,10 +724,7 @@ class Checker {
           fail(o.spec.namePos, `invalid recursive type ${o.name}`);
         }
       }
-    } finally {
-      this.scope = saved;
     }
-    o.state = 'done';
   }
 
   /** A type that contains itself (not through a pointer, slice, map, chan or func): Go's "invalid recursive type". */
@@ -684,11 +761,13 @@ class Checker {
     const named = o.type;
     if (named.k !== 'named' || named.pkg !== 'main') fail(r.typePos, `cannot define new methods on non-local type ${typeString(named)}`);
     if (named.under.k === 'ptr' || named.under.k === 'iface') fail(r.typePos, `invalid receiver type ${r.typeName} (pointer or interface type)`);
-    if (fd.name !== '_' && named.methods.some((m) => m.name === fd.name)) fail(fd.namePos, `method ${r.typeName}.${fd.name} already declared`);
+    const dup = fd.name !== '_' ? named.methods.find((m) => m.name === fd.name) : undefined;
+    if (dup) throw new PosError(fd.namePos, `${r.typeName}.${fd.name} redeclared in this block`, otherDeclaration(this.methodPos.get(dup) ?? fd.namePos, fd.name));
     if (named.under.k === 'struct' && named.under.fields.some((f) => f.name === fd.name)) fail(fd.namePos, `field and method with the same name ${fd.name}`);
     const type = this.signature(fd.sig);
     const symbol = r.ptr ? `main.(*${named.name}).${fd.name}` : `main.${named.name}.${fd.name}`;
     const method: Method = { name: fd.name, ptrRecv: r.ptr, type, symbol, line: fd.pos.line };
+    this.methodPos.set(method, fd.namePos);
     if (fd.name !== '_') named.methods.push(method);
     named.methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const recvType: Type = r.ptr ? { k: 'ptr', elem: named } : named;
@@ -709,7 +788,7 @@ class Checker {
         const o = this.lookup(te.name);
         if (!o) fail(te.pos, `undefined: ${te.name}`);
         skipIfInvalid(o);
-        if (o.kind !== 'type') fail(te.pos, `${te.name} is not a type`);
+        if (o.kind !== 'type') fail(te.pos, `${te.name}${o.kind === 'builtin' ? ' (built-in)' : ''} is not a type`);
         this.resolveTypeObj(o);
         if (!o.type) unsupported(te.pos, `type ${te.name}`);
         return o.type;
@@ -717,6 +796,13 @@ class Checker {
       case 'tqual': {
         const o = this.lookup(te.pkg);
         if (!o) fail(te.pos, `undefined: ${te.pkg}`);
+        if (o.kind === 'var' && te.text === `${te.pkg}.${te.name}`) {
+          // x.f in a type's place, x a variable: types2 reports a missing field or method first
+          o.used = true;
+          skipIfInvalid(o);
+          const has = o.type.k === 'sync' ? SYNC_METHOD_NAMES.includes(te.name) : lookupFieldOrMethod(o.type, te.name).kind !== 'none';
+          if (!has) fail({ line: te.pos.line, col: te.pos.col + te.pkg.length + 1 }, `${te.text} undefined (type ${typeString(o.type)} has no field or method ${te.name})`);
+        }
         if (o.kind !== 'pkg') fail(te.pos, `${te.text} is not a type`);
         o.used = true;
         skipIfInvalid(o);
@@ -757,8 +843,9 @@ class Checker {
           const ft = this.typeOf(fd.type);
           const t = ft.k === 'sync' ? ft : this.valueType(fd.type);
           const add = (name: string, p: Pos, embedded: boolean) => {
-            if (name !== '_' && seen.has(name)) fail(p, `${name} redeclared`);
-            seen.set(name, p);
+            // (reported; the struct keeps the field, as types2's does)
+            if (name !== '_' && seen.has(name)) this.report(new PosError(p, `${name} redeclared`, otherDeclaration(seen.get(name)!, name)));
+            if (!seen.has(name)) seen.set(name, p);
             fields.push({ name, type: t, embedded });
           };
           if (fd.names) for (const n of fd.names) add(n.name, n.pos, false);
@@ -882,17 +969,21 @@ class Checker {
         return v;
       });
     }
-    this.stmtList(body.body, scope);
-    if (info.type.results.length > 0 && !this.terminatingList(body.body)) fail(body.end, 'missing return');
-    for (const [name, l] of this.fn.labels) if (!l.used) this.soft.push(new PosError(l.pos, `label ${name} defined and not used`));
-    this.fn = savedFn;
-    this.scope = savedScope;
-    this.iota = savedIota;
+    try {
+      this.stmtList(body.body, scope);
+      for (const [name, l] of this.fn.labels) if (!l.used) this.soft.push(new PosError(l.pos, `label ${name} defined and not used`));
+      if (info.type.results.length > 0 && !this.terminatingList(body.body)) this.report(new PosError(body.end, 'missing return'));
+    } finally {
+      this.fn = savedFn;
+      this.scope = savedScope;
+      this.iota = savedIota;
+    }
   }
 
   private declareLocal(scope: Scope, o: Obj & { name: string; pos: Pos }): void {
     if (o.name === '_') return;
-    if (scope.names.has(o.name)) fail(o.pos, `${o.name} redeclared in this block`);
+    const prev = scope.names.get(o.name);
+    if (prev) throw new PosError(o.pos, `${o.name} redeclared in this block`, otherDeclaration(objPos(prev) ?? o.pos, o.name));
     scope.names.set(o.name, o);
     if (o.kind === 'var' && !o.isParam) this.locals.push(o);
   }
@@ -908,7 +999,10 @@ class Checker {
     const saved = this.scope;
     this.scope = scope;
     for (const s of list) {
-      if (s.kind === 'fallthrough') fail(s.pos, 'fallthrough statement out of place');
+      if (s.kind === 'fallthrough') {
+        this.report(new PosError(s.pos, 'fallthrough statement out of place'));
+        continue;
+      }
       this.stmt(s);
     }
     this.scope = saved;
@@ -936,13 +1030,92 @@ class Checker {
    * anywhere in the program wins (see run()).
    */
   private stmt(s: Stmt): void {
+    const saved = { scope: this.scope, fn: this.fn, iota: this.iota, refSink: this.refSink, breakables: this.fn?.breakables.length ?? 0, locals: this.locals.length };
     try {
       this.stmtChecked(s);
     } catch (e) {
-      if (!(e instanceof UnsupportedError)) throw e;
-      this.skip(e, s.kind === 'bad' ? s.idents : identsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
+      if (!(e instanceof PosError)) throw e;
+      // variables it declared before it stopped (in its header, say) are not reported unused,
+      // nor those := assigns to (types2's initVar marks a variable whose assignment failed used)
+      for (const v of this.locals.slice(saved.locals)) v.used = true;
+      if (s.kind === 'define') {
+        for (const id of s.lhs) {
+          const o = this.scope.names.get(id.name);
+          if (o && o.kind === 'var') o.used = true;
+        }
+      }
+      // the statement stopped part-way: back to where it started
+      Object.assign(this, { scope: saved.scope, fn: saved.fn, iota: saved.iota, refSink: saved.refSink });
+      if (this.fn) this.fn.breakables.length = saved.breakables;
+      // labels are gc's parser's business: a branch in the statement uses its label whatever else fails
+      for (const l of labelsIn(s)) {
+        const lab = this.fn?.labels.get(l);
+        if (lab) lab.used = true;
+      }
+      // a Go error is reported and checking goes on, as types2 does; what the
+      // statement declares is invalid, so that its uses report nothing more
+      // (types2's invalid operands; gogo-emu skips the statements using them)
+      const skipped = e instanceof UnsupportedError ? e : this.report(e);
+      if (!(e instanceof UnsupportedError) || e instanceof InvalidByError) this.reportUndefinedIn(s, e);
+      this.skip(skipped, s.kind === 'bad' ? s.idents : usedIdentsIn(s), s.kind === 'bad' ? s.declares : declaredBy(s));
       (s as { skipped?: boolean }).skipped = true;
     }
+  }
+
+  /**
+   * After an error in a simple statement, the other undefined names in its
+   * expressions: types2 evaluates every operand, argument and element even
+   * when another fails (check.use), so each gets its "undefined: x". Only
+   * names in expression places are looked at (not the new names of :=, not
+   * composite literal keys, not inside function literals or types).
+   */
+  private reportUndefinedIn(s: Stmt, first: PosError): void {
+    if (!['expr', 'send', 'incdec', 'assign', 'define', 'var', 'const', 'return', 'go', 'defer'].includes(s.kind)) return;
+    if (reportedErrors(first).length !== 1) return;
+    const undefinedIn = (roots: unknown[]) => expressionIdents(roots).filter((id) => id.name !== '_' && !this.lookup(id.name));
+    const at = (id: Ident) => new PosError(id.pos, `undefined: ${id.name}`);
+    const same = (id: Ident) => id.pos.line === first.pos.line && id.pos.col === first.pos.col;
+    if (s.kind === 'assign' && s.op === '=') {
+      // types2 evaluates the right-hand side first (assignVars), then the left
+      const lhs = undefinedIn(s.lhs);
+      if (first.detail.startsWith('undefined: ') && lhs.some(same) && this.soft[this.soft.length - 1] === first) {
+        this.soft.pop();
+        for (const id of [...undefinedIn(s.rhs), ...lhs]) this.soft.push(same(id) ? first : at(id));
+        return;
+      }
+    }
+    const roots: unknown[] =
+      s.kind === 'define' ? s.rhs : s.kind === 'var' || s.kind === 'const' ? s.specs.map((sp) => sp.values) : [s];
+    for (const id of undefinedIn(roots)) if (!same(id)) this.soft.push(at(id));
+  }
+
+  /**
+   * Check part of a statement (an if or for condition); when it fails, report
+   * the error and go on with the rest of the statement, as types2 does (the
+   * body is checked too). The names it mentions count as used.
+   */
+  private goOn(part: unknown, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof PosError)) throw e;
+      if (e instanceof UnsupportedError) {
+        if (!(e instanceof SkippedError)) this.unsupportedErrors.push(e);
+      } else this.report(e);
+      for (const name of identsIn(part)) {
+        const o = this.lookup(name);
+        if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+      }
+    }
+  }
+
+  /**
+   * Report one of the program's errors (types2's Checker.err) and go on. The
+   * error comes back as a SkippedError to mark what depends on it invalid.
+   */
+  private report(e: PosError): SkippedError {
+    for (const x of reportedErrors(e)) this.soft.push(x);
+    return new InvalidByError(e.pos, e.detail);
   }
 
   /** Record an unsupported construct, mark the names it mentions as used and declare what it declares (invalid). */
@@ -983,9 +1156,25 @@ class Checker {
         return this.defineStmt(s);
       case 'var':
         for (const spec of s.specs) {
-          const types = this.varSpecTypes(spec);
+          let types: Type[];
+          let used = false;
+          try {
+            types = this.varSpecTypes(spec);
+          } catch (e) {
+            // `var x T = bad`: the error is reported and x is a T all the same, counted as
+            // used (types2's initVar); only an error in T itself makes x invalid
+            const declared = this.declaredTypeOrNull(spec);
+            if (!(e instanceof PosError) || e instanceof UnsupportedError || !declared || spec.names.length !== spec.values.length) throw e;
+            this.report(e);
+            for (const name of identsIn(spec.values)) {
+              const o = this.lookup(name);
+              if (o && (o.kind === 'var' || o.kind === 'pkg')) o.used = true;
+            }
+            types = spec.names.map(() => declared);
+            used = true;
+          }
           spec.names.forEach((n, i) => {
-            const v: VarObj = { kind: 'var', name: n.name, pos: n.pos, type: types[i]!, owner: this.cur.info, used: false, captured: false, isParam: false };
+            const v: VarObj = { kind: 'var', name: n.name, pos: n.pos, type: types[i]!, owner: this.cur.info, used, captured: false, isParam: false };
             n.obj = v;
             this.declareLocal(this.scope, v);
           });
@@ -1008,7 +1197,7 @@ class Checker {
       case 'for':
         return this.withScope(() => {
           if (s.init) this.stmt(s.init);
-          if (s.cond) this.condition(s.cond, 'for');
+          if (s.cond) this.goOn(s.cond, () => this.condition(s.cond!, 'for'));
           if (s.post) {
             if (s.post.kind === 'define') fail(s.post.pos, 'cannot declare in post statement of for loop');
             this.stmt(s.post);
@@ -1041,7 +1230,8 @@ class Checker {
           const o: TypeObj = { kind: 'type', name: spec.name, type: null, spec, state: 'todo' };
           if (!spec.alias) o.type = this.newNamed(spec.name, ++this.localTypeCount);
           if (spec.name !== '_') {
-            if (this.scope.names.has(spec.name)) fail(spec.namePos, `${spec.name} redeclared in this block`);
+            const prev = this.scope.names.get(spec.name);
+            if (prev) throw new PosError(spec.namePos, `${spec.name} redeclared in this block`, otherDeclaration(objPos(prev) ?? spec.namePos, spec.name));
             this.scope.names.set(spec.name, o);
           }
           this.resolveTypeObj(o);
@@ -1097,7 +1287,7 @@ class Checker {
   private ifStmt(s: IfStmt): void {
     this.withScope(() => {
       if (s.init) this.stmt(s.init);
-      this.condition(s.cond, 'if');
+      this.goOn(s.cond, () => this.condition(s.cond, 'if'));
       this.block(s.then);
       if (s.else) {
         if (s.else.kind === 'block') this.block(s.else);
@@ -1351,7 +1541,7 @@ class Checker {
       const types = this.multiValue(rhs[0]!, lhs.length);
       lhs.forEach((l, i) => {
         const v = this.lhs(l, false);
-        if (v && !this.assignableType(types[i]!, v.type)) fail(rhs[0]!.pos, `cannot use ${rhs[0]!.text} (value of type ${typeString(types[i])}) as ${typeString(v.type)} value in assignment`);
+        if (v && !this.assignableType(types[i]!, v.type)) fail(rhs[0]!.pos, `cannot use ${rhs[0]!.text} (value of type ${typeString(types[i])}) as type ${typeString(v.type)} in assignment`);
       });
       return;
     }
@@ -1395,7 +1585,7 @@ class Checker {
   private opAssign(s: Extract<Stmt, { kind: 'assign' }>): void {
     if (s.lhs.length !== 1 || s.rhs.length !== 1) fail(s.opPos, `assignment operation ${s.op} requires single-valued expressions`);
     const v = this.lhs(s.lhs[0]!, true);
-    if (!v) fail(s.lhs[0]!.pos, 'cannot use _ as value');
+    if (!v) fail(s.lhs[0]!.pos, 'cannot use _ as value or type');
     const op = s.op.slice(0, -1);
     const l = s.lhs[0]!;
     l.t = v.type;
@@ -1416,11 +1606,35 @@ class Checker {
   }
 
   private defineStmt(s: Extract<Stmt, { kind: 'define' }>): void {
+    // the names first (types2's shortVarDecl): which are new, which are assigned
+    let fresh = 0;
+    const seen = new Set<string>();
+    const existing: (VarObj | undefined)[] = [];
+    s.fresh = s.lhs.map((id, i) => {
+      if (id.name === '_') return false;
+      if (seen.has(id.name)) fail(id.pos, `${id.name} repeated on left side of :=`);
+      seen.add(id.name);
+      const prev = this.scope.names.get(id.name);
+      if (prev) {
+        if (prev.kind !== 'var') fail(id.pos, `cannot assign to ${id.name} (neither addressable nor a map index expression)`);
+        existing[i] = prev;
+        return false;
+      }
+      fresh++;
+      return true;
+    });
+    // (reported, and the values are still checked against the variables)
+    if (fresh === 0) this.report(new PosError(s.opPos, 'no new variables on left side of :='));
     let types: Type[];
     this.singleAssignMismatch(s.lhs.length, s.rhs);
     if (s.lhs.length === s.rhs.length) {
-      types = s.rhs.map((r) => {
+      types = s.rhs.map((r, i) => {
         const t = this.value(r);
+        const v = existing[i];
+        if (v) {
+          this.assignable(r, v.type, 'assignment');
+          return v.type;
+        }
         if (t.k === 'untyped') {
           if (t.base === 'nil') fail(r.pos, 'use of untyped nil in assignment');
           this.convertUntyped(r, defaultType(t), 'assignment');
@@ -1430,33 +1644,38 @@ class Checker {
       });
     } else if (s.rhs.length === 1) {
       types = this.multiValue(s.rhs[0]!, s.lhs.length);
+      existing.forEach((v, i) => {
+        if (v && !this.assignableType(types[i]!, v.type)) fail(s.rhs[0]!.pos, `cannot use ${s.rhs[0]!.text} (value of type ${typeString(types[i])}) as type ${typeString(v.type)} in assignment`);
+      });
     } else {
       fail(s.rhs[0]!.pos, `assignment mismatch: ${s.lhs.length} variable${s.lhs.length > 1 ? 's' : ''} but ${s.rhs.length} value${s.rhs.length > 1 ? 's' : ''}`);
     }
-    let fresh = 0;
-    const seen = new Set<string>();
-    s.fresh = s.lhs.map((id, i) => {
-      if (id.name === '_') return false;
-      if (seen.has(id.name)) fail(id.pos, `${id.name} repeated on left side of :=`);
-      seen.add(id.name);
-      const existing = this.scope.names.get(id.name);
-      if (existing) {
-        if (existing.kind !== 'var') fail(id.pos, `cannot assign to ${id.name} (neither addressable nor a map index expression)`);
-        id.obj = existing;
-        this.noteVarRef(existing);
-        if (!this.assignableType(types[i]!, existing.type)) fail(s.rhs[Math.min(i, s.rhs.length - 1)]!.pos, `cannot use ${s.rhs[Math.min(i, s.rhs.length - 1)]!.text} (value of type ${typeString(types[i])}) as ${typeString(existing.type)} value in assignment`);
-        return false;
+    s.lhs.forEach((id, i) => {
+      const v = existing[i];
+      if (v) {
+        id.obj = v;
+        this.noteVarRef(v);
       }
-      fresh++;
-      return true;
     });
-    if (fresh === 0) fail(s.opPos, 'no new variables on left side of :=');
+    if (fresh === 0) return;
     s.lhs.forEach((id, i) => {
       if (!s.fresh![i]) return;
       const v: VarObj = { kind: 'var', name: id.name, pos: id.pos, type: types[i]!, owner: this.cur.info, used: false, captured: false, isParam: false };
       id.obj = v;
       this.declareLocal(this.scope, v);
     });
+  }
+
+  /** The declared type of a var spec when it resolves (without reporting anything), else null. */
+  private declaredTypeOrNull(spec: VarSpec): Type | null {
+    if (!spec.type) return null;
+    const n = this.soft.length;
+    try {
+      const t = this.valueType(spec.type);
+      return this.soft.length === n && t.k !== 'sync' ? t : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The types of a var spec's names (checks the initializers). */
@@ -1488,7 +1707,7 @@ class Checker {
       types = this.multiValue(spec.values[0]!, n);
       if (declared) {
         types.forEach((t) => {
-          if (!this.assignableType(t, declared)) fail(spec.values[0]!.pos, `cannot use ${spec.values[0]!.text} (value of type ${typeString(t)}) as ${typeString(declared)} value in assignment`);
+          if (!this.assignableType(t, declared)) fail(spec.values[0]!.pos, `cannot use ${spec.values[0]!.text} (value of type ${typeString(t)}) as type ${typeString(declared)} in assignment`);
         });
         types = types.map(() => declared);
       }
@@ -1530,7 +1749,7 @@ class Checker {
     const x = unparen(e);
     if (x.kind === 'ident') {
       if (x.name === '_') {
-        if (use) fail(x.pos, 'cannot use _ as value');
+        if (use) fail(x.pos, 'cannot use _ as value or type');
         return null;
       }
       const o = this.lookup(x.name);
@@ -1715,7 +1934,7 @@ class Checker {
   }
 
   private ident(e: Ident): void {
-    if (e.name === '_') fail(e.pos, 'cannot use _ as value');
+    if (e.name === '_') fail(e.pos, 'cannot use _ as value or type');
     const o = this.lookup(e.name);
     if (!o) fail(e.pos, `undefined: ${e.name}`);
     skipIfInvalid(o);
@@ -1993,14 +2212,21 @@ class Checker {
 
   /** Typed constant results must fit their type. */
   private checkTypedConst(e: Expr): void {
+    // untyped integer constants keep 512 bits (types2's overflow): past that, "constant shift overflow" at the operator
+    if (e.t && isUntyped(e.t) && typeof e.cv === 'bigint' && (e.cv < 0n ? -e.cv : e.cv).toString(2).length > 512) {
+      const ops2: Record<string, string> = { '+': 'addition', '-': 'subtraction', '^': 'bitwise XOR', '*': 'multiplication', '<<': 'shift' };
+      const name = e.kind === 'binary' ? (ops2[e.op] ?? '') : e.kind === 'unary' && e.op === '^' ? 'bitwise complement' : '';
+      fail(e.kind === 'binary' ? e.opPos : e.pos, `constant ${name} overflow`);
+    }
     if (e.t && under(e.t).k === 'float64' && e.cv !== undefined) {
       const f = ratToFloat64(toRat(e.cv as bigint | Rat));
-      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      if (!Number.isFinite(f)) fail(e.pos, `${e.text} (constant of type ${typeString(e.t)}) overflows ${typeString(under(e.t))}`);
       e.cv = float64ToRat(f);
       return;
     }
     if (e.t && !isUntyped(e.t) && isInteger(e.t) && typeof e.cv === 'bigint' && !fitsIntType(e.cv, e.t, this.W)) {
-      fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(e.t)}`);
+      // (types2's representable checks against the underlying basic type, and names it)
+      fail(e.pos, `${e.text} (constant ${e.cv} of type ${typeString(e.t)}) overflows ${typeString(under(e.t))}`);
     }
   }
 
@@ -2071,12 +2297,15 @@ class Checker {
   private shift(e: Extract<Expr, { kind: 'binary' }>): void {
     const { x, y, op } = e;
     const yt = y.t!;
+    const yDesc = y.cv !== undefined ? this.describeMode(y) : '';
     if (yt.k === 'untyped' && yt.base !== 'int' && yt.base !== 'rune') fail(y.pos, `cannot convert ${this.describe(y)} to uint`);
     if (!isInteger(yt)) fail(y.pos, `invalid operation: shift count ${this.describe(y)} must be integer`);
     if (y.cv !== undefined) {
       const c = y.cv as bigint;
       if (c < 0n) fail(y.pos, `invalid operation: negative shift count ${y.text}`);
-      if (isUntyped(yt)) this.convertUntyped(y, INT, 'shift');
+      // an untyped count must be representable as a uint (types2's shift; the width of uint is the target's)
+      if (isUntyped(yt) && !fitsIntType(c, UINT, this.W)) fail(y.pos, `${y.text} (${yDesc}) overflows uint`);
+      if (isUntyped(yt)) this.convertUntyped(y, UINT, 'shift');
     }
     // an untyped float constant with an integer value shifts as an untyped int
     if (isRat(x.cv) && x.cv.isInt() && x.t!.k === 'untyped') {
@@ -2087,7 +2316,8 @@ class Checker {
     if (!isInteger(xt)) fail(x.pos, `invalid operation: shift of ${this.describe(x)}`);
     if (x.cv !== undefined && y.cv !== undefined) {
       const c = y.cv as bigint;
-      if (c > 10000n) fail(y.pos, `invalid shift count ${y.text}`);
+      // (types2's bound for constant shifts: 1023 - 1 + 52)
+      if (c > 1074n) fail(y.pos, `invalid operation: invalid shift count ${y.text} (${yDesc})`);
       e.t = xt;
       e.cv = op === '<<' ? (x.cv as bigint) << c : (x.cv as bigint) >> c;
       this.checkTypedConst(e);
@@ -2107,7 +2337,7 @@ class Checker {
     if (i.cv !== undefined) {
       const v = i.cv as bigint;
       if (v < 0n) fail(i.pos, `invalid argument: ${what} ${i.text} (${this.describeMode(i)}) must not be negative`);
-      if (len !== null && v >= BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len}]`);
+      if (len !== null && v >= BigInt(len)) fail(i.pos, `invalid argument: index ${v} out of bounds [0:${len}]`);
     }
     if (isUntyped(t)) this.convertUntyped(i, INT, 'index');
   }
@@ -2169,7 +2399,7 @@ class Checker {
       this.checkIndex(i, null);
       if (i.cv !== undefined) {
         const v = i.cv as bigint;
-        if (len !== null && v > BigInt(len)) fail(i.pos, `invalid argument: index ${i.text} out of bounds [0:${len + 1}]`);
+        if (len !== null && v > BigInt(len)) fail(i.pos, `invalid argument: index ${v} out of bounds [0:${len + 1}]`);
         if (consts.length && v < consts[consts.length - 1]!) fail(i.pos, `invalid slice indices: ${v} < ${consts[consts.length - 1]}`);
         consts.push(v);
       }
@@ -2319,14 +2549,14 @@ class Checker {
     const nilSide = isNil(xt) || isNil(yt);
     // an interface compares with a value of a type that implements it
     if (!isUntyped(xt) && !isUntyped(yt) && !identical(xt, yt) && (this.assignableType(xt, yt) || this.assignableType(yt, xt))) {
-      if (under(xt).k !== 'iface' && under(yt).k !== 'iface') this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
+      if (under(xt).k !== 'iface' && under(yt).k !== 'iface') this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y, true);
       for (const o of [x, y]) {
         if (under(o.t!).k !== 'iface' && !comparable(o.t!)) fail(at, `invalid operation: ${text} (incomparable types in type set)`);
       }
       if (op !== '==' && op !== '!=') fail(whole?.pos ?? x.pos, `invalid operation: ${text} (operator ${op} not defined on ${this.describe(x)})`);
       return;
     }
-    this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y);
+    this.matchTypes({ text, pos: whole?.pos ?? x.pos }, x, y, true);
     const t = isNil(x.t!) ? y.t! : x.t!;
     const u = under(t);
     const ordered = op !== '==' && op !== '!=';
@@ -2347,10 +2577,11 @@ class Checker {
    * Give both operands of a binary operation the same type: an untyped
    * operand takes the other's type; two typed operands must be identical.
    */
-  private matchTypes(e: { text: string; pos: Pos }, x: Expr, y: Expr): void {
+  private matchTypes(e: { text: string; pos: Pos }, x: Expr, y: Expr, comparison = false): void {
     const xt = x.t!;
     const yt = y.t!;
-    const mismatch = (at: Pos) => fail(at, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
+    // types2 reports a mismatch at the start of the operation, or of its second operand in a comparison
+    const mismatch = () => fail(comparison ? y.pos : e.pos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
     if (isUntyped(xt) && isUntyped(yt)) {
       if (xt.base === yt.base) return;
       // int, rune and float constants mix; the result is the later kind
@@ -2364,7 +2595,7 @@ class Checker {
       if (xt.base === 'nil' || yt.base === 'nil') {
         fail(e.pos, `invalid operation: ${e.text} (mismatched types ${typeString(xt)} and ${typeString(yt)})`);
       }
-      mismatch(e.pos);
+      mismatch();
     }
     // types2's mayConvert: an untyped constant of a kind that may convert to
     // the other operand's type but does not is "cannot convert"; one of
@@ -2373,7 +2604,7 @@ class Checker {
       const tk = under(t).k;
       const may = ut.base !== 'nil' && tk !== 'iface' && (ut.base === 'bool') === isBoolean(t) && (ut.base === 'string') === isString(t);
       if (may) fail(u.pos, `cannot convert ${u.text} (${this.describeMode(u)}) to ${typeString(t)}`);
-      mismatch(u.pos);
+      mismatch();
     };
     if (isUntyped(xt)) {
       if (!this.untypedFits(xt, yt)) notConvertible(x, xt, yt);
@@ -2388,7 +2619,7 @@ class Checker {
     if (!identical(xt, yt)) {
       // a bidirectional channel compares with a directional one of the same element
       if (xt.k === 'chan' && yt.k === 'chan' && identical(xt.elem, yt.elem) && (xt.dir === 'both' || yt.dir === 'both')) return;
-      mismatch(e.pos);
+      mismatch();
     }
   }
 
@@ -2902,6 +3133,9 @@ class Checker {
       return same ? `constant of type ${typeString(t)}` : `constant ${v} of type ${typeString(t)}`;
     }
     if (x.kind === 'ident' && x.obj?.kind === 'var') return `variable of type ${typeString(t)}`;
+    // types2's operand modes of a receive, a type assertion and a map index
+    if ((x.kind === 'unary' && x.op === '<-') || (x.kind === 'assert' && x.type)) return `comma, ok expression of type ${typeString(t)}`;
+    if (x.kind === 'index' && x.x.t && under(x.x.t).k === 'map') return `map index expression of type ${typeString(t)}`;
     return `value of type ${typeString(t)}`;
   }
 }
@@ -2937,7 +3171,85 @@ function exprString(e: Expr): string {
 /** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */
 function skipIfInvalid(o: Obj): void {
   const inv = (o as { invalid?: UnsupportedError }).invalid;
-  if (inv) throw new SkippedError(inv.pos, inv.detail);
+  if (inv) throw inv instanceof InvalidByError ? new InvalidByError(inv.pos, inv.detail) : new SkippedError(inv.pos, inv.detail);
+}
+
+/** The identifiers of a statement's parts that are looked up as expressions (see reportUndefinedIn), in source order. */
+function expressionIdents(roots: unknown[]): Ident[] {
+  const out: Ident[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    switch (o.kind) {
+      case 'ident':
+        out.push(o as unknown as Ident);
+        return;
+      case 'funclit':
+      case 'typeexpr':
+        return;
+      case 'selector':
+        visit(o.x);
+        return;
+      case 'composite':
+        for (const el of o.elems as { value: unknown }[]) visit(el.value);
+        return;
+    }
+    if (typeof o.kind === 'string' && /^t[a-z]+$/.test(o.kind) && o.kind !== 'type') return; // a type expression
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved' || k === 'type') continue;
+      visit(v);
+    }
+  };
+  visit(roots);
+  return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
+}
+
+/** The identifiers a statement uses: not the names a declaration or := declares (a failed declaration uses only its values and types). */
+function usedIdentsIn(s: Stmt): string[] {
+  if (s.kind === 'define') return identsIn(s.rhs);
+  if (s.kind === 'var') return identsIn(s.specs.map((sp) => [sp.type, sp.values]));
+  if (s.kind === 'const') return identsIn(s.specs.map((sp) => [sp.type, sp.values]));
+  return identsIn(s);
+}
+
+/** Where an object is declared (its name), when known. */
+function objPos(o: Obj): Pos | undefined {
+  switch (o.kind) {
+    case 'pkg':
+      return o.namePos ?? o.pos;
+    case 'type':
+      return o.spec?.namePos ?? (o as { pos?: Pos }).pos;
+    default:
+      return (o as { pos?: Pos }).pos;
+  }
+}
+
+/** The labels the break and continue statements inside a statement name. */
+function labelsIn(node: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown) => {
+    if (!x || typeof x !== 'object' || seen.has(x)) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y);
+      return;
+    }
+    const o = x as Record<string, unknown>;
+    if ((o.kind === 'break' || o.kind === 'continue') && typeof o.label === 'string') out.push(o.label);
+    for (const [k, v] of Object.entries(o)) {
+      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
+      visit(v);
+    }
+  };
+  visit(node);
+  return out;
 }
 
 /** Every identifier an AST node mentions (to mark what a skipped statement uses). */
@@ -2969,6 +3281,8 @@ function identsIn(node: unknown): string[] {
 function declaredBy(s: Stmt): { name: string; pos: Pos; what: string }[] {
   if (s.kind === 'define') return s.lhs.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' }));
   if (s.kind === 'var') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'var' })));
+  if (s.kind === 'const') return s.specs.flatMap((sp) => sp.names.filter((id) => id.name !== '_').map((id) => ({ name: id.name, pos: id.pos, what: 'const' })));
+  if (s.kind === 'type') return s.specs.filter((sp) => sp.name !== '_').map((sp) => ({ name: sp.name, pos: sp.namePos, what: 'type' }));
   return [];
 }
 

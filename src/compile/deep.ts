@@ -10,12 +10,12 @@
 import { Worker } from 'node:worker_threads';
 import type { ArchName } from '../arch/types.ts';
 import type { CompiledCode } from './index.ts';
-import { PosError } from './errors.ts';
+import { GoErrors, PosError } from './errors.ts';
 
 /** The worker's stack: enough for MAX_DEPTH levels of every kind of nesting, with room to spare. */
 const STACK_MB = 512;
 
-export type WorkerReply = { ok: CompiledCode } | { pos: { line: number; col: number }; detail: string } | { error: string; stack?: string };
+export type WorkerReply = { ok: CompiledCode } | { pos: { line: number; col: number }; detail: string; also?: { line: number; col: number; detail: string }[]; reported?: { pos: { line: number; col: number }; detail: string; also: { line: number; col: number; detail: string }[] }[] } | { error: string; stack?: string };
 
 /** Compile on a large-stack worker thread; program errors come back as PosError. */
 export function compileOnLargeStack(source: string, file: string, arch: ArchName): Promise<CompiledCode> {
@@ -31,7 +31,7 @@ export function compileOnLargeStack(source: string, file: string, arch: ArchName
       settled = true;
       void w.terminate();
       if ('ok' in r) resolve(r.ok);
-      else if ('pos' in r) reject(new PosError(r.pos, r.detail));
+      else if ('pos' in r) reject(r.reported ? new GoErrors(r.reported.map((x) => new PosError(x.pos, x.detail, x.also))) : new PosError(r.pos, r.detail, r.also ?? []));
       else {
         const e = new Error(r.error);
         if (r.stack) e.stack = r.stack;

@@ -30,7 +30,7 @@ import type { Arch } from '../arch/types.ts';
 import { backendFor } from './backend/index.ts';
 import type { TextBlock } from '../link/source.ts';
 import { checkProgram } from './check.ts';
-import { CompileError, PosError } from './errors.ts';
+import { CompileError, GoErrors, PosError, reportedErrors, ScanError, UnsupportedError } from './errors.ts';
 import { lowerProgram } from './lower.ts';
 import { goAsmConst } from '../go119/goasm.ts';
 import { compileOnLargeStack } from './deep.ts';
@@ -73,7 +73,11 @@ export async function compileProgram(source: string, file: string, arch: Arch, o
       code = await compileOnLargeStack(source, file, arch.name);
     }
   } catch (e) {
-    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail);
+    if (e instanceof GoErrors) {
+      const [first, ...more] = e.printed();
+      throw new CompileError(file, first!.pos.line, first!.pos.col, first!.detail, more.map((x) => ({ ...x.pos, detail: x.detail, also: x.also })), first!.also);
+    }
+    if (e instanceof PosError) throw new CompileError(file, e.pos.line, e.pos.col, e.detail, [], e.also);
     throw e;
   }
   const { blocks } = code;
@@ -90,20 +94,24 @@ export async function compileCode(source: string, file: string, arch: Arch, o: C
   const ast = await parseGo(source, { deep: o.deep });
   try {
     let checked;
+    // gc's parser reports its errors first (errors after which it type-checks: a
+    // malformed literal, an invalid character, `go f`), then types2 its own
+    const soft = ast.softErrors ?? [];
     try {
       checked = checkProgram(ast, { wordBits: arch.ptrSize * 8 });
     } catch (e) {
-      // gc prints its errors by position: an error its parser found without
-      // stopping (ast.softError) comes first unless the checker's is earlier
-      const soft = ast.softError;
-      if (soft && e instanceof PosError) {
-        if (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col)) throw soft;
-        // a variable initialized by the malformed literal on its line counts as used for gc
-        if (e.pos.line === soft.pos.line && / declared but not used$/.test(e.detail)) throw soft;
-      }
-      throw e;
+      if (!(e instanceof PosError) || soft.length === 0) throw e;
+      // a construct outside the subset is reported only when Go finds no error
+      if (e instanceof UnsupportedError) throw new GoErrors(soft);
+      // a variable initialized by the malformed literal on its line counts as used for gc
+      // and types2 sees a malformed literal as an invalid operand: what uses it on its line reports nothing
+      const typeErrs = reportedErrors(e).filter((x) => !(/ declared but not used$/.test(x.detail) && soft.some((s) => s.pos.line === x.pos.line)))
+        .filter((x) => !soft.some((s) => s instanceof ScanError && s.pos.line === x.pos.line))
+        // (the checks made once a package compiled: not with the parser's errors)
+        .filter((x) => !/ is not a main package$| is undeclared in the main package$/.test(x.detail));
+      throw new GoErrors([...soft, ...typeErrs]);
     }
-    if (ast.softError) throw ast.softError;
+    if (soft.length) throw new GoErrors(soft);
     const ir = lowerProgram(checked, { ptrSize: arch.ptrSize, K: (n) => goAsmConst(arch, n) });
     const backend = backendFor(arch);
     const funcs = [...ir.funcs].sort((a, b) => a.line - b.line || (a.name < b.name ? -1 : 1));

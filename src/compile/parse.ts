@@ -25,7 +25,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Language, Parser, type Node as TsNode } from 'web-tree-sitter';
 import type { BadNode, Block, Clause, CommClause, CompositeLit, ConstSpec, Expr, FieldDecl, FuncDecl, Ident, Param, Signature, SourceFile, Stmt, TopDecl, TypeClause, TypeExpr, TypeSpec, VarSpec } from './ast.ts';
-import { fail, type Pos, PosError, unsupported, UnsupportedError } from './errors.ts';
+import { fail, GoErrors, type Pos, PosError, ScanError, unsupported, UnsupportedError } from './errors.ts';
 import { checkSyntax, TooDeep } from './syntax.ts';
 import { parseFloatLit } from './floats.ts';
 
@@ -76,7 +76,7 @@ export interface ParseOptions {
  * and unsupported constructs, TooDeepForThisThread when the file must be
  * compiled with a larger stack. An error gc reports without stopping before
  * type checking (a malformed number, an invalid character) is returned in
- * `softError`: the caller reports it unless the checker finds an earlier one.
+ * `softErrors`: the caller reports them with the checker's (sorted by position).
  */
 export async function parseGo(source: string, o: ParseOptions = {}): Promise<SourceFile> {
   let syn;
@@ -87,7 +87,8 @@ export async function parseGo(source: string, o: ParseOptions = {}): Promise<Sou
     if (!o.deep) throw new TooDeepForThisThread();
     fail({ line: e.line, col: e.col }, `nested too deeply: more than ${MAX_DEPTH} levels (a limit of gogo-emu, see its README)`);
   }
-  if (syn.first && syn.fatal) fail({ line: syn.first.line, col: syn.first.col }, syn.first.msg);
+  const synErrors = syn.errors.map((x) => (x.scanner ? new ScanError({ line: x.line, col: x.col }, x.msg) : new PosError({ line: x.line, col: x.col }, x.msg)));
+  if (syn.first && syn.fatal) throw new GoErrors(synErrors);
   // what gc skipped or could not read is blanked out (same byte length, so positions stay)
   let text = source;
   if (syn.blanks.length) {
@@ -102,16 +103,15 @@ export async function parseGo(source: string, o: ParseOptions = {}): Promise<Sou
     const root = tree.rootNode;
     P = new Positions(text);
     const deepest = checkDepth(root, o.deep ? MAX_DEPTH : MAIN_THREAD_DEPTH, !o.deep);
-    const soft = syn.first ? new PosError({ line: syn.first.line, col: syn.first.col }, syn.first.msg) : undefined;
     try {
       if (root.hasError) syntaxError(root);
       const file = convertFile(root);
-      file.softError = soft;
+      file.softErrors = synErrors;
       file.deepest = deepest;
       return file;
     } catch (e) {
-      // gc's error comes first unless this one is earlier (and is one gc reports: not a construct outside the subset)
-      if (soft && e instanceof PosError && (e.detail.startsWith('unsupported: ') || e.pos.line > soft.pos.line || (e.pos.line === soft.pos.line && e.pos.col >= soft.pos.col))) throw soft;
+      // gc's parser errors come first in its report; a construct outside the subset counts only when there is none
+      if (synErrors.length && e instanceof PosError) throw new GoErrors(e instanceof UnsupportedError ? synErrors : [...synErrors, e]);
       throw e;
     }
   } finally {

@@ -1,8 +1,8 @@
 // Go's syntax, as the go1.19 compiler checks it: a TypeScript port of the
 // scanner and parser of cmd/compile/internal/syntax (scanner.go, parser.go,
 // and the expression printer of printer.go for the messages that quote code)
-// that only *recognizes* a file and reports its first error exactly as `go
-// build` prints it: same wording, same line and byte column.
+// that only *recognizes* a file and reports its errors exactly as `go build`
+// prints them: same wording, same line and byte column.
 //
 // Why: tree-sitter-go (parse.ts) is an error-tolerant parser with
 // context-aware lexing. It reads `--x` as `-(-x)`, `i <- 3` in a condition
@@ -13,10 +13,11 @@
 // tree of a file that is known to be valid Go.
 //
 // What differs from gc, on purpose:
-// - Only the first error counts (gc reports up to ten, sorted by position):
-//   recognition stops at the first parser error; scanner errors met before it
-//   are kept, and the one with the smallest position is reported, which is
-//   what gc prints first.
+// - Errors: recovery as gc's (advance to a follow set after an error), so
+//   every error is recorded in gc's order; recognition stops at gc's tenth
+//   (base.ErrorfAt's limit); compile/errors.ts sorts them as FlushErrors.
+// - //go: directives: only whether one is misplaced (gc's pragma handler);
+//   what a declaration allows is not checked.
 // - Nodes keep only what the checks of the parser and its messages need
 //   (kinds, positions, names, operators); bodies are not kept.
 // - //line directives and pragmas are ignored (they do not affect syntax).
@@ -30,6 +31,8 @@ export interface SyntaxIssue {
   line: number;
   col: number;
   msg: string;
+  /** the scanner's (a malformed literal, an invalid character): gc's checker sees a bad operand there */
+  scanner?: boolean;
 }
 
 /** Thrown when the nesting limit given to checkSyntax is exceeded. */
@@ -264,6 +267,11 @@ class Scanner {
    * pipeline (see SyntaxResult).
    */
   readonly blanks: { start: number; end: number; text: string }[] = [];
+  /** the current token is the first thing on its line (gc's scanner.blank) */
+  protected blankLine = false;
+
+  /** a //go: directive at (line, col) (after the //); the parser keeps it as gc's pragma */
+  protected directive(_line: number, _col: number, _text: string, _blank: boolean): void {}
 
   constructor(
     src: Uint8Array,
@@ -353,8 +361,11 @@ class Scanner {
     this.nlsemi = false;
     for (;;) {
       this.stop();
+      const [startLine, startCol] = this.pos();
       while (this.ch === 0x20 || this.ch === 0x09 || (this.ch === 0x0a && !nlsemi) || this.ch === 0x0d) this.nextch();
       [this.line, this.col] = this.pos();
+      // the line is blank up to the token (gc's scanner.blank: for directives)
+      this.blankLine = this.line > startLine || startCol === 1;
       this.start();
       this.off = this.b;
       const c = this.ch;
@@ -468,7 +479,13 @@ class Scanner {
           this.nextch();
           if (this.ch === 0x2f) {
             this.nextch();
+            const from = this.r - this.chw;
             this.lineComment();
+            // a //go: directive goes to the parser (gc's pragma handler)
+            if (this.buf[from] === 0x67 && this.buf[from + 1] === 0x6f && this.buf[from + 2] === 0x3a) {
+              const text = Buffer.from(this.buf.subarray(from, this.ch < 0 ? this.r : this.r - this.chw)).toString('utf8').replace(/\r$/, '');
+              this.directive(this.line, this.col + 2, text, this.blankLine);
+            }
             continue;
           }
           if (this.ch === 0x2a) {
@@ -1253,6 +1270,12 @@ function signature(t: N): string {
 
 class Stop extends Error {}
 
+/** the //go: directives gc gives a pragma flag (noder's pragmaFlag) */
+const PRAGMA_VERBS = ['go:build', 'go:noescape', 'go:norace', 'go:nosplit', 'go:noinline', 'go:nocheckptr', 'go:systemstack', 'go:nowritebarrier', 'go:nowritebarrierrec', 'go:yeswritebarrierrec', 'go:cgo_unsafe_args', 'go:uintptrkeepalive', 'go:uintptrescapes', 'go:registerparams', 'go:notinheap'];
+
+/** keywords that start a statement: where advance stops inside a function (gc's stopset) */
+const STOPSET: Tok[] = [T.Break, T.Const, T.Continue, T.Defer, T.Fallthrough, T.For, T.Go, T.Goto, T.If, T.Return, T.Select, T.Switch, T.Type, T.Var];
+
 class Parser extends Scanner {
   readonly errors: SyntaxIssue[] = [];
   /** a "syntax error" was reported: gc stops after parsing (no type checking) */
@@ -1266,7 +1289,7 @@ class Parser extends Scanner {
     src: Uint8Array,
     private readonly maxDepth: number,
   ) {
-    super(src, (line, col, msg) => this.record(line, col, msg));
+    super(src, (line, col, msg) => this.record(line, col, msg, true));
   }
 
   // nesting guard: every recursive production calls in() and out()
@@ -1277,16 +1300,62 @@ class Parser extends Scanner {
     this.depth--;
   }
 
-  private record(line: number, col: number, msg: string): void {
-    this.errors.push({ line, col, msg });
+  private record(line: number, col: number, msg: string, scanner = false): void {
+    this.errors.push(scanner ? { line, col, msg, scanner } : { line, col, msg });
     this.first = true;
+    // gc gives up at its tenth error (base.ErrorfAt; one syntax error per
+    // line, a repeated message on a line once): so does recognition
+    if (msg.startsWith('syntax error')) {
+      if (line === this.lastSyntaxLine) return;
+      this.lastSyntaxLine = line;
+    } else {
+      if (line === this.lastOtherLine && msg === this.lastOtherMsg) return;
+      this.lastOtherLine = line;
+      this.lastOtherMsg = msg;
+    }
+    if (++this.counted >= 10) {
+      if (msg.startsWith('syntax error')) this.fatal = true;
+      throw new Stop();
+    }
+  }
+  /** gc's pending pragma: the //go: directives since the last declaration or statement, with their flags */
+  private pragma: { line: number; col: number; flag: boolean }[] | null = null;
+
+  protected override directive(line: number, col: number, text: string, blank: boolean): void {
+    // noder.pragma: a directive must be on a line by itself
+    this.pragma ??= [];
+    if (!blank) {
+      this.soft(line, col, 'misplaced compiler directive');
+      return;
+    }
+    const verb = text.split(' ')[0]!;
+    if (['go:systemstack', 'go:nowritebarrier', 'go:nowritebarrierrec', 'go:yeswritebarrierrec'].includes(verb)) this.soft(line, col, `//${verb} only allowed in runtime`);
+    if (verb === 'go:uintptrkeepalive') this.soft(line, col, `//${verb} is only allowed in the standard library`);
+    this.pragma.push({ line, col, flag: PRAGMA_VERBS.includes(verb) });
   }
 
-  /** A "syntax error": recorded, and recognition stops (what follows cannot come first). */
-  private perror(line: number, col: number, msg: string): never {
-    this.record(line, col, msg);
+  /** A declaration takes the pending pragma (gc checks what it allows later; not modelled). */
+  private takePragma(): void {
+    this.pragma = null;
+  }
+
+  /** Where no pragma may be: each pending directive with a flag is misplaced (noder.checkUnusedDuringParse). */
+  private clearPragma(): void {
+    const p = this.pragma;
+    if (!p) return;
+    this.pragma = null;
+    for (const d of p) if (d.flag) this.soft(d.line, d.col, 'misplaced compiler directive');
+  }
+
+  private lastSyntaxLine = 0;
+  private lastOtherLine = 0;
+  private lastOtherMsg = '';
+  private counted = 0;
+
+  /** A "syntax error": recorded, and parsing goes on (gc stops after parsing: no type checking). */
+  private perror(line: number, col: number, msg: string): void {
     this.fatal = true;
-    throw new Stop();
+    this.record(line, col, msg);
   }
 
   /** An error after which gc parses on as if nothing happened (its type checker runs too). */
@@ -1303,27 +1372,46 @@ class Parser extends Scanner {
   }
 
   private want(t: Tok): void {
-    if (!this.got(t)) this.syntaxError(`expecting ${tokstring(t)}`);
+    if (!this.got(t)) {
+      this.syntaxError(`expecting ${tokstring(t)}`);
+      this.advance();
+    }
   }
 
   private gotAssign(): boolean {
     if (this.tok === T.Define) this.syntaxError('expecting =');
-    if (this.tok === T.Assign) {
+    if (this.tok === T.Assign || this.tok === T.Define) {
       this.next();
       return true;
     }
     return false;
   }
 
-  private syntaxError(msg: string): never {
-    return this.syntaxErrorAt(this.line, this.col, msg);
+  /**
+   * gc's advance: skip tokens up to one of `follow` (or, inside a function,
+   * a keyword that starts a statement; never past EOF). Without a follow
+   * list, skip exactly one token.
+   */
+  private advance(...follow: Tok[]): void {
+    const stop = (t: Tok) =>
+      t === T.EOF ||
+      follow.includes(t) ||
+      (follow.length > 0 && this.fnest > 0 && STOPSET.includes(t));
+    while (!stop(this.tok)) {
+      this.next();
+      if (follow.length === 0) break;
+    }
   }
 
-  private syntaxErrorAt(line: number, col: number, msg: string): never {
+  private syntaxError(msg: string): void {
+    this.syntaxErrorAt(this.line, this.col, msg);
+  }
+
+  private syntaxErrorAt(line: number, col: number, msg: string): void {
     if (this.tok === T.EOF && this.first) {
       // gc drops this follow-up error, but the file ended early: no type checking
       this.fatal = true;
-      throw new Stop();
+      return;
     }
     if (msg === '') {
       // nothing to add
@@ -1361,7 +1449,11 @@ class Parser extends Scanner {
   // ---- file ----
 
   file(): void {
-    if (!this.got(T.Package)) this.syntaxError('package statement must be first');
+    if (!this.got(T.Package)) {
+      this.syntaxError('package statement must be first');
+      return;
+    }
+    this.takePragma();
     this.name();
     this.want(T.Semi);
     if (this.first) return;
@@ -1387,29 +1479,43 @@ class Parser extends Scanner {
           this.appendGroup(() => this.varDecl());
           lastEmptyFunc = false;
           break;
-        case T.Func:
+        case T.Func: {
           this.next();
-          lastEmptyFunc = this.funcDecl();
+          const empty = this.funcDecl();
+          if (empty !== null) lastEmptyFunc = empty;
           break;
+        }
         default:
           if (this.tok === T.Lbrace && lastEmptyFunc) this.syntaxError('unexpected semicolon or newline before {');
-          this.syntaxError('non-declaration statement outside function body');
+          else this.syntaxError('non-declaration statement outside function body');
+          this.advance(T.Const, T.Type, T.Var, T.Func);
+          continue;
       }
-      if (this.tok !== T.EOF && !this.got(T.Semi)) this.syntaxError('after top level declaration');
+      this.clearPragma();
+      if (this.tok !== T.EOF && !this.got(T.Semi)) {
+        this.syntaxError('after top level declaration');
+        this.advance(T.Const, T.Type, T.Var, T.Func);
+      }
     }
+    this.clearPragma();
   }
 
   private list(context: string, sep: Tok, close: Tok, f: () => boolean): void {
     let done = false;
     while (this.tok !== T.EOF && this.tok !== close && !done) {
       done = f();
-      if (!this.got(sep) && this.tok !== close) this.syntaxError(`in ${context}; possibly missing ${tokstring(sep)} or ${tokstring(close)}`);
+      if (!this.got(sep) && this.tok !== close) {
+        this.syntaxError(`in ${context}; possibly missing ${tokstring(sep)} or ${tokstring(close)}`);
+        this.advance(T.Rparen, T.Rbrack, T.Rbrace);
+        if (this.tok !== close) return;
+      }
     }
     this.want(close);
   }
 
   private appendGroup(f: () => void): void {
     if (this.tok === T.Lparen) {
+      this.clearPragma();
       this.next();
       this.list('grouped declaration', T.Semi, T.Rparen, () => {
         f();
@@ -1419,9 +1525,14 @@ class Parser extends Scanner {
   }
 
   private importDecl(): void {
+    this.takePragma();
     if (this.tok === T.Name) this.name();
     else if (this.tok === T.Dot) this.next();
-    if (this.tok !== T.Literal) this.syntaxError('missing import path');
+    if (this.tok !== T.Literal) {
+      this.syntaxError('missing import path');
+      this.advance(T.Semi, T.Rparen);
+      return;
+    }
     const bad = this.bad;
     const kind = this.kind;
     this.next();
@@ -1429,6 +1540,7 @@ class Parser extends Scanner {
   }
 
   private constDecl(): void {
+    this.takePragma();
     this.nameList();
     if (this.tok !== T.EOF && this.tok !== T.Semi && this.tok !== T.Rparen) {
       this.typeOrNil();
@@ -1437,6 +1549,7 @@ class Parser extends Scanner {
   }
 
   private typeDecl(): void {
+    this.takePragma();
     this.name();
     let typ: N | null;
     if (this.tok === T.Lbrack) {
@@ -1463,10 +1576,14 @@ class Parser extends Scanner {
       this.gotAssign();
       typ = this.typeOrNil();
     }
-    if (!typ) this.syntaxError('in type declaration');
+    if (!typ) {
+      this.syntaxError('in type declaration');
+      this.advance(T.Semi, T.Rparen);
+    }
   }
 
   private varDecl(): void {
+    this.takePragma();
     this.nameList();
     if (this.gotAssign()) this.exprList();
     else {
@@ -1475,17 +1592,25 @@ class Parser extends Scanner {
     }
   }
 
-  /** Returns whether the declaration has no body (for gc's "unexpected semicolon or newline before {"). */
-  private funcDecl(): boolean {
+  /**
+   * Returns whether the declaration has no body (for gc's "unexpected
+   * semicolon or newline before {"), null when gc drops it (no name).
+   */
+  private funcDecl(): boolean | null {
+    this.takePragma();
     let method = false;
     if (this.tok === T.Lparen) {
       this.next();
       const rcvr = this.paramList(null, null, T.Rparen, false);
       if (rcvr.length === 0) this.soft(this.line, this.col, 'method has no receiver');
       if (rcvr.length > 1) this.soft(this.line, this.col, 'method has multiple receivers');
-      method = true;
+      method = rcvr.length > 0;
     }
-    if (this.tok !== T.Name) this.syntaxError('expecting name or (');
+    if (this.tok !== T.Name) {
+      this.syntaxError('expecting name or (');
+      this.advance(T.Lbrace, T.Semi);
+      return null;
+    }
     this.name();
     this.funcType(method ? 'method' : '');
     if (this.tok === T.Lbrace) {
@@ -1577,19 +1702,7 @@ class Parser extends Scanner {
   private callStmt(): void {
     const tok = this.tok === T.Go ? 'go' : 'defer';
     this.next();
-    const [line, col, first] = [this.line, this.col, this.tok];
-    let x: N;
-    try {
-      x = this.pexpr(null, this.tok === T.Lparen);
-    } catch (e) {
-      // A syntax error inside the expression: gc recovers and goes on, and
-      // its error about the expression itself comes first (it is earlier).
-      // Parenthesized, gc keeps the parentheses whatever happened inside.
-      // (Whether a function literal with a broken body still ends up called
-      // depends on gc's recovery, which this recognizer does not follow.)
-      if (e instanceof Stop && first === T.Lparen) this.soft(line, col, `expression in ${tok} must not be parenthesized`);
-      throw e;
-    }
+    let x = this.pexpr(null, this.tok === T.Lparen);
     const t = unparen(x);
     if (t !== x) {
       this.soft(x.line, x.col, `expression in ${tok} must not be parenthesized`);
@@ -1632,8 +1745,12 @@ class Parser extends Scanner {
       case T.Struct:
       case T.Interface:
         return this.type_();
-      default:
-        return this.syntaxError('expecting expression');
+      default: {
+        const x = this.badExpr();
+        this.syntaxError('expecting expression');
+        this.advance(T.Rparen, T.Rbrack, T.Rbrace);
+        return x;
+      }
     }
   }
 
@@ -1660,11 +1777,18 @@ class Parser extends Scanner {
               if (this.got(T.Type)) x = mk('TypeSwitchGuard', line, col, { x, lhs: null });
               else x = mk('Assert', line, col, { x, type: this.type_() });
               this.want(T.Rparen);
-            } else this.syntaxError('expecting name or (');
+            } else {
+              this.syntaxError('expecting name or (');
+              this.advance(T.Semi, T.Rparen);
+            }
             continue;
           case T.Lbrack: {
             this.next();
-            if (this.tok === T.Rbrack) this.syntaxError('expecting operand');
+            if (this.tok === T.Rbrack) {
+              this.syntaxError('expecting operand');
+              this.next();
+              continue;
+            }
             let i: N | null = null;
             if (this.tok !== T.Colon) {
               const [ix, comma] = this.typeList();
@@ -1675,7 +1799,10 @@ class Parser extends Scanner {
                 continue;
               }
             }
-            if (!this.got(T.Colon)) this.syntaxError('expecting comma, : or ]');
+            if (!this.got(T.Colon)) {
+              this.syntaxError('expecting comma, : or ]');
+              this.advance(T.Comma, T.Colon, T.Rbrack);
+            }
             this.xnest++;
             const idx: (N | null)[] = [i, null, null];
             if (this.tok !== T.Colon && this.tok !== T.Rbrack) idx[1] = this.expr();
@@ -1766,7 +1893,12 @@ class Parser extends Scanner {
 
   private type_(): N {
     const t = this.typeOrNil();
-    if (!t) this.syntaxError('expecting type');
+    if (!t) {
+      const x = this.badExpr();
+      this.syntaxError('expecting type');
+      this.advance(T.Comma, T.Colon, T.Semi, T.Rparen, T.Rbrack, T.Rbrace);
+      return x;
+    }
     return t;
   }
 
@@ -1825,8 +1957,11 @@ class Parser extends Scanner {
   private typeInstance(typ: N): N {
     const [line, col] = [this.line, this.col];
     this.want(T.Lbrack);
-    if (this.tok === T.Rbrack) this.syntaxError('expecting type');
-    const [i] = this.typeList();
+    let i: N;
+    if (this.tok === T.Rbrack) {
+      this.syntaxError('expecting type');
+      i = this.badExpr();
+    } else [i] = this.typeList();
     this.want(T.Rbrack);
     return mk('Index', line, col, { x: typ, y: i });
   }
@@ -1835,8 +1970,10 @@ class Parser extends Scanner {
     const typ = mk('FuncType', this.line, this.col);
     if (this.got(T.Lbrack)) {
       if (context !== '') this.syntaxErrorAt(typ.line, typ.col, `${context} must have no type parameters`);
-      if (this.tok === T.Rbrack) this.syntaxError('empty type parameter list');
-      this.paramList(null, null, T.Rbrack, true);
+      if (this.tok === T.Rbrack) {
+        this.syntaxError('empty type parameter list');
+        this.next();
+      } else this.paramList(null, null, T.Rbrack, true);
     }
     this.want(T.Lparen);
     typ.params = this.paramList(null, null, T.Rparen, false);
@@ -1850,7 +1987,10 @@ class Parser extends Scanner {
       len = this.expr();
       this.xnest--;
     }
-    if (this.tok === T.Comma) this.syntaxError('unexpected comma; expecting ]');
+    if (this.tok === T.Comma) {
+      this.syntaxError('unexpected comma; expecting ]');
+      this.next();
+    }
     this.want(T.Rbrack);
     return mk('ArrayType', line, col, { len, elem: this.type_() });
   }
@@ -1861,7 +2001,11 @@ class Parser extends Scanner {
 
   private chanElem(): N {
     const t = this.typeOrNil();
-    if (!t) this.syntaxError('missing channel element type');
+    if (!t) {
+      const x = this.badExpr();
+      this.syntaxError('missing channel element type');
+      return x;
+    }
     return t;
   }
 
@@ -1925,16 +2069,34 @@ class Parser extends Scanner {
       }
       case T.Star: {
         this.next();
-        if ((this.tok as Tok) === T.Lparen) this.syntaxError('cannot parenthesize embedded type');
-        const typ = this.qualifiedName(null);
+        let typ: N;
+        if ((this.tok as Tok) === T.Lparen) {
+          this.syntaxError('cannot parenthesize embedded type');
+          this.next();
+          typ = this.qualifiedName(null);
+          this.got(T.Rparen);
+        } else typ = this.qualifiedName(null);
         this.oliteral();
         add(undefined, mk('Operation', line, col, { op: '*', x: typ }));
         return;
       }
-      case T.Lparen:
-        return this.syntaxError('cannot parenthesize embedded type');
+      case T.Lparen: {
+        this.syntaxError('cannot parenthesize embedded type');
+        this.next();
+        let typ: N;
+        if ((this.tok as Tok) === T.Star) {
+          const [l2, c2] = [this.line, this.col];
+          this.next();
+          typ = mk('Operation', l2, c2, { op: '*', x: this.qualifiedName(null) });
+        } else typ = this.qualifiedName(null);
+        this.got(T.Rparen);
+        this.oliteral();
+        add(undefined, typ);
+        return;
+      }
       default:
         this.syntaxError('expecting field name or embedded type');
+        this.advance(T.Semi, T.Rbrace);
     }
   }
 
@@ -2028,7 +2190,12 @@ class Parser extends Scanner {
       return t;
     }
     const t = this.typeOrNil();
-    if (!t) this.syntaxError('expecting ~ term or type');
+    if (!t) {
+      const x = this.badExpr();
+      this.syntaxError('expecting ~ term or type');
+      this.advance(T.Operator, T.Semi, T.Rparen, T.Rbrack, T.Rbrace);
+      return x;
+    }
     return t;
   }
 
@@ -2061,8 +2228,11 @@ class Parser extends Scanner {
     if (this.tok === T.DotDotDot) {
       const t = mk('DotsType', this.line, this.col);
       this.next();
-      const elem = this.typeOrNil();
-      if (!elem) this.syntaxError('... is missing type');
+      let elem = this.typeOrNil();
+      if (!elem) {
+        elem = this.badExpr();
+        this.syntaxError('... is missing type');
+      }
       t.elem = elem;
       f.type = t;
       return f;
@@ -2074,7 +2244,9 @@ class Parser extends Scanner {
     f.type = this.typeOrNil() ?? undefined;
     if (typeSetsOk && this.tok === T.Operator && this.op === '|' && f.type) f = this.embeddedElem(f);
     if (f.name || f.type) return f;
-    return this.syntaxError(`expecting ${tokstring(follow)}`);
+    this.syntaxError(`expecting ${tokstring(follow)}`);
+    this.advance(T.Comma, follow);
+    return null;
   }
 
   private paramList(name: N | null, typ: N | null, close: Tok, requireNames: boolean): N[] {
@@ -2142,7 +2314,11 @@ class Parser extends Scanner {
     let done = false;
     while (this.tok !== T.EOF && this.tok !== close && !done) {
       done = f();
-      if (!this.got(sep) && this.tok !== close) this.syntaxError(`in ${context}; possibly missing ${tokstring(sep)} or ${tokstring(close)}`);
+      if (!this.got(sep) && this.tok !== close) {
+        this.syntaxError(`in ${context}; possibly missing ${tokstring(sep)} or ${tokstring(close)}`);
+        this.advance(T.Rparen, T.Rbrack, T.Rbrace);
+        if (this.tok !== close) return [this.line, this.col];
+      }
     }
     const pos: [number, number] = [this.line, this.col];
     this.want(close);
@@ -2189,8 +2365,12 @@ class Parser extends Scanner {
         }
         return mk('AssignStmt', line, col, { op, lhs, rhs });
       }
-      default:
-        return this.syntaxError('expecting := or = or comma');
+      default: {
+        this.syntaxError('expecting := or = or comma');
+        this.advance(T.Semi, T.Rbrace);
+        const x = lhs.k === 'List' ? lhs.list![0]! : lhs;
+        return mk('ExprStmt', x.line, x.col, { x });
+      }
     }
   }
 
@@ -2206,13 +2386,21 @@ class Parser extends Scanner {
     this.want(T.Colon);
     if (this.tok === T.Rbrace) return true;
     if (this.stmtOrNil()) return true;
-    return this.syntaxErrorAt(line, col, 'missing statement after label');
+    this.syntaxErrorAt(line, col, 'missing statement after label');
+    return false;
   }
 
   /** Returns the number of statements. */
   private blockStmt(context: string): number {
     this.in();
-    if (!this.got(T.Lbrace)) this.syntaxError(`expecting { after ${context}`);
+    if (!this.got(T.Lbrace)) {
+      this.syntaxError(`expecting { after ${context}`);
+      this.advance(T.Name, T.Rbrace);
+      if (this.got(T.Rbrace)) {
+        this.out();
+        return 0;
+      }
+    }
     const n = this.stmtList();
     this.want(T.Rbrace);
     this.out();
@@ -2252,16 +2440,24 @@ class Parser extends Scanner {
       if (this.tok === T.Semi) {
         semi = { line: this.line, col: this.col, lit: this.lit };
         this.next();
-      } else this.want(T.Lbrace);
+      } else {
+        this.want(T.Lbrace);
+        if (this.tok !== T.Lbrace) this.advance(T.Lbrace, T.Rbrace);
+      }
       if (keyword === T.For) {
+        let done = false;
         if (this.tok !== T.Semi) {
-          if (this.tok === T.Lbrace) this.syntaxError('expecting for loop condition');
-          condStmt = this.simpleStmt(null, 0);
+          if (this.tok === T.Lbrace) {
+            this.syntaxError('expecting for loop condition');
+            done = true;
+          } else condStmt = this.simpleStmt(null, 0);
         }
-        this.want(T.Semi);
-        if (this.tok !== T.Lbrace) {
-          const post = this.simpleStmt(null, 0);
-          if (post.k === 'AssignStmt' && post.op === 'def') this.syntaxErrorAt(post.line, post.col, 'cannot declare in post statement of for loop');
+        if (!done) {
+          this.want(T.Semi);
+          if (this.tok !== T.Lbrace) {
+            const post = this.simpleStmt(null, 0);
+            if (post.k === 'AssignStmt' && post.op === 'def') this.syntaxErrorAt(post.line, post.col, 'cannot declare in post statement of for loop');
+          }
         }
       } else if (this.tok !== T.Lbrace) condStmt = this.simpleStmt(null, keyword);
     } else {
@@ -2271,7 +2467,7 @@ class Parser extends Scanner {
     if (!condStmt) {
       if (keyword === T.If && semi) {
         if (semi.lit !== 'semicolon') this.syntaxErrorAt(semi.line, semi.col, `unexpected ${semi.lit}, expecting { after if clause`);
-        this.syntaxErrorAt(semi.line, semi.col, 'missing condition in if statement');
+        else this.syntaxErrorAt(semi.line, semi.col, 'missing condition in if statement');
       }
     } else if (condStmt.k !== 'ExprStmt') {
       let s: string;
@@ -2289,21 +2485,30 @@ class Parser extends Scanner {
     if (this.got(T.Else)) {
       if (this.tok === T.If) this.ifStmt();
       else if (this.tok === T.Lbrace) this.blockStmt('');
-      else this.syntaxError('else must be followed by if or statement block');
+      else {
+        this.syntaxError('else must be followed by if or statement block');
+        this.advance(T.Name, T.Rbrace);
+      }
     }
     this.out();
   }
 
   private switchStmt(): void {
     this.header(T.Switch);
-    if (!this.got(T.Lbrace)) this.syntaxError('missing { after switch clause');
+    if (!this.got(T.Lbrace)) {
+      this.syntaxError('missing { after switch clause');
+      this.advance(T.Case, T.Default, T.Rbrace);
+    }
     while (this.tok !== T.EOF && this.tok !== T.Rbrace) this.caseClause(false);
     this.want(T.Rbrace);
   }
 
   private selectStmt(): void {
     this.want(T.Select);
-    if (!this.got(T.Lbrace)) this.syntaxError('missing { after select clause');
+    if (!this.got(T.Lbrace)) {
+      this.syntaxError('missing { after select clause');
+      this.advance(T.Case, T.Default, T.Rbrace);
+    }
     while (this.tok !== T.EOF && this.tok !== T.Rbrace) this.caseClause(true);
     this.want(T.Rbrace);
   }
@@ -2320,6 +2525,7 @@ class Parser extends Scanner {
         break;
       default:
         this.syntaxError('expecting case or default or }');
+        this.advance(T.Colon, T.Case, T.Default, T.Rbrace);
     }
     this.want(T.Colon);
     this.stmtList();
@@ -2330,6 +2536,7 @@ class Parser extends Scanner {
     this.in();
     try {
       if (this.tok === T.Name) {
+        this.clearPragma();
         const lhs = this.exprList();
         if (lhs.k === 'Name' && this.tok === T.Colon) return this.labeledStmtOrNil();
         this.simpleStmt(lhs, 0);
@@ -2345,6 +2552,9 @@ class Parser extends Scanner {
         case T.Type:
           this.declStmt(() => this.typeDecl());
           return true;
+      }
+      this.clearPragma();
+      switch (this.tok) {
         case T.Lbrace:
           this.blockStmt('');
           return true;
@@ -2412,9 +2622,15 @@ class Parser extends Scanner {
     while (this.tok !== T.EOF && this.tok !== T.Rbrace && this.tok !== T.Case && this.tok !== T.Default) {
       // an empty statement written as `;` (tree-sitter-go has no rule for one here): blanked out
       if (this.tok === T.Semi && this.lit === 'semicolon') this.blanks.push({ start: this.off, end: this.off + 1, text: ' ' });
-      if (!this.stmtOrNil()) break;
+      const ok = this.stmtOrNil();
+      this.clearPragma();
+      if (!ok) break;
       n++;
-      if (!this.got(T.Semi) && this.tok !== T.Rbrace) this.syntaxError('at end of statement');
+      if (!this.got(T.Semi) && this.tok !== T.Rbrace) {
+        this.syntaxError('at end of statement');
+        this.advance(T.Semi, T.Rbrace, T.Case, T.Default);
+        this.got(T.Semi);
+      }
     }
     return n;
   }
@@ -2440,7 +2656,10 @@ class Parser extends Scanner {
       this.next();
       return n;
     }
-    return this.syntaxError('expecting name');
+    const n = mk('Name', this.line, this.col, { value: '_' });
+    this.syntaxError('expecting name');
+    this.advance();
+    return n;
   }
 
   private nameList(first?: N): N[] {
@@ -2453,7 +2672,11 @@ class Parser extends Scanner {
     let x: N;
     if (name) x = name;
     else if (this.tok === T.Name) x = this.name();
-    else return this.syntaxError('expecting name');
+    else {
+      x = mk('Name', this.line, this.col, { value: '_' });
+      this.syntaxError('expecting name');
+      this.advance(T.Dot, T.Semi, T.Rbrace);
+    }
     if (this.tok === T.Dot) {
       const s = mk('Selector', this.line, this.col, { x });
       this.next();
@@ -2504,6 +2727,8 @@ export interface SyntaxOptions {
 export interface SyntaxResult {
   /** the error gc prints first, or null when there is none */
   first: SyntaxIssue | null;
+  /** every error, in the order gc's parser reports them (compile/errors.ts gcErrorLines sorts and caps them) */
+  errors: SyntaxIssue[];
   /**
    * A "syntax error" was found (or the file ended early): gc stops after
    * parsing, so `first` is the first line `go build` prints. Otherwise any
@@ -2524,7 +2749,7 @@ export interface SyntaxResult {
 export function checkSyntax(src: string | Uint8Array, o: SyntaxOptions = {}): SyntaxResult {
   const bytes = typeof src === 'string' ? new TextEncoder().encode(src) : src;
   const header = checkHeader(bytes);
-  if (header) return { first: header, fatal: true, blanks: [] };
+  if (header) return { first: header, errors: [header], fatal: true, blanks: [] };
   const p = new Parser(bytes, o.maxDepth ?? 100_000);
   try {
     p.next();
@@ -2534,7 +2759,7 @@ export function checkSyntax(src: string | Uint8Array, o: SyntaxOptions = {}): Sy
   }
   // gc prints its first ten errors sorted by position
   const first = p.errors.length ? p.errors.slice(0, 10).reduce((a, b) => (b.line < a.line || (b.line === a.line && b.col < a.col) ? b : a)) : null;
-  return { first, fatal: p.fatal, blanks: p.blanks };
+  return { first, errors: p.errors, fatal: p.fatal, blanks: p.blanks };
 }
 
 // ---- the package clause and imports, as the go command reads them -------------------------------

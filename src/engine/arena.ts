@@ -92,6 +92,11 @@ export class Arena {
   u64(a: number): bigint {
     return this.view.getBigUint64(this.off(a, 8), true);
   }
+  /** u64 as a number: Number(u64(a)) without a BigInt (exact below 2^53, rounded above) */
+  u64n(a: number): number {
+    const o = this.off(a, 8);
+    return this.view.getUint32(o + 4, true) * 0x1_0000_0000 + this.view.getUint32(o, true);
+  }
   i64(a: number): bigint {
     return this.view.getBigInt64(this.off(a, 8), true);
   }
@@ -105,15 +110,22 @@ export class Arena {
     this.view.setUint32(this.off(a, 4), v >>> 0, true);
   }
   setU64(a: number, v: bigint | number): void {
+    if (typeof v === 'number' && Number.isSafeInteger(v)) {
+      // the 64-bit two's complement of a safe integer, without a BigInt
+      const o = this.off(a, 8);
+      this.view.setUint32(o, v >>> 0, true);
+      this.view.setUint32(o + 4, Math.floor(v / 0x1_0000_0000) >>> 0, true);
+      return;
+    }
     this.view.setBigUint64(this.off(a, 8), BigInt.asUintN(64, BigInt(v)), true);
   }
 
   /** a pointer-sized word as a number (addresses fit: the arena lives below 2^53) */
   ptr(a: number): number {
-    return this.wordSize === 8 ? Number(this.u64(a)) : this.u32(a);
+    return this.wordSize === 8 ? this.u64n(a) : this.u32(a);
   }
   setPtr(a: number, v: number): void {
-    if (this.wordSize === 8) this.setU64(a, BigInt(v));
+    if (this.wordSize === 8) this.setU64(a, v);
     else this.setU32(a, v);
   }
   /** a pointer-sized word as an unsigned bigint (for values such as stackPreempt on amd64) */

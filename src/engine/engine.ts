@@ -87,6 +87,11 @@ function num(v: number | bigint): number {
 export class Engine {
   private readonly handle: unknown;
   private readonly regBuf = new BigUint64Array(1);
+  /** regBuf as two 32-bit halves, low first (numbers without a BigInt) */
+  private readonly regHalves = new Uint32Array(this.regBuf.buffer);
+  /** Unicorn ids of the PC and SP */
+  private readonly pcId: number;
+  private readonly spId: number;
   private readonly hooks = new Set<HookHandle>();
   private pendingError: unknown = undefined;
   private stopRequested = false;
@@ -99,6 +104,8 @@ export class Engine {
     const out: unknown[] = [null];
     this.check('uc_open', uc().uc_open(arch.ucArch, arch.ucMode, out));
     this.handle = out[0];
+    this.pcId = this.regId(arch.pcReg);
+    this.spId = this.regId(arch.spReg);
     for (const r of arch.isolatedRegs ?? []) this.isolated[this.regId(r)] = 1;
     if (arch.hotRegs?.length) {
       this.hotBatch = this.registerBatch(arch.hotRegs);
@@ -193,7 +200,8 @@ export class Engine {
 
   // ---- registers ------------------------------------------------------------
 
-  private regId(name: string): number {
+  /** The Unicorn id of a register name (for the by-id accessors, which skip the name lookup). */
+  regId(name: string): number {
     const id = this.arch.regIds[name] ?? this.arch.regIds[name.toLowerCase()];
     if (id === undefined) throw new Error(`unknown ${this.arch.name} register '${name}'`);
     return id;
@@ -206,14 +214,42 @@ export class Engine {
 
   regById(id: number): bigint {
     if (id < REG_CACHE_IDS) {
-      if (this.regStamp[id] === (this.isolated[id] ? this.epochAll : this.epochGen)) return this.regCache[id]!;
-      if (this.hot[id] && this.hotBatch) return this.readHot(id);
+      this.load(id);
+      const hi = this.regHi[id]!;
+      return hi === 0 ? BigInt(this.regLo[id]!) : (BigInt(hi) << 32n) | BigInt(this.regLo[id]!);
     }
+    this.readOne(id);
+    return this.arch.regBytes === 4 ? this.regBuf[0]! & 0xffffffffn : this.regBuf[0]!;
+  }
+
+  /**
+   * A register as a number, by Unicorn id: the value Number(regById(id))
+   * gives (exact below 2^53, rounded above), without making a BigInt.
+   */
+  regNumById(id: number): number {
+    if (id < REG_CACHE_IDS) {
+      this.load(id);
+      return this.regHi[id]! * 0x1_0000_0000 + this.regLo[id]!;
+    }
+    this.readOne(id);
+    return this.arch.regBytes === 4 ? this.regHalves[0]! : this.regHalves[1]! * 0x1_0000_0000 + this.regHalves[0]!;
+  }
+
+  /** make the remembered value of register id (< REG_CACHE_IDS) current */
+  private load(id: number): void {
+    if (this.regStamp[id] === (this.isolated[id] ? this.epochAll : this.epochGen)) return;
+    if (this.hot[id] && this.hotBatch) {
+      this.readHot();
+      return;
+    }
+    this.readOne(id);
+    this.rememberHalves(id, this.regHalves[0]!, this.arch.regBytes === 4 ? 0 : this.regHalves[1]!);
+  }
+
+  /** one uc_reg_read into regBuf */
+  private readOne(id: number): void {
     this.regBuf[0] = 0n; // Unicorn writes only the register's width
     this.check('uc_reg_read', uc().uc_reg_read(this.handle, id, this.regBuf));
-    const v = this.arch.regBytes === 4 ? this.regBuf[0]! & 0xffffffffn : this.regBuf[0]!;
-    if (id < REG_CACHE_IDS) this.remember(id, v);
-    return v;
   }
 
   // Register reads are remembered until anything may change a register:
@@ -226,21 +262,25 @@ export class Engine {
   /** changes then and whenever a register that is not isolated is written */
   private epochGen = 1;
   private readonly regStamp = new Float64Array(REG_CACHE_IDS);
-  private readonly regCache: bigint[] = new Array<bigint>(REG_CACHE_IDS).fill(0n);
+  /** remembered values as 32-bit halves (no BigInt on the way in or out) */
+  private readonly regLo = new Uint32Array(REG_CACHE_IDS);
+  private readonly regHi = new Uint32Array(REG_CACHE_IDS);
   private readonly isolated = new Uint8Array(REG_CACHE_IDS);
   private readonly hot = new Uint8Array(REG_CACHE_IDS);
   private hotBatch: RegisterBatch | undefined;
 
-  private remember(id: number, v: bigint): void {
+  private rememberHalves(id: number, lo: number, hi: number): void {
     this.regStamp[id] = this.isolated[id] ? this.epochAll : this.epochGen;
-    this.regCache[id] = v;
+    this.regLo[id] = lo;
+    this.regHi[id] = hi;
   }
 
-  private readHot(id: number): bigint {
+  private readHot(): void {
     const b = this.hotBatch!;
     b.read(); // (4-byte registers: the batch zeroes the upper halves first)
-    for (let i = 0; i < b.ids.length; i++) this.remember(b.ids[i]!, b.values[i]!);
-    return this.regCache[id]!;
+    const h = b.halves;
+    const ids = b.ids;
+    for (let i = 0; i < ids.length; i++) this.rememberHalves(ids[i]!, h[2 * i]!, h[2 * i + 1]!);
   }
 
   /** Forget remembered register values (see regById). */
@@ -251,7 +291,7 @@ export class Engine {
 
   /** A register as a number (for addresses and small values). */
   regN(name: string): number {
-    return Number(this.reg(name));
+    return this.regNumById(this.regId(name));
   }
 
   /**
@@ -278,10 +318,16 @@ export class Engine {
   }
 
   setRegById(id: number, value: bigint | number): void {
-    const v = BigInt.asUintN(64, BigInt(value));
-    this.regBuf[0] = v;
+    const h = this.regHalves;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) {
+      // the 64-bit two's complement of a safe integer, as BigInt.asUintN(64, BigInt(value)) gives
+      h[0] = value >>> 0;
+      h[1] = Math.floor(value / 0x1_0000_0000) >>> 0;
+    } else {
+      this.regBuf[0] = BigInt.asUintN(64, BigInt(value));
+    }
     this.check('uc_reg_write', uc().uc_reg_write(this.handle, id, this.regBuf));
-    if (id < REG_CACHE_IDS && this.isolated[id]) this.remember(id, this.arch.regBytes === 4 ? v & 0xffffffffn : v);
+    if (id < REG_CACHE_IDS && this.isolated[id]) this.rememberHalves(id, h[0]!, this.arch.regBytes === 4 ? 0 : h[1]!);
     else this.epochGen++; // registers alias (eax, rax): forget all but the isolated ones
   }
 
@@ -343,16 +389,16 @@ export class Engine {
   }
 
   get pc(): number {
-    return this.regN(this.arch.pcReg);
+    return this.regNumById(this.pcId);
   }
   set pc(v: number) {
-    this.setReg(this.arch.pcReg, v);
+    this.setRegById(this.pcId, v);
   }
   get sp(): number {
-    return this.regN(this.arch.spReg);
+    return this.regNumById(this.spId);
   }
   set sp(v: number) {
-    this.setReg(this.arch.spReg, v);
+    this.setRegById(this.spId, v);
   }
 
   /** The dump registers of the arch, for reports. */
@@ -532,19 +578,31 @@ export class Engine {
     };
   }
 
+  /** guard() for a code or block hook's callback, written out: no rest arguments or spread on every call */
+  private guardCode(fn: (address: number, size: number) => void): (h: unknown, addr: number | bigint, size: number) => void {
+    return (_h: unknown, addr: number | bigint, size: number) => {
+      try {
+        this.forgetRegs();
+        this.onHookEntry?.();
+        fn(typeof addr === 'number' ? addr : Number(addr), size);
+      } catch (e) {
+        if (this.pendingError === undefined) this.pendingError = e;
+        uc().uc_emu_stop(this.handle);
+      }
+    };
+  }
+
   /**
    * Call fn(address, size) before each instruction in [begin, end] (inclusive).
    * begin > end means every address.
    */
   hookCode(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
-    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
-    return this.addRawHook(UC.HOOK_CODE, uc().HookCode, g, begin, end);
+    return this.addRawHook(UC.HOOK_CODE, uc().HookCode, this.guardCode(fn), begin, end);
   }
 
   /** Call fn(address, size) at the start of each translated basic block in [begin, end]. */
   hookBlock(begin: number, end: number, fn: (address: number, size: number) => void): Disposable {
-    const g = this.guard((_h: unknown, addr: number | bigint, size: number) => fn(num(addr), size), undefined);
-    return this.addRawHook(UC.HOOK_BLOCK, uc().HookCode, g, begin, end);
+    return this.addRawHook(UC.HOOK_BLOCK, uc().HookCode, this.guardCode(fn), begin, end);
   }
 
   /**

@@ -510,6 +510,11 @@ export interface RuntimeConsts {
 export type Offsets = { readonly [S in StructName]: { readonly [F in FieldName<S>]: number } };
 export type Sizes = { readonly [S in StructName]: number };
 
+/** o with the same properties in a fresh object (fast properties, see the Layout constructor) */
+function fastCopy<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o)) as T;
+}
+
 export class Layout {
   readonly arch: ArchName;
   readonly ptrSize: 4 | 8;
@@ -594,11 +599,14 @@ export class Layout {
       off[s] = Object.fromEntries(fields.map((f) => [f.name, f.offset]));
       arrays[s] = Object.fromEntries(fields.filter((f) => f.len !== undefined).map((f) => [f.name, f]));
     }
-    this.arrays = arrays;
+    // Copied with Object.fromEntries: objects grown by stores of computed keys
+    // (off[s] = ...) turn into slow dictionaries past a dozen properties, and
+    // the views load L.off.<struct> on every field access.
+    this.arrays = fastCopy(arrays);
     this.infos = infos;
     this.byField = byField;
-    this.off = off as unknown as Offsets;
-    this.sizes = sizes;
+    this.off = fastCopy(off) as unknown as Offsets;
+    this.sizes = fastCopy(sizes);
     this.consts = {
       _StackSystem: num('const__StackSystem'),
       _StackMin: num('const__StackMin'),

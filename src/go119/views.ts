@@ -36,20 +36,22 @@ export type Accessors<S extends StructName> = {
  * access reads or writes the arena. Views are cheap; make them freely.
  */
 export abstract class StructView<S extends StructName> {
-  /** this struct's field offsets on this arch (same object as L.off[struct]) */
-  readonly off: { readonly [F in FieldName<S>]: number };
-  readonly struct: S;
+  /** the struct's name (on each view class's prototype: a constructor stores only L, mem and addr) */
+  declare readonly struct: S;
 
   constructor(
     readonly L: Layout,
     readonly mem: Arena,
     readonly addr: number,
   ) {
-    this.struct = (new.target as unknown as { struct: S }).struct;
-    this.off = L.off[this.struct];
     if (mem.wordSize !== L.ptrSize) {
       throw new Error(`${this.struct} view: arena word size ${mem.wordSize} does not match ${L.arch} (${L.ptrSize})`);
     }
+  }
+
+  /** this struct's field offsets on this arch (the object L.off[struct]) */
+  get off(): { readonly [F in FieldName<S>]: number } {
+    return this.L.off[this.struct];
   }
 
   /** sizeof(struct) on this arch */
@@ -511,13 +513,13 @@ function installAccessors(cls: ViewClass, struct: StructName): void {
     }
     const key = JSON.stringify(name); // a constant key: a named load
     const fn = `${ident(struct)}_${ident(name)}`;
-    const at = `const mem = this.mem; const a = this.addr + this.off[${key}];`;
+    const at = `const mem = this.mem; const a = this.addr + this.L.off[${JSON.stringify(struct)}][${key}];`;
     if (c.t === 'scalar') {
       entries.push(`${key}: { get: function get_${fn}() { ${at} ${readSource(c.kind, label)} }, set: function set_${fn}(v) { ${at} ${writeSource(c.kind, label)} } }`);
     } else {
       const param = `View_${ident(c.struct)}`;
       views.set(param, VIEW_CLASSES[c.struct]);
-      entries.push(`${key}: { get: function get_${fn}() { return new ${param}(this.L, this.mem, this.addr + this.off[${key}]); } }`);
+      entries.push(`${key}: { get: function get_${fn}() { return new ${param}(this.L, this.mem, this.addr + this.L.off[${JSON.stringify(struct)}][${key}]); } }`);
     }
   }
   const make = new Function(...Object.keys(HELPERS), ...views.keys(), `return {\n${entries.join(',\n')}\n};`) as (...a: unknown[]) => Record<string, PropertyDescriptor>;
@@ -530,5 +532,6 @@ const RESERVED = new Set(['L', 'mem', 'addr', 'off', 'struct']);
 
 for (const [struct, cls] of Object.entries(VIEW_CLASSES) as [StructName, ViewClass][]) {
   if (cls.struct !== struct) throw new Error(`layout: ${cls.name}.struct is ${cls.struct}, expected ${struct}`);
+  Object.defineProperty(cls.prototype, 'struct', { value: struct });
   installAccessors(cls, struct);
 }

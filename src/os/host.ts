@@ -43,6 +43,8 @@ interface HostEntry extends HostSpec {
   name: string;
   addr: number;
   fn: HostFn;
+  /** the entry's HostCall, made at install and reused by every call (a host call never nests in another) */
+  call?: HostCall;
 }
 
 /** The arguments of one host call, and the ways to end it. */
@@ -59,9 +61,9 @@ export class HostCall {
   arg(i: number): bigint {
     return this.arch.arg(this.engine, this.mem, this.spec.abi, i);
   }
-  /** argument i as a number (addresses, small ints) */
+  /** argument i as a number (addresses, small ints): Number(arg(i)), without a BigInt */
   argN(i: number): number {
-    return Number(this.arg(i));
+    return this.arch.argN(this.engine, this.mem, this.spec.abi, i);
   }
   /** argument i as a signed integer of the arch's int width */
   argInt(i: number): bigint {
@@ -188,7 +190,10 @@ export class HostRegistry {
     this.engine = engine;
     this.mem = mem;
     mem.fill(this.base, this.capacity * HOST_SLOT_SIZE, 0);
-    for (const e of this.entries) mem.write(e.addr, this.arch.retInsn);
+    for (const e of this.entries) {
+      mem.write(e.addr, this.arch.retInsn);
+      e.call = undefined; // made again for this engine and memory
+    }
     engine.invalidateCode(this.base, this.capacity * HOST_SLOT_SIZE);
     this.hook = engine.hookCode(this.base, this.end - 1, (pc) => this.dispatch(pc));
   }
@@ -201,13 +206,17 @@ export class HostRegistry {
     this.calls++;
     this.beforeCall?.();
     if (this.events.active) this.events.emit({ kind: 'hostcall', name: e.name, addr: pc, thread: this.currentThread() });
-    const call = new HostCall(this.arch, this.engine!, this.mem!, e.name, e);
+    const call = (e.call ??= new HostCall(this.arch, this.engine!, this.mem!, e.name, e));
+    call.first = undefined;
     try {
       const r = e.fn(call);
       const tail = isTailCall(r);
       if (!tail && r !== undefined) {
-        const vals = Array.isArray(r) ? r : [r as bigint | number];
-        vals.forEach((v, k) => this.arch.setResult(call.engine, call.mem, call.spec.abi, call.spec.nargs, k, v));
+        if (Array.isArray(r)) {
+          for (let k = 0; k < r.length; k++) this.arch.setResult(call.engine, call.mem, e.abi, e.nargs, k, r[k]!);
+        } else {
+          this.arch.setResult(call.engine, call.mem, e.abi, e.nargs, 0, r as bigint | number);
+        }
       }
       if (call.first !== undefined) this.arch.interpose(call.engine, call.mem, call.first, tail);
     } catch (x) {

@@ -118,8 +118,15 @@ export class Machine {
 
   /** Address of a symbol: a linked block, a host function or a data symbol. */
   sym(name: string): number {
-    return this.image.symbols.get(name) ?? this.data.get(name) ?? this.host.addr(name);
+    let a = this.symMemo.get(name);
+    if (a === undefined) {
+      a = this.image.symbols.get(name) ?? this.data.get(name) ?? this.host.addr(name);
+      this.symMemo.set(name, a);
+    }
+    return a;
   }
+  /** sym's answers so far (the image, data and host symbols are fixed once the machine exists) */
+  private readonly symMemo = new Map<string, number>();
 
   get data(): ReadonlyMap<string, number> {
     return this.dataSyms;

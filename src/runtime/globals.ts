@@ -36,10 +36,17 @@ export const SEM_TAB_SIZE = 251;
 
 /**
  * The runtime's tables, laid out after the program's variables: sema.go's
- * semtable, SEM_TAB_SIZE semaRoots (without Go's cache-line padding).
+ * semtable, SEM_TAB_SIZE semaRoots (without Go's cache-line padding), then
+ * runningPanicDefers and runtime.main's exit wait counter (panic.ts).
  */
 function runtimeTables(arch: Arch): GlobalVar[] {
-  return [{ name: 'runtime.semtable', size: SEM_TAB_SIZE * goAsmConst(arch, 'semaRoot__size'), align: 8 }];
+  return [
+    { name: 'runtime.semtable', size: SEM_TAB_SIZE * goAsmConst(arch, 'semaRoot__size'), align: 8 },
+    // panic.go's runningPanicDefers: goroutines running deferred calls for a panic (a uint32)
+    { name: 'runtime.runningPanicDefers', size: 4, align: 4 },
+    // runtime.main's local c: the Gosched rounds it has waited for them after main.main returned (a uint32)
+    { name: 'runtime.main.exitRounds', size: 4, align: 4 },
+  ];
 }
 
 /** Lay out globals from `start`; returns name -> address and the first free address. */

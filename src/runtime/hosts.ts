@@ -36,7 +36,7 @@ import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './
 import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
 import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
 import { defineSyscallHosts } from './syscallpkg.ts';
-import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, recovery, startPanic } from './panic.ts';
+import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, mainExitWait, recovery, startPanic } from './panic.ts';
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
@@ -105,7 +105,12 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
     // sysmon runs on its own M, without a P (its thread is cloned as this host call ends)
     newm(r, 'runtime.sysmon', undefined, -1);
   });
-  host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, () => rt().exit(0));
+  // the end of runtime.main: Gosched (and be called again) while mainExitWait says so, then exit(0)
+  host.define('runtime.main_exit', { abi: 'internal', nargs: 0 }, (c) => {
+    const r = rt();
+    if (mainExitWait(r)) return gosched(r, c);
+    r.exit(0);
+  });
 
   // newobject(typ): mallocgc(typ.size, typ, true) for `new`, &T{}, closures and heap cells (word 0 of typ is its size)
   defineEntry(host, ENTRY.newobject, (c) => {

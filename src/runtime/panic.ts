@@ -92,7 +92,29 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
     gp.sigpc = site.pc;
   }
   rt.pendingPanics.set(p.addr, { value: e.value, site });
+  addRunningPanicDefers(rt, 1);
   return p.addr;
+}
+
+/** panic.go's atomic.Xadd(&runningPanicDefers, delta): gopanic counts itself in, a recovery or fatalpanic out. */
+function addRunningPanicDefers(rt: Runtime, delta: number): void {
+  const a = rt.machine.sym('runtime.runningPanicDefers');
+  rt.mem.setU32(a, (rt.mem.u32(a) + delta) >>> 0);
+}
+
+/**
+ * Ports the end of runtime.main (proc.go): once main.main has returned, while
+ * a panic elsewhere is still running deferred calls (runningPanicDefers != 0),
+ * Gosched, at most 1000 times, to let it finish (and, if it is fatal, print
+ * its report); then exit(0). Returns true while runtime.main should Gosched
+ * and ask again. The count lives in emulated memory (runtime.main.exitRounds).
+ */
+export function mainExitWait(rt: Runtime): boolean {
+  const c = rt.machine.sym('runtime.main.exitRounds');
+  const rounds = rt.mem.u32(c);
+  if (rt.mem.u32(rt.machine.sym('runtime.runningPanicDefers')) === 0 || rounds >= 1000) return false;
+  rt.mem.setU32(c, rounds + 1);
+  return true;
 }
 
 /**
@@ -201,6 +223,8 @@ function recover(rt: Runtime, call: HostCall, gp: G, p: Panic, sp: number, pc: n
     gp.sigcode0 = under.sp;
     gp.sigcode1 = under.pc;
   } else {
+    // (not when going back to a Goexit's loop: go1.19 leaves the count raised then)
+    addRunningPanicDefers(rt, -1);
     while (gp._panic !== 0 && panicView(rt, gp._panic).aborted) {
       const a = gp._panic;
       gp._panic = panicView(rt, a).link;
@@ -258,6 +282,8 @@ export function gorecover(rt: Runtime, argp: number): [number, number] {
 export function fatalpanic(rt: Runtime): never {
   const gp = rt.getg();
   if (gp._panic === 0) goThrow('fatalpanic: no panic in progress');
+  // the report is printed and the process ends in this host call: main cannot exit before it
+  addRunningPanicDefers(rt, -1);
   const chain: Panic[] = [];
   for (let a = gp._panic; a !== 0; a = panicView(rt, a).link) chain.unshift(panicView(rt, a));
   let out = '';

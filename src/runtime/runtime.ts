@@ -45,6 +45,42 @@ export interface RuntimeOptions {
 /** views of Gs (and Ms) remembered at most (a million goroutines must not keep a million views) */
 const VIEW_CACHE_MAX = 4096;
 
+/**
+ * Views by address (at most VIEW_CACHE_MAX, then forgotten), with the two
+ * asked for last in front of the map: a switch goes back and forth between
+ * g0 and one goroutine, and hashing an address costs more than comparing.
+ */
+class ViewCache<V extends { readonly addr: number }> {
+  private readonly byAddr = new Map<number, V>();
+  private last: V | undefined;
+  private prev: V | undefined;
+
+  get(addr: number): V | undefined {
+    const a = this.last;
+    if (a !== undefined && a.addr === addr) return a;
+    const b = this.prev;
+    if (b !== undefined && b.addr === addr) {
+      this.prev = a;
+      this.last = b;
+      return b;
+    }
+    const v = this.byAddr.get(addr);
+    if (v !== undefined) {
+      this.prev = a;
+      this.last = v;
+    }
+    return v;
+  }
+
+  add(v: V): V {
+    if (this.byAddr.size >= VIEW_CACHE_MAX) this.byAddr.clear();
+    this.byAddr.set(v.addr, v);
+    this.prev = this.last;
+    this.last = v;
+    return v;
+  }
+}
+
 export class Runtime {
   readonly L: Layout;
   readonly mem: Arena;
@@ -140,27 +176,15 @@ export class Runtime {
   // Views hold no state but their address: the ones of Gs, Ms and Ps are
   // made once per address and reused (the scheduler asks for them at every
   // step; making one is an allocation and a constructor with megamorphic stores).
-  private readonly gViews = new Map<number, G>();
-  private readonly mViews = new Map<number, M>();
+  private readonly gViews = new ViewCache<G>();
+  private readonly mViews = new ViewCache<M>();
   private readonly pViews = new Map<number, P>();
 
   g(addr: number): G {
-    let v = this.gViews.get(addr);
-    if (v === undefined) {
-      if (this.gViews.size >= VIEW_CACHE_MAX) this.gViews.clear();
-      v = new G(this.L, this.mem, addr);
-      this.gViews.set(addr, v);
-    }
-    return v;
+    return this.gViews.get(addr) ?? this.gViews.add(new G(this.L, this.mem, addr));
   }
   m(addr: number): M {
-    let v = this.mViews.get(addr);
-    if (v === undefined) {
-      if (this.mViews.size >= VIEW_CACHE_MAX) this.mViews.clear();
-      v = new M(this.L, this.mem, addr);
-      this.mViews.set(addr, v);
-    }
-    return v;
+    return this.mViews.get(addr) ?? this.mViews.add(new M(this.L, this.mem, addr));
   }
   p(addr: number): P {
     let v = this.pViews.get(addr);

@@ -53,6 +53,11 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
+/** A virtual time (ns) as the timeline shows it: microseconds, to the ns. */
+export function formatVirtualTime(ns: number): string {
+  return `${(ns / 1000).toFixed(3)}us`;
+}
+
 /** The one-line summary of a record (with symbols: file:line of entry and exit in the program's own code). */
 export function recordHeadline(r: SwitchRecord, symbols?: SymbolTable): string {
   const from = gName(r.entry.g);
@@ -63,6 +68,7 @@ export function recordHeadline(r: SwitchRecord, symbols?: SymbolTable): string {
   };
   const parts = [`#${r.seq}`, r.kind + (r.path ? ` ${r.path}` : ''), `thread ${r.thread}`, `M${r.mId}`, r.pId >= 0 ? `P${r.pId}` : 'no P', `${from} -> ${to}${r.fresh ? ' (fresh)' : ''}`, `${at(r.entry)} -> ${at(r.exit)}`, `${r.insns} insns`];
   if (r.cycles !== undefined) parts.push(`${r.cycles} cycles`);
+  if (r.time !== undefined) parts.push(`at ${formatVirtualTime(r.time)}`);
   return parts.join('  ');
 }
 

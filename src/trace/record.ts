@@ -137,6 +137,8 @@ export interface SwitchRecord {
   insns: number;
   /** modeled cycles (ours only; the oracle has no cycle model) */
   cycles?: number;
+  /** the virtual clock at entry, in ns (ours only: the running thread's nanotime, the timeline's clock) */
+  time?: number;
 }
 
 /** Addresses of symbols and names of addresses, for the validator and for display. */
@@ -266,6 +268,7 @@ export function recordToJson(r: SwitchRecord, checks?: Readonly<Record<string, b
   if (r.morebuf) o.m_morebuf = gobufJson(r.morebuf);
   o.insns = r.insns;
   if (r.cycles !== undefined) o.cycles = r.cycles;
+  if (r.time !== undefined) o.time_ns = r.time;
   o.steps = r.steps.map(stepJson);
   if (checks) o.checks = { ...checks };
   return o;
@@ -353,6 +356,7 @@ export function recordJsonLine(r: SwitchRecord, checks?: Readonly<Record<string,
   if (r.morebuf) o += `,"m_morebuf":${gobufLine(r.morebuf)}`;
   o += `,"insns":${r.insns}`;
   if (r.cycles !== undefined) o += `,"cycles":${r.cycles}`;
+  if (r.time !== undefined) o += `,"time_ns":${r.time}`;
   let steps = '';
   for (let i = 0; i < r.steps.length; i++) steps += (i ? ',' : '') + stepLine(r.steps[i]!);
   o += `,"steps":[${steps}]`;

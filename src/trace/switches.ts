@@ -353,6 +353,7 @@ export class SwitchRecorder {
       steps: [],
       insns: 0,
       cycles: 0,
+      time: rt.nanotime(),
     };
     switch (kind) {
       case 'gogo': {

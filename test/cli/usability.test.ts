@@ -15,7 +15,7 @@ import { compileCommand } from '../../src/cli/compile.ts';
 import { disasmCommand } from '../../src/cli/disasm.ts';
 import { recordRun } from '../../src/cli/record-run.ts';
 import { findGoroot, isGo119, sourceView } from '../../src/cli/source.ts';
-import { switchesCommand } from '../../src/cli/switches.ts';
+import { parseVirtualTime, switchesCommand } from '../../src/cli/switches.ts';
 import { validateCommand } from '../../src/cli/validate.ts';
 import { hexAddress } from '../../src/engine/errors.ts';
 import { defaultCacheDir } from '../../src/link/linker.ts';
@@ -299,6 +299,46 @@ describe.each(archCases)('switches and validate (issue 17) on %s', (name, arch) 
     const table = t.out[0]!;
     expect(table).toMatch(new RegExp(`-> main\\.[\\w.]+\\+\\d+ \\(${goProgram.replace(/[.]/g, '\\.')}:\\d+\\)`));
     expect(table).toMatch(new RegExp(`<main\\.[\\w.]+\\+\\d+ at ${goProgram.replace(/[.]/g, '\\.')}:\\d+>`));
+  });
+
+  it('switches --to N and a virtual-time window (--since/--until) select a range; bad values are named', async () => {
+    const all = captureIo();
+    await switchesCommand(goProgram, arch, { json: true, color: false, steps: false }, all.io);
+    const recs = all.out.map((l) => JSON.parse(l) as { seq: number; thread: number; time_ns: number });
+    expect(recs.length).toBeGreaterThan(12);
+    // every switch carries the virtual clock at its entry: a thread's own switches never go back in time
+    const last = new Map<number, number>();
+    for (const r of recs) {
+      expect(r.time_ns).toBeGreaterThanOrEqual(last.get(r.thread) ?? 0);
+      last.set(r.thread, r.time_ns);
+    }
+    const seqs = (o: Omit<Parameters<typeof switchesCommand>[2], 'color'>) => {
+      const c = captureIo();
+      return switchesCommand(goProgram, arch, { ...o, json: true, color: false, steps: false }, c.io).then(() => c.out.map((l) => (JSON.parse(l) as { seq: number }).seq));
+    };
+    expect(await seqs({ from: 3, to: 7 })).toEqual([3, 4, 5, 6, 7]);
+    expect(await seqs({ to: 2 })).toEqual([0, 1, 2]);
+    // the window: bounds taken from the run itself, inclusive at both ends
+    const times = [...new Set(recs.map((r) => r.time_ns))].sort((a, b) => a - b);
+    const [lo, hi] = [times[2]!, times[times.length - 3]!];
+    const want = recs.filter((r) => r.time_ns >= lo && r.time_ns <= hi).map((r) => r.seq);
+    expect(want.length).toBeGreaterThan(0);
+    expect(want.length).toBeLessThan(recs.length);
+    expect(await seqs({ since: lo, until: hi })).toEqual(want);
+    expect(await seqs({ since: lo, from: 5, to: 9 })).toEqual(recs.filter((r) => r.time_ns >= lo && r.seq >= 5 && r.seq <= 9).map((r) => r.seq));
+    // the headline shows the time the window is about
+    const t = captureIo();
+    await switchesCommand(goProgram, arch, { from: 0, to: 0, color: false, steps: false }, t.io);
+    expect(t.out[0]).toMatch(new RegExp(`  at ${(recs[0]!.time_ns / 1000).toFixed(3).replace('.', '\\.')}us$`, 'm'));
+    // units: ns, us/µs, ms, s; anything else is an error that says what is expected
+    expect(parseVirtualTime('250us')).toBe(250_000);
+    expect(parseVirtualTime('1.5ms')).toBe(1_500_000);
+    expect(parseVirtualTime('800ns')).toBe(800);
+    expect(parseVirtualTime('2s')).toBe(2e9);
+    expect(parseVirtualTime('3µs')).toBe(3000);
+    for (const bad of ['12', '-5us', '1.5 parsecs', 'ms', '']) expect(() => parseVirtualTime(bad)).toThrow(/expected a virtual time with a unit/);
+    await expect(switchesCommand(goProgram, arch, { from: 9, to: 3, color: false }, captureIo().io)).rejects.toThrow('--to 3 is before --from 9');
+    await expect(switchesCommand(goProgram, arch, { since: 2000, until: 1000, color: false }, captureIo().io)).rejects.toThrow('--until 1.000us is before --since 2.000us');
   });
 
   it("switches --json uses the oracle's field names: the oracle loader reads it back, and `checks` holds the validator's verdicts", async () => {

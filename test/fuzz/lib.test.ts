@@ -11,6 +11,7 @@ import { goErrorLines } from './lib/golang.ts';
 import { applyEdit, applyMutant, mutationBases } from './lib/mutate.ts';
 import { compare, errorShape, type Outcome } from './lib/outcome.ts';
 import { reduceGo } from './lib/reduce.ts';
+import { runOutcome } from './lib/emu.ts';
 
 describe('the generator', () => {
   it('gives the same program for the same choices, and a valid one for none', async () => {
@@ -76,5 +77,14 @@ describe('the reducer', () => {
     const src = ['package main', '', 'func f() {', '\tprintln(1)', '}', '', 'func main() {', '\tif true {', '\t\tprintln(2)', '\t\tBUG()', '\t}', '\tprintln(3)', '}', ''].join('\n');
     const out = await reduceGo(src, async (s) => s.includes('BUG()') && s.includes('func main'));
     expect(out.split('\n').filter((l) => l.trim())).toEqual(['func main() {', '\t\tBUG()', '}']);
+  });
+});
+
+describe("gogo-emu's output read as an outcome", () => {
+  it('several compile errors (with a note under one) are one rejection with every error line', () => {
+    const stderr = 'gogo-emu: /t/prog.go:4:8: fmt redeclared in this block\n\t/t/prog.go:3:8: other declaration of fmt\n/t/prog.go:4:8: imported and not used: "fmt"\n/t/prog.go:9:2: too many errors\n';
+    expect(runOutcome({ stdout: '', stderr, exit: 2, ms: 1 }, '/t/prog.go')).toEqual({ kind: 'reject', errors: ['4:8: fmt redeclared in this block', '4:8: imported and not used: "fmt"', '9:2: too many errors'] });
+    // a program's own output after the first line is not a rejection
+    expect(runOutcome({ stdout: '', stderr: 'gogo-emu: something\npanic: x\n', exit: 2, ms: 1 }, '/t/prog.go').kind).toBe('run');
   });
 });

@@ -186,10 +186,14 @@ export function runOutcome(r: CliResult, file: string): Outcome {
   const crash = hostCrash(r);
   if (crash) return { kind: 'crash', detail: crash };
   const lines = r.stderr.split('\n').filter((l) => l !== '');
-  if (r.exit !== 0 && r.stdout === '' && lines.length === 1 && lines[0]!.startsWith('gogo-emu: ') && !BUDGET.test(lines[0]!)) {
+  // one line, or the compile errors of the program as go build prints them: more lines
+  // naming the file (a tab-indented note under its error, as goErrorLines leaves them out)
+  const more = lines.slice(1);
+  if (r.exit !== 0 && r.stdout === '' && lines.length >= 1 && lines[0]!.startsWith('gogo-emu: ') && !BUDGET.test(lines[0]!) && more.every((l) => l.startsWith(`${file}:`) || l.startsWith(`\t${file}:`))) {
     const msg = lines[0]!.slice('gogo-emu: '.length);
     const at = msg.indexOf(`${file}:`);
-    return { kind: 'reject', errors: [at >= 0 ? msg.slice(at + file.length + 1) : msg] };
+    const rest = more.filter((l) => !l.startsWith('\t')).map((l) => l.slice(file.length + 1));
+    return { kind: 'reject', errors: [at >= 0 ? msg.slice(at + file.length + 1) : msg, ...rest] };
   }
   const budget = BUDGET.exec(r.stderr);
   if (budget) return { kind: 'timeout', detail: budget[0] };
