@@ -3,7 +3,10 @@
 // each in a fresh process, stdout to /dev/null; wall and CPU time and peak
 // memory (max RSS) of each, medians of N runs, and the ratio to the plain run.
 //
-//   npx tsx tools/bench-trace.ts [--runs N] [--arch amd64] [--prog tools/bench/pingpong100k.go] [--bin bin/gogo-emu.mjs] [--only run,timeline,json,validate]
+//   npx tsx tools/bench-trace.ts [--runs N] [--arch amd64] [--prog tools/bench/pingpong100k.go] [--bin bin/gogo-emu.mjs] [--only run,timeline,json,validate] [--max-insns N]
+//
+// With --prog tools/bench/blocked1m.go --only run it measures a million
+// live goroutines (issue 13, target 5).
 //
 // Not part of the tests.
 import { spawnSync } from 'node:child_process';
@@ -24,7 +27,7 @@ const prog = resolve(opt('--prog', join(ROOT, 'tools', 'bench', 'pingpong100k.go
 const bin = resolve(opt('--bin', join(ROOT, 'bin', 'gogo-emu.mjs')));
 const only = opt('--only', 'run,timeline,json,validate').split(',');
 const tmp = mkdtempSync(join(tmpdir(), 'gogo-trace-'));
-const budget = ['--max-insns', '5000000000'];
+const budget = ['--max-insns', opt('--max-insns', '5000000000')];
 const MODES: Record<string, string[]> = {
   run: ['run', prog, '--arch', arch, ...budget, '--time-limit', '0'],
   timeline: ['run', prog, '--arch', arch, ...budget, '--time-limit', '0', '--timeline', join(tmp, 'timeline.json')],

@@ -69,7 +69,8 @@ Exit status:
                       also bad input (file, flag, a construct outside the subset), an emulation
                       fault, the instruction budget used up (--max-insns), an internal error`;
 
-export function buildProgram(out: (s: string) => void): Command {
+/** `out` writes a line; `write`, if given, text as it is (several lines at once). */
+export function buildProgram(out: (s: string) => void, write?: (s: string) => void): Command {
   const program = new Command('gogo-emu')
     .description('Run Go programs on an emulated x86-64 or ARM CPU and watch the Go scheduler switch goroutines at the register level.')
     .version(toolVersion(), '-V, --version')
@@ -151,7 +152,7 @@ export function buildProgram(out: (s: string) => void): Command {
     });
 
   const color = () => !!process.stdout.isTTY && !process.env.NO_COLOR;
-  const io = { out, err: (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`) };
+  const io = { out, err: (s: string) => process.stderr.write(s.endsWith('\n') ? s : `${s}\n`), ...(write && { write }) };
   // `gogo-emu switches ... | head` closes the pipe early: stop quietly
   const quietOnEpipe = () => process.stdout.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' ? process.exit(0) : undefined));
 
@@ -256,7 +257,10 @@ export function buildProgram(out: (s: string) => void): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram((s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`));
+  const program = buildProgram(
+    (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`),
+    (s) => process.stdout.write(s),
+  );
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -9,7 +9,7 @@
 import type { Arch } from '../arch/index.ts';
 import { UserError } from '../engine/errors.ts';
 import { formatRecordTable, formatVirtualTime } from '../trace/format.ts';
-import { recordToJson, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
+import { recordJsonLine, subjectGoid, SWITCH_KINDS, type SwitchRecord } from '../trace/record.ts';
 import { loadProgram, loadStubFile } from '../session/program.ts';
 import { Validator } from '../trace/validator.ts';
 import { recordRun } from './record-run.ts';
@@ -39,8 +39,11 @@ export interface SwitchesOptions {
 }
 
 export interface Output {
+  /** one line (a newline is added if missing) */
   out: (s: string) => void;
   err: (s: string) => void;
+  /** text as it is, several lines at once (where given, switches --json writes through it in pieces) */
+  write?: (s: string) => void;
 }
 
 /** Does a record match `--stub NAME` (a kind such as gogo or systemstack_ret, or a stub symbol)? */
@@ -96,38 +99,52 @@ export async function switchesCommand(file: string, arch: Arch, o: SwitchesOptio
   let shown = 0;
   // with --json the validator sees every record in order (it pairs systemstack switches with their returns)
   let validator: Validator | undefined;
-  const run = await recordRun({
-    arch,
-    program,
-    stubOverrides,
-    maxInsns: o.maxInsns,
-    debugChecks: o.debugChecks,
-    gomaxprocsEnv: o.gomaxprocsEnv,
-    cpus: o.cpus,
-    steps: o.steps !== false || o.json === true,
-    retain: false,
-    onRecord: (r, symbols) => {
-      total++;
-      let checks: Readonly<Record<string, boolean>> | undefined;
-      if (o.json) {
-        validator ??= new Validator(arch, symbols);
-        validator.check(r);
-        checks = validator.lastChecks;
-      }
-      if (o.from !== undefined && r.seq < o.from) return;
-      if (o.to !== undefined && r.seq > o.to) return;
-      if (o.since !== undefined && (r.time ?? 0) < o.since) return;
-      if (o.until !== undefined && (r.time ?? 0) > o.until) return;
-      if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
-      if (own.size > 0 && !ranBlocks(r, own)) return;
-      if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
-      matched++;
-      if (o.limit !== undefined && shown >= o.limit) return;
-      shown++;
-      if (o.json) io.out(JSON.stringify(recordToJson(r, checks)));
-      else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
-    },
-  });
+  // JSON lines go out in pieces of about 64 KiB where the output takes text (one write per record costs more than making the line)
+  let pending = '';
+  const flush = () => {
+    if (pending) io.write!(pending);
+    pending = '';
+  };
+  let run: Awaited<ReturnType<typeof recordRun>>;
+  try {
+    run = await recordRun({
+      arch,
+      program,
+      stubOverrides,
+      maxInsns: o.maxInsns,
+      debugChecks: o.debugChecks,
+      gomaxprocsEnv: o.gomaxprocsEnv,
+      cpus: o.cpus,
+      steps: o.steps !== false || o.json === true,
+      retain: false,
+      onRecord: (r, symbols) => {
+        total++;
+        let checks: Readonly<Record<string, boolean>> | undefined;
+        if (o.json) {
+          validator ??= new Validator(arch, symbols);
+          validator.check(r);
+          checks = validator.lastChecks;
+        }
+        if (o.from !== undefined && r.seq < o.from) return;
+        if (o.to !== undefined && r.seq > o.to) return;
+        if (o.since !== undefined && (r.time ?? 0) < o.since) return;
+        if (o.until !== undefined && (r.time ?? 0) > o.until) return;
+        if (kinds.length > 0 && !kinds.some((k) => matchesStub(r, k))) return;
+        if (own.size > 0 && !ranBlocks(r, own)) return;
+        if (o.goid !== undefined && !involvesGoid(r, o.goid)) return;
+        matched++;
+        if (o.limit !== undefined && shown >= o.limit) return;
+        shown++;
+        if (o.json && io.write) {
+          pending += `${recordJsonLine(r, checks)}\n`;
+          if (pending.length >= 1 << 16) flush();
+        } else if (o.json) io.out(recordJsonLine(r, checks));
+        else io.out(`${formatRecordTable(r, symbols, { color: o.color, steps: o.steps })}\n`);
+      },
+    });
+  } finally {
+    flush();
+  }
   if (run.result) {
     if (run.result.stdout) io.err(run.result.stdout);
     if (run.result.stderr) io.err(run.result.stderr);

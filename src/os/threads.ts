@@ -254,6 +254,17 @@ interface BlockInfo {
   costs: number[];
 }
 
+interface BlockWatcher {
+  fn: (addr: number, size: number) => void;
+  on: boolean;
+}
+
+/** Threads.watchBlocks' handle: turn the observer on and off. */
+export interface BlockWatch extends Disposable {
+  on(): void;
+  off(): void;
+}
+
 export class Threads {
   readonly all: Thread[] = [];
   current: Thread | undefined;
@@ -296,6 +307,9 @@ export class Threads {
   private readonly counter: BlockCounter;
   /** the sigpage's block hook */
   private readonly hooks: Disposable[] = [];
+  /** watchBlocks' observers, and how many of them are on */
+  private readonly blockWatchers: BlockWatcher[] = [];
+  private watching = 0;
   private exitRequested = false;
   private waitSeq = 0;
   private perturbState: number;
@@ -313,7 +327,11 @@ export class Threads {
     const { engine, host } = machine;
     const text = REGIONS.text;
     const limit = machine.image.end - text.start;
-    this.counter = new BlockCounter(engine, text.start, text.start + text.size - 1, text.start, limit, (addr, size) => this.onBlock(addr, size));
+    this.counter = new BlockCounter(engine, text.start, text.start + text.size - 1, text.start, limit, (addr, size) => {
+      this.onBlock(addr, size);
+      // as a block hook of its own after the counter's would: not once a stop was asked for
+      if (this.watching > 0 && !this.stopRequested) for (const w of this.blockWatchers) if (w.on) w.fn(addr, size);
+    });
     if (opts.costTable !== false) fillCostTable(this.counter.starts, this.counter.ends, text.start, machine.image, machine.arch);
     engine.onHookEntry = () => this.sync();
     // the kernel's sigpage runs user-mode instructions too (a handler's return): counted by onBlock
@@ -632,7 +650,35 @@ export class Threads {
   /** A stop was asked for (or no longer is): the block hook's slow path (onBlock) makes it. */
   private setStop(on: boolean): void {
     this.stopRequested = on;
-    this.counter.slowAll = on;
+    this.counter.slowAll = on || this.watching > 0;
+  }
+
+  /**
+   * An observer of the start of every text block, but only while it is on:
+   * the block counter's slow path calls it (after charging the block), so an
+   * observer that needs blocks only at times (the switch recorder while a
+   * switch is open, to see where it leaves its stub) costs nothing the rest
+   * of the time, where a block hook of its own would call JavaScript at every
+   * block of the run. Blocks of the sigpage are not shown (no text).
+   */
+  watchBlocks(fn: (addr: number, size: number) => void): BlockWatch {
+    const w: BlockWatcher = { fn, on: false };
+    this.blockWatchers.push(w);
+    const set = (on: boolean) => {
+      if (w.on === on) return;
+      w.on = on;
+      this.watching += on ? 1 : -1;
+      this.counter.slowAll = this.stopRequested || this.watching > 0;
+    };
+    return {
+      on: () => set(true),
+      off: () => set(false),
+      dispose: () => {
+        set(false);
+        const i = this.blockWatchers.indexOf(w);
+        if (i >= 0) this.blockWatchers.splice(i, 1);
+      },
+    };
   }
 
   /** A run stopped inside the last block: take back what was charged for the part not executed. */

@@ -71,7 +71,7 @@ export function gopark(rt: Runtime, call: HostCall, o: ParkOptions): TailCall {
   m.waitlock = o.lock ?? 0;
   m.waitunlockf = o.unlockf ? rt.machine.sym(o.unlockf) : 0;
   gp.waitreason = o.reason;
-  if (o.resume) rt.parkResumes.set(gp.addr, o.resume);
+  if (o.resume) rt.parkResumes.set(gp.goid, o.resume);
   return call.tailCall(rt.machine.sym('runtime.mcall'), [rt.funcval('runtime.park_m')], 'internal');
 }
 
@@ -127,9 +127,9 @@ export function park_m(rt: Runtime, call: HostCall, gp: G): TailCall {
  * without a unit, whose loop parks once more): it is queued again already.
  */
 export function resumeParked(rt: Runtime, gp: G): boolean {
-  const r = rt.parkResumes.get(gp.addr);
+  const r = rt.parkResumes.get(gp.goid);
   if (!r) return true;
-  rt.parkResumes.delete(gp.addr);
+  rt.parkResumes.delete(gp.goid);
   switch (r.kind) {
     case 'chansend':
       chansendResume(rt, gp, r);

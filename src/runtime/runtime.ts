@@ -23,6 +23,7 @@ import { fastrand, fastrandinit } from './rand.ts';
 import { ProcessOutput, type OutputSink, type OutputState } from './output.ts';
 import { type LangState, newLangState } from './iface.ts';
 import { type DebugVars, parsedebugvars } from './debug.ts';
+import { PerGoroutine } from './pergoroutine.ts';
 
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
@@ -133,8 +134,8 @@ export class Runtime {
   private readonly systemFuncs: ReadonlySet<number>;
   /** panics in progress (g address -> value and site) while their deferred calls run */
   readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
-  /** what each parked goroutine does when it runs again (g address -> record; park.ts) */
-  readonly parkResumes = new Map<number, ParkResume>();
+  /** what each parked goroutine does when it runs again (by goid; park.ts) */
+  readonly parkResumes = new PerGoroutine<ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
   readonly noteDeadlines = new Map<number, number>();
   /** the GODEBUG variables (parsedebugvars; fixed for the run) */
@@ -285,7 +286,7 @@ export class Runtime {
       exitCode: this.exitCode,
       mOfThread: [...this.mOfThread],
       pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
-      parkResumes: [...this.parkResumes].map(([g, r]) => [g, { ...r }]),
+      parkResumes: this.parkResumes.entries().map(([goid, r]) => [goid, { ...r }]),
       noteDeadlines: [...this.noteDeadlines],
       allpCap: [...this.allpCap],
       newprocs: this.newprocs,
@@ -319,7 +320,8 @@ export class Runtime {
     this.exitCode = s.exitCode;
     refill(this.mOfThread, s.mOfThread);
     refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
-    refill(this.parkResumes, s.parkResumes.map(([g, r]) => [g, { ...r }]));
+    this.parkResumes.clear();
+    for (const [goid, r] of s.parkResumes) this.parkResumes.set(goid, { ...r });
     refill(this.noteDeadlines, s.noteDeadlines);
     this.allpCap.splice(0, this.allpCap.length, ...s.allpCap);
     this.newprocs = s.newprocs;

@@ -101,7 +101,7 @@ export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { ki
   queue(rt, root, r.addr, s, false, gp);
   unlock(rt, root.lock);
   gp.waitreason = waitReasonSemacquire;
-  rt.parkResumes.set(gp.addr, r);
+  rt.parkResumes.set(gp.goid, r);
   return false;
 }
 

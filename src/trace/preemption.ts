@@ -28,7 +28,7 @@
 // the frame). Arch-neutral: register names come from Arch.signal.
 import type { Arch } from '../arch/index.ts';
 import type { Disposable } from '../engine/engine.ts';
-import { REGIONS } from '../os/memmap.ts';
+import type { BlockWatch } from '../os/threads.ts';
 import type { Process } from '../session/process.ts';
 
 export type PreemptKind = 'signal' | 'sigreturn' | 'asyncPreempt' | 'asyncPreempt_ret';
@@ -80,6 +80,7 @@ function flagsMask(arch: Arch): bigint {
 export class PreemptionRecorder {
   readonly records: PreemptRecord[] = [];
   private readonly hooks: Disposable[] = [];
+  private readonly watch: BlockWatch;
   private readonly unsubscribe: () => void;
   private seq = 0;
   /** threads whose next instruction is the one after rt_sigreturn */
@@ -105,24 +106,29 @@ export class PreemptionRecorder {
           const t = rt.threads.current;
           if (!t) return;
           if (pc === ap.addr) this.push('asyncPreempt', t.id);
-          else if (pc === last) this.retPending.set(t.id, 1);
+          else if (pc === last) {
+            this.retPending.set(t.id, 1);
+            this.watchIfPending();
+          }
         }),
       );
     }
-    this.hooks.push(
-      engine.hookBlock(REGIONS.text.start, REGIONS.text.start + REGIONS.text.size - 1, () => {
-        const t = rt.threads.current;
-        if (!t) return;
-        const sr = this.afterSigreturn.get(t.id);
-        if (sr) {
-          this.afterSigreturn.delete(t.id);
-          sr.regs = this.regs();
-          sr.fp = this.arch.signal.readFpRegs(engine);
-          this.records.push(sr);
-        }
-        if (this.retPending.delete(t.id)) this.push('asyncPreempt_ret', t.id);
-      }),
-    );
+    // the next text block after rt_sigreturn or asyncPreempt's return: watched
+    // only while one is pending (Threads.watchBlocks), not at every block
+    this.watch = rt.threads.watchBlocks(() => {
+      const t = rt.threads.current;
+      if (!t) return;
+      const sr = this.afterSigreturn.get(t.id);
+      if (sr) {
+        this.afterSigreturn.delete(t.id);
+        sr.regs = this.regs();
+        sr.fp = this.arch.signal.readFpRegs(engine);
+        this.records.push(sr);
+      }
+      if (this.retPending.delete(t.id)) this.push('asyncPreempt_ret', t.id);
+      this.watchIfPending();
+    });
+    this.hooks.push(this.watch);
     this.unsubscribe = p.bus.on((e) => {
       if (e.kind === 'signal') {
         const so = this.arch.signal;
@@ -148,6 +154,7 @@ export class PreemptionRecorder {
         rec.restored = this.arch.signal.readMcontext(machine.mem, e.frame + this.ucOf(e.frame));
         rec.signalSeq = this.lastSignal.get(e.thread)?.seq;
         this.afterSigreturn.set(e.thread, rec);
+        this.watchIfPending();
       } else if (e.kind === 'asyncpreempt') {
         const t = rt.threads.current;
         const s = t && this.lastSignal.get(t.id);
@@ -158,6 +165,11 @@ export class PreemptionRecorder {
         }
       }
     });
+  }
+
+  private watchIfPending(): void {
+    if (this.afterSigreturn.size > 0 || this.retPending.size > 0) this.watch.on();
+    else this.watch.off();
   }
 
   /** The ucontext of a frame (sigreturn event: the frame's start). */

@@ -274,6 +274,96 @@ export function recordToJson(r: SwitchRecord, checks?: Readonly<Record<string, b
   return o;
 }
 
+/** The JSON text of steps that share an instruction (same pc and facts), up to "changed". */
+const stepHeads = new Map<bigint, { s: Step; head: string }>();
+
+function stepLine(s: Step): string {
+  let h = stepHeads.get(s.pc);
+  if (!h || h.s.sym !== s.sym || h.s.insn !== s.insn || h.s.file !== s.file || h.s.line !== s.line || h.s.cycles !== s.cycles) {
+    const o = stepJson({ ...s, changed: {} });
+    delete o.changed;
+    const text = JSON.stringify(o);
+    h = { s, head: `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}"changed":{` };
+    if (stepHeads.size > 100_000) stepHeads.clear();
+    stepHeads.set(s.pc, h);
+  }
+  let out = h.head;
+  let first = true;
+  for (const k in s.changed) {
+    out += `${first ? '' : ','}${js(k)}:"0x${s.changed[k]!.toString(16)}"`;
+    first = false;
+  }
+  return `${out}}}`;
+}
+
+/** JSON.stringify of a string, remembered (symbols, register and field names repeat) */
+const strJsonCache = new Map<string, string>();
+function js(v: string): string {
+  let j = strJsonCache.get(v);
+  if (j === undefined) {
+    j = JSON.stringify(v);
+    if (strJsonCache.size > 100_000) strJsonCache.clear();
+    strJsonCache.set(v, j);
+  }
+  return j;
+}
+
+const hexJson = (v: bigint | number) => `"0x${v.toString(16)}"`;
+
+function gobufLine(b: GobufValues): string {
+  return `{"sp":${hexJson(b.sp)},"pc":${hexJson(b.pc)},"g":${hexJson(b.g)},"ctxt":${hexJson(b.ctxt)},"ret":${hexJson(b.ret)},"lr":${hexJson(b.lr)},"bp":${hexJson(b.bp)}}`;
+}
+
+function gLine(g: GState): string {
+  let o = `{"addr":${hexJson(g.addr)},"goid":${g.goid},"status":${g.status},"stack_lo":${hexJson(g.stackLo)},"stack_hi":${hexJson(g.stackHi)},"stackguard0":${hexJson(g.stackguard0)},"m":${hexJson(g.m)},"sched":${gobufLine(g.sched)}`;
+  const m = g.mInfo;
+  if (m) o += `,"m_g0":${hexJson(m.g0)},"m_curg":${hexJson(m.curg)},"m_gsignal":${hexJson(m.gsignal)},"m_id":${m.id},"m_p":${hexJson(m.p)},"g0_sched_sp":${hexJson(m.g0SchedSp)}`;
+  return `${o}}`;
+}
+
+function cpuLine(c: CpuState, keys: { atSp: string; atSp1: string }): string {
+  let regs = '';
+  for (const k in c.regs) regs += `${regs ? ',' : ''}${js(k)}:${hexJson(c.regs[k]!)}`;
+  let o = `{"pc":${hexJson(c.pc)},"sym":${js(c.sym)},"regs":{${regs}}`;
+  if (c.tlsG !== undefined) o += `,"tls_g":${hexJson(c.tlsG)}`;
+  if (c.atSp !== undefined) o += `,${js(keys.atSp)}:${hexJson(c.atSp)}`;
+  if (c.atSp1 !== undefined) o += `,${js(keys.atSp1)}:${hexJson(c.atSp1)}`;
+  return `${o},"g":${c.g ? gLine(c.g) : 'null'}}`;
+}
+
+/**
+ * JSON.stringify(recordToJson(r, checks)), the same text, written directly
+ * (switches --json writes millions of records; each instruction's fixed
+ * part is made once). test/trace/switches.test.ts compares the two.
+ */
+export function recordJsonLine(r: SwitchRecord, checks?: Readonly<Record<string, boolean>>): string {
+  const brief = (g: GState | undefined) => (g ? `{"goid":${g.goid},"status":${g.status},"addr":${hexJson(g.addr)}}` : 'null');
+  const goid = subjectGoid(r);
+  let o = `{"seq":${r.seq},"arch":${js(r.arch)},"kind":${js(r.kind)},"stub":${js(r.stub)},"thread":${r.thread},"m_id":${r.mId},"p_id":${r.pId},"goid":${goid ?? 'null'}`;
+  if (r.path) o += `,"path":${js(r.path)}`;
+  o += `,"from_g":${brief(r.entry.g)},"to_g":${brief(r.kind === 'gogo' ? (r.targetG ?? r.exit.g) : r.exit.g)}`;
+  const keys = stackWordKeys(r.arch);
+  o += `,"entry":${cpuLine(r.entry, keys)},"exit":${cpuLine(r.exit, keys)}`;
+  if (r.buf !== undefined) o += `,"buf":${hexJson(r.buf)}`;
+  if (r.gobuf) o += `,"gobuf":${gobufLine(r.gobuf)}`;
+  if (r.gobufAfter) o += `,"gobuf_after":${gobufLine(r.gobufAfter)}`;
+  if (r.targetG) o += `,"target_g":${gLine(r.targetG)}`;
+  if (r.fresh !== undefined) o += `,"fresh_goroutine":${r.fresh}`;
+  if (r.fn !== undefined) o += `,"fn":${hexJson(r.fn)}`;
+  if (r.fnFn !== undefined) o += `,"fn_fn":${hexJson(r.fnFn)}`;
+  if (r.oldgAfter) o += `,"oldg_after":${gLine(r.oldgAfter)}`;
+  if (r.morebufBefore) o += `,"m_morebuf_before":${gobufLine(r.morebufBefore)}`;
+  if (r.morebuf) o += `,"m_morebuf":${gobufLine(r.morebuf)}`;
+  o += `,"insns":${r.insns}`;
+  if (r.cycles !== undefined) o += `,"cycles":${r.cycles}`;
+  if (r.time !== undefined) o += `,"time_ns":${r.time}`;
+  let steps = '';
+  for (let i = 0; i < r.steps.length; i++) steps += (i ? ',' : '') + stepLine(r.steps[i]!);
+  o += `,"steps":[${steps}]`;
+  if (checks) o += `,"checks":${JSON.stringify({ ...checks })}`;
+  return `${o}}`;
+}
+
 /** A control transfer (x86 jmp/jcc/call/ret, arm b/bl/bx/blx or a write of pc): its successor is where it says, even the next address. */
 export function isJump(insn: string): boolean {
   return /^(j[a-z]*|call|ret[a-z]*|loop[a-z]*)\b/.test(insn) || /^(b|bl|bx|blx)(eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?(\.w)?\s/.test(insn) || /^[a-z]+\s+(pc\b|\{[^}]*\bpc\b)|^(pop|ldm[a-z]*)\b.*\bpc\b/.test(insn);

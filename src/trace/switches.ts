@@ -8,8 +8,10 @@
 //
 // How: one UC_HOOK_CODE per stub block (the stubs and their helpers are a few
 // dozen instructions, so per-instruction hooking costs nothing elsewhere), and
-// one UC_HOOK_BLOCK over text + host slots that only looks at a block when a
-// switch is open on the current thread: a stub always leaves with a branch,
+// an observer of block starts that is on only while a switch is open
+// (Threads.watchBlocks: the block counter's slow path; no JavaScript call per
+// block the rest of the run) plus a UC_HOOK_BLOCK over the host slots; it
+// looks at the block on the current thread: a stub always leaves with a branch,
 // so its exit -- the first instruction outside the stub and its helpers, as
 // the oracle defines it -- starts a new translation block. A host function
 // reached from a stub (mcall -> park_m, morestack -> newstack) is an exit too:
@@ -29,7 +31,7 @@ import type { Disposable, RegisterBatch } from '../engine/engine.ts';
 import { GogoError } from '../engine/errors.ts';
 import type { Machine } from '../os/machine.ts';
 import { REGIONS } from '../os/memmap.ts';
-import type { Thread } from '../os/threads.ts';
+import type { BlockWatch, Thread } from '../os/threads.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { Process } from '../session/process.ts';
 import type { CpuState, GobufValues, GState, MState, Step, SwitchKind, SwitchRecord, SymbolTable, SystemstackPath } from './record.ts';
@@ -77,6 +79,8 @@ function symOf(m: Machine, addr: number): string {
 }
 
 interface InsnInfo {
+  /** the instruction's address */
+  pc: bigint;
   size: number;
   insn: string;
   /** a system call instruction (may move the TLS base: arch_prctl) */
@@ -90,11 +94,12 @@ interface InsnInfo {
 /** A switch being recorded on one thread. */
 interface OpenSwitch {
   rec: SwitchRecord;
-  members: ReadonlySet<string>;
+  /** the stub and its helpers as [start, end) address pairs */
+  members: readonly number[];
   /** the registers before `last` ran, as RegisterBatch.halves (two u32 per register) */
   before: Uint32Array;
   /** the TLS g slot's word before `last` ran, as two u32 halves (undefined: not readable) */
-  beforeTls: [lo: number, hi: number] | undefined;
+  beforeTls: TlsWord;
   /**
    * address of the TLS g slot (FS_BASE - 8 on amd64), read once per switch:
    * only a system call (arch_prctl) moves it, and then it is read again
@@ -110,6 +115,15 @@ interface OpenSwitch {
   lazyPc: number | undefined;
   /** the g a stub switches away from (getg at entry) */
   fromG: number;
+  /** RecorderOptions.boundaries applies to this switch: read nothing */
+  light: boolean;
+}
+
+/** The TLS g slot's word as u32 halves (known: false where this.word() gives undefined). */
+interface TlsWord {
+  known: boolean;
+  lo: number;
+  hi: number;
 }
 
 /** A systemstack switch whose fn has not returned yet. */
@@ -140,6 +154,16 @@ export interface RecorderOptions {
   steps?: boolean;
   /** keep the records in `records` (default true); false: listeners only */
   retain?: boolean;
+  /**
+   * only where switches begin and end (default false): records carry seq,
+   * kind, stub, thread, the entry and exit PC, the last step, insns and
+   * cycles, but no registers, gs, gobufs or M/P (mId, pId -1) -- nothing is
+   * read from the CPU or memory at each instruction, entry or exit. For a
+   * view that only needs to know which switch just happened (the timeline's
+   * links). systemstack switches are still recorded in full (their return
+   * is found from the registers at exit); they are rare.
+   */
+  boundaries?: boolean;
 }
 
 /**
@@ -162,10 +186,20 @@ export class SwitchRecorder {
   private readonly unsubscribe: () => void;
   private seq = 0;
   /** the last instruction the code hook saw: (thread, pc, global count) */
-  private lastFire: { t: Thread; pc: number; insns: number } | undefined;
+  private lastT: Thread | undefined;
+  private lastPc = -1;
+  private lastInsns = -1;
+  /** per kind: the address ranges of its stub and helpers ([start, end) pairs) */
+  private readonly memberRanges = new Map<SwitchKind, number[]>();
+  /** symOf by address (entry and exit PCs repeat) */
+  private readonly symCache = new Map<number, string>();
+  /** scratch: the TLS word read at the current step */
+  private readonly tlsNow: TlsWord = { known: false, lo: 0, hi: 0 };
   /** the arch's dump registers, read at every instruction of a switch without allocating */
   private readonly batch: RegisterBatch;
   private readonly pcIndex: number;
+  /** the text blocks' observer, on while a switch is open */
+  private readonly textBlocks: BlockWatch;
 
   readonly rt: Runtime;
 
@@ -195,8 +229,12 @@ export class SwitchRecorder {
     const goexit = image.symbols.get(GOEXIT);
     if (goexit !== undefined) this.entries.set(goexit + this.arch.pcQuantum, { kind: 'goexit_ret', stub: GOEXIT });
 
-    const end = REGIONS.host.start + REGIONS.host.size - 1;
-    this.hooks.push(engine.hookBlock(REGIONS.text.start, end, (pc) => this.onBlock(pc)));
+    // where a switch leaves its stub: text blocks only while a switch is open
+    // (the block counter's slow path), host slots always (a host call is rare
+    // beside the blocks of text)
+    this.textBlocks = rt.threads.watchBlocks((pc) => this.onBlock(pc));
+    this.hooks.push(this.textBlocks);
+    this.hooks.push(engine.hookBlock(REGIONS.host.start, REGIONS.host.start + REGIONS.host.size - 1, (pc) => this.onBlock(pc)));
     // gogo into a g for the first time: newproc1 announced it
     this.unsubscribe = p.bus.on((e) => {
       if (e.kind === 'gocreate') this.fresh.add(e.g);
@@ -235,9 +273,10 @@ export class SwitchRecorder {
     // It runs once; record it once. (A loop back to it is a new block, which
     // the count includes.)
     const insns = this.rt.threads.totalInsns;
-    const last = this.lastFire;
-    if (last && last.t === t && last.pc === pc && last.insns === insns) return;
-    this.lastFire = { t, pc, insns };
+    if (this.lastT === t && this.lastPc === pc && this.lastInsns === insns) return;
+    this.lastT = t;
+    this.lastPc = pc;
+    this.lastInsns = insns;
     const o = this.open.get(t);
     if (o) {
       if (this.isMember(o, pc)) {
@@ -268,13 +307,29 @@ export class SwitchRecorder {
   }
 
   private isMember(o: OpenSwitch, pc: number): boolean {
-    const b = this.machine.image.blockAt(pc);
-    return b !== undefined && o.members.has(b.name);
+    const r = o.members;
+    for (let i = 0; i < r.length; i += 2) if (pc >= r[i]! && pc < r[i + 1]!) return true;
+    return false;
+  }
+
+  /** The blocks a switch of `kind` entered at `stub` runs in before it leaves, as address ranges. */
+  private membersOf(kind: SwitchKind, stub: string): number[] {
+    let r = this.memberRanges.get(kind);
+    if (!r) {
+      const names = new Set<string>([stub, ...this.arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
+      r = this.machine.image.blocks.filter((b) => names.has(b.name)).flatMap((b) => [b.addr, b.addr + b.bytes.length]);
+      this.memberRanges.set(kind, r);
+    }
+    return r;
   }
 
   // ---- recording ------------------------------------------------------------
 
   private begin(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
+    if (this.opts.boundaries && kind !== 'systemstack') {
+      this.beginLight(t, pc, size, kind, stub);
+      return;
+    }
     const { arch, rt } = this;
     const regs = this.readRegs();
     const entry = this.cpu(pc, regs);
@@ -283,7 +338,7 @@ export class SwitchRecorder {
     const gm = fromG !== 0 && rt.mem.contains(fromG, rt.L.sizes.g) ? rt.g(fromG).m : 0;
     const mAddr = rt.mOfThread.get(t.id) ?? (gm !== 0 ? gm : undefined);
     const mv = mAddr !== undefined ? rt.m(mAddr) : undefined;
-    const members = new Set<string>([stub, ...arch.switchFacts.helpers, ...(CONTINUES_INTO[kind] ?? [])]);
+    const members = this.membersOf(kind, stub);
     const rec: SwitchRecord = {
       source: 'emulator',
       arch: arch.name,
@@ -330,9 +385,24 @@ export class SwitchRecorder {
       }
     }
     const tlsSlot = arch.switchFacts.gInTLS ? arch.tlsSlot(rt.machine.engine) : undefined;
-    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsHalves(tlsSlot), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG };
+    const o: OpenSwitch = { rec, members, before: this.batch.halves.slice(), beforeTls: this.tlsWord(tlsSlot, { known: false, lo: 0, hi: 0 }), tlsSlot, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG, light: false };
     this.open.set(t, o);
+    this.textBlocks.on();
     this.pushStep(o, pc, size);
+  }
+
+  /** begin() with RecorderOptions.boundaries: the record without reading the CPU or memory. */
+  private beginLight(t: Thread, pc: number, size: number, kind: SwitchKind, stub: string): void {
+    const entry = this.pcOnly(pc);
+    const rec: SwitchRecord = { source: 'emulator', arch: this.arch.name, seq: this.seq++, kind, stub, thread: t.id + 1, mId: -1, pId: -1, entry, exit: entry, steps: [], insns: 0, cycles: 0 };
+    const o: OpenSwitch = { rec, members: this.membersOf(kind, stub), before: this.batch.halves, beforeTls: { known: false, lo: 0, hi: 0 }, tlsSlot: undefined, last: undefined, lastInfo: undefined, lazyPc: undefined, fromG: 0, light: true };
+    this.open.set(t, o);
+    this.textBlocks.on();
+    this.pushStep(o, pc, size);
+  }
+
+  private pcOnly(pc: number): CpuState {
+    return { pc: BigInt(pc), sym: this.symAt(pc), regs: {} };
   }
 
   private systemstackPath(g: number, m: { g0: number; gsignal: number; curg: number } | undefined): SystemstackPath {
@@ -344,6 +414,10 @@ export class SwitchRecorder {
   }
 
   private step(o: OpenSwitch, pc: number, size: number): void {
+    if (o.light) {
+      this.pushStep(o, pc, size);
+      return;
+    }
     this.batch.read();
     // what the previous instruction changed: needed for every kept step; with
     // steps off only the last one is kept, and close() works it out
@@ -365,9 +439,15 @@ export class SwitchRecorder {
       }
       if (this.arch.switchFacts.gInTLS) {
         if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
-        const tls = this.tlsHalves(o.tlsSlot);
+        const tls = this.tlsWord(o.tlsSlot, this.tlsNow);
         const b = o.beforeTls;
-        if (tls !== undefined && (b === undefined || b[0] !== tls[0] || b[1] !== tls[1])) ch.tls_g = BigInt(tls[1]) * 0x1_0000_0000n + BigInt(tls[0]);
+        if (tls.known && (!b.known || b.lo !== tls.lo || b.hi !== tls.hi)) ch.tls_g = BigInt(tls.hi) * 0x1_0000_0000n + BigInt(tls.lo);
+        o.before.set(this.batch.halves);
+        b.known = tls.known;
+        b.lo = tls.lo;
+        b.hi = tls.hi;
+        o.last.changed = ch;
+        return;
       }
       o.last.changed = ch;
     }
@@ -379,16 +459,24 @@ export class SwitchRecorder {
     o.before.set(this.batch.halves);
     if (this.arch.switchFacts.gInTLS) {
       if (o.lastInfo?.syscall) o.tlsSlot = this.arch.tlsSlot(this.machine.engine);
-      o.beforeTls = this.tlsHalves(o.tlsSlot);
+      this.tlsWord(o.tlsSlot, o.beforeTls);
     }
   }
 
-  /** The word in the TLS g slot as u32 halves, or undefined where this.word() gives undefined. */
-  private tlsHalves(slot: number | undefined): [number, number] | undefined {
+  /** Read the word in the TLS g slot into `into` (known: false where this.word() gives undefined). */
+  private tlsWord(slot: number | undefined, into: TlsWord): TlsWord {
     const w = this.arch.ptrSize;
     const mem = this.rt.mem;
-    if (slot === undefined || slot === 0 || !mem.contains(slot, w)) return undefined;
-    return [mem.u32(slot), w === 8 ? mem.u32(slot + 4) : 0];
+    if (slot === undefined || slot === 0 || !mem.contains(slot, w)) {
+      into.known = false;
+      into.lo = 0;
+      into.hi = 0;
+    } else {
+      into.known = true;
+      into.lo = mem.u32(slot);
+      into.hi = w === 8 ? mem.u32(slot + 4) : 0;
+    }
+    return into;
   }
 
   private pushStep(o: OpenSwitch, pc: number, size: number): void {
@@ -396,7 +484,7 @@ export class SwitchRecorder {
     o.lastInfo = info;
     o.rec.insns += 1;
     o.rec.cycles! += info.cycles;
-    if (this.opts.steps === false) {
+    if (this.opts.steps === false || o.light) {
       o.lazyPc = pc;
     } else {
       const s = makeStep(pc, info);
@@ -421,10 +509,17 @@ export class SwitchRecorder {
 
   private close(t: Thread, o: OpenSwitch, pc: number): void {
     this.open.delete(t);
+    if (this.open.size === 0) this.textBlocks.off();
     this.materialize(o);
+    const rec = o.rec;
+    if (o.light) {
+      rec.exit = this.pcOnly(pc);
+      if (this.opts.retain !== false) this.records.push(rec);
+      for (const l of this.listeners) l(rec);
+      return;
+    }
     const regs = this.readRegs();
     this.finishStep(o);
-    const rec = o.rec;
     rec.exit = this.cpu(pc, regs);
     switch (rec.kind) {
       case 'gogo':
@@ -487,7 +582,7 @@ export class SwitchRecorder {
 
   private cpu(pc: number, regs: Record<string, bigint>): CpuState {
     const sp = Number(regs[this.arch.spReg]);
-    const c: CpuState = { pc: BigInt(pc), sym: symOf(this.machine, pc), regs };
+    const c: CpuState = { pc: BigInt(pc), sym: this.symAt(pc), regs };
     const tls = this.tlsG();
     if (tls !== undefined) c.tlsG = tls;
     const w0 = this.word(sp);
@@ -497,6 +592,16 @@ export class SwitchRecorder {
     const g = this.gState(this.getg(regs));
     if (g) c.g = g;
     return c;
+  }
+
+  /** symOf, remembered (entry and exit PCs repeat) */
+  private symAt(pc: number): string {
+    let sym = this.symCache.get(pc);
+    if (sym === undefined) {
+      sym = symOf(this.machine, pc);
+      this.symCache.set(pc, sym);
+    }
+    return sym;
   }
 
   private gobuf(addr: number): GobufValues | undefined {
@@ -544,6 +649,7 @@ export class SwitchRecorder {
       const [d] = len ? disassemble(arch.asm, machine.mem.read(pc, len), pc, arch.insnUnit) : [];
       const pos = machine.image.lookup(pc);
       i = {
+        pc: BigInt(pc),
         size,
         insn: d ? `${d.mnemonic} ${d.opStr}`.trim() : '?',
         syscall: d?.mnemonic === 'syscall',
@@ -560,8 +666,8 @@ export class SwitchRecorder {
   }
 }
 
-function makeStep(pc: number, info: InsnInfo): Step {
-  const s: Step = { pc: BigInt(pc), sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
+function makeStep(_pc: number, info: InsnInfo): Step {
+  const s: Step = { pc: info.pc, sym: info.sym, changed: {}, size: info.size, insn: info.insn, cycles: info.cycles };
   if (info.file !== undefined) {
     s.file = info.file;
     s.line = info.line;

@@ -247,6 +247,9 @@ interface FlowStart {
   what: string;
 }
 
+/** A track's key in maps: its pid and tid as one number (tids stay far below 2^32; pids are 1-3). */
+const trackKey = (pid: number, tid: number) => pid * 0x1_0000_0000 + tid;
+
 /** M track states that are the scheduler on g0 waiting or looking for work (acquirep ends them). */
 const M_IDLE = /^idle/;
 const G0 = 'g0: schedule';
@@ -276,10 +279,10 @@ export class TimelineRecorder {
   private stoppedBy: string | undefined;
 
   private readonly rt: Runtime;
-  /** the open state slice of each track (`pid:tid`): M and P states, goroutine states */
-  private readonly states = new Map<string, { name: string; start: number; insns?: number; args?: Record<string, unknown> }>();
-  /** the last time used on each track (`pid:tid`; see at()) */
-  private readonly trackTime = new Map<string, number>();
+  /** the open state slice of each track (trackKey): M and P states, goroutine states */
+  private readonly states = new Map<number, { pid: number; tid: number; name: string; start: number; insns?: number; args?: Record<string, unknown> }>();
+  /** the last time used on each track (trackKey; see at()) */
+  private readonly trackTime = new Map<number, number>();
 
   /**
    * `insns`: the global instruction count now (Threads.totalInsns); when
@@ -291,7 +294,7 @@ export class TimelineRecorder {
     private readonly opts: { insns?: () => number } = {},
   ) {
     this.rt = p.rt;
-    this.recorder = new SwitchRecorder(p, { steps: false, retain: false });
+    this.recorder = new SwitchRecorder(p, { steps: false, retain: false, boundaries: true });
     this.recorder.onRecord((r) => this.onRecord(r));
     p.bus.on((e) => this.onEvent(e));
   }
@@ -352,7 +355,7 @@ export class TimelineRecorder {
    * takes effect at the later of the two.
    */
   private at(pid: number, tid: number): number {
-    const key = `${pid}:${tid}`;
+    const key = trackKey(pid, tid);
     const t = Math.max(this.now(), this.trackTime.get(key) ?? 0);
     this.trackTime.set(key, t);
     return t;
@@ -397,15 +400,15 @@ export class TimelineRecorder {
     this.stateClose(pid, tid);
     if (pid === PID_M) this.ms.add(tid);
     else if (pid === PID_P) this.ps.add(tid);
-    this.states.set(`${pid}:${tid}`, { name, start: this.at(pid, tid), insns: this.opts.insns?.(), ...(args && { args }) });
+    this.states.set(trackKey(pid, tid), { pid, tid, name, start: this.at(pid, tid), insns: this.opts.insns?.(), ...(args && { args }) });
   }
 
   private stateName(pid: number, tid: number): string | undefined {
-    return this.states.get(`${pid}:${tid}`)?.name;
+    return this.states.get(trackKey(pid, tid))?.name;
   }
 
   private stateClose(pid: number, tid: number): void {
-    const key = `${pid}:${tid}`;
+    const key = trackKey(pid, tid);
     const s = this.states.get(key);
     if (!s) return;
     this.states.delete(key);
@@ -468,7 +471,7 @@ export class TimelineRecorder {
         const from = this.flowFrom.get(e.goid);
         this.flowFrom.delete(e.goid);
         const start = Math.max(this.at(PID_P, e.p), this.at(PID_M, e.m), this.at(PID_G, e.goid), from?.ts ?? 0);
-        for (const [pid, tid] of [[PID_P, e.p], [PID_M, e.m], [PID_G, e.goid]] as const) this.trackTime.set(`${pid}:${tid}`, start);
+        for (const [pid, tid] of [[PID_P, e.p], [PID_M, e.m], [PID_G, e.goid]] as const) this.trackTime.set(trackKey(pid, tid), start);
         this.open.set(e.m, { goid: e.goid, name, m: e.m, p: e.p, start, cell, insns: this.opts.insns?.() });
         this.stateOpen(PID_M, e.m, `running on P${e.p}`, { goid: e.goid });
         this.gtrack(e.goid, e.g);
@@ -524,7 +527,7 @@ export class TimelineRecorder {
         break;
       // ---- Ms and Ps ----
       case 'mstart':
-        if (!this.states.has(`${PID_M}:${e.m}`)) this.stateOpen(PID_M, e.m, G0);
+        if (!this.states.has(trackKey(PID_M, e.m))) this.stateOpen(PID_M, e.m, G0);
         break;
       case 'spinning':
         if (e.spinning) this.stateOpen(PID_M, e.m, 'spinning');
@@ -634,10 +637,7 @@ export class TimelineRecorder {
     if (this.finished) return;
     this.finished = true;
     for (const m of [...this.open.keys()]) this.close(m, 'end of run', false);
-    for (const k of [...this.states.keys()]) {
-      const [pid, tid] = k.split(':').map(Number) as [number, number];
-      this.stateClose(pid, tid);
-    }
+    for (const { pid, tid } of [...this.states.values()]) this.stateClose(pid, tid);
     for (const c of this.pendingNext) for (const w of c.waiting) this.emit(w.ev, w.order, undefined);
     this.pendingNext = [];
   }

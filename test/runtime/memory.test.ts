@@ -2,9 +2,12 @@
 // the heap and stack bytes 20,000 parked goroutines take, times 50, must fit
 // what is left of each region), and an exhausted heap ends the program with
 // Go's "fatal error: out of memory" (there is no collector). Both arches.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileProgram } from '../../src/compile/index.ts';
 import { runSource } from '../../src/cli/run.ts';
+import { ROOT } from '../../src/os/machine.ts';
 import { REGIONS } from '../../src/os/memmap.ts';
 import { Process } from '../../src/session/process.ts';
 import { archCases } from '../helpers.ts';
@@ -52,6 +55,16 @@ describe.each(archCases)('memory on %s', (_name, arch) => {
     expect(small.heap + 1e6 * perG.heap).toBeLessThan(REGIONS.heap.size);
     // the stack region also keeps room for one goroutine to grow to Go's maximum stack (a 512 MiB copy)
     expect(small.stacks + 1e6 * perG.stacks + 512 * 2 ** 20).toBeLessThan(REGIONS.stacks.size);
+  });
+
+  it('runs 50,000 goroutines blocked on one channel at once, then releases them all', async () => {
+    // tools/bench/blocked1m.go at a size the suite can afford (the benchmark runs a million)
+    const n = 50_000;
+    const src = readFileSync(join(ROOT, 'tools', 'bench', 'blocked1m.go'), 'utf8').replace('const n = 1000000', `const n = ${n}`);
+    expect(src).toContain(`const n = ${n}`);
+    const r = await runSource(src, 'blocked.go', arch, { gomaxprocsEnv: '1', maxInsns: 2e9 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe(`blocked ${n + 1}\nreleased ${(n * (n - 1)) / 2}\n`);
   });
 
   it('ends a program whose allocations exhaust the heap with "fatal error: out of memory"', async () => {

@@ -18,8 +18,9 @@ const FIXED = {
   // blocks, counter: the cycle model's cache and block hook with its cost table, derived from code (its
   // counters are folded in at the end of every run); lastBlock, quantumOver, stopRequested: only set inside a run;
   // hooks: the sigpage's block hook; beforeQuantum, onFault: the OS's signal delivery, wired once by installSyscalls;
-  // faultPanics: the runtime's predicate, wired once when it is made
-  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested', 'hooks', 'beforeQuantum', 'onFault', 'faultPanics'],
+  // faultPanics: the runtime's predicate, wired once when it is made;
+  // blockWatchers, watching: observers of blocks (watchBlocks) and how many are on -- subscribers, not run state
+  Threads: ['machine', 'opts', 'events', 'blocks', 'counter', 'lastBlock', 'quantumOver', 'stopRequested', 'hooks', 'beforeQuantum', 'onFault', 'faultPanics', 'blockWatchers', 'watching'],
   Thread: ['id', 'name'],
   HostRegistry: ['arch', 'base', 'capacity', 'entries', 'byName', 'hook', 'engine', 'mem', 'beforeCall', 'interceptCall', 'events', 'currentThread'],
   // subscribers are not run state

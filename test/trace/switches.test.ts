@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../../src/os/machine.ts';
 import { loadOracleTrace } from '../../src/trace/oracle.ts';
-import { recordToJson, subjectGoid, type SwitchRecord, type SymbolTable } from '../../src/trace/record.ts';
+import { recordJsonLine, recordToJson, subjectGoid, type SwitchRecord, type SymbolTable } from '../../src/trace/record.ts';
 import { archCases } from '../helpers.ts';
 import { recordGolden } from './helpers.ts';
 
@@ -110,6 +110,17 @@ describe.each(archCases)('recording switches on %s', (name, arch) => {
     expect(j).toMatchObject({ seq: r.seq, kind: 'gogo', stub: 'runtime.gogo', thread: 1, goid: 1, buf: `0x${r.buf!.toString(16)}` });
     expect(j.entry.regs[arch.spReg]).toMatch(/^0x[0-9a-f]+$/);
     expect(j.steps[0]!.src).toMatch(new RegExp(`^asm/${name}/switch\\.s:\\d+$`));
+  });
+
+  it('writes the JSON line of a record directly as JSON.stringify of recordToJson would, for every record ours and the oracle have', async () => {
+    const { records } = await recordGolden('goroutines', arch);
+    const oracle = loadOracleTrace(name).records;
+    const checks = { 'gogo.pc': true, 'gogo.sp': false };
+    for (const r of [...records, ...oracle]) {
+      expect(recordJsonLine(r)).toBe(JSON.stringify(recordToJson(r)));
+      expect(recordJsonLine(r, checks)).toBe(JSON.stringify(recordToJson(r, checks)));
+    }
+    expect(new Set([...records, ...oracle].map((r) => r.kind)).size).toBeGreaterThanOrEqual(5);
   });
 
   it('a compiled pingpong.go switches goroutines in the order real go1.19 did', async () => {
