@@ -3259,8 +3259,11 @@ function objPos(o: Obj): Pos | undefined {
   }
 }
 
-/** The labels the break and continue statements inside a statement name. */
-function labelsIn(node: unknown): string[] {
+/** The checker's annotations on AST nodes (objects, types, function info): not walked. */
+const ANNOTATIONS = new Set(['obj', 't', 'info', 'selection', 'target', 'v', 'resolved']);
+
+/** Walk an AST node (once per object, annotations left out) and collect what `pick` finds in each node. */
+function collectInAst(node: unknown, pick: (o: Record<string, unknown>) => string | undefined): string[] {
   const out: string[] = [];
   const seen = new Set<unknown>();
   const visit = (x: unknown) => {
@@ -3271,39 +3274,26 @@ function labelsIn(node: unknown): string[] {
       return;
     }
     const o = x as Record<string, unknown>;
-    if ((o.kind === 'break' || o.kind === 'continue') && typeof o.label === 'string') out.push(o.label);
-    for (const [k, v] of Object.entries(o)) {
-      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
-      visit(v);
-    }
+    const found = pick(o);
+    if (found !== undefined) out.push(found);
+    for (const [k, v] of Object.entries(o)) if (!ANNOTATIONS.has(k)) visit(v);
   };
   visit(node);
   return out;
 }
 
+/** The labels the break and continue statements inside a statement name. */
+function labelsIn(node: unknown): string[] {
+  return collectInAst(node, (o) => ((o.kind === 'break' || o.kind === 'continue') && typeof o.label === 'string' ? o.label : undefined));
+}
+
 /** Every identifier an AST node mentions (to mark what a skipped statement uses). */
 function identsIn(node: unknown): string[] {
-  const out: string[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown) => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
-    seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-      return;
-    }
-    const o = x as Record<string, unknown>;
-    if (o.kind === 'ident' && typeof o.name === 'string') out.push(o.name);
-    if (o.kind === 'tname' && typeof o.name === 'string') out.push(o.name);
-    if (o.kind === 'tqual' && typeof o.pkg === 'string') out.push(o.pkg);
-    for (const [k, v] of Object.entries(o)) {
-      // skip the checker's annotations (objects, types, function info)
-      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved') continue;
-      visit(v);
-    }
-  };
-  visit(node);
-  return out;
+  return collectInAst(node, (o) => {
+    if ((o.kind === 'ident' || o.kind === 'tname') && typeof o.name === 'string') return o.name;
+    if (o.kind === 'tqual' && typeof o.pkg === 'string') return o.pkg;
+    return undefined;
+  });
 }
 
 /** The names a statement declares (:= and var), for a skipped statement. */
