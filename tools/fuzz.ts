@@ -25,7 +25,8 @@
 //   --timeout S       wall-clock seconds per program before it is a hang (default 60)
 //   --json FILE       also write the report as JSON
 //   --show CLASS      print up to 5 examples of this class (e.g. error-text), repeatable
-import { writeFileSync } from 'node:fs';
+//   --help, -h        this text
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ARCH_NAMES, type ArchName } from '../src/arch/index.ts';
@@ -37,8 +38,32 @@ import { saveFixture } from '../test/fuzz/lib/fixture.ts';
 import { goAvailable } from '../test/fuzz/lib/golang.ts';
 import { mutationBases } from '../test/fuzz/lib/mutate.ts';
 
-const { values } = parseArgs({
+const usage = (): string => {
+  const lines = readFileSync(new URL(import.meta.url), 'utf8').split('\n');
+  const end = lines.findIndex((l) => !l.startsWith('//'));
+  return `${lines
+    .slice(0, end)
+    .map((l) => l.replace(/^\/\/ ?/, ''))
+    .join('\n')}\n`;
+};
+
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (e) {
+  process.stderr.write(`fuzz: ${(e as Error).message} (see --help)\n`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(usage());
+  process.exit(0);
+}
+
+function parseOptions() {
+  return parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h', default: false },
     runs: { type: 'string', default: '200' },
     seed: { type: 'string' },
     arch: { type: 'string', default: 'both' },
@@ -56,7 +81,8 @@ const { values } = parseArgs({
     show: { type: 'string', multiple: true, default: [] },
   },
   strict: true,
-});
+  });
+}
 
 const num = (name: string, v: string | undefined): number => {
   const n = Number(v);
