@@ -28,7 +28,8 @@ export function reportCrash(rt: Runtime, e: unknown): boolean {
   if (e instanceof GoThrow) {
     if (rt.events.active) rt.events.emit({ kind: 'fatal', what: e.throwType === 'user' ? 'fatal' : 'throw', message: `fatal error: ${e.what}` });
     rt.write(2, `fatal error: ${e.what}\n`);
-    for (const l of e.throwType === 'runtime' && e.dump.length === 0 ? throwContext(rt) : e.dump) rt.write(2, `${l}\n`);
+    const fault = freezetheworld(rt);
+    for (const l of fault ?? (e.throwType === 'runtime' && e.dump.length === 0 ? throwContext(rt) : e.dump)) rt.write(2, `${l}\n`);
     rt.exitCode = 2;
     return true;
   }
@@ -50,6 +51,42 @@ export function reportCrash(rt: Runtime, e: unknown): boolean {
     return true;
   }
   return false;
+}
+
+/**
+ * Ports what can be seen of startpanic_m's freezetheworld: its preemptall
+ * walks allp and reads each P's status. A throw in the middle of procresize
+ * (allp grown, some of the new Ps not made yet: new(p) out of memory, or the
+ * P masks' bounds check) leaves nil entries there, so that walk faults
+ * inside the runtime: Go throws "unexpected signal during runtime
+ * execution", finds the M already dying ("panic during panic") and prints
+ * the signal and the runtime stack instead of the first throw's context.
+ * Returns those lines, or undefined when every entry is a P.
+ * Differs: the preemption requests themselves are not made (nothing runs
+ * after the report); the fault address is the status field's offset (gc on
+ * arm nil-checks the P at offset 0 first, so go1.19 on arm says addr=0x0).
+ */
+function freezetheworld(rt: Runtime): string[] | undefined {
+  const allp = rt.allp;
+  let i = 0;
+  while (i < allp.length && allp[i] !== undefined) i++;
+  if (i === allp.length) return undefined;
+  let pc = 0;
+  try {
+    pc = rt.machine.sym('runtime.preemptall');
+  } catch {
+    // no such host function: the pc stays 0
+  }
+  const addr = rt.L.off.p.status!;
+  return [
+    'fatal error: unexpected signal during runtime execution',
+    'panic during panic',
+    `[signal SIGSEGV: segmentation violation code=0x1 addr=0x${addr.toString(16)} pc=0x${pc.toString(16)}]`,
+    '',
+    'runtime stack:',
+    'runtime.preemptall()',
+    '\t(a host function of gogo-emu)',
+  ];
 }
 
 /**

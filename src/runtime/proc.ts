@@ -189,16 +189,39 @@ export function procresize(rt: Runtime, nprocs: number): number {
   rt.sched.procresizetime = now;
   if (rt.events.active && old !== nprocs) rt.events.emit({ kind: 'procresize', from: old, to: nprocs });
 
-  // grow allp (Ps once made are kept: allp[:cap]); Go makes the slice with
-  // make([]*p, nprocs), whose length check fails for GOMAXPROCS(1<<31-1) on
-  // 32-bit arm: a panic on the system stack
-  if (nprocs > rt.allpCap.length && nprocs * rt.arch.ptrSize > maxAlloc(rt)) {
-    rt.write(2, 'panic: runtime.errorString("makeslice: len out of range")\n');
-    goThrow('panic on system stack');
+  // grow allp as Go does: make([]*p, nprocs) keeping every P made before
+  // (allp[:cap]); the new entries stay nil (holes of this host array, so
+  // GOMAXPROCS(1<<31-1) costs no host memory) until the loop below makes
+  // the Ps. On 32-bit arm the make's length check fails first for huge
+  // counts: a panic on the system stack.
+  if (nprocs > rt.allp.length) {
+    if (nprocs > rt.allpCap.length) {
+      if (nprocs * rt.arch.ptrSize > maxAlloc(rt)) {
+        rt.write(2, 'panic: runtime.errorString("makeslice: len out of range")\n');
+        goThrow('panic on system stack');
+      }
+      rt.allpCap.length = nprocs;
+    }
+    rt.allp = nprocs === rt.allpCap.length ? rt.allpCap : rt.allpCap.slice(0, nprocs);
+    // idlepMask and timerpMask are re-sliced to (nprocs+31)/32 words,
+    // computed in int32: past 1<<31-32 Ps the sum wraps, the count is
+    // negative and the runtime's own bounds check throws (go1.19's
+    // GOMAXPROCS(1<<31-1) on 64-bit), with allp already grown. (The masks
+    // here grow word by word as bits are set.)
+    const maskWords = Math.trunc(((nprocs + 31) | 0) / 32);
+    if (maskWords < 0) goThrow('slice bounds out of range');
   }
-  for (let i = rt.allpCap.length; i < nprocs; i++) rt.allpCap.push(rt.heap.alloc(rt.L.sizes.p));
-  rt.allp = rt.allpCap.slice(0, Math.max(old, nprocs));
-  for (let i = old; i < nprocs; i++) pinit(rt, rt.p(rt.allp[i]!), i);
+  // make the new Ps (new(p) may run out of memory half-way: allp keeps its nils)
+  for (let i = old; i < nprocs; i++) {
+    let pa = rt.allp[i];
+    if (pa === undefined) {
+      pa = rt.heap.alloc(rt.L.sizes.p);
+      rt.allp[i] = pa;
+      rt.allpCap[i] = pa;
+    }
+    pinit(rt, rt.p(pa), i);
+  }
+  if (rt.allp === rt.allpCap) rt.allp = rt.allpCap.slice();
 
   const m = rt.curm();
   if (m.p !== 0 && rt.p(m.p).id < nprocs) {

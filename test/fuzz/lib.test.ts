@@ -55,6 +55,11 @@ describe('verdicts', () => {
     expect(compare({ kind: 'crash', detail: 'internal error: x' }, [run('')]).cls).toBe('crash');
     expect(compare({ kind: 'hang', detail: '' }, [run('')]).cls).toBe('hang');
     expect(compare({ kind: 'timeout', detail: '' }, [{ kind: 'timeout', detail: '' }]).cls).toBe('nonterminating');
+    // out of memory in both: only the heap-in-use figure may differ
+    const oom = (n: number, block = 4194304) => run(`runtime: out of memory: cannot allocate ${block}-byte block (${n} in use)\nfatal error: out of memory\n`, 2);
+    expect(compare(oom(1055912992), [oom(2306670592)]).cls).toBe('limit');
+    expect(compare(oom(1055912992, 8192), [oom(2306670592)]).cls).toBe('output');
+    expect(compare(run('x\n', 2), [oom(2306670592)]).cls).toBe('output');
     // goroutine dumps are compared up to the first goroutine header (fixtures/README.md)
     expect(compare(run('panic: x\n\ngoroutine 1 [running]:\nmain.main()\n', 2), [run('panic: x\n\ngoroutine 1 [running]:\nmain.f()\n', 2)]).cls).toBe('ok');
   });

@@ -282,6 +282,26 @@ func main() {
     expect(r.events.filter((e) => e.kind === 'stoptheworld').every((e) => e.kind === 'stoptheworld' && e.reason === 'GOMAXPROCS')).toBe(true);
   });
 
+  it('faults on the nil Ps a procresize that ran out of memory leaves in allp, as go1.19 does in freezetheworld', async () => {
+    // go1.19 under qemu-arm: "runtime: out of memory: cannot allocate 4194304-byte block (2306670592 in use)",
+    // "fatal error: out of memory", then the nil P read by startpanic_m's freezetheworld -> preemptall
+    const src = `package main
+
+import "runtime"
+
+func main() {
+	runtime.GOMAXPROCS(1_000_000)
+	println("not reached")
+}
+`;
+    const r = await run(arch, src);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(
+      /^runtime: out of memory: cannot allocate \d+-byte block \(\d+ in use\)\nfatal error: out of memory\nfatal error: unexpected signal during runtime execution\npanic during panic\n\[signal SIGSEGV: segmentation violation code=0x1 addr=0x[0-9a-f]+ pc=0x[0-9a-f]+\]\n\nruntime stack:\n/,
+    );
+    expect(r.stderr).not.toContain('not reached');
+  });
+
   it('ends the thread of a goroutine that exits while locked, and keeps running on the others', async () => {
     const src = `package main
 

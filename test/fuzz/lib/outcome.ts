@@ -24,9 +24,10 @@ export type Outcome =
  * - budget: Go finished, gogo-emu stopped at the harness's instruction budget
  * Not failures (counted and reported):
  * - unsupported: Go accepts, gogo-emu refuses a construct outside its subset (`unsupported: ...`)
- * - limit: Go accepts, gogo-emu refuses at one of its stated limits
- *   (or runs to its instruction budget a program real Go needs more CPU time for than
- *   that many instructions can take: campaign.ts, Evaluator.beyondBudget)
+ * - limit: Go accepts, gogo-emu refuses at one of its stated limits (or runs to
+ *   its instruction budget a program real Go needs more CPU time for than that
+ *   many instructions can take: campaign.ts, Evaluator.beyondBudget; or both
+ *   run out of memory and only the heap-in-use figure differs)
  * - error-text / error-col / error-line: both reject, first error lines differ in message,
  *   column or line
  * - nonterminating: neither finishes (Go's time limit, gogo-emu's budget)
@@ -106,6 +107,13 @@ function firstDiff(a: string, b: string): string {
   return `at byte ${i}: gogo-emu ${show(a)} vs go ${show(b)}`;
 }
 
+const IN_USE = /^(runtime: out of memory: cannot allocate \d+-byte block \()(\d+)( in use\)\nfatal error: out of memory)$/m;
+const inUse = (stderr: string) => IN_USE.exec(stderr)?.[2] ?? '?';
+/** The run with the "(N in use)" figure of an out-of-memory report masked (no report: unchanged). */
+function maskInUse(o: Extract<Outcome, { kind: 'run' }>): Extract<Outcome, { kind: 'run' }> {
+  return { ...o, stderr: o.stderr.replace(IN_USE, '$1N$3') };
+}
+
 /** How gogo-emu's outcome compares with real Go's (one or more runs of the same binary). */
 export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } = {}): Verdict {
   const g = go[0]!;
@@ -138,6 +146,11 @@ export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } 
   // a runtime feature gogo-emu documents as missing (more than one P)
   const missing = /^.*is not supported yet \(gogo-emu.*$/m.exec(emu.stderr);
   if (missing) return v('unsupported', errorShape(missing[0]), missing[0]);
+  // both ran out of memory at the same point: the heap in use when it
+  // happened depends on the address space and the allocator's state (real
+  // go1.19 on arm gave 2306605056 and 2306670592 on reruns of one binary;
+  // gogo-emu's heap region is a stated limit, README "Limits")
+  if (sameRun(maskInUse(emu), maskInUse(g))) return v('limit', 'out of memory', `out of memory in both; heap in use differs: ${inUse(emu.stderr)} vs go ${inUse(g.stderr)}`);
   const runs = go.filter((x): x is Extract<Outcome, { kind: 'run' }> => x.kind === 'run');
   if (runs.some((x) => sameRun(x, emu)) || runs.some((x) => !sameRun(x, g))) return v('nondeterministic', '', 'real Go gives different outputs on reruns');
   const a = comparable(emu);
