@@ -341,3 +341,37 @@ TEXT runtime.exitThread(SB), NOSPLIT, $0-8
     mov eax, 60                         // SYS_exit: this thread
     syscall
     int3                                // no stack any more
+
+// func write1(fd uintptr, p unsafe.Pointer, n int32) int32
+// The write system call, raw (no entersyscall: the runtime's own output).
+// ABI0: fd at 8(SP), p 16, n 24; the result (bytes written or -errno) at 32.
+// Clobbers: AX, CX, DX, SI, DI, R11.
+// Ports sys_linux_amd64.s:98-105.
+TEXT runtime.write1(SB), NOSPLIT, $0-28
+    mov rdi, qword ptr [rsp + 8]
+    mov rsi, qword ptr [rsp + 16]
+    mov edx, dword ptr [rsp + 24]
+    mov eax, 1                          // SYS_write
+    syscall
+    mov dword ptr [rsp + 32], eax
+    ret
+
+// func writeErr(b []byte)   (ABIInternal: b's pointer in AX, length in BX)
+// write(2, &b[0], int32(len(b))), with time_nofake.go's write inlined:
+// where print and println end (printstring -> gwrite -> writeErr). Entered
+// by a tail call from the print host functions of src/runtime/print.ts,
+// with the return address of their caller, so it returns there.
+// Clobbers: as write1.
+// Ports write_err.go:11-13 and time_nofake.go:27-32 (without faketime's
+// overrideWrite), compiled by hand.
+TEXT runtime.writeErr(SB), NOSPLIT, $40-24
+    push rbp
+    mov rbp, rsp
+    sub rsp, 32                         // write1's arguments 0-23, its result 24
+    mov qword ptr [rsp], 2              // fd 2
+    mov qword ptr [rsp + 8], rax        // &b[0]
+    mov dword ptr [rsp + 16], ebx       // int32(len(b))
+    call runtime.write1
+    add rsp, 32
+    pop rbp
+    ret

@@ -361,3 +361,35 @@ TEXT runtime.exitThread(SB), NOSPLIT|NOFRAME, $0-4
     ldr r0, =1234
     ldr r1, =1004
     str r0, [r1]                    // fail hard
+
+// func write1(fd uintptr, p unsafe.Pointer, n int32) int32
+// The write system call, raw (no entersyscall: the runtime's own output).
+// ABI0: fd at 4(R13), p 8, n 12; the result (bytes written or -errno) at 16.
+// Clobbers: R0, R1, R2, R7.
+// Ports sys_linux_arm.s:82-89.
+TEXT runtime.write1(SB), NOSPLIT|NOFRAME, $0-16
+    ldr r0, [sp, #4]
+    ldr r1, [sp, #8]
+    ldr r2, [sp, #12]
+    mov r7, #4                      // SYS_write
+    svc #0
+    str r0, [sp, #16]
+    bx lr
+
+// func writeErr(b []byte)   (here: b's pointer in R0, its length in R1)
+// write(2, &b[0], int32(len(b))), with time_nofake.go's write inlined:
+// where print and println end (printstring -> gwrite -> writeErr). Entered
+// by a tail call from the print host functions of src/runtime/print.ts,
+// LR = their caller. gc would pass b on the stack (ABI0); a host function's
+// caller may have reserved no slots for it, so it comes in R0 and R1.
+// Clobbers: as write1.
+// Ports write_err.go:11-13 and time_nofake.go:27-32 (without faketime's
+// overrideWrite), compiled by hand.
+TEXT runtime.writeErr(SB), NOSPLIT, $16-12
+    str lr, [sp, #-20]!             // frame: 0 LR, 4 fd, 8 p, 12 n, 16 write1's result
+    str r0, [sp, #8]                // &b[0]
+    str r1, [sp, #12]               // int32(len(b))
+    mov r0, #2                      // fd 2
+    str r0, [sp, #4]
+    bl runtime.write1
+    ldr pc, [sp], #20

@@ -176,7 +176,7 @@ export const amd64: Arch = {
   },
   tailCall(e, m, abi, target, args) {
     for (let i = 0; i < args.length; i++) {
-      if (abi === 'internal') e.setRegById(INT_ARG_IDS[i]!, args[i]!);
+      if (abi !== 'abi0') e.setRegById(INT_ARG_IDS[i]!, args[i]!);
       else m.setU64(stackSlot(e, i), args[i]!);
     }
     e.pc = target;

@@ -172,8 +172,11 @@ export const arm: Arch = {
   doReturn(e) {
     e.pc = e.regN('lr');
   },
-  tailCall(e, m, _abi, target, args) {
-    for (let i = 0; i < args.length; i++) m.setU32(stackSlot(e, i), word32(args[i]!));
+  tailCall(e, m, abi, target, args) {
+    if (abi === 'regs') {
+      if (args.length > 4) throw new Error(`tailCall: ${args.length} register arguments (R0-R3 only)`);
+      for (let i = 0; i < args.length; i++) e.setReg(`r${i}`, BigInt(word32(args[i]!)));
+    } else for (let i = 0; i < args.length; i++) m.setU32(stackSlot(e, i), word32(args[i]!));
     e.pc = target;
   },
   interpose(e, _m, glue, tail) {

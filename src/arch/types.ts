@@ -14,8 +14,12 @@ export type ArchName = 'amd64' | 'arm';
  * - 'abi0': Go's stack-based ABI (both arches): args after the return slot.
  * - 'internal': Go's register ABI (ABIInternal). On arm, which has no register
  *   ABI in go1.19, it is the same as abi0.
+ * - 'regs': arguments in the first integer argument registers on both arches
+ *   (amd64: AX, BX, CX, ... as ABIInternal; arm: R0-R3). Only for tail calls
+ *   from a host function into a hand-compiled stub documented to take them so:
+ *   the host function's caller may have reserved no stack slots for them.
  */
-export type Abi = 'abi0' | 'internal';
+export type Abi = 'abi0' | 'internal' | 'regs';
 
 /** The gobuf fields gostartcall touches (a go119 Gobuf view fits). */
 export interface GobufLike {
