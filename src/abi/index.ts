@@ -216,6 +216,16 @@ export const ENTRY = {
   timeSub: internal('time.Time.Sub', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc'), v('int64', 'uwall'), v('int64', 'uext'), v('ptr', 'uloc')], [v('int64', 'd')]),
   /** d.String(): Go's formatting of a Duration ("1h2m3.5s", "1.5ms", "0s") */
   durationString: internal('time.Duration.String', 'host', [v('int64', 'd')], [v('ptr', 'p'), v('int', 'n')]),
+  /** Duration's other methods (src/runtime/duration.ts); a float64 result is its bits */
+  durationNanoseconds: internal('time.Duration.Nanoseconds', 'host', [v('int64', 'd')], [v('int64', 'n')]),
+  durationMicroseconds: internal('time.Duration.Microseconds', 'host', [v('int64', 'd')], [v('int64', 'n')]),
+  durationMilliseconds: internal('time.Duration.Milliseconds', 'host', [v('int64', 'd')], [v('int64', 'n')]),
+  durationSeconds: internal('time.Duration.Seconds', 'host', [v('int64', 'd')], [v('int64', 'f')]),
+  durationMinutes: internal('time.Duration.Minutes', 'host', [v('int64', 'd')], [v('int64', 'f')]),
+  durationHours: internal('time.Duration.Hours', 'host', [v('int64', 'd')], [v('int64', 'f')]),
+  durationTruncate: internal('time.Duration.Truncate', 'host', [v('int64', 'd'), v('int64', 'm')], [v('int64', 'r')]),
+  durationRound: internal('time.Duration.Round', 'host', [v('int64', 'd'), v('int64', 'm')], [v('int64', 'r')]),
+  durationAbs: internal('time.Duration.Abs', 'host', [v('int64', 'd')], [v('int64', 'r')]),
   /** time.Unix(sec, nsec) and the Time methods of src/runtime/timefmt.ts: a Time is its words wall, ext, loc */
   timeUnix: internal('time.Unix', 'host', [v('int64', 'sec'), v('int64', 'nsec')], [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')]),
   timeString: internal('time.Time.String', 'host', [v('int64', 'wall'), v('int64', 'ext'), v('ptr', 'loc')], [v('ptr', 'p'), v('int', 'n')]),

@@ -2,8 +2,7 @@
 // Location), constants (Nanosecond ... Hour) and functions (Sleep, Now,
 // Since, After, Tick, NewTimer, NewTicker, AfterFunc), with the runtime
 // entry points each one lowers to (src/abi ENTRY.time*; the runtime's side
-// is src/runtime/time.ts and timepkg.ts). Methods (Duration.String,
-// Time.Sub, Timer.Stop / Reset, Ticker.Stop) are host functions named by
+// is src/runtime/time.ts and timepkg.ts). Methods (Duration's, Time.Sub, Timer.Stop / Reset, Ticker.Stop) are host functions named by
 // their link symbols, called like any method.
 //
 // Layouts are Go's: Duration is an int64; Time is {wall uint64; ext int64;
@@ -16,12 +15,26 @@
 import { ENTRY, type RuntimeEntry } from '../abi/index.ts';
 import type { CallArg, CallResult, InstBody, Operand } from './ir.ts';
 import { slot } from './ir.ts';
-import { ANY, BOOL, type FuncType, INT64, type NamedType, STRING, type Type, UINT32, UINT64, UINTPTR } from './types.ts';
+import { ANY, BOOL, FLOAT64, type FuncType, INT64, type NamedType, STRING, type Type, UINT32, UINT64, UINTPTR } from './types.ts';
 
 const f = (params: Type[], results: Type[]): FuncType => ({ k: 'func', params, results });
 
 export const DURATION: NamedType = { k: 'named', name: 'Duration', pkg: 'time', under: INT64, methods: [] };
-DURATION.methods.push({ name: 'String', ptrRecv: false, type: f([], [STRING]), symbol: 'time.Duration.String' });
+// in go1.19's doc order; all host functions (String: src/runtime/timepkg.ts, the others: duration.ts)
+for (const [name, type] of [
+  ['Abs', f([], [DURATION])],
+  ['Hours', f([], [FLOAT64])],
+  ['Microseconds', f([], [INT64])],
+  ['Milliseconds', f([], [INT64])],
+  ['Minutes', f([], [FLOAT64])],
+  ['Nanoseconds', f([], [INT64])],
+  ['Round', f([DURATION], [DURATION])],
+  ['Seconds', f([], [FLOAT64])],
+  ['String', f([], [STRING])],
+  ['Truncate', f([DURATION], [DURATION])],
+] as const) {
+  DURATION.methods.push({ name, ptrRecv: false, type, symbol: `time.Duration.${name}` });
+}
 
 export const LOCATION: NamedType = { k: 'named', name: 'Location', pkg: 'time', under: { k: 'struct', fields: [{ name: 'name', type: STRING, embedded: false }] }, methods: [] };
 

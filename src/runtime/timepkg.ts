@@ -23,6 +23,7 @@ import type { Runtime } from './runtime.ts';
 import { addtimer, deltimer, goroutineReady, resettimer, timerAt, timeSleep } from './time.ts';
 import { GoPanic, goThrow } from './throw.ts';
 import { defineTimeMethodHosts } from './timefmt.ts';
+import { defineDurationHosts } from './duration.ts';
 
 /** Unix seconds of the virtual clock's zero: 2009-11-10 23:00:00 UTC. */
 const EPOCH_UNIX = 1257894000n;
@@ -229,6 +230,7 @@ export function defineTimeHosts(host: EntryTable<HostFn>, rt: () => Runtime): vo
   });
   defineEntry(host, ENTRY.timeSub, (c) => i64(c, sub(BigInt.asUintN(64, c.argI64(0)), c.argI64(w64), BigInt.asUintN(64, c.argI64(2 * w64 + 1)), c.argI64(3 * w64 + 1))));
   defineTimeMethodHosts(host, rt);
+  defineDurationHosts(host);
   defineEntry(host, ENTRY.durationString, (c) => newString(rt(), new TextEncoder().encode(durationString(c.argI64(0)))));
   // the timer functions: called by runOneTimer by name (callTimerFunc), never from machine code
   host.define('runtime.goroutineReady', { abi: 'internal', nargs: 3 }, () => goThrow('goroutineReady called from machine code'));
