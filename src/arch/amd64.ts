@@ -32,6 +32,8 @@ const SYSCALLS: Record<number, string> = {
 const X86_INS_SYSCALL = 699;
 
 /** Unicorn ids of INT_ARG_REGS, and of FS_BASE (the host-call paths skip the name lookup) */
+/** the system call's number and its six arguments, as the kernel reads them */
+const SYSCALL_REGS: readonly string[] = ['rax', 'rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'];
 const INT_ARG_IDS: readonly number[] = INT_ARG_REGS.map((r) => regIds[r]!);
 const FS_BASE_ID = regIds.fs_base!;
 
@@ -101,7 +103,8 @@ export const amd64: Arch = {
     return e.hookInsn(X86_INS_SYSCALL, fn);
   },
   syscallArgs(e) {
-    return { nr: e.regN('rax'), args: ['rdi', 'rsi', 'rdx', 'r10', 'r8', 'r9'].map((r) => e.reg(r)) };
+    const v = e.regs(SYSCALL_REGS); // one uc_reg_read_batch
+    return { nr: Number(v.rax), args: [v.rdi!, v.rsi!, v.rdx!, v.r10!, v.r8!, v.r9!] };
   },
   setSyscallResult(e, r) {
     e.setReg('rax', BigInt.asUintN(64, r));

@@ -51,6 +51,9 @@ function word32(v: bigint | number): number {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v >>> 0 : Number(BigInt.asUintN(32, BigInt(v)));
 }
 
+/** the system call's number and its six arguments, as the kernel reads them */
+const SYSCALL_REGS: readonly string[] = ['r7', 'r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
+
 function stackSlot(e: Engine, i: number): number {
   // ABI0 at entry (after BL): 0(R13) is the caller's saved-LR slot, args from 4(R13).
   return e.sp + 4 + 4 * i;
@@ -120,7 +123,8 @@ export const arm: Arch = {
     });
   },
   syscallArgs(e) {
-    return { nr: e.regN('r7'), args: ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'].map((r) => e.reg(r)) };
+    const v = e.regs(SYSCALL_REGS); // one uc_reg_read_batch
+    return { nr: Number(v.r7), args: [v.r0!, v.r1!, v.r2!, v.r3!, v.r4!, v.r5!] };
   },
   setSyscallResult(e, r) {
     e.setReg('r0', BigInt.asUintN(32, r));
