@@ -102,6 +102,10 @@ export const amd64: Arch = {
   hookSyscall(e, fn) {
     return e.hookInsn(X86_INS_SYSCALL, fn);
   },
+  float64ToUint32(d) {
+    if (Number.isNaN(d) || d >= 2 ** 63 || d < -(2 ** 63)) return 0; // CVTTSD2SQ's integer indefinite, 1<<63
+    return Number(BigInt.asUintN(32, BigInt(Math.trunc(d))));
+  },
   syscallArgs(e) {
     const v = e.regs(SYSCALL_REGS); // one uc_reg_read_batch
     return { nr: Number(v.rax), args: [v.rdi!, v.rsi!, v.rdx!, v.r10!, v.r8!, v.r9!] };

@@ -122,6 +122,10 @@ export const arm: Arch = {
       fn();
     });
   },
+  float64ToUint32(d) {
+    if (Number.isNaN(d) || d <= 0) return 0; // VCVT.U32.F64 saturates
+    return d >= 2 ** 32 ? 0xffff_ffff : Math.trunc(d);
+  },
   syscallArgs(e) {
     const v = e.regs(SYSCALL_REGS); // one uc_reg_read_batch
     return { nr: Number(v.r7), args: [v.r0!, v.r1!, v.r2!, v.r3!, v.r4!, v.r5!] };

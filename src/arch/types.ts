@@ -108,6 +108,14 @@ export interface Arch extends EngineArch {
   hookSyscall(e: Engine, fn: () => void): Disposable;
   /** The number and six arguments of the system call being made (Linux register convention). */
   syscallArgs(e: Engine): { nr: number; args: bigint[] };
+  /**
+   * uint32(d) for a float64 d as gc compiles it for this target (what
+   * vlrt.go's _d2v yields as the high word of an out-of-range value): amd64
+   * truncates to int64 (CVTTSD2SQ: 1<<63 when out of range or NaN) and keeps
+   * the low 32 bits; arm's VCVT.U32.F64 saturates (0 for NaN and negatives,
+   * 0xffffffff from 2^32).
+   */
+  float64ToUint32(d: number): number;
   /** Store a system call's result (negative: -errno) in the result register. */
   setSyscallResult(e: Engine, r: bigint): void;
   /** From inside the system-call hook: the address of the instruction after the system-call instruction. */

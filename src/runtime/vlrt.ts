@@ -11,6 +11,7 @@
 // takes the sign of the dividend. MinInt64 / -1 wraps to MinInt64 as Go
 // defines it (int64div's result is truncated to 64 bits).
 import { defineEntry, ENTRY } from '../abi/index.ts';
+import type { Arch } from '../arch/index.ts';
 import type { HostCall, HostRegistry } from '../os/host.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic } from './throw.ts';
@@ -43,19 +44,19 @@ function floatOf(bits: bigint): number {
  * Ports vlrt.go _d2v: a float64 truncated toward zero into 64 bits, from its
  * IEEE fields: the 53-bit significand shifted by the exponent, then negated
  * for a negative value. Out of range (a shift left of more than 11 bits: huge
- * values, infinities, NaN) the high word is uint32(d), which gc compiles on
- * the 32-bit target here (arm) to a saturating conversion (VCVT: 0 for NaN
- * and negatives, 0xffffffff above), and the low word is 0. Only 32-bit targets
- * call these entries (a 64-bit target converts in line), as in Go.
+ * values, infinities, NaN) the high word is uint32(d) as gc compiles it for
+ * the target (Arch.float64ToUint32; arm's VCVT saturates) and the low word is
+ * 0. Only 32-bit targets call these entries (a 64-bit target converts in
+ * line), as in Go.
  */
-function d2v(d: number): bigint {
+function d2v(arch: Arch, d: number): bigint {
   const x = BigInt.asUintN(64, bitsOf(d));
   const sig = (x & 0xf_ffff_ffff_ffffn) | (1n << 52n);
   const sh = 1075 - Number((x >> 52n) & 0x7ffn);
   let y: bigint;
   if (sh >= 0) y = sh < 64 ? sig >> BigInt(sh) : 0n;
   else if (-sh <= 11) y = BigInt.asUintN(64, sig << BigInt(-sh));
-  else y = BigInt(Number.isNaN(d) || d <= 0 ? 0 : d >= 2 ** 32 ? 0xffff_ffff : Math.trunc(d)) << 32n;
+  else y = BigInt(arch.float64ToUint32(d)) << 32n;
   return x >> 63n ? BigInt.asUintN(64, -y) : y;
 }
 
@@ -80,6 +81,6 @@ export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
   // conversions (the float64 travels as its bits); Number(bigint) rounds to nearest, ties to even, as Go converts
   defineEntry(host, ENTRY.int64tofloat64, (c) => result(c, bitsOf(Number(c.argI64(0)))));
   defineEntry(host, ENTRY.uint64tofloat64, (c) => result(c, bitsOf(Number(BigInt.asUintN(64, c.argI64(0))))));
-  defineEntry(host, ENTRY.float64toint64, (c) => result(c, d2v(floatOf(c.argI64(0)))));
-  defineEntry(host, ENTRY.float64touint64, (c) => result(c, d2v(floatOf(c.argI64(0)))));
+  defineEntry(host, ENTRY.float64toint64, (c) => result(c, d2v(c.arch, floatOf(c.argI64(0)))));
+  defineEntry(host, ENTRY.float64touint64, (c) => result(c, d2v(c.arch, floatOf(c.argI64(0)))));
 }
