@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../src/arch/index.ts';
 import { compileProgram } from '../../src/compile/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
+import { budgetVerdict } from './lib/campaign.ts';
 import { generateProgram } from './lib/gen.ts';
 import { goErrorLines } from './lib/golang.ts';
 import { applyEdit, applyMutant, mutationBases } from './lib/mutate.ts';
@@ -60,6 +61,14 @@ describe('verdicts', () => {
     expect(compare(oom(1055912992), [oom(2306670592)]).cls).toBe('limit');
     expect(compare(oom(1055912992, 8192), [oom(2306670592)]).cls).toBe('output');
     expect(compare(run('x\n', 2), [oom(2306670592)]).cls).toBe('output');
+    // a budget stop is a stated limit only when real Go needed more CPU than the budget's instructions take
+    const budget = compare({ kind: 'timeout', detail: 'budget' }, [run('')]);
+    expect(budget.cls).toBe('budget');
+    expect(budgetVerdict(budget, 1.25, 500_000_000, 'amd64').cls).toBe('limit');
+    expect(budgetVerdict(budget, 0.3, 500_000_000, 'amd64').cls).toBe('budget');
+    expect(budgetVerdict(budget, 1.25, 500_000_000, 'arm').cls).toBe('budget');
+    expect(budgetVerdict(budget, 6, 500_000_000, 'arm').cls).toBe('limit');
+    expect(budgetVerdict(budget, undefined, 500_000_000, 'amd64').cls).toBe('budget');
     // goroutine dumps are compared up to the first goroutine header (fixtures/README.md)
     expect(compare(run('panic: x\n\ngoroutine 1 [running]:\nmain.main()\n', 2), [run('panic: x\n\ngoroutine 1 [running]:\nmain.f()\n', 2)]).cls).toBe('ok');
   });

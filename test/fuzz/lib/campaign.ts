@@ -19,6 +19,17 @@ import { reduceGo } from './reduce.ts';
 /** CPU seconds per instruction real Go takes at the slowest: it runs at least 1e9 instructions/s natively and 1e8 under qemu-arm (see Evaluator.beyondBudget). */
 const GO_CPU_PER_INSN: Record<ArchName, number> = { amd64: 1e-9, arm: 1e-8 };
 
+/**
+ * Evaluator.beyondBudget's rule: a 'budget' verdict becomes a stated limit
+ * when real Go's measured CPU time (undefined: not measured) is at least
+ * what `budget` instructions take at GO_CPU_PER_INSN; otherwise it stays.
+ */
+export function budgetVerdict(verdict: Verdict, cpu: number | undefined, budget: number, arch: ArchName): Verdict {
+  const needs = budget * GO_CPU_PER_INSN[arch];
+  if (cpu === undefined || cpu < needs) return verdict;
+  return { cls: 'limit', signature: 'instruction budget', detail: `go needed ${cpu.toFixed(2)} s of CPU (over ${needs.toFixed(2)} s: more than ${budget} instructions); gogo-emu stopped at its budget of ${budget}` };
+}
+
 export type CaseKind = 'gen' | 'mut';
 
 export interface CampaignOptions {
@@ -145,10 +156,7 @@ export class Evaluator {
    */
   private async beyondBudget(source: string, verdict: Verdict, scale: number): Promise<Verdict> {
     const budget = (this.o.maxInsns ?? 50_000_000) * scale;
-    const cpu = await goCpuSeconds(source, this.o.arch);
-    const needs = budget * GO_CPU_PER_INSN[this.o.arch];
-    if (cpu === undefined || cpu < needs) return verdict;
-    return { cls: 'limit', signature: 'instruction budget', detail: `go needed ${cpu.toFixed(2)} s of CPU (over ${needs.toFixed(2)} s: more than ${budget} instructions); gogo-emu stopped at its budget of ${budget}` };
+    return budgetVerdict(verdict, await goCpuSeconds(source, this.o.arch), budget, this.o.arch);
   }
 
   /** Whether `source` still fails with `signature` (gogo-emu first; real Go only when gogo-emu's side can still match). */
