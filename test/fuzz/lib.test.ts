@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../src/arch/index.ts';
 import { compileProgram } from '../../src/compile/index.ts';
 import { ROOT } from '../../src/os/machine.ts';
-import { budgetVerdict } from './lib/campaign.ts';
+import { budgetVerdict, longRunVerdict } from './lib/campaign.ts';
 import { generateProgram } from './lib/gen.ts';
 import { goErrorLines } from './lib/golang.ts';
 import { applyEdit, applyMutant, mutationBases } from './lib/mutate.ts';
@@ -69,6 +69,11 @@ describe('verdicts', () => {
     expect(budgetVerdict(budget, 1.25, 500_000_000, 'arm').cls).toBe('budget');
     expect(budgetVerdict(budget, 6, 500_000_000, 'arm').cls).toBe('limit');
     expect(budgetVerdict(budget, undefined, 500_000_000, 'amd64').cls).toBe('budget');
+    // the last, long run: a match is 'slow' (not a failure), a difference stays one, no end keeps 'budget'
+    expect(longRunVerdict(run('1\n'), [run('1\n')], false, 5000)?.cls).toBe('slow');
+    expect(longRunVerdict(run('2\n'), [run('1\n')], false, 5000)?.cls).toBe('output');
+    expect(longRunVerdict({ kind: 'timeout', detail: '' }, [run('1\n')], false, 5000)).toBeUndefined();
+    expect(longRunVerdict({ kind: 'hang', detail: '' }, [run('1\n')], false, 5000)).toBeUndefined();
     // goroutine dumps are compared up to the first goroutine header (fixtures/README.md)
     expect(compare(run('panic: x\n\ngoroutine 1 [running]:\nmain.main()\n', 2), [run('panic: x\n\ngoroutine 1 [running]:\nmain.f()\n', 2)]).cls).toBe('ok');
   });

@@ -30,6 +30,22 @@ export function budgetVerdict(verdict: Verdict, cpu: number | undefined, budget:
   return { cls: 'limit', signature: 'instruction budget', detail: `go needed ${cpu.toFixed(2)} s of CPU (over ${needs.toFixed(2)} s: more than ${budget} instructions); gogo-emu stopped at its budget of ${budget}` };
 }
 
+/**
+ * The verdict of the last, long run of a program Go finishes where gogo-emu
+ * did not within ten budgets: 'slow' when it now matches Go, the difference
+ * when it ends otherwise (a real bug), undefined when it still did not end
+ * (the 'budget' failure stands).
+ */
+export function longRunVerdict(long: Outcome, go: Outcome[], generated: boolean, ms: number): Verdict | undefined {
+  if (long.kind !== 'run') return undefined;
+  const v = compare(long, go, { generated });
+  return v.cls === 'ok' ? { cls: 'slow', signature: 'slow:', detail: `matched go after ${Math.round(ms / 1000)} s (more than ten budgets of instructions)` } : v;
+}
+
+/** The last try of a program Go finishes and gogo-emu does not within 10 budgets: this many budgets, this much wall time. */
+const LONG_RUN_SCALE = 1000;
+const LONG_RUN_MS = 60 * 60_000;
+
 export type CaseKind = 'gen' | 'mut';
 
 export interface CampaignOptions {
@@ -137,6 +153,15 @@ export class Evaluator {
       e = again;
       verdict = compare(again.outcome, go, { generated });
       if (verdict.cls === 'budget') verdict = await this.beyondBudget(source, verdict, 10);
+      if (verdict.cls === 'budget') {
+        // not shown to be beyond the budget: run it to its end (at most LONG_RUN_SCALE budgets, LONG_RUN_MS of wall time)
+        const long = await emuOutcome(this.o.pool, source, arch, { maxInsns: (this.o.maxInsns ?? 50_000_000) * LONG_RUN_SCALE, timeoutMs: LONG_RUN_MS });
+        const v = longRunVerdict(long.outcome, go, generated, long.ms);
+        if (v) {
+          e = long;
+          verdict = v;
+        }
+      }
     }
     if (go && verdict.cls === 'output') {
       // is real Go itself deterministic here? (qemu under load can reorder)

@@ -33,6 +33,7 @@ export type Outcome =
  * - nonterminating: neither finishes (Go's time limit, gogo-emu's budget)
  * - go-timeout: Go did not finish in time but gogo-emu did
  * - nondeterministic: outputs differ but real Go itself gives different outputs on reruns
+ * - slow: matched Go, but only when run past ten budgets of instructions (campaign.ts, Evaluator.evaluate)
  */
 export type VerdictClass =
   | 'ok'
@@ -44,6 +45,7 @@ export type VerdictClass =
   | 'budget'
   | 'unsupported'
   | 'limit'
+  | 'slow'
   | 'error-text'
   | 'error-col'
   | 'error-line'
