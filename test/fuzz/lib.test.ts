@@ -69,6 +69,10 @@ describe('verdicts', () => {
     expect(budgetVerdict(budget, 1.25, 500_000_000, 'arm').cls).toBe('budget');
     expect(budgetVerdict(budget, 6, 500_000_000, 'arm').cls).toBe('limit');
     expect(budgetVerdict(budget, undefined, 500_000_000, 'amd64').cls).toBe('budget');
+    // one allocation larger than the whole heap, refused by gogo-emu (Go got it from the OS): a stated limit
+    const sysMap = (n: number) => run(`fatal error: runtime: out of memory\n\nruntime stack:\nruntime.sysMap(...)\n\tallocating ${n} bytes\n`, 2);
+    expect(compare(sysMap(17179869272), [run('closed; received 1\n', 2)]).cls).toBe('limit');
+    expect(compare(sysMap(4096), [run('closed; received 1\n', 2)]).cls).toBe('output');
     // the last, long run: a match is 'slow' (not a failure), a difference stays one, no end keeps 'budget'
     expect(longRunVerdict(run('1\n'), [run('1\n')], false, 5000)?.cls).toBe('slow');
     expect(longRunVerdict(run('2\n'), [run('1\n')], false, 5000)?.cls).toBe('output');

@@ -1,6 +1,7 @@
 // What a program did, on either side of the differential, and how the two
 // sides compare. Every fuzz run ends in exactly one Verdict class.
 import { stderrHead } from '../../fixtures/head.ts';
+import { REGIONS } from '../../../src/os/memmap.ts';
 
 export type Outcome =
   /** the program was refused at compile time; `errors` as `LINE:COL: message` */
@@ -27,7 +28,8 @@ export type Outcome =
  * - limit: Go accepts, gogo-emu refuses at one of its stated limits (or runs to
  *   its instruction budget a program real Go needs more CPU time for than that
  *   many instructions can take: campaign.ts, Evaluator.beyondBudget; or both
- *   run out of memory and only the heap-in-use figure differs)
+ *   run out of memory and only the heap-in-use figure differs; or gogo-emu
+ *   refused one allocation larger than its whole heap)
  * - error-text / error-col / error-line: both reject, first error lines differ in message,
  *   column or line
  * - nonterminating: neither finishes (Go's time limit, gogo-emu's budget)
@@ -109,6 +111,19 @@ function firstDiff(a: string, b: string): string {
   return `at byte ${i}: gogo-emu ${show(a)} vs go ${show(b)}`;
 }
 
+/**
+ * The size of the one allocation gogo-emu refused because it is larger than
+ * its whole heap (malloc.ts: "fatal error: runtime: out of memory" with
+ * "allocating N bytes"), if that is how its run ended. Real Go asks the OS
+ * and may get it (make(chan int, 1<<31-1) on amd64 reserves 16 GiB): the
+ * heap's size is a stated limit (README "Limits").
+ */
+function oversized(stderr: string): number | undefined {
+  if (!stderr.startsWith('fatal error: runtime: out of memory\n')) return undefined;
+  const m = /^\tallocating (\d+) bytes$/m.exec(stderr);
+  return m && Number(m[1]) > REGIONS.heap.size ? Number(m[1]) : undefined;
+}
+
 const IN_USE = /^(runtime: out of memory: cannot allocate \d+-byte block \()(\d+)( in use\)\nfatal error: out of memory)$/m;
 const inUse = (stderr: string) => IN_USE.exec(stderr)?.[2] ?? '?';
 /** The run with the "(N in use)" figure of an out-of-memory report masked (no report: unchanged). */
@@ -152,6 +167,8 @@ export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } 
   // happened depends on the address space and the allocator's state (real
   // go1.19 on arm gave 2306605056 and 2306670592 on reruns of one binary;
   // gogo-emu's heap region is a stated limit, README "Limits")
+  const big = oversized(emu.stderr);
+  if (big !== undefined) return v('limit', 'heap', `gogo-emu refused one allocation of ${big} bytes, more than its whole heap (${REGIONS.heap.size}); go got it from the OS`);
   if (sameRun(maskInUse(emu), maskInUse(g))) return v('limit', 'out of memory', `out of memory in both; heap in use differs: ${inUse(emu.stderr)} vs go ${inUse(g.stderr)}`);
   const runs = go.filter((x): x is Extract<Outcome, { kind: 'run' }> => x.kind === 'run');
   if (runs.some((x) => sameRun(x, emu)) || runs.some((x) => !sameRun(x, g))) return v('nondeterministic', '', 'real Go gives different outputs on reruns');
