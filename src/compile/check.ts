@@ -24,6 +24,7 @@ import type {
   FuncDecl,
   FuncLit,
   Ident,
+  Param,
   IfStmt,
   Signature,
   SourceFile,
@@ -2469,7 +2470,6 @@ class Checker {
     switch (u.k) {
       case 'struct': {
         const tn = typeString(t);
-        const lit = exprString(e);
         if (e.elems.length === 0) break;
         const keyed = e.elems[0]!.key !== null;
         if (keyed) {
@@ -2489,11 +2489,11 @@ class Checker {
         } else {
           e.elems.forEach((el, i) => {
             if (el.key) fail(el.key.pos, 'mixture of field:value and value elements in struct literal');
-            if (i >= u.fields.length) fail(el.value.pos, `too many values in ${lit}`);
+            if (i >= u.fields.length) fail(el.value.pos, `too many values in ${complitBase(e)}{…}`);
             (el as { field?: number }).field = i;
             elemValue(el.value, u.fields[i]!.type, 'struct literal');
           });
-          if (e.elems.length < u.fields.length) fail(e.rbrace, `too few values in ${lit}`);
+          if (e.elems.length < u.fields.length) fail(e.rbrace, `too few values in ${complitBase(e)}{…}`);
         }
         break;
       }
@@ -3183,7 +3183,7 @@ function exprString(e: Expr): string {
     if (Array.isArray(x)) return x.forEach(visit);
     const o = x as Expr;
     if (o.kind === 'composite') {
-      const head = o.type ? o.type.text : o.t ? typeString(o.implicitAddr ? under(o.t).k === 'ptr' ? (under(o.t) as Extract<Type, { k: 'ptr' }>).elem : o.t : under(o.t)) : '';
+      const head = o.type ? typeExprString(o.type) : complitBase(o);
       text = text.replace(o.text, o.elems.length ? `${head}{…}` : `${head}{}`);
       return;
     }
@@ -3195,6 +3195,55 @@ function exprString(e: Expr): string {
   };
   visit(e);
   return text;
+}
+
+/**
+ * types2's `base` of a composite literal, as its struct-literal messages
+ * print it (a type, not the expression): the literal's type, or for an
+ * elided one deref(coreType(hint)), so *T gives T and a named T its
+ * underlying type.
+ */
+function complitBase(o: CompositeLit): string {
+  if (!o.t) return '';
+  if (o.type) return typeString(o.t);
+  const u = under(o.t);
+  return typeString(o.implicitAddr && u.k === 'ptr' ? u.elem : u);
+}
+
+/**
+ * A type as written, as types2's ExprString prints it: one line, Go's
+ * spacing (`struct{A int; B []string}`, `map[string]int`, `func(x int) bool`),
+ * whatever the source's layout. An array length is its source text.
+ */
+function typeExprString(t: TypeExpr): string {
+  const params = (ps: Param[], variadic = false) =>
+    ps.map((p, i) => `${p.name !== null ? `${p.name} ` : ''}${variadic && i === ps.length - 1 ? '...' : ''}${typeExprString(p.type)}`).join(', ');
+  const sig = (g: Signature) => {
+    const res = g.results.length === 0 ? '' : g.results.length === 1 && g.results[0]!.name === null ? ` ${typeExprString(g.results[0]!.type)}` : ` (${params(g.results)})`;
+    return `(${params(g.params, g.variadic)})${res}`;
+  };
+  switch (t.kind) {
+    case 'tname':
+      return t.name;
+    case 'tqual':
+      return `${t.pkg}.${t.name}`;
+    case 'tchan':
+      return `${t.dir === 'send' ? 'chan<- ' : t.dir === 'recv' ? '<-chan ' : 'chan '}${typeExprString(t.elem)}`;
+    case 'tfunc':
+      return `func${sig(t.sig)}`;
+    case 'tslice':
+      return `[]${typeExprString(t.elem)}`;
+    case 'tarray':
+      return `[${t.len ? t.len.text : '...'}]${typeExprString(t.elem)}`;
+    case 'tptr':
+      return `*${typeExprString(t.elem)}`;
+    case 'tmap':
+      return `map[${typeExprString(t.key)}]${typeExprString(t.elem)}`;
+    case 'tstruct':
+      return `struct{${t.fields.map((f) => (f.names ? `${f.names.map((n) => n.name).join(', ')} ` : '') + typeExprString(f.type)).join('; ')}}`;
+    case 'tiface':
+      return `interface{${[...t.embeds.map(typeExprString), ...t.methods.map((m) => `${m.name}${sig(m.sig)}`)].join('; ')}}`;
+  }
 }
 
 /** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */

@@ -53,6 +53,11 @@ const GO_ERRORS: [string, string, string][] = [
   ['make size 1.5', main('\ts := make([]int, 1.5)\n\t_ = s'), 'prog.go:3:19: 1.5 (untyped float constant) truncated to int'],
   ['index 0.5', main('\ts := []int{1}\n\t_ = s[0.5]'), 'prog.go:4:8: 0.5 (untyped float constant) truncated to int'],
   ['shift count 2.5', main('\tx := 1\n\t_ = x << 2.5'), 'prog.go:4:11: 2.5 (untyped float constant) truncated to uint'],
+  // struct literals: types2 names the literal's base type on one line (an elided *T gives T, an elided T its struct type)
+  ['too many values, a struct type over lines', 'package main\nfunc main() {\n\t_ = struct {\n\t\tA int\n\t}{1, "b"}\n}\n', 'prog.go:5:7: too many values in struct{A int}{…}'],
+  ['too many values, elided T in a map', 'package main\ntype T struct{ A int }\nfunc main() {\n\t_ = map[string]T{"a": {1, 3}}\n}\n', 'prog.go:4:28: too many values in struct{A int}{…}'],
+  ['too few values, elided *T', 'package main\ntype T struct{ A, B int }\nfunc main() {\n\t_ = []*T{{1}}\n}\n', 'prog.go:4:13: too few values in T{…}'],
+  ['too many values, elided struct with a, b fields', 'package main\nfunc main() {\n\t_ = []struct {\n\t\tA, B int\n\t}{{1, 2, 3}}\n}\n', 'prog.go:5:11: too many values in struct{A int; B int}{…}'],
   // the language's types, checked against go1.19.8's messages
   ['e1: var s []int = []string{"a"}', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\tvar s []int = []string{"a"}\n}\n', 'prog.go:6:16: cannot use []string{…} (value of type []string) as type []int in variable declaration'],
   ['e2: s := []int{1}; s.Foo()', 'package main\n\ntype P struct{ X, Y int }\n\nfunc main() {\n\ts := []int{1}; s.Foo()\n}\n', 'prog.go:6:19: s.Foo undefined (type []int has no field or method Foo)'],
