@@ -109,34 +109,74 @@ function compare(t: Time, u: Time): number {
   return tn < un ? -1 : tn > un ? 1 : 0;
 }
 
-/** The civil date of a day count from 1970-01-01 (proleptic Gregorian). */
-function civil(days: bigint): [bigint, number, number] {
-  const z = days + 719468n;
-  const era = (z >= 0n ? z : z - 146096n) / 146097n;
-  const doe = z - era * 146097n;
-  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
-  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
-  const mp = (5n * doy + 2n) / 153n;
-  const d = Number(doy - (153n * mp + 2n) / 5n + 1n);
-  const m = Number(mp < 10n ? mp + 3n : mp - 9n);
-  const y = yoe + era * 400n + (m <= 2 ? 1n : 0n);
-  return [y, m, d];
+const SECONDS_PER_DAY = 86400n;
+const DAYS_PER_400_YEARS = 365n * 400n + 97n;
+const DAYS_PER_100_YEARS = 365n * 100n + 24n;
+const DAYS_PER_4_YEARS = 365n * 4n + 1n;
+const ABSOLUTE_ZERO_YEAR = -292277022399n;
+/** unixToInternal + internalToAbsolute (time.go's constants, summed exactly as Go's constant arithmetic does) */
+const UNIX_TO_ABSOLUTE = 9223372028715321600n;
+/** daysBefore[m]: days of a non-leap year before month m (m = 0..12) */
+const DAYS_BEFORE = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+
+/**
+ * Ports absDate (full): the year, month and day of an absolute time
+ * (seconds since the absolute zero year, a uint64). The year is Go's int:
+ * `bits` wide, so on a 32-bit target a year past its range wraps as Go's
+ * conversion does.
+ */
+function absDate(abs: bigint, bits: number): [bigint, number, number] {
+  let d = abs / SECONDS_PER_DAY;
+  let n = d / DAYS_PER_400_YEARS;
+  let y = 400n * n;
+  d -= DAYS_PER_400_YEARS * n;
+  n = d / DAYS_PER_100_YEARS;
+  n -= n >> 2n;
+  y += 100n * n;
+  d -= DAYS_PER_100_YEARS * n;
+  n = d / DAYS_PER_4_YEARS;
+  y += 4n * n;
+  d -= DAYS_PER_4_YEARS * n;
+  n = d / 365n;
+  n -= n >> 2n;
+  y += n;
+  d -= 365n * n;
+  const year = BigInt.asIntN(bits, BigInt.asIntN(64, y + ABSOLUTE_ZERO_YEAR));
+  let day = Number(d);
+  if (year % 4n === 0n && (year % 100n !== 0n || year % 400n === 0n)) {
+    if (day > 31 + 29 - 1) day--;
+    else if (day === 31 + 29 - 1) return [year, 2, 29];
+  }
+  let month = Math.floor(day / 31);
+  const end = DAYS_BEFORE[month + 1]!;
+  let begin: number;
+  if (day >= end) {
+    month++;
+    begin = end;
+  } else begin = DAYS_BEFORE[month]!;
+  return [year, month + 1, day - begin + 1];
+}
+
+/** Ports format.go appendInt(x, width) for Go's int of `bits` bits: a sign, then the digits zero-padded to width. */
+function appendInt(x: bigint, width: number, bits: number): string {
+  const u = x < 0n ? BigInt.asUintN(bits, -x) : x;
+  return (x < 0n ? '-' : '') + String(u).padStart(width, '0');
 }
 
 const pad = (v: bigint | number, w: number) => String(v).padStart(w, '0');
 
-/** Time.String: "2006-01-02 15:04:05.999999999 -0700 MST", then " m=±s.nnnnnnnnn" with a monotonic reading. */
-export function timeString(t: Time): string {
-  const unixSec = sec(t) - unixToInternal;
-  let days = unixSec / 86400n;
-  let rem = unixSec % 86400n;
-  if (rem < 0n) {
-    rem += 86400n;
-    days--;
-  }
-  const [y, mo, d] = civil(days);
-  const year = y < 0n ? `-${pad(-y, 4)}` : pad(y, 4);
-  let s = `${year}-${pad(mo, 2)}-${pad(d, 2)} ${pad(rem / 3600n, 2)}:${pad((rem / 60n) % 60n, 2)}:${pad(rem % 60n, 2)}`;
+/**
+ * Time.String: "2006-01-02 15:04:05.999999999 -0700 MST", then
+ * " m=±s.nnnnnnnnn" with a monotonic reading. The date comes from locabs'
+ * absolute time and absDate, with Go's wrapping int64/uint64 arithmetic
+ * and its int of `bits` bits, so the far ends of the range print as Go's.
+ */
+export function timeString(t: Time, bits: number): string {
+  const unixSec = I64(sec(t) - unixToInternal);
+  const abs = U64(unixSec + UNIX_TO_ABSOLUTE);
+  const [y, mo, d] = absDate(abs, bits);
+  const rem = abs % SECONDS_PER_DAY;
+  let s = `${appendInt(y, 4, bits)}-${pad(mo, 2)}-${pad(d, 2)} ${pad(rem / 3600n, 2)}:${pad((rem / 60n) % 60n, 2)}:${pad(rem % 60n, 2)}`;
   const ns = nsec(t);
   if (ns !== 0n) s += '.' + pad(ns, 9).replace(/0+$/, '');
   s += ' +0000 UTC';
@@ -164,7 +204,7 @@ export function defineTimeMethodHosts(host: EntryTable<HostFn>, rt: () => Runtim
   const second = 2 * w64 + 1;
   const ret = (c: HostCall, t: Time) => [...c.i64(t.wall), ...c.i64(t.ext), t.loc];
   defineEntry(host, ENTRY.timeUnix, (c) => ret(c, unix(c.argI64(0), c.argI64(w64))));
-  defineEntry(host, ENTRY.timeString, (c) => newString(rt(), new TextEncoder().encode(timeString(timeArg(c, 0)))));
+  defineEntry(host, ENTRY.timeString, (c) => newString(rt(), new TextEncoder().encode(timeString(timeArg(c, 0), W * 8))));
   // UTC: setLoc(&utcLoc), which stores nil
   defineEntry(host, ENTRY.timeUTC, (c) => ret(c, { ...timeArg(c, 0), loc: 0 }));
   defineEntry(host, ENTRY.timeUnixSec, (c) => c.i64(sec(timeArg(c, 0)) - unixToInternal));
