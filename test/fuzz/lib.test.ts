@@ -73,6 +73,9 @@ describe('verdicts', () => {
     const sysMap = (n: number) => run(`fatal error: runtime: out of memory\n\nruntime stack:\nruntime.sysMap(...)\n\tallocating ${n} bytes\n`, 2);
     expect(compare(sysMap(17179869272), [run('closed; received 1\n', 2)]).cls).toBe('limit');
     expect(compare(sysMap(4096), [run('closed; received 1\n', 2)]).cls).toBe('output');
+    const after = (before: string) => run(`${before}fatal error: runtime: out of memory\n\nruntime stack:\nruntime.sysMap(...)\n\tallocating 17179869272 bytes\n`, 2);
+    expect(compare(after('c2 len 0\n'), [run('c2 len 0\n7 14\n')]).cls).toBe('limit');
+    expect(compare(after('c2 len 1\n'), [run('c2 len 0\n7 14\n')]).cls).toBe('output');
     // the last, long run: a match is 'slow' (not a failure), a difference stays one, no end keeps 'budget'
     expect(longRunVerdict(run('1\n'), [run('1\n')], false, 5000)?.cls).toBe('slow');
     expect(longRunVerdict(run('2\n'), [run('1\n')], false, 5000)?.cls).toBe('output');

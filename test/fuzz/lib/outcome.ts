@@ -114,14 +114,16 @@ function firstDiff(a: string, b: string): string {
 /**
  * The size of the one allocation gogo-emu refused because it is larger than
  * its whole heap (malloc.ts: "fatal error: runtime: out of memory" with
- * "allocating N bytes"), if that is how its run ended. Real Go asks the OS
+ * "allocating N bytes"), if that is how its run ended and what it printed
+ * before is what Go printed up to there. Real Go asks the OS
  * and may get it (make(chan int, 1<<31-1) on amd64 reserves 16 GiB): the
  * heap's size is a stated limit (README "Limits").
  */
-function oversized(stderr: string): number | undefined {
-  if (!stderr.startsWith('fatal error: runtime: out of memory\n')) return undefined;
-  const m = /^\tallocating (\d+) bytes$/m.exec(stderr);
-  return m && Number(m[1]) > REGIONS.heap.size ? Number(m[1]) : undefined;
+function oversized(emu: Extract<Outcome, { kind: 'run' }>, go: Extract<Outcome, { kind: 'run' }>): number | undefined {
+  const m = /^fatal error: runtime: out of memory\n\nruntime stack:\nruntime\.sysMap\(\.\.\.\)\n\tallocating (\d+) bytes\n/m.exec(emu.stderr);
+  if (!m || Number(m[1]) <= REGIONS.heap.size) return undefined;
+  // what the program printed before must be what Go printed up to there
+  return go.stdout.startsWith(emu.stdout) && go.stderr.startsWith(emu.stderr.slice(0, m.index)) ? Number(m[1]) : undefined;
 }
 
 const IN_USE = /^(runtime: out of memory: cannot allocate \d+-byte block \()(\d+)( in use\)\nfatal error: out of memory)$/m;
@@ -167,7 +169,7 @@ export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } 
   // happened depends on the address space and the allocator's state (real
   // go1.19 on arm gave 2306605056 and 2306670592 on reruns of one binary;
   // gogo-emu's heap region is a stated limit, README "Limits")
-  const big = oversized(emu.stderr);
+  const big = oversized(emu, g);
   if (big !== undefined) return v('limit', 'heap', `gogo-emu refused one allocation of ${big} bytes, more than its whole heap (${REGIONS.heap.size}); go got it from the OS`);
   if (sameRun(maskInUse(emu), maskInUse(g))) return v('limit', 'out of memory', `out of memory in both; heap in use differs: ${inUse(emu.stderr)} vs go ${inUse(g.stderr)}`);
   const runs = go.filter((x): x is Extract<Outcome, { kind: 'run' }> => x.kind === 'run');
