@@ -178,8 +178,19 @@ class ProgramLowerer {
     for (let i = 0; i < this.wrappers.length; i++) FnLowerer.ifaceWrapper(this, this.wrappers[i]!);
     // the typed atomics' methods the program reaches (atomictypes.ts)
     emitAtomicMethods({ W: this.W, funcs: this.funcs, data: [...this.data.values()] }, p.initInfo.pos.line);
-    // A sync.WaitGroup holds a 64-bit state that is updated atomically: 8-aligned on every arch.
-    const globals = p.globals.map((v) => ({ name: v.global!, size: Math.max(sizeOf(v.type, this.W), this.W), align: Math.max(alignOf(v.type, this.W), this.W) }));
+    // A global is aligned as cmd/link's symalign aligns a data symbol the
+    // compiler gave no alignment: the largest power of two not above its
+    // size, up to 8 (arm's Maxalign; amd64's 32 would only move addresses),
+    // so a global int64 (or WaitGroup) is 8-aligned for 64-bit atomics on arm too.
+    const symalign = (size: number) => {
+      let a = 8;
+      while (a > size && a > 1) a >>= 1;
+      return a;
+    };
+    const globals = p.globals.map((v) => {
+      const size = Math.max(sizeOf(v.type, this.W), this.W);
+      return { name: v.global!, size, align: Math.max(alignOf(v.type, this.W), this.W, symalign(size)) };
+    });
     return { funcs: this.funcs, data: [...this.data.values()], globals };
   }
 
