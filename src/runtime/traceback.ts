@@ -46,11 +46,16 @@ const MAX_ARG_WORDS = 10;
 /** gStatusStrings of traceback.go, by status. */
 const gStatusStrings = ['idle', 'runnable', 'running', 'syscall', 'waiting', 'moribund_unused', 'dead', 'enqueue_unused', 'copystack', 'preempted'];
 
-/** Ports goroutineheader (without the wait time and lock annotations). */
-export function goroutineheader(gp: G): string {
+/**
+ * Ports goroutineheader: "goroutine N [status]:", the wait reason for a
+ * waiting goroutine (or `status` when the caller knows better), and
+ * ", locked to thread" while g.lockedm is set. Differs: no "N minutes"
+ * (go1.19 sets g.waitsince only during a GC, which this runtime has not).
+ */
+export function goroutineheader(gp: G, status?: string): string {
   const st = gp.atomicstatus;
-  const status = st === _Gwaiting && gp.waitreason !== 0 ? waitReasonString(gp.waitreason) : (gStatusStrings[st] ?? '???');
-  return `goroutine ${gp.goid} [${status}]:`;
+  const s = status ?? (st === _Gwaiting && gp.waitreason !== 0 ? waitReasonString(gp.waitreason) : (gStatusStrings[st] ?? '???'));
+  return `goroutine ${gp.goid} [${s}${gp.lockedm !== 0 ? ', locked to thread' : ''}]:`;
 }
 
 /** One frame of the walk. */
@@ -176,7 +181,7 @@ export function schedSite(gp: G): PanicSite {
 
 /** A goroutine's header, frames and "created by" lines, from `start` (default: where it resumes). */
 export function traceback(rt: Runtime, gp: G, o: TracebackOptions & { start?: PanicSite; status?: string } = {}): string[] {
-  const head = o.status === undefined ? goroutineheader(gp) : `goroutine ${gp.goid} [${o.status}]:`;
+  const head = goroutineheader(gp, o.status);
   return [head, ...frameLines(rt, o.start ?? schedSite(gp), o), ...createdByLines(rt, gp)];
 }
 
