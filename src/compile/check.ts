@@ -24,7 +24,6 @@ import type {
   FuncDecl,
   FuncLit,
   Ident,
-  Param,
   IfStmt,
   Signature,
   SourceFile,
@@ -35,6 +34,7 @@ import type {
   TypeSwitchStmt,
   VarSpec,
 } from './ast.ts';
+import { typeText } from './parse.ts';
 import { fail, GoErrors, InvalidByError, otherDeclaration, type Pos, PosError, reportedErrors, SkippedError, unsupported, UnsupportedError } from './errors.ts';
 import {
   ANY,
@@ -3183,7 +3183,7 @@ function exprString(e: Expr): string {
     if (Array.isArray(x)) return x.forEach(visit);
     const o = x as Expr;
     if (o.kind === 'composite') {
-      const head = o.type ? typeExprString(o.type) : complitBase(o);
+      const head = o.type ? typeText(o.type) : complitBase(o);
       text = text.replace(o.text, o.elems.length ? `${head}{…}` : `${head}{}`);
       return;
     }
@@ -3208,42 +3208,6 @@ function complitBase(o: CompositeLit): string {
   if (o.type) return typeString(o.t);
   const u = under(o.t);
   return typeString(o.implicitAddr && u.k === 'ptr' ? u.elem : u);
-}
-
-/**
- * A type as written, as types2's ExprString prints it: one line, Go's
- * spacing (`struct{A int; B []string}`, `map[string]int`, `func(x int) bool`),
- * whatever the source's layout. An array length is its source text.
- */
-function typeExprString(t: TypeExpr): string {
-  const params = (ps: Param[], variadic = false) =>
-    ps.map((p, i) => `${p.name !== null ? `${p.name} ` : ''}${variadic && i === ps.length - 1 ? '...' : ''}${typeExprString(p.type)}`).join(', ');
-  const sig = (g: Signature) => {
-    const res = g.results.length === 0 ? '' : g.results.length === 1 && g.results[0]!.name === null ? ` ${typeExprString(g.results[0]!.type)}` : ` (${params(g.results)})`;
-    return `(${params(g.params, g.variadic)})${res}`;
-  };
-  switch (t.kind) {
-    case 'tname':
-      return t.name;
-    case 'tqual':
-      return `${t.pkg}.${t.name}`;
-    case 'tchan':
-      return `${t.dir === 'send' ? 'chan<- ' : t.dir === 'recv' ? '<-chan ' : 'chan '}${typeExprString(t.elem)}`;
-    case 'tfunc':
-      return `func${sig(t.sig)}`;
-    case 'tslice':
-      return `[]${typeExprString(t.elem)}`;
-    case 'tarray':
-      return `[${t.len ? t.len.text : '...'}]${typeExprString(t.elem)}`;
-    case 'tptr':
-      return `*${typeExprString(t.elem)}`;
-    case 'tmap':
-      return `map[${typeExprString(t.key)}]${typeExprString(t.elem)}`;
-    case 'tstruct':
-      return `struct{${t.fields.map((f) => (f.names ? `${f.names.map((n) => n.name).join(', ')} ` : '') + typeExprString(f.type)).join('; ')}}`;
-    case 'tiface':
-      return `interface{${[...t.embeds.map(typeExprString), ...t.methods.map((m) => `${m.name}${sig(m.sig)}`)].join('; ')}}`;
-  }
 }
 
 /** Uses of an object declared by a construct outside the subset are skipped (the construct is what gets reported). */

@@ -545,7 +545,8 @@ function exprText(e: Expr): string {
   }
 }
 
-function typeText(t: TypeExpr): string {
+/** A type expression as gc's messages print it (syntax's printer, ShortForm): one line, Go's spacing. */
+export function typeText(t: TypeExpr): string {
   switch (t.kind) {
     case 'tname':
       return t.name;
@@ -564,8 +565,12 @@ function typeText(t: TypeExpr): string {
       return `*${typeText(t.elem)}`;
     case 'tmap':
       return `map[${typeText(t.key)}]${typeText(t.elem)}`;
-    default:
-      return t.text;
+    case 'tarray':
+      return `[${t.len ? t.len.text : '...'}]${typeText(t.elem)}`;
+    case 'tstruct':
+      return `struct{${t.fields.map((f) => (f.names ? `${f.names.map((n) => n.name).join(', ')} ` : '') + typeText(f.type)).join('; ')}}`;
+    case 'tiface':
+      return `interface{${[...t.embeds.map(typeText), ...t.methods.map((m) => `${m.name}${signatureText(m.sig)}`)].join('; ')}}`;
   }
 }
 
