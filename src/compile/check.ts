@@ -3176,24 +3176,20 @@ class Checker {
  */
 function exprString(e: Expr): string {
   let text = e.text;
-  const seen = new Set<unknown>();
-  const visit = (x: unknown): void => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
-    seen.add(x);
-    if (Array.isArray(x)) return x.forEach(visit);
-    const o = x as Expr;
+  walkAst(e, (o) => {
     if (o.kind === 'composite') {
-      const head = o.type ? typeText(o.type) : complitBase(o);
-      text = text.replace(o.text, o.elems.length ? `${head}{…}` : `${head}{}`);
-      return;
+      const c = o as unknown as CompositeLit;
+      const head = c.type ? typeText(c.type) : complitBase(c);
+      text = text.replace(c.text, c.elems.length ? `${head}{…}` : `${head}{}`);
+      return false;
     }
     if (o.kind === 'funclit') {
-      text = text.replace(o.text, `${o.text.slice(0, o.text.indexOf('{')).trim()} {…}`);
-      return;
+      const f = o as unknown as FuncLit;
+      text = text.replace(f.text, `${f.text.slice(0, f.text.indexOf('{')).trim()} {…}`);
+      return false;
     }
-    for (const [k, v] of Object.entries(o)) if (k !== 't' && k !== 'obj' && k !== 'info' && k !== 'selection') visit(v);
-  };
-  visit(e);
+    return true;
+  });
   return text;
 }
 
@@ -3219,36 +3215,24 @@ function skipIfInvalid(o: Obj): void {
 /** The identifiers of a statement's parts that are looked up as expressions (see reportUndefinedIn), in source order. */
 function expressionIdents(roots: unknown[]): Ident[] {
   const out: Ident[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown) => {
-    if (!x || typeof x !== 'object' || seen.has(x)) return;
-    seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-      return;
-    }
-    const o = x as Record<string, unknown>;
+  const enter = (o: Record<string, unknown>): boolean => {
     switch (o.kind) {
       case 'ident':
         out.push(o as unknown as Ident);
-        return;
+        return false;
       case 'funclit':
       case 'typeexpr':
-        return;
+        return false;
       case 'selector':
-        visit(o.x);
-        return;
+        walkAst(o.x, enter, EXPRESSION_SKIP);
+        return false;
       case 'composite':
-        for (const el of o.elems as { value: unknown }[]) visit(el.value);
-        return;
+        walkAst((o.elems as { value: unknown }[]).map((el) => el.value), enter, EXPRESSION_SKIP);
+        return false;
     }
-    if (typeof o.kind === 'string' && /^t[a-z]+$/.test(o.kind) && o.kind !== 'type') return; // a type expression
-    for (const [k, v] of Object.entries(o)) {
-      if (k === 'obj' || k === 't' || k === 'info' || k === 'selection' || k === 'target' || k === 'v' || k === 'resolved' || k === 'type') continue;
-      visit(v);
-    }
+    return !(typeof o.kind === 'string' && /^t[a-z]+$/.test(o.kind) && o.kind !== 'type'); // not into a type expression
   };
-  visit(roots);
+  walkAst(roots, enter, EXPRESSION_SKIP);
   return out.sort((a, b) => a.pos.line - b.pos.line || a.pos.col - b.pos.col);
 }
 
@@ -3273,25 +3257,36 @@ function objPos(o: Obj): Pos | undefined {
 }
 
 /** The checker's annotations on AST nodes (objects, types, function info): not walked. */
-const ANNOTATIONS = new Set(['obj', 't', 'info', 'selection', 'target', 'v', 'resolved']);
+const ANNOTATIONS: ReadonlySet<string> = new Set(['obj', 't', 'info', 'selection', 'target', 'v', 'resolved']);
+/** expressionIdents leaves out the annotations and the written types of declarations and literals */
+const EXPRESSION_SKIP: ReadonlySet<string> = new Set([...ANNOTATIONS, 'type']);
 
-/** Walk an AST node (once per object, annotations left out) and collect what `pick` finds in each node. */
-function collectInAst(node: unknown, pick: (o: Record<string, unknown>) => string | undefined): string[] {
-  const out: string[] = [];
+/**
+ * Walk an AST node depth-first, each object once, leaving out the fields in
+ * `skip`: `enter` sees every node (arrays are walked through) and returns
+ * false to keep the walk out of that node's fields.
+ */
+function walkAst(node: unknown, enter: (o: Record<string, unknown>) => boolean, skip: ReadonlySet<string> = ANNOTATIONS): void {
   const seen = new Set<unknown>();
-  const visit = (x: unknown) => {
+  const visit = (x: unknown): void => {
     if (!x || typeof x !== 'object' || seen.has(x)) return;
     seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y);
-      return;
-    }
+    if (Array.isArray(x)) return x.forEach(visit);
     const o = x as Record<string, unknown>;
-    const found = pick(o);
-    if (found !== undefined) out.push(found);
-    for (const [k, v] of Object.entries(o)) if (!ANNOTATIONS.has(k)) visit(v);
+    if (!enter(o)) return;
+    for (const [k, v] of Object.entries(o)) if (!skip.has(k)) visit(v);
   };
   visit(node);
+}
+
+/** Collect what `pick` finds in each node of an AST (see walkAst). */
+function collectInAst(node: unknown, pick: (o: Record<string, unknown>) => string | undefined): string[] {
+  const out: string[] = [];
+  walkAst(node, (o) => {
+    const found = pick(o);
+    if (found !== undefined) out.push(found);
+    return true;
+  });
   return out;
 }
 
