@@ -21,6 +21,9 @@ import { NO_EVENTS, type EventSink, type OsEvent } from './events.ts';
 
 export const HOST_SLOT_SIZE = 16;
 
+/** scratch for the float64 <-> bits conversions of HostCall */
+const F64 = new DataView(new ArrayBuffer(8));
+
 /** Returned by call.tailCall(); the PC has already been redirected. */
 export interface TailCall {
   readonly kind: 'tailcall';
@@ -77,6 +80,23 @@ export class HostCall {
   argI64(i: number): bigint {
     if (this.arch.ptrSize === 8) return BigInt.asIntN(64, this.arg(i));
     return BigInt.asIntN(64, this.arg(i) | (this.arg(i + 1) << 32n));
+  }
+
+  /** How many argument words an int64 or float64 takes (1 on 64-bit arches, 2 where pointers are 32 bits). */
+  get int64Words(): number {
+    return 8 / this.arch.ptrSize;
+  }
+
+  /** A float64 argument starting at word i: its IEEE bits travel as an int64 (argI64). */
+  argF64(i: number): number {
+    F64.setBigInt64(0, this.argI64(i), true);
+    return F64.getFloat64(0, true);
+  }
+
+  /** A float64 as result or argument words: its IEEE bits as an int64 (i64). */
+  f64(x: number): bigint[] {
+    F64.setFloat64(0, x, true);
+    return this.i64(F64.getBigInt64(0, true));
   }
 
   /** An int64 as argument words for tailCall (low word first where pointers are 32 bits). */

@@ -51,20 +51,14 @@ export function durationAbs(d: bigint): bigint {
 }
 
 export function defineDurationHosts(host: EntryTable<HostFn>): void {
-  const w64 = (c: HostCall) => (c.arch.ptrSize === 8 ? 1 : 2);
   const i64 = (c: HostCall, v: bigint) => c.i64(BigInt.asIntN(64, v));
-  const f64 = (c: HostCall, x: number) => {
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(x);
-    return c.i64(b.readBigInt64LE(0));
-  };
   defineEntry(host, ENTRY.durationNanoseconds, (c) => i64(c, c.argI64(0)));
   defineEntry(host, ENTRY.durationMicroseconds, (c) => i64(c, c.argI64(0) / 1000n));
   defineEntry(host, ENTRY.durationMilliseconds, (c) => i64(c, c.argI64(0) / 1_000_000n));
-  defineEntry(host, ENTRY.durationSeconds, (c) => f64(c, durationFloat(c.argI64(0), SECOND)));
-  defineEntry(host, ENTRY.durationMinutes, (c) => f64(c, durationFloat(c.argI64(0), MINUTE)));
-  defineEntry(host, ENTRY.durationHours, (c) => f64(c, durationFloat(c.argI64(0), HOUR)));
-  defineEntry(host, ENTRY.durationTruncate, (c) => i64(c, durationTruncate(c.argI64(0), c.argI64(w64(c)))));
-  defineEntry(host, ENTRY.durationRound, (c) => i64(c, durationRound(c.argI64(0), c.argI64(w64(c)))));
+  defineEntry(host, ENTRY.durationSeconds, (c) => c.f64(durationFloat(c.argI64(0), SECOND)));
+  defineEntry(host, ENTRY.durationMinutes, (c) => c.f64(durationFloat(c.argI64(0), MINUTE)));
+  defineEntry(host, ENTRY.durationHours, (c) => c.f64(durationFloat(c.argI64(0), HOUR)));
+  defineEntry(host, ENTRY.durationTruncate, (c) => i64(c, durationTruncate(c.argI64(0), c.argI64(c.int64Words))));
+  defineEntry(host, ENTRY.durationRound, (c) => i64(c, durationRound(c.argI64(0), c.argI64(c.int64Words))));
   defineEntry(host, ENTRY.durationAbs, (c) => i64(c, durationAbs(c.argI64(0))));
 }

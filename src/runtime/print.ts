@@ -81,11 +81,7 @@ export function definePrintHosts(host: HostRegistry, writer: (s: string) => unkn
   defineEntry(host, ENTRY.printlock, () => (rt ? printlock(rt()) : undefined));
   defineEntry(host, ENTRY.printunlock, () => (rt ? printunlock(rt()) : undefined));
   defineEntry(host, ENTRY.printint, (c) => text(c, c.argI64(0).toString()));
-  defineEntry(host, ENTRY.printfloat, (c) => {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64LE(c.argI64(0));
-    return text(c, printfloat(b.readDoubleLE(0)));
-  });
+  defineEntry(host, ENTRY.printfloat, (c) => text(c, printfloat(c.argF64(0))));
   defineEntry(host, ENTRY.printuint, (c) => text(c, BigInt.asUintN(64, c.argI64(0)).toString()));
   defineEntry(host, ENTRY.printbool, (c) => text(c, (c.arg(0) & 0xffn) !== 0n ? 'true' : 'false'));
   defineEntry(host, ENTRY.printstring, (c) => {

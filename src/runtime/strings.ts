@@ -275,17 +275,6 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
   });
 
   // ---- math: exact operations only (IEEE results JavaScript and Go share bit for bit) ----
-  const w64 = () => 8 / W();
-  const f64 = (c: HostCall, word: number): number => {
-    const b = Buffer.alloc(8);
-    b.writeBigInt64LE(c.argI64(word));
-    return b.readDoubleLE(0);
-  };
-  const bits = (c: HostCall, x: number) => {
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(x);
-    return c.i64(b.readBigInt64LE(0));
-  };
   const unary: [keyof typeof ENTRY, (x: number) => number][] = [
     ['mathSqrt', Math.sqrt],
     ['mathAbs', Math.abs],
@@ -293,17 +282,17 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
     ['mathCeil', Math.ceil],
     ['mathTrunc', Math.trunc],
   ];
-  for (const [k, f] of unary) defineEntry(host, ENTRY[k], (c: HostCall) => bits(c, f(f64(c, 0))));
+  for (const [k, f] of unary) defineEntry(host, ENTRY[k], (c: HostCall) => c.f64(f(c.argF64(0))));
   // Go's Mod is C's fmod (the sign of x), as JavaScript's %
-  defineEntry(host, ENTRY.mathMod, (c) => bits(c, f64(c, 0) % f64(c, w64())));
-  defineEntry(host, ENTRY.mathMax, (c) => bits(c, Math.max(f64(c, 0), f64(c, w64()))));
-  defineEntry(host, ENTRY.mathMin, (c) => bits(c, Math.min(f64(c, 0), f64(c, w64()))));
-  defineEntry(host, ENTRY.mathInf, (c) => bits(c, c.argInt(0) >= 0n ? Infinity : -Infinity));
-  defineEntry(host, ENTRY.mathNaN, (c) => bits(c, NaN));
-  defineEntry(host, ENTRY.mathIsNaN, (c) => b(Number.isNaN(f64(c, 0))));
+  defineEntry(host, ENTRY.mathMod, (c) => c.f64(c.argF64(0) % c.argF64(c.int64Words)));
+  defineEntry(host, ENTRY.mathMax, (c) => c.f64(Math.max(c.argF64(0), c.argF64(c.int64Words))));
+  defineEntry(host, ENTRY.mathMin, (c) => c.f64(Math.min(c.argF64(0), c.argF64(c.int64Words))));
+  defineEntry(host, ENTRY.mathInf, (c) => c.f64(c.argInt(0) >= 0n ? Infinity : -Infinity));
+  defineEntry(host, ENTRY.mathNaN, (c) => c.f64(NaN));
+  defineEntry(host, ENTRY.mathIsNaN, (c) => b(Number.isNaN(c.argF64(0))));
   defineEntry(host, ENTRY.mathIsInf, (c) => {
-    const x = f64(c, 0);
-    const sign = c.argInt(w64());
+    const x = c.argF64(0);
+    const sign = c.argInt(c.int64Words);
     return b((sign >= 0n && x === Infinity) || (sign <= 0n && x === -Infinity));
   });
 

@@ -18,8 +18,7 @@ import { GoPanic } from './throw.ts';
 
 /** The two int64 arguments of a vlrt function (word 0 and word 2 where words are 32 bits). */
 function operands(c: HostCall): [bigint, bigint] {
-  const w64 = 8 / c.arch.ptrSize;
-  return [c.argI64(0), c.argI64(w64)];
+  return [c.argI64(0), c.argI64(c.int64Words)];
 }
 
 function divide(rt: Runtime, n: bigint, d: bigint, op: 'div' | 'mod'): bigint {
@@ -28,16 +27,11 @@ function divide(rt: Runtime, n: bigint, d: bigint, op: 'div' | 'mod'): bigint {
   return op === 'div' ? n / d : n % d;
 }
 
-/** A float64's bits as an int64, and back. */
+/** A float64's bits as an int64 (d2v takes the fields apart). */
 function bitsOf(f: number): bigint {
   const b = Buffer.alloc(8);
   b.writeDoubleLE(f);
   return b.readBigInt64LE(0);
-}
-function floatOf(bits: bigint): number {
-  const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt.asIntN(64, bits));
-  return b.readDoubleLE(0);
 }
 
 /**
@@ -79,8 +73,8 @@ export function defineVlrtHosts(host: HostRegistry, rt: () => Runtime): void {
     return result(c, divide(rt(), BigInt.asUintN(64, n), BigInt.asUintN(64, d), 'mod'));
   });
   // conversions (the float64 travels as its bits); Number(bigint) rounds to nearest, ties to even, as Go converts
-  defineEntry(host, ENTRY.int64tofloat64, (c) => result(c, bitsOf(Number(c.argI64(0)))));
-  defineEntry(host, ENTRY.uint64tofloat64, (c) => result(c, bitsOf(Number(BigInt.asUintN(64, c.argI64(0))))));
-  defineEntry(host, ENTRY.float64toint64, (c) => result(c, d2v(c.arch, floatOf(c.argI64(0)))));
-  defineEntry(host, ENTRY.float64touint64, (c) => result(c, d2v(c.arch, floatOf(c.argI64(0)))));
+  defineEntry(host, ENTRY.int64tofloat64, (c) => c.f64(Number(c.argI64(0))));
+  defineEntry(host, ENTRY.uint64tofloat64, (c) => c.f64(Number(BigInt.asUintN(64, c.argI64(0)))));
+  defineEntry(host, ENTRY.float64toint64, (c) => result(c, d2v(c.arch, c.argF64(0))));
+  defineEntry(host, ENTRY.float64touint64, (c) => result(c, d2v(c.arch, c.argF64(0))));
 }
