@@ -90,6 +90,16 @@ function goFunc(impl: RuntimeEntry['impl'], go: GoSignature): RuntimeEntry {
 export const RUNTIME_ERROR_TABLE = 'runtime.errortypes';
 export const RUNTIME_ERROR_TYPES = ['errorString', 'plainError', 'string', 'boundsError', 'TypeAssertionError'] as const;
 
+/**
+ * One entry of fmt's table of method calls (fmt.methods makes the table,
+ * compiled code makes the calls, fmt.format reads the results): word
+ * indexes, each a pointer-sized word. `returned` is 1 once the method
+ * returned; a panic it raised and fmt's catchPanic recovered is the eface
+ * panicType/panicData. `nested` marks a call made while printing a recovered
+ * panic's value, which fmt does not catch.
+ */
+export const FMT_CALL = { fn: 0, recv: 1, resPtr: 2, resLen: 3, returned: 4, panicType: 5, panicData: 6, nested: 7, words: 8 } as const;
+
 /** Every runtime entry point compiled code calls, by a short key. */
 export const ENTRY = {
   // ---- memory, goroutines, defer (malloc.go, proc.go, panic.go) ----
@@ -316,14 +326,22 @@ export const ENTRY = {
    * or String result from the table fmt.methods made) and continues in the
    * gopanic stub
    */
-  panicvalue: internal('runtime.panicvalue', 'host', [v('ptr', 'type'), v('ptr', 'data'), v('ptr', 'table')]),
+  panicvalue: internal('runtime.panicvalue', 'host', [v('ptr', 'type'), v('ptr', 'data')]),
+  /** the end of an unrecovered panic (the gopanic stub's, and preprintpanics' once it made its calls): printpanics, exit 2 */
+  fatalpanic: internal('runtime.fatalpanic', 'host', [], []),
+  /** preprintpanics (compile/printpanics.ts): the next panic value's Error/String method to call (fn, receiver), or 0 */
+  preprintpanicsNext: internal('runtime.preprintpanics.next', 'host', [], [v('ptr', 'fn'), v('ptr', 'recv')]),
+  /** preprintpanics: that method's result, the panic's printed text from now on */
+  preprintpanicsResult: internal('runtime.preprintpanics.result', 'host', [v('ptr', 'p'), v('int', 'n')]),
+  /** preprintpanics' deferred check: a recovered panic of a method is a fatal error */
+  preprintpanicsFailed: internal('runtime.preprintpanics.failed', 'host', [v('ptr', 'type'), v('ptr', 'data')]),
   /** x.(I) to a non-empty interface: the itab, or a panic ("interface conversion: T is not I: missing method M") */
   assertE2I: internal('runtime.assertE2I', 'host', [v('ptr', 'inter'), v('ptr', 't')], [v('ptr', 'itab')]),
 
 
   // ---- fmt, errors, strconv (see src/runtime/fmt.ts, strconv.ts) ----
-  /** the Error/String methods fmt will call for these arguments: a table of {fn, recv, result} and its length */
-  fmtMethods: internal('fmt.methods', 'host', [v('int', 'mode'), v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs')], [v('ptr', 'table'), v('int', 'n')]),
+  /** the Error/String methods fmt will call for these arguments: a table of FMT_CALL entries (the first nknown copied from `known`, with their outcomes) and its length */
+  fmtMethods: internal('fmt.methods', 'host', [v('int', 'mode'), v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs'), v('ptr', 'known'), v('int', 'nknown')], [v('ptr', 'table'), v('int', 'n')]),
   /** Sprint/Sprintln/Sprintf (mode 0/1/2/3) of the arguments, using the table's method results */
   fmtFormat: internal('fmt.format', 'host', [v('int', 'mode'), v('ptr', 'format'), v('int', 'flen'), v('ptr', 'args'), v('int', 'nargs'), v('ptr', 'table'), v('int', 'ntable')], [v('ptr', 'p'), v('int', 'n')]),
   /** Errorf: the error value, *errors.errorString or with %w *fmt.wrapError (their itabs for error are passed in) */

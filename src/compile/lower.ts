@@ -28,7 +28,7 @@
 // runtime.deferreturn (see the loop in finish()).
 import type { Block, Breakable, CallExpr, CompositeLit, Expr, FuncLit, Ident, IfStmt, Stmt, TypeSwitchStmt } from './ast.ts';
 import { type CheckedProgram, type FuncInfo, unparen, type VarInit, type VarObj } from './check.ts';
-import { ENTRY, goEntry, type RuntimeEntry } from '../abi/index.ts';
+import { ENTRY, FMT_CALL, goEntry, type RuntimeEntry } from '../abi/index.ts';
 import { type BinOp, type CallArg, type Callee, type CmpOp, type CallResult, type DataBlock, type DataItem, frame, imm, type Inst, type InstBody, type IrFunc, type Operand, slot, sym } from './ir.ts';
 import { dependencyInits, ERRNO, ERROR_STRING, LIBRARY_CALLS, NUM_ERROR, PKG_VARS, WRAP_ERROR } from './packages.ts';
 import { lowerSelect, type SelectLowerHooks } from './select.ts';
@@ -37,6 +37,8 @@ import { type IfaceEntry, RTypes } from './rtype.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 import { lowerAtomic } from './atomic.ts';
 import { emitOnceFuncs, ONCE_DO } from './once.ts';
+import { emitFmtCatchFuncs, FMT_HANDLE_METHODS } from './fmtcatch.ts';
+import { emitPreprintpanics } from './printpanics.ts';
 import { emitAtomicMethods } from './atomictypes.ts';
 import { intKindOf, IntLowering } from './lowerint.ts';
 import { FloatLowering, isFloat64 } from './lowerfloat.ts';
@@ -2573,14 +2575,13 @@ class FnLowerer {
     return out;
   }
 
-  /** panic(v): an error's Error() or a Stringer's String() is called first (printpanics), then runtime.gopanic. */
+  /**
+   * panic(v): runtime.gopanic. An error's Error() or a Stringer's String()
+   * is called only if nothing recovers, by preprintpanics (printpanics.ts).
+   */
   private panicValue(v: Val): void {
-    const b = this.spillToFrame(ANY, v);
-    const table = this.newVar();
-    const n = this.newVar();
-    this.rtcall(ENTRY.fmtMethods, [imm(4), imm(0), imm(0), frame(b), imm(1)], [table, n]);
-    this.callMethodTable(slot(table), slot(n));
-    this.rtcall(ENTRY.panicvalue, [v[0]!, v[1]!, slot(table)]);
+    emitPreprintpanics(this.P, this.line);
+    this.rtcall(ENTRY.panicvalue, [v[0]!, v[1]!]);
   }
 
   /**
@@ -2609,10 +2610,7 @@ class FnLowerer {
     const mode = { Println: 1, Print: 0, Sprintln: 1, Sprint: 0, Printf: 2, Sprintf: 2, Errorf: 3 }[name as 'Println'];
     if (mode === undefined) throw new Error(`lower: fmt.${name}`);
     // the methods fmt needs: a table of {fn, recv, result string} filled by calling each
-    const calls = this.newVar();
-    const ncalls = this.newVar();
-    this.rtcall(ENTRY.fmtMethods, [imm(mode), fmtStr[0]!, fmtStr[1]!, list[0]!, list[1]!], [calls, ncalls]);
-    this.callMethodTable(slot(calls), slot(ncalls));
+    const [calls, ncalls] = this.fmtMethodCalls(mode, fmtStr, list);
     if (name === 'Errorf') {
       const errString = sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR));
       const wrap = sym(this.P.rtypes.itabSym({ k: 'ptr', elem: WRAP_ERROR }, ERROR));
@@ -2625,31 +2623,48 @@ class FnLowerer {
     return [[out[1]!], [imm(0), imm(0)]];
   }
 
-  /** Call each entry {fn, recv, result} of a method table: result = fn(recv) (a string). */
-  private callMethodTable(table: Operand, n: Operand): void {
+  /**
+   * The method calls fmt makes for these arguments (mode: FMT_MODE), made
+   * here: fmt.methods lists them as a table (src/abi FMT_CALL entries) and
+   * each is called through fmt.(*pp).handleMethods, whose deferred
+   * catchPanic recovers a panic in the method (fmtcatch.ts). A recovered
+   * panic changes what fmt goes on to call (its value is printed, maybe by
+   * its own Error method), so the calls after it are not made: fmt.methods
+   * walks again with the outcomes so far and lists the rest. Returns the
+   * table's slot and its length's slot.
+   */
+  private fmtMethodCalls(mode: number, fmtStr: Val, list: Val): [number, number] {
+    emitFmtCatchFuncs(this.P, this.line);
     const W = this.W;
+    const known = this.newVar();
+    const nknown = this.newVar();
+    const table = this.newVar();
+    const n = this.newVar();
     const i = this.newVar();
-    const top = this.label();
+    const round = this.label();
+    const next = this.label();
     const done = this.label();
-    this.emit({ op: 'mov', dst: i, src: imm(0) });
-    this.place(top);
-    this.emit({ op: 'brcmp', cmp: 'ge', a: slot(i), b: n, when: true, target: done });
+    this.emit({ op: 'mov', dst: known, src: imm(0) });
+    this.emit({ op: 'mov', dst: nknown, src: imm(0) });
+    this.place(round);
+    this.rtcall(ENTRY.fmtMethods, [imm(mode), fmtStr[0]!, fmtStr[1]!, list[0]!, list[1]!, slot(known), slot(nknown)], [table, n]);
+    this.emit({ op: 'mov', dst: i, src: slot(nknown) });
+    this.place(next);
+    this.emit({ op: 'brcmp', cmp: 'ge', a: slot(i), b: slot(n), when: true, target: done });
     const m = this.mark();
-    const ent = this.bin('add', table, this.bin('mul', slot(i), imm(4 * W)));
-    const e = this.mov(ent);
-    const fn = this.temp();
-    const recv = this.temp();
-    this.emit({ op: 'load', dst: fn, base: e, off: 0 });
-    this.emit({ op: 'load', dst: recv, base: e, off: W });
-    const r0 = this.temp();
-    const r1 = this.temp();
-    this.emit({ op: 'call', fn: { k: 'code', addr: slot(fn) }, args: [{ v: slot(recv) }], results: [{ dst: r0 }, { dst: r1 }] });
-    this.emit({ op: 'store', base: e, off: 2 * W, src: slot(r0) });
-    this.emit({ op: 'store', base: e, off: 3 * W, src: slot(r1) });
-    this.release(m);
+    const e = this.mov(this.bin('add', slot(table), this.bin('mul', slot(i), imm(FMT_CALL.words * W))));
+    this.emit({ op: 'call', fn: { k: 'sym', name: FMT_HANDLE_METHODS }, args: [{ v: e }], results: [] });
     this.emit({ op: 'bin', bop: 'add', dst: i, a: slot(i), b: imm(1) });
-    this.jmp(top);
+    const returned = this.temp();
+    this.emit({ op: 'load', dst: returned, base: e, off: FMT_CALL.returned * W });
+    this.emit({ op: 'br', cond: slot(returned), when: true, target: next });
+    this.release(m);
+    // a recovered panic: walk again from here
+    this.emit({ op: 'mov', dst: known, src: slot(table) });
+    this.emit({ op: 'mov', dst: nknown, src: slot(i) });
+    this.jmp(round);
     this.place(done);
+    return [table, n];
   }
 
   // ---- go and defer --------------------------------------------------------------------------------

@@ -15,7 +15,8 @@
 // going through a closure (doSlow.deferwrap1, deferwrap2) made by
 // runtime.newobject.
 import { ENTRY } from '../abi/index.ts';
-import type { Inst, InstBody, IrFunc, Operand } from './ir.ts';
+import type { IrFunc, Operand } from './ir.ts';
+import { Builder, imm, slot, sym } from './irbuild.ts';
 
 export const ONCE_DO = 'sync.(*Once).Do';
 const DO_SLOW = 'sync.(*Once).doSlow';
@@ -26,31 +27,6 @@ export interface OnceHost {
   readonly funcs: IrFunc[];
   /** a type descriptor for runtime.newobject of `size` bytes */
   cellType(size: number, line: number): string;
-}
-
-const slot = (s: number): Operand => ({ k: 'slot', s });
-const imm = (v: number): Operand => ({ k: 'imm', v: BigInt(v) });
-const sym = (name: string): Operand => ({ k: 'sym', name });
-
-/** A function's instructions, written straight as IR. */
-class Builder {
-  readonly body: Inst[] = [];
-  nslots = 0;
-  private nlabels = 0;
-  constructor(private readonly line: number) {}
-  slot(): number {
-    return this.nslots++;
-  }
-  label(): number {
-    return ++this.nlabels;
-  }
-  emit(i: InstBody): void {
-    this.body.push({ ...i, line: this.line });
-  }
-  fn(name: string, line: number, params: number[], ctxtSlot: number | null, wrapper: boolean): IrFunc {
-    this.emit({ op: 'ret' });
-    return { name, line, col: 1, endLine: line, params, results: [], ctxtSlot, nslots: this.nslots, body: this.body, ...(wrapper ? { wrapper: true } : {}) };
-  }
 }
 
 /** Emit Do, doSlow and doSlow's two defer wrappers (once per program). */

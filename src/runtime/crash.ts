@@ -96,7 +96,7 @@ function freezetheworld(rt: Runtime): string[] | undefined {
  * frames), then the goroutine the M was running: from where it stopped
  * (g.sched) when the throw came on g0, else from the host call it made.
  */
-function throwContext(rt: Runtime): string[] {
+export function throwContext(rt: Runtime): string[] {
   try {
     const m = rt.curm();
     const g = rt.getg();

@@ -9,16 +9,21 @@
 // internal/fmtsort sorts them.
 //
 // Methods: fmt calls Error() and String() (handleMethods). A host function
-// cannot call back into emulated code, so formatting takes two host calls
-// around emulated code (see lowering, fmtCall): fmt.methods walks the
+// cannot call back into emulated code, so formatting takes host calls around
+// emulated code (see lowering, fmtMethodCalls): fmt.methods walks the
 // arguments exactly as formatting will and returns the table of method calls
-// it needs ({fn, receiver, result string} per call, in a heap block); the
-// compiled code calls each (fn is the method's itab entry, the receiver an
-// interface data word) and stores the results; fmt.format walks again and
-// takes the results in the same order. Nothing is kept between the calls but
-// the table in emulated memory. (Like Go, the methods run before the output is
-// written, since fmt buffers; a panicking method is not caught.)
+// it needs (src/abi FMT_CALL entries in a heap block); the compiled code calls
+// each (fn is the method's itab entry, the receiver an interface data word)
+// through fmt.(*pp).handleMethods with a deferred catchPanic (compile/
+// fmtcatch.ts), which stores the result or the recovered panic; fmt.format
+// walks again and takes the outcomes in the same order. A recovered panic
+// changes the walk (catchPanic prints the panic's value, which may call its
+// Error method), so the calls listed after it are dropped and fmt.methods
+// walks again with the outcomes known so far. Nothing is kept between the
+// calls but the table in emulated memory. (Like Go, the methods run before
+// the output is written, since fmt buffers.)
 import type { Runtime } from './runtime.ts';
+import { FMT_CALL } from '../abi/index.ts';
 import { intKind, K, Kind, readFloat64, readInt, readString, typeAt, type TypeDesc } from './typedesc.ts';
 import { formatFloat } from './ftoa.ts';
 import { mapEntries } from './map.ts';
@@ -116,11 +121,15 @@ interface Value {
   noIface?: boolean;
 }
 
-/** A method call fmt needs, and (in the second pass) its result. */
+/** A method call fmt needs: nested when made while printing a recovered panic's value (not caught again). */
 interface MethodCall {
   fn: number;
   recv: number;
+  nested: boolean;
 }
+
+/** How a method call of the table ended: its result, or the value its recovered panic carried (an eface's words). */
+type Outcome = { returned: true; text: Uint8Array } | { returned: false; type: number; dataAddr: number };
 
 /** The Error/String method fmt would call for a value of dynamic type t: the itab entry, or 0. */
 function methodEntry(t: TypeDesc, name: 'Error' | 'String'): number {
@@ -155,14 +164,18 @@ class Printer {
   wrapErrs = false;
   /** the %w operand of Errorf: its eface words */
   wrapped: { type: number; data: number } | null = null;
-  /** the method calls, in order: recorded (first pass) or answered (second pass) */
+  /** the method calls past the known ones, in order (recording) */
   readonly calls: MethodCall[] = [];
   private next = 0;
+  /** printing a recovered panic's value (catchPanic) */
+  private panicking = false;
 
   constructor(
     private readonly rt: Runtime,
-    /** the results of the method calls (second pass), or null (first pass: record) */
-    private readonly results: string[] | null,
+    /** the outcomes of the first method calls, in order */
+    private readonly known: Outcome[],
+    /** list the calls past the known ones (fmt.methods) instead of failing (fmt.format) */
+    private readonly record: boolean,
   ) {}
 
   private get W(): number {
@@ -177,15 +190,35 @@ class Printer {
     else for (const b of s) this.buf.push(b);
   }
 
-  /** Call a method (first pass: record it; second pass: its result). */
-  private callMethod(fn: number, recv: number): Uint8Array {
-    if (!this.results) {
-      this.calls.push({ fn, recv });
-      return new Uint8Array(0);
-    }
-    const r = this.results[this.next++];
-    if (r === undefined) throw new Error('fmt: more method calls than recorded');
-    return utf8(r);
+  /** A method call's outcome, or undefined when it is not known yet (then it is recorded, and the walk goes on as if it returned ""). */
+  private callMethod(fn: number, recv: number, nested: boolean): Outcome | undefined {
+    const o = this.known[this.next++];
+    if (o) return o;
+    if (!this.record) throw new Error('fmt: more method calls than recorded');
+    this.calls.push({ fn, recv, nested });
+    return undefined;
+  }
+
+  /**
+   * catchPanic (print.go): the method of arg called for verb panicked and the
+   * panic was recovered. A nil pointer receiver prints "<nil>" (no padding);
+   * otherwise
+   * %!verb(PANIC=Method method: value), the value printed with default flags.
+   * A panic with a nil value (recover returns nil) prints nothing.
+   */
+  private catchPanic(arg: Value, verb: string, method: string, o: Extract<Outcome, { returned: false }>): void {
+    if (o.type === 0) return;
+    if (this.isNilPtr(arg)) return this.write('<nil>');
+    // a panic while printing the panic value is caught only for a nil pointer (nested calls), so it cannot come here
+    if (this.panicking) throw new Error('fmt: a nested panic was caught');
+    const oldFlags = this.f;
+    this.f = clearFlags();
+    this.write(`%!${verb}(PANIC=${method} method: `);
+    this.panicking = true;
+    this.printArg(this.dataValue(typeAt(this.rt, o.type), o.dataAddr), 'v');
+    this.panicking = false;
+    this.write(')');
+    this.f = oldFlags;
   }
 
   // ---- padding (format.go) ----
@@ -537,6 +570,10 @@ class Printer {
     return v.t.direct ? this.mem.ptr(v.addr) : v.addr;
   }
 
+  private isNilPtr(v: Value): boolean {
+    return v.t.kind === Kind.Ptr && this.mem.ptr(v.addr) === 0;
+  }
+
   /** handleMethods: %w, then error, then Stringer, for the verbs that take them. */
   private handleMethods(v: Value, verb: string): { handled: boolean; verb: string } {
     if (this.erroring) return { handled: false, verb };
@@ -556,7 +593,10 @@ class Printer {
       for (const name of ['Error', 'String'] as const) {
         const fn = methodEntry(v.t, name);
         if (fn) {
-          this.fmtString(this.callMethod(fn, this.dataWord(v)), verb);
+          // while printing a panic's value, go1.19's catchPanic re-panics unless the receiver is a nil pointer: no catch for those
+          const o = this.callMethod(fn, this.dataWord(v), this.panicking && !this.isNilPtr(v));
+          if (o?.returned) this.fmtString(o.text, verb);
+          else if (o) this.catchPanic(v, verb, name, o);
           return { handled: true, verb };
         }
       }
@@ -966,18 +1006,6 @@ class Printer {
     }
     return out;
   }
-
-  /** printpanics: an error's Error(), else a Stringer's String() (one call at most). */
-  panicMethod(v: Value | null): void {
-    if (!v) return;
-    for (const name of ['Error', 'String'] as const) {
-      const fn = methodEntry(v.t, name);
-      if (fn) {
-        this.write(this.callMethod(fn, this.dataWord(v)));
-        return;
-      }
-    }
-  }
 }
 
 /** internal/fmtsort's order of map keys: numbers, strings by bytes, bools false first, structs and arrays field by field. */
@@ -1037,15 +1065,14 @@ function sortMapKeys(rt: Runtime, kt: TypeDesc, entries: { key: number; elem: nu
 
 // ---- the host functions' work ---------------------------------------------------------------------
 
-/** Print / Println / Printf / Errorf / a panic value: what `mode` formats. */
-export const FMT_MODE = { print: 0, println: 1, printf: 2, errorf: 3, panic: 4 } as const;
+/** Print / Println / Printf / Errorf: what `mode` formats. */
+export const FMT_MODE = { print: 0, println: 1, printf: 2, errorf: 3 } as const;
 
-function run(rt: Runtime, mode: number, format: Uint8Array, argsP: number, nargs: number, results: string[] | null): Printer {
-  const p = new Printer(rt, results);
+function run(rt: Runtime, mode: number, format: Uint8Array, argsP: number, nargs: number, known: Outcome[], record: boolean): Printer {
+  const p = new Printer(rt, known, record);
   const args = p.argsOf(argsP, nargs);
   if (mode === FMT_MODE.print) p.doPrint(args);
   else if (mode === FMT_MODE.println) p.doPrintln(args);
-  else if (mode === FMT_MODE.panic) p.panicMethod(args[0] ?? null);
   else {
     p.wrapErrs = mode === FMT_MODE.errorf;
     p.doPrintf(format, args);
@@ -1053,39 +1080,48 @@ function run(rt: Runtime, mode: number, format: Uint8Array, argsP: number, nargs
   return p;
 }
 
-/** fmt.methods: the table of method calls formatting will make ({fn, recv, result ptr, result len} per entry). */
-export function fmtMethods(rt: Runtime, mode: number, fp: number, fn: number, argsP: number, nargs: number): [number, number] {
-  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, null);
-  const n = p.calls.length;
-  if (n === 0) return [0, 0];
+/** The outcomes of a table's first n calls. */
+function outcomes(rt: Runtime, table: number, n: number): Outcome[] {
   const W = rt.arch.ptrSize;
-  const table = rt.heap.alloc(n * 4 * W);
-  p.calls.forEach((c, i) => {
-    rt.mem.setPtr(table + i * 4 * W, c.fn);
-    rt.mem.setPtr(table + i * 4 * W + W, c.recv);
-  });
-  return [table, n];
-}
-
-function tableResults(rt: Runtime, table: number, n: number): string[] {
-  const W = rt.arch.ptrSize;
-  const out: string[] = [];
+  const out: Outcome[] = [];
   for (let i = 0; i < n; i++) {
-    const e = table + i * 4 * W;
-    out.push(Buffer.from(readString(rt, rt.mem.ptr(e + 2 * W), rt.mem.ptr(e + 3 * W))).toString('utf8'));
+    const e = table + i * FMT_CALL.words * W;
+    const word = (k: number) => rt.mem.ptr(e + k * W);
+    if (word(FMT_CALL.returned) !== 0) out.push({ returned: true, text: readString(rt, word(FMT_CALL.resPtr), word(FMT_CALL.resLen)) });
+    else out.push({ returned: false, type: word(FMT_CALL.panicType), dataAddr: e + FMT_CALL.panicData * W });
   }
   return out;
 }
 
-/** fmt.format: the formatted bytes, using the n method results of the table, and the %w operand (Errorf). */
+/**
+ * fmt.methods: the table of method calls formatting will make (FMT_CALL
+ * entries): the nknown calls of `known` with their outcomes, then the ones
+ * the walk lists after them.
+ */
+export function fmtMethods(rt: Runtime, mode: number, fp: number, fn: number, argsP: number, nargs: number, known: number, nknown: number): [number, number] {
+  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, outcomes(rt, known, nknown), true);
+  if (p.calls.length === 0) return [known, nknown];
+  const W = rt.arch.ptrSize;
+  const size = FMT_CALL.words * W;
+  const table = rt.heap.alloc((nknown + p.calls.length) * size);
+  if (nknown > 0) rt.mem.write(table, rt.mem.read(known, nknown * size));
+  p.calls.forEach((c, i) => {
+    const e = table + (nknown + i) * size;
+    rt.mem.setPtr(e + FMT_CALL.fn * W, c.fn);
+    rt.mem.setPtr(e + FMT_CALL.recv * W, c.recv);
+    rt.mem.setPtr(e + FMT_CALL.nested * W, c.nested ? 1 : 0);
+  });
+  return [table, nknown + p.calls.length];
+}
+
+/** fmt.format: the formatted bytes, using the n method outcomes of the table, and the %w operand (Errorf). */
 export function fmtFormat(rt: Runtime, mode: number, fp: number, fn: number, argsP: number, nargs: number, table: number, n: number): { bytes: Uint8Array; wrapped: { type: number; data: number } | null } {
-  const results = table === 0 ? [] : tableResults(rt, table, n);
-  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, results);
+  const p = run(rt, mode, readString(rt, fp, fn), argsP, nargs, outcomes(rt, table, n), false);
   return { bytes: Uint8Array.from(p.buf), wrapped: p.wrapped };
 }
 
-/** The text after "panic: " for a panic value (eface words), with its Error/String result from the table. */
-export function panicText(rt: Runtime, table: number): string | null {
-  if (table === 0) return null;
-  return tableResults(rt, table, 1)[0]!;
+/** preprintpanics' method for a panic value of dynamic type `typ`: Error if it is an error, else String if a Stringer; the itab entry, or 0. */
+export function panicMethod(rt: Runtime, typ: number): number {
+  const t = typeAt(rt, typ);
+  return methodEntry(t, 'Error') || methodEntry(t, 'String');
 }

@@ -36,7 +36,7 @@ import { asyncPreempt2Done, asyncPreempt2Fn, gopreempt_m, preemptPark } from './
 import { initsigWant, minitUnblockable, sighandler, signalMNext } from './signal.ts';
 import { sysmonDelay, sysmonIdle, sysmonStart, sysmonWoke, sysmonWork } from './sysmon.ts';
 import { defineSyscallHosts } from './syscallpkg.ts';
-import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, mainExitWait, recovery, startPanic } from './panic.ts';
+import { deferloop, fatalpanic, goexitEnd, goexitStart, gorecover, mainExitWait, preprintpanicsFailed, preprintpanicsNext, preprintpanicsResult, recovery, startPanic } from './panic.ts';
 
 export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): void {
   // every runtime host function may panic like Go code does
@@ -184,7 +184,10 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // ---- panic, recover and Goexit (panic.go; the loops are asm/<arch>/proc.s) ----
   host.define('runtime.deferloop', { abi: 'internal', nargs: 0 }, (c) => deferloop(rt(), c));
   host.define('runtime.recovery', { abi: 'internal', nargs: 1 }, (c) => recovery(rt(), c, rt().g(c.argN(0))));
-  host.define('runtime.fatalpanic', { abi: 'internal', nargs: 0 }, () => fatalpanic(rt()));
+  defineEntry(host, ENTRY.fatalpanic, (c) => fatalpanic(rt(), c));
+  defineEntry(host, ENTRY.preprintpanicsNext, () => preprintpanicsNext(rt()));
+  defineEntry(host, ENTRY.preprintpanicsResult, (c) => preprintpanicsResult(rt(), c.argN(0), c.argN(1)));
+  defineEntry(host, ENTRY.preprintpanicsFailed, (c) => preprintpanicsFailed(rt(), c.argN(0), c.argN(1)));
   host.define('runtime.Goexit.start', { abi: 'internal', nargs: 0 }, () => goexitStart(rt()));
   host.define('runtime.Goexit.end', { abi: 'internal', nargs: 0 }, () => goexitEnd(rt()));
   defineEntry(host, ENTRY.gorecover, (c) => gorecover(rt(), c.argN(0)));

@@ -9,7 +9,7 @@ import type { Runtime } from './runtime.ts';
 import { defineAtomicValueHosts } from './atomicvalue.ts';
 import { sigpanic } from './signal.ts';
 import { assertE2I, convI2I, efaceeq, getitab, ifaceeq, itabType, panicdottype, panicValueText, typeAssertionErrorText } from './iface.ts';
-import { fmtFormat, fmtMethods, FMT_MODE, panicText } from './fmt.ts';
+import { fmtFormat, fmtMethods, FMT_MODE, panicMethod } from './fmt.ts';
 import { mapaccess1, mapaccess2, mapassign, mapdelete, mapiterinit, mapiternext, makemap } from './map.ts';
 import { BOUNDS_FORMATS, boundsText, cmpstring, concatstrings, decodeRune, growslice, intstring, makeslice, panicBounds, slicecopy, slicerunetostring, stringtoslicebyte, stringtoslicerune, typedequal } from './slice.ts';
 import { atoi, errorStringError, itoa, newErrorString, numErrorError, quote } from './strconv.ts';
@@ -94,7 +94,10 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   defineEntry(host, ENTRY.ifaceeq, (c) => b(ifaceeq(rt(), c.argN(0), c.argN(1), c.argN(2))));
   defineEntry(host, ENTRY.panicvalue, (c) => {
     const r = rt();
-    throw new GoPanic(panicValueText(r, c.argN(0), c.argN(1), panicText(r, c.argN(2))), r.getg().goid, undefined, false, { arg: { type: c.argN(0), data: c.argN(1) } });
+    const [type, data] = [c.argN(0), c.argN(1)];
+    // an error's or Stringer's text comes later, from preprintpanics, if nothing recovers
+    const fn = type === 0 ? 0 : panicMethod(r, type);
+    throw new GoPanic(panicValueText(r, type, data, null), r.getg().goid, undefined, false, { arg: { type, data }, ...(fn ? { method: { fn, recv: data } } : {}) });
   });
 
   // ---- the runtime's error types (error.go; the compiler emits their descriptors: src/compile/rterrors.ts) ----
@@ -127,7 +130,7 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
   host.define('sync.RWMutex.Unlock.readers', { abi: 'internal', nargs: 1 }, (c) => rwUnlockReaders(rt(), c.argN(0)));
 
   // ---- fmt, errors, strconv ----
-  defineEntry(host, ENTRY.fmtMethods, (c) => fmtMethods(rt(), c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4)));
+  defineEntry(host, ENTRY.fmtMethods, (c) => fmtMethods(rt(), c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4), c.argN(5), c.argN(6)));
   defineEntry(host, ENTRY.fmtFormat, (c) => {
     const r = rt();
     return newString(r, fmtFormat(r, c.argN(0), c.argN(1), c.argN(2), c.argN(3), c.argN(4), c.argN(5), c.argN(6)).bytes);

@@ -14,10 +14,13 @@
 // the frame jumps to its deferreturn epilogue.
 //
 // Differs: _panic records come from the heap instead of gopanic's frame (the
-// frames here are not Go frames); the value's printed text is made when the
-// panic starts (the compiled code calls Error/String first, as preprintpanics
-// would later) and kept with the record (Runtime.pendingPanics, by _panic
-// address), together with the site a traceback starts at. Runtime errors are
+// frames here are not Go frames); the value's printed text is kept with the
+// record (Runtime.pendingPanics, by _panic address), together with the site
+// a traceback starts at. A value with an Error or String method gets its
+// text as in Go, only when nothing recovered: fatalpanic first tail-calls
+// the compiled runtime.preprintpanics (src/compile/printpanics.ts), which
+// makes those calls (preprintpanicsNext / Result / Failed here) and calls
+// fatalpanic again. Runtime errors are
 // recoverable values of runtime.errorString / runtime.plainError (type
 // descriptors the compiler emits with the program when it calls recover:
 // runtime.errortypes), runtime.boundsError values and
@@ -25,10 +28,12 @@
 import { RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { Defer, Panic, type G } from '../go119/index.ts';
-import { callSite } from './crash.ts';
+import { callSite, throwContext } from './crash.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow, type PanicSite } from './throw.ts';
 import { schedSite } from './traceback.ts';
+import type { PendingPanic } from './runtime.ts';
+import { readString, typeAt, Kind } from './typedesc.ts';
 
 /** An interface value: type word and data word. */
 export interface Eface {
@@ -111,7 +116,7 @@ export function newPanic(rt: Runtime, gp: G, e: GoPanic, site: PanicSite): numbe
     gp.sigcode1 = e.opts.faultAddr ?? 0;
     gp.sigpc = site.pc;
   }
-  rt.pendingPanics.set(p.addr, { value: e.value, site });
+  rt.pendingPanics.set(p.addr, { value: e.value, site, ...(e.opts.method ? { method: { ...e.opts.method } } : {}) });
   addRunningPanicDefers(rt, 1);
   return p.addr;
 }
@@ -293,15 +298,65 @@ export function gorecover(rt: Runtime, argp: number): [number, number] {
   return [rt.mem.ptr(p.addrOf('arg')), rt.mem.ptr(p.addrOf('arg') + W)];
 }
 
+/** The newest panic of the running goroutine's chain whose Error/String method preprintpanics has not called yet. */
+function unprinted(rt: Runtime): PendingPanic | undefined {
+  for (let a = rt.getg()._panic; a !== 0; a = panicView(rt, a).link) {
+    const info = rt.pendingPanics.get(a);
+    if (info?.method) return info;
+  }
+  return undefined;
+}
+
+/** preprintpanics.next: the method call for the next panic value (newest first), or [0, 0] when none is left. */
+export function preprintpanicsNext(rt: Runtime): [number, number] {
+  const info = unprinted(rt);
+  if (!info) return [0, 0];
+  const { fn, recv } = info.method!;
+  delete info.method;
+  info.calling = true;
+  return [fn, recv];
+}
+
+/** preprintpanics.result: the method returned; its result is the panic's text. */
+export function preprintpanicsResult(rt: Runtime, p: number, n: number): void {
+  for (const info of rt.pendingPanics.values()) {
+    if (!info.calling) continue;
+    info.calling = false;
+    info.value = new TextDecoder().decode(readString(rt, p, n));
+    return;
+  }
+  goThrow('preprintpanics: no method call in progress');
+}
+
+/** dopanic_m's line for a goroutine that panicked on a signal (g.sig set by sigpanic), else none. */
+function signalLine(gp: G): string[] {
+  if (gp.sig === 0) return [];
+  return [`[signal SIGSEGV: segmentation violation code=0x${gp.sigcode0.toString(16)} addr=0x${gp.sigcode1.toString(16)} pc=0x${gp.sigpc.toString(16)}]`];
+}
+
+/** preprintpanics' deferred function: a panic raised by one of the methods (recovered there) is fatal. */
+export function preprintpanicsFailed(rt: Runtime, type: number, data: number): void {
+  if (type === 0) return;
+  const t = typeAt(rt, type);
+  const text = 'panic while printing panic value';
+  const what = t.kind === Kind.String && !t.named ? new TextDecoder().decode(readString(rt, rt.mem.ptr(data), rt.mem.ptr(data + rt.arch.ptrSize))) : `type ${t.string}`;
+  goThrow(`${text}: ${what}`, [...signalLine(rt.getg()), ...throwContext(rt)]);
+}
+
 /**
  * Ports fatalpanic + printpanics (the deferred calls ran, nothing
  * recovered): every active panic, oldest first, "[recovered]" on those a
  * recover marked, a tab before each one that follows a panic; then
  * dopanic_m's signal line. Raised as the fatal GoPanic the process reports.
+ * First, while a panic value still needs its Error/String method called
+ * (preprintpanics), the compiled runtime.preprintpanics is tail-called to
+ * make the calls; it calls fatalpanic again.
  */
-export function fatalpanic(rt: Runtime): never {
+export function fatalpanic(rt: Runtime, call: HostCall): TailCall {
   const gp = rt.getg();
   if (gp._panic === 0) goThrow('fatalpanic: no panic in progress');
+  const pre = rt.machine.image.symbols.get('runtime.preprintpanics');
+  if (pre !== undefined && unprinted(rt)) return call.tailCall(pre, [], 'internal');
   // the report is printed and the process ends in this host call: main cannot exit before it
   addRunningPanicDefers(rt, -1);
   const chain: Panic[] = [];
@@ -315,7 +370,7 @@ export function fatalpanic(rt: Runtime): never {
     out += `panic: ${info?.value ?? '?'}${p.recovered ? ' [recovered]' : ''}\n`;
     site = info?.site ?? site;
   });
-  if (gp.sig !== 0) out += `[signal SIGSEGV: segmentation violation code=0x${gp.sigcode0.toString(16)} addr=0x${gp.sigcode1.toString(16)} pc=0x${gp.sigpc.toString(16)}]\n`;
+  for (const l of signalLine(gp)) out += `${l}\n`;
   // the process prints "panic: " and the value
   throw new GoPanic(out.slice('panic: '.length).replace(/\n$/, ''), gp.goid, site, true);
 }

@@ -25,6 +25,22 @@ import { type LangState, newLangState } from './iface.ts';
 import { type DebugVars, parsedebugvars } from './debug.ts';
 import { PerGoroutine } from './pergoroutine.ts';
 
+/**
+ * A panic in progress, by its _panic: the text printpanics prints, the site
+ * its traceback starts at, and the Error/String method preprintpanics still
+ * has to call for that text (then `calling` while the call runs).
+ */
+export interface PendingPanic {
+  value: string;
+  site: PanicSite;
+  method?: { fn: number; recv: number };
+  calling?: boolean;
+}
+
+function copyPending(p: PendingPanic): PendingPanic {
+  return { ...p, site: { ...p.site }, ...(p.method ? { method: { ...p.method } } : {}) };
+}
+
 export interface RuntimeOptions {
   /** the GOMAXPROCS environment variable, as Go would read it */
   gomaxprocsEnv?: string;
@@ -132,8 +148,8 @@ export class Runtime {
   readonly debugChecks: boolean;
   /** entry addresses of the functions a system goroutine starts at (isSystemGoroutine) */
   private readonly systemFuncs: ReadonlySet<number>;
-  /** panics in progress (g address -> value and site) while their deferred calls run */
-  readonly pendingPanics = new Map<number, { value: string; site: PanicSite }>();
+  /** panics in progress (_panic address -> printed value, site, pending Error/String call) while their deferred calls run */
+  readonly pendingPanics = new Map<number, PendingPanic>();
   /** what each parked goroutine does when it runs again (by goid; park.ts) */
   readonly parkResumes = new PerGoroutine<ParkResume>();
   /** notetsleep's deadline per sleeping M (m address -> nanotime; lock_futex.ts) */
@@ -285,7 +301,7 @@ export class Runtime {
       output: this.output.capture(),
       exitCode: this.exitCode,
       mOfThread: [...this.mOfThread],
-      pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]),
+      pendingPanics: [...this.pendingPanics].map(([g, p]) => [g, copyPending(p)]),
       parkResumes: this.parkResumes.entries().map(([goid, r]) => [goid, { ...r }]),
       noteDeadlines: [...this.noteDeadlines],
       allpCap: [...this.allpCap],
@@ -319,7 +335,7 @@ export class Runtime {
     this.output.restoreFrom(s.output);
     this.exitCode = s.exitCode;
     refill(this.mOfThread, s.mOfThread);
-    refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, { value: p.value, site: { ...p.site } }]));
+    refill(this.pendingPanics, s.pendingPanics.map(([g, p]) => [g, copyPending(p)]));
     this.parkResumes.clear();
     for (const [goid, r] of s.parkResumes) this.parkResumes.set(goid, { ...r });
     refill(this.noteDeadlines, s.noteDeadlines);
@@ -369,7 +385,7 @@ export interface RuntimeState {
   output: OutputState;
   exitCode: number | undefined;
   mOfThread: [number, number][];
-  pendingPanics: [number, { value: string; site: PanicSite }][];
+  pendingPanics: [number, PendingPanic][];
   parkResumes: [number, ParkResume][];
   noteDeadlines: [number, number][];
   allpCap: number[];

@@ -66,6 +66,8 @@ export class GoPanic extends GogoError {
     readonly opts: {
       /** the interface value panic() was given (user panics) */
       arg?: { type: number; data: number };
+      /** its Error or String method (itab entry and receiver), which preprintpanics calls for the printed text */
+      method?: { fn: number; recv: number };
       /** the runtime error's type (default: errorString for "runtime error: ...", else a string) */
       kind?: PanicKind;
       /** a boundsError's fields (kind 'boundsError') */
