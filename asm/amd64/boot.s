@@ -146,7 +146,9 @@ TEXT runtime.newproc.abi0(SB), NOSPLIT, $8-8
 // program's package initialisation (main.init), main.main, then exit(0)
 // (runtime.main_exit, which first Goscheds and returns, to be called again,
 // while another goroutine's panic runs its deferred calls). As in Go, the main goroutine is locked to m0 while
-// the packages are initialised (lockOSThread .. unlockOSThread). Ports
+// the packages are initialised (lockOSThread .. unlockOSThread), and a panic
+// or Goexit during init unlocks it as Go's deferred call does (deferUnlock;
+// the deferred call is run by deferloop, lockosthread.ts). Ports
 // proc.go:145-277 (main), with the runtime part and the exit done by host
 // functions.
 TEXT runtime.main(SB), $8-0
@@ -157,9 +159,10 @@ TEXT runtime.main(SB), $8-0
     call runtime.main_start
     call runtime.lockOSThread       // main stays on m0 during initialisation
     call runtime.init.proc          // runtime package init: go forcegchelper()
+    call runtime.main.deferUnlock   // defer: unlockOSThread if init does not finish (a panic or Goexit in it)
     call runtime.gcenable           // go bgsweep(c); go bgscavenge(c); <-c; <-c
     call main.init
-    call runtime.unlockOSThread
+    call runtime.main.initDone      // needUnlock = false; unlockOSThread()
     call main.main
 exit:
     call runtime.main_exit          // exit(0); or Gosched while a panic runs deferred calls

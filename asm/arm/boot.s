@@ -113,7 +113,9 @@ more:
 // program's package initialisation (main.init), main.main, then exit(0)
 // (runtime.main_exit, which first Goscheds and returns, to be called again,
 // while another goroutine's panic runs its deferred calls). As in Go, the main goroutine is locked to m0 while
-// the packages are initialised (lockOSThread .. unlockOSThread). Ports
+// the packages are initialised (lockOSThread .. unlockOSThread), and a panic
+// or Goexit during init unlocks it as Go's deferred call does (deferUnlock;
+// the deferred call is run by deferloop, lockosthread.ts). Ports
 // proc.go:145-277 (main), with the runtime part and the exit done by host
 // functions.
 TEXT runtime.main(SB), $4-0
@@ -124,9 +126,10 @@ TEXT runtime.main(SB), $4-0
     bl runtime.main_start
     bl runtime.lockOSThread         // main stays on m0 during initialisation
     bl runtime.init.proc            // runtime package init: go forcegchelper()
+    bl runtime.main.deferUnlock     // defer: unlockOSThread if init does not finish (a panic or Goexit in it)
     bl runtime.gcenable             // go bgsweep(c); go bgscavenge(c); <-c; <-c
     bl main.init
-    bl runtime.unlockOSThread
+    bl runtime.main.initDone        // needUnlock = false; unlockOSThread()
     bl main.main
 exit:
     bl runtime.main_exit            // exit(0); or Gosched while a panic runs deferred calls

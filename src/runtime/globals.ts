@@ -46,6 +46,8 @@ function runtimeTables(arch: Arch): GlobalVar[] {
     { name: 'runtime.runningPanicDefers', size: 4, align: 4 },
     // runtime.main's local c: the Gosched rounds it has waited for them after main.main returned (a uint32)
     { name: 'runtime.main.exitRounds', size: 4, align: 4 },
+    // runtime.main's local needUnlock: its deferred unlockOSThread still has to run (a uint32; lockosthread.ts)
+    { name: 'runtime.main.needUnlock', size: 4, align: 4 },
   ];
 }
 

@@ -24,7 +24,7 @@ import { gcount, newprocOnSystemStack, schedinit } from './proc.ts';
 import type { Runtime } from './runtime.ts';
 import { goexit0, goexit1, mstart0, stealWorkResume } from './sched.ts';
 import { mexit, mParkResume } from './idle.ts';
-import { LockOSThread, lockOSThread, UnlockOSThread, unlockOSThread } from './lockosthread.ts';
+import { LockOSThread, lockOSThread, mainDeferUnlock, mainInitDone, UnlockOSThread, unlockOSThread } from './lockosthread.ts';
 import { mspinning, newmNext, newosprocFailed, startPendingMs } from './newm.ts';
 import { semacquire1, semrelease1, waitGroupAdd, waitGroupWait } from './sema.ts';
 import { gomaxprocsRead, preemptall, setPreemptoff, startTheWorldRelease, startTheWorldWithSema, stopTheWorldCheck, stopTheWorldStop, stwCasgstatus } from './stw.ts';
@@ -83,6 +83,8 @@ export function defineRuntimeHosts(registry: HostRegistry, rt: () => Runtime): v
   // runtime.main's lock of the main goroutine to m0 during initialisation
   host.define('runtime.lockOSThread', { abi: 'internal', nargs: 0 }, () => lockOSThread(rt()));
   host.define('runtime.unlockOSThread', { abi: 'internal', nargs: 0 }, () => unlockOSThread(rt()));
+  host.define('runtime.main.deferUnlock', { abi: 'internal', nargs: 0 }, () => mainDeferUnlock(rt()));
+  host.define('runtime.main.initDone', { abi: 'internal', nargs: 0 }, () => mainInitDone(rt()));
 
   // newproc's closure: {fn: newproc.func1, fn, callergp, callerpc}, context in DX / R7.
   host.define('runtime.newproc.func1', { abi: 'internal', nargs: 0 }, (c) => {

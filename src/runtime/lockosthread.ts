@@ -65,3 +65,29 @@ export function unlockOSThread(rt: Runtime): void {
   mp.lockedInt -= 1;
   dounlockOSThread(rt);
 }
+
+/**
+ * runtime.main's `defer func() { if needUnlock { unlockOSThread() } }()`
+ * (proc.go, after the runtime package's init): needUnlock is set here; the
+ * deferred call is the main goroutine's outermost one, so it runs when a
+ * panic or Goexit there has run every other deferred call
+ * (mainDeferredUnlock, called by deferloop with an empty chain). Differs:
+ * no _defer record is made for it.
+ */
+export function mainDeferUnlock(rt: Runtime): void {
+  rt.mem.setU32(rt.machine.sym('runtime.main.needUnlock'), 1);
+}
+
+/** runtime.main after the program's init: needUnlock = false; unlockOSThread(). */
+export function mainInitDone(rt: Runtime): void {
+  rt.mem.setU32(rt.machine.sym('runtime.main.needUnlock'), 0);
+  unlockOSThread(rt);
+}
+
+/** The deferred call of mainDeferUnlock, when the main goroutine's chain has run out during init. */
+export function mainDeferredUnlock(rt: Runtime): void {
+  const a = rt.machine.sym('runtime.main.needUnlock');
+  if (rt.getg().goid !== 1 || rt.mem.u32(a) === 0) return;
+  rt.mem.setU32(a, 0);
+  unlockOSThread(rt);
+}

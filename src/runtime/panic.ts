@@ -29,6 +29,7 @@ import { RUNTIME_ERROR_TABLE, RUNTIME_ERROR_TYPES } from '../abi/index.ts';
 import type { HostCall, TailCall } from '../os/host.ts';
 import { Defer, Panic, type G } from '../go119/index.ts';
 import { callSite, throwContext } from './crash.ts';
+import { mainDeferredUnlock } from './lockosthread.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow, type PanicSite } from './throw.ts';
 import { schedSite } from './traceback.ts';
@@ -220,7 +221,11 @@ export function deferloop(rt: Runtime, call: HostCall): number | TailCall {
   }
   for (;;) {
     const d = new Defer(rt.L, rt.mem, gp._defer);
-    if (d.addr === 0) return 0;
+    if (d.addr === 0) {
+      // the outermost deferred call of the main goroutine: runtime.main's unlock during init
+      mainDeferredUnlock(rt);
+      return 0;
+    }
     if (d.started) {
       // started by an earlier panic or Goexit, which will not go on (Goexit does: see above)
       if (d._panic !== 0) panicView(rt, d._panic).aborted = true;
