@@ -491,7 +491,9 @@ class Checker {
     // (A construct outside the subset in one of them makes that object invalid, and checking goes on.)
     for (const d of f.decls) {
       if (d.kind !== 'type') continue;
-      const o = this.pkgScope.names.get(d.spec.name) as TypeObj;
+      const o = this.pkgScope.names.get(d.spec.name);
+      // (a name declared twice, or already an imported package's, is reported by declare: no TypeObj of this spec)
+      if (o?.kind !== 'type' || o.spec !== d.spec) continue;
       if (this.guard(() => this.resolveTypeObj(o), [o])) this.checkRecursive(d.spec);
     }
     const methods: ReturnType<Checker['declareMethod']>[] = [];

@@ -2609,7 +2609,7 @@ class FnLowerer {
     const list = hasFormat ? args[1]! : args[0]!;
     const mode = { Println: 1, Print: 0, Sprintln: 1, Sprint: 0, Printf: 2, Sprintf: 2, Errorf: 3 }[name as 'Println'];
     if (mode === undefined) throw new Error(`lower: fmt.${name}`);
-    // the methods fmt needs: a table of {fn, recv, result string} filled by calling each
+    // the methods fmt needs, called (with catchPanic) into a table of their outcomes
     const [calls, ncalls] = this.fmtMethodCalls(mode, fmtStr, list);
     if (name === 'Errorf') {
       const errString = sym(this.P.rtypes.itabSym({ k: 'ptr', elem: ERROR_STRING }, ERROR));
