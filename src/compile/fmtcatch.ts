@@ -19,27 +19,15 @@
 // table entry instead of Go's (arg, verb, method) arguments. go1.19 prints a
 // re-panicked nested panic with the first one "[recovered]" above it; here
 // the first one's recovery has ended by then and only the second is printed.
-import { ENTRY, FMT_CALL } from '../abi/index.ts';
-import { Builder, imm, slot, sym } from './irbuild.ts';
-import type { DataItem, IrFunc, Operand } from './ir.ts';
-import type { RTypes } from './rtype.ts';
+import { FMT_CALL } from '../abi/index.ts';
+import { Builder, type EmitHost, imm, slot } from './irbuild.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 
 export const FMT_HANDLE_METHODS = 'fmt.(*pp).handleMethods';
 const CATCH_PANIC = 'fmt.(*pp).catchPanic';
 
-/** What the lowering gives this file. */
-export interface FmtCatchHost {
-  readonly W: number;
-  readonly funcs: IrFunc[];
-  readonly rtypes: RTypes;
-  /** a type descriptor for runtime.newobject of `size` bytes */
-  cellType(size: number, line: number): string;
-  addData(name: string, line: number, items: DataItem[]): string;
-}
-
 /** Emit handleMethods and its catchPanic closure (once per program). */
-export function emitFmtCatchFuncs(H: FmtCatchHost, line: number): void {
+export function emitFmtCatchFuncs(H: EmitHost, line: number): void {
   if (H.funcs.some((f) => f.name === FMT_HANDLE_METHODS)) return;
   const W = H.W;
   // a recovered value may be any of the runtime's own error values: fmt prints it with its Error method
@@ -50,12 +38,10 @@ export function emitFmtCatchFuncs(H: FmtCatchHost, line: number): void {
     const b = new Builder(line);
     const ctxt = b.slot();
     const e = b.slot();
-    const argp = b.slot();
     const t = b.slot();
     const d = b.slot();
     b.emit({ op: 'load', dst: e, base: slot(ctxt), off: W });
-    b.emit({ op: 'argp', dst: argp });
-    b.emit({ op: 'call', fn: { k: 'sym', name: ENTRY.gorecover.symbol }, args: [{ v: slot(argp) }], results: [{ dst: t }, { dst: d }] });
+    b.recover(t, d);
     b.emit({ op: 'store', base: slot(e), off: FMT_CALL.panicType * W, src: slot(t) });
     b.emit({ op: 'store', base: slot(e), off: FMT_CALL.panicData * W, src: slot(d) });
     H.funcs.push(b.fn(CATCH_PANIC, line, [], ctxt, false));
@@ -69,16 +55,10 @@ export function emitFmtCatchFuncs(H: FmtCatchHost, line: number): void {
     const fv = b.slot();
     const exit = b.label();
     const call = b.label();
-    const call1 = (name: string, args: Operand[], dst?: number) =>
-      b.emit({ op: 'call', fn: { k: 'sym', name }, args: args.map((v) => ({ v })), results: dst === undefined ? [] : [{ dst }] });
     b.emit({ op: 'load', dst: t, base: slot(e), off: FMT_CALL.nested * W });
     b.emit({ op: 'br', cond: slot(t), when: true, target: call });
     // defer catchPanic(e): deferproc returns 1 when the recover resumes this frame
-    call1(ENTRY.newobject.symbol, [sym(H.cellType(2 * W, line))], fv);
-    b.emit({ op: 'store', base: slot(fv), off: 0, src: sym(CATCH_PANIC) });
-    b.emit({ op: 'store', base: slot(fv), off: W, src: slot(e) });
-    call1(ENTRY.deferproc.symbol, [slot(fv)], t);
-    b.emit({ op: 'br', cond: slot(t), when: true, target: exit });
+    b.deferClosure(W, H.cellType(2 * W, line), CATCH_PANIC, [slot(e)], exit, fv, t);
     // e.result = e.fn(e.recv); e.returned = 1
     b.emit({ op: 'label', id: call });
     const fn = b.slot();
@@ -93,14 +73,7 @@ export function emitFmtCatchFuncs(H: FmtCatchHost, line: number): void {
     b.emit({ op: 'store', base: slot(e), off: FMT_CALL.returned * W, src: imm(1) });
     // the exit: the deferred call (none when nested), as every compiled frame runs them
     b.emit({ op: 'label', id: exit });
-    const loop = b.label();
-    const done = b.label();
-    b.emit({ op: 'label', id: loop });
-    call1(ENTRY.deferreturn.symbol, [], fv);
-    b.emit({ op: 'br', cond: slot(fv), when: false, target: done });
-    b.emit({ op: 'call', fn: { k: 'closure', fv: slot(fv) }, args: [], results: [] });
-    b.emit({ op: 'jmp', target: loop });
-    b.emit({ op: 'label', id: done });
+    b.deferreturnLoop(fv);
     H.funcs.push(b.fn(FMT_HANDLE_METHODS, line, [e], null, false));
   }
 }

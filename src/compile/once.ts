@@ -15,19 +15,14 @@
 // going through a closure (doSlow.deferwrap1, deferwrap2) made by
 // runtime.newobject.
 import { ENTRY } from '../abi/index.ts';
-import type { IrFunc, Operand } from './ir.ts';
-import { Builder, imm, slot, sym } from './irbuild.ts';
+import type { Operand } from './ir.ts';
+import { Builder, type EmitHost, imm, slot } from './irbuild.ts';
 
 export const ONCE_DO = 'sync.(*Once).Do';
 const DO_SLOW = 'sync.(*Once).doSlow';
 
 /** What the lowering gives this file. */
-export interface OnceHost {
-  readonly W: number;
-  readonly funcs: IrFunc[];
-  /** a type descriptor for runtime.newobject of `size` bytes */
-  cellType(size: number, line: number): string;
-}
+export type OnceHost = Pick<EmitHost, 'W' | 'funcs' | 'cellType'>;
 
 /** Emit Do, doSlow and doSlow's two defer wrappers (once per program). */
 export function emitOnceFuncs(H: OnceHost, line: number): void {
@@ -63,7 +58,7 @@ export function emitOnceFuncs(H: OnceHost, line: number): void {
   wrap(unlockWrap, (b, o) => {
     const m = b.slot();
     b.emit({ op: 'bin', bop: 'add', dst: m, a: o, b: imm(mutexOff) });
-    b.emit({ op: 'call', fn: { k: 'sym', name: ENTRY.mutexUnlock.symbol }, args: [{ v: slot(m) }], results: [] });
+    b.call(ENTRY.mutexUnlock.symbol, [slot(m)]);
   });
   wrap(storeWrap, (b, o) => b.emit({ op: 'atomic', aop: 'store', size: 4, addr: o, val: imm(1) }));
 
@@ -75,18 +70,10 @@ export function emitOnceFuncs(H: OnceHost, line: number): void {
     const t = b.slot();
     const fv = b.slot();
     const exit = b.label();
-    const call = (name: string, args: Operand[], dst?: number) =>
-      b.emit({ op: 'call', fn: { k: 'sym', name }, args: args.map((v) => ({ v })), results: dst === undefined ? [] : [{ dst }] });
     // defer wrapperName(o): deferproc returns 1 when a recover resumes this frame
-    const deferCall = (wrapper: string) => {
-      call(ENTRY.newobject.symbol, [sym(H.cellType(2 * W, line))], fv);
-      b.emit({ op: 'store', base: slot(fv), off: 0, src: sym(wrapper) });
-      b.emit({ op: 'store', base: slot(fv), off: W, src: slot(o) });
-      call(ENTRY.deferproc.symbol, [slot(fv)], t);
-      b.emit({ op: 'br', cond: slot(t), when: true, target: exit });
-    };
+    const deferCall = (wrapper: string) => b.deferClosure(W, H.cellType(2 * W, line), wrapper, [slot(o)], exit, fv, t);
     b.emit({ op: 'bin', bop: 'add', dst: t, a: slot(o), b: imm(mutexOff) });
-    call(ENTRY.mutexLock.symbol, [slot(t)]);
+    b.call(ENTRY.mutexLock.symbol, [slot(t)]);
     deferCall(unlockWrap);
     b.emit({ op: 'load', dst: t, base: slot(o), off: 0, size: 4 });
     b.emit({ op: 'br', cond: slot(t), when: true, target: exit });
@@ -94,14 +81,7 @@ export function emitOnceFuncs(H: OnceHost, line: number): void {
     b.emit({ op: 'call', fn: { k: 'closure', fv: slot(f) }, args: [], results: [] });
     // the exit: the deferred calls, last first
     b.emit({ op: 'label', id: exit });
-    const loop = b.label();
-    const done = b.label();
-    b.emit({ op: 'label', id: loop });
-    call(ENTRY.deferreturn.symbol, [], fv);
-    b.emit({ op: 'br', cond: slot(fv), when: false, target: done });
-    b.emit({ op: 'call', fn: { k: 'closure', fv: slot(fv) }, args: [], results: [] });
-    b.emit({ op: 'jmp', target: loop });
-    b.emit({ op: 'label', id: done });
+    b.deferreturnLoop(fv);
     H.funcs.push(b.fn(DO_SLOW, line, [o, f], null, false));
   }
 }

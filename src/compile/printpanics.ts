@@ -18,43 +18,27 @@
 // deferred call goes through a closure made by runtime.newobject. The
 // function is entered by a tail call from fatalpanic and never returns.
 import { ENTRY } from '../abi/index.ts';
-import { Builder, slot, sym } from './irbuild.ts';
-import type { DataItem, IrFunc, Operand } from './ir.ts';
-import type { RTypes } from './rtype.ts';
+import { Builder, type EmitHost, slot } from './irbuild.ts';
 import { emitRuntimeErrorTypes } from './rterrors.ts';
 
 export const PREPRINTPANICS = 'runtime.preprintpanics';
 const FUNC1 = 'runtime.preprintpanics.func1';
 
-/** What the lowering gives this file. */
-export interface PrintPanicsHost {
-  readonly W: number;
-  readonly funcs: IrFunc[];
-  /** a type descriptor for runtime.newobject of `size` bytes */
-  cellType(size: number, line: number): string;
-  readonly rtypes: RTypes;
-  addData(name: string, line: number, items: DataItem[]): string;
-}
-
 /** Emit preprintpanics and its deferred closure (once per program). */
-export function emitPreprintpanics(H: PrintPanicsHost, line: number): void {
+export function emitPreprintpanics(H: EmitHost, line: number): void {
   if (H.funcs.some((f) => f.name === PREPRINTPANICS)) return;
   const W = H.W;
   // func1's recover may get a runtime error (a nil receiver's dereference): its type must exist to be named
   emitRuntimeErrorTypes(H.rtypes, (n, l, items) => H.addData(n, l, items), line);
-  const call = (b: Builder, name: string, args: Operand[], dsts: number[] = []) =>
-    b.emit({ op: 'call', fn: { k: 'sym', name }, args: args.map((v) => ({ v })), results: dsts.map((dst) => ({ dst })) });
 
   // func1: if r := recover(); r != nil { throw(...) }
   {
     const b = new Builder(line);
     const ctxt = b.slot();
-    const argp = b.slot();
     const t = b.slot();
     const d = b.slot();
-    b.emit({ op: 'argp', dst: argp });
-    call(b, ENTRY.gorecover.symbol, [slot(argp)], [t, d]);
-    call(b, ENTRY.preprintpanicsFailed.symbol, [slot(t), slot(d)]);
+    b.recover(t, d);
+    b.call(ENTRY.preprintpanicsFailed.symbol, [slot(t), slot(d)]);
     H.funcs.push(b.fn(FUNC1, line, [], ctxt, false));
   }
 
@@ -69,27 +53,17 @@ export function emitPreprintpanics(H: PrintPanicsHost, line: number): void {
     const r1 = b.slot();
     const exit = b.label();
     const loop = b.label();
-    call(b, ENTRY.newobject.symbol, [sym(H.cellType(W, line))], [fv]);
-    b.emit({ op: 'store', base: slot(fv), off: 0, src: sym(FUNC1) });
-    call(b, ENTRY.deferproc.symbol, [slot(fv)], [t]);
-    b.emit({ op: 'br', cond: slot(t), when: true, target: exit });
+    b.deferClosure(W, H.cellType(W, line), FUNC1, [], exit, fv, t);
     b.emit({ op: 'label', id: loop });
-    call(b, ENTRY.preprintpanicsNext.symbol, [], [fn, recv]);
+    b.call(ENTRY.preprintpanicsNext.symbol, [], [fn, recv]);
     b.emit({ op: 'br', cond: slot(fn), when: false, target: exit });
     b.emit({ op: 'call', fn: { k: 'code', addr: slot(fn) }, args: [{ v: slot(recv) }], results: [{ dst: r0 }, { dst: r1 }] });
-    call(b, ENTRY.preprintpanicsResult.symbol, [slot(r0), slot(r1)]);
+    b.call(ENTRY.preprintpanicsResult.symbol, [slot(r0), slot(r1)]);
     b.emit({ op: 'jmp', target: loop });
     // the deferred call, then fatalpanic (which does not return)
     b.emit({ op: 'label', id: exit });
-    const more = b.label();
-    const done = b.label();
-    b.emit({ op: 'label', id: more });
-    call(b, ENTRY.deferreturn.symbol, [], [fv]);
-    b.emit({ op: 'br', cond: slot(fv), when: false, target: done });
-    b.emit({ op: 'call', fn: { k: 'closure', fv: slot(fv) }, args: [], results: [] });
-    b.emit({ op: 'jmp', target: more });
-    b.emit({ op: 'label', id: done });
-    call(b, ENTRY.fatalpanic.symbol, []);
+    b.deferreturnLoop(fv);
+    b.call(ENTRY.fatalpanic.symbol, []);
     H.funcs.push(b.fn(PREPRINTPANICS, line, [], null, false));
   }
 }
