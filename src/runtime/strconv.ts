@@ -80,3 +80,102 @@ export function atoi(rt: Runtime, p: number, n: number, numErrorTab: number, err
   if (v < min) return fail(min, 'value out of range');
   return [v, 0, 0];
 }
+
+/** A parse's result: the value, and the NumError's Err text (null: no error). */
+export interface Parsed {
+  v: bigint;
+  err: string | null;
+}
+
+const lower = (c: number) => c | 0x20;
+
+/** Ports atoi.go underscoreOK: underscores only between digits (base prefix counts as one), in a base-prefixed literal. */
+function underscoreOK(s: Uint8Array): boolean {
+  let saw = '^';
+  let i = 0;
+  if (s.length >= 1 && (s[0] === 0x2d || s[0] === 0x2b)) s = s.subarray(1);
+  let hex = false;
+  if (s.length >= 2 && s[0] === 0x30 && (lower(s[1]!) === 0x62 || lower(s[1]!) === 0x6f || lower(s[1]!) === 0x78)) {
+    i = 2;
+    saw = '0';
+    hex = lower(s[1]!) === 0x78;
+  }
+  for (; i < s.length; i++) {
+    const c = s[i]!;
+    if ((c >= 0x30 && c <= 0x39) || (hex && lower(c) >= 0x61 && lower(c) <= 0x66)) {
+      saw = '0';
+      continue;
+    }
+    if (c === 0x5f) {
+      if (saw !== '0') return false;
+      saw = '_';
+      continue;
+    }
+    if (saw === '_') return false;
+    saw = '!';
+  }
+  return saw !== '_';
+}
+
+/**
+ * Ports atoi.go ParseUint(s, base, bitSize) for an int of intSize bits:
+ * base 0 takes a 0b/0o/0x/0 prefix and underscores; a base outside 2..36
+ * is "invalid base N", a bit size outside 0..64 "invalid bit size N";
+ * overflow gives the largest value of the size and "value out of range".
+ */
+export function goParseUint(s: Uint8Array, base: bigint, bitSize: bigint, intSize: number): Parsed {
+  const syntax: Parsed = { v: 0n, err: 'invalid syntax' };
+  if (s.length === 0) return syntax;
+  const base0 = base === 0n;
+  const s0 = s;
+  if (base === 0n) {
+    base = 10n;
+    if (s[0] === 0x30) {
+      const c = s.length >= 3 ? lower(s[1]!) : 0;
+      if (c === 0x62) [base, s] = [2n, s.subarray(2)];
+      else if (c === 0x6f) [base, s] = [8n, s.subarray(2)];
+      else if (c === 0x78) [base, s] = [16n, s.subarray(2)];
+      else [base, s] = [8n, s.subarray(1)];
+    }
+  } else if (base < 2n || base > 36n) {
+    return { v: 0n, err: `invalid base ${base}` };
+  }
+  if (bitSize === 0n) bitSize = BigInt(intSize);
+  else if (bitSize < 0n || bitSize > 64n) return { v: 0n, err: `invalid bit size ${bitSize}` };
+  const maxVal = (1n << bitSize) - 1n;
+  const maxUint64 = (1n << 64n) - 1n;
+  const cutoff = maxUint64 / base + 1n;
+  let underscores = false;
+  let n = 0n;
+  for (const c of s) {
+    let d: number;
+    if (c === 0x5f && base0) {
+      underscores = true;
+      continue;
+    } else if (c >= 0x30 && c <= 0x39) d = c - 0x30;
+    else if (lower(c) >= 0x61 && lower(c) <= 0x7a) d = lower(c) - 0x61 + 10;
+    else return syntax;
+    if (BigInt(d) >= base) return syntax;
+    if (n >= cutoff) return { v: maxVal, err: 'value out of range' };
+    n *= base;
+    const n1 = n + BigInt(d);
+    if (n1 > maxUint64 || n1 > maxVal) return { v: maxVal, err: 'value out of range' };
+    n = n1;
+  }
+  if (underscores && !underscoreOK(s0)) return syntax;
+  return { v: n, err: null };
+}
+
+/** Ports atoi.go ParseInt: the sign, then ParseUint, then the signed range of bitSize. */
+export function goParseInt(s: Uint8Array, base: bigint, bitSize: bigint, intSize: number): Parsed {
+  if (s.length === 0) return { v: 0n, err: 'invalid syntax' };
+  let neg = false;
+  if (s[0] === 0x2b) s = s.subarray(1);
+  else if (s[0] === 0x2d) [neg, s] = [true, s.subarray(1)];
+  const u = goParseUint(s, base, bitSize, intSize);
+  if (u.err !== null && u.err !== 'value out of range') return { v: 0n, err: u.err };
+  const cutoff = 1n << ((bitSize === 0n ? BigInt(intSize) : bitSize) - 1n);
+  if (!neg && u.v >= cutoff) return { v: cutoff - 1n, err: 'value out of range' };
+  if (neg && u.v > cutoff) return { v: -cutoff, err: 'value out of range' };
+  return { v: neg ? -u.v : u.v, err: null };
+}

@@ -10,9 +10,11 @@
 import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostRegistry } from '../os/host.ts';
 import type { Runtime } from './runtime.ts';
-import { newErrorString } from './strconv.ts';
+import { goParseInt, newErrorString } from './strconv.ts';
 import { newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
+import { mallocgc } from './malloc.ts';
+import { maxAlloc, runtimeError } from './slice.ts';
 
 const enc = new TextEncoder();
 
@@ -149,10 +151,26 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
     return ret(concat(parts));
   });
   defineEntry(host, ENTRY.stringsRepeat, (c) => {
-    const n = Number(c.argInt(2));
-    if (n < 0) throw new GoPanic('strings: negative Repeat count', rt().getg().goid);
+    // ports strings.Repeat: its two panics, then Builder.Grow's make([]byte, 0, n) (out of range, or out of memory)
+    const r = rt();
+    const count = c.argInt(2);
     const s = str(c, 0);
-    return ret(concat(Array.from({ length: n }, () => s)));
+    if (count === 0n) return [0, 0];
+    if (count < 0n) throw new GoPanic('strings: negative Repeat count', r.getg().goid);
+    const total = BigInt.asIntN(W() * 8, BigInt(s.length) * count);
+    if (total / count !== BigInt(s.length)) throw new GoPanic('strings: Repeat count causes overflow', r.getg().goid);
+    const n = Number(total);
+    if (n > maxAlloc(r)) runtimeError(r, 'makeslice: cap out of range');
+    if (n === 0) return [0, 0];
+    // the copies are made in emulated memory, doubling what is there (as the Builder does)
+    const p = mallocgc(r, n, 0, false);
+    r.mem.write(p, s);
+    for (let done = s.length; done < n; ) {
+      const k = Math.min(done, n - done);
+      r.mem.write(p + done, r.mem.read(p, k));
+      done += k;
+    }
+    return [p, n];
   });
   defineEntry(host, ENTRY.stringsToUpper, (c) => ret(mapRunes(str(c, 0), (ch) => ch.toUpperCase())));
   defineEntry(host, ENTRY.stringsToLower, (c) => ret(mapRunes(str(c, 0), (ch) => ch.toLowerCase())));
@@ -302,9 +320,12 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
     const w = W();
     const p = c.argN(0);
     const n = c.argN(1);
-    const xs = Array.from({ length: n }, (_, i) => BigInt.asIntN(w * 8, r.mem.word(p + w * i)));
-    xs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    xs.forEach((x, i) => r.mem.setWord(p + w * i, x));
+    if (n < 2) return;
+    // the elements as a typed array over a copy of their bytes (both targets are little-endian), sorted by value
+    const b = Uint8Array.from(r.mem.read(p, n * w));
+    const xs = w === 8 ? new BigInt64Array(b.buffer) : new Int32Array(b.buffer);
+    xs.sort();
+    r.mem.write(p, b);
   });
   defineEntry(host, ENTRY.sortStrings, (c) => {
     const r = rt();
@@ -330,8 +351,8 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
   defineEntry(host, ENTRY.strconvParseInt, (c) => {
     const r = rt();
     const s = str(c, 0);
-    const base = Number(c.argInt(2));
-    const bitSize = Number(c.argInt(3));
+    const base = c.argInt(2);
+    const bitSize = c.argInt(3);
     const numErrorTab = c.argN(4);
     const errStringTab = c.argN(5);
     const out = (v: bigint, tab: number, data: number) => [...c.i64(v), tab, data];
@@ -348,31 +369,7 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
       r.mem.setPtr(e + 5 * w, newErrorString(r, what));
       return out(v, numErrorTab, e);
     };
-    let text = Buffer.from(s).toString('latin1');
-    let neg = false;
-    if (text[0] === '+' || text[0] === '-') {
-      neg = text[0] === '-';
-      text = text.slice(1);
-    }
-    let b = base;
-    if (b === 0) {
-      b = 10;
-      if (/^0[xX]/.test(text)) [b, text] = [16, text.slice(2)];
-      else if (/^0[bB]/.test(text)) [b, text] = [2, text.slice(2)];
-      else if (/^0[oO]/.test(text)) [b, text] = [8, text.slice(2)];
-      else if (/^0./.test(text)) [b, text] = [8, text.slice(1)];
-      text = text.replace(/_/g, '');
-    }
-    const digits = '0123456789abcdefghijklmnopqrstuvwxyz'.slice(0, b);
-    if (text === '' || ![...text.toLowerCase()].every((ch) => digits.includes(ch))) return fail(0n, 'invalid syntax');
-    let v = 0n;
-    for (const ch of text.toLowerCase()) v = v * BigInt(b) + BigInt(digits.indexOf(ch));
-    if (neg) v = -v;
-    const bits = BigInt(bitSize === 0 ? W() * 8 : bitSize);
-    const max = (1n << (bits - 1n)) - 1n;
-    const min = -(1n << (bits - 1n));
-    if (v > max) return fail(max, 'value out of range');
-    if (v < min) return fail(min, 'value out of range');
-    return out(v, 0, 0);
+    const { v, err } = goParseInt(s, base, bitSize, W() * 8);
+    return err === null ? out(v, 0, 0) : fail(v, err);
   });
 }

@@ -8,9 +8,10 @@
 // memory, r laid out as runtime.timer (they are the same struct in Go). A
 // Time is {wall uint64; ext int64; loc *Location}: Now() sets the monotonic
 // bit, the seconds since 1885 and the nanoseconds in wall and the monotonic
-// reading in ext, as Go does; the wall clock is the virtual clock counted
-// from 2009-11-10 23:00:00 UTC (the Go playground's epoch), so a run's
-// times are the same every time. loc is nil (UTC): Local is not modelled.
+// reading in ext, as Go does; the wall clock is the emulated kernel's
+// CLOCK_REALTIME (src/os/linux/time.ts: a fixed start, then the virtual
+// clock), so a run's times are the same every time. loc is nil (UTC):
+// Local is not modelled.
 //
 // Differs: these are host functions, not Go code; t.arg holds only its data
 // word (the channel, the func value, the g).
@@ -24,9 +25,10 @@ import { addtimer, deltimer, goroutineReady, resettimer, timerAt, timeSleep } fr
 import { GoPanic, goThrow } from './throw.ts';
 import { defineTimeMethodHosts } from './timefmt.ts';
 import { defineDurationHosts } from './duration.ts';
+import { REALTIME_EPOCH_NS } from '../os/linux/time.ts';
 
-/** Unix seconds of the virtual clock's zero: 2009-11-10 23:00:00 UTC. */
-const EPOCH_UNIX = 1257894000n;
+/** Unix seconds of the virtual clock's zero: the kernel's CLOCK_REALTIME then. */
+const EPOCH_UNIX = BigInt(REALTIME_EPOCH_NS / 1e9);
 /** time.go: seconds from year 1 to 1885 (wallToInternal) and to 1970 (unixToInternal). */
 const SECONDS_PER_DAY = 86400n;
 export const wallToInternal = (1884n * 365n + 1884n / 4n - 1884n / 100n + 1884n / 400n) * SECONDS_PER_DAY;

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Arch } from '../../src/arch/index.ts';
+import { PID } from '../../src/os/linux/thread.ts';
 import { parseAsm, type TextBlock } from '../../src/link/source.ts';
 import { ROOT } from '../../src/os/machine.ts';
 import type { Process } from '../../src/session/process.ts';
@@ -78,7 +79,7 @@ describe.each(archCases)('preemption on %s', (_n, arch) => {
     const sig = r.records[0]!;
     expect(sig.sig).toBe(23);
     expect(sig.injected).toBe(true);
-    expect(sig.frame!.siginfo).toEqual({ signo: 23, code: -6, pid: 1 }); // SI_TKILL from the process
+    expect(sig.frame!.siginfo).toEqual({ signo: 23, code: -6, pid: PID }); // SI_TKILL from the process
     // the frame is on the M's gsignal stack (sigaltstack), which uc_stack records
     expect(sig.frame!.ucStack.size).toBe(32 * 1024);
     expect(sig.frame!.frame).toBeGreaterThan(sig.frame!.ucStack.sp);

@@ -20,8 +20,15 @@ const CLONE_NEEDED = CLONE_VM | CLONE_SIGHAND | CLONE_THREAD;
 /** everything Go's cloneFlags use, plus CLONE_SETTLS */
 const CLONE_KNOWN = CLONE_NEEDED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CSIGNAL;
 
-/** The pid of the process: the main thread's tid. */
-export const PID = 1;
+/**
+ * The pid of the process (getpid, tgkill's tgid, a tkill signal's si_pid):
+ * a fixed number of the range Linux gives ordinary processes (above its
+ * RESERVED_PIDS, 300), so a program's `os.Getpid() > 2` holds as it does
+ * for real Go. Differs from Linux: thread ids start at 1 (the main thread's
+ * tid is not the pid), which keeps thread numbers small in traces and the
+ * debugger; nothing in the Go subset reads a tid.
+ */
+export const PID = 1000;
 
 /**
  * clone(flags, stack, ...): a new thread starting at the instruction after the

@@ -11,8 +11,12 @@ import type { SyscallHandler } from './syscalls.ts';
 
 const NS_PER_S = 1_000_000_000;
 
-/** CLOCK_REALTIME at virtual time 0: 2023-01-01T00:00:00Z (fixed, so runs repeat exactly). */
-export const REALTIME_EPOCH_NS = 1_672_531_200 * NS_PER_S;
+/**
+ * CLOCK_REALTIME at virtual time 0: 2026-01-01T00:00:00Z (fixed, so runs
+ * repeat exactly; recent, so a program comparing time.Now() with a date of
+ * the last years gets what a real run gets today).
+ */
+export const REALTIME_EPOCH_NS = 1_767_225_600 * NS_PER_S;
 
 // clock ids (linux/time.h)
 const CLOCK_REALTIME = 0;
