@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { demoCommand, plural } from '../../src/cli/demo.ts';
 import { archCases } from '../helpers.ts';
+import { PID } from '../../src/os/linux/thread.ts';
 
 describe.each(archCases)('gogo-emu demo on %s', (_n, arch) => {
   it('runs the built-in program and narrates its real switches', async () => {
@@ -54,7 +55,7 @@ describe.each(archCases)('gogo-emu demo --preempt on %s', (_n, arch) => {
     expect(out).toMatch(/sysmon \(M1, no P\) wakes \d+ times before it acts: usleep\(20, 40, 80, /);
     expect(out).toMatch(/retake sees P0 still on the same schedtick for over 10 ms: preemptone/);
     expect(out).toMatch(/tgkill\(pid, tid 1, SIGURG\)/);
-    expect(out).toMatch(/writes an rt_sigframe at 0x[0-9a-f]+ on the gsignal stack .*siginfo\{signo=23, code=-6 \(SI_TKILL\), pid=1\}/);
+    expect(out).toMatch(new RegExp(`writes an rt_sigframe at 0x[0-9a-f]+ on the gsignal stack .*siginfo\\{signo=23, code=-6 \\(SI_TKILL\\), pid=${PID}\\}`));
     expect(out).toMatch(/rt_sigreturn reloads every register from the frame -- now at runtime\.asyncPreempt\+0/);
     expect(out).toMatch(/returns to main\.main\.func1\+\d+ -- the interrupted PC/);
     expect(out).toMatch(/checked: 7 preemption records \(2 signals\) .*: no violation/);
