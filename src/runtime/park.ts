@@ -39,8 +39,8 @@ export type ParkResume =
   | { kind: 'chansend'; sudog: number; c: number }
   /** chanrecv: release the sudog; with `result`, deliver chanrecv2's received flag */
   | { kind: 'chanrecv'; sudog: number; result: boolean }
-  /** semacquire1: take the unit that semrelease left, release the sudog */
-  | { kind: 'semacquire'; sudog: number; addr: number }
+  /** semacquire1: take the unit that semrelease left, release the sudog; for WaitGroup.Wait (waitGroup: its state), then its reuse check */
+  | { kind: 'semacquire'; sudog: number; addr: number; waitGroup?: number }
   /** selectgo: find the winning case, dequeue and release every sudog, deliver (casi, recvOK) */
   | { kind: 'select'; cas0: number; order0: number; ncases: number; norder: number; nsends: number };
 

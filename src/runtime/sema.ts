@@ -28,6 +28,7 @@ import { lock, unlock } from './lock.ts';
 import { goready, gopark, type ParkResume } from './park.ts';
 import type { Runtime } from './runtime.ts';
 import { GoPanic, goThrow } from './throw.ts';
+import { resumeIntoPanic } from './panic.ts';
 
 function sudog(rt: Runtime, s: number): Sudog {
   return new Sudog(rt.L, rt.mem, s);
@@ -51,7 +52,7 @@ function cansemacquire(rt: Runtime, addr: number): boolean {
  * Ports semacquire1 (no profiling): take a unit, or queue a sudog on addr's
  * semaRoot and park (goparkunlock) until semrelease1 readies it.
  */
-export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = false): TailCall | undefined {
+export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = false, waitGroup?: number): TailCall | undefined {
   const gp = rt.getg();
   if (gp.addr !== rt.curm().curg) goThrow('semacquire not on the G stack');
   if (cansemacquire(rt, addr)) return undefined;
@@ -73,7 +74,7 @@ export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = fa
     reason: waitReasonSemacquire,
     unlockf: 'runtime.parkunlock_c',
     lock: root.addrOf('lock'),
-    resume: { kind: 'semacquire', sudog: s.addr, addr },
+    resume: { kind: 'semacquire', sudog: s.addr, addr, ...(waitGroup !== undefined ? { waitGroup } : {}) },
   });
 }
 
@@ -87,6 +88,7 @@ export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { ki
   const s = sudog(rt, r.sudog);
   if (s.ticket !== 0 || cansemacquire(rt, r.addr)) {
     releaseSudog(rt, s);
+    if (r.waitGroup !== undefined && waitGroupReused(rt, r.waitGroup)) resumeIntoPanic(rt, gp, new GoPanic(WG_REUSED, gp.goid));
     return true;
   }
   const root = rootFor(rt, r.addr);
@@ -96,6 +98,7 @@ export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { ki
     root.nwait -= 1;
     unlock(rt, root.lock);
     releaseSudog(rt, s);
+    if (r.waitGroup !== undefined && waitGroupReused(rt, r.waitGroup)) resumeIntoPanic(rt, gp, new GoPanic(WG_REUSED, gp.goid));
     return true;
   }
   queue(rt, root, r.addr, s, false, gp);
@@ -310,10 +313,23 @@ export function waitGroupAdd(rt: Runtime, wg: number, delta: bigint): void {
   for (; w !== 0; w--) semrelease1(rt, wg + SEMA);
 }
 
-/** Ports (*WaitGroup).Wait: return at once if the counter is 0, else count a waiter and block. */
+const WG_REUSED = 'sync: WaitGroup is reused before previous Wait has returned';
+
+/** Wait's check once its semaphore is acquired: the Add that woke it left the state 0; anything else is a new use. */
+function waitGroupReused(rt: Runtime, wg: number): boolean {
+  return rt.mem.u64(wg + STATE) !== 0n;
+}
+
+/**
+ * Ports (*WaitGroup).Wait: return at once if the counter is 0, else count a
+ * waiter and block; once woken (semacquireResume, or at once), panic if the
+ * state is no longer 0 (the WaitGroup was used again meanwhile).
+ */
 export function waitGroupWait(rt: Runtime, call: HostCall, wg: number): TailCall | undefined {
   const state = rt.mem.u64(wg + STATE);
   if (state >> 32n === 0n) return undefined;
   rt.mem.setU64(wg + STATE, state + 1n);
-  return semacquire1(rt, call, wg + SEMA);
+  const parked = semacquire1(rt, call, wg + SEMA, false, wg);
+  if (!parked && waitGroupReused(rt, wg)) wgPanic(rt, WG_REUSED);
+  return parked;
 }
