@@ -76,6 +76,11 @@ describe('verdicts', () => {
     const after = (before: string) => run(`${before}fatal error: runtime: out of memory\n\nruntime stack:\nruntime.sysMap(...)\n\tallocating 17179869272 bytes\n`, 2);
     expect(compare(after('c2 len 0\n'), [run('c2 len 0\n7 14\n')]).cls).toBe('limit');
     expect(compare(after('c2 len 1\n'), [run('c2 len 0\n7 14\n')]).cls).toBe('output');
+    // the stacks region full (Go's stacks grew in its whole address space): a stated limit, after the same output
+    const stacks = (before: string) => run(`${before}fatal error: out of memory allocating stack of 536870912 bytes (the stacks region holds 2951741440)\n\nruntime stack:\n`, 2);
+    const overflow = run('runtime: goroutine stack exceeds 1000000000-byte limit\nfatal error: stack overflow\n', 2);
+    expect(compare(stacks(''), [overflow]).cls).toBe('limit');
+    expect(compare(stacks('got 1\n'), [overflow]).cls).toBe('output');
     // the last, long run: a match is 'slow' (not a failure), a difference stays one, no end keeps 'budget'
     expect(longRunVerdict(run('1\n'), [run('1\n')], false, 5000)?.cls).toBe('slow');
     expect(longRunVerdict(run('2\n'), [run('1\n')], false, 5000)?.cls).toBe('output');

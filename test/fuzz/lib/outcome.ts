@@ -126,6 +126,21 @@ function oversized(emu: Extract<Outcome, { kind: 'run' }>, go: Extract<Outcome, 
   return go.stdout.startsWith(emu.stdout) && go.stderr.startsWith(emu.stderr.slice(0, m.index)) ? Number(m[1]) : undefined;
 }
 
+/**
+ * The stack size gogo-emu could not find room for in its stacks region
+ * (stackalloc.ts: "out of memory allocating stack of N bytes (the stacks
+ * region holds R)"), if that is how its run ended and what it printed before
+ * is what Go printed up to there. Go's stacks live in the whole address
+ * space; gogo-emu's share one region below 4 GiB on both arches, so
+ * several goroutines with stacks of hundreds of MiB (Go's maximum is 1 GB
+ * on amd64) outgrow it: a stated limit (README "Limits").
+ */
+function stacksFull(emu: Extract<Outcome, { kind: 'run' }>, go: Extract<Outcome, { kind: 'run' }>): number | undefined {
+  const m = /^fatal error: out of memory allocating stack of (\d+) bytes \(the stacks region holds \d+\)$/m.exec(emu.stderr);
+  if (!m) return undefined;
+  return go.stdout.startsWith(emu.stdout) && go.stderr.startsWith(emu.stderr.slice(0, m.index)) ? Number(m[1]) : undefined;
+}
+
 const IN_USE = /^(runtime: out of memory: cannot allocate \d+-byte block \()(\d+)( in use\)\nfatal error: out of memory)$/m;
 const inUse = (stderr: string) => IN_USE.exec(stderr)?.[2] ?? '?';
 /** The run with the "(N in use)" figure of an out-of-memory report masked (no report: unchanged). */
@@ -171,6 +186,8 @@ export function compare(emu: Outcome, go: Outcome[], o: { generated?: boolean } 
   // gogo-emu's heap region is a stated limit, README "Limits")
   const big = oversized(emu, g);
   if (big !== undefined) return v('limit', 'heap', `gogo-emu refused one allocation of ${big} bytes, more than its whole heap (${REGIONS.heap.size}); go got it from the OS`);
+  const stack = stacksFull(emu, g);
+  if (stack !== undefined) return v('limit', 'stacks', `gogo-emu's stacks region had no room for a ${stack}-byte stack; go's stacks are not confined to a region`);
   if (sameRun(maskInUse(emu), maskInUse(g))) return v('limit', 'out of memory', `out of memory in both; heap in use differs: ${inUse(emu.stderr)} vs go ${inUse(g.stderr)}`);
   const runs = go.filter((x): x is Extract<Outcome, { kind: 'run' }> => x.kind === 'run');
   if (runs.some((x) => sameRun(x, emu)) || runs.some((x) => !sameRun(x, g))) return v('nondeterministic', '', 'real Go gives different outputs on reruns');
