@@ -155,13 +155,12 @@ function printBasic(rt: Runtime, t: TypeDesc, data: number): string | null {
 }
 
 /**
- * printpanicval: what "panic: " is followed by. An error or Stringer value
- * was already turned into its method's result (`method`); a basic value
- * prints as print does, a named one as main.T(5) / main.S("x"); anything
- * else as (T) and the data pointer.
+ * printpanicval: what "panic: " is followed by. A basic value prints as
+ * print does, a named one as main.T(5) / main.S("x"); anything else as (T)
+ * and the data pointer. (An error or Stringer value is printed as its
+ * method's result instead, which preprintpanics gets: panic.ts.)
  */
-export function panicValueText(rt: Runtime, typ: number, data: number, method: string | null): string {
-  if (method !== null) return method;
+export function panicValueText(rt: Runtime, typ: number, data: number): string {
   if (typ === 0) return 'nil';
   const t = typeAt(rt, typ);
   const v = printBasic(rt, t, data);

@@ -97,7 +97,7 @@ export function defineLangHosts(host: HostRegistry, rt: () => Runtime): void {
     const [type, data] = [c.argN(0), c.argN(1)];
     // an error's or Stringer's text comes later, from preprintpanics, if nothing recovers
     const fn = type === 0 ? 0 : panicMethod(r, type);
-    throw new GoPanic(panicValueText(r, type, data, null), r.getg().goid, undefined, false, { arg: { type, data }, ...(fn ? { method: { fn, recv: data } } : {}) });
+    throw new GoPanic(panicValueText(r, type, data), r.getg().goid, undefined, false, { arg: { type, data }, ...(fn ? { method: { fn, recv: data } } : {}) });
   });
 
   // ---- the runtime's error types (error.go; the compiler emits their descriptors: src/compile/rterrors.ts) ----

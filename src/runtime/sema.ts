@@ -86,20 +86,20 @@ export function semacquire1(rt: Runtime, call: HostCall, addr: number, lifo = fa
  */
 export function semacquireResume(rt: Runtime, gp: G, r: Extract<ParkResume, { kind: 'semacquire' }>): boolean {
   const s = sudog(rt, r.sudog);
-  if (s.ticket !== 0 || cansemacquire(rt, r.addr)) {
+  // the unit taken: the sudog goes back, and WaitGroup.Wait makes its reuse check
+  const acquired = () => {
     releaseSudog(rt, s);
     if (r.waitGroup !== undefined && waitGroupReused(rt, r.waitGroup)) resumeIntoPanic(rt, gp, new GoPanic(WG_REUSED, gp.goid));
     return true;
-  }
+  };
+  if (s.ticket !== 0 || cansemacquire(rt, r.addr)) return acquired();
   const root = rootFor(rt, r.addr);
   lock(rt, root.lock);
   root.nwait += 1;
   if (cansemacquire(rt, r.addr)) {
     root.nwait -= 1;
     unlock(rt, root.lock);
-    releaseSudog(rt, s);
-    if (r.waitGroup !== undefined && waitGroupReused(rt, r.waitGroup)) resumeIntoPanic(rt, gp, new GoPanic(WG_REUSED, gp.goid));
-    return true;
+    return acquired();
   }
   queue(rt, root, r.addr, s, false, gp);
   unlock(rt, root.lock);

@@ -49,36 +49,32 @@ export function quote(rt: Runtime, p: number, n: number): [number, number] {
 }
 
 /**
- * Atoi(s): (value, error). Errors are *strconv.NumError{Func: "Atoi", Num:
- * s, Err: ErrSyntax or ErrRange}; out of range gives the nearest limit, as
- * ParseInt does.
+ * A new *strconv.NumError{Func: fn, Num: s, Err: errors.New(what)}: its
+ * address (the data word of an error whose itab is the caller's).
+ */
+export function newNumError(rt: Runtime, fn: string, s: Uint8Array, what: string, errStringTab: number): number {
+  const W = rt.arch.ptrSize;
+  const e = rt.heap.alloc(6 * W);
+  const [fp, fnl] = newString(rt, enc.encode(fn));
+  rt.mem.setPtr(e, fp);
+  rt.mem.setPtr(e + W, fnl);
+  const [np, nn] = newString(rt, s);
+  rt.mem.setPtr(e + 2 * W, np);
+  rt.mem.setPtr(e + 3 * W, nn);
+  rt.mem.setPtr(e + 4 * W, errStringTab);
+  rt.mem.setPtr(e + 5 * W, newErrorString(rt, what));
+  return e;
+}
+
+/**
+ * Atoi(s): (value, error), as atoi.go's Atoi: its fast path gives what
+ * ParseInt(s, 10, 0) gives, and the error's Func is "Atoi"; out of range
+ * gives the nearest limit.
  */
 export function atoi(rt: Runtime, p: number, n: number, numErrorTab: number, errStringTab: number): [bigint, number, number] {
   const s = readString(rt, p, n);
-  const bits = rt.arch.ptrSize * 8;
-  const text = Buffer.from(s).toString('latin1');
-  const fail = (v: bigint, what: string): [bigint, number, number] => {
-    const W = rt.arch.ptrSize;
-    const e = rt.heap.alloc(6 * W);
-    const [fp, fnl] = newString(rt, enc.encode('Atoi'));
-    rt.mem.setPtr(e, fp);
-    rt.mem.setPtr(e + W, fnl);
-    const [np, nn] = newString(rt, s);
-    rt.mem.setPtr(e + 2 * W, np);
-    rt.mem.setPtr(e + 3 * W, nn);
-    rt.mem.setPtr(e + 4 * W, errStringTab);
-    rt.mem.setPtr(e + 5 * W, newErrorString(rt, what));
-    return [v, numErrorTab, e];
-  };
-  const m = /^([+-]?)([0-9]+)$/.exec(text);
-  if (!m) return fail(0n, 'invalid syntax');
-  let v = BigInt(m[2]!);
-  if (m[1] === '-') v = -v;
-  const max = (1n << BigInt(bits - 1)) - 1n;
-  const min = -(1n << BigInt(bits - 1));
-  if (v > max) return fail(max, 'value out of range');
-  if (v < min) return fail(min, 'value out of range');
-  return [v, 0, 0];
+  const { v, err } = goParseInt(s, 10n, 0n, rt.arch.ptrSize * 8);
+  return err === null ? [v, 0, 0] : [v, numErrorTab, newNumError(rt, 'Atoi', s, err, errStringTab)];
 }
 
 /** A parse's result: the value, and the NumError's Err text (null: no error). */

@@ -10,7 +10,7 @@
 import { defineEntry, ENTRY } from '../abi/index.ts';
 import type { HostCall, HostRegistry } from '../os/host.ts';
 import type { Runtime } from './runtime.ts';
-import { goParseInt, newErrorString } from './strconv.ts';
+import { goParseInt, newNumError } from './strconv.ts';
 import { newString, readString } from './typedesc.ts';
 import { GoPanic } from './throw.ts';
 import { mallocgc } from './malloc.ts';
@@ -321,7 +321,7 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
     const p = c.argN(0);
     const n = c.argN(1);
     if (n < 2) return;
-    // the elements as a typed array over a copy of their bytes (both targets are little-endian), sorted by value
+    // the elements as a typed array over a copy of their bytes (emulated memory is little-endian, as rt.mem reads it), sorted by value
     const b = Uint8Array.from(r.mem.read(p, n * w));
     const xs = w === 8 ? new BigInt64Array(b.buffer) : new Int32Array(b.buffer);
     xs.sort();
@@ -355,21 +355,7 @@ export function defineStringsHosts(host: HostRegistry, rt: () => Runtime): void 
     const bitSize = c.argInt(3);
     const numErrorTab = c.argN(4);
     const errStringTab = c.argN(5);
-    const out = (v: bigint, tab: number, data: number) => [...c.i64(v), tab, data];
-    const fail = (v: bigint, what: string) => {
-      const w = W();
-      const e = r.heap.alloc(6 * w);
-      const [fp, fnl] = newString(r, enc.encode('ParseInt'));
-      r.mem.setPtr(e, fp);
-      r.mem.setPtr(e + w, fnl);
-      const [np, nn] = newString(r, s);
-      r.mem.setPtr(e + 2 * w, np);
-      r.mem.setPtr(e + 3 * w, nn);
-      r.mem.setPtr(e + 4 * w, errStringTab);
-      r.mem.setPtr(e + 5 * w, newErrorString(r, what));
-      return out(v, numErrorTab, e);
-    };
     const { v, err } = goParseInt(s, base, bitSize, W() * 8);
-    return err === null ? out(v, 0, 0) : fail(v, err);
+    return err === null ? [...c.i64(v), 0, 0] : [...c.i64(v), numErrorTab, newNumError(r, 'ParseInt', s, err, errStringTab)];
   });
 }
